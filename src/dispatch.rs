@@ -1,0 +1,3 @@
+//! (in progress)
+pub struct Dispatch;
+pub enum Action {}

@@ -1,0 +1,148 @@
+//! One error type for the whole engine, with stable codes.
+//!
+//! Codes are part of the public contract (JS `Error.code`, Python `EngineError.code`, fixtures):
+//! never rename one. Messages are English and never contain credentials.
+//!
+//! Errors are *caller misuse or bad input* (an invalid phone, an unknown template, a config that
+//! does not parse). Expected business results — recipient opted out, no eligible provider, a
+//! provider rejecting a message — are [`crate::model::Outcome`] values, not errors.
+
+use std::fmt;
+
+use serde::Serialize;
+
+/// Everything that can go wrong before a message is handed to a provider.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Error {
+    /// A phone number that cannot be normalized; `reason` says why.
+    PhoneInvalid { input: String, reason: String },
+    /// The notification names a template code that the config does not have.
+    TemplateUnknown { code: String },
+    /// A placeholder of the template has no (non-blank) value.
+    TemplateMissingParam { template: String, param: String },
+    /// The template text uses a placeholder that is not among its declared parameters.
+    TemplateUnknownPlaceholder { template: String, placeholder: String },
+    /// Unbalanced or malformed `{{ }}` in a template text.
+    TemplateMalformed { template: String, reason: String },
+    /// The template (or the text chosen for a provider) is empty.
+    TemplateEmpty { template: String },
+    /// A provider mapping of the template is inconsistent (e.g. a Meta parameter order naming an
+    /// unknown parameter).
+    TemplateMapping { template: String, reason: String },
+    /// The engine configuration is inconsistent or incomplete.
+    ConfigInvalid { reason: String },
+    /// A provider id that the configuration does not have.
+    ProviderUnknown { id: String },
+    /// The provider exists but cannot carry this request (e.g. Meta without a template mapping).
+    ProviderUnsupported { id: String, reason: String },
+    /// JSON that does not have the shape of the contract.
+    InputInvalid { reason: String },
+    /// The dispatch state machine was driven out of order (e.g. a response fed while no request was
+    /// pending).
+    DispatchState { reason: String },
+}
+
+impl Error {
+    /// The stable machine-readable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::PhoneInvalid { .. } => "phone.invalid",
+            Error::TemplateUnknown { .. } => "template.unknown",
+            Error::TemplateMissingParam { .. } => "template.missing_param",
+            Error::TemplateUnknownPlaceholder { .. } => "template.unknown_placeholder",
+            Error::TemplateMalformed { .. } => "template.malformed",
+            Error::TemplateEmpty { .. } => "template.empty",
+            Error::TemplateMapping { .. } => "template.mapping",
+            Error::ConfigInvalid { .. } => "config.invalid",
+            Error::ProviderUnknown { .. } => "provider.unknown",
+            Error::ProviderUnsupported { .. } => "provider.unsupported",
+            Error::InputInvalid { .. } => "input.invalid",
+            Error::DispatchState { .. } => "dispatch.state",
+        }
+    }
+
+    /// The wire form shared by every host: `{"code": "...", "message": "..."}`.
+    pub fn info(&self) -> ErrorInfo {
+        ErrorInfo {
+            code: self.code().to_string(),
+            message: self.to_string(),
+        }
+    }
+
+    pub(crate) fn input(reason: impl Into<String>) -> Self {
+        Error::InputInvalid {
+            reason: reason.into(),
+        }
+    }
+
+    pub(crate) fn config(reason: impl Into<String>) -> Self {
+        Error::ConfigInvalid {
+            reason: reason.into(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::PhoneInvalid { input, reason } => {
+                write!(f, "invalid phone number {input:?}: {reason}")
+            }
+            Error::TemplateUnknown { code } => write!(f, "unknown template {code:?}"),
+            Error::TemplateMissingParam { template, param } => {
+                write!(f, "template {template:?} needs a value for {{{{{param}}}}}")
+            }
+            Error::TemplateUnknownPlaceholder {
+                template,
+                placeholder,
+            } => write!(
+                f,
+                "template {template:?} uses {{{{{placeholder}}}}}, which is not one of its parameters"
+            ),
+            Error::TemplateMalformed { template, reason } => {
+                write!(f, "template {template:?} is malformed: {reason}")
+            }
+            Error::TemplateEmpty { template } => write!(f, "template {template:?} has an empty body"),
+            Error::TemplateMapping { template, reason } => {
+                write!(f, "template {template:?} has an invalid provider mapping: {reason}")
+            }
+            Error::ConfigInvalid { reason } => write!(f, "invalid configuration: {reason}"),
+            Error::ProviderUnknown { id } => write!(f, "unknown provider {id:?}"),
+            Error::ProviderUnsupported { id, reason } => {
+                write!(f, "provider {id:?} cannot send this: {reason}")
+            }
+            Error::InputInvalid { reason } => write!(f, "invalid input: {reason}"),
+            Error::DispatchState { reason } => write!(f, "dispatch driven out of order: {reason}"),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Serializable form of an [`Error`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct ErrorInfo {
+    pub code: String,
+    pub message: String,
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_stable_and_messages_readable() {
+        let e = Error::TemplateMissingParam {
+            template: "permit_ready".into(),
+            param: "permit_number".into(),
+        };
+        assert_eq!(e.code(), "template.missing_param");
+        assert_eq!(
+            e.to_string(),
+            "template \"permit_ready\" needs a value for {{permit_number}}"
+        );
+        assert_eq!(e.info().code, "template.missing_param");
+    }
+}

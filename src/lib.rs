@@ -1,0 +1,40 @@
+//! # sicantik-whatsapp
+//!
+//! The routing and payload engine behind the permit office's WhatsApp notifications.
+//!
+//! The core is **sans-IO**: it never reads a clock, a random source or the network. A host (the
+//! browser, node, the Odoo server through wasmtime) passes `now` in, asks the engine what to do,
+//! performs the HTTP request itself and feeds the response back. Every host therefore takes the
+//! same decision and builds the same bytes.
+//!
+//! Layers, kept apart by `cfg`:
+//! - the pure core (everything but `wasm/` and `abi`), which needs only `serde` and `serde_json`;
+//! - `wasm/` (feature `js`, wasm32 only): the wasm-bindgen API for JS hosts;
+//! - `abi` (feature `host-abi`): a JS-free JSON-in/JSON-out ABI for wasmtime.
+
+pub mod convert;
+pub mod dispatch;
+pub mod engine;
+pub mod error;
+pub mod lint;
+pub mod model;
+pub mod ops;
+pub mod phone;
+pub mod preview;
+pub mod providers;
+pub mod route;
+pub mod template;
+pub mod transport;
+
+#[cfg(feature = "host-abi")]
+pub mod abi;
+
+#[cfg(all(target_arch = "wasm32", feature = "js"))]
+mod wasm;
+
+pub use dispatch::{Action, Dispatch};
+pub use engine::Engine;
+pub use error::{Error, ErrorInfo, Result};
+
+/// Version of the engine, stamped from Cargo.toml.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -1,0 +1,31 @@
+use serde::{Deserialize, Serialize};
+
+use super::ProviderKind;
+
+/// Which provider(s) a notification goes to, and why.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Decision {
+    /// Provider id tried first; `None` when nothing may be sent (opted out, nothing eligible).
+    pub provider: Option<String>,
+    pub kind: Option<ProviderKind>,
+    /// Provider ids in the order they will be tried, `provider` first.
+    pub chain: Vec<String>,
+    /// Whether the opt-in invitation is appended to the message of the first provider.
+    pub append_opt_in_link: bool,
+    /// The recipient's phone normalized to digits with country code (`62…`).
+    pub phone: String,
+    pub template: String,
+    /// Every rule that fired, in order.
+    pub trace: Vec<TraceStep>,
+}
+
+/// One routing rule that fired: a stable code, English words, and the provider it concerns.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TraceStep {
+    pub code: String,
+    pub message: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub provider: Option<String>,
+}

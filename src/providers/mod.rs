@@ -1,0 +1,87 @@
+//! The three provider protocols: build the exact HTTP request, classify the response.
+//!
+//! One module per provider behind one [`Provider`] trait; [`provider`] picks the implementation
+//! for a kind. Nothing here performs I/O.
+
+pub mod fonnte;
+pub mod meta;
+pub mod watzap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::convert::MetaTemplatePayload;
+use crate::error::Result;
+use crate::model::{Classification, HttpRequest, HttpResponse, ProviderConfig, ProviderKind};
+
+/// What is sent: a Meta template (Meta only) or plain text (gateways; Meta inside the 24 h window).
+#[derive(Debug, Clone, Copy)]
+pub enum Content<'a> {
+    Template(&'a MetaTemplatePayload),
+    Text(&'a str),
+}
+
+/// A provider response, understood.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Classified {
+    pub classification: Classification,
+    /// Provider error code (`131026`, `invalid token`, `1002`) or `http.<status>`.
+    pub code: Option<String>,
+    /// English explanation, with the provider's own words verbatim where it gave some.
+    pub detail: String,
+    pub message_ids: Vec<String>,
+    /// For `throttled`: how long to wait before trying the same provider again.
+    pub retry_after_ms: Option<i64>,
+}
+
+/// Result of a provider's status endpoint ("Test connection").
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct HealthCheck {
+    pub ok: bool,
+    pub code: Option<String>,
+    pub detail: String,
+    /// Provider facts worth showing (device number, connection, expiry, quota…).
+    pub info: serde_json::Value,
+}
+
+pub trait Provider: Sync {
+    fn kind(&self) -> ProviderKind;
+
+    /// Public API base URL, used unless the profile overrides `baseUrl`.
+    fn default_base_url(&self) -> &'static str;
+
+    /// The request that sends `content` to `to` (digits with country code, e.g. `6281…`).
+    /// Errors with `config.invalid` when a credential the request needs is missing, and with
+    /// `provider.unsupported` for content the provider cannot carry.
+    fn build_send(&self, p: &ProviderConfig, to: &str, content: Content<'_>) -> Result<HttpRequest>;
+
+    /// Understand the answer to a request made by [`Provider::build_send`].
+    fn classify_send(&self, resp: &HttpResponse) -> Classified;
+
+    /// The request of the provider's status endpoint (Meta phone number, Watzap `checking_key`,
+    /// Fonnte `device`).
+    fn build_health_check(&self, p: &ProviderConfig) -> Result<HttpRequest>;
+
+    fn parse_health_check(&self, resp: &HttpResponse) -> HealthCheck;
+
+    /// Base URL of a profile, without a trailing slash.
+    fn base_url(&self, p: &ProviderConfig) -> String {
+        p.base_url
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+            .unwrap_or(self.default_base_url())
+            .trim()
+            .trim_end_matches('/')
+            .to_string()
+    }
+}
+
+/// The implementation for a kind.
+pub fn provider(kind: ProviderKind) -> &'static dyn Provider {
+    match kind {
+        ProviderKind::Meta => &meta::Meta,
+        ProviderKind::Watzap => &watzap::Watzap,
+        ProviderKind::Fonnte => &fonnte::Fonnte,
+    }
+}
