@@ -1,10 +1,41 @@
 //! Lint master templates and values against Meta's rules before anything is sent.
-//! (Interface fixed; implementation in progress.)
+//!
+//! An issue of severity [`Severity::Error`] means Meta would refuse the template or the message
+//! (error 132000, 132005, 132001…): Meta is not eligible until it is fixed, but the gateways are
+//! unaffected. [`lint_template`] checks the texts as Meta would see them even before a Meta mapping
+//! exists (so a template can be written Meta-ready); checks of the mapping itself need one.
+//! [`lint_values`] looks at one send and only matters when the template has a Meta mapping.
+//!
+//! ## Sanitizing parameter values (Meta error 132018)
+//!
+//! Meta refuses a parameter value containing a newline, a tab or more than 4 consecutive spaces.
+//! We **sanitize** rather than reject, because a citizen's address typed on two lines must not
+//! block their permit notification. The rule, applied by [`sanitize_meta_value`] to every value
+//! sent to Meta:
+//!
+//! - a *gap* is a maximal run of spaces, tabs and line breaks (`\n`, `\r`, `\t`, vertical tab,
+//!   form feed, U+0085, U+2028, U+2029);
+//! - a gap that contains anything but plain spaces, or more than 4 spaces, becomes **one space**,
+//!   and disappears entirely at the start or end of the value;
+//! - every other character (including the no-break space) is kept.
+//!
+//! So `"Jl. Merdeka 1\nRT 02/RW 03"` becomes `"Jl. Merdeka 1 RT 02/RW 03"`. Gateways (Watzap,
+//! Fonnte) send free text and keep values exactly as given.
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::MasterTemplate;
-use crate::template::Resolved;
+use crate::convert::{meta_body_params, meta_header_param};
+use crate::model::{MasterTemplate, MetaParamFormat};
+use crate::template::{self, non_blank, Resolved, Segment};
+
+/// Meta's limits (providers.md §C.6).
+pub const META_BODY_MAX: usize = 1024;
+pub const META_HEADER_MAX: usize = 60;
+pub const META_NAME_MAX: usize = 512;
+/// Above this many body parameters we warn (Odoo refuses more than 10 free-text variables).
+pub const META_BODY_PARAMS_WARN: usize = 10;
+/// Longest run of plain spaces Meta accepts inside a parameter value.
+pub const META_MAX_SPACES: usize = 4;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -25,14 +56,709 @@ pub struct LintIssue {
     pub field: Option<String>,
 }
 
-/// Meta rules on the template itself (name, lengths, parameter count and order).
-pub fn lint_template(t: &MasterTemplate) -> Vec<LintIssue> {
-    let _ = t;
-    unimplemented!()
+impl LintIssue {
+    fn new(code: &str, severity: Severity, field: &str, message: String) -> Self {
+        LintIssue {
+            code: code.to_string(),
+            severity,
+            message,
+            field: Some(field.to_string()),
+        }
+    }
+
+    fn error(code: &str, field: &str, message: String) -> Self {
+        Self::new(code, Severity::Error, field, message)
+    }
+
+    fn warning(code: &str, field: &str, message: String) -> Self {
+        Self::new(code, Severity::Warning, field, message)
+    }
 }
 
-/// Meta rules on the values of one send (sanitized values, hydrated body length).
+/// Whether any issue is an error (Meta would refuse).
+pub fn has_errors(issues: &[LintIssue]) -> bool {
+    issues.iter().any(|i| i.severity == Severity::Error)
+}
+
+/// Meta rules on the template itself (name, lengths, parameter count and order).
+pub fn lint_template(t: &MasterTemplate) -> Vec<LintIssue> {
+    let mut issues = Vec::new();
+    if let Some(meta) = &t.meta {
+        lint_name(&meta.template_name, &mut issues);
+    }
+
+    let body = match template::parse(&t.code, &t.body) {
+        Ok(segments) => segments,
+        Err(e) => {
+            issues.push(LintIssue::error("meta.template_invalid", "body", e.to_string()));
+            return issues;
+        }
+    };
+    if let Some(header) = non_blank(&t.header) {
+        lint_header(t, header, &mut issues);
+    }
+    if let Some(suffix) = non_blank(&t.button_url_suffix) {
+        if let Err(e) = template::parse(&t.code, suffix) {
+            issues.push(LintIssue::error(
+                "meta.template_invalid",
+                "buttonUrlSuffix",
+                e.to_string(),
+            ));
+        }
+    }
+
+    let distinct = distinct_placeholders(&body);
+    let format = t.meta.as_ref().map(|m| m.param_format).unwrap_or_default();
+    // Parsing succeeded above, so this only fails on a broken header/suffix we already reported.
+    let order = meta_body_params(t).unwrap_or_else(|_| distinct.clone());
+
+    let meta_text = meta_body_text(&body, &order, format);
+    let len = meta_text.chars().count();
+    if len > META_BODY_MAX {
+        issues.push(LintIssue::error(
+            "meta.body_too_long",
+            "body",
+            format!("the body is {len} characters as Meta sees it; Meta allows at most {META_BODY_MAX}"),
+        ));
+    }
+
+    if let Some(meta) = t.meta.as_ref().filter(|m| !m.body_params.is_empty()) {
+        lint_param_count(&meta.body_params, &distinct, &mut issues);
+    }
+    match format {
+        MetaParamFormat::Positional => lint_positional_order(&distinct, &order, &mut issues),
+        MetaParamFormat::Named => lint_named(&distinct, &mut issues),
+    }
+    lint_adjacent(&body, &mut issues);
+    if distinct.len() > META_BODY_PARAMS_WARN {
+        issues.push(LintIssue::warning(
+            "meta.too_many_params",
+            "body",
+            format!(
+                "the body has {} parameters; more than {META_BODY_PARAMS_WARN} is hard to get approved and Odoo refuses it",
+                distinct.len()
+            ),
+        ));
+    }
+    issues
+}
+
+/// Meta rules on the values of one send (sanitized values, hydrated body length). Nothing to say
+/// when the template has no Meta mapping: the gateways send values as they are.
 pub fn lint_values(t: &MasterTemplate, resolved: &Resolved) -> Vec<LintIssue> {
-    let _ = (t, resolved);
-    unimplemented!()
+    let mut issues = Vec::new();
+    if t.meta.is_none() {
+        return issues;
+    }
+    for name in meta_value_names(t) {
+        if let Some(v) = resolved.get(&name) {
+            if sanitize_meta_value(v) != v {
+                issues.push(LintIssue::warning(
+                    "meta.param_sanitized",
+                    &format!("values.{name}"),
+                    format!(
+                        "the value of {{{{{name}}}}} has a line break, a tab or more than {META_MAX_SPACES} spaces in a row; Meta gets it with those replaced by one space"
+                    ),
+                ));
+            }
+        }
+    }
+    let sanitized = sanitize_resolved(resolved);
+    if let Ok(hydrated) = template::render(&t.code, &t.body, &sanitized) {
+        let len = hydrated.chars().count();
+        if len > META_BODY_MAX {
+            issues.push(LintIssue::error(
+                "meta.body_too_long",
+                "body",
+                format!(
+                    "with these values the message is {len} characters; Meta refuses more than {META_BODY_MAX} (error 132005)"
+                ),
+            ));
+        }
+    }
+    issues
+}
+
+/// Make a value acceptable to Meta (rule in the module documentation).
+pub fn sanitize_meta_value(value: &str) -> String {
+    let mut out = String::with_capacity(value.len());
+    let mut gap_len = 0usize;
+    let mut gap_bad = false;
+    let mut gap_start = String::new();
+    for c in value.chars() {
+        if c == ' ' || is_break(c) {
+            gap_len += 1;
+            gap_bad |= c != ' ';
+            gap_start.push(c);
+            continue;
+        }
+        if gap_len > 0 {
+            if gap_bad || gap_len > META_MAX_SPACES {
+                // A gap at the very start disappears.
+                if !out.is_empty() {
+                    out.push(' ');
+                }
+            } else {
+                out.push_str(&gap_start);
+            }
+        }
+        gap_len = 0;
+        gap_bad = false;
+        gap_start.clear();
+        out.push(c);
+    }
+    // A trailing gap disappears only when it had to change; a few plain spaces stay.
+    if gap_len > 0 && !gap_bad && gap_len <= META_MAX_SPACES {
+        out.push_str(&gap_start);
+    }
+    out
+}
+
+/// A copy of the values with every value sanitized for Meta.
+pub fn sanitize_resolved(resolved: &Resolved) -> Resolved {
+    Resolved {
+        values: resolved
+            .values
+            .iter()
+            .map(|(k, v)| (k.clone(), sanitize_meta_value(v)))
+            .collect(),
+        unused: resolved.unused.clone(),
+    }
+}
+
+/// Names whose values a Meta send carries (body, header, button suffix), without repeats.
+pub fn meta_value_names(t: &MasterTemplate) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    let mut add = |n: String| {
+        if !names.contains(&n) {
+            names.push(n);
+        }
+    };
+    if let Ok(Some(h)) = meta_header_param(t) {
+        add(h);
+    }
+    for n in meta_body_params(t).unwrap_or_default() {
+        add(n);
+    }
+    if let Some(suffix) = non_blank(&t.button_url_suffix) {
+        for n in template::placeholders(&t.code, suffix).unwrap_or_default() {
+            add(n);
+        }
+    }
+    names
+}
+
+fn is_break(c: char) -> bool {
+    matches!(
+        c,
+        '\n' | '\r' | '\t' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
+    )
+}
+
+fn lint_name(name: &str, issues: &mut Vec<LintIssue>) {
+    let field = "meta.templateName";
+    if name.is_empty() {
+        issues.push(LintIssue::error(
+            "meta.template_name",
+            field,
+            "the Meta template name is empty".to_string(),
+        ));
+    } else if !name
+        .chars()
+        .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+    {
+        issues.push(LintIssue::error(
+            "meta.template_name",
+            field,
+            format!(
+                "Meta template names use only lowercase letters a–z, digits and '_' (got {:?})",
+                name.chars().take(80).collect::<String>()
+            ),
+        ));
+    } else if name.len() > META_NAME_MAX {
+        issues.push(LintIssue::error(
+            "meta.template_name",
+            field,
+            format!("the Meta template name is longer than {META_NAME_MAX} characters"),
+        ));
+    }
+}
+
+fn lint_header(t: &MasterTemplate, header: &str, issues: &mut Vec<LintIssue>) {
+    let segments = match template::parse(&t.code, header) {
+        Ok(s) => s,
+        Err(e) => {
+            issues.push(LintIssue::error("meta.template_invalid", "header", e.to_string()));
+            return;
+        }
+    };
+    let count = segments
+        .iter()
+        .filter(|s| matches!(s, Segment::Placeholder(_)))
+        .count();
+    if count > 1 {
+        issues.push(LintIssue::error(
+            "meta.header_params",
+            "header",
+            format!("the header has {count} placeholders; Meta allows one ({{{{1}}}})"),
+        ));
+    }
+    // Meta sees the header variable as {{1}}.
+    let len: usize = segments
+        .iter()
+        .map(|s| match s {
+            Segment::Text(x) => x.chars().count(),
+            Segment::Placeholder(_) => "{{1}}".len(),
+        })
+        .sum();
+    if len > META_HEADER_MAX {
+        issues.push(LintIssue::error(
+            "meta.header_too_long",
+            "header",
+            format!("the header is {len} characters; Meta allows at most {META_HEADER_MAX}"),
+        ));
+    }
+}
+
+fn lint_param_count(body_params: &[String], distinct: &[String], issues: &mut Vec<LintIssue>) {
+    let field = "meta.bodyParams";
+    for name in body_params {
+        if !distinct.contains(name) {
+            issues.push(LintIssue::error(
+                "meta.param_count",
+                field,
+                format!("bodyParams lists {name:?}, but the body has no {{{{{name}}}}}"),
+            ));
+        }
+    }
+    for name in distinct {
+        if !body_params.contains(name) {
+            issues.push(LintIssue::error(
+                "meta.param_count",
+                field,
+                format!("the body uses {{{{{name}}}}}, but bodyParams does not list it"),
+            ));
+        }
+    }
+    if body_params.len() != distinct.len() {
+        issues.push(LintIssue::error(
+            "meta.param_count",
+            field,
+            format!(
+                "bodyParams has {} entries but the body has {} distinct placeholders; Meta refuses a parameter count that differs from the template (error 132000)",
+                body_params.len(),
+                distinct.len()
+            ),
+        ));
+    }
+}
+
+/// Numbered placeholders are Meta positions: they must be 1..n, and bodyParams must agree.
+fn lint_positional_order(distinct: &[String], order: &[String], issues: &mut Vec<LintIssue>) {
+    let numbered: Vec<&String> = distinct.iter().filter(|n| is_number(n)).collect();
+    if numbered.is_empty() {
+        return;
+    }
+    if numbered.len() != distinct.len() {
+        issues.push(LintIssue::error(
+            "meta.param_order",
+            "body",
+            "the body mixes numbered ({{1}}) and named placeholders; Meta positions would be ambiguous".to_string(),
+        ));
+        return;
+    }
+    let mut numbers: Vec<String> = numbered.iter().map(|n| strip_zeros(n)).collect();
+    numbers.sort_by(|a, b| numeric_cmp(a, b));
+    let contiguous = numbers
+        .iter()
+        .enumerate()
+        .all(|(i, n)| *n == (i + 1).to_string());
+    if !contiguous {
+        let found: Vec<String> = numbers.iter().map(|n| format!("{{{{{n}}}}}")).collect();
+        issues.push(LintIssue::error(
+            "meta.param_order",
+            "body",
+            format!(
+                "numbered placeholders must run from {{{{1}}}} without gaps; the body has {}",
+                found.join(", ")
+            ),
+        ));
+        return;
+    }
+    for (i, name) in order.iter().enumerate() {
+        if is_number(name) && strip_zeros(name) != (i + 1).to_string() {
+            issues.push(LintIssue::error(
+                "meta.param_order",
+                "meta.bodyParams",
+                format!(
+                    "bodyParams puts {{{{{name}}}}} at position {}; a numbered placeholder must be at its own position",
+                    i + 1
+                ),
+            ));
+            return;
+        }
+    }
+}
+
+/// Named Meta parameters: lowercase letters, digits and '_', not starting with a digit.
+fn lint_named(distinct: &[String], issues: &mut Vec<LintIssue>) {
+    for name in distinct {
+        let mut chars = name.chars();
+        let ok = chars
+            .next()
+            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+            && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        if !ok {
+            issues.push(LintIssue::error(
+                "meta.param_name",
+                "body",
+                format!(
+                    "{{{{{name}}}}} cannot be a named Meta parameter: use lowercase letters, digits and '_', starting with a letter"
+                ),
+            ));
+        }
+    }
+}
+
+/// Meta rejects templates whose variables touch each other or the ends of the body.
+fn lint_adjacent(body: &[Segment], issues: &mut Vec<LintIssue>) {
+    // Whitespace-only text between two placeholders counts as touching.
+    let meaningful: Vec<&Segment> = body
+        .iter()
+        .filter(|s| !matches!(s, Segment::Text(x) if x.trim().is_empty()))
+        .collect();
+    let starts = matches!(meaningful.first(), Some(Segment::Placeholder(_)));
+    let ends = matches!(meaningful.last(), Some(Segment::Placeholder(_)));
+    if starts || ends {
+        issues.push(LintIssue::warning(
+            "meta.param_adjacent",
+            "body",
+            "the body starts or ends with a placeholder; Meta may reject such a template — add text around it".to_string(),
+        ));
+    }
+    let touching = meaningful.windows(2).find_map(|w| match w {
+        [Segment::Placeholder(a), Segment::Placeholder(b)] => Some((a, b)),
+        _ => None,
+    });
+    if let Some((a, b)) = touching {
+        issues.push(LintIssue::warning(
+            "meta.param_adjacent",
+            "body",
+            format!(
+                "{{{{{a}}}}} and {{{{{b}}}}} have nothing but spaces between them; Meta may reject such a template"
+            ),
+        ));
+    }
+}
+
+/// The body as Meta stores it: placeholders become `{{n}}` (positional) or stay `{{name}}`.
+fn meta_body_text(body: &[Segment], order: &[String], format: MetaParamFormat) -> String {
+    let mut out = String::new();
+    for s in body {
+        match s {
+            Segment::Text(x) => out.push_str(x),
+            Segment::Placeholder(name) => {
+                let position = order.iter().position(|n| n == name);
+                match (format, position) {
+                    (MetaParamFormat::Positional, Some(i)) => {
+                        out.push_str(&format!("{{{{{}}}}}", i + 1))
+                    }
+                    _ => out.push_str(&format!("{{{{{name}}}}}")),
+                }
+            }
+        }
+    }
+    out
+}
+
+fn distinct_placeholders(segments: &[Segment]) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for s in segments {
+        if let Segment::Placeholder(n) = s {
+            if !out.contains(n) {
+                out.push(n.clone());
+            }
+        }
+    }
+    out
+}
+
+pub(crate) fn is_number(name: &str) -> bool {
+    !name.is_empty() && name.chars().all(|c| c.is_ascii_digit())
+}
+
+/// `"007"` → `"7"`, `"0"` → `"0"`.
+pub(crate) fn strip_zeros(n: &str) -> String {
+    let s = n.trim_start_matches('0');
+    if s.is_empty() {
+        "0".to_string()
+    } else {
+        s.to_string()
+    }
+}
+
+/// Compare digit strings by value without parsing (they may exceed any integer type).
+pub(crate) fn numeric_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let (a, b) = (strip_zeros(a), strip_zeros(b));
+    a.len().cmp(&b.len()).then_with(|| a.cmp(&b))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::MetaMapping;
+    use proptest::prelude::*;
+
+    const BODY: &str = "Yth. {{partner_name}}, izin Anda nomor {{permit_number}} telah terbit.";
+
+    fn t(body: &str) -> MasterTemplate {
+        MasterTemplate {
+            code: "permit_ready".into(),
+            body: body.into(),
+            meta: Some(MetaMapping {
+                template_name: "izin_terbit".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
+    fn codes(issues: &[LintIssue]) -> Vec<&str> {
+        issues.iter().map(|i| i.code.as_str()).collect()
+    }
+
+    fn resolved(pairs: &[(&str, &str)]) -> Resolved {
+        Resolved {
+            values: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            unused: vec![],
+        }
+    }
+
+    #[test]
+    fn a_good_template_is_clean() {
+        assert_eq!(lint_template(&t(BODY)), vec![]);
+        let mut no_meta = t(BODY);
+        no_meta.meta = None;
+        assert_eq!(lint_template(&no_meta), vec![]);
+    }
+
+    #[test]
+    fn template_name_rules() {
+        for bad in ["", "Izin_Terbit", "izin terbit", "izin-terbit", "izin_terbit_ü"] {
+            let mut tpl = t(BODY);
+            if let Some(m) = tpl.meta.as_mut() {
+                m.template_name = bad.into();
+            }
+            let issues = lint_template(&tpl);
+            assert_eq!(codes(&issues), ["meta.template_name"], "{bad:?}");
+            assert_eq!(issues[0].field.as_deref(), Some("meta.templateName"));
+            assert_eq!(issues[0].severity, Severity::Error);
+        }
+        let mut tpl = t(BODY);
+        if let Some(m) = tpl.meta.as_mut() {
+            m.template_name = "a".repeat(513);
+        }
+        assert_eq!(codes(&lint_template(&tpl)), ["meta.template_name"]);
+        // Without a mapping there is no name to check.
+        let mut tpl = t(BODY);
+        tpl.meta = None;
+        assert!(lint_template(&tpl).is_empty());
+    }
+
+    #[test]
+    fn body_length_counts_what_meta_sees() {
+        // 1000 chars of text + {{1}} (5) = 1005 as Meta sees it, though the name is long.
+        let long_name = "a".repeat(30);
+        let body = format!("{}{{{{{long_name}}}}}.", "x".repeat(1000));
+        assert!(lint_template(&t(&body)).iter().all(|i| i.code != "meta.body_too_long"));
+        let body = format!("{}{{{{nama}}}}.", "x".repeat(1019));
+        let issues = lint_template(&t(&body));
+        assert!(codes(&issues).contains(&"meta.body_too_long"), "{issues:?}");
+        // Characters, not bytes.
+        let body = format!("Yth. {{{{nama}}}}, {}", "é".repeat(1000));
+        assert!(!codes(&lint_template(&t(&body))).contains(&"meta.body_too_long"));
+    }
+
+    #[test]
+    fn named_format_keeps_names_in_the_length() {
+        let mut tpl = t(&format!("{}{{{{{}}}}}.", "x".repeat(1000), "a".repeat(30)));
+        if let Some(m) = tpl.meta.as_mut() {
+            m.param_format = MetaParamFormat::Named;
+        }
+        assert!(codes(&lint_template(&tpl)).contains(&"meta.body_too_long"));
+    }
+
+    #[test]
+    fn header_rules() {
+        let mut tpl = t(BODY);
+        tpl.header = Some("Izin {{permit_number}} untuk {{partner_name}}".into());
+        assert_eq!(codes(&lint_template(&tpl)), ["meta.header_params"]);
+
+        tpl.header = Some(format!("{} {{{{permit_number}}}}", "Pemberitahuan".repeat(4)));
+        let issues = lint_template(&tpl);
+        assert_eq!(codes(&issues), ["meta.header_too_long"]);
+        assert_eq!(issues[0].field.as_deref(), Some("header"));
+
+        tpl.header = Some("Izin {{permit_number}} terbit".into());
+        assert!(lint_template(&tpl).is_empty());
+    }
+
+    #[test]
+    fn param_count_against_body_params() {
+        let mut tpl = t(BODY);
+        if let Some(m) = tpl.meta.as_mut() {
+            m.body_params = vec!["partner_name".into()];
+        }
+        let issues = lint_template(&tpl);
+        assert!(issues.iter().all(|i| i.code == "meta.param_count"), "{issues:?}");
+        assert!(issues.iter().any(|i| i.message.contains("{{permit_number}}")));
+
+        if let Some(m) = tpl.meta.as_mut() {
+            m.body_params = vec!["partner_name".into(), "permit_number".into(), "alamat".into()];
+        }
+        let issues = lint_template(&tpl);
+        assert!(issues.iter().any(|i| i.message.contains("\"alamat\"")), "{issues:?}");
+
+        if let Some(m) = tpl.meta.as_mut() {
+            m.body_params = vec!["permit_number".into(), "partner_name".into()];
+        }
+        assert!(lint_template(&tpl).is_empty());
+    }
+
+    #[test]
+    fn numbered_placeholders_must_be_contiguous() {
+        let issues = lint_template(&t("Yth. {{1}}, izin {{3}} terbit."));
+        assert_eq!(codes(&issues), ["meta.param_order"]);
+        assert!(issues[0].message.contains("{{1}}, {{3}}"), "{}", issues[0].message);
+
+        // Order in the text does not matter, numbering does.
+        assert!(lint_template(&t("Izin {{2}} untuk {{1}} terbit.")).is_empty());
+
+        assert_eq!(
+            codes(&lint_template(&t("Yth. {{1}}, izin {{nomor}} terbit."))),
+            ["meta.param_order"]
+        );
+
+        let mut tpl = t("Yth. {{1}}, izin {{2}} terbit.");
+        if let Some(m) = tpl.meta.as_mut() {
+            m.body_params = vec!["2".into(), "1".into()];
+        }
+        assert_eq!(codes(&lint_template(&tpl)), ["meta.param_order"]);
+    }
+
+    #[test]
+    fn named_parameters_need_lowercase_names() {
+        let mut tpl = t("Yth. {{Nama}}, izin {{1}} terbit.");
+        if let Some(m) = tpl.meta.as_mut() {
+            m.param_format = MetaParamFormat::Named;
+        }
+        assert_eq!(
+            codes(&lint_template(&tpl)),
+            ["meta.param_name", "meta.param_name"]
+        );
+    }
+
+    #[test]
+    fn adjacent_and_edge_placeholders_warn() {
+        let issues = lint_template(&t("{{partner_name}} {{permit_number}}"));
+        assert_eq!(codes(&issues), ["meta.param_adjacent", "meta.param_adjacent"]);
+        assert!(issues.iter().all(|i| i.severity == Severity::Warning));
+        assert_eq!(
+            codes(&lint_template(&t("Izin {{a}}{{b}} terbit"))),
+            ["meta.param_adjacent"]
+        );
+        assert_eq!(
+            codes(&lint_template(&t("  Izin nomor {{a}} \n"))),
+            ["meta.param_adjacent"]
+        );
+    }
+
+    #[test]
+    fn many_params_warn() {
+        let body: String = (0..11).map(|i| format!("v{{{{p{i}}}}} ")).collect();
+        let issues = lint_template(&t(&format!("Data: {body}.")));
+        assert_eq!(codes(&issues), ["meta.too_many_params"]);
+        assert_eq!(issues[0].severity, Severity::Warning);
+    }
+
+    #[test]
+    fn broken_texts_are_reported_not_panicked() {
+        assert_eq!(codes(&lint_template(&t("Yth. {{nama"))), ["meta.template_invalid"]);
+        let mut tpl = t(BODY);
+        tpl.header = Some("}}".into());
+        assert_eq!(codes(&lint_template(&tpl)), ["meta.template_invalid"]);
+    }
+
+    #[test]
+    fn sanitize_rule() {
+        let cases = [
+            ("Budi Santoso", "Budi Santoso"),
+            ("Jl. Merdeka 1\nRT 02/RW 03", "Jl. Merdeka 1 RT 02/RW 03"),
+            ("Jl. Merdeka 1\r\n  RT 02", "Jl. Merdeka 1 RT 02"),
+            ("a\tb", "a b"),
+            ("a    b", "a    b"),
+            ("a     b", "a b"),
+            ("\nBudi\n", "Budi"),
+            ("      Budi", "Budi"),
+            ("  Budi  ", "  Budi  "),
+            ("Budi\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}S", "Budi\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}S"),
+            ("a\u{2028}b", "a b"),
+            ("", ""),
+            ("\n\t", ""),
+        ];
+        for (input, expected) in cases {
+            assert_eq!(sanitize_meta_value(input), expected, "{input:?}");
+        }
+    }
+
+    #[test]
+    fn values_lint() {
+        let tpl = t(BODY);
+        let r = resolved(&[("partner_name", "Budi\nSantoso"), ("permit_number", "503/IMB")]);
+        let issues = lint_values(&tpl, &r);
+        assert_eq!(codes(&issues), ["meta.param_sanitized"]);
+        assert_eq!(issues[0].field.as_deref(), Some("values.partner_name"));
+        assert_eq!(issues[0].severity, Severity::Warning);
+
+        let r = resolved(&[("partner_name", &"B".repeat(1000)), ("permit_number", "503/IMB")]);
+        let issues = lint_values(&tpl, &r);
+        assert_eq!(codes(&issues), ["meta.body_too_long"]);
+        assert!(has_errors(&issues));
+
+        // No Meta mapping: values go to gateways untouched, nothing to say.
+        let mut gateway_only = t(BODY);
+        gateway_only.meta = None;
+        let r = resolved(&[("partner_name", "Budi\nSantoso"), ("permit_number", "1")]);
+        assert!(lint_values(&gateway_only, &r).is_empty());
+    }
+
+    #[test]
+    fn values_only_meta_receives_are_checked() {
+        let mut tpl = t("Yth. {{partner_name}}, izin Anda telah terbit.");
+        tpl.params = vec!["partner_name".into(), "alamat".into()];
+        let r = resolved(&[("partner_name", "Budi"), ("alamat", "Jl. A\nNo. 1")]);
+        assert!(lint_values(&tpl, &r).is_empty());
+    }
+
+    proptest! {
+        #[test]
+        fn sanitized_values_satisfy_meta(v in any::<String>()) {
+            let s = sanitize_meta_value(&v);
+            prop_assert!(!s.chars().any(is_break));
+            prop_assert!(!s.contains("     "));
+            // Sanitizing is idempotent and never touches a clean value.
+            prop_assert_eq!(sanitize_meta_value(&s), s.clone());
+        }
+
+        #[test]
+        fn lint_never_panics(body in any::<String>(), header in proptest::option::of(any::<String>())) {
+            let mut tpl = t(&body);
+            tpl.header = header;
+            let _ = lint_template(&tpl);
+            let _ = lint_values(&tpl, &Resolved::default());
+        }
+    }
 }

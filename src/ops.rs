@@ -1,1 +1,312 @@
-//! (in progress)
+//! JSON-in / JSON-out operations: the whole engine behind one `call`, for hosts that speak JSON
+//! (the wasmtime ABI, fixtures, command-line tools). See `docs/host-abi.md` for the table.
+//!
+//! A call is `{"op": "<name>", "args": <value>}`; the answer is `{"ok": <result>}` or
+//! `{"error": {"code", "message"}}`. Nothing here panics on any input.
+
+use std::collections::BTreeMap;
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::dispatch::{Action, Dispatch};
+use crate::engine::Engine;
+use crate::error::{Error, ErrorInfo, Result};
+use crate::lint::{self, LintIssue};
+use crate::model::{EngineConfig, HttpResponse, MasterTemplate, Notification, TransportError};
+use crate::preview::convert;
+use crate::providers::provider;
+
+/// A host's engine state: the configuration given by `configure`.
+#[derive(Debug, Default)]
+pub struct Host {
+    engine: Option<Engine>,
+}
+
+#[derive(Deserialize)]
+struct Call<'a> {
+    op: String,
+    #[serde(borrow, default)]
+    args: Option<&'a RawValue>,
+}
+
+/// One step of a dispatch, as hosts see it.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Step<'a> {
+    state: &'a Dispatch,
+    action: Action,
+}
+
+impl Host {
+    pub fn new() -> Host {
+        Host::default()
+    }
+
+    /// The engine configured by the last successful `configure`.
+    pub fn engine(&self) -> Result<&Engine> {
+        self.engine.as_ref().ok_or_else(|| Error::DispatchState {
+            reason: "no configuration yet: call `configure` first".into(),
+        })
+    }
+
+    /// Run one call given as JSON text; always returns JSON text.
+    pub fn call(&mut self, input: &str) -> String {
+        let result = serde_json::from_str::<Call>(input)
+            .map_err(|e| Error::input(format!("a call is {{\"op\": ..., \"args\": ...}}: {e}")))
+            .and_then(|call| {
+                let args = call.args.map(RawValue::get).unwrap_or("null");
+                self.run(&call.op, args)
+            });
+        match result {
+            Ok(json) => format!("{{\"ok\":{json}}}"),
+            Err(e) => error_json(&e.info()),
+        }
+    }
+
+    /// Run `op` on `args` (JSON text); the result as JSON text.
+    pub fn run(&mut self, op: &str, args: &str) -> Result<String> {
+        if op == "configure" {
+            let config: EngineConfig = parse(args)?;
+            let engine = Engine::new(config)?;
+            let summary = configure_summary(&engine);
+            self.engine = Some(engine);
+            return to_json(&summary);
+        }
+        run_op(self.engine.as_ref(), op, args)
+    }
+}
+
+/// Run every op but `configure` against an engine (when the op needs one).
+pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
+    let engine = || {
+        engine.ok_or_else(|| Error::DispatchState {
+            reason: "no configuration yet: call `configure` first".into(),
+        })
+    };
+    {
+        match op {
+            "version" => to_json(&crate::VERSION),
+            "decide" => to_json(&engine()?.decide(&parse(args)?)?),
+            "preview" => to_json(&engine()?.preview(&parse(args)?)?),
+            "render" => {
+                let a: RenderArgs = parse(args)?;
+                to_json(&engine()?.render(&a.notification, &a.provider)?)
+            }
+            "plan" => to_json(&engine()?.plan(&parse(args)?)?),
+            "planBatch" => {
+                let a: BatchArgs = parse(args)?;
+                let engine = engine()?;
+                let items: Vec<BatchItem> = a
+                    .notifications
+                    .iter()
+                    .map(|n| match engine.plan(n) {
+                        Ok(plan) => BatchItem::Ok(Box::new(plan)),
+                        Err(e) => BatchItem::Error(e.info()),
+                    })
+                    .collect();
+                to_json(&items)
+            }
+            "normalizePhone" => {
+                let a: PhoneArgs = parse(args)?;
+                let country = a.default_country.as_deref().unwrap_or(crate::phone::DEFAULT_COUNTRY);
+                to_json(&crate::phone::normalize(&a.phone, country)?)
+            }
+            "convertParams" => {
+                let a: ConvertArgs = parse(args)?;
+                match a.template {
+                    TemplateRef::Code(code) => {
+                        to_json(&convert(engine()?.template(&code)?, &a.values)?)
+                    }
+                    TemplateRef::Inline(t) => to_json(&convert(&t, &a.values)?),
+                }
+            }
+            "lintTemplate" => {
+                let t: MasterTemplate = parse(args)?;
+                to_json(&lint_with_validation(&t))
+            }
+            "dispatchStart" => {
+                let a: StartArgs = parse(args)?;
+                let engine = engine()?;
+                let mut dispatch = engine.dispatch(&a.notification, a.now_ms)?;
+                step(engine, &mut dispatch, a.now_ms)
+            }
+            "dispatchFeed" => {
+                let a: FeedArgs = parse(args)?;
+                let engine = engine()?;
+                let mut dispatch = a.state;
+                match (a.response, a.transport_error) {
+                    (Some(r), None) => dispatch.handle_response(engine, r, a.now_ms)?,
+                    (None, Some(e)) => dispatch.handle_transport_error(engine, e, a.now_ms)?,
+                    _ => return Err(Error::input("dispatchFeed needs exactly one of `response` or `transportError`")),
+                }
+                step(engine, &mut dispatch, a.now_ms)
+            }
+            "healthCheckRequest" => {
+                let a: ProviderArgs = parse(args)?;
+                let p = engine()?.provider(&a.provider)?;
+                to_json(&provider(p.kind).build_health_check(p)?)
+            }
+            "healthCheckParse" => {
+                let a: ProviderResponseArgs = parse(args)?;
+                let p = engine()?.provider(&a.provider)?;
+                let mut check = provider(p.kind).parse_health_check(&a.response);
+                check.detail = p.credentials.redact(&check.detail).into_owned();
+                to_json(&check)
+            }
+            // META_TEMPLATE_OPS
+            other => Err(Error::input(format!("unknown op {other:?}"))),
+        }
+    }
+}
+
+fn step(engine: &Engine, dispatch: &mut Dispatch, now_ms: i64) -> Result<String> {
+    let action = dispatch.poll(engine, now_ms)?;
+    to_json(&Step {
+        state: dispatch,
+        action,
+    })
+}
+
+/// Template validation error (if any) followed by Meta lint issues.
+pub fn lint_with_validation(t: &MasterTemplate) -> Vec<LintIssue> {
+    let mut issues = Vec::new();
+    if let Err(e) = crate::template::validate(t) {
+        issues.push(LintIssue {
+            code: e.code().to_string(),
+            severity: lint::Severity::Error,
+            message: e.to_string(),
+            field: None,
+        });
+    }
+    issues.extend(lint::lint_template(t));
+    issues
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct ConfigureSummary {
+    providers: usize,
+    templates: usize,
+    /// Template problems by code: validation errors first, then Meta lint.
+    lint: BTreeMap<String, Vec<LintIssue>>,
+}
+
+fn configure_summary(engine: &Engine) -> ConfigureSummary {
+    let config = engine.config();
+    let lint = config
+        .templates
+        .iter()
+        .map(|t| (t.code.clone(), lint_with_validation(t)))
+        .filter(|(_, issues)| !issues.is_empty())
+        .collect();
+    ConfigureSummary {
+        providers: config.providers.len(),
+        templates: config.templates.len(),
+        lint,
+    }
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+enum BatchItem {
+    Ok(Box<crate::preview::Plan>),
+    Error(ErrorInfo),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct RenderArgs {
+    notification: Notification,
+    provider: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct BatchArgs {
+    notifications: Vec<Notification>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct PhoneArgs {
+    phone: String,
+    #[serde(default)]
+    default_country: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum TemplateRef {
+    Code(String),
+    Inline(Box<MasterTemplate>),
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ConvertArgs {
+    template: TemplateRef,
+    #[serde(default)]
+    values: BTreeMap<String, String>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct StartArgs {
+    notification: Notification,
+    now_ms: i64,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct FeedArgs {
+    state: Dispatch,
+    now_ms: i64,
+    #[serde(default)]
+    response: Option<HttpResponse>,
+    #[serde(default)]
+    transport_error: Option<TransportError>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ProviderArgs {
+    provider: String,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ProviderResponseArgs {
+    provider: String,
+    response: HttpResponse,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct TemplatesArgs {
+    provider: String,
+    #[serde(default)]
+    after: Option<String>,
+}
+
+#[allow(dead_code)]
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct ResponseArgs {
+    response: HttpResponse,
+}
+
+fn parse<T: DeserializeOwned>(json: &str) -> Result<T> {
+    serde_json::from_str(json).map_err(|e| Error::input(e.to_string()))
+}
+
+fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
+    serde_json::to_string(value).map_err(|e| Error::input(format!("cannot encode the result: {e}")))
+}
+
+fn error_json(info: &ErrorInfo) -> String {
+    serde_json::to_string(&serde_json::json!({ "error": info }))
+        .unwrap_or_else(|_| r#"{"error":{"code":"input.invalid","message":"unencodable error"}}"#.to_string())
+}

@@ -1,1 +1,176 @@
-//! (in progress)
+//! Dry-run views: what each provider would get, with credentials masked.
+
+use serde::Serialize;
+
+use crate::convert::{self, MetaTemplatePayload, OrderedParams};
+use crate::engine::{Engine, Prepared};
+use crate::error::{ErrorInfo, Result};
+use crate::lint::{self, LintIssue};
+use crate::model::{Decision, HttpRequest, MasterTemplate, ProviderConfig, ProviderKind, ProviderState};
+use crate::template::Resolved;
+
+/// Decision plus every provider's masked request.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Preview {
+    pub decision: Decision,
+    pub providers: Vec<ProviderPreview>,
+    /// Meta lint of the template and of these values.
+    pub lint: Vec<LintIssue>,
+    /// Values given that the template does not use.
+    pub unused_values: Vec<String>,
+}
+
+/// One provider's view of a notification.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ProviderPreview {
+    pub provider: String,
+    pub kind: ProviderKind,
+    pub name: String,
+    pub state: ProviderState,
+    /// Position in the decision's chain (0 = first), `None` when not eligible.
+    pub position: Option<usize>,
+    pub append_opt_in_link: bool,
+    /// What the citizen reads.
+    pub text: Option<String>,
+    /// Provider parameter form: Meta `template` object, Watzap `{"1": …}`, Fonnte `{"var1": …}`.
+    pub params: serde_json::Value,
+    /// The request, credentials masked.
+    pub request: Option<HttpRequest>,
+    /// Why no request could be built.
+    pub error: Option<ErrorInfo>,
+}
+
+impl ProviderPreview {
+    pub(crate) fn build(
+        engine: &Engine,
+        prepared: &Prepared<'_>,
+        p: &ProviderConfig,
+        decision: Option<&Decision>,
+    ) -> ProviderPreview {
+        let position = decision.and_then(|d| d.chain.iter().position(|id| *id == p.id));
+        let append = crate::route::opt_in_link(engine.config(), prepared.template, prepared.notification, p.kind).is_some();
+        let text = engine.message_text(prepared, p.kind);
+        let params = match p.kind {
+            ProviderKind::Meta => engine
+                .meta_payload(prepared)
+                .ok()
+                .and_then(|m| serde_json::to_value(m).ok())
+                .unwrap_or(serde_json::Value::Null),
+            ProviderKind::Watzap => to_json(&convert::watzap_params(prepared.template, &prepared.resolved)),
+            ProviderKind::Fonnte => to_json(&convert::fonnte_params(prepared.template, &prepared.resolved)),
+        };
+        let (request, error) = match engine.request_for(prepared, p, true) {
+            Ok(r) => (Some(r), None),
+            Err(e) => (None, Some(e.info())),
+        };
+        ProviderPreview {
+            provider: p.id.clone(),
+            kind: p.kind,
+            name: p.display_name().to_string(),
+            state: p.state,
+            position,
+            append_opt_in_link: append,
+            text: text.ok(),
+            params,
+            request,
+            error,
+        }
+    }
+}
+
+fn to_json(p: &OrderedParams) -> serde_json::Value {
+    serde_json::to_value(p).unwrap_or(serde_json::Value::Null)
+}
+
+impl Preview {
+    pub(crate) fn build(engine: &Engine, prepared: &Prepared<'_>) -> Result<Preview> {
+        let decision = engine.decide_prepared(prepared)?;
+        let providers = engine
+            .config()
+            .providers
+            .iter()
+            .map(|p| ProviderPreview::build(engine, prepared, p, Some(&decision)))
+            .collect();
+        let mut lint = lint::lint_template(prepared.template);
+        lint.extend(lint::lint_values(prepared.template, &prepared.resolved));
+        Ok(Preview {
+            decision,
+            providers,
+            lint,
+            unused_values: prepared.resolved.unused.clone(),
+        })
+    }
+}
+
+/// The decision and the first provider's masked request: a dry run of one message.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Plan {
+    pub decision: Decision,
+    pub request: Option<HttpRequest>,
+    pub text: Option<String>,
+}
+
+impl Plan {
+    pub(crate) fn build(engine: &Engine, prepared: &Prepared<'_>) -> Result<Plan> {
+        let decision = engine.decide_prepared(prepared)?;
+        let (request, text) = match decision.provider.as_deref() {
+            Some(id) => {
+                let p = engine.provider(id)?;
+                let text = match p.kind {
+                    ProviderKind::Meta => None,
+                    kind => Some(engine.message_text(prepared, kind)?),
+                };
+                (Some(engine.request_for(prepared, p, true)?), text)
+            }
+            None => (None, None),
+        };
+        Ok(Plan {
+            decision,
+            request,
+            text,
+        })
+    }
+}
+
+/// Every provider's parameter form for one template and its values.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Converted {
+    pub meta: Option<MetaTemplatePayload>,
+    /// Why there is no Meta form (no mapping, mapping does not fit).
+    pub meta_error: Option<ErrorInfo>,
+    pub watzap: OrderedParams,
+    pub fonnte: OrderedParams,
+    /// The master body rendered with the values.
+    pub text: String,
+    pub lint: Vec<LintIssue>,
+}
+
+/// Every provider's parameter form for a template and its values (no configuration needed).
+pub fn convert(t: &MasterTemplate, values: &std::collections::BTreeMap<String, String>) -> Result<Converted> {
+    crate::template::validate(t)?;
+    let resolved = crate::template::resolve(t, values)?;
+    Converted::build(t, &resolved)
+}
+
+impl Converted {
+    fn build(t: &MasterTemplate, resolved: &Resolved) -> Result<Converted> {
+        let (meta, meta_error) = match convert::meta_template(t, resolved) {
+            Ok(m) => (Some(m), None),
+            Err(e) => (None, Some(e.info())),
+        };
+        let mut lint = lint::lint_template(t);
+        lint.extend(lint::lint_values(t, resolved));
+        Ok(Converted {
+            meta,
+            meta_error,
+            watzap: convert::watzap_params(t, resolved),
+            fonnte: convert::fonnte_params(t, resolved),
+            text: crate::template::render(&t.code, &t.body, resolved)?,
+            lint,
+        })
+    }
+}

@@ -1,1 +1,288 @@
-//! (in progress)
+//! Routing: which providers may carry a notification, in which order, and why.
+//!
+//! Rules, in the order they fire (each leaves a [`TraceStep`] with a stable code):
+//! 1. an opted-out recipient gets nothing (`route.opted_out`);
+//! 2. a forced provider is used alone, whatever its state (`route.forced`, with warnings
+//!    `route.forced_not_configured` / `route.forced_without_opt_in`) — the test wizard needs this;
+//! 3. otherwise candidates are the default provider (Meta when unset: `route.default_meta`), then the
+//!    fallback order, then the remaining profiles;
+//! 4. a candidate must be `configured` (`route.skip_not_configured`); Meta also needs the recipient's
+//!    opt-in (`route.skip_no_opt_in`) and an approved Meta mapping of the template
+//!    (`route.skip_no_meta_template`, `route.skip_meta_not_approved`);
+//! 5. the first eligible candidate is chosen (`route.selected`), the others follow in the chain
+//!    (`route.fallback`); none → `route.no_provider`;
+//! 6. a gateway send to a recipient without Meta opt-in carries the opt-in invitation
+//!    (`route.opt_in_link`, or `route.opt_in_link_missing` when no link is configured).
+
+use crate::error::{Error, Result};
+use crate::model::{
+    Decision, EngineConfig, MasterTemplate, Notification, ProviderConfig, ProviderKind, ProviderState,
+    TraceStep,
+};
+
+/// Indonesian invitation used when the config has no text. `{url}` is replaced by the link.
+pub const DEFAULT_OPT_IN_TEXT: &str =
+    "Ingin menerima notifikasi resmi melalui WhatsApp Business kami? Setujui di sini: {url}";
+
+/// Meta review statuses under which a template can be sent.
+fn meta_status_allows_sending(status: Option<&str>) -> bool {
+    status.is_none_or(|s| s.trim().is_empty() || s.eq_ignore_ascii_case("approved"))
+}
+
+struct Trace(Vec<TraceStep>);
+
+impl Trace {
+    fn push(&mut self, code: &str, provider: Option<&ProviderConfig>, message: String) {
+        self.0.push(TraceStep {
+            code: code.to_string(),
+            message,
+            provider: provider.map(|p| p.id.clone()),
+        });
+    }
+}
+
+/// Why a provider cannot carry this notification, if it cannot.
+fn ineligibility(
+    p: &ProviderConfig,
+    template: &MasterTemplate,
+    n: &Notification,
+) -> Option<(&'static str, String)> {
+    let name = p.display_name();
+    if p.state != ProviderState::Configured {
+        return Some((
+            "route.skip_not_configured",
+            format!("{name} skipped: its profile is not marked as configured"),
+        ));
+    }
+    if p.kind == ProviderKind::Meta {
+        if !n.recipient.meta_opt_in {
+            return Some((
+                "route.skip_no_opt_in",
+                format!("{name} skipped: the recipient has not opted in to official WhatsApp messages"),
+            ));
+        }
+        let Some(meta) = template.meta.as_ref().filter(|m| !m.template_name.trim().is_empty()) else {
+            return Some((
+                "route.skip_no_meta_template",
+                format!(
+                    "{name} skipped: template {:?} has no Meta template mapping",
+                    template.code
+                ),
+            ));
+        };
+        if !meta_status_allows_sending(meta.status.as_deref()) {
+            return Some((
+                "route.skip_meta_not_approved",
+                format!(
+                    "{name} skipped: Meta template {:?} is {}, not approved",
+                    meta.template_name,
+                    meta.status.as_deref().unwrap_or_default()
+                ),
+            ));
+        }
+    }
+    None
+}
+
+/// Whether a send through `kind` carries the opt-in invitation, and the link it uses.
+pub fn opt_in_link<'a>(
+    config: &'a EngineConfig,
+    template: &MasterTemplate,
+    n: &'a Notification,
+    kind: ProviderKind,
+) -> Option<&'a str> {
+    if !kind.is_gateway() || n.recipient.meta_opt_in || template.append_opt_in_link == Some(false) {
+        return None;
+    }
+    opt_in_url(config, n)
+}
+
+/// The consent link for this recipient: their own (signed) link, else the configured one.
+pub fn opt_in_url<'a>(config: &'a EngineConfig, n: &'a Notification) -> Option<&'a str> {
+    n.recipient
+        .opt_in_url
+        .as_deref()
+        .or(config.opt_in.as_ref().and_then(|o| o.url.as_deref()))
+        .map(str::trim)
+        .filter(|u| !u.is_empty())
+}
+
+/// The invitation paragraph for `url`, from the configured text or the Indonesian default.
+pub fn opt_in_paragraph(config: &EngineConfig, url: &str) -> String {
+    let text = config
+        .opt_in
+        .as_ref()
+        .and_then(|o| o.text.as_deref())
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .unwrap_or(DEFAULT_OPT_IN_TEXT);
+    if text.contains("{url}") {
+        text.replace("{url}", url)
+    } else {
+        format!("{text} {url}")
+    }
+}
+
+/// Decide the providers for `n`. `phone` is the already normalized number.
+///
+/// Errors only on caller misuse (a forced provider id that does not exist); everything else is a
+/// decision, possibly with no provider.
+pub fn decide(
+    config: &EngineConfig,
+    template: &MasterTemplate,
+    n: &Notification,
+    phone: String,
+) -> Result<Decision> {
+    let mut trace = Trace(Vec::new());
+    let mut chain: Vec<&ProviderConfig> = Vec::new();
+
+    if n.recipient.opted_out {
+        trace.push(
+            "route.opted_out",
+            None,
+            "The recipient asked not to receive WhatsApp messages: nothing is sent".into(),
+        );
+        return Ok(finish(config, template, n, phone, Vec::new(), trace));
+    }
+
+    if let Some(forced) = n.force_provider.as_deref().filter(|f| !f.is_empty()) {
+        let p = find(config, forced)?;
+        trace.push(
+            "route.forced",
+            Some(p),
+            format!("{} was forced by the sender; no other provider is tried", p.display_name()),
+        );
+        if p.state != ProviderState::Configured {
+            trace.push(
+                "route.forced_not_configured",
+                Some(p),
+                format!("{} is not marked as configured but is used because it was forced", p.display_name()),
+            );
+        }
+        if p.kind == ProviderKind::Meta && !n.recipient.meta_opt_in {
+            trace.push(
+                "route.forced_without_opt_in",
+                Some(p),
+                "Meta is used although the recipient has not opted in, because it was forced".into(),
+            );
+        }
+        return Ok(finish(config, template, n, phone, vec![p], trace));
+    }
+
+    for p in candidates(config, &mut trace)? {
+        match ineligibility(p, template, n) {
+            Some((code, message)) => trace.push(code, Some(p), message),
+            None => {
+                if chain.is_empty() {
+                    trace.push("route.selected", Some(p), format!("{} is used first", p.display_name()));
+                } else {
+                    trace.push(
+                        "route.fallback",
+                        Some(p),
+                        format!("{} is fallback number {} if the previous one is unavailable", p.display_name(), chain.len()),
+                    );
+                }
+                chain.push(p);
+            }
+        }
+    }
+    if chain.is_empty() {
+        trace.push(
+            "route.no_provider",
+            None,
+            "No provider is eligible for this recipient and template: nothing can be sent".into(),
+        );
+    }
+    Ok(finish(config, template, n, phone, chain, trace))
+}
+
+fn find<'a>(config: &'a EngineConfig, id: &str) -> Result<&'a ProviderConfig> {
+    config
+        .providers
+        .iter()
+        .find(|p| p.id == id)
+        .ok_or_else(|| Error::ProviderUnknown { id: id.to_string() })
+}
+
+/// Default provider first, then the fallback order, then every other profile; no repeats.
+fn candidates<'a>(config: &'a EngineConfig, trace: &mut Trace) -> Result<Vec<&'a ProviderConfig>> {
+    let mut out: Vec<&ProviderConfig> = Vec::with_capacity(config.providers.len());
+    let mut add = |p: &'a ProviderConfig| {
+        if !out.iter().any(|q| q.id == p.id) {
+            out.push(p);
+        }
+    };
+    match config.default_provider.as_deref().filter(|d| !d.is_empty()) {
+        Some(id) => {
+            let p = find(config, id)?;
+            trace.push(
+                "route.default",
+                Some(p),
+                format!("{} is the default provider", p.display_name()),
+            );
+            add(p);
+        }
+        None => {
+            if let Some(p) = config.providers.iter().find(|p| p.kind == ProviderKind::Meta) {
+                trace.push(
+                    "route.default_meta",
+                    Some(p),
+                    "No default provider is set: Meta is tried first".into(),
+                );
+                add(p);
+            }
+        }
+    }
+    for id in &config.fallback_order {
+        add(find(config, id)?);
+    }
+    for p in &config.providers {
+        add(p);
+    }
+    Ok(out)
+}
+
+fn finish(
+    config: &EngineConfig,
+    template: &MasterTemplate,
+    n: &Notification,
+    phone: String,
+    chain: Vec<&ProviderConfig>,
+    mut trace: Trace,
+) -> Decision {
+    let first = chain.first().copied();
+    let mut append = false;
+    if let Some(p) = first.filter(|p| p.kind.is_gateway()) {
+        if n.recipient.meta_opt_in {
+            // Already opted in: an invitation would be noise.
+        } else if template.append_opt_in_link == Some(false) {
+            trace.push(
+                "route.opt_in_link_not_for_template",
+                Some(p),
+                format!("Template {:?} does not carry the opt-in invitation", template.code),
+            );
+        } else if opt_in_link(config, template, n, p.kind).is_some() {
+            append = true;
+            trace.push(
+                "route.opt_in_link",
+                Some(p),
+                "The invitation to opt in to official WhatsApp messages is appended".into(),
+            );
+        } else {
+            trace.push(
+                "route.opt_in_link_missing",
+                Some(p),
+                "No opt-in link is configured, so no invitation is appended".into(),
+            );
+        }
+    }
+    Decision {
+        provider: first.map(|p| p.id.clone()),
+        kind: first.map(|p| p.kind),
+        chain: chain.iter().map(|p| p.id.clone()).collect(),
+        append_opt_in_link: append,
+        phone,
+        template: template.code.clone(),
+        trace: trace.0,
+    }
+}

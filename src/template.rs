@@ -1,10 +1,21 @@
 //! Master templates: parse `{{named}}` placeholders, validate, resolve values, render text.
-//! (Interface fixed; implementation in progress.)
+//!
+//! Syntax: `{{name}}` with `name` an identifier (`[A-Za-z_][A-Za-z0-9_]*`) or a number (Meta's
+//! positional `{{1}}`); spaces just inside the braces are tolerated (`{{ name }}`). A lone `{` or
+//! `}` is literal text. Anything else that involves `{{` or `}}` is an error, reported with its
+//! position (1-based character count), so an office clerk can find it in the form.
+//!
+//! Optional texts (`header`, `buttonUrlSuffix`, a gateway mapping's `body`) that are blank count
+//! as unset: forms commonly send `""` for an empty field.
 
 use std::collections::BTreeMap;
 
-use crate::error::Result;
-use crate::model::MasterTemplate;
+use crate::error::{Error, Result};
+use crate::model::{MasterTemplate, MetaParamFormat};
+
+/// Value name the engine fills with the recipient's opt-in link. A template may use it like any
+/// other parameter (`{{opt_in_link}}`).
+pub const OPT_IN_LINK: &str = "opt_in_link";
 
 /// A piece of template text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,22 +25,208 @@ pub enum Segment {
 }
 
 /// Parse `text` into literal text and `{{placeholder}}` segments.
+///
+/// Adjacent literal text is merged and never empty, so `parse(x)` of a text without placeholders
+/// is one `Text` (or nothing for `""`).
 pub fn parse(template_code: &str, text: &str) -> Result<Vec<Segment>> {
-    let _ = (template_code, text);
-    unimplemented!()
+    let malformed = |reason: String| Error::TemplateMalformed {
+        template: template_code.to_string(),
+        reason,
+    };
+    // Char positions make error messages match what a person counts in the editor.
+    let chars: Vec<char> = text.chars().collect();
+    let at = |i: usize| chars.get(i).copied();
+    let mut segments = Vec::new();
+    let mut literal = String::new();
+    let mut i = 0;
+    while let Some(c) = at(i) {
+        let next = at(i + 1);
+        if c == '{' && next == Some('{') {
+            let open = i;
+            let mut name = String::new();
+            let mut j = i + 2;
+            loop {
+                match (at(j), at(j + 1)) {
+                    (None, _) => {
+                        return Err(malformed(format!(
+                            "'{{{{' at character {} is never closed with '}}}}'",
+                            open + 1
+                        )))
+                    }
+                    (Some('}'), Some('}')) => break,
+                    (Some('{'), Some('{')) => {
+                        return Err(malformed(format!(
+                            "nested '{{{{' at character {} inside the placeholder opened at character {}",
+                            j + 1,
+                            open + 1
+                        )))
+                    }
+                    (Some(ch), _) => name.push(ch),
+                }
+                j += 1;
+            }
+            let name = name.trim_matches(|c| c == ' ' || c == '\t');
+            if name.is_empty() {
+                return Err(malformed(format!(
+                    "empty placeholder '{{{{}}}}' at character {}",
+                    open + 1
+                )));
+            }
+            if !is_valid_name(name) {
+                return Err(malformed(format!(
+                    "invalid placeholder name {:?} at character {}: use letters, digits and '_' \
+                     (not starting with a digit), or a number like {{{{1}}}}",
+                    shorten(name),
+                    open + 1
+                )));
+            }
+            if !literal.is_empty() {
+                segments.push(Segment::Text(std::mem::take(&mut literal)));
+            }
+            segments.push(Segment::Placeholder(name.to_string()));
+            i = j + 2;
+        } else if c == '}' && next == Some('}') {
+            return Err(malformed(format!(
+                "'}}}}' at character {} has no matching '{{{{'",
+                i + 1
+            )));
+        } else {
+            literal.push(c);
+            i += 1;
+        }
+    }
+    if !literal.is_empty() {
+        segments.push(Segment::Text(literal));
+    }
+    Ok(segments)
+}
+
+/// Whether `name` can be a placeholder / parameter name: an identifier or all digits.
+pub fn is_valid_name(name: &str) -> bool {
+    let mut chars = name.chars();
+    match chars.next() {
+        None => false,
+        Some(c) if c.is_ascii_digit() => chars.all(|c| c.is_ascii_digit()),
+        Some(c) if c.is_ascii_alphabetic() || c == '_' => {
+            chars.all(|c| c.is_ascii_alphanumeric() || c == '_')
+        }
+        Some(_) => false,
+    }
+}
+
+/// The distinct placeholders of `text`, in order of first appearance.
+pub fn placeholders(template_code: &str, text: &str) -> Result<Vec<String>> {
+    let mut out = Vec::new();
+    for segment in parse(template_code, text)? {
+        if let Segment::Placeholder(name) = segment {
+            push_unique(&mut out, name);
+        }
+    }
+    Ok(out)
+}
+
+/// `Some(text)` when the optional text is set and not blank.
+pub fn non_blank(text: &Option<String>) -> Option<&str> {
+    text.as_deref().filter(|s| !s.trim().is_empty())
 }
 
 /// The template's parameters in canonical order: `params` when declared, else placeholders in
 /// order of first appearance (header, body, button suffix).
 pub fn params(t: &MasterTemplate) -> Result<Vec<String>> {
-    let _ = t;
-    unimplemented!()
+    if !t.params.is_empty() {
+        let mut seen: Vec<&str> = Vec::new();
+        for name in &t.params {
+            if !is_valid_name(name) {
+                return Err(Error::TemplateMalformed {
+                    template: t.code.clone(),
+                    reason: format!("declared parameter {:?} is not a valid name", shorten(name)),
+                });
+            }
+            if seen.contains(&name.as_str()) {
+                return Err(Error::TemplateMalformed {
+                    template: t.code.clone(),
+                    reason: format!("parameter {name:?} is declared twice"),
+                });
+            }
+            seen.push(name);
+        }
+        return Ok(t.params.clone());
+    }
+    let mut out = Vec::new();
+    let texts = [non_blank(&t.header), Some(t.body.as_str()), non_blank(&t.button_url_suffix)];
+    for text in texts.into_iter().flatten() {
+        for name in placeholders(&t.code, text)? {
+            push_unique(&mut out, name);
+        }
+    }
+    Ok(out)
 }
 
 /// Check the whole template (texts, placeholders, mappings) without values.
 pub fn validate(t: &MasterTemplate) -> Result<()> {
-    let _ = t;
-    unimplemented!()
+    if t.code.trim().is_empty() {
+        return Err(Error::config("a template has an empty code"));
+    }
+    if t.body.trim().is_empty() {
+        return Err(Error::TemplateEmpty {
+            template: t.code.clone(),
+        });
+    }
+    let params = params(t)?;
+    let texts = [
+        non_blank(&t.header),
+        Some(t.body.as_str()),
+        non_blank(&t.button_url_suffix),
+        t.watzap.as_ref().and_then(|m| non_blank(&m.body)),
+        t.fonnte.as_ref().and_then(|m| non_blank(&m.body)),
+    ];
+    for text in texts.into_iter().flatten() {
+        for name in placeholders(&t.code, text)? {
+            if !params.contains(&name) {
+                return Err(Error::TemplateUnknownPlaceholder {
+                    template: t.code.clone(),
+                    placeholder: name,
+                });
+            }
+        }
+    }
+
+    let mapping = |reason: String| Error::TemplateMapping {
+        template: t.code.clone(),
+        reason,
+    };
+    let known = |what: &str, name: &str| {
+        if params.iter().any(|p| p == name) {
+            Ok(())
+        } else {
+            Err(mapping(format!(
+                "{what} names {:?}, which is not a parameter of the template",
+                shorten(name)
+            )))
+        }
+    };
+    if let Some(meta) = &t.meta {
+        for (i, name) in meta.body_params.iter().enumerate() {
+            known("meta bodyParams", name)?;
+            // A named parameter can only be given once; positional ones may repeat a value.
+            if meta.param_format == MetaParamFormat::Named
+                && meta.body_params.iter().take(i).any(|n| n == name)
+            {
+                return Err(mapping(format!("meta bodyParams lists {name:?} twice")));
+            }
+        }
+        if let Some(name) = non_blank(&meta.header_param) {
+            known("meta headerParam", name)?;
+        }
+    }
+    for (label, gateway) in [("watzap", &t.watzap), ("fonnte", &t.fonnte)] {
+        if let Some(gateway) = gateway {
+            for name in &gateway.variables {
+                known(&format!("{label} variables"), name)?;
+            }
+        }
+    }
+    Ok(())
 }
 
 /// A template's values, checked and in canonical parameter order.
@@ -51,13 +248,413 @@ impl Resolved {
 
 /// Pick the value of every parameter; a missing or blank value is an error.
 pub fn resolve(t: &MasterTemplate, values: &BTreeMap<String, String>) -> Result<Resolved> {
-    let _ = (t, values);
-    unimplemented!()
+    let params = params(t)?;
+    let mut resolved = Vec::with_capacity(params.len());
+    for name in &params {
+        match values.get(name) {
+            // Values are kept as given; only Meta gets a sanitized copy (see `lint`).
+            Some(v) if !v.trim().is_empty() => resolved.push((name.clone(), v.clone())),
+            _ => {
+                return Err(Error::TemplateMissingParam {
+                    template: t.code.clone(),
+                    param: name.clone(),
+                })
+            }
+        }
+    }
+    // BTreeMap keys come sorted, so `unused` is sorted too.
+    let unused = values
+        .keys()
+        .filter(|k| !params.contains(k))
+        .cloned()
+        .collect();
+    Ok(Resolved {
+        values: resolved,
+        unused,
+    })
 }
 
 /// Substitute placeholders in `text`. Values are inserted literally (a value containing `{{x}}`
 /// is not expanded again).
 pub fn render(template_code: &str, text: &str, values: &Resolved) -> Result<String> {
-    let _ = (template_code, text, values);
-    unimplemented!()
+    let mut out = String::with_capacity(text.len());
+    for segment in parse(template_code, text)? {
+        match segment {
+            Segment::Text(s) => out.push_str(&s),
+            Segment::Placeholder(name) => match values.get(&name) {
+                Some(v) => out.push_str(v),
+                None => {
+                    return Err(Error::TemplateMissingParam {
+                        template: template_code.to_string(),
+                        param: name,
+                    })
+                }
+            },
+        }
+    }
+    Ok(out)
+}
+
+fn push_unique(list: &mut Vec<String>, name: String) {
+    if !list.contains(&name) {
+        list.push(name);
+    }
+}
+
+/// A name as repeated in an error: at most 40 characters.
+fn shorten(name: &str) -> String {
+    match name.char_indices().nth(40) {
+        Some((cut, _)) => format!("{}…", name.get(..cut).unwrap_or_default()),
+        None => name.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{GatewayMapping, MetaMapping};
+    use proptest::prelude::*;
+
+    const BODY: &str = "Yth. {{partner_name}}, izin Anda nomor {{permit_number}} telah terbit.";
+
+    fn t(body: &str) -> MasterTemplate {
+        MasterTemplate {
+            code: "permit_ready".into(),
+            name: "Izin terbit".into(),
+            body: body.into(),
+            ..Default::default()
+        }
+    }
+
+    fn text(s: &str) -> Segment {
+        Segment::Text(s.into())
+    }
+
+    fn ph(s: &str) -> Segment {
+        Segment::Placeholder(s.into())
+    }
+
+    fn values(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    fn malformed(text: &str) -> String {
+        match parse("permit_ready", text) {
+            Err(Error::TemplateMalformed { reason, .. }) => reason,
+            other => panic!("{text:?}: expected malformed, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn parses_named_and_positional_placeholders() {
+        assert_eq!(
+            parse("x", BODY).unwrap(),
+            vec![
+                text("Yth. "),
+                ph("partner_name"),
+                text(", izin Anda nomor "),
+                ph("permit_number"),
+                text(" telah terbit."),
+            ]
+        );
+        assert_eq!(
+            parse("x", "{{1}}-{{ 2 }}{{\tNama_2 }}").unwrap(),
+            vec![ph("1"), text("-"), ph("2"), ph("Nama_2")]
+        );
+        assert_eq!(parse("x", "").unwrap(), vec![]);
+    }
+
+    #[test]
+    fn single_braces_are_literal() {
+        assert_eq!(
+            parse("x", "Kode {A} } { {{kode}}}").unwrap(),
+            vec![text("Kode {A} } { "), ph("kode"), text("}")]
+        );
+        assert_eq!(parse("x", "{ {x} }").unwrap(), vec![text("{ {x} }")]);
+    }
+
+    #[test]
+    fn malformed_texts_say_where() {
+        assert_eq!(
+            malformed("Yth. {{nama"),
+            "'{{' at character 6 is never closed with '}}'"
+        );
+        assert_eq!(
+            malformed("Nomor }} saja"),
+            "'}}' at character 7 has no matching '{{'"
+        );
+        assert_eq!(malformed("a {{}} b"), "empty placeholder '{{}}' at character 3");
+        assert_eq!(malformed("{{  }}"), "empty placeholder '{{}}' at character 1");
+        assert!(malformed("{{nama lengkap}}").contains("\"nama lengkap\" at character 1"));
+        assert!(malformed("{{1a}}").contains("\"1a\""));
+        assert!(malformed("{{nama-lengkap}}").contains("invalid placeholder name"));
+        assert!(malformed("{{{nama}}}").contains("invalid placeholder name"));
+        assert_eq!(
+            malformed("{{a {{b}} }}"),
+            "nested '{{' at character 5 inside the placeholder opened at character 1"
+        );
+        assert!(malformed("{{a}} }}").contains("character 7"));
+        // Positions count characters, not bytes.
+        assert!(malformed("Izin № {{x").contains("character 8"));
+    }
+
+    #[test]
+    fn names() {
+        for ok in ["a", "_", "partner_name", "Nama2", "1", "10", "_1"] {
+            assert!(is_valid_name(ok), "{ok}");
+        }
+        for bad in ["", "1a", "a-b", "a b", "é", "a.b"] {
+            assert!(!is_valid_name(bad), "{bad}");
+        }
+    }
+
+    #[test]
+    fn params_are_declared_or_derived() {
+        let mut tpl = t(BODY);
+        tpl.header = Some("Izin {{permit_type}}".into());
+        tpl.button_url_suffix = Some("{{permit_number}}/{{token}}".into());
+        assert_eq!(
+            params(&tpl).unwrap(),
+            ["permit_type", "partner_name", "permit_number", "token"]
+        );
+
+        tpl.params = vec!["permit_number".into(), "partner_name".into()];
+        assert_eq!(params(&tpl).unwrap(), ["permit_number", "partner_name"]);
+
+        tpl.params = vec!["a".into(), "a".into()];
+        assert_eq!(params(&tpl).unwrap_err().code(), "template.malformed");
+        tpl.params = vec!["nama lengkap".into()];
+        assert_eq!(params(&tpl).unwrap_err().code(), "template.malformed");
+    }
+
+    #[test]
+    fn blank_optional_texts_count_as_unset() {
+        let mut tpl = t(BODY);
+        tpl.header = Some("  ".into());
+        tpl.button_url_suffix = Some(String::new());
+        tpl.watzap = Some(GatewayMapping {
+            body: Some(String::new()),
+            variables: vec![],
+        });
+        assert_eq!(params(&tpl).unwrap(), ["partner_name", "permit_number"]);
+        validate(&tpl).unwrap();
+    }
+
+    #[test]
+    fn validate_accepts_a_complete_template() {
+        let mut tpl = t(BODY);
+        tpl.header = Some("Izin {{permit_number}}".into());
+        tpl.meta = Some(MetaMapping {
+            template_name: "izin_terbit".into(),
+            body_params: vec!["partner_name".into(), "permit_number".into()],
+            header_param: Some("permit_number".into()),
+            ..Default::default()
+        });
+        tpl.fonnte = Some(GatewayMapping {
+            body: Some("Halo {{partner_name}}! Izin {{permit_number}} sudah jadi. {{opt_in_link}}".into()),
+            variables: vec!["permit_number".into()],
+        });
+        tpl.params = vec!["partner_name".into(), "permit_number".into(), OPT_IN_LINK.into()];
+        validate(&tpl).unwrap();
+    }
+
+    #[test]
+    fn validate_rejects_each_problem() {
+        let code = |tpl: &MasterTemplate| validate(tpl).unwrap_err().code();
+
+        let mut tpl = t(BODY);
+        tpl.code = " ".into();
+        assert_eq!(code(&tpl), "config.invalid");
+
+        assert_eq!(code(&t(" \n ")), "template.empty");
+        assert_eq!(code(&t("Yth. {{nama")), "template.malformed");
+
+        let mut tpl = t(BODY);
+        tpl.header = Some("{{x".into());
+        assert_eq!(code(&tpl), "template.malformed");
+
+        let mut tpl = t(BODY);
+        tpl.params = vec!["partner_name".into()];
+        assert_eq!(
+            validate(&tpl).unwrap_err(),
+            Error::TemplateUnknownPlaceholder {
+                template: "permit_ready".into(),
+                placeholder: "permit_number".into()
+            }
+        );
+
+        let mut tpl = t(BODY);
+        tpl.watzap = Some(GatewayMapping {
+            body: Some("Halo {{nama}}".into()),
+            variables: vec![],
+        });
+        assert_eq!(code(&tpl), "template.unknown_placeholder");
+
+        let mut tpl = t(BODY);
+        tpl.fonnte = Some(GatewayMapping {
+            body: Some("Halo {{nama".into()),
+            variables: vec![],
+        });
+        assert_eq!(code(&tpl), "template.malformed");
+
+        let mut tpl = t(BODY);
+        tpl.meta = Some(MetaMapping {
+            template_name: "izin_terbit".into(),
+            body_params: vec!["partner_name".into(), "nomor".into()],
+            ..Default::default()
+        });
+        let e = validate(&tpl).unwrap_err();
+        assert_eq!(e.code(), "template.mapping");
+        assert!(e.to_string().contains("\"nomor\""), "{e}");
+
+        let mut tpl = t(BODY);
+        tpl.meta = Some(MetaMapping {
+            template_name: "izin_terbit".into(),
+            header_param: Some("nomor".into()),
+            ..Default::default()
+        });
+        assert_eq!(code(&tpl), "template.mapping");
+
+        let mut tpl = t(BODY);
+        tpl.meta = Some(MetaMapping {
+            template_name: "izin_terbit".into(),
+            param_format: MetaParamFormat::Named,
+            body_params: vec!["partner_name".into(), "partner_name".into()],
+            ..Default::default()
+        });
+        assert_eq!(code(&tpl), "template.mapping");
+
+        let mut tpl = t(BODY);
+        tpl.fonnte = Some(GatewayMapping {
+            body: None,
+            variables: vec!["partner_name".into(), "alamat".into()],
+        });
+        assert_eq!(code(&tpl), "template.mapping");
+    }
+
+    #[test]
+    fn positional_mapping_may_repeat_a_value() {
+        let mut tpl = t(BODY);
+        tpl.meta = Some(MetaMapping {
+            template_name: "izin_terbit".into(),
+            body_params: vec!["partner_name".into(), "partner_name".into()],
+            ..Default::default()
+        });
+        validate(&tpl).unwrap();
+    }
+
+    #[test]
+    fn resolve_orders_values_and_reports_unused() {
+        let tpl = t(BODY);
+        let r = resolve(
+            &tpl,
+            &values(&[
+                ("permit_number", "IMB/2024/0001"),
+                ("partner_name", "Budi Santoso"),
+                ("zeta", "1"),
+                ("alamat", "Jl. Merdeka 1"),
+            ]),
+        )
+        .unwrap();
+        assert_eq!(
+            r.values,
+            vec![
+                ("partner_name".to_string(), "Budi Santoso".to_string()),
+                ("permit_number".to_string(), "IMB/2024/0001".to_string()),
+            ]
+        );
+        assert_eq!(r.unused, ["alamat", "zeta"]);
+        assert_eq!(r.get("permit_number"), Some("IMB/2024/0001"));
+        assert_eq!(r.get("alamat"), None);
+    }
+
+    #[test]
+    fn resolve_rejects_missing_and_blank_values() {
+        let tpl = t(BODY);
+        let e = resolve(&tpl, &values(&[("partner_name", "Budi")])).unwrap_err();
+        assert_eq!(
+            e,
+            Error::TemplateMissingParam {
+                template: "permit_ready".into(),
+                param: "permit_number".into()
+            }
+        );
+        let e = resolve(&tpl, &values(&[("partner_name", " \t\n"), ("permit_number", "1")]))
+            .unwrap_err();
+        assert_eq!(e.code(), "template.missing_param");
+        // Leading/trailing spaces of a real value are kept: the value is the caller's.
+        let r = resolve(&tpl, &values(&[("partner_name", " Budi "), ("permit_number", "1")]))
+            .unwrap();
+        assert_eq!(r.get("partner_name"), Some(" Budi "));
+    }
+
+    #[test]
+    fn render_substitutes_literally() {
+        let tpl = t(BODY);
+        let r = resolve(
+            &tpl,
+            &values(&[("partner_name", "{{permit_number}}"), ("permit_number", "503/IMB/2024")]),
+        )
+        .unwrap();
+        assert_eq!(
+            render(&tpl.code, &tpl.body, &r).unwrap(),
+            "Yth. {{permit_number}}, izin Anda nomor 503/IMB/2024 telah terbit."
+        );
+        assert_eq!(
+            render("x", "Tanpa variabel { }", &Resolved::default()).unwrap(),
+            "Tanpa variabel { }"
+        );
+        assert_eq!(
+            render("x", "Halo {{nama}}", &Resolved::default()).unwrap_err(),
+            Error::TemplateMissingParam {
+                template: "x".into(),
+                param: "nama".into()
+            }
+        );
+        assert_eq!(render("x", "{{", &r).unwrap_err().code(), "template.malformed");
+    }
+
+    #[test]
+    fn numeric_placeholders_are_ordinary_params() {
+        let tpl = t("Yth. {{1}}, izin {{2}} terbit. Salam, {{1}}");
+        assert_eq!(params(&tpl).unwrap(), ["1", "2"]);
+        let r = resolve(&tpl, &values(&[("1", "Siti"), ("2", "SIUP-7")])).unwrap();
+        assert_eq!(
+            render(&tpl.code, &tpl.body, &r).unwrap(),
+            "Yth. Siti, izin SIUP-7 terbit. Salam, Siti"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn parse_never_panics(s in any::<String>()) {
+            let _ = parse("x", &s);
+        }
+
+        #[test]
+        fn braces_soup_never_panics(s in "[{} a1_\\-]{0,30}") {
+            if let Ok(segments) = parse("x", &s) {
+                // Re-serializing the segments gives back an equivalent text.
+                let again: String = segments.iter().map(|seg| match seg {
+                    Segment::Text(t) => t.clone(),
+                    Segment::Placeholder(p) => format!("{{{{{p}}}}}"),
+                }).collect();
+                prop_assert_eq!(parse("x", &again).unwrap(), segments);
+            }
+        }
+
+        #[test]
+        fn text_without_double_braces_renders_to_itself(s in "[^{}]{0,40}") {
+            prop_assert_eq!(render("x", &s, &Resolved::default()).unwrap(), s);
+        }
+
+        #[test]
+        fn values_are_never_expanded_again(v in any::<String>()) {
+            let r = Resolved { values: vec![("a".into(), v.clone())], unused: vec![] };
+            prop_assert_eq!(render("x", "<{{a}}>", &r).unwrap(), format!("<{v}>"));
+        }
+    }
 }

@@ -91,6 +91,18 @@ impl Credentials {
             .filter(|s| !s.is_empty())
     }
 
+    /// `text` with every secret that is set replaced by [`SECRET_MASK`] (for provider answers and
+    /// error messages, which could echo a credential).
+    pub fn redact<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
+        let mut out = std::borrow::Cow::Borrowed(text);
+        for s in self.secrets() {
+            if out.contains(s) {
+                out = std::borrow::Cow::Owned(out.replace(s, SECRET_MASK));
+            }
+        }
+        out
+    }
+
     /// A copy with every secret that is set replaced by [`SECRET_MASK`].
     pub fn masked(&self) -> Credentials {
         let mask = |s: &Option<String>| s.as_ref().map(|_| SECRET_MASK.to_string());

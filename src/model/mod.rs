@@ -11,7 +11,7 @@ mod notification;
 mod outcome;
 mod template;
 
-pub use config::{Credentials, EngineConfig, OptInConfig, ProviderConfig, ProviderKind, ProviderState};
+pub use config::{Credentials, SECRET_MASK, EngineConfig, OptInConfig, ProviderConfig, ProviderKind, ProviderState};
 pub use decision::{Decision, TraceStep};
 pub use http::{HttpRequest, HttpResponse, TransportError, TransportErrorKind};
 pub use notification::{Notification, Recipient};

@@ -33,7 +33,8 @@ pub struct Attempt {
     pub detail: String,
     #[serde(default)]
     pub message_ids: Vec<String>,
-    pub request: HttpRequest,
+    /// `None` when no request could be built (e.g. a credential is missing).
+    pub request: Option<HttpRequest>,
     pub response: Option<HttpResponse>,
     pub transport_error: Option<TransportError>,
     pub at_ms: i64,

@@ -1,0 +1,94 @@
+//! JS-free ABI for wasmtime and other plain Wasm hosts (see `docs/host-abi.md`).
+//!
+//! One export call per operation: the host writes the call's JSON into the input buffer (whose
+//! address it may cache) and calls `sw_call(len)`, which returns the answer's address and length
+//! packed in a `u64`. The answer buffer is owned by the module and reused by the next call.
+
+use std::cell::RefCell;
+
+use crate::ops::Host;
+
+struct State {
+    host: Host,
+    input: Vec<u8>,
+    output: String,
+}
+
+thread_local! {
+    static STATE: RefCell<State> = RefCell::new(State {
+        host: Host::new(),
+        input: Vec::new(),
+        output: String::new(),
+    });
+}
+
+/// Make the input buffer hold `len` bytes and return its address.
+#[no_mangle]
+pub extern "C" fn sw_input(len: u32) -> u32 {
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        s.input.resize(len as usize, 0);
+        s.input.as_mut_ptr() as usize as u32
+    })
+}
+
+/// Run the call held in the first `len` bytes of the input buffer.
+#[no_mangle]
+pub extern "C" fn sw_call(len: u32) -> u64 {
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let State { host, input, output } = &mut *s;
+        let bytes = input.get(..len as usize).unwrap_or(input.as_slice());
+        *output = run_bytes(host, bytes);
+        pack(output)
+    })
+}
+
+/// Run the call held in `len` bytes at `ptr` (memory from [`sw_alloc`]).
+///
+/// # Safety
+/// `ptr..ptr+len` must be memory obtained from `sw_alloc(len)` and not yet freed.
+#[no_mangle]
+pub unsafe extern "C" fn sw_call_at(ptr: u32, len: u32) -> u64 {
+    // SAFETY: the caller guarantees the range was allocated by sw_alloc and is live.
+    let bytes = unsafe { std::slice::from_raw_parts(ptr as usize as *const u8, len as usize) };
+    STATE.with(|s| {
+        let mut s = s.borrow_mut();
+        let State { host, output, .. } = &mut *s;
+        *output = run_bytes(host, bytes);
+        pack(output)
+    })
+}
+
+/// Allocate `len` bytes for the host; free with [`sw_free`].
+#[no_mangle]
+pub extern "C" fn sw_alloc(len: u32) -> u32 {
+    let mut buf = vec![0u8; len as usize].into_boxed_slice();
+    let ptr = buf.as_mut_ptr() as usize as u32;
+    std::mem::forget(buf);
+    ptr
+}
+
+/// Free memory from [`sw_alloc`].
+///
+/// # Safety
+/// `ptr` and `len` must come from one `sw_alloc(len)` call, freed once.
+#[no_mangle]
+pub unsafe extern "C" fn sw_free(ptr: u32, len: u32) {
+    if ptr == 0 {
+        return;
+    }
+    // SAFETY: the caller guarantees (ptr, len) is exactly one live allocation from sw_alloc.
+    drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr as usize as *mut u8, len as usize)) });
+}
+
+fn run_bytes(host: &mut Host, bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => host.call(text),
+        Err(_) => r#"{"error":{"code":"input.invalid","message":"invalid input: the call is not UTF-8"}}"#.to_string(),
+    }
+}
+
+fn pack(output: &str) -> u64 {
+    ((output.as_ptr() as usize as u64) << 32) | output.len() as u64
+}

@@ -1,0 +1,16 @@
+//! Engine errors as real JS `Error`s carrying the stable `code` (the one `into_js_error` helper).
+
+use wasm_bindgen::JsValue;
+
+/// A JS `Error` named `SicantikError` with a `code` property.
+pub fn js_error(code: &str, message: &str) -> JsValue {
+    let err = js_sys::Error::new(message);
+    err.set_name("SicantikError");
+    // Reflect::set on a fresh Error object cannot fail.
+    let _ = js_sys::Reflect::set(&err, &"code".into(), &code.into());
+    err.into()
+}
+
+pub fn into_js_error(e: crate::Error) -> JsValue {
+    js_error(e.code(), &e.to_string())
+}

@@ -1,0 +1,148 @@
+//! wasm-bindgen API for JS hosts (browser, node, Odoo web client). Thin: every export hands its
+//! arguments to the JSON operations of [`crate::ops`] — the same ones the wasmtime host calls — so
+//! a JS host gets byte-for-byte the results the Python host gets. No business logic here.
+
+mod error;
+mod fetch;
+mod js_transport;
+mod ts;
+
+use std::rc::Rc;
+
+use wasm_bindgen::prelude::*;
+
+use error::{into_js_error, js_error};
+
+/// Run one JSON operation: `args` goes through `JSON.stringify`, the result through `JSON.parse`,
+/// so JS sees exactly the JSON every other host sees.
+fn call(engine: Option<&crate::Engine>, op: &str, args: &JsValue) -> Result<JsValue, JsValue> {
+    let text = if args.is_undefined() {
+        "null".to_string()
+    } else {
+        js_sys::JSON::stringify(args)
+            .map_err(|_| js_error("input.invalid", "invalid input: the argument cannot be turned into JSON"))?
+            .as_string()
+            .unwrap_or_else(|| "null".into())
+    };
+    let out = crate::ops::run_op(engine, op, &text).map_err(into_js_error)?;
+    js_sys::JSON::parse(&out).map_err(|_| js_error("input.invalid", "the engine produced invalid JSON"))
+}
+
+/// Version of the engine.
+#[wasm_bindgen(js_name = version)]
+pub fn version() -> String {
+    crate::VERSION.to_string()
+}
+
+/// Route panics to `console.error` (feature `panic-hook`; the engine is designed never to panic).
+#[wasm_bindgen(js_name = initLogging)]
+pub fn init_logging() {
+    #[cfg(feature = "panic-hook")]
+    console_error_panic_hook::set_once();
+}
+
+/// Normalize a phone number as typed to digits with country code (`62…`).
+#[wasm_bindgen(js_name = normalizePhone)]
+pub fn normalize_phone(text: &str, default_country: Option<String>) -> Result<String, JsValue> {
+    let country = default_country.unwrap_or_else(|| crate::phone::DEFAULT_COUNTRY.to_string());
+    crate::phone::normalize(text, &country).map_err(into_js_error)
+}
+
+/// Every provider's parameter form for a template and values.
+#[wasm_bindgen(js_name = convertParams, unchecked_return_type = "Converted")]
+pub fn convert_params(
+    #[wasm_bindgen(unchecked_param_type = "MasterTemplate")] template: JsValue,
+    #[wasm_bindgen(unchecked_param_type = "Values")] values: JsValue,
+) -> Result<JsValue, JsValue> {
+    let args = js_sys::Object::new();
+    js_sys::Reflect::set(&args, &"template".into(), &template)?;
+    js_sys::Reflect::set(&args, &"values".into(), &values)?;
+    call(None, "convertParams", &args)
+}
+
+/// Template validation and Meta lint issues.
+#[wasm_bindgen(js_name = lintTemplate, unchecked_return_type = "LintIssue[]")]
+pub fn lint_template(#[wasm_bindgen(unchecked_param_type = "MasterTemplate")] template: JsValue) -> Result<JsValue, JsValue> {
+    call(None, "lintTemplate", &template)
+}
+
+/// The engine for one configuration.
+#[wasm_bindgen(js_name = Engine)]
+pub struct Engine {
+    inner: Rc<crate::Engine>,
+}
+
+#[wasm_bindgen(js_class = Engine)]
+impl Engine {
+    #[wasm_bindgen(constructor)]
+    pub fn new(#[wasm_bindgen(unchecked_param_type = "EngineConfig")] config: JsValue) -> Result<Engine, JsValue> {
+        let text = js_sys::JSON::stringify(&config)
+            .map_err(|_| js_error("input.invalid", "invalid input: the config cannot be turned into JSON"))?
+            .as_string()
+            .unwrap_or_default();
+        let config = serde_json::from_str(&text).map_err(|e| js_error("input.invalid", &format!("invalid input: config: {e}")))?;
+        Ok(Engine {
+            inner: Rc::new(crate::Engine::new(config).map_err(into_js_error)?),
+        })
+    }
+
+    /// Which providers, in which order, and why.
+    #[wasm_bindgen(unchecked_return_type = "Decision")]
+    pub fn decide(&self, #[wasm_bindgen(unchecked_param_type = "Notification")] notification: JsValue) -> Result<JsValue, JsValue> {
+        call(Some(&self.inner), "decide", &notification)
+    }
+
+    /// The decision plus every provider's masked request, and Meta lint.
+    #[wasm_bindgen(unchecked_return_type = "Preview")]
+    pub fn preview(&self, #[wasm_bindgen(unchecked_param_type = "Notification")] notification: JsValue) -> Result<JsValue, JsValue> {
+        call(Some(&self.inner), "preview", &notification)
+    }
+
+    /// One provider's text, parameters and masked request.
+    #[wasm_bindgen(unchecked_return_type = "ProviderPreview")]
+    pub fn render(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Notification")] notification: JsValue,
+        provider: &str,
+    ) -> Result<JsValue, JsValue> {
+        let args = js_sys::Object::new();
+        js_sys::Reflect::set(&args, &"notification".into(), &notification)?;
+        js_sys::Reflect::set(&args, &"provider".into(), &provider.into())?;
+        call(Some(&self.inner), "render", &args)
+    }
+
+    /// Decision and first masked request for many notifications; bad ones get an error entry.
+    #[wasm_bindgen(js_name = planBatch, unchecked_return_type = "BatchItem[]")]
+    pub fn plan_batch(&self, #[wasm_bindgen(unchecked_param_type = "Notification[]")] notifications: JsValue) -> Result<JsValue, JsValue> {
+        let args = js_sys::Object::new();
+        js_sys::Reflect::set(&args, &"notifications".into(), &notifications)?;
+        call(Some(&self.inner), "planBatch", &args)
+    }
+
+    /// Any operation of the host ABI (`docs/host-abi.md`) but `configure`, e.g. `dispatchStart` /
+    /// `dispatchFeed` for a host that drives the dispatch itself.
+    #[wasm_bindgen(unchecked_return_type = "any")]
+    pub fn call(&self, op: &str, #[wasm_bindgen(unchecked_param_type = "any")] args: JsValue) -> Result<JsValue, JsValue> {
+        call(Some(&self.inner), op, &args)
+    }
+
+    /// Send through a transport and resolve with the outcome. Options: `transport` (an object with
+    /// `send(request) => Promise<response>`; the global `fetch` when absent), `now` (`() => ms`).
+    #[wasm_bindgen(unchecked_return_type = "Promise<Outcome>")]
+    pub fn send(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Notification")] notification: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SendOptions | undefined")] options: JsValue,
+    ) -> Result<js_sys::Promise, JsValue> {
+        let text = js_sys::JSON::stringify(&notification)?.as_string().unwrap_or_default();
+        let n: crate::model::Notification =
+            serde_json::from_str(&text).map_err(|e| js_error("input.invalid", &format!("invalid input: notification: {e}")))?;
+        let engine = Rc::clone(&self.inner);
+        let options = js_transport::SendOptions::from_js(&options)?;
+        Ok(wasm_bindgen_futures::future_to_promise(async move {
+            let outcome = options.drive(&engine, &n).await.map_err(into_js_error)?;
+            let json = serde_json::to_string(&outcome).map_err(|e| js_error("input.invalid", &e.to_string()))?;
+            js_sys::JSON::parse(&json)
+        }))
+    }
+}

@@ -1,0 +1,80 @@
+//! Hand-written TypeScript for every boundary shape (mirrors `src/model`, `src/preview.rs`,
+//! `src/lint.rs`, `src/dispatch.rs`). `tsc --strict --noEmit` over a usage file catches drift.
+
+use wasm_bindgen::prelude::*;
+
+#[wasm_bindgen(typescript_custom_section)]
+const TS_TYPES: &'static str = r#"
+export type ProviderKind = "meta" | "watzap" | "fonnte";
+export type ProviderState = "draft" | "configured" | "error";
+export type Values = Record<string, string | number | boolean | null>;
+
+export interface Credentials {
+  accessToken?: string | null; phoneNumberId?: string | null; wabaId?: string | null;
+  apiKey?: string | null; numberKey?: string | null; token?: string | null;
+}
+export interface ProviderConfig {
+  id: string; kind: ProviderKind; state?: ProviderState; name?: string | null;
+  baseUrl?: string | null; apiVersion?: string | null; timeoutMs?: number | null;
+  credentials?: Credentials;
+}
+export interface MetaMapping {
+  templateName: string; language?: string | null; paramFormat?: "positional" | "named";
+  bodyParams?: string[]; headerParam?: string | null; buttonIndex?: number | null; status?: string | null;
+}
+export interface GatewayMapping { body?: string | null; variables?: string[]; }
+export interface MasterTemplate {
+  code: string; name?: string; language?: string | null; body: string; header?: string | null;
+  buttonUrlSuffix?: string | null; params?: string[]; appendOptInLink?: boolean | null;
+  meta?: MetaMapping | null; watzap?: GatewayMapping | null; fonnte?: GatewayMapping | null;
+}
+export interface OptInConfig { url?: string | null; text?: string | null; }
+export interface EngineConfig {
+  defaultProvider?: string | null; fallbackOrder?: string[]; optIn?: OptInConfig | null;
+  defaultCountry?: string | null; providers?: ProviderConfig[]; templates?: MasterTemplate[];
+}
+export interface Recipient {
+  phone: string; name?: string | null; metaOptIn?: boolean; optedOut?: boolean; optInUrl?: string | null;
+}
+export interface Notification {
+  template: string; recipient: Recipient; values?: Values;
+  forceProvider?: string | null; idempotencyKey?: string | null;
+}
+export interface TraceStep { code: string; message: string; provider?: string; }
+export interface Decision {
+  provider: string | null; kind: ProviderKind | null; chain: string[]; appendOptInLink: boolean;
+  phone: string; template: string; trace: TraceStep[];
+}
+export interface HttpRequest {
+  method: string; url: string; headers: Record<string, string>; body: string | null; timeoutMs: number | null;
+}
+export interface HttpResponse { status: number; headers?: Record<string, string>; body?: string; }
+export interface TransportError { kind: "connect" | "timeout" | "other"; maybeSent: boolean; message?: string; }
+export type Classification = "accepted" | "rejected" | "config_error" | "throttled" | "provider_down" | "unknown";
+export interface Attempt {
+  provider: string; kind: ProviderKind; classification: Classification; code: string | null; detail: string;
+  messageIds: string[]; request: HttpRequest | null; response: HttpResponse | null;
+  transportError: TransportError | null; atMs: number;
+}
+export interface Outcome {
+  status: "sent" | "failed" | "unknown" | "deferred"; provider: string | null; messageIds: string[];
+  code: string | null; message: string | null; retryAtMs: number | null; idempotencyKey: string | null;
+  attempts: Attempt[];
+}
+export interface LintIssue { code: string; severity: "error" | "warning"; message: string; field: string | null; }
+export interface MetaTemplatePayload { name: string; language: string; components: unknown[]; sanitized: string[]; }
+export interface ProviderPreview {
+  provider: string; kind: ProviderKind; name: string; state: ProviderState; position: number | null;
+  appendOptInLink: boolean; text: string | null; params: unknown; request: HttpRequest | null;
+  error: { code: string; message: string } | null;
+}
+export interface Preview { decision: Decision; providers: ProviderPreview[]; lint: LintIssue[]; unusedValues: string[]; }
+export interface Plan { decision: Decision; request: HttpRequest | null; text: string | null; }
+export type BatchItem = { ok: Plan } | { error: { code: string; message: string } };
+export interface Converted {
+  meta: MetaTemplatePayload | null; metaError: { code: string; message: string } | null;
+  watzap: Record<string, string>; fonnte: Record<string, string>; text: string; lint: LintIssue[];
+}
+export interface Transport { send(request: HttpRequest): Promise<HttpResponse>; }
+export interface SendOptions { transport?: Transport; now?: () => number; }
+"#;
