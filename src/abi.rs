@@ -37,7 +37,11 @@ pub extern "C" fn sw_input(len: u32) -> u32 {
 pub extern "C" fn sw_call(len: u32) -> u64 {
     STATE.with(|s| {
         let mut s = s.borrow_mut();
-        let State { host, input, output } = &mut *s;
+        let State {
+            host,
+            input,
+            output,
+        } = &mut *s;
         let bytes = input.get(..len as usize).unwrap_or(input.as_slice());
         *output = run_bytes(host, bytes);
         pack(output)
@@ -79,13 +83,21 @@ pub unsafe extern "C" fn sw_free(ptr: u32, len: u32) {
         return;
     }
     // SAFETY: the caller guarantees (ptr, len) is exactly one live allocation from sw_alloc.
-    drop(unsafe { Box::from_raw(std::ptr::slice_from_raw_parts_mut(ptr as usize as *mut u8, len as usize)) });
+    drop(unsafe {
+        Box::from_raw(std::ptr::slice_from_raw_parts_mut(
+            ptr as usize as *mut u8,
+            len as usize,
+        ))
+    });
 }
 
 fn run_bytes(host: &mut Host, bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
         Ok(text) => host.call(text),
-        Err(_) => r#"{"error":{"code":"input.invalid","message":"invalid input: the call is not UTF-8"}}"#.to_string(),
+        Err(_) => {
+            r#"{"error":{"code":"input.invalid","message":"invalid input: the call is not UTF-8"}}"#
+                .to_string()
+        }
     }
 }
 

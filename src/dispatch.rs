@@ -21,8 +21,8 @@ use serde::{Deserialize, Serialize};
 use crate::engine::Engine;
 use crate::error::{Error, Result};
 use crate::model::{
-    Attempt, Classification, Decision, HttpRequest, HttpResponse, Notification, Outcome, OutcomeStatus,
-    ProviderKind, TransportError,
+    Attempt, Classification, Decision, HttpRequest, HttpResponse, Notification, Outcome,
+    OutcomeStatus, ProviderKind, TransportError,
 };
 use crate::providers::{provider, Classified};
 
@@ -34,7 +34,10 @@ const DEFAULT_RETRY_AFTER_MS: i64 = 60_000;
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum Action {
     /// Perform this request (it carries real credentials: never log it) and feed back the result.
-    Send { provider: String, request: HttpRequest },
+    Send {
+        provider: String,
+        request: HttpRequest,
+    },
     /// Finished.
     Done { outcome: Outcome },
 }
@@ -127,11 +130,17 @@ impl Dispatch {
                         kind,
                         request: masked,
                     };
-                    return Ok(Action::Send { provider: id, request });
+                    return Ok(Action::Send {
+                        provider: id,
+                        request,
+                    });
                 }
                 // Nothing left the engine, so trying the next provider is safe.
                 Err(e) => {
-                    let kind = engine.provider(&id).map(|p| p.kind).unwrap_or(ProviderKind::Meta);
+                    let kind = engine
+                        .provider(&id)
+                        .map(|p| p.kind)
+                        .unwrap_or(ProviderKind::Meta);
                     self.attempts.push(Attempt {
                         provider: id,
                         kind,
@@ -155,7 +164,12 @@ impl Dispatch {
     }
 
     /// Feed the provider's answer to the request of the last [`Action::Send`].
-    pub fn handle_response(&mut self, engine: &Engine, response: HttpResponse, now_ms: i64) -> Result<()> {
+    pub fn handle_response(
+        &mut self,
+        engine: &Engine,
+        response: HttpResponse,
+        now_ms: i64,
+    ) -> Result<()> {
         let (id, kind, request) = self.take_waiting()?;
         let classified = provider(kind).classify_send(&response);
         let response = match engine.provider(&id) {
@@ -170,7 +184,12 @@ impl Dispatch {
     }
 
     /// Feed a failure to get any answer to the request of the last [`Action::Send`].
-    pub fn handle_transport_error(&mut self, engine: &Engine, error: TransportError, now_ms: i64) -> Result<()> {
+    pub fn handle_transport_error(
+        &mut self,
+        engine: &Engine,
+        error: TransportError,
+        now_ms: i64,
+    ) -> Result<()> {
         let (id, kind, request) = self.take_waiting()?;
         let message = match engine.provider(&id) {
             Ok(p) => p.credentials.redact(&error.message).into_owned(),
@@ -233,9 +252,12 @@ impl Dispatch {
         transport_error: Option<TransportError>,
         now_ms: i64,
     ) {
-        let qualified = |code: &Option<String>| code.as_ref().map(|c| format!("{}.{c}", kind.as_str()));
+        let qualified =
+            |code: &Option<String>| code.as_ref().map(|c| format!("{}.{c}", kind.as_str()));
         let outcome = match c.classification {
-            Classification::Accepted => Some(self.new_outcome(OutcomeStatus::Sent, &id, c.message_ids.clone(), None, None)),
+            Classification::Accepted => {
+                Some(self.new_outcome(OutcomeStatus::Sent, &id, c.message_ids.clone(), None, None))
+            }
             Classification::Rejected => Some(self.new_outcome(
                 OutcomeStatus::Failed,
                 &id,
@@ -258,7 +280,10 @@ impl Dispatch {
                     qualified(&c.code),
                     Some(c.detail.clone()),
                 );
-                o.retry_at_ms = Some(now_ms.saturating_add(c.retry_after_ms.unwrap_or(DEFAULT_RETRY_AFTER_MS).max(0)));
+                o.retry_at_ms = Some(
+                    now_ms
+                        .saturating_add(c.retry_after_ms.unwrap_or(DEFAULT_RETRY_AFTER_MS).max(0)),
+                );
                 Some(o)
             }
             Classification::ConfigError | Classification::ProviderDown => None,
@@ -304,11 +329,21 @@ impl Dispatch {
     /// Nothing more to try: say why, from the decision or the attempts.
     fn final_failure(&self) -> Outcome {
         let (code, message) = if self.decision.chain.is_empty() {
-            let opted_out = self.decision.trace.iter().any(|t| t.code == "route.opted_out");
+            let opted_out = self
+                .decision
+                .trace
+                .iter()
+                .any(|t| t.code == "route.opted_out");
             if opted_out {
-                ("route.opted_out", "The recipient opted out; nothing was sent".to_string())
+                (
+                    "route.opted_out",
+                    "The recipient opted out; nothing was sent".to_string(),
+                )
             } else {
-                ("route.no_provider", "No provider is eligible; nothing was sent".to_string())
+                (
+                    "route.no_provider",
+                    "No provider is eligible; nothing was sent".to_string(),
+                )
             }
         } else {
             let summary: Vec<String> = self
@@ -316,7 +351,10 @@ impl Dispatch {
                 .iter()
                 .map(|a| format!("{}: {}", a.provider, a.detail))
                 .collect();
-            ("dispatch.exhausted", format!("Every provider failed. {}", summary.join("; ")))
+            (
+                "dispatch.exhausted",
+                format!("Every provider failed. {}", summary.join("; ")),
+            )
         };
         Outcome {
             status: OutcomeStatus::Failed,

@@ -53,29 +53,45 @@ impl Engine {
         }
         for (i, p) in config.providers.iter().enumerate() {
             if p.id.trim().is_empty() {
-                return Err(Error::config(format!("provider number {} has an empty id", i + 1)));
+                return Err(Error::config(format!(
+                    "provider number {} has an empty id",
+                    i + 1
+                )));
             }
             if config.providers[..i].iter().any(|q| q.id == p.id) {
-                return Err(Error::config(format!("provider id {:?} is used twice", p.id)));
+                return Err(Error::config(format!(
+                    "provider id {:?} is used twice",
+                    p.id
+                )));
             }
         }
         let known = |id: &str| config.providers.iter().any(|p| p.id == id);
         if let Some(d) = config.default_provider.as_deref().filter(|d| !d.is_empty()) {
             if !known(d) {
-                return Err(Error::config(format!("defaultProvider {d:?} is not a provider id")));
+                return Err(Error::config(format!(
+                    "defaultProvider {d:?} is not a provider id"
+                )));
             }
         }
         if let Some(bad) = config.fallback_order.iter().find(|id| !known(id)) {
-            return Err(Error::config(format!("fallbackOrder names {bad:?}, which is not a provider id")));
+            return Err(Error::config(format!(
+                "fallbackOrder names {bad:?}, which is not a provider id"
+            )));
         }
         let mut templates = BTreeMap::new();
         let mut template_errors = BTreeMap::new();
         for (i, t) in config.templates.iter().enumerate() {
             if t.code.trim().is_empty() {
-                return Err(Error::config(format!("template number {} has an empty code", i + 1)));
+                return Err(Error::config(format!(
+                    "template number {} has an empty code",
+                    i + 1
+                )));
             }
             if templates.insert(t.code.clone(), i).is_some() {
-                return Err(Error::config(format!("template code {:?} is used twice", t.code)));
+                return Err(Error::config(format!(
+                    "template code {:?} is used twice",
+                    t.code
+                )));
             }
             if let Err(e) = template::validate(t) {
                 template_errors.insert(t.code.clone(), e);
@@ -134,10 +150,15 @@ impl Engine {
         let template = self.valid_template(&n.template)?;
         let phone = self.normalize_phone(&n.recipient.phone)?;
         let mut values = Cow::Borrowed(&n.values);
-        if !values.contains_key(OPT_IN_LINK_PARAM) {
+        if !values.contains_key(template::OPT_IN_LINK) {
             if let Some(url) = route::opt_in_url(&self.config, n) {
-                if template::params(template)?.iter().any(|p| p == OPT_IN_LINK_PARAM) {
-                    values.to_mut().insert(OPT_IN_LINK_PARAM.to_string(), url.to_string());
+                if template::params(template)?
+                    .iter()
+                    .any(|p| p == template::OPT_IN_LINK)
+                {
+                    values
+                        .to_mut()
+                        .insert(template::OPT_IN_LINK.to_string(), url.to_string());
                 }
             }
         }
@@ -169,7 +190,9 @@ impl Engine {
     /// when it applies; for Meta, the master body as a preview of the approved template).
     pub fn message_text(&self, prepared: &Prepared<'_>, kind: ProviderKind) -> Result<String> {
         let mut text = convert::gateway_text(prepared.template, kind, &prepared.resolved)?;
-        if let Some(url) = route::opt_in_link(&self.config, prepared.template, prepared.notification, kind) {
+        if let Some(url) =
+            route::opt_in_link(&self.config, prepared.template, prepared.notification, kind)
+        {
             text.push_str("\n\n");
             text.push_str(&route::opt_in_paragraph(&self.config, url));
         }
@@ -183,7 +206,12 @@ impl Engine {
 
     /// The HTTP request `p` gets for this notification. With `masked`, credentials are replaced by
     /// the mask (previews, logs); the unmasked request is only for actually sending.
-    pub fn request_for(&self, prepared: &Prepared<'_>, p: &ProviderConfig, masked: bool) -> Result<HttpRequest> {
+    pub fn request_for(
+        &self,
+        prepared: &Prepared<'_>,
+        p: &ProviderConfig,
+        masked: bool,
+    ) -> Result<HttpRequest> {
         let masked_profile;
         let profile = if masked {
             masked_profile = ProviderConfig {
@@ -196,11 +224,17 @@ impl Engine {
         };
         let mut req = match p.kind {
             ProviderKind::Meta => {
-                let payload = self.meta_payload(prepared).map_err(|e| Error::ProviderUnsupported {
-                    id: p.id.clone(),
-                    reason: e.to_string(),
-                })?;
-                provider(p.kind).build_send(profile, &prepared.phone, Content::Template(&payload))?
+                let payload =
+                    self.meta_payload(prepared)
+                        .map_err(|e| Error::ProviderUnsupported {
+                            id: p.id.clone(),
+                            reason: e.to_string(),
+                        })?;
+                provider(p.kind).build_send(
+                    profile,
+                    &prepared.phone,
+                    Content::Template(&payload),
+                )?
             }
             kind => {
                 let text = self.message_text(prepared, kind)?;
@@ -237,6 +271,3 @@ impl Engine {
         Dispatch::new(self, n, now_ms)
     }
 }
-
-/// Value name filled with the recipient's consent link.
-pub const OPT_IN_LINK_PARAM: &str = "opt_in_link";

@@ -21,7 +21,10 @@ pub enum Error {
     /// A placeholder of the template has no (non-blank) value.
     TemplateMissingParam { template: String, param: String },
     /// The template text uses a placeholder that is not among its declared parameters.
-    TemplateUnknownPlaceholder { template: String, placeholder: String },
+    TemplateUnknownPlaceholder {
+        template: String,
+        placeholder: String,
+    },
     /// Unbalanced or malformed `{{ }}` in a template text.
     TemplateMalformed { template: String, reason: String },
     /// The template (or the text chosen for a provider) is empty.

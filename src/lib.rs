@@ -30,7 +30,7 @@ pub mod transport;
 pub mod abi;
 
 #[cfg(all(target_arch = "wasm32", feature = "js"))]
-mod wasm;
+pub mod wasm;
 
 pub use dispatch::{Action, Dispatch};
 pub use engine::Engine;

@@ -90,7 +90,11 @@ pub fn lint_template(t: &MasterTemplate) -> Vec<LintIssue> {
     let body = match template::parse(&t.code, &t.body) {
         Ok(segments) => segments,
         Err(e) => {
-            issues.push(LintIssue::error("meta.template_invalid", "body", e.to_string()));
+            issues.push(LintIssue::error(
+                "meta.template_invalid",
+                "body",
+                e.to_string(),
+            ));
             return issues;
         }
     };
@@ -109,7 +113,7 @@ pub fn lint_template(t: &MasterTemplate) -> Vec<LintIssue> {
 
     let distinct = distinct_placeholders(&body);
     let format = t.meta.as_ref().map(|m| m.param_format).unwrap_or_default();
-    // Parsing succeeded above, so this only fails on a broken header/suffix we already reported.
+    // The body parsed above, so this cannot fail; fall back to its placeholders anyway.
     let order = meta_body_params(t).unwrap_or_else(|_| distinct.clone());
 
     let meta_text = meta_body_text(&body, &order, format);
@@ -118,7 +122,9 @@ pub fn lint_template(t: &MasterTemplate) -> Vec<LintIssue> {
         issues.push(LintIssue::error(
             "meta.body_too_long",
             "body",
-            format!("the body is {len} characters as Meta sees it; Meta allows at most {META_BODY_MAX}"),
+            format!(
+                "the body is {len} characters as Meta sees it; Meta allows at most {META_BODY_MAX}"
+            ),
         ));
     }
 
@@ -288,7 +294,11 @@ fn lint_header(t: &MasterTemplate, header: &str, issues: &mut Vec<LintIssue>) {
     let segments = match template::parse(&t.code, header) {
         Ok(s) => s,
         Err(e) => {
-            issues.push(LintIssue::error("meta.template_invalid", "header", e.to_string()));
+            issues.push(LintIssue::error(
+                "meta.template_invalid",
+                "header",
+                e.to_string(),
+            ));
             return;
         }
     };
@@ -547,7 +557,13 @@ mod tests {
 
     #[test]
     fn template_name_rules() {
-        for bad in ["", "Izin_Terbit", "izin terbit", "izin-terbit", "izin_terbit_ü"] {
+        for bad in [
+            "",
+            "Izin_Terbit",
+            "izin terbit",
+            "izin-terbit",
+            "izin_terbit_ü",
+        ] {
             let mut tpl = t(BODY);
             if let Some(m) = tpl.meta.as_mut() {
                 m.template_name = bad.into();
@@ -573,7 +589,9 @@ mod tests {
         // 1000 chars of text + {{1}} (5) = 1005 as Meta sees it, though the name is long.
         let long_name = "a".repeat(30);
         let body = format!("{}{{{{{long_name}}}}}.", "x".repeat(1000));
-        assert!(lint_template(&t(&body)).iter().all(|i| i.code != "meta.body_too_long"));
+        assert!(lint_template(&t(&body))
+            .iter()
+            .all(|i| i.code != "meta.body_too_long"));
         let body = format!("{}{{{{nama}}}}.", "x".repeat(1019));
         let issues = lint_template(&t(&body));
         assert!(codes(&issues).contains(&"meta.body_too_long"), "{issues:?}");
@@ -597,7 +615,10 @@ mod tests {
         tpl.header = Some("Izin {{permit_number}} untuk {{partner_name}}".into());
         assert_eq!(codes(&lint_template(&tpl)), ["meta.header_params"]);
 
-        tpl.header = Some(format!("{} {{{{permit_number}}}}", "Pemberitahuan".repeat(4)));
+        tpl.header = Some(format!(
+            "{} {{{{permit_number}}}}",
+            "Pemberitahuan".repeat(5)
+        ));
         let issues = lint_template(&tpl);
         assert_eq!(codes(&issues), ["meta.header_too_long"]);
         assert_eq!(issues[0].field.as_deref(), Some("header"));
@@ -613,14 +634,26 @@ mod tests {
             m.body_params = vec!["partner_name".into()];
         }
         let issues = lint_template(&tpl);
-        assert!(issues.iter().all(|i| i.code == "meta.param_count"), "{issues:?}");
-        assert!(issues.iter().any(|i| i.message.contains("{{permit_number}}")));
+        assert!(
+            issues.iter().all(|i| i.code == "meta.param_count"),
+            "{issues:?}"
+        );
+        assert!(issues
+            .iter()
+            .any(|i| i.message.contains("{{permit_number}}")));
 
         if let Some(m) = tpl.meta.as_mut() {
-            m.body_params = vec!["partner_name".into(), "permit_number".into(), "alamat".into()];
+            m.body_params = vec![
+                "partner_name".into(),
+                "permit_number".into(),
+                "alamat".into(),
+            ];
         }
         let issues = lint_template(&tpl);
-        assert!(issues.iter().any(|i| i.message.contains("\"alamat\"")), "{issues:?}");
+        assert!(
+            issues.iter().any(|i| i.message.contains("\"alamat\"")),
+            "{issues:?}"
+        );
 
         if let Some(m) = tpl.meta.as_mut() {
             m.body_params = vec!["permit_number".into(), "partner_name".into()];
@@ -632,7 +665,11 @@ mod tests {
     fn numbered_placeholders_must_be_contiguous() {
         let issues = lint_template(&t("Yth. {{1}}, izin {{3}} terbit."));
         assert_eq!(codes(&issues), ["meta.param_order"]);
-        assert!(issues[0].message.contains("{{1}}, {{3}}"), "{}", issues[0].message);
+        assert!(
+            issues[0].message.contains("{{1}}, {{3}}"),
+            "{}",
+            issues[0].message
+        );
 
         // Order in the text does not matter, numbering does.
         assert!(lint_template(&t("Izin {{2}} untuk {{1}} terbit.")).is_empty());
@@ -664,7 +701,10 @@ mod tests {
     #[test]
     fn adjacent_and_edge_placeholders_warn() {
         let issues = lint_template(&t("{{partner_name}} {{permit_number}}"));
-        assert_eq!(codes(&issues), ["meta.param_adjacent", "meta.param_adjacent"]);
+        assert_eq!(
+            codes(&issues),
+            ["meta.param_adjacent", "meta.param_adjacent"]
+        );
         assert!(issues.iter().all(|i| i.severity == Severity::Warning));
         assert_eq!(
             codes(&lint_template(&t("Izin {{a}}{{b}} terbit"))),
@@ -686,7 +726,10 @@ mod tests {
 
     #[test]
     fn broken_texts_are_reported_not_panicked() {
-        assert_eq!(codes(&lint_template(&t("Yth. {{nama"))), ["meta.template_invalid"]);
+        assert_eq!(
+            codes(&lint_template(&t("Yth. {{nama"))),
+            ["meta.template_invalid"]
+        );
         let mut tpl = t(BODY);
         tpl.header = Some("}}".into());
         assert_eq!(codes(&lint_template(&tpl)), ["meta.template_invalid"]);
@@ -704,7 +747,10 @@ mod tests {
             ("\nBudi\n", "Budi"),
             ("      Budi", "Budi"),
             ("  Budi  ", "  Budi  "),
-            ("Budi\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}S", "Budi\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}S"),
+            (
+                "Budi\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}S",
+                "Budi\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}S",
+            ),
             ("a\u{2028}b", "a b"),
             ("", ""),
             ("\n\t", ""),
@@ -717,13 +763,19 @@ mod tests {
     #[test]
     fn values_lint() {
         let tpl = t(BODY);
-        let r = resolved(&[("partner_name", "Budi\nSantoso"), ("permit_number", "503/IMB")]);
+        let r = resolved(&[
+            ("partner_name", "Budi\nSantoso"),
+            ("permit_number", "503/IMB"),
+        ]);
         let issues = lint_values(&tpl, &r);
         assert_eq!(codes(&issues), ["meta.param_sanitized"]);
         assert_eq!(issues[0].field.as_deref(), Some("values.partner_name"));
         assert_eq!(issues[0].severity, Severity::Warning);
 
-        let r = resolved(&[("partner_name", &"B".repeat(1000)), ("permit_number", "503/IMB")]);
+        let r = resolved(&[
+            ("partner_name", &"B".repeat(1000)),
+            ("permit_number", "503/IMB"),
+        ]);
         let issues = lint_values(&tpl, &r);
         assert_eq!(codes(&issues), ["meta.body_too_long"]);
         assert!(has_errors(&issues));

@@ -110,7 +110,10 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
             }
             "normalizePhone" => {
                 let a: PhoneArgs = parse(args)?;
-                let country = a.default_country.as_deref().unwrap_or(crate::phone::DEFAULT_COUNTRY);
+                let country = a
+                    .default_country
+                    .as_deref()
+                    .unwrap_or(crate::phone::DEFAULT_COUNTRY);
                 to_json(&crate::phone::normalize(&a.phone, country)?)
             }
             "convertParams" => {
@@ -139,7 +142,11 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
                 match (a.response, a.transport_error) {
                     (Some(r), None) => dispatch.handle_response(engine, r, a.now_ms)?,
                     (None, Some(e)) => dispatch.handle_transport_error(engine, e, a.now_ms)?,
-                    _ => return Err(Error::input("dispatchFeed needs exactly one of `response` or `transportError`")),
+                    _ => {
+                        return Err(Error::input(
+                            "dispatchFeed needs exactly one of `response` or `transportError`",
+                        ))
+                    }
                 }
                 step(engine, &mut dispatch, a.now_ms)
             }
@@ -307,6 +314,7 @@ fn to_json<T: Serialize + ?Sized>(value: &T) -> Result<String> {
 }
 
 fn error_json(info: &ErrorInfo) -> String {
-    serde_json::to_string(&serde_json::json!({ "error": info }))
-        .unwrap_or_else(|_| r#"{"error":{"code":"input.invalid","message":"unencodable error"}}"#.to_string())
+    serde_json::to_string(&serde_json::json!({ "error": info })).unwrap_or_else(|_| {
+        r#"{"error":{"code":"input.invalid","message":"unencodable error"}}"#.to_string()
+    })
 }

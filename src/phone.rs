@@ -96,7 +96,7 @@ pub fn normalize(input: &str, default_country: &str) -> Result<String> {
     if let Some(nsn) = international.strip_prefix(INDONESIA) {
         // `+62 0812…`: the trunk zero has no place after the country code.
         let nsn = nsn.strip_prefix('0').unwrap_or(nsn);
-        check_indonesian_mobile(nsn).map_err(|r| bad(r))?;
+        check_indonesian_mobile(nsn).map_err(bad)?;
         return Ok(format!("{INDONESIA}{nsn}"));
     }
 
@@ -104,7 +104,9 @@ pub fn normalize(input: &str, default_country: &str) -> Result<String> {
         return Err(bad("the number is too short"));
     }
     if international.len() > E164_MAX {
-        return Err(bad("the number is too long (at most 15 digits with the country code)"));
+        return Err(bad(
+            "the number is too long (at most 15 digits with the country code)",
+        ));
     }
     Ok(international)
 }
@@ -217,8 +219,13 @@ mod tests {
     fn mobile_lengths_and_prefixes() {
         assert_eq!(ok("0812345678"), "62812345678"); // 9-digit NSN, shortest
         assert_eq!(ok("0812345678901"), "62812345678901"); // 12-digit NSN, longest
-        for prefix in ["811", "821", "831", "838", "851", "857", "877", "881", "895", "899"] {
-            assert_eq!(ok(&format!("0{prefix}1234567")), format!("62{prefix}1234567"));
+        for prefix in [
+            "811", "821", "831", "838", "851", "857", "877", "881", "895", "899",
+        ] {
+            assert_eq!(
+                ok(&format!("0{prefix}1234567")),
+                format!("62{prefix}1234567")
+            );
         }
     }
 
@@ -226,7 +233,8 @@ mod tests {
     fn other_countries_need_plus_or_00() {
         assert_eq!(ok("+1 (415) 555-2671"), "14155552671");
         assert_eq!(ok("0060 12-345 6789"), "60123456789");
-        assert_eq!(ok("+39 06 1234 5678"), "390612345678"); // Italian zeros stay
+        // Italian numbers keep their leading zero.
+        assert_eq!(ok("+39 06 1234 5678"), "390612345678");
         // Without + or 00, the default country is assumed, and this is no Indonesian mobile.
         assert!(reason("14155552671").contains("not an Indonesian mobile"));
     }

@@ -6,7 +6,9 @@ use crate::convert::{self, MetaTemplatePayload, OrderedParams};
 use crate::engine::{Engine, Prepared};
 use crate::error::{ErrorInfo, Result};
 use crate::lint::{self, LintIssue};
-use crate::model::{Decision, HttpRequest, MasterTemplate, ProviderConfig, ProviderKind, ProviderState};
+use crate::model::{
+    Decision, HttpRequest, MasterTemplate, ProviderConfig, ProviderKind, ProviderState,
+};
 use crate::template::Resolved;
 
 /// Decision plus every provider's masked request.
@@ -50,7 +52,13 @@ impl ProviderPreview {
         decision: Option<&Decision>,
     ) -> ProviderPreview {
         let position = decision.and_then(|d| d.chain.iter().position(|id| *id == p.id));
-        let append = crate::route::opt_in_link(engine.config(), prepared.template, prepared.notification, p.kind).is_some();
+        let append = crate::route::opt_in_link(
+            engine.config(),
+            prepared.template,
+            prepared.notification,
+            p.kind,
+        )
+        .is_some();
         let text = engine.message_text(prepared, p.kind);
         let params = match p.kind {
             ProviderKind::Meta => engine
@@ -58,8 +66,14 @@ impl ProviderPreview {
                 .ok()
                 .and_then(|m| serde_json::to_value(m).ok())
                 .unwrap_or(serde_json::Value::Null),
-            ProviderKind::Watzap => to_json(&convert::watzap_params(prepared.template, &prepared.resolved)),
-            ProviderKind::Fonnte => to_json(&convert::fonnte_params(prepared.template, &prepared.resolved)),
+            ProviderKind::Watzap => to_json(&convert::watzap_params(
+                prepared.template,
+                &prepared.resolved,
+            )),
+            ProviderKind::Fonnte => to_json(&convert::fonnte_params(
+                prepared.template,
+                &prepared.resolved,
+            )),
         };
         let (request, error) = match engine.request_for(prepared, p, true) {
             Ok(r) => (Some(r), None),
@@ -150,7 +164,10 @@ pub struct Converted {
 }
 
 /// Every provider's parameter form for a template and its values (no configuration needed).
-pub fn convert(t: &MasterTemplate, values: &std::collections::BTreeMap<String, String>) -> Result<Converted> {
+pub fn convert(
+    t: &MasterTemplate,
+    values: &std::collections::BTreeMap<String, String>,
+) -> Result<Converted> {
     crate::template::validate(t)?;
     let resolved = crate::template::resolve(t, values)?;
     Converted::build(t, &resolved)

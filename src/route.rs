@@ -16,8 +16,8 @@
 
 use crate::error::{Error, Result};
 use crate::model::{
-    Decision, EngineConfig, MasterTemplate, Notification, ProviderConfig, ProviderKind, ProviderState,
-    TraceStep,
+    Decision, EngineConfig, MasterTemplate, Notification, ProviderConfig, ProviderKind,
+    ProviderState, TraceStep,
 };
 
 /// Indonesian invitation used when the config has no text. `{url}` is replaced by the link.
@@ -58,10 +58,16 @@ fn ineligibility(
         if !n.recipient.meta_opt_in {
             return Some((
                 "route.skip_no_opt_in",
-                format!("{name} skipped: the recipient has not opted in to official WhatsApp messages"),
+                format!(
+                    "{name} skipped: the recipient has not opted in to official WhatsApp messages"
+                ),
             ));
         }
-        let Some(meta) = template.meta.as_ref().filter(|m| !m.template_name.trim().is_empty()) else {
+        let Some(meta) = template
+            .meta
+            .as_ref()
+            .filter(|m| !m.template_name.trim().is_empty())
+        else {
             return Some((
                 "route.skip_no_meta_template",
                 format!(
@@ -150,20 +156,27 @@ pub fn decide(
         trace.push(
             "route.forced",
             Some(p),
-            format!("{} was forced by the sender; no other provider is tried", p.display_name()),
+            format!(
+                "{} was forced by the sender; no other provider is tried",
+                p.display_name()
+            ),
         );
         if p.state != ProviderState::Configured {
             trace.push(
                 "route.forced_not_configured",
                 Some(p),
-                format!("{} is not marked as configured but is used because it was forced", p.display_name()),
+                format!(
+                    "{} is not marked as configured but is used because it was forced",
+                    p.display_name()
+                ),
             );
         }
         if p.kind == ProviderKind::Meta && !n.recipient.meta_opt_in {
             trace.push(
                 "route.forced_without_opt_in",
                 Some(p),
-                "Meta is used although the recipient has not opted in, because it was forced".into(),
+                "Meta is used although the recipient has not opted in, because it was forced"
+                    .into(),
             );
         }
         return Ok(finish(config, template, n, phone, vec![p], trace));
@@ -174,12 +187,20 @@ pub fn decide(
             Some((code, message)) => trace.push(code, Some(p), message),
             None => {
                 if chain.is_empty() {
-                    trace.push("route.selected", Some(p), format!("{} is used first", p.display_name()));
+                    trace.push(
+                        "route.selected",
+                        Some(p),
+                        format!("{} is used first", p.display_name()),
+                    );
                 } else {
                     trace.push(
                         "route.fallback",
                         Some(p),
-                        format!("{} is fallback number {} if the previous one is unavailable", p.display_name(), chain.len()),
+                        format!(
+                            "{} is fallback number {} if the previous one is unavailable",
+                            p.display_name(),
+                            chain.len()
+                        ),
                     );
                 }
                 chain.push(p);
@@ -223,7 +244,11 @@ fn candidates<'a>(config: &'a EngineConfig, trace: &mut Trace) -> Result<Vec<&'a
             add(p);
         }
         None => {
-            if let Some(p) = config.providers.iter().find(|p| p.kind == ProviderKind::Meta) {
+            if let Some(p) = config
+                .providers
+                .iter()
+                .find(|p| p.kind == ProviderKind::Meta)
+            {
                 trace.push(
                     "route.default_meta",
                     Some(p),
@@ -259,7 +284,10 @@ fn finish(
             trace.push(
                 "route.opt_in_link_not_for_template",
                 Some(p),
-                format!("Template {:?} does not carry the opt-in invitation", template.code),
+                format!(
+                    "Template {:?} does not carry the opt-in invitation",
+                    template.code
+                ),
             );
         } else if opt_in_link(config, template, n, p.kind).is_some() {
             append = true;

@@ -153,7 +153,11 @@ pub fn params(t: &MasterTemplate) -> Result<Vec<String>> {
         return Ok(t.params.clone());
     }
     let mut out = Vec::new();
-    let texts = [non_blank(&t.header), Some(t.body.as_str()), non_blank(&t.button_url_suffix)];
+    let texts = [
+        non_blank(&t.header),
+        Some(t.body.as_str()),
+        non_blank(&t.button_url_suffix),
+    ];
     for text in texts.into_iter().flatten() {
         for name in placeholders(&t.code, text)? {
             push_unique(&mut out, name);
@@ -386,8 +390,14 @@ mod tests {
             malformed("Nomor }} saja"),
             "'}}' at character 7 has no matching '{{'"
         );
-        assert_eq!(malformed("a {{}} b"), "empty placeholder '{{}}' at character 3");
-        assert_eq!(malformed("{{  }}"), "empty placeholder '{{}}' at character 1");
+        assert_eq!(
+            malformed("a {{}} b"),
+            "empty placeholder '{{}}' at character 3"
+        );
+        assert_eq!(
+            malformed("{{  }}"),
+            "empty placeholder '{{}}' at character 1"
+        );
         assert!(malformed("{{nama lengkap}}").contains("\"nama lengkap\" at character 1"));
         assert!(malformed("{{1a}}").contains("\"1a\""));
         assert!(malformed("{{nama-lengkap}}").contains("invalid placeholder name"));
@@ -454,10 +464,16 @@ mod tests {
             ..Default::default()
         });
         tpl.fonnte = Some(GatewayMapping {
-            body: Some("Halo {{partner_name}}! Izin {{permit_number}} sudah jadi. {{opt_in_link}}".into()),
+            body: Some(
+                "Halo {{partner_name}}! Izin {{permit_number}} sudah jadi. {{opt_in_link}}".into(),
+            ),
             variables: vec!["permit_number".into()],
         });
-        tpl.params = vec!["partner_name".into(), "permit_number".into(), OPT_IN_LINK.into()];
+        tpl.params = vec![
+            "partner_name".into(),
+            "permit_number".into(),
+            OPT_IN_LINK.into(),
+        ];
         validate(&tpl).unwrap();
     }
 
@@ -582,12 +598,18 @@ mod tests {
                 param: "permit_number".into()
             }
         );
-        let e = resolve(&tpl, &values(&[("partner_name", " \t\n"), ("permit_number", "1")]))
-            .unwrap_err();
+        let e = resolve(
+            &tpl,
+            &values(&[("partner_name", " \t\n"), ("permit_number", "1")]),
+        )
+        .unwrap_err();
         assert_eq!(e.code(), "template.missing_param");
         // Leading/trailing spaces of a real value are kept: the value is the caller's.
-        let r = resolve(&tpl, &values(&[("partner_name", " Budi "), ("permit_number", "1")]))
-            .unwrap();
+        let r = resolve(
+            &tpl,
+            &values(&[("partner_name", " Budi "), ("permit_number", "1")]),
+        )
+        .unwrap();
         assert_eq!(r.get("partner_name"), Some(" Budi "));
     }
 
@@ -596,7 +618,10 @@ mod tests {
         let tpl = t(BODY);
         let r = resolve(
             &tpl,
-            &values(&[("partner_name", "{{permit_number}}"), ("permit_number", "503/IMB/2024")]),
+            &values(&[
+                ("partner_name", "{{permit_number}}"),
+                ("permit_number", "503/IMB/2024"),
+            ]),
         )
         .unwrap();
         assert_eq!(
@@ -614,7 +639,10 @@ mod tests {
                 param: "nama".into()
             }
         );
-        assert_eq!(render("x", "{{", &r).unwrap_err().code(), "template.malformed");
+        assert_eq!(
+            render("x", "{{", &r).unwrap_err().code(),
+            "template.malformed"
+        );
     }
 
     #[test]

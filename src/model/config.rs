@@ -85,10 +85,15 @@ pub const SECRET_MASK: &str = "•••";
 impl Credentials {
     /// The secret values that are set, for redaction.
     pub fn secrets(&self) -> impl Iterator<Item = &str> {
-        [&self.access_token, &self.api_key, &self.number_key, &self.token]
-            .into_iter()
-            .filter_map(|s| s.as_deref())
-            .filter(|s| !s.is_empty())
+        [
+            &self.access_token,
+            &self.api_key,
+            &self.number_key,
+            &self.token,
+        ]
+        .into_iter()
+        .filter_map(|s| s.as_deref())
+        .filter(|s| !s.is_empty())
     }
 
     /// `text` with every secret that is set replaced by [`SECRET_MASK`] (for provider answers and
@@ -126,7 +131,11 @@ pub enum ProviderKind {
 }
 
 impl ProviderKind {
-    pub const ALL: [ProviderKind; 3] = [ProviderKind::Meta, ProviderKind::Watzap, ProviderKind::Fonnte];
+    pub const ALL: [ProviderKind; 3] = [
+        ProviderKind::Meta,
+        ProviderKind::Watzap,
+        ProviderKind::Fonnte,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {

@@ -11,7 +11,10 @@ mod notification;
 mod outcome;
 mod template;
 
-pub use config::{Credentials, SECRET_MASK, EngineConfig, OptInConfig, ProviderConfig, ProviderKind, ProviderState};
+pub use config::{
+    Credentials, EngineConfig, OptInConfig, ProviderConfig, ProviderKind, ProviderState,
+    SECRET_MASK,
+};
 pub use decision::{Decision, TraceStep};
 pub use http::{HttpRequest, HttpResponse, TransportError, TransportErrorKind};
 pub use notification::{Notification, Recipient};

@@ -54,7 +54,8 @@ pub trait Provider: Sync {
     /// The request that sends `content` to `to` (digits with country code, e.g. `6281…`).
     /// Errors with `config.invalid` when a credential the request needs is missing, and with
     /// `provider.unsupported` for content the provider cannot carry.
-    fn build_send(&self, p: &ProviderConfig, to: &str, content: Content<'_>) -> Result<HttpRequest>;
+    fn build_send(&self, p: &ProviderConfig, to: &str, content: Content<'_>)
+        -> Result<HttpRequest>;
 
     /// Understand the answer to a request made by [`Provider::build_send`].
     fn classify_send(&self, resp: &HttpResponse) -> Classified;

@@ -15,7 +15,12 @@ impl Provider for Watzap {
         unimplemented!()
     }
 
-    fn build_send(&self, p: &ProviderConfig, to: &str, content: Content<'_>) -> Result<HttpRequest> {
+    fn build_send(
+        &self,
+        p: &ProviderConfig,
+        to: &str,
+        content: Content<'_>,
+    ) -> Result<HttpRequest> {
         let _ = (p, to, content);
         unimplemented!()
     }

@@ -71,16 +71,25 @@ fn classify_rejection(e: &JsValue) -> TransportError {
         .and_then(|c| c.as_string())
         .unwrap_or_default();
     if NOT_SENT_CODES.contains(&code.as_str()) {
-        failure(TransportErrorKind::Connect, false, format!("{message} ({code})"))
+        failure(
+            TransportErrorKind::Connect,
+            false,
+            format!("{message} ({code})"),
+        )
     } else {
-        failure(TransportErrorKind::Other, true, format!("{message} ({code})"))
+        failure(
+            TransportErrorKind::Other,
+            true,
+            format!("{message} ({code})"),
+        )
     }
 }
 
 impl Transport for FetchTransport {
     async fn send(&self, req: HttpRequest) -> Result<HttpResponse, TransportError> {
         let not_sent = |m: String| failure(TransportErrorKind::Connect, false, m);
-        let headers = web_sys::Headers::new().map_err(|_| not_sent("cannot create headers".into()))?;
+        let headers =
+            web_sys::Headers::new().map_err(|_| not_sent("cannot create headers".into()))?;
         for (k, v) in &req.headers {
             headers
                 .append(k, v)
@@ -92,7 +101,8 @@ impl Transport for FetchTransport {
         if let Some(body) = &req.body {
             init.set_body(&JsValue::from_str(body));
         }
-        let controller = web_sys::AbortController::new().map_err(|_| not_sent("cannot create AbortController".into()))?;
+        let controller = web_sys::AbortController::new()
+            .map_err(|_| not_sent("cannot create AbortController".into()))?;
         init.set_signal(Some(&controller.signal()));
         let request = web_sys::Request::new_with_str_and_init(&req.url, &init)
             .map_err(|_| not_sent(format!("invalid request to {}", req.url)))?;
@@ -106,7 +116,10 @@ impl Transport for FetchTransport {
                 controller.abort();
             })
         };
-        let timer = set_timeout(on_timeout.unchecked_ref(), timeout_ms.min(i32::MAX as u32) as i32);
+        let timer = set_timeout(
+            on_timeout.unchecked_ref(),
+            timeout_ms.min(i32::MAX as u32) as i32,
+        );
         let result = exchange(&request).await;
         clear_timeout(&timer);
         result.map_err(|(e, body_phase)| {
@@ -117,7 +130,11 @@ impl Transport for FetchTransport {
                     format!("no answer within {timeout_ms} ms"),
                 )
             } else if body_phase {
-                failure(TransportErrorKind::Other, true, "the answer was cut off".into())
+                failure(
+                    TransportErrorKind::Other,
+                    true,
+                    "the answer was cut off".into(),
+                )
             } else {
                 classify_rejection(&e)
             }
@@ -128,7 +145,9 @@ impl Transport for FetchTransport {
 /// Fetch and read the body. The error says whether it happened while reading the body (the
 /// provider answered, so the request was certainly received).
 async fn exchange(request: &web_sys::Request) -> Result<HttpResponse, (JsValue, bool)> {
-    let resp = JsFuture::from(global_fetch(request)).await.map_err(|e| (e, false))?;
+    let resp = JsFuture::from(global_fetch(request))
+        .await
+        .map_err(|e| (e, false))?;
     let resp: web_sys::Response = resp.dyn_into().map_err(|e| (e, true))?;
     let text = resp.text().map_err(|e| (e, true))?;
     let body = JsFuture::from(text).await.map_err(|e| (e, true))?;

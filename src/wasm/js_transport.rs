@@ -6,7 +6,9 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
 use super::fetch::FetchTransport;
-use crate::model::{HttpRequest, HttpResponse, Notification, Outcome, TransportError, TransportErrorKind};
+use crate::model::{
+    HttpRequest, HttpResponse, Notification, Outcome, TransportError, TransportErrorKind,
+};
 use crate::transport::{drive, Transport};
 
 pub struct ObjectTransport {
@@ -47,11 +49,20 @@ impl Transport for ObjectTransport {
         };
         let json = serde_json::to_string(&req).map_err(|e| other(&e.to_string()))?;
         let arg = js_sys::JSON::parse(&json).map_err(|_| other("cannot pass the request"))?;
-        let promise = self.send.call1(&self.target, &arg).map_err(|e| rejection(&e))?;
-        let value = JsFuture::from(js_sys::Promise::resolve(&promise)).await.map_err(|e| rejection(&e))?;
-        let text = to_json_value(&value).ok_or_else(|| other("the transport answered something that is not JSON"))?;
-        serde_json::from_str(&text)
-            .map_err(|e| other(&format!("the transport answered {{status, headers, body}} wrongly: {e}")))
+        let promise = self
+            .send
+            .call1(&self.target, &arg)
+            .map_err(|e| rejection(&e))?;
+        let value = JsFuture::from(js_sys::Promise::resolve(&promise))
+            .await
+            .map_err(|e| rejection(&e))?;
+        let text = to_json_value(&value)
+            .ok_or_else(|| other("the transport answered something that is not JSON"))?;
+        serde_json::from_str(&text).map_err(|e| {
+            other(&format!(
+                "the transport answered {{status, headers, body}} wrongly: {e}"
+            ))
+        })
     }
 }
 
@@ -85,7 +96,10 @@ impl SendOptions {
         let now = if n.is_undefined() || n.is_null() {
             None
         } else {
-            Some(n.dyn_into::<js_sys::Function>().map_err(|_| bad("invalid input: now must be a function"))?)
+            Some(
+                n.dyn_into::<js_sys::Function>()
+                    .map_err(|_| bad("invalid input: now must be a function"))?,
+            )
         };
         Ok(SendOptions { transport, now })
     }

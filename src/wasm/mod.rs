@@ -20,12 +20,18 @@ fn call(engine: Option<&crate::Engine>, op: &str, args: &JsValue) -> Result<JsVa
         "null".to_string()
     } else {
         js_sys::JSON::stringify(args)
-            .map_err(|_| js_error("input.invalid", "invalid input: the argument cannot be turned into JSON"))?
+            .map_err(|_| {
+                js_error(
+                    "input.invalid",
+                    "invalid input: the argument cannot be turned into JSON",
+                )
+            })?
             .as_string()
             .unwrap_or_else(|| "null".into())
     };
     let out = crate::ops::run_op(engine, op, &text).map_err(into_js_error)?;
-    js_sys::JSON::parse(&out).map_err(|_| js_error("input.invalid", "the engine produced invalid JSON"))
+    js_sys::JSON::parse(&out)
+        .map_err(|_| js_error("input.invalid", "the engine produced invalid JSON"))
 }
 
 /// Version of the engine.
@@ -62,7 +68,9 @@ pub fn convert_params(
 
 /// Template validation and Meta lint issues.
 #[wasm_bindgen(js_name = lintTemplate, unchecked_return_type = "LintIssue[]")]
-pub fn lint_template(#[wasm_bindgen(unchecked_param_type = "MasterTemplate")] template: JsValue) -> Result<JsValue, JsValue> {
+pub fn lint_template(
+    #[wasm_bindgen(unchecked_param_type = "MasterTemplate")] template: JsValue,
+) -> Result<JsValue, JsValue> {
     call(None, "lintTemplate", &template)
 }
 
@@ -75,12 +83,20 @@ pub struct Engine {
 #[wasm_bindgen(js_class = Engine)]
 impl Engine {
     #[wasm_bindgen(constructor)]
-    pub fn new(#[wasm_bindgen(unchecked_param_type = "EngineConfig")] config: JsValue) -> Result<Engine, JsValue> {
+    pub fn new(
+        #[wasm_bindgen(unchecked_param_type = "EngineConfig")] config: JsValue,
+    ) -> Result<Engine, JsValue> {
         let text = js_sys::JSON::stringify(&config)
-            .map_err(|_| js_error("input.invalid", "invalid input: the config cannot be turned into JSON"))?
+            .map_err(|_| {
+                js_error(
+                    "input.invalid",
+                    "invalid input: the config cannot be turned into JSON",
+                )
+            })?
             .as_string()
             .unwrap_or_default();
-        let config = serde_json::from_str(&text).map_err(|e| js_error("input.invalid", &format!("invalid input: config: {e}")))?;
+        let config = serde_json::from_str(&text)
+            .map_err(|e| js_error("input.invalid", &format!("invalid input: config: {e}")))?;
         Ok(Engine {
             inner: Rc::new(crate::Engine::new(config).map_err(into_js_error)?),
         })
@@ -88,13 +104,19 @@ impl Engine {
 
     /// Which providers, in which order, and why.
     #[wasm_bindgen(unchecked_return_type = "Decision")]
-    pub fn decide(&self, #[wasm_bindgen(unchecked_param_type = "Notification")] notification: JsValue) -> Result<JsValue, JsValue> {
+    pub fn decide(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Notification")] notification: JsValue,
+    ) -> Result<JsValue, JsValue> {
         call(Some(&self.inner), "decide", &notification)
     }
 
     /// The decision plus every provider's masked request, and Meta lint.
     #[wasm_bindgen(unchecked_return_type = "Preview")]
-    pub fn preview(&self, #[wasm_bindgen(unchecked_param_type = "Notification")] notification: JsValue) -> Result<JsValue, JsValue> {
+    pub fn preview(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Notification")] notification: JsValue,
+    ) -> Result<JsValue, JsValue> {
         call(Some(&self.inner), "preview", &notification)
     }
 
@@ -113,7 +135,10 @@ impl Engine {
 
     /// Decision and first masked request for many notifications; bad ones get an error entry.
     #[wasm_bindgen(js_name = planBatch, unchecked_return_type = "BatchItem[]")]
-    pub fn plan_batch(&self, #[wasm_bindgen(unchecked_param_type = "Notification[]")] notifications: JsValue) -> Result<JsValue, JsValue> {
+    pub fn plan_batch(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Notification[]")] notifications: JsValue,
+    ) -> Result<JsValue, JsValue> {
         let args = js_sys::Object::new();
         js_sys::Reflect::set(&args, &"notifications".into(), &notifications)?;
         call(Some(&self.inner), "planBatch", &args)
@@ -122,7 +147,11 @@ impl Engine {
     /// Any operation of the host ABI (`docs/host-abi.md`) but `configure`, e.g. `dispatchStart` /
     /// `dispatchFeed` for a host that drives the dispatch itself.
     #[wasm_bindgen(unchecked_return_type = "any")]
-    pub fn call(&self, op: &str, #[wasm_bindgen(unchecked_param_type = "any")] args: JsValue) -> Result<JsValue, JsValue> {
+    pub fn call(
+        &self,
+        op: &str,
+        #[wasm_bindgen(unchecked_param_type = "any")] args: JsValue,
+    ) -> Result<JsValue, JsValue> {
         call(Some(&self.inner), op, &args)
     }
 
@@ -134,14 +163,21 @@ impl Engine {
         #[wasm_bindgen(unchecked_param_type = "Notification")] notification: JsValue,
         #[wasm_bindgen(unchecked_param_type = "SendOptions | undefined")] options: JsValue,
     ) -> Result<js_sys::Promise, JsValue> {
-        let text = js_sys::JSON::stringify(&notification)?.as_string().unwrap_or_default();
-        let n: crate::model::Notification =
-            serde_json::from_str(&text).map_err(|e| js_error("input.invalid", &format!("invalid input: notification: {e}")))?;
+        let text = js_sys::JSON::stringify(&notification)?
+            .as_string()
+            .unwrap_or_default();
+        let n: crate::model::Notification = serde_json::from_str(&text).map_err(|e| {
+            js_error(
+                "input.invalid",
+                &format!("invalid input: notification: {e}"),
+            )
+        })?;
         let engine = Rc::clone(&self.inner);
         let options = js_transport::SendOptions::from_js(&options)?;
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             let outcome = options.drive(&engine, &n).await.map_err(into_js_error)?;
-            let json = serde_json::to_string(&outcome).map_err(|e| js_error("input.invalid", &e.to_string()))?;
+            let json = serde_json::to_string(&outcome)
+                .map_err(|e| js_error("input.invalid", &e.to_string()))?;
             js_sys::JSON::parse(&json)
         }))
     }
