@@ -1,13 +1,18 @@
-# sicantik-whatsapp — every command sets up what it needs (scripts/setup.sh, idempotent).
-#   make demo   build the page and serve it against the provider simulator
+# sicantik-whatsapp — every target sets up what it needs (scripts/setup.sh, idempotent).
+#   make demo   build the test page and serve it against the provider simulator
 #   make test   everything CI runs
 SHELL := /bin/bash
 export PATH := $(CURDIR)/.tools/node_modules/.bin:$(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 ABI_WASM := target/abi/wasm32-unknown-unknown/release/sicantik_whatsapp.wasm
+ADDON := odoo_addon/sicantik_whatsapp
+# Debian's driver and browser; stops wasm-pack from downloading its own.
+export CHROMEDRIVER := /usr/bin/chromedriver
 
-.PHONY: test check test-rust demo setup
-test: check test-rust
+.PHONY: test check test-rust abi test-python pkg test-node test-wasm-node test-wasm-browser \
+        odoo-test addon demo setup
+
+test: check test-rust test-python test-wasm-node test-wasm-browser test-node odoo-test
 	@echo "make test: all suites passed"
 
 setup:
@@ -21,6 +26,43 @@ check:
 
 test-rust:
 	$(CARGO) test --features host-abi
+
+# The JS-free build run by wasmtime (Odoo server, Python tests). Own target dir: the two wasm
+# builds would overwrite each other.
+abi:
+	@scripts/setup.sh wasm
+	$(CARGO) build --release --target wasm32-unknown-unknown --no-default-features --features host-abi --target-dir target/abi
+	@mkdir -p $(ADDON)/engine
+	cp $(ABI_WASM) $(ADDON)/engine/sicantik_whatsapp_engine.wasm
+
+test-python: abi
+	@scripts/setup.sh python
+	.venv/bin/python -m pytest -q scripts/python_tests
+
+pkg:
+	@scripts/setup.sh wasm
+	scripts/build-pkg.sh
+
+test-node: pkg
+	@scripts/setup.sh node
+	node --test scripts/test/
+	scripts/with-simulator.sh node --test tests/node/
+	npm run --silent typecheck
+
+test-wasm-node:
+	@scripts/setup.sh wasm
+	scripts/with-simulator.sh wasm-pack test --node -- --features js --test wasm_node
+
+# In a page, then inside a dedicated Worker (proves the transport needs no `window`).
+test-wasm-browser:
+	@scripts/setup.sh wasm browser
+	scripts/with-simulator.sh scripts/wasm-browser-test.sh
+
+odoo-test: abi
+	scripts/odoo-test.sh
+
+addon: abi pkg
+	scripts/build-addon.sh
 
 demo:
 	@echo "make demo: the test page is not built yet (issue 4); run 'make test' for the engine."

@@ -219,7 +219,7 @@ fn missing(t: &MasterTemplate, name: &str) -> Error {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))] // unit tests run natively
 mod tests {
     use std::collections::BTreeMap;
 

@@ -513,7 +513,7 @@ pub(crate) fn numeric_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     a.len().cmp(&b.len()).then_with(|| a.cmp(&b))
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))] // unit tests run natively
 mod tests {
     use super::*;
     use crate::model::MetaMapping;

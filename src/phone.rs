@@ -176,7 +176,7 @@ fn truncate(input: &str) -> String {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))] // unit tests run natively
 mod tests {
     use super::*;
     use proptest::prelude::*;

@@ -313,7 +313,7 @@ fn shorten(name: &str) -> String {
     }
 }
 
-#[cfg(test)]
+#[cfg(all(test, not(target_arch = "wasm32")))] // unit tests run natively
 mod tests {
     use super::*;
     use crate::model::{GatewayMapping, MetaMapping};
