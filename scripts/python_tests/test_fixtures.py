@@ -1,0 +1,111 @@
+"""The shared fixtures (tests/fixtures/*.json) through the host-ABI Wasm build and wasmtime.
+
+Same rules as tests/common/mod.rs (native, node, Chromium): a case may bring its own ``config`` or
+a ``configPatch`` (RFC 7386 merge patch); ``expect`` is matched as a subset (objects: listed keys;
+arrays: same length, element-wise); ``expect.requests`` lists every request sent, in order.
+"""
+
+import copy
+import glob
+import json
+import os
+import sys
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.join(ROOT, "odoo_addon", "sicantik_whatsapp", "engine"))
+
+import host  # noqa: E402  (the plain-Python host module of the addon)
+
+DEFAULT_NOW_MS = 1_764_000_000_000
+WASM = os.path.join(ROOT, "odoo_addon", "sicantik_whatsapp", "engine", "sicantik_whatsapp_engine.wasm")
+
+
+def merge_patch(target, patch):
+    if not isinstance(patch, dict):
+        return copy.deepcopy(patch)
+    out = dict(target) if isinstance(target, dict) else {}
+    for key, value in patch.items():
+        if value is None:
+            out.pop(key, None)
+        else:
+            out[key] = merge_patch(out.get(key), value)
+    return out
+
+
+def subset(expected, actual, path="expect"):
+    """Raise AssertionError naming the first difference."""
+    if isinstance(expected, dict) and isinstance(actual, dict):
+        for key, value in expected.items():
+            subset(value, actual.get(key), f"{path}.{key}")
+    elif isinstance(expected, list) and isinstance(actual, list):
+        assert len(expected) == len(actual), f"{path}: expected {len(expected)} items, got {len(actual)}: {actual}"
+        for i, (e, a) in enumerate(zip(expected, actual)):
+            subset(e, a, f"{path}[{i}]")
+    else:
+        # JSON equality: 1 == 1.0, but True is not 1.
+        same = expected == actual and isinstance(expected, bool) == isinstance(actual, bool)
+        assert same, f"{path}: expected {json.dumps(expected)}, got {json.dumps(actual)}"
+
+
+def run_case(engine, suite_config, case):
+    config = merge_patch(case.get("config", suite_config), case.get("configPatch", {}))
+    handle = engine.configured(config, key=json.dumps(config, sort_keys=True))
+    notification = case.get("notification")
+    now = case.get("nowMs", DEFAULT_NOW_MS)
+    expect = case["expect"]
+    actual = {}
+
+    def call(op, args):
+        try:
+            return handle.call(op, args), None
+        except host.EngineError as e:
+            return None, {"code": e.code, "message": e.message}
+
+    actual["decision"], error = call("decide", notification)
+    if error:
+        return {"error": error}
+    if "preview" in expect:
+        actual["preview"], error = call("preview", notification)
+        if error:
+            actual["error"] = error
+    if "outcome" in expect or "requests" in expect:
+        requests, scripted = [], list(case.get("responses", []))
+        step, error = call("dispatchStart", {"notification": notification, "nowMs": now})
+        while error is None:
+            action = step["action"]
+            if action["type"] == "done":
+                actual["outcome"] = action["outcome"]
+                break
+            requests.append(action["request"])
+            if not scripted:
+                error = {"code": "fixture.unscripted_request", "message": json.dumps(action["request"])}
+                break
+            feed = dict(scripted.pop(0), state=step["state"], nowMs=now)
+            step, error = call("dispatchFeed", feed)
+        if error:
+            actual["error"] = error
+        actual["requests"] = requests
+    return actual
+
+
+def cases():
+    for path in sorted(glob.glob(os.path.join(ROOT, "tests", "fixtures", "*.json"))):
+        with open(path, encoding="utf-8") as f:
+            suite = json.load(f)
+        for case in suite["cases"]:
+            yield pytest.param(suite["config"], case, id=f"{os.path.basename(path)}::{case['name']}")
+
+
+@pytest.fixture(scope="module")
+def engine():
+    return host.WasmEngine(WASM)
+
+
+@pytest.mark.parametrize("suite_config,case", list(cases()))
+def test_fixture(engine, suite_config, case):
+    actual = run_case(engine, suite_config, case)
+    if "error" in actual and "error" not in case["expect"]:
+        pytest.fail(f"unexpected error {actual['error']}")
+    subset(case["expect"], actual)
