@@ -1,0 +1,120 @@
+//! Native benchmarks of the engine (`make bench`): the cost of planning one message — route,
+//! resolve, convert, build the request — per provider, and a batch of 100,000 recipients with its
+//! peak memory. Prints one JSON line per measurement for scripts/bench-report.mjs; targets are in
+//! the README's performance section, never asserted here.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use serde_json::json;
+use sicantik_whatsapp::model::{EngineConfig, Notification};
+use sicantik_whatsapp::Engine;
+
+/// Counts live and peak heap bytes, to report the batch's peak memory.
+struct Counting;
+static LIVE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+        PEAK.fetch_max(live, Ordering::Relaxed);
+        // SAFETY: same contract as the System allocator we forward to.
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
+        // SAFETY: ptr came from System.alloc with this layout.
+        unsafe { System.dealloc(ptr, layout) }
+    }
+}
+
+#[global_allocator]
+static ALLOC: Counting = Counting;
+
+fn config() -> EngineConfig {
+    serde_json::from_value(json!({
+        "fallbackOrder": ["watzap", "fonnte"],
+        "optIn": {"url": "https://dpmptsp.karokab.go.id/wa/setuju"},
+        "providers": [
+            {"id": "meta", "kind": "meta", "state": "configured", "credentials": {"accessToken": "t", "phoneNumberId": "1", "wabaId": "2"}},
+            {"id": "watzap", "kind": "watzap", "state": "configured", "credentials": {"apiKey": "k", "numberKey": "n"}},
+            {"id": "fonnte", "kind": "fonnte", "state": "configured", "credentials": {"token": "t"}}
+        ],
+        "templates": [{
+            "code": "permit_ready", "name": "Izin terbit", "language": "id",
+            "body": "Yth. {{partner_name}}, izin {{permit_type}} Anda dengan nomor {{permit_number}} telah terbit dan dapat diambil di {{office_name}}. Terima kasih.",
+            "meta": {"templateName": "permit_ready", "language": "id"}
+        }]
+    }))
+    .expect("bench config is valid")
+}
+
+fn notification(i: usize, opt_in: bool, force: Option<&str>) -> Notification {
+    serde_json::from_value(json!({
+        "template": "permit_ready",
+        "recipient": {"phone": format!("0812{:08}", i % 100_000_000), "name": "Budi", "metaOptIn": opt_in},
+        "values": {"partner_name": format!("Warga {i}"), "permit_type": "PBG", "permit_number": format!("503/PBG/2026/{i:05}"), "office_name": "DPMPTSP Kabupaten Karo"},
+        "forceProvider": force
+    }))
+    .expect("bench notification is valid")
+}
+
+fn report(name: &str, per_op_ns: f64, extra: serde_json::Value) {
+    let mut line = json!({"bench": name, "nsPerOp": (per_op_ns * 10.0).round() / 10.0});
+    if let (Some(l), Some(e)) = (line.as_object_mut(), extra.as_object()) {
+        l.extend(e.clone());
+    }
+    println!("{line}");
+}
+
+/// Time `f` over enough iterations for about `budget_ms`, after a warm-up; ns per call.
+fn time_per_call(budget_ms: u128, mut f: impl FnMut(usize)) -> f64 {
+    for i in 0..1_000 {
+        f(i);
+    }
+    let mut iters = 1_000usize;
+    loop {
+        let start = Instant::now();
+        for i in 0..iters {
+            f(i);
+        }
+        let elapsed = start.elapsed();
+        if elapsed.as_millis() >= budget_ms || iters >= 1 << 26 {
+            return elapsed.as_nanos() as f64 / iters as f64;
+        }
+        iters *= 2;
+    }
+}
+
+fn main() {
+    let engine = Engine::new(config()).expect("engine");
+    for (provider, opt_in) in [("meta", true), ("watzap", false), ("fonnte", false)] {
+        let items: Vec<Notification> = (0..1024).map(|i| notification(i, opt_in, Some(provider))).collect();
+        let ns = time_per_call(300, |i| {
+            black_box(engine.plan(black_box(&items[i % items.len()])).expect("plan"));
+        });
+        report(&format!("native.plan.{provider}"), ns, json!({}));
+    }
+    let routed: Vec<Notification> = (0..1024).map(|i| notification(i, i % 3 == 0, None)).collect();
+    let ns = time_per_call(300, |i| {
+        black_box(engine.decide(black_box(&routed[i % routed.len()])).expect("decide"));
+    });
+    report("native.decide", ns, json!({}));
+
+    // 100,000 recipients: build the notifications first, then measure planning and its peak heap.
+    let batch: Vec<Notification> = (0..100_000).map(|i| notification(i, i % 3 == 0, None)).collect();
+    let base = LIVE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let start = Instant::now();
+    let plans: Vec<_> = batch.iter().map(|n| engine.plan(n).expect("plan")).collect();
+    let elapsed = start.elapsed();
+    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+    report(
+        "native.batch100k",
+        elapsed.as_nanos() as f64 / batch.len() as f64,
+        json!({"totalMs": elapsed.as_millis(), "peakHeapMiB": (peak as f64 / 1048576.0 * 10.0).round() / 10.0, "plans": plans.len()}),
+    );
+}
