@@ -16,7 +16,7 @@ use crate::error::{Error, ErrorInfo, Result};
 use crate::lint::{self, LintIssue};
 use crate::model::{EngineConfig, HttpResponse, MasterTemplate, Notification, TransportError};
 use crate::preview::convert;
-use crate::providers::provider;
+use crate::providers::{meta, provider};
 
 /// A host's engine state: the configuration given by `configure`.
 #[derive(Debug, Default)]
@@ -162,7 +162,15 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
                 check.detail = p.credentials.redact(&check.detail).into_owned();
                 to_json(&check)
             }
-            // META_TEMPLATE_OPS
+            "metaTemplatesRequest" => {
+                let a: TemplatesArgs = parse(args)?;
+                let p = engine()?.provider(&a.provider)?;
+                to_json(&meta::template_list_request(p, a.after.as_deref())?)
+            }
+            "metaTemplatesParse" => {
+                let a: ResponseArgs = parse(args)?;
+                to_json(&meta::parse_template_list(&a.response)?)
+            }
             other => Err(Error::input(format!("unknown op {other:?}"))),
         }
     }
@@ -289,7 +297,6 @@ struct ProviderResponseArgs {
     response: HttpResponse,
 }
 
-#[allow(dead_code)]
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct TemplatesArgs {
@@ -298,7 +305,6 @@ struct TemplatesArgs {
     after: Option<String>,
 }
 
-#[allow(dead_code)]
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct ResponseArgs {

@@ -1,8 +1,44 @@
-//! Fonnte (interface fixed; implementation in progress).
+//! Fonnte (providers.md §A): `Authorization: <device token>` (raw, no `Bearer`), form-encoded
+//! bodies, and **HTTP 200 even for failures** — the body's boolean `status` is the verdict.
+//!
+//! - Send: `POST {base}/send`, body `target=<to>&message=<text>&countryCode=62`
+//!   (`application/x-www-form-urlencoded`, the encoding third-party code uses successfully; Fonnte's
+//!   own samples post multipart, JSON works but is undocumented). Text only.
+//! - `status:true` is accepted with the ids of the `id` array; `process: pending` is **accepted**
+//!   too: Fonnte keeps a message for a disconnected device and retries it for up to 7 days, so
+//!   sending it elsewhere could deliver it twice.
+//! - `status:false` means Fonnte did not queue the message; `reason` decides the classification.
+//! - Health check: `POST {base}/device`. Number check: [`validate_request`] / [`parse_validate`].
+//!
+//! NOT CONFIRMED facts and how this module copes:
+//! - **`status` vs `Status`**: some error examples capitalise the key; keys `status`, `reason`,
+//!   `id`, `process`, `detail` are looked up case-insensitively. `status` is read as a boolean or
+//!   the strings `"true"` / `"false"`.
+//! - **`invalid token` (seen on `/send`) vs `token invalid` (docs)**: both, case-insensitively.
+//! - **Send-time reasons for a disconnected device, an exhausted quota, a bad target** are not
+//!   documented. Matching is by words (`disconnect`, `quota`/`limit`, `target`/`not registered`);
+//!   any other `status:false` is *provider down* with the reason verbatim, so the message falls
+//!   back to another provider. The reason, lower-cased and trimmed, is the `code`.
+//! - **ids** arrive as numbers or strings; both become strings.
+//! - **`/device` may say `token invalid` for a token that still sends** (third-party report): the
+//!   health check says so in its detail rather than declaring the token dead.
 
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+
+use super::common::{self, classified, get_ci, quote, required};
 use super::{Classified, Content, HealthCheck, Provider};
-use crate::error::Result;
-use crate::model::{HttpRequest, HttpResponse, ProviderConfig, ProviderKind};
+use crate::error::{Error, Result};
+use crate::model::{Classification, HttpRequest, HttpResponse, ProviderConfig, ProviderKind};
+
+/// `countryCode` sent with every request: Fonnte replaces a leading `0` with it (the engine already
+/// sends `62…`, so this only matters for numbers given in national form).
+const COUNTRY_CODE: &str = "62";
+
+/// Most numbers `/validate` takes in one call (Fonnte docs).
+pub const MAX_VALIDATE_NUMBERS: usize = 500;
+
+const FORM: &str = "application/x-www-form-urlencoded";
 
 pub struct Fonnte;
 
@@ -12,7 +48,7 @@ impl Provider for Fonnte {
     }
 
     fn default_base_url(&self) -> &'static str {
-        unimplemented!()
+        "https://api.fonnte.com"
     }
 
     fn build_send(
@@ -21,22 +57,730 @@ impl Provider for Fonnte {
         to: &str,
         content: Content<'_>,
     ) -> Result<HttpRequest> {
-        let _ = (p, to, content);
-        unimplemented!()
+        let text = match content {
+            Content::Text(text) => text,
+            Content::Template(_) => {
+                return Err(Error::ProviderUnsupported {
+                    id: p.id.clone(),
+                    reason: "Fonnte sends plain text only, not Meta templates".into(),
+                })
+            }
+        };
+        let token = required(p, "token", &p.credentials.token)?;
+        let to = common::recipient(to)?;
+        let body = common::form_body(&[
+            ("target", to),
+            ("message", text),
+            ("countryCode", COUNTRY_CODE),
+        ]);
+        Ok(form_post(p, "send", token, Some(body)))
     }
 
     fn classify_send(&self, resp: &HttpResponse) -> Classified {
-        let _ = resp;
-        unimplemented!()
+        let http = resp.status;
+        let body = common::json_object(&resp.body);
+        let verdict = body.as_ref().and_then(status_of);
+        if http == 429 {
+            let said = body
+                .as_ref()
+                .and_then(reason_of)
+                .map(|r| format!(". Fonnte says: {}", quote(r)))
+                .unwrap_or_default();
+            return common::throttled(
+                resp,
+                Some(common::http_code(http)),
+                format!("Fonnte rate-limited the request (HTTP 429){said}"),
+                common::DEFAULT_THROTTLE_MS,
+            );
+        }
+        match (verdict, &body) {
+            (Some(false), Some(obj)) => return failure(obj),
+            (Some(true), Some(obj)) if common::is_success(http) => return success(obj),
+            _ => {}
+        }
+        let code = Some(common::http_code(http));
+        let excerpt = common::body_excerpt(&resp.body);
+        if common::is_server_error(http) {
+            classified(
+                Classification::ProviderDown,
+                code,
+                format!("Fonnte is unavailable (HTTP {http}; {excerpt})"),
+            )
+        } else if common::is_client_error(http) {
+            classified(
+                Classification::ConfigError,
+                code,
+                format!(
+                    "Fonnte refused the request with HTTP {http} (check the base URL and token; \
+                     {excerpt})"
+                ),
+            )
+        } else {
+            classified(
+                Classification::Unknown,
+                code,
+                format!(
+                    "Fonnte answered HTTP {http} without a readable status; it may or may not \
+                     have queued the message ({excerpt})"
+                ),
+            )
+        }
     }
 
     fn build_health_check(&self, p: &ProviderConfig) -> Result<HttpRequest> {
-        let _ = p;
-        unimplemented!()
+        let token = required(p, "token", &p.credentials.token)?;
+        Ok(form_post(p, "device", token, None))
     }
 
     fn parse_health_check(&self, resp: &HttpResponse) -> HealthCheck {
-        let _ = resp;
-        unimplemented!()
+        let body = common::json_object(&resp.body);
+        let Some(obj) = body.as_ref().filter(|_| common::is_success(resp.status)) else {
+            return HealthCheck {
+                ok: false,
+                code: Some(common::http_code(resp.status)),
+                detail: format!(
+                    "Fonnte answered HTTP {} without a device profile ({})",
+                    resp.status,
+                    common::body_excerpt(&resp.body)
+                ),
+                info: Value::Object(Map::new()),
+            };
+        };
+        let mut info = Map::new();
+        for key in [
+            "device",
+            "device_status",
+            "expired",
+            "quota",
+            "package",
+            "name",
+        ] {
+            if let Some(v) = get_ci(obj, key).filter(|v| !v.is_null()) {
+                info.insert(key.to_string(), v.clone());
+            }
+        }
+        match status_of(obj) {
+            Some(true) => {
+                let device = get_ci(obj, "device")
+                    .and_then(common::scalar_text)
+                    .map(|d| quote(&d))
+                    .unwrap_or_else(|| "(unknown)".into());
+                let state = get_ci(obj, "device_status")
+                    .and_then(Value::as_str)
+                    .map(str::trim)
+                    .unwrap_or("");
+                let mut extra = String::new();
+                if let Some(q) = get_ci(obj, "quota").and_then(common::scalar_text) {
+                    extra.push_str(&format!("; quota {}", quote(&q)));
+                }
+                if let Some(e) = get_ci(obj, "expired").and_then(common::scalar_text) {
+                    extra.push_str(&format!("; expires {}", quote(&e)));
+                }
+                if state.eq_ignore_ascii_case("connect") {
+                    HealthCheck {
+                        ok: true,
+                        code: None,
+                        detail: format!("Fonnte device {device} is connected{extra}"),
+                        info: Value::Object(info),
+                    }
+                } else {
+                    HealthCheck {
+                        ok: false,
+                        code: Some("disconnect".into()),
+                        detail: format!(
+                            "Fonnte device {device} is not connected (device_status {}): messages \
+                             are queued as pending until it reconnects (up to 7 days){extra}",
+                            if state.is_empty() {
+                                "missing".to_string()
+                            } else {
+                                quote(state)
+                            }
+                        ),
+                        info: Value::Object(info),
+                    }
+                }
+            }
+            Some(false) => {
+                let reason = reason_of(obj).unwrap_or("");
+                let mut detail = format!("Fonnte refused the device check: {}", quote(reason));
+                if is_token_reason(&reason.to_lowercase()) {
+                    detail.push_str(
+                        " (a token /device refuses may still send: try a test message before \
+                         replacing it)",
+                    );
+                }
+                HealthCheck {
+                    ok: false,
+                    code: Some(reason_code(reason)),
+                    detail,
+                    info: Value::Object(info),
+                }
+            }
+            None => HealthCheck {
+                ok: false,
+                code: Some(common::http_code(resp.status)),
+                detail: format!(
+                    "Fonnte answered without a status ({})",
+                    common::body_excerpt(&resp.body)
+                ),
+                info: Value::Object(info),
+            },
+        }
+    }
+}
+
+/// Result of Fonnte's `/validate`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ValidateResult {
+    pub registered: Vec<String>,
+    pub not_registered: Vec<String>,
+}
+
+/// The request asking Fonnte which of `phones` are on WhatsApp (one call, at most
+/// [`MAX_VALIDATE_NUMBERS`]; Fonnte warns that concurrent checks may break each other, so callers
+/// should send these one at a time). `input.invalid` for an empty list, too many numbers, or a
+/// number that is blank or contains a comma.
+pub fn validate_request(p: &ProviderConfig, phones: &[String]) -> Result<HttpRequest> {
+    let token = required(p, "token", &p.credentials.token)?;
+    if phones.is_empty() {
+        return Err(Error::input("no phone numbers to validate"));
+    }
+    if phones.len() > MAX_VALIDATE_NUMBERS {
+        return Err(Error::input(format!(
+            "Fonnte validates at most {MAX_VALIDATE_NUMBERS} numbers per call, got {}",
+            phones.len()
+        )));
+    }
+    let mut list = Vec::with_capacity(phones.len());
+    for (i, phone) in phones.iter().enumerate() {
+        let phone = phone.trim();
+        if phone.is_empty() || phone.contains(',') {
+            return Err(Error::input(format!(
+                "phone number #{} is blank or contains a comma",
+                i + 1
+            )));
+        }
+        list.push(phone);
+    }
+    let target = list.join(",");
+    let body = common::form_body(&[("target", &target), ("countryCode", COUNTRY_CODE)]);
+    Ok(form_post(p, "validate", token, Some(body)))
+}
+
+/// Read the answer to [`validate_request`]: `{"not_registered":[…],"registered":[…],"status":true}`.
+/// A `status:false` answer is an error carrying Fonnte's reason: `config.invalid` for token and
+/// quota problems, `input.invalid` otherwise (`target invalid`, `target required`, unreadable
+/// answers).
+pub fn parse_validate(resp: &HttpResponse) -> Result<ValidateResult> {
+    let body = common::json_object(&resp.body);
+    let obj = body.as_ref();
+    match (obj, obj.and_then(status_of)) {
+        (Some(obj), Some(true)) if common::is_success(resp.status) => Ok(ValidateResult {
+            registered: common::scalar_list(get_ci(obj, "registered")),
+            not_registered: common::scalar_list(get_ci(obj, "not_registered")),
+        }),
+        (_, Some(false)) => {
+            let reason = obj.and_then(reason_of).unwrap_or("");
+            let lower = reason.to_lowercase();
+            let message = format!("Fonnte refused the number check: {}", quote(reason));
+            if is_token_reason(&lower) || is_quota_reason(&lower) {
+                Err(Error::config(message))
+            } else {
+                Err(Error::input(message))
+            }
+        }
+        _ => Err(Error::input(format!(
+            "the Fonnte number check answer (HTTP {}) has no readable status ({})",
+            resp.status,
+            common::body_excerpt(&resp.body)
+        ))),
+    }
+}
+
+/// `POST {base}/{endpoint}` with the raw token; form content type when there is a body.
+fn form_post(p: &ProviderConfig, endpoint: &str, token: &str, body: Option<String>) -> HttpRequest {
+    let url = format!("{}/{endpoint}", Fonnte.base_url(p));
+    match body {
+        Some(b) => common::request(
+            p,
+            "POST",
+            url,
+            &[("Authorization", token), ("Content-Type", FORM)],
+            Some(b),
+        ),
+        None => common::request(p, "POST", url, &[("Authorization", token)], None),
+    }
+}
+
+/// `status` / `Status` as a boolean (also the strings `"true"` / `"false"`).
+fn status_of(obj: &Map<String, Value>) -> Option<bool> {
+    match get_ci(obj, "status")? {
+        Value::Bool(b) => Some(*b),
+        Value::String(s) if s.trim().eq_ignore_ascii_case("true") => Some(true),
+        Value::String(s) if s.trim().eq_ignore_ascii_case("false") => Some(false),
+        _ => None,
+    }
+}
+
+fn reason_of(obj: &Map<String, Value>) -> Option<&str> {
+    get_ci(obj, "reason")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+}
+
+fn reason_code(reason: &str) -> String {
+    let code = common::text_code(reason);
+    if code.is_empty() {
+        "status false".to_string()
+    } else {
+        code
+    }
+}
+
+fn is_token_reason(lower: &str) -> bool {
+    lower.contains("invalid token")
+        || lower.contains("token invalid")
+        || lower.contains("unknown user")
+        || (lower.contains("token")
+            && ["invalid", "expired", "not found", "required"]
+                .iter()
+                .any(|w| lower.contains(w)))
+}
+
+fn is_target_reason(lower: &str) -> bool {
+    [
+        "target invalid",
+        "invalid target",
+        "target required",
+        "not registered",
+        "unregistered",
+    ]
+    .iter()
+    .any(|w| lower.contains(w))
+}
+
+fn is_quota_reason(lower: &str) -> bool {
+    lower.contains("quota") || lower.contains("limit")
+}
+
+/// `status:true` on a 2xx.
+fn success(obj: &Map<String, Value>) -> Classified {
+    let ids = common::scalar_list(get_ci(obj, "id"));
+    let process = get_ci(obj, "process")
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty());
+    let mut detail = match process {
+        Some(p) if p.eq_ignore_ascii_case("pending") => format!(
+            "Fonnte queued the message (process {}): it is kept and retried while the device is \
+             disconnected, for up to 7 days — do not resend it elsewhere",
+            quote(p)
+        ),
+        Some(p) => format!("Fonnte took the message (process {})", quote(p)),
+        None => "Fonnte took the message".to_string(),
+    };
+    if let Some(d) = get_ci(obj, "detail").and_then(Value::as_str) {
+        detail.push_str(&format!(". Fonnte says: {}", quote(d)));
+    }
+    if let Some(r) = get_ci(obj, "requestid").and_then(common::scalar_text) {
+        detail.push_str(&format!(" (request id {})", quote(&r)));
+    }
+    if ids.is_empty() {
+        detail.push_str(" (no message id returned)");
+    }
+    Classified {
+        message_ids: ids,
+        ..classified(Classification::Accepted, None, detail)
+    }
+}
+
+/// `status:false`: Fonnte did not queue the message; the reason says why.
+fn failure(obj: &Map<String, Value>) -> Classified {
+    let reason = reason_of(obj).unwrap_or("");
+    let lower = reason.to_lowercase();
+    let code = Some(reason_code(reason));
+    let said = if reason.is_empty() {
+        "Fonnte gave no reason".to_string()
+    } else {
+        format!("Fonnte says: {}", quote(reason))
+    };
+    let (class, why) = if is_token_reason(&lower) {
+        (
+            Classification::ConfigError,
+            "the Fonnte device token is invalid",
+        )
+    } else if is_target_reason(&lower) {
+        (
+            Classification::Rejected,
+            "Fonnte refused the recipient's number",
+        )
+    } else if is_quota_reason(&lower) {
+        (
+            Classification::ConfigError,
+            "the Fonnte package quota or limit is exhausted",
+        )
+    } else if lower.contains("disconnect") {
+        (
+            Classification::ProviderDown,
+            "the Fonnte device is disconnected",
+        )
+    } else {
+        (
+            Classification::ProviderDown,
+            "Fonnte did not queue the message (status false)",
+        )
+    };
+    classified(class, code, format!("{why}. {said}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use serde_json::json;
+
+    use super::*;
+    use crate::convert::MetaTemplatePayload;
+    use crate::model::Credentials;
+
+    fn profile() -> ProviderConfig {
+        ProviderConfig {
+            id: "fonnte-a".into(),
+            kind: ProviderKind::Fonnte,
+            state: Default::default(),
+            name: None,
+            base_url: None,
+            api_version: None,
+            timeout_ms: None,
+            credentials: Credentials {
+                token: Some("TOK+en/secret".into()),
+                ..Default::default()
+            },
+        }
+    }
+
+    fn resp(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: BTreeMap::new(),
+            body: body.into(),
+        }
+    }
+
+    fn classify(status: u16, body: &str) -> Classified {
+        Fonnte.classify_send(&resp(status, body))
+    }
+
+    fn form_headers() -> BTreeMap<String, String> {
+        [
+            ("Authorization".to_string(), "TOK+en/secret".to_string()),
+            ("Content-Type".to_string(), FORM.to_string()),
+        ]
+        .into()
+    }
+
+    const SUCCESS_DUMP: &str = r#"{"detail":"success! message in queue","id":[142223099],"process":"pending","quota":{"085885529352":{"details":"deduced from total quota","quota":967,"remaining":966,"used":1}},"requestid":369052479,"status":true,"target":["6285885529352"]}"#;
+
+    #[test]
+    fn send_request_bytes() {
+        let req = Fonnte
+            .build_send(
+                &profile(),
+                "6281234567890",
+                Content::Text("Yth. Budi & Ani,\nizin 50% = selesai ✓"),
+            )
+            .unwrap();
+        assert_eq!(req.method, "POST");
+        assert_eq!(req.url, "https://api.fonnte.com/send");
+        assert_eq!(req.headers, form_headers());
+        assert_eq!(
+            req.body.as_deref(),
+            Some("target=6281234567890&message=Yth.+Budi+%26+Ani%2C%0Aizin+50%25+%3D+selesai+%E2%9C%93&countryCode=62")
+        );
+        assert!(!req.headers["Authorization"].starts_with("Bearer"));
+
+        let mut p = profile();
+        p.base_url = Some("http://127.0.0.1:1/fonnte".into());
+        let req = Fonnte.build_send(&p, "62812", Content::Text("")).unwrap();
+        assert_eq!(req.url, "http://127.0.0.1:1/fonnte/send");
+        assert_eq!(
+            req.body.as_deref(),
+            Some("target=62812&message=&countryCode=62")
+        );
+    }
+
+    #[test]
+    fn template_and_missing_token() {
+        let payload = MetaTemplatePayload {
+            name: "t".into(),
+            language: "id".into(),
+            components: json!([]),
+            sanitized: vec![],
+        };
+        let e = Fonnte
+            .build_send(&profile(), "62812", Content::Template(&payload))
+            .unwrap_err();
+        assert_eq!(e.code(), "provider.unsupported");
+        let mut p = profile();
+        p.credentials.token = None;
+        for e in [
+            Fonnte
+                .build_send(&p, "62812", Content::Text("x"))
+                .unwrap_err(),
+            Fonnte.build_health_check(&p).unwrap_err(),
+            validate_request(&p, &["62812".into()]).unwrap_err(),
+        ] {
+            assert_eq!(e.code(), "config.invalid");
+            assert!(e.to_string().contains("fonnte-a") && e.to_string().contains("token"));
+        }
+    }
+
+    #[test]
+    fn real_success_dump_is_accepted_pending() {
+        let c = classify(200, SUCCESS_DUMP);
+        assert_eq!(c.classification, Classification::Accepted);
+        assert_eq!(c.message_ids, vec!["142223099"]);
+        assert_eq!(c.code, None);
+        assert!(c.detail.contains("pending"), "{}", c.detail);
+        assert!(c.detail.contains("success! message in queue"));
+        assert!(c.detail.contains("369052479"));
+    }
+
+    #[test]
+    fn ids_as_strings_and_other_processes() {
+        let c = classify(
+            200,
+            r#"{"id":["80367170","80367171"],"process":"processing","status":true}"#,
+        );
+        assert_eq!(c.classification, Classification::Accepted);
+        assert_eq!(c.message_ids, vec!["80367170", "80367171"]);
+        assert!(c.detail.contains("processing"));
+        let c = classify(200, r#"{"Status":"true","ID":5}"#);
+        assert_eq!(c.classification, Classification::Accepted);
+        assert_eq!(c.message_ids, vec!["5"]);
+        let c = classify(200, r#"{"status":true,"id":[null,{"x":1}]}"#);
+        assert_eq!(c.classification, Classification::Accepted);
+        assert!(c.message_ids.is_empty());
+    }
+
+    #[test]
+    fn token_reasons_are_config_errors() {
+        let c = classify(200, r#"{"reason":"invalid token","status":false}"#);
+        assert_eq!(c.classification, Classification::ConfigError);
+        assert_eq!(c.code.as_deref(), Some("invalid token"));
+        assert!(c.detail.contains("invalid token"));
+        let c = classify(200, r#"{"Status":false,"reason":"token invalid"}"#);
+        assert_eq!(c.classification, Classification::ConfigError);
+        assert_eq!(c.code.as_deref(), Some("token invalid"));
+        let c = classify(
+            200,
+            r#"{"status":false,"Reason":"Unknown User","requestid":1}"#,
+        );
+        assert_eq!(c.classification, Classification::ConfigError);
+        assert_eq!(c.code.as_deref(), Some("unknown user"));
+    }
+
+    #[test]
+    fn reason_policy() {
+        let cases = [
+            ("target invalid", Classification::Rejected),
+            ("invalid target", Classification::Rejected),
+            ("target required", Classification::Rejected),
+            (
+                "number not registered on whatsapp",
+                Classification::Rejected,
+            ),
+            ("quota habis", Classification::ConfigError),
+            ("daily limit reached", Classification::ConfigError),
+            ("device disconnected", Classification::ProviderDown),
+            ("Device Disconnect", Classification::ProviderDown),
+            ("url unreachable", Classification::ProviderDown),
+            ("", Classification::ProviderDown),
+        ];
+        for (reason, want) in cases {
+            let body = json!({"status": false, "reason": reason}).to_string();
+            let c = classify(200, &body);
+            assert_eq!(c.classification, want, "{reason}");
+            assert!(c.message_ids.is_empty());
+        }
+        assert_eq!(
+            classify(200, r#"{"status":false}"#).code.as_deref(),
+            Some("status false")
+        );
+        let c = classify(200, r#"{"status":false,"reason":"  Something   ODD \n"}"#);
+        assert_eq!(c.code.as_deref(), Some("something odd"));
+        assert!(c.detail.contains("Something ODD"));
+        // A failure body on a 5xx still explains itself.
+        let c = classify(500, r#"{"status":false,"reason":"invalid token"}"#);
+        assert_eq!(c.classification, Classification::ConfigError);
+    }
+
+    #[test]
+    fn long_reason_code_is_capped() {
+        let body = json!({"status": false, "reason": "É".repeat(10_000)}).to_string();
+        let c = classify(200, &body);
+        assert_eq!(c.classification, Classification::ProviderDown);
+        assert!(c.code.unwrap().chars().count() <= common::MAX_CODE_CHARS + 1);
+        assert!(c.detail.chars().count() < 500);
+    }
+
+    #[test]
+    fn http_failures_and_malformed_bodies() {
+        let c = classify(
+            502,
+            "<html><head><title>502 Bad Gateway</title></head></html>",
+        );
+        assert_eq!(c.classification, Classification::ProviderDown);
+        assert_eq!(c.code.as_deref(), Some("http.502"));
+        assert!(c.detail.contains("502 Bad Gateway"));
+        assert_eq!(
+            classify(503, "").classification,
+            Classification::ProviderDown
+        );
+
+        let mut r = resp(429, "");
+        let c = Fonnte.classify_send(&r);
+        assert_eq!(c.classification, Classification::Throttled);
+        assert_eq!(c.retry_after_ms, Some(common::DEFAULT_THROTTLE_MS));
+        r.headers.insert("retry-after".into(), "5".into());
+        assert_eq!(Fonnte.classify_send(&r).retry_after_ms, Some(5000));
+
+        for body in [
+            "",
+            "OK",
+            r#"{"status": tru"#,
+            r#"{"detail":"success"}"#,
+            r#"{"status":"yes"}"#,
+            r#"[true]"#,
+            &"x".repeat(2_000_000),
+        ] {
+            let c = classify(200, body);
+            assert_eq!(
+                c.classification,
+                Classification::Unknown,
+                "{}",
+                &body[..body.len().min(20)]
+            );
+            assert_eq!(c.code.as_deref(), Some("http.200"));
+            assert!(c.detail.chars().count() < 600);
+        }
+        assert_eq!(
+            classify(404, "Not Found").classification,
+            Classification::ConfigError
+        );
+        // status:true on a non-2xx is not trusted.
+        assert_eq!(
+            classify(500, SUCCESS_DUMP).classification,
+            Classification::ProviderDown
+        );
+    }
+
+    #[test]
+    fn health_check() {
+        let req = Fonnte.build_health_check(&profile()).unwrap();
+        assert_eq!(req.method, "POST");
+        assert_eq!(req.url, "https://api.fonnte.com/device");
+        assert_eq!(
+            req.headers,
+            [("Authorization".to_string(), "TOK+en/secret".to_string())].into()
+        );
+        assert_eq!(req.body, None);
+
+        let ok = Fonnte.parse_health_check(&resp(
+            200,
+            r#"{"device":"6282227097005","device_status":"connect","expired":"18 November 2029","messages":16785,"name":"Kantor","package":"Reguler","quota":"78","status":true}"#,
+        ));
+        assert!(ok.ok);
+        assert_eq!(ok.code, None);
+        assert_eq!(
+            ok.info,
+            json!({"device":"6282227097005","device_status":"connect","expired":"18 November 2029",
+                   "quota":"78","package":"Reguler","name":"Kantor"})
+        );
+        assert!(ok.detail.contains("6282227097005"));
+
+        let off = Fonnte.parse_health_check(&resp(
+            200,
+            r#"{"device":"6282227097005","device_status":"disconnect","status":true}"#,
+        ));
+        assert!(!off.ok);
+        assert_eq!(off.code.as_deref(), Some("disconnect"));
+
+        let bad =
+            Fonnte.parse_health_check(&resp(200, r#"{"reason":"token invalid","status":false}"#));
+        assert!(!bad.ok);
+        assert_eq!(bad.code.as_deref(), Some("token invalid"));
+        assert!(bad.detail.contains("may still send"));
+
+        for (status, body) in [
+            (502, "<html>502</html>"),
+            (200, ""),
+            (200, r#"{"device":"1"}"#),
+        ] {
+            let h = Fonnte.parse_health_check(&resp(status, body));
+            assert!(!h.ok, "{body}");
+            assert!(h.code.unwrap().starts_with("http."));
+        }
+    }
+
+    #[test]
+    fn validate_request_bytes_and_limits() {
+        let req = validate_request(
+            &profile(),
+            &["6281234567890".into(), " 081298765432 ".into()],
+        )
+        .unwrap();
+        assert_eq!(req.url, "https://api.fonnte.com/validate");
+        assert_eq!(req.headers, form_headers());
+        assert_eq!(
+            req.body.as_deref(),
+            Some("target=6281234567890%2C081298765432&countryCode=62")
+        );
+        assert_eq!(
+            validate_request(&profile(), &[]).unwrap_err().code(),
+            "input.invalid"
+        );
+        let many = vec!["62812".to_string(); MAX_VALIDATE_NUMBERS + 1];
+        assert_eq!(
+            validate_request(&profile(), &many).unwrap_err().code(),
+            "input.invalid"
+        );
+        assert!(validate_request(&profile(), &many[..MAX_VALIDATE_NUMBERS]).is_ok());
+        assert_eq!(
+            validate_request(&profile(), &["1,2".into()])
+                .unwrap_err()
+                .code(),
+            "input.invalid"
+        );
+    }
+
+    #[test]
+    fn validate_parse() {
+        let r = parse_validate(&resp(
+            200,
+            r#"{"not_registered":["6281200000009"],"registered":["6281234567890",6281298765432],"status":true}"#,
+        ))
+        .unwrap();
+        assert_eq!(r.registered, vec!["6281234567890", "6281298765432"]);
+        assert_eq!(r.not_registered, vec!["6281200000009"]);
+        let r = parse_validate(&resp(200, r#"{"status":true}"#)).unwrap();
+        assert_eq!(r, ValidateResult::default());
+
+        let e =
+            parse_validate(&resp(200, r#"{"reason":"token invalid","status":false}"#)).unwrap_err();
+        assert_eq!(e.code(), "config.invalid");
+        assert!(e.to_string().contains("token invalid"));
+        let e = parse_validate(&resp(200, r#"{"reason":"target invalid","status":false}"#))
+            .unwrap_err();
+        assert_eq!(e.code(), "input.invalid");
+        assert!(e.to_string().contains("target invalid"));
+        for (status, body) in [(200, ""), (502, "<html>"), (500, r#"{"status":true}"#)] {
+            assert_eq!(
+                parse_validate(&resp(status, body)).unwrap_err().code(),
+                "input.invalid"
+            );
+        }
     }
 }

@@ -1,8 +1,32 @@
-//! Watzap (interface fixed; implementation in progress).
+//! Watzap.id (providers.md §B): every endpoint is `POST` with a JSON body that carries the
+//! credentials (`api_key`, `number_key`).
+//!
+//! - Send: `POST {base}/send_message` with `{"api_key","message","number_key","phone_no"}` (keys in
+//!   alphabetical order, as `serde_json` writes them). Text only: Watzap has no templates.
+//! - Watzap returns **no message id**, and documents no delivery webhook.
+//! - Health check: `POST {base}/checking_key`.
+//! - Number check: [`validate_number_request`] / [`parse_validate_number`].
+//!
+//! NOT CONFIRMED facts and how this module copes (each noted in providers.md §B):
+//! - **Where the status codes live and which HTTP status a failure has.** The documented codes
+//!   (`200`, `1002`…`1006`) are read from the body's `status`, accepted as a string (`"200"`), a
+//!   number (`200`) or a boolean (`true`, as `checking_key` answers). Explicit credential codes
+//!   (1002–1004) win over the HTTP status; otherwise HTTP 429 is throttled, HTTP 400/422 is a
+//!   refusal of our request (rejected when the message names an invalid / unregistered number, else
+//!   a config error), 5xx and codes 1005/1006 mean Watzap failed without sending (provider down),
+//!   other 4xx are config errors. A 2xx whose body cannot be read, or whose `status` is not
+//!   recognised, is `unknown`: Watzap may have sent it.
+//! - **`checking_key` spells the key `api_key` in its table and `api-key` in its PHP sample.** The
+//!   health check sends both (same value); an extra JSON field is harmless to either reading.
+//! - **The negative answer of `validate_number`** is unknown, hence `registered: Option<bool>`.
 
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Map, Value};
+
+use super::common::{self, classified, quote, required};
 use super::{Classified, Content, HealthCheck, Provider};
-use crate::error::Result;
-use crate::model::{HttpRequest, HttpResponse, ProviderConfig, ProviderKind};
+use crate::error::{Error, Result};
+use crate::model::{Classification, HttpRequest, HttpResponse, ProviderConfig, ProviderKind};
 
 pub struct Watzap;
 
@@ -12,7 +36,7 @@ impl Provider for Watzap {
     }
 
     fn default_base_url(&self) -> &'static str {
-        unimplemented!()
+        "https://api.watzap.id/v1"
     }
 
     fn build_send(
@@ -21,22 +45,705 @@ impl Provider for Watzap {
         to: &str,
         content: Content<'_>,
     ) -> Result<HttpRequest> {
-        let _ = (p, to, content);
-        unimplemented!()
+        let text = match content {
+            Content::Text(text) => text,
+            Content::Template(_) => {
+                return Err(Error::ProviderUnsupported {
+                    id: p.id.clone(),
+                    reason: "Watzap sends plain text only, not Meta templates".into(),
+                })
+            }
+        };
+        let api_key = required(p, "apiKey", &p.credentials.api_key)?;
+        let number_key = required(p, "numberKey", &p.credentials.number_key)?;
+        let to = common::recipient(to)?;
+        let body = json!({
+            "api_key": api_key,
+            "number_key": number_key,
+            "phone_no": to,
+            "message": text,
+        });
+        Ok(json_post(p, "send_message", &body))
     }
 
     fn classify_send(&self, resp: &HttpResponse) -> Classified {
-        let _ = resp;
-        unimplemented!()
+        let http = resp.status;
+        let body = common::json_object(&resp.body);
+        let status = body.as_ref().and_then(|b| b.get("status")).map(status_of);
+        let message = body
+            .as_ref()
+            .and_then(|b| common::str_of(b, "message"))
+            .map(quote);
+        let said = message
+            .as_deref()
+            .map(|m| format!(". Watzap says: {m}"))
+            .unwrap_or_default();
+
+        if common::is_success(http) && status == Some(Status::Success) {
+            return classified(
+                Classification::Accepted,
+                None,
+                format!(
+                    "Watzap accepted the message (Watzap returns no message id and no delivery \
+                     status){said}"
+                ),
+            );
+        }
+        if let Some(Status::Code(code)) = &status {
+            if let Some(meaning) = credential_code(code) {
+                return classified(
+                    Classification::ConfigError,
+                    Some(code.clone()),
+                    format!("Watzap error {code}: {meaning}{said}"),
+                );
+            }
+        }
+        let code = match &status {
+            Some(Status::Code(code)) => Some(code.clone()),
+            _ => Some(common::http_code(http)),
+        };
+        if http == 429 {
+            return common::throttled(
+                resp,
+                code,
+                format!("Watzap rate-limited the request (HTTP 429){said}"),
+                common::DEFAULT_THROTTLE_MS,
+            );
+        }
+        if http == 400 || http == 422 {
+            let about_number = message.as_deref().is_some_and(names_bad_number);
+            let (class, why) = if about_number {
+                (
+                    Classification::Rejected,
+                    "Watzap refused the recipient's number",
+                )
+            } else {
+                (
+                    Classification::ConfigError,
+                    "Watzap refused the request as malformed",
+                )
+            };
+            let excerpt = match message {
+                Some(_) => String::new(),
+                None => format!(" ({})", common::body_excerpt(&resp.body)),
+            };
+            return classified(class, code, format!("{why} (HTTP {http}){said}{excerpt}"));
+        }
+        if common::is_server_error(http) {
+            return classified(
+                Classification::ProviderDown,
+                code,
+                format!(
+                    "Watzap is unavailable (HTTP {http}){said}{}",
+                    excerpt_unless(&message, &resp.body)
+                ),
+            );
+        }
+        if let Some(Status::Code(c)) = &status {
+            if c == "1005" || c == "1006" {
+                let meaning = if c == "1005" {
+                    "fatal error"
+                } else {
+                    "other error"
+                };
+                return classified(
+                    Classification::ProviderDown,
+                    code,
+                    format!("Watzap error {c} ({meaning}): the message was not sent{said}"),
+                );
+            }
+        }
+        if common::is_client_error(http) {
+            return classified(
+                Classification::ConfigError,
+                code,
+                format!(
+                    "Watzap refused the request with HTTP {http} (check the base URL and keys){said}{}",
+                    excerpt_unless(&message, &resp.body)
+                ),
+            );
+        }
+        let what = match (&body, &status) {
+            (None, _) => "a body that is not a JSON object".to_string(),
+            (Some(_), None) => "no status".to_string(),
+            (Some(_), Some(s)) => format!("status {}", s.text()),
+        };
+        classified(
+            Classification::Unknown,
+            code,
+            format!(
+                "Watzap answered HTTP {http} with {what}; it may or may not have sent the \
+                 message{said}{}",
+                excerpt_unless(&message, &resp.body)
+            ),
+        )
     }
 
     fn build_health_check(&self, p: &ProviderConfig) -> Result<HttpRequest> {
-        let _ = p;
-        unimplemented!()
+        let api_key = required(p, "apiKey", &p.credentials.api_key)?;
+        // Both spellings of Watzap's own docs (providers.md §B.2); see the module docs.
+        let body = json!({"api_key": api_key, "api-key": api_key});
+        Ok(json_post(p, "checking_key", &body))
     }
 
     fn parse_health_check(&self, resp: &HttpResponse) -> HealthCheck {
-        let _ = resp;
-        unimplemented!()
+        let body = common::json_object(&resp.body);
+        let status = body.as_ref().and_then(|b| b.get("status")).map(status_of);
+        let message = body.as_ref().and_then(|b| common::str_of(b, "message"));
+        if !(common::is_success(resp.status) && status == Some(Status::Success)) {
+            let code = match &status {
+                Some(Status::Code(c)) => c.clone(),
+                _ => common::http_code(resp.status),
+            };
+            let meaning = credential_code(&code).unwrap_or("the key check failed");
+            let detail = match message {
+                Some(m) => format!("Watzap: {meaning}. Watzap says: {}", quote(m)),
+                None => format!(
+                    "Watzap: {meaning} (HTTP {}; {})",
+                    resp.status,
+                    common::body_excerpt(&resp.body)
+                ),
+            };
+            return HealthCheck {
+                ok: false,
+                code: Some(code),
+                detail,
+                info: Value::Object(Map::new()),
+            };
+        }
+        let data = body
+            .as_ref()
+            .and_then(|b| b.get("data"))
+            .and_then(Value::as_object);
+        let mut info = Map::new();
+        let mut licenses = Vec::new();
+        if let Some(d) = data {
+            for key in ["name", "plan", "expires_on"] {
+                if let Some(v) = d.get(key).filter(|v| !v.is_null()) {
+                    info.insert(key.to_string(), v.clone());
+                }
+            }
+            // Only the number and its connection: a license's `key` is the number key (secret).
+            for l in d
+                .get("licenses_key")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .filter_map(Value::as_object)
+            {
+                let mut one = Map::new();
+                for key in ["wa_number", "is_connected"] {
+                    if let Some(v) = l.get(key).filter(|v| !v.is_null()) {
+                        one.insert(key.to_string(), v.clone());
+                    }
+                }
+                licenses.push(Value::Object(one));
+            }
+        }
+        let connected = licenses
+            .iter()
+            .filter(|l| l.get("is_connected").and_then(Value::as_bool) == Some(true))
+            .count();
+        let total = licenses.len();
+        info.insert("licenses".into(), Value::Array(licenses));
+        let account = data
+            .and_then(|d| common::str_of(d, "name"))
+            .map(|n| format!(" for {}", quote(n)))
+            .unwrap_or_default();
+        HealthCheck {
+            ok: true,
+            code: None,
+            detail: format!(
+                "Watzap API key is valid{account}; {connected} of {total} licensed numbers connected"
+            ),
+            info: Value::Object(info),
+        }
+    }
+}
+
+/// Result of Watzap's `validate_number`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct NumberCheck {
+    /// `Some(true)`: a WhatsApp number. `Some(false)`: Watzap says it is not (the negative shape
+    /// is NOT CONFIRMED, so this is read from the message). `None`: no verdict (credentials
+    /// refused, Watzap down, unreadable answer).
+    pub registered: Option<bool>,
+    /// English explanation with Watzap's message verbatim.
+    pub detail: String,
+}
+
+/// The request asking Watzap whether `phone` (digits with country code) is on WhatsApp.
+pub fn validate_number_request(p: &ProviderConfig, phone: &str) -> Result<HttpRequest> {
+    let api_key = required(p, "apiKey", &p.credentials.api_key)?;
+    let number_key = required(p, "numberKey", &p.credentials.number_key)?;
+    let phone = common::recipient(phone)?;
+    let body = json!({"api_key": api_key, "number_key": number_key, "phone_no": phone});
+    Ok(json_post(p, "validate_number", &body))
+}
+
+/// Read the answer to [`validate_number_request`]. Documented positive answer:
+/// `{"status":"200","message":"Valid WhatsApp Number","ack":"successfully"}`. Anything whose
+/// message says the number is invalid / not registered counts as `Some(false)`, whatever its
+/// status; credential codes (1002–1004) and unreadable answers give `None`.
+pub fn parse_validate_number(resp: &HttpResponse) -> NumberCheck {
+    let body = common::json_object(&resp.body);
+    let status = body.as_ref().and_then(|b| b.get("status")).map(status_of);
+    let message = body.as_ref().and_then(|b| common::str_of(b, "message"));
+    let said = message
+        .map(|m| format!(" Watzap says: {}", quote(m)))
+        .unwrap_or_default();
+    if let Some(Status::Code(code)) = &status {
+        if let Some(meaning) = credential_code(code) {
+            return NumberCheck {
+                registered: None,
+                detail: format!("No verdict: Watzap error {code} ({meaning}).{said}"),
+            };
+        }
+    }
+    if message.is_some_and(names_bad_number) {
+        return NumberCheck {
+            registered: Some(false),
+            detail: format!("Watzap says the number is not a WhatsApp number.{said}"),
+        };
+    }
+    if common::is_success(resp.status) && status == Some(Status::Success) {
+        return NumberCheck {
+            registered: Some(true),
+            detail: format!("Watzap says the number is on WhatsApp.{said}"),
+        };
+    }
+    let excerpt = if message.is_none() {
+        format!(" ({})", common::body_excerpt(&resp.body))
+    } else {
+        String::new()
+    };
+    NumberCheck {
+        registered: None,
+        detail: format!(
+            "No verdict: Watzap answered HTTP {}{}.{said}{excerpt}",
+            resp.status,
+            status
+                .map(|s| format!(" with status {}", s.text()))
+                .unwrap_or_default()
+        ),
+    }
+}
+
+/// `POST {base}/{endpoint}` with a JSON body.
+fn json_post(p: &ProviderConfig, endpoint: &str, body: &Value) -> HttpRequest {
+    common::request(
+        p,
+        "POST",
+        format!("{}/{endpoint}", Watzap.base_url(p)),
+        &[("Content-Type", "application/json")],
+        Some(body.to_string()),
+    )
+}
+
+/// The body's `status`, understood.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Status {
+    /// `"200"`, `200` or `true`.
+    Success,
+    /// Another numeric code (`"1002"`, `1002`).
+    Code(String),
+    /// Anything else (`false`, `"error"`, an object…), as text.
+    Other(String),
+}
+
+impl Status {
+    fn text(&self) -> String {
+        match self {
+            Status::Success => "200".into(),
+            Status::Code(c) => c.clone(),
+            Status::Other(o) => o.clone(),
+        }
+    }
+}
+
+fn status_of(v: &Value) -> Status {
+    let numeric = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    match v {
+        Value::Bool(true) => Status::Success,
+        Value::Number(n) if n.as_u64() == Some(200) => Status::Success,
+        Value::Number(n) => Status::Code(n.to_string()),
+        Value::String(s) => {
+            let s = s.trim();
+            if s == "200" || s.eq_ignore_ascii_case("true") {
+                Status::Success
+            } else if numeric(s) {
+                Status::Code(common::truncate(s, common::MAX_CODE_CHARS))
+            } else {
+                Status::Other(common::text_code(s))
+            }
+        }
+        other => Status::Other(common::text_code(&other.to_string())),
+    }
+}
+
+/// Meaning of the credential codes (config errors).
+fn credential_code(code: &str) -> Option<&'static str> {
+    match code {
+        "1002" => Some("invalid API key"),
+        "1003" => Some("invalid number key"),
+        "1004" => Some("pairing failed or access denied (is the WhatsApp number paired?)"),
+        _ => None,
+    }
+}
+
+/// Whether a Watzap message says the recipient's number is invalid or not on WhatsApp (and is
+/// not about the *number key*).
+fn names_bad_number(message: &str) -> bool {
+    let m = message.to_lowercase();
+    if m.contains("key") {
+        return false;
+    }
+    let about_number = ["number", "nomor", "phone", "whatsapp", "wa "]
+        .iter()
+        .any(|w| m.contains(w));
+    let negative = [
+        "invalid",
+        "not valid",
+        "not registered",
+        "unregistered",
+        "not exist",
+        "not found",
+        "not on whatsapp",
+        "tidak valid",
+        "tidak terdaftar",
+        "belum terdaftar",
+    ]
+    .iter()
+    .any(|w| m.contains(w));
+    about_number && negative
+}
+
+/// `" (<excerpt>)"` when Watzap gave no message to quote.
+fn excerpt_unless(message: &Option<String>, body: &str) -> String {
+    match message {
+        Some(_) => String::new(),
+        None => format!(" ({})", common::body_excerpt(body)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::convert::MetaTemplatePayload;
+    use crate::model::Credentials;
+
+    fn profile() -> ProviderConfig {
+        ProviderConfig {
+            id: "watzap-1".into(),
+            kind: ProviderKind::Watzap,
+            state: Default::default(),
+            name: None,
+            base_url: None,
+            api_version: None,
+            timeout_ms: None,
+            credentials: Credentials {
+                api_key: Some("AK-secret".into()),
+                number_key: Some("NK-secret".into()),
+                ..Default::default()
+            },
+        }
+    }
+
+    fn resp(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: BTreeMap::new(),
+            body: body.into(),
+        }
+    }
+
+    fn classify(status: u16, body: &str) -> Classified {
+        Watzap.classify_send(&resp(status, body))
+    }
+
+    fn json_headers() -> BTreeMap<String, String> {
+        [("Content-Type".to_string(), "application/json".to_string())].into()
+    }
+
+    #[test]
+    fn send_request_bytes() {
+        let req = Watzap
+            .build_send(
+                &profile(),
+                "6281234567890",
+                Content::Text("Yth. Budi,\nizin \"PBG\" terbit"),
+            )
+            .unwrap();
+        assert_eq!(req.method, "POST");
+        assert_eq!(req.url, "https://api.watzap.id/v1/send_message");
+        assert_eq!(req.headers, json_headers());
+        assert_eq!(
+            req.body.as_deref(),
+            Some(
+                r#"{"api_key":"AK-secret","message":"Yth. Budi,\nizin \"PBG\" terbit","number_key":"NK-secret","phone_no":"6281234567890"}"#
+            )
+        );
+
+        let mut p = profile();
+        p.base_url = Some("http://127.0.0.1:9/watzap/".into());
+        p.timeout_ms = Some(5000);
+        let req = Watzap.build_send(&p, "62812", Content::Text("x")).unwrap();
+        assert_eq!(req.url, "http://127.0.0.1:9/watzap/send_message");
+        assert_eq!(req.timeout_ms, Some(5000));
+    }
+
+    #[test]
+    fn template_and_missing_credentials() {
+        let payload = MetaTemplatePayload {
+            name: "t".into(),
+            language: "id".into(),
+            components: json!([]),
+            sanitized: vec![],
+        };
+        let e = Watzap
+            .build_send(&profile(), "62812", Content::Template(&payload))
+            .unwrap_err();
+        assert_eq!(e.code(), "provider.unsupported");
+
+        let mut p = profile();
+        p.credentials.number_key = None;
+        let e = Watzap
+            .build_send(&p, "62812", Content::Text("x"))
+            .unwrap_err();
+        assert_eq!(e.code(), "config.invalid");
+        assert!(e.to_string().contains("numberKey") && e.to_string().contains("watzap-1"));
+        assert!(!e.to_string().contains("AK-secret"));
+
+        let mut p = profile();
+        p.credentials.api_key = Some(String::new());
+        let e = Watzap.build_health_check(&p).unwrap_err();
+        assert!(e.to_string().contains("apiKey"));
+        let e = validate_number_request(&p, "62812").unwrap_err();
+        assert_eq!(e.code(), "config.invalid");
+    }
+
+    #[test]
+    fn documented_success_is_accepted_without_ids() {
+        for body in [
+            r#"{"status":"200","message":"Successfully","ack":"successfully"}"#,
+            r#"{"status":200,"message":"Successfully"}"#,
+            r#"{"status":true,"message":"Successfully"}"#,
+        ] {
+            let c = classify(200, body);
+            assert_eq!(c.classification, Classification::Accepted, "{body}");
+            assert!(c.message_ids.is_empty());
+            assert_eq!(c.code, None);
+            assert!(c.detail.contains("no message id"), "{}", c.detail);
+        }
+    }
+
+    #[test]
+    fn credential_codes_are_config_errors() {
+        let c = classify(200, r#"{"status":"1002","message":"Invalid API Key"}"#);
+        assert_eq!(c.classification, Classification::ConfigError);
+        assert_eq!(c.code.as_deref(), Some("1002"));
+        assert!(c.detail.contains("Invalid API Key"));
+        let c = classify(401, r#"{"status":1003,"message":"Invalid Number Key"}"#);
+        assert_eq!(c.classification, Classification::ConfigError);
+        assert_eq!(c.code.as_deref(), Some("1003"));
+        // The number-key message is not mistaken for a bad recipient number.
+        let c = classify(400, r#"{"status":"1003","message":"Invalid Number Key"}"#);
+        assert_eq!(c.classification, Classification::ConfigError);
+        let c = classify(200, r#"{"status":"1004","message":"Pairing Failed"}"#);
+        assert_eq!(c.classification, Classification::ConfigError);
+        assert_eq!(c.code.as_deref(), Some("1004"));
+    }
+
+    #[test]
+    fn documented_failures_1005_1006_are_provider_down() {
+        let c = classify(
+            200,
+            r#"{"status":"1005","message":"Fatal Error: socket closed"}"#,
+        );
+        assert_eq!(c.classification, Classification::ProviderDown);
+        assert_eq!(c.code.as_deref(), Some("1005"));
+        assert!(c.detail.contains("socket closed"));
+        let c = classify(200, r#"{"status":"1006","message":"Something else"}"#);
+        assert_eq!(c.classification, Classification::ProviderDown);
+        assert_eq!(c.code.as_deref(), Some("1006"));
+    }
+
+    #[test]
+    fn http_400_422_rejected_or_config() {
+        let c = classify(
+            400,
+            r#"{"status":"1006","message":"Invalid WhatsApp Number"}"#,
+        );
+        assert_eq!(c.classification, Classification::Rejected);
+        assert_eq!(c.code.as_deref(), Some("1006"));
+        let c = classify(422, r#"{"message":"Nomor tidak terdaftar di WhatsApp"}"#);
+        assert_eq!(c.classification, Classification::Rejected);
+        assert_eq!(c.code.as_deref(), Some("http.422"));
+        let c = classify(
+            400,
+            r#"{"status":"1005","message":"Fatal Error: Unexpected token"}"#,
+        );
+        assert_eq!(c.classification, Classification::ConfigError);
+        let c = classify(422, "<html>Unprocessable</html>");
+        assert_eq!(c.classification, Classification::ConfigError);
+        assert!(c.detail.contains("Unprocessable"));
+    }
+
+    #[test]
+    fn throttled_down_and_unknown() {
+        let mut r = resp(429, "Too Many Requests");
+        assert_eq!(
+            Watzap.classify_send(&r).retry_after_ms,
+            Some(common::DEFAULT_THROTTLE_MS)
+        );
+        r.headers.insert("Retry-After".into(), "30".into());
+        let c = Watzap.classify_send(&r);
+        assert_eq!(c.classification, Classification::Throttled);
+        assert_eq!(c.code.as_deref(), Some("http.429"));
+        assert_eq!(c.retry_after_ms, Some(30_000));
+
+        let html = "<html><head><title>502 Bad Gateway</title></head><body>nginx</body></html>";
+        let c = classify(502, html);
+        assert_eq!(c.classification, Classification::ProviderDown);
+        assert_eq!(c.code.as_deref(), Some("http.502"));
+        assert!(c.detail.contains("502 Bad Gateway"));
+        assert_eq!(
+            classify(503, "").classification,
+            Classification::ProviderDown
+        );
+
+        for body in [
+            "",
+            "OK",
+            r#"{"status":"20"#,
+            r#"{"message":"Successfully"}"#,
+            r#"{"status":"queued"}"#,
+            r#"{"status":false}"#,
+            r#"[{"status":"200"}]"#,
+            r#"{"status":{"code":200}}"#,
+        ] {
+            let c = classify(200, body);
+            assert_eq!(c.classification, Classification::Unknown, "{body}");
+        }
+        let c = classify(200, r#"{"status":"queued"}"#);
+        assert_eq!(c.code.as_deref(), Some("http.200"));
+        assert!(c.detail.contains("queued"));
+        assert_eq!(
+            classify(404, "Not Found").classification,
+            Classification::ConfigError
+        );
+        // Success status on a non-2xx is not trusted.
+        assert_eq!(
+            classify(500, r#"{"status":"200"}"#).classification,
+            Classification::ProviderDown
+        );
+    }
+
+    #[test]
+    fn huge_bodies() {
+        let body = json!({"status": "1006", "message": "é".repeat(1_000_000)}).to_string();
+        let c = classify(200, &body);
+        assert_eq!(c.classification, Classification::ProviderDown);
+        assert!(c.detail.chars().count() < 500);
+        let c = classify(200, &"x".repeat(3_000_000));
+        assert_eq!(c.classification, Classification::Unknown);
+        assert!(c.detail.chars().count() < 500);
+    }
+
+    #[test]
+    fn health_check_request_and_parse() {
+        let req = Watzap.build_health_check(&profile()).unwrap();
+        assert_eq!(req.method, "POST");
+        assert_eq!(req.url, "https://api.watzap.id/v1/checking_key");
+        assert_eq!(req.headers, json_headers());
+        assert_eq!(
+            req.body.as_deref(),
+            Some(r#"{"api-key":"AK-secret","api_key":"AK-secret"}"#)
+        );
+
+        let ok = Watzap.parse_health_check(&resp(
+            200,
+            r#"{"data":{"id":7,"name":"DPMPTSP Karo","email":"a@b.c","expires_on":"2026-12-31 23:59:59","plan":"Pro","total_legacy_licenses":2,"licenses_key":[{"id":1,"key":"NK-secret","plan":"Pro","active_from":"x","active_until":"y","limit_message_per_day":0,"expires_on":"2026-12-31","limit_domain":1,"wa_number":"6281200000002","is_connected":true},{"id":2,"key":"NK-2","wa_number":"6281200000003","is_connected":false}]},"status":true,"message":"Successfully"}"#,
+        ));
+        assert!(ok.ok);
+        assert_eq!(
+            ok.info,
+            json!({"name":"DPMPTSP Karo","plan":"Pro","expires_on":"2026-12-31 23:59:59",
+                   "licenses":[{"wa_number":"6281200000002","is_connected":true},
+                               {"wa_number":"6281200000003","is_connected":false}]})
+        );
+        assert!(!ok.info.to_string().contains("NK-secret"));
+        assert!(ok.detail.contains("1 of 2"), "{}", ok.detail);
+
+        let ok = Watzap.parse_health_check(&resp(200, r#"{"status":"200","message":"ok"}"#));
+        assert!(ok.ok);
+
+        let bad = Watzap.parse_health_check(&resp(
+            200,
+            r#"{"status":"1002","message":"Invalid API Key"}"#,
+        ));
+        assert!(!bad.ok);
+        assert_eq!(bad.code.as_deref(), Some("1002"));
+        assert!(bad.detail.contains("Invalid API Key"));
+        let bad = Watzap.parse_health_check(&resp(502, "<html>502</html>"));
+        assert!(!bad.ok);
+        assert_eq!(bad.code.as_deref(), Some("http.502"));
+        let bad = Watzap.parse_health_check(&resp(200, r#"{"status":false}"#));
+        assert!(!bad.ok);
+    }
+
+    #[test]
+    fn validate_number_request_and_parse() {
+        let req = validate_number_request(&profile(), " 6281234567890 ").unwrap();
+        assert_eq!(req.url, "https://api.watzap.id/v1/validate_number");
+        assert_eq!(req.headers, json_headers());
+        assert_eq!(
+            req.body.as_deref(),
+            Some(r#"{"api_key":"AK-secret","number_key":"NK-secret","phone_no":"6281234567890"}"#)
+        );
+        assert_eq!(
+            validate_number_request(&profile(), "").unwrap_err().code(),
+            "input.invalid"
+        );
+
+        let yes = parse_validate_number(&resp(
+            200,
+            r#"{"status":"200","message":"Valid WhatsApp Number","ack":"successfully"}"#,
+        ));
+        assert_eq!(yes.registered, Some(true));
+        assert!(yes.detail.contains("Valid WhatsApp Number"));
+
+        for body in [
+            r#"{"status":"1006","message":"Invalid WhatsApp Number","ack":"failed"}"#,
+            r#"{"status":"200","message":"Invalid WhatsApp Number"}"#,
+            r#"{"status":false,"message":"Number not registered on WhatsApp"}"#,
+        ] {
+            assert_eq!(
+                parse_validate_number(&resp(200, body)).registered,
+                Some(false),
+                "{body}"
+            );
+        }
+        assert_eq!(
+            parse_validate_number(&resp(422, r#"{"message":"phone number is invalid"}"#))
+                .registered,
+            Some(false)
+        );
+
+        for (status, body) in [
+            (200, r#"{"status":"1002","message":"Invalid API Key"}"#),
+            (200, r#"{"status":"1003","message":"Invalid Number Key"}"#),
+            (502, "<html>Bad Gateway</html>"),
+            (200, ""),
+            (200, r#"{"status":"1005","message":"Fatal Error"}"#),
+        ] {
+            let c = parse_validate_number(&resp(status, body));
+            assert_eq!(c.registered, None, "{body}");
+        }
+        let v = serde_json::to_value(parse_validate_number(&resp(200, ""))).unwrap();
+        assert!(v.get("registered").is_some() && v.get("detail").is_some());
     }
 }

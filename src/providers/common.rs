@@ -1,0 +1,390 @@
+//! Small helpers shared by the three provider modules: credentials, request assembly, form
+//! encoding, defensive reading of response bodies.
+//!
+//! Everything here treats a response body as arbitrary text: nothing indexes, unwraps or assumes a
+//! shape, so no provider answer (HTML, truncated JSON, megabytes of noise) can make the engine
+//! panic.
+
+use std::collections::BTreeMap;
+
+use serde_json::{Map, Value};
+
+use super::Classified;
+use crate::error::{Error, Result};
+use crate::model::{Classification, HttpRequest, HttpResponse, ProviderConfig};
+
+/// Longest piece of provider text (message, details, reason) quoted in a `detail`.
+pub(crate) const MAX_QUOTE_CHARS: usize = 300;
+
+/// Longest provider-derived `code` (Fonnte reasons are free text).
+pub(crate) const MAX_CODE_CHARS: usize = 64;
+
+/// Default back-off for a throttled answer without `Retry-After`.
+pub(crate) const DEFAULT_THROTTLE_MS: i64 = 60_000;
+
+/// Upper bound applied to a `Retry-After` header (one day), so a silly value cannot overflow or
+/// park a message forever.
+const MAX_RETRY_AFTER_MS: i64 = 86_400_000;
+
+/// The trimmed value of a credential, or `config.invalid` naming the profile and the field — never
+/// the value. `field` is the JSON name in `credentials` (e.g. `accessToken`).
+pub(crate) fn required<'a>(
+    p: &ProviderConfig,
+    field: &str,
+    value: &'a Option<String>,
+) -> Result<&'a str> {
+    match value.as_deref().map(str::trim) {
+        Some(v) if !v.is_empty() => Ok(v),
+        _ => Err(Error::config(format!(
+            "provider {:?} ({}) has no `credentials.{field}`; it is needed for this request",
+            p.id,
+            p.kind.as_str()
+        ))),
+    }
+}
+
+/// `to` trimmed; `input.invalid` when empty.
+pub(crate) fn recipient(to: &str) -> Result<&str> {
+    let to = to.trim();
+    if to.is_empty() {
+        return Err(Error::input("the recipient phone number is empty"));
+    }
+    Ok(to)
+}
+
+/// A request with the given headers; the profile's timeout is carried along.
+pub(crate) fn request(
+    p: &ProviderConfig,
+    method: &str,
+    url: String,
+    headers: &[(&str, &str)],
+    body: Option<String>,
+) -> HttpRequest {
+    let headers: BTreeMap<String, String> = headers
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+    HttpRequest {
+        method: method.to_string(),
+        url,
+        headers,
+        body,
+        timeout_ms: p.timeout_ms,
+    }
+}
+
+/// `application/x-www-form-urlencoded` encoding of one name or value: unreserved `A-Za-z0-9-._~`
+/// kept, space as `+`, every other byte of the UTF-8 form as `%XX` (upper-case hex). Also safe for
+/// a URL path segment when the input has no space (ids, cursors).
+pub(crate) fn form_encode(s: &str) -> String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut out = String::with_capacity(s.len());
+    for &b in s.as_bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                out.push(char::from(b))
+            }
+            b' ' => out.push('+'),
+            _ => {
+                out.push('%');
+                out.push(char::from(HEX[usize::from(b >> 4)]));
+                out.push(char::from(HEX[usize::from(b & 0x0f)]));
+            }
+        }
+    }
+    out
+}
+
+/// A percent-encoded URL path segment (a space becomes `%20`, never `+`).
+pub(crate) fn path_segment(s: &str) -> String {
+    form_encode(s).replace('+', "%20")
+}
+
+/// `name=value&name=value` in the order given.
+pub(crate) fn form_body(fields: &[(&str, &str)]) -> String {
+    fields
+        .iter()
+        .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
+/// The body as a JSON object, or `None` (empty, not JSON, or JSON but not an object).
+pub(crate) fn json_object(body: &str) -> Option<Map<String, Value>> {
+    let body = body.trim_start_matches('\u{feff}').trim();
+    if body.is_empty() {
+        return None;
+    }
+    match serde_json::from_str::<Value>(body) {
+        Ok(Value::Object(map)) => Some(map),
+        _ => None,
+    }
+}
+
+/// A map entry whose key matches `key` case-insensitively (exact match preferred).
+pub(crate) fn get_ci<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+    map.get(key).or_else(|| {
+        map.iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(key))
+            .map(|(_, v)| v)
+    })
+}
+
+/// A string field, trimmed, when present and non-empty.
+pub(crate) fn str_of<'a>(map: &'a Map<String, Value>, key: &str) -> Option<&'a str> {
+    map.get(key)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+}
+
+/// A scalar (string or number) as text: ids arrive both ways.
+pub(crate) fn scalar_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        _ => None,
+    }
+}
+
+/// The scalars of an array (or a single scalar) as text, skipping anything else.
+pub(crate) fn scalar_list(v: Option<&Value>) -> Vec<String> {
+    match v {
+        Some(Value::Array(items)) => items.iter().filter_map(scalar_text).collect(),
+        Some(other) => scalar_text(other).into_iter().collect(),
+        None => Vec::new(),
+    }
+}
+
+/// `s` cut to at most `max` characters (on a char boundary), with `…` when cut.
+pub(crate) fn truncate(s: &str, max: usize) -> String {
+    match s.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", &s[..at]),
+        None => s.to_string(),
+    }
+}
+
+/// Provider text fit for a one-line `detail`: control characters and runs of whitespace collapsed
+/// to one space, then cut to [`MAX_QUOTE_CHARS`].
+pub(crate) fn quote(s: &str) -> String {
+    // Cut generously first so a huge body costs no more than a few kilobytes of work.
+    let head = truncate(s, MAX_QUOTE_CHARS * 4);
+    let mut flat = String::with_capacity(head.len());
+    let mut space = false;
+    for c in head.chars() {
+        if c.is_whitespace() || c.is_control() {
+            space = true;
+        } else {
+            if space && !flat.is_empty() {
+                flat.push(' ');
+            }
+            space = false;
+            flat.push(c);
+        }
+    }
+    truncate(&flat, MAX_QUOTE_CHARS)
+}
+
+/// A short excerpt of a body that could not be understood, for `detail`.
+pub(crate) fn body_excerpt(body: &str) -> String {
+    let q = quote(body);
+    if q.is_empty() {
+        "the body is empty".to_string()
+    } else {
+        format!("the body starts with: {q}")
+    }
+}
+
+/// Provider free text turned into a code: trimmed, lower-cased, cut to [`MAX_CODE_CHARS`].
+pub(crate) fn text_code(s: &str) -> String {
+    truncate(&quote(s).to_lowercase(), MAX_CODE_CHARS)
+}
+
+/// `http.<status>`, the code of answers that carry no provider code.
+pub(crate) fn http_code(status: u16) -> String {
+    format!("http.{status}")
+}
+
+pub(crate) fn is_success(status: u16) -> bool {
+    (200..300).contains(&status)
+}
+
+pub(crate) fn is_server_error(status: u16) -> bool {
+    (500..600).contains(&status)
+}
+
+pub(crate) fn is_client_error(status: u16) -> bool {
+    (400..500).contains(&status)
+}
+
+/// `Retry-After` in milliseconds when the header holds delta-seconds (integer or decimal). The
+/// HTTP-date form is ignored: the core reads no clock, so the caller's default applies.
+pub(crate) fn retry_after_ms(resp: &HttpResponse) -> Option<i64> {
+    let raw = resp.header("retry-after")?.trim();
+    if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+        return None;
+    }
+    let secs: f64 = raw.parse().ok()?;
+    if !secs.is_finite() || secs < 0.0 {
+        return None;
+    }
+    let ms = (secs * 1000.0).ceil();
+    // `as` saturates for floats; the cap keeps the value sensible.
+    Some((ms as i64).min(MAX_RETRY_AFTER_MS))
+}
+
+/// A classification without message ids or back-off.
+pub(crate) fn classified(
+    classification: Classification,
+    code: Option<String>,
+    detail: impl Into<String>,
+) -> Classified {
+    Classified {
+        classification,
+        code,
+        detail: detail.into(),
+        message_ids: Vec::new(),
+        retry_after_ms: None,
+    }
+}
+
+/// A throttled classification: `Retry-After` when the answer has one, else `default_ms`.
+pub(crate) fn throttled(
+    resp: &HttpResponse,
+    code: Option<String>,
+    detail: impl Into<String>,
+    default_ms: i64,
+) -> Classified {
+    Classified {
+        retry_after_ms: Some(retry_after_ms(resp).unwrap_or(default_ms)),
+        ..classified(Classification::Throttled, code, detail)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn form_encoding_follows_the_spec() {
+        assert_eq!(form_encode("AZaz09-._~"), "AZaz09-._~");
+        assert_eq!(form_encode("a b"), "a+b");
+        assert_eq!(form_encode("a+b&c=d/e?"), "a%2Bb%26c%3Dd%2Fe%3F");
+        assert_eq!(form_encode("Yth. Budi\n"), "Yth.+Budi%0A");
+        assert_eq!(form_encode("é•"), "%C3%A9%E2%80%A2");
+        assert_eq!(form_encode("🙂"), "%F0%9F%99%82");
+        assert_eq!(path_segment("a b/c"), "a%20b%2Fc");
+        assert_eq!(form_body(&[("a", "1 2"), ("b c", "&")]), "a=1+2&b+c=%26");
+    }
+
+    #[test]
+    fn truncation_is_char_safe() {
+        assert_eq!(truncate("abc", 3), "abc");
+        assert_eq!(truncate("abcd", 3), "abc…");
+        assert_eq!(truncate("ééé", 2), "éé…");
+        assert_eq!(truncate("🙂🙂🙂", 1), "🙂…");
+        assert_eq!(quote("  a\n\t b \r\n"), "a b");
+        assert_eq!(
+            quote(&"x".repeat(10_000)).chars().count(),
+            MAX_QUOTE_CHARS + 1
+        );
+        assert_eq!(text_code("  Invalid TOKEN "), "invalid token");
+    }
+
+    #[test]
+    fn retry_after_parsing() {
+        let with = |v: &str| HttpResponse {
+            status: 429,
+            headers: [("Retry-After".to_string(), v.to_string())].into(),
+            body: String::new(),
+        };
+        assert_eq!(retry_after_ms(&with("7")), Some(7000));
+        assert_eq!(retry_after_ms(&with(" 1.5 ")), Some(1500));
+        assert_eq!(retry_after_ms(&with("0")), Some(0));
+        assert_eq!(retry_after_ms(&with("-3")), None);
+        assert_eq!(retry_after_ms(&with("Wed, 21 Oct 2015 07:28:00 GMT")), None);
+        assert_eq!(retry_after_ms(&with("1.2.3")), None);
+        assert_eq!(
+            retry_after_ms(&with("99999999999999999999999")),
+            Some(MAX_RETRY_AFTER_MS)
+        );
+        assert_eq!(retry_after_ms(&HttpResponse::default()), None);
+    }
+
+    #[test]
+    fn json_object_is_lenient_and_safe() {
+        assert!(json_object("").is_none());
+        assert!(json_object("<html>").is_none());
+        assert!(json_object("[1]").is_none());
+        assert!(json_object("\u{feff} {\"a\":1} ").is_some());
+        assert!(json_object(&"[".repeat(100_000)).is_none());
+    }
+}
+
+/// Arbitrary answers through every provider parser: nothing panics, details stay short.
+#[cfg(all(test, not(target_arch = "wasm32")))] // proptest is a native-only dev-dependency
+mod fuzz {
+    use proptest::prelude::*;
+
+    use crate::model::{HttpResponse, ProviderKind};
+    use crate::providers::{fonnte, meta, provider, watzap};
+
+    fn bodies() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            // JSON-ish noise built from the keys the parsers look at.
+            proptest::collection::vec(
+                prop_oneof![
+                    Just("{".to_string()),
+                    Just("}".to_string()),
+                    Just("[".to_string()),
+                    Just("]".to_string()),
+                    Just(",".to_string()),
+                    Just(":".to_string()),
+                    Just("\"status\"".to_string()),
+                    Just("\"Status\"".to_string()),
+                    Just("\"error\"".to_string()),
+                    Just("\"code\"".to_string()),
+                    Just("\"messages\"".to_string()),
+                    Just("\"id\"".to_string()),
+                    Just("\"reason\"".to_string()),
+                    Just("\"data\"".to_string()),
+                    Just("\"paging\"".to_string()),
+                    Just("\"components\"".to_string()),
+                    Just("\"registered\"".to_string()),
+                    Just("true".to_string()),
+                    Just("false".to_string()),
+                    Just("null".to_string()),
+                    Just("\"200\"".to_string()),
+                    Just("131026".to_string()),
+                    "\"[a-z {}]{0,12}\"",
+                    "-?[0-9]{1,20}",
+                ],
+                0..40,
+            )
+            .prop_map(|parts| parts.concat()),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn parsers_never_panic(status in 0u16..1000, body in bodies(), retry in "[0-9a-zA-Z .,:-]{0,12}") {
+            let resp = HttpResponse {
+                status,
+                headers: [("Retry-After".to_string(), retry)].into(),
+                body,
+            };
+            for kind in ProviderKind::ALL {
+                let p = provider(kind);
+                let c = p.classify_send(&resp);
+                prop_assert!(c.detail.chars().count() < 2_000);
+                prop_assert!(c.code.as_ref().is_none_or(|s| s.chars().count() <= 200));
+                let h = p.parse_health_check(&resp);
+                prop_assert!(h.detail.chars().count() < 2_000);
+            }
+            let _ = meta::parse_template_list(&resp);
+            let _ = watzap::parse_validate_number(&resp);
+            let _ = fonnte::parse_validate(&resp);
+        }
+    }
+}
