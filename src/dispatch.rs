@@ -171,12 +171,23 @@ impl Dispatch {
         now_ms: i64,
     ) -> Result<()> {
         let (id, kind, request) = self.take_waiting()?;
-        let classified = provider(kind).classify_send(&response);
+        let mut classified = provider(kind).classify_send(&response);
+        // A provider may echo a credential (in its body, hence in a reason-derived code or detail).
         let response = match engine.provider(&id) {
-            Ok(p) => HttpResponse {
-                body: p.credentials.redact(&response.body).into_owned(),
-                ..response
-            },
+            Ok(p) => {
+                let redact = |s: &str| p.credentials.redact(s).into_owned();
+                classified.detail = redact(&classified.detail);
+                classified.code = classified.code.as_deref().map(redact);
+                HttpResponse {
+                    status: response.status,
+                    headers: response
+                        .headers
+                        .iter()
+                        .map(|(k, v)| (k.clone(), redact(v)))
+                        .collect(),
+                    body: redact(&response.body),
+                }
+            }
             Err(_) => response,
         };
         self.record(id, kind, request, classified, Some(response), None, now_ms);

@@ -160,7 +160,11 @@ pub fn run_suites<B: Backend>(suites: &[(&str, &str)]) -> (usize, Vec<String>) {
 
 /// Every fixture file, embedded so the wasm tests (which have no file system) run them too.
 /// `fixture_list_is_complete` (native) fails when a file in tests/fixtures is missing here.
-pub const SUITES: &[(&str, &str)] = &[("routing.json", include_str!("../fixtures/routing.json"))];
+pub const SUITES: &[(&str, &str)] = &[
+    ("dispatch.json", include_str!("../fixtures/dispatch.json")),
+    ("routing.json", include_str!("../fixtures/routing.json")),
+    ("templates.json", include_str!("../fixtures/templates.json")),
+];
 
 #[cfg(all(target_arch = "wasm32", feature = "js"))]
 pub mod js;

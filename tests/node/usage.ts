@@ -1,0 +1,117 @@
+// A typed consumer of the package: `tsc --strict --noEmit` over this file (npm run typecheck)
+// fails when the hand-written TypeScript (src/wasm/ts.rs, pkg-template/index.d.ts) drifts from
+// how the API is meant to be used. Nothing here runs.
+
+import {
+  init, Engine, normalizePhone, convertParams, lintTemplate, version, isSicantikError,
+  type EngineConfig, type Notification, type Decision, type Preview, type ProviderPreview, type Outcome,
+  type HttpRequest, type HttpResponse, type Transport, type TransportError, type BatchItem, type Converted,
+  type LintIssue, type InitInput, type SicantikError, type ErrorCode, type Attempt, type Classification,
+} from "../../pkg/index.js";
+
+const config: EngineConfig = {
+  defaultProvider: null,
+  fallbackOrder: ["watzap", "fonnte"],
+  optIn: { url: "https://dpmptsp.karokab.go.id/wa/setuju" },
+  providers: [
+    { id: "meta", kind: "meta", state: "configured", apiVersion: "v21.0", timeoutMs: 10_000,
+      credentials: { accessToken: "t", phoneNumberId: "1", wabaId: "2" } },
+    { id: "watzap", kind: "watzap", state: "configured", credentials: { apiKey: "k", numberKey: "n" } },
+    { id: "fonnte", kind: "fonnte", baseUrl: "http://127.0.0.1:8787/fonnte", credentials: { token: "f" } },
+  ],
+  templates: [{
+    code: "permit_ready", name: "Izin terbit", language: "id",
+    body: "Yth. {{partner_name}}, izin {{permit_number}} telah terbit.",
+    meta: { templateName: "permit_ready", language: "id", bodyParams: ["partner_name", "permit_number"], status: "APPROVED" },
+    fonnte: { body: "Halo {{partner_name}}", variables: ["partner_name"] },
+  }],
+};
+
+const notification: Notification = {
+  template: "permit_ready",
+  recipient: { phone: "0812-3456-7890", name: "Budi", metaOptIn: true, optedOut: false },
+  values: { partner_name: "Budi", permit_number: "503/PBG/2026/0142", count: 3, urgent: true, none: null },
+  forceProvider: null,
+  idempotencyKey: "karo-0142",
+};
+
+async function main(): Promise<void> {
+  const inputs: InitInput[] = [
+    "/static/sicantik_whatsapp_bg.wasm",
+    new URL("https://example.test/x.wasm"),
+    fetch("/x.wasm"),
+    new Uint8Array(8),
+    new ArrayBuffer(8),
+  ];
+  await init();
+  await init(inputs[0]);
+  const ready: Promise<void> = init();
+  await ready;
+
+  const engine = new Engine(config);
+  const decision: Decision = engine.decide(notification);
+  const first: string | null = decision.provider;
+  const chain: string[] = decision.chain;
+  const words: string[] = decision.trace.map((t) => `${t.code}: ${t.message} ${t.provider ?? ""}`);
+
+  const preview: Preview = engine.preview(notification);
+  const masked: (HttpRequest | null)[] = preview.providers.map((p: ProviderPreview) => p.request);
+  const lint: LintIssue[] = preview.lint;
+
+  const rendered: ProviderPreview = engine.render(notification, "fonnte");
+  const text: string | null = rendered.text;
+
+  const plans: BatchItem[] = engine.planBatch([notification, notification]);
+  for (const item of plans) {
+    if ("ok" in item) console.log(item.ok.decision.chain, item.ok.request?.url);
+    else console.log(item.error.code);
+  }
+
+  // Options are optional; a transport is any object with send().
+  const viaFetch: Outcome = await engine.send(notification);
+  const transport: Transport = {
+    async send(request: HttpRequest): Promise<HttpResponse> {
+      const res = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body });
+      return { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "" }, body: await res.text() };
+    },
+  };
+  const outcome = await engine.send(notification, { transport, now: () => Date.now() });
+  const status: "sent" | "failed" | "unknown" | "deferred" = outcome.status;
+  const attempts: Attempt[] = outcome.attempts;
+  const classes: Classification[] = attempts.map((a) => a.classification);
+  const failure: TransportError | null = attempts[0]?.transportError ?? null;
+
+  const step: unknown = engine.call("dispatchStart", { notification, nowMs: Date.now() });
+
+  const phone: string = normalizePhone("0812-3456-7890");
+  const phone2: string = normalizePhone("812-3456-7890", "62");
+  const converted: Converted = convertParams(config.templates![0]!, { partner_name: "Budi" });
+  const issues: LintIssue[] = lintTemplate(config.templates![0]!);
+  const v: string = version();
+
+  try {
+    new Engine(config);
+  } catch (e: unknown) {
+    if (isSicantikError(e)) {
+      const err: SicantikError = e;
+      const code: ErrorCode | string = err.code;
+      if (err.code === "engine.not_initialized") await init();
+      console.log(code, err.message);
+    }
+  }
+  engine.free();
+  console.log(first, chain, words, masked, lint, text, viaFetch, status, classes, failure, step, phone, phone2, converted, issues, v);
+}
+
+void main;
+
+// Mistakes the types must catch.
+// @ts-expect-error kind is one of meta | watzap | fonnte
+const badKind: EngineConfig = { providers: [{ id: "x", kind: "telegram" }] };
+// @ts-expect-error a notification needs a recipient
+const noRecipient: Notification = { template: "permit_ready" };
+// @ts-expect-error values are scalars
+const nested: Notification = { template: "t", recipient: { phone: "1" }, values: { a: { b: 1 } } };
+// @ts-expect-error the glue's initSync is not part of this entry
+import("../../pkg/index.js").then((m) => m.initSync);
+console.log(badKind, noRecipient, nested);

@@ -1,0 +1,192 @@
+// The test page (www/) in real headless Chromium: Debian's /usr/bin/chromium driven by
+// playwright-core (no downloaded browser). The demo server (scripts/demo.mjs) runs in-process with
+// its embedded simulator, so the page's live sends and this test's checks see the same traffic.
+//
+//   node --test tests/page/          (needs pkg/ built: make pkg)
+//
+// Screenshots go to out/page/.
+
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startDemo } from '../../scripts/demo.mjs';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+const OUT = join(ROOT, 'out', 'page');
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARGS = [
+  '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+/** @type {Awaited<ReturnType<typeof startDemo>>} */
+let demo;
+/** @type {import('playwright-core').BrowserContext} */
+let context;
+/** @type {import('playwright-core').Page} */
+let page;
+let userDataDir = '';
+const pageErrors = [];
+
+before(async () => {
+  assert.ok(existsSync(join(ROOT, 'pkg/web/sicantik_whatsapp_bg.wasm')), 'pkg/ is not built: run make pkg first');
+  assert.ok(existsSync(CHROMIUM), `no browser at ${CHROMIUM}: apt-get install chromium (scripts/setup.sh browser)`);
+  mkdirSync(OUT, { recursive: true });
+  demo = await startDemo({ port: 0 });
+  userDataDir = mkdtempSync(join(tmpdir(), 'sicantik-page-'));
+  context = await chromium.launchPersistentContext(userDataDir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: ARGS,
+    viewport: { width: 1366, height: 900 },
+  });
+  context.setDefaultTimeout(10_000);
+  page = context.pages()[0] ?? (await context.newPage());
+  page.on('pageerror', (e) => pageErrors.push(e.message));
+  await page.goto(demo.url);
+  await page.waitForSelector('body[data-ready="true"]');
+});
+
+after(async () => {
+  await context?.close();
+  await demo?.close();
+  if (userDataDir) rmSync(userDataDir, { recursive: true, force: true });
+});
+
+const text = (/** @type {string} */ selector) => page.locator(selector).innerText();
+
+test('dry run: phone, decision with the opt-in link, the Fonnte request body', async () => {
+  await page.fill('#f-phone', '0812-3456-7890');
+  await page.fill('#f-name', 'Budi Santoso');
+  await page.setChecked('#f-opt-in', false);
+  await page.setChecked('#f-opted-out', false);
+  await page.selectOption('#f-template', 'permit_ready');
+  await page.fill('#f-value-partner_name', 'Budi Santoso');
+  await page.fill('#f-value-permit_type', 'PBG');
+  await page.fill('#f-value-permit_number', '503/PBG/2026/0142');
+  await page.fill('#f-value-office_name', 'DPMPTSP Kabupaten Karo');
+
+  // The normalized phone next to the field.
+  await page.waitForFunction(() => document.querySelector('#f-phone-out')?.textContent?.includes('6281234567890'));
+
+  // Not opted in: Meta is skipped, the first gateway of the fallback order is used, with the link.
+  const summary = page.getByTestId('decision-summary');
+  await summary.waitFor();
+  assert.equal(await summary.getAttribute('data-provider'), 'watzap');
+  assert.match(await summary.innerText(), /Watzap\.id/);
+  assert.equal(await page.getByTestId('opt-in').getAttribute('data-appended'), 'true');
+  const trace = await text('[data-testid="trace"]');
+  assert.match(trace, /route\.skip_no_opt_in/);
+  assert.match(trace, /route\.opt_in_link/);
+  assert.deepEqual(
+    await page.locator('[data-testid="chain"] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-provider'))),
+    ['watzap', 'fonnte'],
+  );
+
+  // Fonnte's exact request: URL, masked credential, body with the number and the opt-in link.
+  const fonnte = page.getByTestId('http-fonnte');
+  await fonnte.scrollIntoViewIfNeeded();
+  const fonnteText = await fonnte.innerText();
+  assert.match(fonnteText, new RegExp(`POST\\s+${demo.simulatorUrl.replace(/[.:/]/g, '\\$&')}/fonnte/`));
+  assert.match(fonnteText, /6281234567890/);
+  assert.match(fonnteText, /dpmptsp\.karokab\.go\.id\/wa\/setuju/);
+  assert.match(fonnteText, /503\/PBG\/2026\/0142/);
+  assert.match(fonnteText, /•••/);
+
+  // Credentials typed in the page appear nowhere in the output.
+  const output = await text('#output');
+  for (const secret of ['sim-fonnte-token', 'sim-watzap-key', 'sim-watzap-number', 'sim-meta-token']) {
+    assert.ok(!output.includes(secret), `${secret} leaked into the output`);
+  }
+
+  // Dry-run Kirim sends nothing.
+  await page.getByTestId('send').click();
+  await page.getByTestId('dry-run').waitFor();
+  const stats = await (await fetch(`${demo.simulatorUrl}/_sim/stats`)).json();
+  assert.equal(stats.watzap.received + stats.fonnte.received + stats.meta.received, 0);
+});
+
+test('field errors: a bad phone and a blank value are shown next to their fields', async () => {
+  await page.fill('#f-phone', '021 555 1234');
+  await page.getByTestId('err-phone').waitFor({ state: 'visible' });
+  assert.match(await text('[data-testid="err-phone"]'), /phone\.invalid/);
+  await page.fill('#f-value-permit_type', '');
+  await page.locator('#err-value-permit_type').waitFor({ state: 'visible' });
+  assert.equal(await page.locator('#f-value-permit_type').getAttribute('aria-invalid'), 'true');
+  await page.fill('#f-phone', '0812-3456-7890');
+  await page.fill('#f-value-permit_type', 'PBG');
+  await page.getByTestId('err-phone').waitFor({ state: 'hidden' });
+  await page.locator('#err-value-permit_type').waitFor({ state: 'hidden' });
+});
+
+test('live: Watzap answers 503, the send falls back to Fonnte, no duplicate', async () => {
+  await fetch(`${demo.simulatorUrl}/_sim/reset`, { method: 'POST' });
+  await page.check('#mode-live');
+  await page.getByTestId('fault-watzap').selectOption('http503');
+  await page.getByTestId('send').click();
+
+  const outcome = page.getByTestId('outcome');
+  await outcome.waitFor();
+  assert.equal(await outcome.getAttribute('data-status'), 'sent');
+  assert.equal(await outcome.getAttribute('data-provider'), 'fonnte');
+  const attempts = await page
+    .getByTestId('attempt')
+    .evaluateAll((els) => els.map((e) => [e.getAttribute('data-provider'), e.getAttribute('data-classification')]));
+  assert.deepEqual(attempts, [
+    ['watzap', 'provider_down'],
+    ['fonnte', 'accepted'],
+  ]);
+  assert.equal(await page.getByTestId('sim-stats').getAttribute('data-duplicates'), '0');
+
+  const stats = await (await fetch(`${demo.simulatorUrl}/_sim/stats`)).json();
+  assert.equal(stats.duplicates, 0, JSON.stringify(stats.duplicatePairs));
+  assert.equal(stats.watzap.received, 1);
+  assert.equal(stats.watzap.accepted, 0);
+  assert.equal(stats.fonnte.accepted, 1);
+  assert.equal(stats.meta.received, 0);
+  // The simulator saw the real credential; the page never shows it.
+  assert.ok(!(await text('#output')).includes('sim-fonnte-token'));
+
+  // What a laptop shows, then the whole output (it scrolls on its own beside the form).
+  await page.screenshot({ path: join(OUT, 'laptop.png') });
+  const height = await page.evaluate(() =>
+    Math.max(document.documentElement.scrollHeight, /** @type {HTMLElement} */ (document.getElementById('output')).scrollHeight + 64));
+  await page.setViewportSize({ width: 1366, height: Math.min(height, 8000) });
+  await page.screenshot({ path: join(OUT, 'laptop-full.png'), fullPage: true });
+  await page.setViewportSize({ width: 1366, height: 900 });
+});
+
+test('the case is in the URL and the English toggle translates', async () => {
+  const url = page.url();
+  assert.match(url, /#case=[A-Za-z0-9_-]+$/);
+  const other = await context.newPage();
+  try {
+    await other.goto(url);
+    await other.waitForSelector('body[data-ready="true"]');
+    assert.equal(await other.inputValue('#f-phone'), '0812-3456-7890');
+    assert.ok(await other.isChecked('#mode-live'));
+    assert.equal(await other.getByTestId('fault-watzap').inputValue(), 'http503');
+    await other.click('[data-lang="en"]');
+    await other.waitForFunction(() => document.documentElement.lang === 'en');
+    assert.equal(await other.locator('h1').innerText(), 'WhatsApp notification test');
+    assert.match(await other.getByTestId('decision-summary').innerText(), /Sent through/);
+  } finally {
+    await other.close();
+  }
+});
+
+test('phone width: no horizontal scroll at 375 px', async () => {
+  await page.setViewportSize({ width: 375, height: 812 });
+  await page.waitForTimeout(100);
+  const { scroll, client } = await page.evaluate(() => ({
+    scroll: document.documentElement.scrollWidth,
+    client: document.documentElement.clientWidth,
+  }));
+  assert.ok(scroll <= client, `page is ${scroll} px wide in a ${client} px viewport`);
+  await page.screenshot({ path: join(OUT, 'phone.png'), fullPage: true });
+  assert.deepEqual(pageErrors, []);
+});
