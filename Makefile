@@ -10,9 +10,11 @@ ADDON := odoo_addon/sicantik_whatsapp
 export CHROMEDRIVER := /usr/bin/chromedriver
 
 .PHONY: test check test-rust abi test-python pkg test-node test-wasm-node test-wasm-browser \
-        odoo-test addon demo setup
+        odoo-test addon demo setup fuzz fuzz-short bench
 
-test: check test-rust test-python test-wasm-node test-wasm-browser test-node odoo-test
+FUZZ_SECONDS ?= 60
+
+test: check test-rust test-python test-wasm-node test-wasm-browser test-node fuzz-short odoo-test
 	@echo "make test: all suites passed"
 
 setup:
@@ -57,6 +59,16 @@ test-wasm-node:
 test-wasm-browser:
 	@scripts/setup.sh wasm browser
 	scripts/with-simulator.sh scripts/wasm-browser-test.sh
+
+# Every cargo-fuzz target, seeded from the fixtures; a short run is part of `make test`.
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)
+
+fuzz-short:
+	scripts/fuzz.sh 10
+
+bench:
+	$(CARGO) bench --bench engine
 
 odoo-test: abi
 	scripts/odoo-test.sh
