@@ -92,24 +92,41 @@ fn time_per_call(budget_ms: u128, mut f: impl FnMut(usize)) -> f64 {
 fn main() {
     let engine = Engine::new(config()).expect("engine");
     for (provider, opt_in) in [("meta", true), ("watzap", false), ("fonnte", false)] {
-        let items: Vec<Notification> = (0..1024).map(|i| notification(i, opt_in, Some(provider))).collect();
+        let items: Vec<Notification> = (0..1024)
+            .map(|i| notification(i, opt_in, Some(provider)))
+            .collect();
         let ns = time_per_call(300, |i| {
-            black_box(engine.plan(black_box(&items[i % items.len()])).expect("plan"));
+            black_box(
+                engine
+                    .plan(black_box(&items[i % items.len()]))
+                    .expect("plan"),
+            );
         });
         report(&format!("native.plan.{provider}"), ns, json!({}));
     }
-    let routed: Vec<Notification> = (0..1024).map(|i| notification(i, i % 3 == 0, None)).collect();
+    let routed: Vec<Notification> = (0..1024)
+        .map(|i| notification(i, i % 3 == 0, None))
+        .collect();
     let ns = time_per_call(300, |i| {
-        black_box(engine.decide(black_box(&routed[i % routed.len()])).expect("decide"));
+        black_box(
+            engine
+                .decide(black_box(&routed[i % routed.len()]))
+                .expect("decide"),
+        );
     });
     report("native.decide", ns, json!({}));
 
     // 100,000 recipients: build the notifications first, then measure planning and its peak heap.
-    let batch: Vec<Notification> = (0..100_000).map(|i| notification(i, i % 3 == 0, None)).collect();
+    let batch: Vec<Notification> = (0..100_000)
+        .map(|i| notification(i, i % 3 == 0, None))
+        .collect();
     let base = LIVE.load(Ordering::Relaxed);
     PEAK.store(base, Ordering::Relaxed);
     let start = Instant::now();
-    let plans: Vec<_> = batch.iter().map(|n| engine.plan(n).expect("plan")).collect();
+    let plans: Vec<_> = batch
+        .iter()
+        .map(|n| engine.plan(n).expect("plan"))
+        .collect();
     let elapsed = start.elapsed();
     let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
     report(
