@@ -7,7 +7,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { readCsv } from "../../scripts/lib/cli-csv.mjs";
-import { assertNoSecrets, runNode, startSim } from "./helpers.mjs";
+import { assertNoSecrets, onTerminal, runNode, startSim } from "./helpers.mjs";
 
 const SCRIPT = "scripts/bulk.mjs";
 const HEADER = "phone,name,metaOptIn,optedOut,template,partner_name,permit_type,permit_number,office_name,expiry_date";
@@ -124,6 +124,17 @@ test("--send: live sends with a concurrency limit, per-provider summary", async 
   assert.ok(overlap <= 2, `at most 2 sends in flight, saw ${overlap}`);
 });
 
+test("--send on a terminal: a progress bar, colours, only the rows that need a look", { skip: !onTerminal.available }, async () => {
+  const r = await onTerminal([SCRIPT, csvPath, "--send", "--base-url", sim.url, "--concurrency", "3"]);
+  assert.equal(r.code, 0, r.output);
+  assert.match(r.output, /\[█{28}\] 8\/8 /, "the bar reaches 8/8");
+  assert.match(r.output, /\r\x1b\[2K/, "redrawn in place");
+  assert.match(r.output, /\x1b\[32msent 4\x1b\[39m/, "coloured counts");
+  assert.match(r.output, /row 9\s+\x1b\[31mfailed/, "a failed row is printed");
+  assert.doesNotMatch(r.output, /row 2\s+.*sent/, "sent rows are only counted");
+  assert.match(r.output, /total\S*\s+4\s+1\s+0\s+0/);
+});
+
 test("--send --format jsonl: outcomes, unknown after a timeout, fallback after a 503", async () => {
   const config = join(dir, "office.json");
   const { demoConfig } = await import("../../scripts/lib/cli-common.mjs");
@@ -166,6 +177,17 @@ test("standard input, ';' separator, --template default, wrong field count", asy
   assert.equal(lines[1].row, 3);
   assert.equal(lines[1].code, "csv.field_count");
   assert.match(lines[1].message, /expected 6 fields as in the header, got 2/);
+});
+
+test("examples/recipients.csv: every row plans, and all but the opted-out one are sent", async () => {
+  const dry = await bulk("examples/recipients.csv", "--strict", "--format", "jsonl");
+  assert.equal(dry.code, 0, dry.stderr);
+  assert.deepEqual(jsonl(dry.stdout).at(-1).invalidRows, []);
+  const sent = await bulk("examples/recipients.csv", "--send", "--base-url", sim.url, "--format", "jsonl");
+  assert.equal(sent.code, 0, sent.stderr);
+  const summary = jsonl(sent.stdout).at(-1);
+  assert.equal(summary.total.sent, 5, JSON.stringify(summary));
+  assert.equal(summary.total.failed, 1);
 });
 
 test("usage errors exit 2: no file, no phone column, unreadable config", async () => {

@@ -5,7 +5,7 @@ import assert from "node:assert/strict";
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { SECRETS, assertNoSecrets, demoConfig, runNode, startSim } from "./helpers.mjs";
+import { SECRETS, assertNoSecrets, demoConfig, onTerminal, runNode, startSim } from "./helpers.mjs";
 
 const SCRIPT = "scripts/dry-run.mjs";
 const VALUES = [
@@ -46,6 +46,15 @@ test("human output: decision, trace in words, masked requests per provider", asy
   assertNoSecrets(out, "dry-run output");
   assert.doesNotMatch(out, /\x1b\[/, "no colours when stdout is not a terminal");
   // Nothing was sent: the simulator saw nothing (the demo points at :8787, not at this one).
+});
+
+test("colours on a terminal only, and never with --no-color", { skip: !onTerminal.available }, async () => {
+  const args = [SCRIPT, "--template", "permit_ready", "--phone", "0812-3456-7890", "--opt-in", ...VALUES];
+  const tty = await onTerminal(args);
+  assert.equal(tty.code, 0, tty.output);
+  assert.match(tty.output, /\x1b\[32mmeta\x1b\[39m \(Meta Cloud API\)/);
+  const plain = await onTerminal([...args, "--no-color"]);
+  assert.doesNotMatch(plain.output, /\x1b\[/);
 });
 
 test("--json is the preview, credentials masked", async () => {

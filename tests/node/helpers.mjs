@@ -1,7 +1,7 @@
 // Shared by the node tests: where the assembled package is, a simulator per test file, the demo
 // configuration pointed at it, and running node children (fresh module state, scripts).
 
-import { execFile } from "node:child_process";
+import { execFile, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createServer } from "node:net";
 import { fileURLToPath } from "node:url";
@@ -104,6 +104,18 @@ export function run(file, args, { cwd = ROOT, env = {}, input, timeout = 60_000 
 
 /** Run a script of this repo with node. */
 export const runNode = (args, options) => run(process.execPath, args, options);
+
+/**
+ * Run node with `args` on a pseudo-terminal (util-linux `script`), colours allowed: what a person
+ * at a terminal sees, stdout and stderr together. `onTerminal.available` is false without `script`.
+ */
+export async function onTerminal(args, { cwd = ROOT } = {}) {
+  const quote = (a) => `'${String(a).replaceAll("'", "'\\''")}'`;
+  const command = ["env", "-u", "NO_COLOR", "TERM=xterm", process.execPath, ...args].map(quote).join(" ");
+  const r = await run("script", ["-qfec", command, "/dev/null"], { cwd });
+  return { code: r.code, output: r.stdout.replaceAll("\r\n", "\n") };
+}
+onTerminal.available = spawnSync("script", ["--version"]).status === 0;
 
 /** Fail with `what` if `text` contains any of the simulator's secrets. */
 export function assertNoSecrets(text, what) {
