@@ -9,12 +9,12 @@ ADDON := odoo_addon/sicantik_whatsapp
 # Debian's driver and browser; stops wasm-pack from downloading its own.
 export CHROMEDRIVER := /usr/bin/chromedriver
 
-.PHONY: test check test-rust abi test-python pkg test-node test-wasm-node test-wasm-browser \
+.PHONY: test check test-rust abi test-python pkg test-node test-page test-wasm-node test-wasm-browser \
         odoo-test addon demo setup fuzz fuzz-short bench
 
 FUZZ_SECONDS ?= 60
 
-test: check test-rust test-python test-wasm-node test-wasm-browser test-node fuzz-short odoo-test
+test: check test-rust test-python test-wasm-node test-wasm-browser test-node test-page fuzz-short odoo-test
 	@echo "make test: all suites passed"
 
 setup:
@@ -47,9 +47,13 @@ pkg:
 
 test-node: pkg
 	@scripts/setup.sh node
-	node --test scripts/test/
-	scripts/with-simulator.sh node --test tests/node/
+	node --test scripts/test/ tests/node/
 	npm run --silent typecheck
+
+# The test page in real headless Chromium (playwright-core driving Debian's chromium).
+test-page: pkg
+	@scripts/setup.sh node browser
+	node --test tests/page/
 
 test-wasm-node:
 	@scripts/setup.sh wasm
@@ -76,5 +80,6 @@ odoo-test: abi
 addon: abi pkg
 	scripts/build-addon.sh
 
-demo:
-	@echo "make demo: the test page is not built yet (issue 4); run 'make test' for the engine."
+demo: pkg
+	@scripts/setup.sh node
+	node scripts/demo.mjs

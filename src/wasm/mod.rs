@@ -34,6 +34,21 @@ fn call(engine: Option<&crate::Engine>, op: &str, args: &JsValue) -> Result<JsVa
         .map_err(|_| js_error("input.invalid", "the engine produced invalid JSON"))
 }
 
+/// A JS value read through `JSON.stringify` into a contract type; any failure is `input.invalid`.
+fn from_js_json<T: serde::de::DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsValue> {
+    let text = js_sys::JSON::stringify(value)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| {
+            js_error(
+                "input.invalid",
+                &format!("invalid input: the {what} cannot be turned into JSON"),
+            )
+        })?;
+    serde_json::from_str(&text)
+        .map_err(|e| js_error("input.invalid", &format!("invalid input: {what}: {e}")))
+}
+
 /// Version of the engine.
 #[wasm_bindgen(js_name = version)]
 pub fn version() -> String {
@@ -86,17 +101,7 @@ impl Engine {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "EngineConfig")] config: JsValue,
     ) -> Result<Engine, JsValue> {
-        let text = js_sys::JSON::stringify(&config)
-            .map_err(|_| {
-                js_error(
-                    "input.invalid",
-                    "invalid input: the config cannot be turned into JSON",
-                )
-            })?
-            .as_string()
-            .unwrap_or_default();
-        let config = serde_json::from_str(&text)
-            .map_err(|e| js_error("input.invalid", &format!("invalid input: config: {e}")))?;
+        let config = from_js_json(&config, "config")?;
         Ok(Engine {
             inner: Rc::new(crate::Engine::new(config).map_err(into_js_error)?),
         })
@@ -161,19 +166,11 @@ impl Engine {
     pub fn send(
         &self,
         #[wasm_bindgen(unchecked_param_type = "Notification")] notification: JsValue,
-        #[wasm_bindgen(unchecked_param_type = "SendOptions | undefined")] options: JsValue,
+        #[wasm_bindgen(unchecked_param_type = "SendOptions")] options: Option<JsValue>,
     ) -> Result<js_sys::Promise, JsValue> {
-        let text = js_sys::JSON::stringify(&notification)?
-            .as_string()
-            .unwrap_or_default();
-        let n: crate::model::Notification = serde_json::from_str(&text).map_err(|e| {
-            js_error(
-                "input.invalid",
-                &format!("invalid input: notification: {e}"),
-            )
-        })?;
+        let n: crate::model::Notification = from_js_json(&notification, "notification")?;
         let engine = Rc::clone(&self.inner);
-        let options = js_transport::SendOptions::from_js(&options)?;
+        let options = js_transport::SendOptions::from_js(&options.unwrap_or(JsValue::UNDEFINED))?;
         Ok(wasm_bindgen_futures::future_to_promise(async move {
             let outcome = options.drive(&engine, &n).await.map_err(into_js_error)?;
             let json = serde_json::to_string(&outcome)

@@ -118,9 +118,7 @@ pub fn notification(opt_in: bool) -> Value {
 /// `engine.send(notification)` over the global fetch; the outcome as JSON.
 pub async fn send(config: &Value, n: &Value) -> Value {
     let engine = Engine::new(to_js(config)).expect("config is valid");
-    let promise = engine
-        .send(to_js(n), JsValue::UNDEFINED)
-        .expect("send starts");
+    let promise = engine.send(to_js(n), None).expect("send starts");
     let out = wasm_bindgen_futures::JsFuture::from(promise)
         .await
         .expect("send resolves");

@@ -48,7 +48,12 @@ before(async () => {
   page = context.pages()[0] ?? (await context.newPage());
   page.on('pageerror', (e) => pageErrors.push(e.message));
   await page.goto(demo.url);
-  await page.waitForSelector('body[data-ready="true"]');
+  try {
+    await page.waitForSelector('body[data-ready="true"]');
+  } catch {
+    const boot = await page.locator('#boot').innerText().catch(() => '');
+    assert.fail(`the page did not start: ${boot} ${pageErrors.join('; ')}`);
+  }
 });
 
 after(async () => {
@@ -58,6 +63,8 @@ after(async () => {
 });
 
 const text = (/** @type {string} */ selector) => page.locator(selector).innerText();
+/** The output is recomputed shortly after typing stops; wait for that. */
+const settled = () => page.waitForSelector('body:not([data-pending])', { state: 'attached' });
 
 test('dry run: phone, decision with the opt-in link, the Fonnte request body', async () => {
   await page.fill('#f-phone', '0812-3456-7890');
@@ -70,6 +77,7 @@ test('dry run: phone, decision with the opt-in link, the Fonnte request body', a
   await page.fill('#f-value-permit_number', '503/PBG/2026/0142');
   await page.fill('#f-value-office_name', 'DPMPTSP Kabupaten Karo');
 
+  await settled();
   // The normalized phone next to the field.
   await page.waitForFunction(() => document.querySelector('#f-phone-out')?.textContent?.includes('6281234567890'));
 
@@ -119,6 +127,7 @@ test('field errors: a bad phone and a blank value are shown next to their fields
   assert.equal(await page.locator('#f-value-permit_type').getAttribute('aria-invalid'), 'true');
   await page.fill('#f-phone', '0812-3456-7890');
   await page.fill('#f-value-permit_type', 'PBG');
+  await settled();
   await page.getByTestId('err-phone').waitFor({ state: 'hidden' });
   await page.locator('#err-value-permit_type').waitFor({ state: 'hidden' });
 });
@@ -127,6 +136,7 @@ test('live: Watzap answers 503, the send falls back to Fonnte, no duplicate', as
   await fetch(`${demo.simulatorUrl}/_sim/reset`, { method: 'POST' });
   await page.check('#mode-live');
   await page.getByTestId('fault-watzap').selectOption('http503');
+  await settled();
   await page.getByTestId('send').click();
 
   const outcome = page.getByTestId('outcome');
@@ -152,6 +162,7 @@ test('live: Watzap answers 503, the send falls back to Fonnte, no duplicate', as
   assert.ok(!(await text('#output')).includes('sim-fonnte-token'));
 
   // What a laptop shows, then the whole output (it scrolls on its own beside the form).
+  await page.evaluate(() => window.scrollTo(0, 0));
   await page.screenshot({ path: join(OUT, 'laptop.png') });
   const height = await page.evaluate(() =>
     Math.max(document.documentElement.scrollHeight, /** @type {HTMLElement} */ (document.getElementById('output')).scrollHeight + 64));
@@ -163,6 +174,9 @@ test('live: Watzap answers 503, the send falls back to Fonnte, no duplicate', as
 test('the case is in the URL and the English toggle translates', async () => {
   const url = page.url();
   assert.match(url, /#case=[A-Za-z0-9_-]+$/);
+  const shared = Buffer.from(url.split('#case=')[1], 'base64url').toString('utf8');
+  assert.equal(JSON.parse(shared).recipient.phone, '0812-3456-7890');
+  assert.ok(!/sim-(meta|watzap|fonnte)-|sim-watzap-number/.test(shared), 'a credential is in the shared link');
   const other = await context.newPage();
   try {
     await other.goto(url);

@@ -1,0 +1,304 @@
+// The case on the page: defaults, the URL hash that shares it, and the engine inputs built from it.
+//
+// The hash holds everything but credentials (they are secrets: a shared link must not carry a
+// token) and base URLs left at the simulator default (another machine's simulator has another
+// port). Format: `#case=` + base64url(UTF-8 JSON).
+
+/** @typedef {import("sicantik-whatsapp").EngineConfig} EngineConfig */
+/** @typedef {import("sicantik-whatsapp").Notification} Notification */
+/** @typedef {import("sicantik-whatsapp").MasterTemplate} MasterTemplate */
+/** @typedef {import("sicantik-whatsapp").ProviderKind} ProviderKind */
+/** @typedef {import("sicantik-whatsapp").ProviderState} ProviderState */
+
+/**
+ * @typedef {object} ProviderCase
+ * @property {string} id
+ * @property {ProviderKind} kind
+ * @property {string} name
+ * @property {ProviderState} state
+ * @property {string | null} baseUrl  null = the simulator's endpoint for this kind
+ * @property {number} timeoutMs
+ *
+ * @typedef {object} Case
+ * @property {"id" | "en"} lang
+ * @property {{phone: string, name: string, metaOptIn: boolean, optedOut: boolean}} recipient
+ * @property {string} template  a default template code or "custom"
+ * @property {{body: string, metaName: string}} custom
+ * @property {Record<string, string>} values  by placeholder name, shared by every template
+ * @property {ProviderCase[]} providers
+ * @property {string} defaultProvider  "" = automatic
+ * @property {string} forceProvider  "" = automatic
+ * @property {string[]} fallbackOrder
+ * @property {{url: string, text: string}} optIn
+ * @property {boolean} live
+ * @property {Record<string, string>} faults  provider id → fault ("" = none)
+ */
+
+export const CUSTOM = 'custom';
+
+/** The office's five master templates (the texts of tests/fixtures/routing.json). */
+export const TEMPLATES = /** @type {MasterTemplate[]} */ ([
+  {
+    code: 'permit_ready',
+    name: 'Izin terbit',
+    language: 'id',
+    body: 'Yth. {{partner_name}}, izin {{permit_type}} Anda dengan nomor {{permit_number}} telah terbit dan dapat diambil di {{office_name}}. Terima kasih.',
+    meta: {
+      templateName: 'permit_ready',
+      language: 'id',
+      bodyParams: ['partner_name', 'permit_type', 'permit_number', 'office_name'],
+      status: 'APPROVED',
+    },
+  },
+  {
+    code: 'permit_reminder',
+    name: 'Pengingat masa berlaku izin',
+    language: 'id',
+    body: 'Yth. {{partner_name}}, izin Anda nomor {{permit_number}} akan berakhir pada {{expiry_date}}. Silakan ajukan perpanjangan sebelum tanggal tersebut.',
+    meta: { templateName: 'permit_reminder', language: 'id', status: 'APPROVED' },
+  },
+  {
+    code: 'status_update',
+    name: 'Perubahan status permohonan',
+    language: 'id',
+    body: 'Yth. {{partner_name}}, status permohonan izin nomor {{permit_number}} saat ini: {{status}}.',
+    meta: { templateName: 'status_update', language: 'id', paramFormat: 'named', status: 'APPROVED' },
+  },
+  {
+    code: 'renewal_approved',
+    name: 'Perpanjangan disetujui',
+    language: 'id',
+    body: 'Yth. {{partner_name}}, perpanjangan izin nomor {{permit_number}} telah disetujui dan berlaku hingga {{expiry_date}}.',
+    meta: { templateName: 'renewal_approved', language: 'id', status: 'APPROVED' },
+  },
+  {
+    code: 'meta_opt_in_request',
+    name: 'Permintaan persetujuan WhatsApp resmi',
+    language: 'id',
+    body: 'Yth. {{partner_name}}, {{office_name}} kini mengirim notifikasi perizinan melalui WhatsApp resmi. Setujui untuk menerima pesan resmi di: {{opt_in_link}}',
+    appendOptInLink: false,
+  },
+]);
+
+/**
+ * Credential fields per kind: [name, secret?].
+ * @type {Record<string, [string, boolean][]>}
+ */
+export const CREDENTIAL_FIELDS = {
+  meta: [['accessToken', true], ['phoneNumberId', false], ['wabaId', false]],
+  watzap: [['apiKey', true], ['numberKey', true]],
+  fonnte: [['token', true]],
+};
+
+/** The simulator's harmless credentials (also served by the demo server's /config.js). */
+export const SIM_CREDENTIALS = {
+  meta: { accessToken: 'sim-meta-token', phoneNumberId: '100000000000001', wabaId: '200000000000001' },
+  watzap: { apiKey: 'sim-watzap-key', numberKey: 'sim-watzap-number' },
+  fonnte: { token: 'sim-fonnte-token' },
+};
+
+/**
+ * Faults the simulator can inject (scripts/lib/sim-state.mjs), per provider kind.
+ * @type {Record<string, string[]>}
+ */
+export const FAULTS = {
+  meta: ['http500', 'http503', 'http429', 'slow', 'drop', 'malformed', 'metaError:131026', 'metaError:190', 'metaError:132001', 'metaError:130429'],
+  watzap: ['http500', 'http503', 'http429', 'slow', 'drop', 'malformed'],
+  fonnte: ['http500', 'http503', 'http429', 'slow', 'drop', 'malformed', 'fonnteStatusFalse'],
+};
+
+/** @returns {Case} */
+export function defaultCase() {
+  return {
+    lang: 'id',
+    recipient: { phone: '0812-3456-7890', name: 'Budi Santoso', metaOptIn: false, optedOut: false },
+    template: 'permit_ready',
+    custom: { body: 'Yth. {{partner_name}}, berkas {{permit_number}} sudah kami terima.', metaName: '' },
+    values: {
+      partner_name: 'Budi Santoso',
+      permit_type: 'PBG',
+      permit_number: '503/PBG/2026/0142',
+      office_name: 'DPMPTSP Kabupaten Karo',
+      expiry_date: '31 Desember 2026',
+      status: 'Verifikasi berkas',
+    },
+    providers: [
+      { id: 'meta', kind: 'meta', name: 'Meta Cloud API', state: 'configured', baseUrl: null, timeoutMs: 4000 },
+      { id: 'watzap', kind: 'watzap', name: 'Watzap.id', state: 'configured', baseUrl: null, timeoutMs: 4000 },
+      { id: 'fonnte', kind: 'fonnte', name: 'Fonnte', state: 'configured', baseUrl: null, timeoutMs: 4000 },
+    ],
+    defaultProvider: '',
+    forceProvider: '',
+    fallbackOrder: ['watzap', 'fonnte'],
+    optIn: { url: 'https://dpmptsp.karokab.go.id/wa/setuju', text: '' },
+    live: false,
+    faults: { meta: '', watzap: '', fonnte: '' },
+  };
+}
+
+// --- URL hash -------------------------------------------------------------------------------------
+
+function toBase64Url(/** @type {string} */ text) {
+  let bin = '';
+  for (const b of new TextEncoder().encode(text)) bin += String.fromCharCode(b);
+  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}
+
+function fromBase64Url(/** @type {string} */ text) {
+  const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
+}
+
+/** The hash for a case (no credentials: they are not part of the case). */
+export function encodeCase(/** @type {Case} */ c) {
+  return `#case=${toBase64Url(JSON.stringify(c))}`;
+}
+
+/**
+ * The case in a hash, merged over the defaults field by field, so a link made by an older page
+ * still opens; `null` when the hash holds no readable case.
+ * @param {string} hash
+ * @returns {Case | null}
+ */
+export function decodeCase(hash) {
+  const m = /^#?case=([A-Za-z0-9_-]+)$/.exec(hash);
+  if (!m) return null;
+  let raw;
+  try {
+    raw = JSON.parse(fromBase64Url(m[1]));
+  } catch {
+    return null;
+  }
+  if (!raw || typeof raw !== 'object') return null;
+  const d = defaultCase();
+  const str = (/** @type {unknown} */ v, /** @type {string} */ dflt) => (typeof v === 'string' ? v : dflt);
+  const bool = (/** @type {unknown} */ v, /** @type {boolean} */ dflt) => (typeof v === 'boolean' ? v : dflt);
+  const r = raw.recipient ?? {};
+  const ids = d.providers.map((p) => p.id);
+  /** @type {Record<string, any>} */
+  const byId = Object.fromEntries((Array.isArray(raw.providers) ? raw.providers : []).map((/** @type {any} */ p) => [p?.id, p]));
+  const states = ['draft', 'configured', 'error'];
+  return {
+    lang: raw.lang === 'en' ? 'en' : 'id',
+    recipient: {
+      phone: str(r.phone, d.recipient.phone),
+      name: str(r.name, d.recipient.name),
+      metaOptIn: bool(r.metaOptIn, false),
+      optedOut: bool(r.optedOut, false),
+    },
+    template: str(raw.template, d.template),
+    custom: { body: str(raw.custom?.body, d.custom.body), metaName: str(raw.custom?.metaName, '') },
+    values: Object.fromEntries(
+      Object.entries(raw.values && typeof raw.values === 'object' ? raw.values : d.values).filter(([, v]) => typeof v === 'string'),
+    ),
+    providers: d.providers.map((p) => {
+      const q = byId[p.id] ?? {};
+      return {
+        ...p,
+        name: str(q.name, p.name),
+        state: states.includes(q.state) ? q.state : p.state,
+        baseUrl: typeof q.baseUrl === 'string' ? q.baseUrl : null,
+        timeoutMs: Number.isInteger(q.timeoutMs) && q.timeoutMs > 0 ? q.timeoutMs : p.timeoutMs,
+      };
+    }),
+    defaultProvider: ids.includes(raw.defaultProvider) ? raw.defaultProvider : '',
+    forceProvider: ids.includes(raw.forceProvider) ? raw.forceProvider : '',
+    fallbackOrder: Array.isArray(raw.fallbackOrder)
+      ? [...new Set(raw.fallbackOrder.filter((/** @type {unknown} */ id) => ids.includes(/** @type {string} */ (id))))]
+      : d.fallbackOrder,
+    optIn: { url: str(raw.optIn?.url, d.optIn.url), text: str(raw.optIn?.text, '') },
+    live: bool(raw.live, false),
+    faults: Object.fromEntries(ids.map((id) => [id, str(raw.faults?.[id], '')])),
+  };
+}
+
+// --- engine inputs --------------------------------------------------------------------------------
+
+/** The `{{placeholders}}` of a text, in order of first appearance (the engine's syntax). */
+export function placeholders(/** @type {string} */ text) {
+  /** @type {string[]} */
+  const names = [];
+  for (const m of text.matchAll(/\{\{[ \t]*([A-Za-z_][A-Za-z0-9_]*|[0-9]+)[ \t]*\}\}/g)) {
+    if (!names.includes(m[1])) names.push(m[1]);
+  }
+  return names;
+}
+
+/** @returns {MasterTemplate} */
+export function customTemplate(/** @type {Case} */ c) {
+  const metaName = c.custom.metaName.trim();
+  return {
+    code: CUSTOM,
+    name: 'Templat sendiri',
+    language: 'id',
+    body: c.custom.body,
+    meta: metaName ? { templateName: metaName, language: 'id', status: 'APPROVED' } : null,
+  };
+}
+
+/** The template the case uses. */
+export function currentTemplate(/** @type {Case} */ c) {
+  return c.template === CUSTOM ? customTemplate(c) : TEMPLATES.find((t) => t.code === c.template) ?? TEMPLATES[0];
+}
+
+/** Where a provider of this kind lives in the simulator. */
+export function simBaseUrl(/** @type {string | null} */ simulatorUrl, /** @type {string} */ kind) {
+  return simulatorUrl ? `${simulatorUrl}/${kind}` : '';
+}
+
+/**
+ * The engine configuration for a case.
+ * @param {Case} c
+ * @param {Record<string, Record<string, string>>} credentials  by provider id, as typed
+ * @param {string | null} simulatorUrl
+ * @returns {EngineConfig}
+ */
+export function engineConfig(c, credentials, simulatorUrl) {
+  const blankToNull = (/** @type {string} */ s) => (s.trim() === '' ? null : s);
+  return {
+    defaultProvider: c.defaultProvider || null,
+    fallbackOrder: c.fallbackOrder,
+    optIn: { url: blankToNull(c.optIn.url), text: blankToNull(c.optIn.text) },
+    providers: c.providers.map((p) => ({
+      id: p.id,
+      kind: p.kind,
+      state: p.state,
+      name: p.name,
+      baseUrl: p.baseUrl ?? (blankToNull(simBaseUrl(simulatorUrl, p.kind)) || null),
+      apiVersion: p.kind === 'meta' ? 'v21.0' : null,
+      timeoutMs: p.timeoutMs,
+      credentials: Object.fromEntries(
+        Object.entries(credentials[p.id] ?? {}).map(([k, v]) => [k, blankToNull(v)]),
+      ),
+    })),
+    templates: [...TEMPLATES, customTemplate(c)],
+  };
+}
+
+/**
+ * The notification for a case: only the values the template uses (others stay in the form for
+ * when the template changes back), blanks left out so the engine reports them as missing.
+ * @param {Case} c
+ * @returns {Notification}
+ */
+export function notification(c) {
+  const t = currentTemplate(c);
+  const used = placeholders([t.header ?? '', t.body, t.buttonUrlSuffix ?? ''].join('\n'));
+  /** @type {Record<string, string>} */
+  const values = {};
+  for (const name of used) {
+    const v = c.values[name];
+    if (typeof v === 'string' && v.trim() !== '') values[name] = v;
+  }
+  return {
+    template: t.code,
+    recipient: {
+      phone: c.recipient.phone,
+      name: c.recipient.name.trim() || null,
+      metaOptIn: c.recipient.metaOptIn,
+      optedOut: c.recipient.optedOut,
+    },
+    values,
+    forceProvider: c.forceProvider || null,
+  };
+}
