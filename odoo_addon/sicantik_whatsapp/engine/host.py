@@ -1,0 +1,439 @@
+# Copyright 2026 DPMPTSP sicantik-whatsapp contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Python host of the sicantik-whatsapp engine (the ``host-abi`` Wasm build).
+
+This module has no Odoo import on purpose: it can be used (and tested) by any Python program.
+
+The engine is *sans-IO*: it decides which provider gets a notification, builds the exact HTTP
+request and understands the answer, but it never touches the network or the clock. This module
+
+* loads the Wasm module through ``wasmtime`` **once per process** (module-level cache guarded by a
+  lock, because Odoo's threaded server runs several requests in one process);
+* speaks the JSON protocol of ``docs/host-abi.md``: the call is written into the engine's input
+  buffer (address obtained from ``sw_input`` and cached while messages fit), one ``sw_call`` per
+  operation, and the answer is read from the engine's memory;
+* runs the dispatch loop over a :class:`Transport` (``requests`` in production, a scripted fake in
+  tests), never logging a request that carries credentials.
+
+Several configurations (several Odoo databases, several companies) can share the single instance:
+:meth:`WasmEngine.configured` returns a handle that re-sends ``configure`` only when the instance
+currently holds another configuration. A dispatch keeps no state inside the instance (its state
+travels with each step), so interleaved dispatches of different configurations are safe.
+"""
+
+import json
+import logging
+import os
+import threading
+import time
+
+_logger = logging.getLogger(__name__)
+
+#: Where ``make addon`` puts the engine (next to this file).
+DEFAULT_WASM_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sicantik_whatsapp_engine.wasm")
+#: Environment variable that may point at another build of the engine.
+WASM_PATH_ENV = "SICANTIK_WHATSAPP_WASM"
+
+DEFAULT_TIMEOUT_MS = 15000
+
+
+class EngineUnavailable(Exception):
+    """The engine cannot be loaded (``wasmtime`` missing, Wasm file missing or broken).
+
+    The message is English and says what to do; UIs translate a short lead-in and show it.
+    """
+
+
+class EngineError(Exception):
+    """An error answered by the engine, with its stable ``code`` (``phone.invalid``...)."""
+
+    def __init__(self, code, message):
+        super().__init__(f"{code}: {message}")
+        self.code = code
+        self.message = message
+
+
+class TransportFailure(Exception):
+    """No HTTP response was obtained.
+
+    ``kind`` is ``connect`` (nothing was sent), ``timeout`` or ``other``; ``maybe_sent`` says
+    whether the provider may have received the request. It decides between falling back to the
+    next provider (``False``) and stopping with an ``unknown`` outcome (``True``).
+    """
+
+    def __init__(self, kind, maybe_sent, message=""):
+        super().__init__(message or kind)
+        self.kind = kind
+        self.maybe_sent = bool(maybe_sent)
+        self.message = message or kind
+
+    def to_engine(self):
+        return {"kind": self.kind, "maybeSent": self.maybe_sent, "message": self.message}
+
+
+class Transport:
+    """Performs one engine ``HttpRequest`` and returns an ``HttpResponse``.
+
+    ``request`` is ``{"method", "url", "headers", "body", "timeoutMs"}``; the result must be
+    ``{"status": int, "headers": {str: str}, "body": str}``. Raise :class:`TransportFailure` when
+    no response was obtained. Requests carry real credentials: never log them.
+    """
+
+    def send(self, request):
+        raise NotImplementedError
+
+
+class RequestsTransport(Transport):
+    """Transport over the ``requests`` library (imported lazily)."""
+
+    def __init__(self, session=None, default_timeout_ms=DEFAULT_TIMEOUT_MS):
+        self._session = session
+        self.default_timeout_ms = default_timeout_ms
+
+    def send(self, request):
+        import requests  # pylint: disable=import-outside-toplevel
+
+        session = self._session or requests
+        timeout = (request.get("timeoutMs") or self.default_timeout_ms) / 1000.0
+        body = request.get("body")
+        try:
+            resp = session.request(
+                request.get("method") or "POST",
+                request["url"],
+                headers=request.get("headers") or {},
+                data=body.encode("utf-8") if isinstance(body, str) else body,
+                timeout=timeout,
+                allow_redirects=False,
+            )
+        except requests.exceptions.ConnectTimeout as e:
+            # The TCP connection was never established: nothing reached the provider.
+            raise TransportFailure("connect", False, "connection timed out: %s" % _safe_reason(e)) from None
+        except requests.exceptions.ReadTimeout as e:
+            # The request left; the provider may have taken it.
+            raise TransportFailure("timeout", True, "no answer in time: %s" % _safe_reason(e)) from None
+        except requests.exceptions.SSLError as e:
+            raise TransportFailure("other", False, "TLS error: %s" % _safe_reason(e)) from None
+        except requests.exceptions.ConnectionError as e:
+            # Refused / DNS failures happen before sending; a reset in the middle of the exchange
+            # (ProtocolError, "Connection aborted") may happen after the provider got the request.
+            maybe_sent = _looks_mid_exchange(e)
+            kind = "other" if maybe_sent else "connect"
+            raise TransportFailure(kind, maybe_sent, "connection failed: %s" % _safe_reason(e)) from None
+        except requests.exceptions.RequestException as e:
+            raise TransportFailure("other", True, "request failed: %s" % _safe_reason(e)) from None
+        return {
+            "status": resp.status_code,
+            "headers": {k: v for k, v in resp.headers.items()},
+            "body": resp.text,
+        }
+
+
+def _safe_reason(exc):
+    """The exception's class name only: urllib3 messages embed the URL, which may carry a token
+    (Fonnte's GET variant, webhook secrets). Never the headers."""
+    inner = exc.args[0] if exc.args else None
+    reason = getattr(inner, "reason", None)
+    return type(reason or inner or exc).__name__
+
+
+def _looks_mid_exchange(exc):
+    text = repr(exc.args[0] if exc.args else exc)
+    return "Connection aborted" in text or "RemoteDisconnected" in text or "ProtocolError" in text
+
+
+def now_ms():
+    return int(time.time() * 1000)
+
+
+def wasm_path():
+    return os.environ.get(WASM_PATH_ENV) or DEFAULT_WASM_PATH
+
+
+def _wasmtime_config(wasmtime):
+    """Small virtual-memory footprint.
+
+    By default wasmtime reserves 4 GiB (+ guard pages) of address space per linear memory. Odoo
+    limits its workers' address space (``limit_memory_hard``, RLIMIT_AS, 2.5 GiB by default), so
+    that reservation fails with "mmap failed to reserve". The engine needs a few MiB: reserve
+    little, keep small guard pages and let the memory move when it grows (bounds checks are
+    explicit then; the cost is negligible next to an HTTP request).
+    """
+    config = wasmtime.Config()
+    config.memory_reservation = 0
+    config.memory_guard_size = 64 * 1024
+    config.memory_reservation_for_growth = 16 * 1024 * 1024
+    config.memory_may_move = True
+    return config
+
+
+class _Instance:
+    """One wasmtime instance of the engine and its cached input buffer."""
+
+    def __init__(self, wasm_engine, module, wasmtime):
+        self.store = wasmtime.Store(wasm_engine)
+        self.instance = wasmtime.Instance(self.store, module, [])
+        exports = self.instance.exports(self.store)
+        self.memory = exports["memory"]
+        self.sw_input = exports["sw_input"]
+        self.sw_call = exports["sw_call"]
+        self.input_addr = None
+        self.input_cap = 0
+        #: Signature of the configuration the instance holds (``None``: not configured).
+        self.config_key = None
+
+    def call_raw(self, payload):
+        data = payload.encode("utf-8")
+        size = len(data)
+        if self.input_addr is None or size > self.input_cap:
+            # Grow geometrically so the address can be reused by the next calls.
+            cap = max(size, 2 * self.input_cap, 4096)
+            self.input_addr = self.sw_input(self.store, cap)
+            self.input_cap = cap
+        self.memory.write(self.store, data, self.input_addr)
+        packed = self.sw_call(self.store, size) & 0xFFFFFFFFFFFFFFFF
+        addr, length = packed >> 32, packed & 0xFFFFFFFF
+        return bytes(self.memory.read(self.store, addr, addr + length)).decode("utf-8")
+
+
+class WasmEngine:
+    """The process-wide engine. Get it with :func:`get_engine`; all calls are serialized."""
+
+    def __init__(self, path):
+        try:
+            import wasmtime  # pylint: disable=import-outside-toplevel
+        except ImportError:
+            raise EngineUnavailable(
+                "The Python package 'wasmtime' is not installed in the Odoo server's Python. "
+                "Install it with 'pip install wasmtime' (in the environment that runs Odoo) and "
+                "restart Odoo."
+            ) from None
+        if not os.path.isfile(path):
+            raise EngineUnavailable(
+                "The WhatsApp engine file is missing: %s. Build it from the project with "
+                "'make addon' (or install the packaged addon zip, which contains it) and restart "
+                "Odoo." % path
+            )
+        self._wasmtime = wasmtime
+        self.path = path
+        try:
+            self._wasm_engine = wasmtime.Engine(_wasmtime_config(wasmtime))
+            self._module = wasmtime.Module.from_file(self._wasm_engine, path)
+        except Exception as e:  # wasmtime raises WasmtimeError / ValueError for bad files
+            raise EngineUnavailable(
+                "The WhatsApp engine file %s cannot be loaded (%s). Rebuild it with 'make addon' "
+                "and restart Odoo." % (path, e)
+            ) from None
+        self._lock = threading.RLock()
+        self._inst = None
+
+    # -- low level -------------------------------------------------------------------------
+
+    def _instance(self):
+        if self._inst is None:
+            self._inst = _Instance(self._wasm_engine, self._module, self._wasmtime)
+        return self._inst
+
+    def _call_locked(self, op, args):
+        payload = json.dumps({"op": op, "args": args}, ensure_ascii=False, separators=(",", ":"))
+        inst = self._instance()
+        try:
+            answer = inst.call_raw(payload)
+        except (self._wasmtime.Trap, self._wasmtime.WasmtimeError) as e:
+            # A trap (the engine aborts on a bug): the instance is unusable. Start over with a
+            # fresh one on the next call, and report the op that failed.
+            self._inst = None
+            lines = [line.strip() for line in str(e).splitlines() if line.strip()]
+            reason = next((line for line in lines if "trap" in line.lower()), lines[0] if lines else "")
+            raise EngineError("engine.trap", "the engine stopped on %r: %s" % (op, reason)) from None
+        result = json.loads(answer)
+        if "error" in result:
+            err = result["error"] or {}
+            raise EngineError(err.get("code") or "engine.error", err.get("message") or "")
+        return result.get("ok")
+
+    def call(self, op, args=None):
+        """Run one op that needs no configuration (``version``, ``normalizePhone``,
+        ``lintTemplate``, ``convertParams`` with an inline template...)."""
+        with self._lock:
+            return self._call_locked(op, args)
+
+    def version(self):
+        return self.call("version")
+
+    def normalize_phone(self, phone, default_country=None):
+        args = {"phone": phone or ""}
+        if default_country:
+            args["defaultCountry"] = default_country
+        return self.call("normalizePhone", args)
+
+    def lint_template(self, template):
+        return self.call("lintTemplate", template)
+
+    def convert_params(self, template, values):
+        return self.call("convertParams", {"template": template, "values": values or {}})
+
+    def configured(self, config, key=None):
+        """A handle on this engine holding ``config`` (an ``EngineConfig`` dict).
+
+        ``key`` identifies the configuration (e.g. database, company and a write-date signature);
+        when omitted it is derived from the JSON. ``configure`` is sent only when the instance holds
+        another configuration. Raises :class:`EngineError` (``config.invalid``) at first use when
+        the configuration is refused.
+        """
+        if key is None:
+            key = json.dumps(config, sort_keys=True)
+        return ConfiguredEngine(self, config, key)
+
+    def _ensure(self, handle):
+        inst = self._instance()
+        if inst.config_key != handle.key:
+            inst.config_key = None
+            summary = self._call_locked("configure", handle.config)
+            inst = self._instance()
+            inst.config_key = handle.key
+            handle.summary = summary
+
+    def _call_configured(self, handle, op, args):
+        with self._lock:
+            self._ensure(handle)
+            try:
+                return self._call_locked(op, args)
+            except EngineError as e:
+                if e.code == "engine.trap":
+                    handle.summary = None
+                raise
+
+
+#: The name the brief and the docs use for the process-wide engine.
+Engine = WasmEngine
+
+
+class ConfiguredEngine:
+    """The engine with one configuration. Cheap to create; every call takes the process lock."""
+
+    def __init__(self, engine, config, key):
+        self.engine = engine
+        self.config = config
+        self.key = key
+        #: Answer of the last ``configure`` (providers, templates, lint by template code).
+        self.summary = None
+
+    def call(self, op, args=None):
+        return self.engine._call_configured(self, op, args)
+
+    def configure(self):
+        """Force the configuration in and return its summary (``{"providers", "templates",
+        "lint"}``)."""
+        with self.engine._lock:
+            self.engine._ensure(self)
+            if self.summary is None:
+                self.summary = self.engine._call_locked("configure", self.config)
+            return self.summary
+
+    def decide(self, notification):
+        return self.call("decide", notification)
+
+    def preview(self, notification):
+        return self.call("preview", notification)
+
+    def render(self, notification, provider):
+        return self.call("render", {"notification": notification, "provider": provider})
+
+    def plan_batch(self, notifications):
+        return self.call("planBatch", {"notifications": list(notifications)})
+
+    def normalize_phone(self, phone, default_country=None):
+        args = {"phone": phone or ""}
+        if default_country is None:
+            default_country = self.config.get("defaultCountry")
+        if default_country:
+            args["defaultCountry"] = default_country
+        return self.call("normalizePhone", args)
+
+    def convert_params(self, template, values):
+        return self.call("convertParams", {"template": template, "values": values or {}})
+
+    def lint_template(self, template):
+        return self.call("lintTemplate", template)
+
+    def health_check_request(self, provider):
+        return self.call("healthCheckRequest", {"provider": provider})
+
+    def health_check_parse(self, provider, response):
+        return self.call("healthCheckParse", {"provider": provider, "response": response})
+
+    def meta_templates_request(self, provider, after=None):
+        args = {"provider": provider}
+        if after:
+            args["after"] = after
+        return self.call("metaTemplatesRequest", args)
+
+    def meta_templates_parse(self, response):
+        return self.call("metaTemplatesParse", {"response": response})
+
+    def dispatch(self, notification, transport, now_ms=None, on_attempt=None, transport_for=None):
+        """Send ``notification`` through its provider chain; return the engine's ``Outcome``.
+
+        ``transport`` performs each request (``transport_for(provider_id)`` may pick another one per
+        provider, e.g. Odoo Enterprise's WhatsApp for a Meta profile). ``now_ms`` is a clock
+        (callable returning milliseconds) or a fixed number; default: the wall clock.
+        ``on_attempt(provider_id, request, response_or_failure)`` is called after each request; the
+        request given to it carries credentials, so it must not be stored or logged as is (the
+        outcome's attempts hold masked copies).
+        """
+        clock = now_ms if callable(now_ms) else ((lambda: now_ms) if now_ms is not None else globals()["now_ms"])
+        step = self.call("dispatchStart", {"notification": notification, "nowMs": clock()})
+        while True:
+            action = step["action"]
+            if action["type"] != "send":
+                return action["outcome"]
+            request = action["request"]
+            provider = action.get("provider")
+            tr = (transport_for(provider) if transport_for else None) or transport
+            try:
+                response = tr.send(request)
+            except TransportFailure as failure:
+                if on_attempt:
+                    on_attempt(provider, request, failure)
+                feed = {"state": step["state"], "nowMs": clock(), "transportError": failure.to_engine()}
+            else:
+                if on_attempt:
+                    on_attempt(provider, request, response)
+                feed = {"state": step["state"], "nowMs": clock(), "response": _response(response)}
+            step = self.call("dispatchFeed", feed)
+
+
+def _response(resp):
+    return {
+        "status": int(resp.get("status") or 0),
+        "headers": {str(k): str(v) for k, v in (resp.get("headers") or {}).items()},
+        "body": resp.get("body") if isinstance(resp.get("body"), str) else json.dumps(resp.get("body") or ""),
+    }
+
+
+_ENGINES = {}
+_ENGINES_LOCK = threading.Lock()
+
+
+def get_engine(path=None):
+    """The process-wide :class:`WasmEngine` for ``path`` (default: next to this file, or
+    ``$SICANTIK_WHATSAPP_WASM``). Raises :class:`EngineUnavailable` with instructions when it
+    cannot be loaded; a later call retries (so installing the file needs no restart of the code
+    path, only of stale workers)."""
+    path = os.path.abspath(path or wasm_path())
+    engine = _ENGINES.get(path)
+    if engine is not None:
+        return engine
+    with _ENGINES_LOCK:
+        engine = _ENGINES.get(path)
+        if engine is None:
+            engine = WasmEngine(path)
+            _ENGINES[path] = engine
+            _logger.info("sicantik_whatsapp engine %s loaded from %s", engine.version(), path)
+        return engine
+
+
+def reset_engines():
+    """Forget the cached engines (tests, or after replacing the Wasm file)."""
+    with _ENGINES_LOCK:
+        _ENGINES.clear()

@@ -1,0 +1,297 @@
+"""Plain-Python tests of the Odoo addon's engine host (no Odoo needed).
+
+    python -m pytest scripts/python_tests            # needs wasmtime + the host-ABI wasm
+
+The host is ``odoo_addon/sicantik_whatsapp/engine/host.py``; the Wasm module is the host-ABI build
+(``make addon`` puts it next to host.py; ``$SICANTIK_WHATSAPP_WASM`` may point at another one).
+This file covers the host's own behaviour: buffer reuse, errors, missing or broken files, an
+address-space limit like Odoo's, several configurations and threads sharing one instance, the
+dispatch loop over a fake transport, and the ``requests`` transport against a local HTTP server.
+The shared fixtures run through the same host in ``test_fixtures.py``.
+"""
+
+import copy
+import http.server
+import importlib.util
+import json
+import os
+import socket
+import sys
+import threading
+import time
+
+import pytest
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+ENGINE_DIR = os.path.join(ROOT, "odoo_addon", "sicantik_whatsapp", "engine")
+DEFAULT_NOW_MS = 1_764_000_000_000
+
+
+def _load_package():
+    """Import ``engine/`` as a package without importing the Odoo addon around it."""
+    name = "sicantik_whatsapp_engine_host"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(
+        name, os.path.join(ENGINE_DIR, "__init__.py"), submodule_search_locations=[ENGINE_DIR]
+    )
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+pkg = _load_package()
+host = sys.modules[pkg.__name__ + ".host"]
+testing = importlib.import_module(pkg.__name__ + ".testing")
+
+pytest.importorskip("wasmtime", reason="wasmtime is not installed (pip install wasmtime)")
+
+
+@pytest.fixture(scope="module")
+def engine():
+    try:
+        return host.get_engine()
+    except host.EngineUnavailable as e:
+        pytest.fail(str(e))
+
+
+CONFIG = {
+    "providers": [
+        {"id": "meta", "kind": "meta", "state": "configured", "name": "Meta", "baseUrl": "https://graph.meta.test",
+         "apiVersion": "v21.0",
+         "credentials": {"accessToken": "EAAG-SECRET-py", "phoneNumberId": "100000000000001", "wabaId": "2000"}},
+        {"id": "fonnte", "kind": "fonnte", "state": "configured", "name": "Fonnte", "baseUrl": "https://api.fonnte.test",
+         "credentials": {"token": "fonnte-SECRET-py"}},
+        {"id": "watzap", "kind": "watzap", "state": "configured", "name": "Watzap", "baseUrl": "https://api.watzap.test/v1",
+         "credentials": {"apiKey": "wz-SECRET-key", "numberKey": "wz-SECRET-number"}},
+    ],
+    "templates": [
+        {"code": "permit_ready", "name": "Izin terbit", "language": "id",
+         "body": "Yth. {{partner_name}}, izin {{permit_number}} telah terbit.",
+         "meta": {"templateName": "permit_ready", "language": "id"}},
+    ],
+}
+SECRETS = ["EAAG-SECRET-py", "fonnte-SECRET-py", "wz-SECRET-key", "wz-SECRET-number"]
+
+
+def notification(opt_in=True, **extra):
+    n = {
+        "template": "permit_ready",
+        "recipient": {"phone": "0812-3456-7890", "name": "Budi", "metaOptIn": opt_in,
+                      "optInUrl": "https://odoo.test/sicantik_whatsapp/consent/tok"},
+        "values": {"partner_name": "Budi", "permit_number": "503/PBG/2026/0142"},
+    }
+    n.update(extra)
+    return n
+
+
+# ---------------------------------------------------------------------------------------------
+# The host itself
+# ---------------------------------------------------------------------------------------------
+
+
+def test_version_and_phone(engine):
+    assert engine.version()
+    assert engine.normalize_phone("0812-3456-7890") == "6281234567890"
+    assert engine.normalize_phone("+62 812 3456 7890") == "6281234567890"
+
+
+def test_errors_have_stable_codes(engine):
+    with pytest.raises(host.EngineError) as err:
+        engine.normalize_phone("0812-CALL-ME")
+    assert err.value.code == "phone.invalid"
+    with pytest.raises(host.EngineError) as err:
+        engine.call("no_such_op")
+    assert err.value.code == "input.invalid"
+
+
+def test_engine_is_cached_per_process(engine):
+    assert host.get_engine() is engine
+
+
+def test_input_buffer_grows_and_is_reused(engine):
+    inst = engine._instance()
+    engine.normalize_phone("0812345678")
+    addr, cap = inst.input_addr, inst.input_cap
+    engine.normalize_phone("0812345679")
+    assert (inst.input_addr, inst.input_cap) == (addr, cap), "the cached address is reused"
+    with pytest.raises(host.EngineError):
+        engine.normalize_phone("9" * (cap + 10))
+    assert inst.input_cap > cap
+    assert engine.normalize_phone("0812345678") == "62812345678"
+
+
+def test_missing_file_says_what_to_do(tmp_path):
+    with pytest.raises(host.EngineUnavailable) as err:
+        host.WasmEngine(str(tmp_path / "nope.wasm"))
+    assert "make addon" in str(err.value)
+
+
+def test_broken_file_says_what_to_do(tmp_path):
+    bad = tmp_path / "bad.wasm"
+    bad.write_bytes(b"not wasm")
+    with pytest.raises(host.EngineUnavailable) as err:
+        host.WasmEngine(str(bad))
+    assert "Rebuild" in str(err.value)
+
+
+def test_works_under_an_address_space_limit(engine):
+    """Odoo limits workers' address space (limit_memory_hard): a new instance must fit."""
+    import subprocess
+
+    code = (
+        "import resource, sys, importlib.util;"
+        "resource.setrlimit(resource.RLIMIT_AS, (2560 * 1024 * 1024, resource.RLIM_INFINITY));"
+        "spec = importlib.util.spec_from_file_location('h', %r);"
+        "h = importlib.util.module_from_spec(spec); spec.loader.exec_module(h);"
+        "print(h.get_engine(%r).normalize_phone('0812-3456-7890'))"
+    ) % (os.path.join(ENGINE_DIR, "host.py"), engine.path)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "6281234567890"
+
+
+def test_configurations_do_not_leak_between_handles(engine):
+    a = engine.configured(CONFIG, key="a")
+    b_config = copy.deepcopy(CONFIG)
+    b_config["defaultProvider"] = "watzap"
+    b = engine.configured(b_config, key="b")
+    assert a.decide(notification())["provider"] == "meta"
+    assert b.decide(notification())["provider"] == "watzap"
+    assert a.decide(notification())["provider"] == "meta"
+
+
+def test_invalid_config_is_an_engine_error(engine):
+    bad = copy.deepcopy(CONFIG)
+    bad["defaultProvider"] = "twilio"
+    with pytest.raises(host.EngineError) as err:
+        engine.configured(bad, key="bad").decide(notification())
+    assert err.value.code == "config.invalid"
+    # The instance is still usable with a good configuration.
+    assert engine.configured(CONFIG, key="good").decide(notification())["provider"] == "meta"
+
+
+def test_threads_share_the_instance(engine):
+    handle = engine.configured(CONFIG, key="threads")
+    other = engine.configured(dict(CONFIG, defaultProvider="fonnte"), key="threads-other")
+    errors = []
+
+    def work(h, expected):
+        try:
+            for _ in range(50):
+                assert h.decide(notification())["provider"] == expected
+        except Exception as e:  # pragma: no cover - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work, args=(handle, "meta")) for _ in range(4)]
+    threads += [threading.Thread(target=work, args=(other, "fonnte")) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors
+
+
+def test_dispatch_meta(engine):
+    handle = engine.configured(CONFIG, key="dispatch")
+    fake = testing.FakeTransport([testing.meta_ok("wamid.PY")])
+    seen = []
+    outcome = handle.dispatch(notification(), fake, now_ms=DEFAULT_NOW_MS, on_attempt=lambda p, r, res: seen.append(p))
+    assert outcome["status"] == "sent"
+    assert outcome["provider"] == "meta"
+    assert outcome["messageIds"] == ["wamid.PY"]
+    assert seen == ["meta"]
+    assert fake.requests[0]["url"].startswith("https://graph.meta.test/")
+    assert "EAAG-SECRET-py" in json.dumps(fake.requests[0]), "the real request carries the token"
+    for secret in SECRETS:
+        assert secret not in json.dumps(outcome), "attempts are masked"
+
+
+def test_dispatch_fallback_and_unknown(engine):
+    handle = engine.configured(CONFIG, key="dispatch")
+    fake = testing.FakeTransport([testing.http_error(503), testing.watzap_ok()])
+    outcome = handle.dispatch(notification(opt_in=False), fake, now_ms=DEFAULT_NOW_MS)
+    assert outcome["status"] == "sent"
+    assert [a["classification"] for a in outcome["attempts"]] == ["provider_down", "accepted"]
+    fake = testing.FakeTransport([testing.FakeTransport.timeout_after_send()])
+    outcome = handle.dispatch(notification(opt_in=False), fake, now_ms=DEFAULT_NOW_MS)
+    assert outcome["status"] == "unknown"
+    assert len(fake.requests) == 1
+
+
+def test_dispatch_per_provider_transport(engine):
+    handle = engine.configured(CONFIG, key="dispatch")
+    default = testing.FakeTransport()
+    meta_only = testing.FakeTransport([testing.meta_ok("wamid.X")])
+    outcome = handle.dispatch(
+        notification(), default, now_ms=DEFAULT_NOW_MS,
+        transport_for=lambda provider: meta_only if provider == "meta" else None,
+    )
+    assert outcome["status"] == "sent"
+    assert not default.requests and len(meta_only.requests) == 1
+
+
+# ---------------------------------------------------------------------------------------------
+# RequestsTransport against a local server
+# ---------------------------------------------------------------------------------------------
+
+
+class _Handler(http.server.BaseHTTPRequestHandler):
+    def log_message(self, *args):
+        pass
+
+    def do_POST(self):
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length)
+        if self.path == "/slow":
+            time.sleep(1.0)
+        self.server.seen.append((self.path, dict(self.headers), body))
+        payload = json.dumps({"ok": True, "echo": body.decode()}).encode()
+        self.send_response(201)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(payload)))
+        self.end_headers()
+        self.wfile.write(payload)
+
+
+@pytest.fixture(scope="module")
+def server():
+    pytest.importorskip("requests")
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Handler)
+    srv.seen = []
+    t = threading.Thread(target=srv.serve_forever, daemon=True)
+    t.start()
+    yield srv
+    srv.shutdown()
+
+
+def test_requests_transport_roundtrip(server):
+    url = "http://127.0.0.1:%d/send" % server.server_address[1]
+    resp = host.RequestsTransport().send({
+        "method": "POST", "url": url, "headers": {"Authorization": "tok", "Content-Type": "application/json"},
+        "body": '{"a": "é"}', "timeoutMs": 5000,
+    })
+    assert resp["status"] == 201
+    assert json.loads(resp["body"])["echo"] == '{"a": "é"}'
+    assert server.seen[-1][1]["Authorization"] == "tok"
+
+
+def test_requests_transport_connection_refused_is_not_sent():
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port = s.getsockname()[1]
+    s.close()
+    with pytest.raises(host.TransportFailure) as err:
+        host.RequestsTransport().send({"method": "POST", "url": "http://127.0.0.1:%d/x" % port, "body": "", "timeoutMs": 2000})
+    assert err.value.kind == "connect"
+    assert err.value.maybe_sent is False
+
+
+def test_requests_transport_read_timeout_may_be_sent(server):
+    url = "http://127.0.0.1:%d/slow" % server.server_address[1]
+    with pytest.raises(host.TransportFailure) as err:
+        host.RequestsTransport().send({"method": "POST", "url": url, "headers": {"Authorization": "SECRET-HDR"}, "body": "x", "timeoutMs": 200})
+    assert err.value.kind == "timeout"
+    assert err.value.maybe_sent is True
+    assert "SECRET-HDR" not in str(err.value)
