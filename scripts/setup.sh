@@ -69,7 +69,7 @@ setup_python() {
     say "python venv .venv"
     python3 -m venv .venv
   fi
-  if ! .venv/bin/python -c 'import wasmtime, pytest' 2>/dev/null; then
+  if ! .venv/bin/python -c 'import wasmtime, pytest, requests' 2>/dev/null; then
     say "pip install -r requirements-dev.txt"
     .venv/bin/pip install -q --disable-pip-version-check -r requirements-dev.txt
   fi
