@@ -123,7 +123,7 @@ class RequestsTransport(Transport):
             raise TransportFailure("other", True, "request failed: %s" % _safe_reason(e)) from None
         return {
             "status": resp.status_code,
-            "headers": {k: v for k, v in resp.headers.items()},
+            "headers": dict(resp.headers.items()),
             "body": resp.text,
         }
 
@@ -381,7 +381,9 @@ class ConfiguredEngine:
         request given to it carries credentials, so it must not be stored or logged as is (the
         outcome's attempts hold masked copies).
         """
-        clock = now_ms if callable(now_ms) else ((lambda: now_ms) if now_ms is not None else globals()["now_ms"])
+        clock = (
+            now_ms if callable(now_ms) else ((lambda: now_ms) if now_ms is not None else globals()["now_ms"])
+        )
         step = self.call("dispatchStart", {"notification": notification, "nowMs": clock()})
         while True:
             action = step["action"]

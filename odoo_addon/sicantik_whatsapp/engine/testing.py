@@ -30,34 +30,45 @@ def _json_response(status, payload, headers=None):
 
 def meta_ok(wamid="wamid.TEST1", to="6281234567890"):
     """Meta Cloud API: message accepted."""
-    return _json_response(200, {
-        "messaging_product": "whatsapp",
-        "contacts": [{"input": to, "wa_id": to}],
-        "messages": [{"id": wamid, "message_status": "accepted"}],
-    })
+    return _json_response(
+        200,
+        {
+            "messaging_product": "whatsapp",
+            "contacts": [{"input": to, "wa_id": to}],
+            "messages": [{"id": wamid, "message_status": "accepted"}],
+        },
+    )
 
 
 def meta_error(code, message="error", status=400, details=""):
     """Meta Cloud API error answer (``code`` as in Meta's table: 131026, 190, 130429...)."""
-    return _json_response(status, {"error": {
-        "message": "(#%s) %s" % (code, message),
-        "type": "OAuthException",
-        "code": code,
-        "error_data": {"messaging_product": "whatsapp", "details": details or message},
-        "fbtrace_id": "AbCdEf",
-    }})
+    return _json_response(
+        status,
+        {
+            "error": {
+                "message": "(#%s) %s" % (code, message),
+                "type": "OAuthException",
+                "code": code,
+                "error_data": {"messaging_product": "whatsapp", "details": details or message},
+                "fbtrace_id": "AbCdEf",
+            }
+        },
+    )
 
 
 def fonnte_ok(message_id="80367170", target="6281234567890"):
     """Fonnte: message queued (HTTP 200, ``status: true``)."""
-    return _json_response(200, {
-        "detail": "success! message in queue",
-        "id": [message_id],
-        "process": "pending",
-        "requestid": 369052479,
-        "status": True,
-        "target": [target],
-    })
+    return _json_response(
+        200,
+        {
+            "detail": "success! message in queue",
+            "id": [message_id],
+            "process": "pending",
+            "requestid": 369052479,
+            "status": True,
+            "target": [target],
+        },
+    )
 
 
 def fonnte_refused(reason="invalid token"):
@@ -101,7 +112,9 @@ class FakeTransport(Transport):
         elif self.handler is not None:
             item = self.handler
         else:
-            raise AssertionError("FakeTransport: unexpected request %s %s" % (request.get("method"), request.get("url")))
+            raise AssertionError(
+                "FakeTransport: unexpected request %s %s" % (request.get("method"), request.get("url"))
+            )
         if isinstance(item, TransportFailure):
             raise item
         if callable(item):

@@ -1,0 +1,31 @@
+# Copyright 2026 DPMPTSP sicantik-whatsapp contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+{
+    "name": "SiCantik WhatsApp Notifications",
+    "summary": "Notify citizens over WhatsApp (Meta Cloud API, Watzap.id, Fonnte) "
+    "through one routing engine, with outbox, consent and webhooks",
+    "version": "18.0.1.0.0",
+    "category": "Productivity/Discuss",
+    "author": "DPMPTSP sicantik-whatsapp contributors",
+    "license": "LGPL-3",
+    "application": True,
+    "installable": True,
+    "depends": ["base_setup", "mail", "phone_validation"],
+    "external_dependencies": {"python": ["wasmtime"]},
+    "data": [
+        "security/sicantik_whatsapp_security.xml",
+        "security/ir.model.access.csv",
+        "data/sicantik_whatsapp_template_master_data.xml",
+        "data/ir_cron_data.xml",
+        "views/sicantik_whatsapp_provider_views.xml",
+        "views/sicantik_whatsapp_template_master_views.xml",
+        "views/sicantik_whatsapp_message_views.xml",
+        "views/sicantik_whatsapp_consent_views.xml",
+        "views/res_partner_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/sicantik_whatsapp_consent_templates.xml",
+        "wizards/sicantik_whatsapp_test_wizard_views.xml",
+        "views/sicantik_whatsapp_menus.xml",
+    ],
+    "post_init_hook": "post_init_hook",
+}

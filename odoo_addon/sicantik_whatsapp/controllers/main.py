@@ -1,0 +1,365 @@
+# Copyright 2026 DPMPTSP sicantik-whatsapp contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""Public endpoints: the citizen's consent page and the providers' webhooks."""
+
+import hashlib
+import hmac
+import json
+import logging
+import re
+
+from werkzeug.exceptions import Forbidden, NotFound
+
+from odoo import fields, http
+from odoo.http import request
+from odoo.tools import consteq
+from odoo.tools.misc import verify_hash_signed
+
+from ..engine.host import EngineError, EngineUnavailable, get_engine
+from ..models.res_partner import CONSENT_SCOPE
+
+_logger = logging.getLogger(__name__)
+
+#: Inbound texts that opt the sender out of every rail (compared lower-case, letters and spaces).
+STOP_KEYWORDS = {"stop", "berhenti", "unsubscribe", "stop promotions"}
+
+#: The statement the citizen accepts (shown on the page and stored as evidence). Indonesian on
+#: purpose: it is the consent evidence and must not depend on installed languages.
+CONSENT_STATEMENT = (
+    "Saya setuju menerima notifikasi resmi dari %(office)s melalui WhatsApp (WhatsApp Business, "
+    "layanan Meta) ke nomor saya yang terdaftar. Saya dapat berhenti kapan saja dengan membalas "
+    "BERHENTI atau STOP."
+)
+
+#: Meta delivery statuses we keep.
+META_STATUSES = {"sent", "delivered", "read", "failed"}
+
+
+#: Payload keys that may carry our webhook secret (or a device token): never stored.
+_FONNTE_SECRET_KEYS = {"secret", "secret_key", "webhook_secret", "token"}
+
+#: Delivery statuses only move forward (a late "sent" never hides a "read"); "failed" always wins.
+_DELIVERY_RANK = {"sent": 1, "delivered": 2, "read": 3, "failed": 4}
+
+
+def _meta_inbound_text(message):
+    """The words of an inbound Meta message: text body, or a quick-reply button's text/payload."""
+    if message.get("type") == "text":
+        return (message.get("text") or {}).get("body")
+    if message.get("type") == "button":
+        button = message.get("button") or {}
+        return button.get("payload") or button.get("text")
+    return None
+
+
+def _is_stop(text):
+    words = re.sub(r"[^a-z ]", "", (text or "").lower())
+    return " ".join(words.split()) in STOP_KEYWORDS
+
+
+class SicantikWhatsappConsent(http.Controller):
+    def _partner_from_token(self, token):
+        try:
+            data = verify_hash_signed(request.env(su=True), CONSENT_SCOPE, token)
+        except Exception:  # pylint: disable=broad-except  (malformed base64, version, json)
+            data = None
+        partner_id = isinstance(data, dict) and data.get("partner_id")
+        if not isinstance(partner_id, int):
+            raise NotFound()
+        partner = request.env["res.partner"].sudo().browse(partner_id).exists()
+        if not partner:
+            raise NotFound()
+        return partner
+
+    def _render(self, partner, token, done=False):
+        company = self._company(partner)
+        number = re.sub(r"\D", "", partner.mobile or partner.phone or "")
+        return request.render(
+            "sicantik_whatsapp.consent_page",
+            {
+                "partner": partner,
+                "company": company,
+                "token": token,
+                "done": done,
+                "already": partner.wa_meta_opt_in and not done,
+                "statement": CONSENT_STATEMENT % {"office": company.name},
+                "masked_phone": ("•••• " + number[-4:]) if number else "-",
+            },
+        )
+
+    def _company(self, partner):
+        return partner.company_id or request.env["res.company"].sudo().search([], limit=1)
+
+    @http.route(
+        "/sicantik_whatsapp/consent/<string:token>",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        website=False,
+        sitemap=False,
+    )
+    def consent_page(self, token, **kwargs):
+        partner = self._partner_from_token(token)
+        return self._render(partner, token)
+
+    @http.route(
+        "/sicantik_whatsapp/consent/<string:token>",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        website=False,
+        sitemap=False,
+    )
+    def consent_submit(self, token, **kwargs):
+        partner = self._partner_from_token(token)
+        if kwargs.get("agree") != "1":
+            return self._render(partner, token)
+        company = self._company(partner)
+        httpreq = request.httprequest
+        evidence = "Consent page (%s), statement accepted: %s" % (
+            httpreq.path.split("/consent/")[0] + "/consent/…",
+            CONSENT_STATEMENT % {"office": company.name},
+        )
+        partner._wa_record_opt_in(
+            "link",
+            evidence=evidence,
+            ip_address=httpreq.remote_addr,
+            user_agent=httpreq.headers.get("User-Agent"),
+        )
+        return self._render(partner, token, done=True)
+
+
+class SicantikWhatsappWebhook(http.Controller):
+    # ------------------------------------------------------------------
+    # Meta
+    # ------------------------------------------------------------------
+
+    def _meta_providers(self):
+        return (
+            request.env["sicantik.whatsapp.provider"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("kind", "=", "meta")])
+        )
+
+    @http.route(
+        "/sicantik_whatsapp/webhook/meta",
+        type="http",
+        auth="public",
+        methods=["GET"],
+        csrf=False,
+        sitemap=False,
+    )
+    def meta_verify(self, **kwargs):
+        mode = kwargs.get("hub.mode")
+        token = kwargs.get("hub.verify_token") or ""
+        challenge = kwargs.get("hub.challenge") or ""
+        if mode != "subscribe" or not token:
+            raise Forbidden()
+        if not any(
+            p.webhook_verify_token and consteq(p.webhook_verify_token, token) for p in self._meta_providers()
+        ):
+            raise Forbidden()
+        return request.make_response(challenge, headers=[("Content-Type", "text/plain")])
+
+    @http.route(
+        "/sicantik_whatsapp/webhook/meta",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        sitemap=False,
+    )
+    def meta_event(self, **kwargs):
+        raw = request.httprequest.get_data()
+        signature = request.httprequest.headers.get("X-Hub-Signature-256") or ""
+        provider = self._meta_provider_for_signature(raw, signature)
+        if not provider:
+            _logger.warning("Meta webhook refused: missing or bad X-Hub-Signature-256")
+            raise Forbidden()
+        try:
+            payload = json.loads(raw or b"{}")
+        except ValueError:
+            return request.make_response("bad json", status=400)
+        for entry in payload.get("entry") or []:
+            for change in entry.get("changes") or []:
+                value = change.get("value") or {}
+                for status in value.get("statuses") or []:
+                    self._meta_status(provider, status)
+                for message in value.get("messages") or []:
+                    text = _meta_inbound_text(message)
+                    if _is_stop(text):
+                        self._opt_out_phone(
+                            message.get("from"),
+                            "webhook_meta",
+                            "Meta inbound message %s: %r" % (message.get("id"), text),
+                        )
+        return request.make_response("ok", headers=[("Content-Type", "text/plain")])
+
+    def _meta_provider_for_signature(self, raw, signature):
+        if not signature.startswith("sha256=") or len(signature) != 71:
+            return None
+        for provider in self._meta_providers():
+            secret = provider.app_secret
+            if not secret:
+                continue
+            expected = "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
+            if hmac.compare_digest(expected, signature):
+                return provider
+        return None
+
+    def _meta_status(self, provider, status):
+        wamid = status.get("id")
+        state = status.get("status")
+        if not wamid or state not in META_STATUSES:
+            return
+        message = (
+            request.env["sicantik.whatsapp.message"]
+            .sudo()
+            .search([("provider_message_id", "=", wamid)], limit=1)
+        )
+        if not message:
+            return
+        if _DELIVERY_RANK.get(message.delivery_status, 0) >= _DELIVERY_RANK[state]:
+            return
+        vals = {"delivery_status": state, "delivery_date": fields.Datetime.now()}
+        if state == "failed":
+            errors = status.get("errors") or [{}]
+            err = errors[0] or {}
+            details = (
+                (err.get("error_data") or {}).get("details") or err.get("message") or err.get("title") or ""
+            )
+            vals.update(error_code="meta.%s" % err.get("code", "failed"), error_message=details)
+        message.write(vals)
+
+    # ------------------------------------------------------------------
+    # Fonnte (webhook authentication is NOT CONFIRMED by Fonnte's docs: we require our own
+    # per-provider secret, in the URL ?token=... or in the payload as secret / secret_key /
+    # webhook_secret)
+    # ------------------------------------------------------------------
+
+    @http.route(
+        "/sicantik_whatsapp/webhook/fonnte",
+        type="http",
+        auth="public",
+        methods=["POST"],
+        csrf=False,
+        sitemap=False,
+    )
+    def fonnte_event(self, **kwargs):
+        raw = request.httprequest.get_data()
+        payload = {}
+        if raw:
+            try:
+                payload = json.loads(raw)
+            except ValueError:
+                payload = {}
+        if not isinstance(payload, dict):
+            payload = {}
+        if not payload:
+            payload = dict(request.httprequest.form)
+        secret = (
+            request.httprequest.args.get("token")
+            or payload.get("secret")
+            or payload.get("secret_key")
+            or payload.get("webhook_secret")
+            or ""
+        )
+        provider = self._fonnte_provider(str(secret))
+        if not provider:
+            raise Forbidden()
+        fonnte_id = payload.get("id")
+        if fonnte_id not in (None, "") and (payload.get("status") or payload.get("state")):
+            self._fonnte_status(provider, str(fonnte_id), payload)
+        sender = payload.get("sender")
+        text = payload.get("message") or payload.get("text")
+        if sender and isinstance(text, str) and _is_stop(text):
+            self._opt_out_phone(str(sender), "webhook_fonnte", "Fonnte inbound message: %r" % text)
+        return request.make_response("ok", headers=[("Content-Type", "text/plain")])
+
+    def _fonnte_provider(self, secret):
+        if not secret:
+            return None
+        providers = (
+            request.env["sicantik.whatsapp.provider"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("kind", "=", "fonnte")])
+        )
+        for provider in providers:
+            if provider.webhook_verify_token and consteq(provider.webhook_verify_token, secret):
+                return provider
+        return None
+
+    def _fonnte_status(self, provider, fonnte_id, payload):
+        message = (
+            request.env["sicantik.whatsapp.message"]
+            .sudo()
+            .search(
+                [("provider_id", "=", provider.id), ("provider_message_id", "=", fonnte_id)],
+                limit=1,
+            )
+        )
+        if not message:
+            return
+        state = str(payload.get("state") or payload.get("status") or "").lower()
+        mapping = {
+            "sent": "sent",
+            "delivered": "delivered",
+            "read": "read",
+            "invalid": "failed",
+            "expired": "failed",
+        }
+        new_status = mapping.get(state)
+        if not new_status or _DELIVERY_RANK.get(message.delivery_status, 0) >= _DELIVERY_RANK[new_status]:
+            return
+        vals = {"delivery_date": fields.Datetime.now(), "delivery_status": new_status}
+        if mapping.get(state) == "failed":
+            vals.update(
+                error_code="fonnte.%s" % state,
+                error_message=json.dumps(
+                    {k: v for k, v in payload.items() if k not in _FONNTE_SECRET_KEYS}, ensure_ascii=False
+                )[:2000],
+            )
+        message.write(vals)
+
+    # ------------------------------------------------------------------
+    # Opt-out by phone
+    # ------------------------------------------------------------------
+
+    def _opt_out_phone(self, phone, source, evidence):
+        """Opt out every partner whose mobile or phone is ``phone`` (compared as normalized by
+        the engine)."""
+        env = request.env
+        icp = env["ir.config_parameter"].sudo()
+        country = (icp.get_param("sicantik_whatsapp.default_country") or "62").strip()
+        try:
+            engine = get_engine()
+            target = engine.normalize_phone(phone, country)
+        except (EngineUnavailable, EngineError) as e:
+            _logger.warning("WhatsApp opt-out from %s not applied: %s", source, e)
+            return
+        digits = re.sub(r"\D", "", target)
+        tail = digits[-8:]
+        env.cr.execute(
+            """
+            SELECT id FROM res_partner
+             WHERE regexp_replace(COALESCE(mobile, ''), '\\D', '', 'g') LIKE %s
+                OR regexp_replace(COALESCE(phone, ''), '\\D', '', 'g') LIKE %s
+            """,
+            ("%" + tail, "%" + tail),
+        )
+        candidates = env["res.partner"].sudo().browse([r[0] for r in env.cr.fetchall()])
+        matched = env["res.partner"].sudo()
+        for partner in candidates:
+            for number in (partner.mobile, partner.phone):
+                if not number:
+                    continue
+                try:
+                    if engine.normalize_phone(number, country) == target:
+                        matched |= partner
+                        break
+                except EngineError:
+                    continue
+        if matched:
+            matched.filtered(lambda p: not p.wa_opted_out)._wa_record_opt_out(source, evidence=evidence)

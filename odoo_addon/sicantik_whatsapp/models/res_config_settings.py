@@ -1,0 +1,38 @@
+# Copyright 2026 DPMPTSP sicantik-whatsapp contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+#: Same words as the engine's default (route::DEFAULT_OPT_IN_TEXT); ``{url}`` is the personal link.
+DEFAULT_OPT_IN_TEXT = "Ingin menerima notifikasi resmi melalui WhatsApp Business kami? Setujui di sini: {url}"
+
+
+class ResConfigSettings(models.TransientModel):
+    _inherit = "res.config.settings"
+
+    sicantik_wa_default_provider_id = fields.Many2one(
+        "sicantik.whatsapp.provider",
+        string="Default WhatsApp Provider",
+        config_parameter="sicantik_whatsapp.default_provider_id",
+        help="Provider tried first. Empty: the first Meta Cloud API profile (a database that only "
+        "used Meta keeps working unchanged).",
+    )
+    sicantik_wa_opt_in_text = fields.Char(
+        string="Opt-in Invitation",
+        config_parameter="sicantik_whatsapp.opt_in_text",
+        default=DEFAULT_OPT_IN_TEXT,
+        help="Appended to Watzap/Fonnte messages for citizens who have not opted in; {url} is "
+        "replaced by their personal consent link.",
+    )
+    sicantik_wa_default_country = fields.Char(
+        string="Default Calling Code",
+        config_parameter="sicantik_whatsapp.default_country",
+        default="62",
+        help="Calling code assumed for numbers written without one (62 for Indonesia).",
+    )
+    sicantik_wa_sending_timeout = fields.Integer(
+        string="Stuck Sending Timeout (minutes)",
+        config_parameter="sicantik_whatsapp.sending_timeout_minutes",
+        default=15,
+        help="Messages still 'sending' after this delay (a worker died mid-send) become 'unknown'; "
+        "they are never resent automatically.",
+    )

@@ -1,0 +1,33 @@
+# Copyright 2026 DPMPTSP sicantik-whatsapp contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import fields, models
+
+CLASSIFICATIONS = [
+    ("accepted", "Accepted"),
+    ("rejected", "Rejected for this recipient"),
+    ("config_error", "Configuration error"),
+    ("throttled", "Throttled"),
+    ("provider_down", "Provider down"),
+    ("unknown", "Unknown"),
+]
+
+
+class SicantikWhatsappAttempt(models.Model):
+    """One request to one provider, as the engine recorded it (credentials masked)."""
+
+    _name = "sicantik.whatsapp.attempt"
+    _description = "WhatsApp Send Attempt"
+    _order = "date, id"
+
+    message_id = fields.Many2one("sicantik.whatsapp.message", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="message_id.company_id", store=True)
+    provider_id = fields.Many2one("sicantik.whatsapp.provider", string="Provider", ondelete="set null")
+    provider_ref = fields.Char(string="Engine Provider ID")
+    classification = fields.Selection(CLASSIFICATIONS, required=True)
+    code = fields.Char()
+    detail = fields.Text()
+    provider_message_ids = fields.Char(string="Provider Message IDs")
+    request_masked = fields.Text(string="Request (masked)")
+    response_masked = fields.Text(string="Response")
+    transport_error = fields.Text()
+    date = fields.Datetime(required=True, default=fields.Datetime.now)

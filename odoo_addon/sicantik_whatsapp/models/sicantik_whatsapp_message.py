@@ -1,0 +1,245 @@
+# Copyright 2026 DPMPTSP sicantik-whatsapp contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+MESSAGE_STATES = [
+    ("queued", "Queued"),
+    ("sending", "Sending"),
+    ("sent", "Sent"),
+    ("deferred", "Deferred"),
+    ("failed", "Failed"),
+    ("unknown", "Unknown"),
+]
+
+
+def _pretty(value):
+    if value in (None, False, ""):
+        return False
+    return json.dumps(value, indent=2, ensure_ascii=False, sort_keys=True)
+
+
+class SicantikWhatsappMessage(models.Model):
+    """One notification to one citizen: the outbox row and the log of how it was sent."""
+
+    _name = "sicantik.whatsapp.message"
+    _description = "WhatsApp Message"
+    _order = "id desc"
+    _rec_names_search = ["template_code", "phone", "partner_id"]
+    _check_company_auto = True
+
+    partner_id = fields.Many2one("res.partner", string="Recipient", index=True, ondelete="set null")
+    phone = fields.Char(help="The recipient's number as normalized by the engine (62...).")
+    template_id = fields.Many2one("sicantik.whatsapp.template.master", string="Template", ondelete="set null")
+    template_code = fields.Char(required=True, index=True)
+    values_json = fields.Text(string="Values", help="Named values of the template (JSON).")
+    force_provider_id = fields.Many2one(
+        "sicantik.whatsapp.provider", string="Forced Provider", ondelete="set null", check_company=True
+    )
+    notification_json = fields.Text(
+        string="Notification", readonly=True, help="What was given to the engine (JSON)."
+    )
+    state = fields.Selection(
+        MESSAGE_STATES, required=True, default="queued", index=True, readonly=True, copy=False
+    )
+    priority = fields.Integer(default=10, help="Lower is sent first.")
+    provider_id = fields.Many2one(
+        "sicantik.whatsapp.provider",
+        string="Provider",
+        readonly=True,
+        ondelete="set null",
+        index=True,
+        copy=False,
+    )
+    provider_kind = fields.Selection(related="provider_id.kind", store=True, string="Provider Kind")
+    provider_message_id = fields.Char(string="Provider Message ID", readonly=True, index=True, copy=False)
+    provider_message_ids = fields.Char(string="All Provider Message IDs", readonly=True, copy=False)
+    decision_json = fields.Text(string="Decision (JSON)", readonly=True, copy=False)
+    decision_text = fields.Text(string="Decision", readonly=True, copy=False)
+    chain = fields.Char(string="Provider Chain", readonly=True, copy=False)
+    opt_in_link_appended = fields.Boolean(string="Opt-in Link Appended", readonly=True, copy=False)
+    body_text = fields.Text(string="Message Text", readonly=True, copy=False)
+    outcome_json = fields.Text(string="Outcome (JSON)", readonly=True, copy=False)
+    attempt_ids = fields.One2many("sicantik.whatsapp.attempt", "message_id", string="Attempts", readonly=True)
+    attempt_count = fields.Integer(compute="_compute_attempt_count", store=True)
+    error_code = fields.Char(readonly=True, copy=False)
+    error_message = fields.Text(readonly=True, copy=False)
+    scheduled_date = fields.Datetime(
+        string="Send After", index=True, copy=False, help="Queued or deferred messages wait until this time."
+    )
+    claimed_at = fields.Datetime(readonly=True, copy=False)
+    sent_date = fields.Datetime(readonly=True, copy=False)
+    retry_count = fields.Integer(readonly=True, copy=False)
+    delivery_status = fields.Selection(
+        [("sent", "Sent"), ("delivered", "Delivered"), ("read", "Read"), ("failed", "Failed")],
+        readonly=True,
+        copy=False,
+        help="Last status reported by the provider's webhook.",
+    )
+    delivery_date = fields.Datetime(readonly=True, copy=False)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company, index=True
+    )
+
+    @api.depends("attempt_ids")
+    def _compute_attempt_count(self):
+        for rec in self:
+            rec.attempt_count = len(rec.attempt_ids)
+
+    @api.depends("template_code", "partner_id")
+    def _compute_display_name(self):
+        for rec in self:
+            rec.display_name = "%s → %s" % (
+                rec.template_code or "?",
+                rec.partner_id.display_name or rec.phone or "?",
+            )
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+
+    def _values(self):
+        self.ensure_one()
+        try:
+            values = json.loads(self.values_json or "{}")
+        except ValueError:
+            values = {}
+        return values if isinstance(values, dict) else {}
+
+    def _apply_outcome(self, decision, outcome, notification=None, body_text=None):
+        """Store what the engine decided and what came of it."""
+        self.ensure_one()
+        provider_model = self.env["sicantik.whatsapp.provider"].sudo()
+        status = outcome.get("status")
+        provider = (
+            provider_model._from_engine_id(outcome.get("provider"))
+            if outcome.get("provider")
+            else provider_model
+        )
+        ids = [str(i) for i in outcome.get("messageIds") or []]
+        vals = {
+            "state": status if status in ("sent", "failed", "unknown", "deferred") else "unknown",
+            "provider_id": provider.id or False,
+            "provider_message_id": ids[0] if ids else False,
+            "provider_message_ids": ",".join(ids) or False,
+            "error_code": outcome.get("code") or False,
+            "error_message": outcome.get("message") or False,
+            "outcome_json": _pretty(outcome),
+            "scheduled_date": False,
+        }
+        if notification is not None:
+            vals["notification_json"] = _pretty(notification)
+        if decision is not None:
+            vals.update(self._decision_vals(decision))
+        if body_text is not None:
+            vals["body_text"] = body_text
+        if status == "sent":
+            vals["sent_date"] = fields.Datetime.now()
+        elif status == "deferred":
+            retry_at = outcome.get("retryAtMs")
+            vals["retry_count"] = self.retry_count + 1
+            if self.retry_count + 1 > self.env["sicantik.whatsapp.dispatcher"]._max_deferrals():
+                vals.update(
+                    state="failed",
+                    error_message=_(
+                        "%(message)s (gave up after %(count)s throttled attempts)",
+                        message=outcome.get("message") or outcome.get("code") or "",
+                        count=self.retry_count + 1,
+                    ),
+                )
+            else:
+                vals["scheduled_date"] = (
+                    fields.Datetime.to_datetime(_ms_to_datetime(retry_at))
+                    if retry_at
+                    else fields.Datetime.now()
+                )
+        self.sudo().write(vals)
+        self._create_attempts(outcome.get("attempts") or [])
+
+    def _decision_vals(self, decision):
+        lines = []
+        for i, step in enumerate(decision.get("trace") or [], 1):
+            lines.append("%s. %s [%s]" % (i, step.get("message"), step.get("code")))
+        return {
+            "decision_json": _pretty(decision),
+            "decision_text": "\n".join(lines) or False,
+            "chain": " → ".join(
+                self.env["sicantik.whatsapp.provider"].sudo()._from_engine_id(pid).name or pid
+                for pid in decision.get("chain") or []
+            )
+            or False,
+            "opt_in_link_appended": bool(decision.get("appendOptInLink")),
+            "phone": decision.get("phone") or self.phone,
+        }
+
+    def _create_attempts(self, attempts):
+        provider_model = self.env["sicantik.whatsapp.provider"].sudo()
+        vals_list = []
+        for att in attempts:
+            provider = provider_model._from_engine_id(att.get("provider"))
+            vals_list.append(
+                {
+                    "message_id": self.id,
+                    "provider_id": provider.id or False,
+                    "provider_ref": att.get("provider"),
+                    "classification": att.get("classification") or "unknown",
+                    "code": att.get("code") or False,
+                    "detail": att.get("detail") or False,
+                    "provider_message_ids": ",".join(str(i) for i in att.get("messageIds") or []) or False,
+                    "request_masked": _pretty(att.get("request")),
+                    "response_masked": _pretty(att.get("response")),
+                    "transport_error": _pretty(att.get("transportError")),
+                    "date": fields.Datetime.to_datetime(_ms_to_datetime(att.get("atMs")))
+                    if att.get("atMs")
+                    else fields.Datetime.now(),
+                }
+            )
+        if vals_list:
+            self.env["sicantik.whatsapp.attempt"].sudo().create(vals_list)
+
+    def _fail(self, code, message):
+        self.sudo().write(
+            {
+                "state": "failed",
+                "error_code": code,
+                "error_message": message,
+                "scheduled_date": False,
+            }
+        )
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_send_now(self):
+        """Send queued / deferred / failed messages now (failed ones are retried)."""
+        to_send = self.filtered(lambda m: m.state in ("queued", "deferred", "failed"))
+        if not to_send:
+            raise UserError(_("Only queued, deferred or failed messages can be sent."))
+        to_send.sudo().write({"state": "queued", "scheduled_date": False})
+        self.env["sicantik.whatsapp.dispatcher"]._send_messages(to_send)
+        return True
+
+    def action_requeue(self):
+        """Put failed (or, after checking with the provider, unknown) messages back in the outbox."""
+        if self.filtered(lambda m: m.state not in ("failed", "unknown", "deferred")):
+            raise UserError(_("Only failed, unknown or deferred messages can be queued again."))
+        self.sudo().write(
+            {"state": "queued", "scheduled_date": False, "error_code": False, "error_message": False}
+        )
+        self.env["sicantik.whatsapp.dispatcher"]._trigger_outbox()
+        return True
+
+    def action_cancel(self):
+        if self.filtered(lambda m: m.state not in ("queued", "deferred")):
+            raise UserError(_("Only queued or deferred messages can be cancelled."))
+        self._fail("outbox.cancelled", _("Cancelled by %s.", self.env.user.name))
+        return True
+
+
+def _ms_to_datetime(ms):
+    import datetime
+
+    return datetime.datetime.fromtimestamp(int(ms) / 1000.0, tz=datetime.timezone.utc).replace(tzinfo=None)

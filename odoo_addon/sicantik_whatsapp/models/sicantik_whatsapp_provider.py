@@ -1,0 +1,299 @@
+# Copyright 2026 DPMPTSP sicantik-whatsapp contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+import secrets
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..engine.host import EngineError, TransportFailure
+
+#: Credential fields, readable and writable by system administrators only.
+CREDENTIAL_FIELDS = (
+    "access_token",
+    "phone_number_id",
+    "waba_id",
+    "app_secret",
+    "webhook_verify_token",
+    "api_key",
+    "number_key",
+    "token",
+)
+#: The secret ones (never shown outside the credentials tab, never sent to the engine's output).
+SECRET_FIELDS = ("access_token", "app_secret", "webhook_verify_token", "api_key", "number_key", "token")
+
+#: Credentials each kind needs before it can be marked as configured.
+REQUIRED_CREDENTIALS = {
+    "meta": ("access_token", "phone_number_id"),
+    "watzap": ("api_key", "number_key"),
+    "fonnte": ("token",),
+}
+
+
+def _new_webhook_token():
+    return secrets.token_urlsafe(24)
+
+
+class SicantikWhatsappProvider(models.Model):
+    _name = "sicantik.whatsapp.provider"
+    _description = "WhatsApp Provider Profile"
+    _order = "sequence, id"
+
+    name = fields.Char(required=True)
+    active = fields.Boolean(default=True)
+    sequence = fields.Integer(
+        default=10,
+        help="Order in which providers are tried after the default provider (fallback order).",
+    )
+    kind = fields.Selection(
+        [("meta", "Meta Cloud API"), ("watzap", "Watzap.id"), ("fonnte", "Fonnte")],
+        required=True,
+        default="meta",
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("configured", "Configured"), ("error", "Error")],
+        required=True,
+        default="draft",
+        readonly=True,
+        copy=False,
+        help="Only configured providers are used for sending.",
+    )
+    state_message = fields.Text(string="Status Message", readonly=True, copy=False)
+    company_id = fields.Many2one(
+        "res.company",
+        help="Leave empty to use this provider for every company.",
+    )
+    base_url = fields.Char(
+        string="Base URL",
+        help="Leave empty to use the provider's public API. Set it to point at another "
+        "endpoint, e.g. the provider simulator (http://127.0.0.1:PORT/meta).",
+    )
+    api_version = fields.Char(
+        string="Graph API Version",
+        help="Meta Graph API version, e.g. v21.0. Empty: the engine's default.",
+    )
+    timeout = fields.Integer(
+        string="Timeout (seconds)",
+        default=15,
+        help="How long to wait for the provider's answer. A request that times out after being "
+        "sent is marked unknown and never resent to another provider.",
+    )
+    use_odoo_whatsapp = fields.Boolean(
+        string="Send through Odoo WhatsApp (Enterprise)",
+        help="When Odoo Enterprise's WhatsApp app is installed, send Meta templates through it "
+        "instead of calling the Cloud API directly.",
+    )
+    odoo_whatsapp_available = fields.Boolean(
+        string="Odoo WhatsApp Installed", compute="_compute_odoo_whatsapp_available"
+    )
+
+    # Credentials: a separate tab, system administrators only.
+    access_token = fields.Char(groups="base.group_system", copy=False, help="Meta System User access token.")
+    phone_number_id = fields.Char(string="Phone Number ID", groups="base.group_system", copy=False)
+    waba_id = fields.Char(string="WhatsApp Business Account ID", groups="base.group_system", copy=False)
+    app_secret = fields.Char(
+        groups="base.group_system",
+        copy=False,
+        help="Meta App Secret, used to check the X-Hub-Signature-256 header of webhooks.",
+    )
+    webhook_verify_token = fields.Char(
+        string="Webhook Token",
+        groups="base.group_system",
+        copy=False,
+        default=lambda self: _new_webhook_token(),
+        help="Meta: the Verify Token entered in the Meta app's webhook settings. Fonnte: the "
+        "secret that must be in the webhook URL (?token=...) or in the payload.",
+    )
+    api_key = fields.Char(string="API Key", groups="base.group_system", copy=False, help="Watzap.id API key.")
+    number_key = fields.Char(groups="base.group_system", copy=False, help="Watzap.id number key.")
+    token = fields.Char(groups="base.group_system", copy=False, help="Fonnte device token.")
+    webhook_url = fields.Char(
+        string="Webhook URL", compute="_compute_webhook_url", groups="base.group_system"
+    )
+
+    last_check_date = fields.Datetime(readonly=True, copy=False)
+    last_check_ok = fields.Boolean(string="Last Check Passed", readonly=True, copy=False)
+    last_check_result = fields.Text(readonly=True, copy=False)
+    message_count = fields.Integer(compute="_compute_message_count")
+
+    _sql_constraints = [
+        ("timeout_positive", "CHECK(timeout > 0)", "The timeout must be positive."),
+    ]
+
+    def _compute_odoo_whatsapp_available(self):
+        available = "whatsapp.account" in self.env
+        for rec in self:
+            rec.odoo_whatsapp_available = available
+
+    @api.depends("kind", "webhook_verify_token")
+    def _compute_webhook_url(self):
+        base = self.env["ir.config_parameter"].sudo().get_param("web.base.url", "")
+        for rec in self:
+            if rec.kind == "meta":
+                rec.webhook_url = f"{base}/sicantik_whatsapp/webhook/meta"
+            elif rec.kind == "fonnte":
+                rec.webhook_url = (
+                    f"{base}/sicantik_whatsapp/webhook/fonnte?token={rec.webhook_verify_token or ''}"
+                )
+            else:
+                rec.webhook_url = False
+
+    def _compute_message_count(self):
+        data = self.env["sicantik.whatsapp.message"]._read_group(
+            [("provider_id", "in", self.ids)], ["provider_id"], ["__count"]
+        )
+        counts = {provider.id: count for provider, count in data}
+        for rec in self:
+            rec.message_count = counts.get(rec.id, 0)
+
+    # ------------------------------------------------------------------
+    # Engine configuration
+    # ------------------------------------------------------------------
+
+    def _engine_id(self):
+        """The id the engine knows this profile by (``fonnte-3``)."""
+        self.ensure_one()
+        return f"{self.kind}-{self.id}"
+
+    @api.model
+    def _from_engine_id(self, engine_id):
+        try:
+            rec_id = int(str(engine_id).rsplit("-", 1)[1])
+        except (IndexError, ValueError):
+            return self.browse()
+        return self.browse(rec_id).exists()
+
+    def _engine_config(self):
+        """This profile as an engine ``ProviderConfig`` (with credentials: keep it server-side)."""
+        self.ensure_one()
+        rec = self.sudo()
+        credentials = {
+            "accessToken": rec.access_token or None,
+            "phoneNumberId": rec.phone_number_id or None,
+            "wabaId": rec.waba_id or None,
+            "apiKey": rec.api_key or None,
+            "numberKey": rec.number_key or None,
+            "token": rec.token or None,
+        }
+        return {
+            "id": rec._engine_id(),
+            "kind": rec.kind,
+            "state": rec.state,
+            "name": rec.name,
+            "baseUrl": rec.base_url or None,
+            "apiVersion": rec.api_version or None,
+            "timeoutMs": (rec.timeout or 15) * 1000,
+            "credentials": {k: v for k, v in credentials.items() if v},
+        }
+
+    def _secret_values(self):
+        """Every secret of these profiles (for redaction checks)."""
+        values = []
+        for rec in self.sudo():
+            values += [rec[f] for f in SECRET_FIELDS if rec[f]]
+        return values
+
+    # ------------------------------------------------------------------
+    # CRUD: the engine configuration is cached per registry
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return records
+
+    def write(self, vals):
+        res = super().write(vals)
+        self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+
+    def action_mark_configured(self):
+        for rec in self:
+            missing = [
+                rec._fields[f].get_description(self.env)["string"]
+                for f in REQUIRED_CREDENTIALS[rec.kind]
+                if not rec.sudo()[f]
+            ]
+            if missing:
+                raise UserError(
+                    _(
+                        "%(provider)s cannot be marked as configured: fill in %(fields)s first.",
+                        provider=rec.name,
+                        fields=", ".join(missing),
+                    )
+                )
+        self.write({"state": "configured", "state_message": False})
+
+    def action_reset_draft(self):
+        self.write({"state": "draft", "state_message": False})
+
+    def action_regenerate_webhook_token(self):
+        for rec in self:
+            rec.sudo().webhook_verify_token = _new_webhook_token()
+
+    def action_test_connection(self):
+        """Call the provider's status endpoint (engine ``healthCheckRequest`` / ``Parse``)."""
+        self.ensure_one()
+        check = self.env["sicantik.whatsapp.dispatcher"]._health_check(self)
+        ok = bool(check.get("ok"))
+        detail = check.get("detail") or ""
+        info = check.get("info")
+        text = detail
+        if info:
+            text += "\n" + json.dumps(info, indent=2, ensure_ascii=False, sort_keys=True)
+        vals = {
+            "last_check_date": fields.Datetime.now(),
+            "last_check_ok": ok,
+            "last_check_result": text,
+        }
+        if ok:
+            vals.update(state="configured", state_message=False)
+        else:
+            vals.update(
+                state="error", state_message=detail or check.get("code") or _("Connection test failed.")
+            )
+        self.write(vals)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Connection OK") if ok else _("Connection failed"),
+                "message": detail or (_("The provider answered.") if ok else _("No details.")),
+                "type": "success" if ok else "danger",
+                "sticky": not ok,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def action_view_messages(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sicantik_whatsapp.sicantik_whatsapp_message_action"
+        )
+        action["domain"] = [("provider_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    def _run_health_check(self, engine, transport):
+        """Ask the engine for the status request, perform it, let the engine read the answer."""
+        self.ensure_one()
+        eid = self._engine_id()
+        try:
+            request = engine.health_check_request(eid)
+        except EngineError as e:
+            return {"ok": False, "code": e.code, "detail": e.message, "info": None}
+        try:
+            response = transport.send(request)
+        except TransportFailure as failure:
+            return {"ok": False, "code": "transport." + failure.kind, "detail": failure.message, "info": None}
+        return engine.health_check_parse(eid, response)

@@ -1,0 +1,319 @@
+# Copyright 2026 DPMPTSP sicantik-whatsapp contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+import logging
+import re
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..engine.host import EngineError
+
+_logger = logging.getLogger(__name__)
+
+#: Only used to prefill sample values in the test wizard; the engine owns placeholder parsing.
+_PLACEHOLDER = re.compile(r"{{\s*([A-Za-z_][A-Za-z0-9_]*)\s*}}")
+
+
+def _split_list(text):
+    return [p.strip() for p in (text or "").split(",") if p.strip()]
+
+
+class SicantikWhatsappTemplateMaster(models.Model):
+    _name = "sicantik.whatsapp.template.master"
+    _description = "WhatsApp Master Template"
+    _order = "code"
+
+    code = fields.Char(required=True, help="Stable code used by other modules, e.g. permit_ready.")
+    name = fields.Char(required=True)
+    active = fields.Boolean(default=True)
+    language = fields.Char(default="id", required=True, help="Language code as Meta uses it (id, en_US).")
+    body = fields.Text(required=True, help="Message text with {{named}} placeholders.")
+    header = fields.Char(help="Optional text header (Meta: at most 60 characters, one placeholder).")
+    button_url_suffix = fields.Char(
+        string="Button URL Suffix",
+        help="Dynamic suffix of the Meta URL button, e.g. {{permit_number}}.",
+    )
+    params = fields.Char(
+        string="Parameters",
+        help="Parameters in their canonical order, comma-separated. Empty: the placeholders in "
+        "order of first appearance (header, body, button).",
+    )
+    append_opt_in_link = fields.Boolean(
+        string="Append Opt-in Link",
+        default=True,
+        help="On Watzap/Fonnte sends to citizens who have not opted in to official WhatsApp "
+        "messages, append the invitation with their personal consent link.",
+    )
+    # Meta mapping
+    meta_template_name = fields.Char(
+        string="Meta Template Name",
+        help="Name of the approved template on Meta (lowercase, digits, underscore).",
+    )
+    meta_language = fields.Char(string="Meta Language", help="Empty: the template's language.")
+    meta_param_format = fields.Selection(
+        [("positional", "Positional ({{1}}, {{2}}...)"), ("named", "Named")],
+        string="Meta Parameter Format",
+        default="positional",
+        required=True,
+    )
+    meta_body_params = fields.Char(
+        string="Meta Body Parameters",
+        help="Values in {{1}}, {{2}}... order (positional) or the parameter names (named), "
+        "comma-separated. Empty: the body's placeholders in order.",
+    )
+    meta_header_param = fields.Char(string="Meta Header Parameter")
+    meta_button_index = fields.Integer(string="Meta URL Button Index", default=0)
+    meta_status = fields.Char(
+        string="Meta Status",
+        copy=False,
+        help="Review status on Meta as last synced (APPROVED, PENDING, REJECTED...). When set and "
+        "not approved, Meta is not used for this template.",
+    )
+    meta_template_uid = fields.Char(string="Meta Template ID", copy=False, readonly=True)
+    meta_category = fields.Char(string="Meta Category", copy=False, readonly=True)
+    meta_quality = fields.Char(string="Meta Quality", copy=False, readonly=True)
+    meta_last_sync = fields.Datetime(string="Last Meta Sync", copy=False, readonly=True)
+    # Gateways
+    watzap_body = fields.Text(
+        string="Watzap Text", help="Text for Watzap instead of the body (same placeholders)."
+    )
+    fonnte_body = fields.Text(
+        string="Fonnte Text", help="Text for Fonnte instead of the body (same placeholders)."
+    )
+    # Usage
+    usage_count = fields.Integer(default=0, readonly=True, copy=False)
+    last_used = fields.Datetime(readonly=True, copy=False)
+    # Lint (engine)
+    lint_result = fields.Text(compute="_compute_lint", string="Check Result")
+    lint_error_count = fields.Integer(compute="_compute_lint", string="Errors")
+    lint_warning_count = fields.Integer(compute="_compute_lint", string="Warnings")
+
+    _sql_constraints = [
+        ("code_unique", "UNIQUE(code)", "The template code must be unique."),
+    ]
+
+    # ------------------------------------------------------------------
+    # Engine form
+    # ------------------------------------------------------------------
+
+    def _engine_template(self):
+        """This template as an engine ``MasterTemplate``."""
+        self.ensure_one()
+        meta = None
+        if self.meta_template_name:
+            meta = {
+                "templateName": self.meta_template_name,
+                "language": self.meta_language or None,
+                "paramFormat": self.meta_param_format or "positional",
+                "bodyParams": _split_list(self.meta_body_params),
+                "headerParam": self.meta_header_param or None,
+                "buttonIndex": self.meta_button_index or 0,
+                "status": self.meta_status or None,
+            }
+        return {
+            "code": self.code or "",
+            "name": self.name or "",
+            "language": self.language or "id",
+            "body": self.body or "",
+            "header": self.header or None,
+            "buttonUrlSuffix": self.button_url_suffix or None,
+            "params": _split_list(self.params),
+            "appendOptInLink": bool(self.append_opt_in_link),
+            "meta": meta,
+            "watzap": {"body": self.watzap_body} if self.watzap_body else None,
+            "fonnte": {"body": self.fonnte_body} if self.fonnte_body else None,
+        }
+
+    def _param_names(self):
+        """Declared parameters, else the placeholders in order (sample values only)."""
+        self.ensure_one()
+        names = _split_list(self.params)
+        if names:
+            return names
+        seen = []
+        for text in (self.header, self.body, self.button_url_suffix):
+            for name in _PLACEHOLDER.findall(text or ""):
+                if name not in seen:
+                    seen.append(name)
+        return seen
+
+    @api.depends(
+        "code",
+        "body",
+        "header",
+        "button_url_suffix",
+        "params",
+        "meta_template_name",
+        "meta_language",
+        "meta_param_format",
+        "meta_body_params",
+        "meta_header_param",
+        "meta_status",
+        "watzap_body",
+        "fonnte_body",
+        "language",
+    )
+    def _compute_lint(self):
+        try:
+            engine = self.env["sicantik.whatsapp.dispatcher"]._wasm()
+        except UserError as e:
+            for rec in self:
+                rec.lint_result = str(e)
+                rec.lint_error_count = rec.lint_warning_count = 0
+            return
+        for rec in self:
+            if not rec.body:
+                rec.lint_result = False
+                rec.lint_error_count = rec.lint_warning_count = 0
+                continue
+            try:
+                issues = engine.lint_template(rec._engine_template())
+            except EngineError as e:
+                issues = [{"code": e.code, "severity": "error", "message": e.message}]
+            rec.lint_error_count = len([i for i in issues if i.get("severity") == "error"])
+            rec.lint_warning_count = len(issues) - rec.lint_error_count
+            rec.lint_result = "\n".join(
+                "[%s] %s%s"
+                % (
+                    i.get("severity"),
+                    i.get("message"),
+                    " (%s)" % i["field"] if i.get("field") else "",
+                )
+                for i in issues
+            ) or _("No problem found.")
+
+    # ------------------------------------------------------------------
+    # CRUD: the engine configuration is cached per registry
+    # ------------------------------------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        records = super().create(vals_list)
+        self.env.registry.clear_cache()
+        return records
+
+    def write(self, vals):
+        res = super().write(vals)
+        if set(vals) - {"usage_count", "last_used"}:
+            self.env.registry.clear_cache()
+        return res
+
+    def unlink(self):
+        res = super().unlink()
+        self.env.registry.clear_cache()
+        return res
+
+    def _record_usage(self):
+        now = fields.Datetime.now()
+        for rec in self.sudo():
+            # Plain SQL: counting must not invalidate the engine configuration cache nor fight
+            # over the row with concurrent senders for long.
+            self.env.cr.execute(
+                "UPDATE sicantik_whatsapp_template_master SET usage_count = COALESCE(usage_count, 0) + 1, last_used = %s "
+                "WHERE id = %s",
+                (now, rec.id),
+            )
+        self.invalidate_recordset(["usage_count", "last_used"])
+
+    # ------------------------------------------------------------------
+    # Meta sync
+    # ------------------------------------------------------------------
+
+    @api.model
+    def action_sync_from_meta(self):
+        """Pull Meta's templates (every page) and update the mappings and statuses of the master
+        templates whose Meta template name (and language) match."""
+        providers = self.env["sicantik.whatsapp.provider"].search([("kind", "=", "meta")])
+        providers = providers.filtered(lambda p: p.sudo().waba_id and p.sudo().access_token)
+        if not providers:
+            raise UserError(_("No Meta provider with a WhatsApp Business Account ID and an access token."))
+        dispatcher = self.env["sicantik.whatsapp.dispatcher"]
+        remote = []
+        for provider in providers:
+            remote += dispatcher._fetch_meta_templates(provider)
+        updated = self._apply_meta_templates(remote)
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Sync from Meta"),
+                "message": _(
+                    "%(remote)s templates read from Meta, %(updated)s master templates updated.",
+                    remote=len(remote),
+                    updated=len(updated),
+                ),
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_sync_one_from_meta(self):
+        return self.action_sync_from_meta()
+
+    @api.model
+    def _apply_meta_templates(self, remote):
+        """Update master templates from Meta templates as parsed by the engine
+        (``MetaTemplatePage.templates`` items). Returns the updated records."""
+        updated = self.browse()
+        now = fields.Datetime.now()
+        for tmpl in self.search([("meta_template_name", "!=", False)]):
+            lang = tmpl.meta_language or tmpl.language
+            matches = [r for r in remote if r.get("name") == tmpl.meta_template_name]
+            match = next((r for r in matches if r.get("language") == lang), None) or (
+                matches[0] if len(matches) == 1 else None
+            )
+            if not match:
+                continue
+            vals = {
+                "meta_status": match.get("status") or False,
+                "meta_template_uid": match.get("id") or False,
+                "meta_category": match.get("category") or False,
+                "meta_last_sync": now,
+            }
+            if match.get("qualityScore"):
+                vals["meta_quality"] = match["qualityScore"]
+            fmt = (match.get("paramFormat") or "").lower()
+            if fmt in ("positional", "named"):
+                vals["meta_param_format"] = fmt
+            suggested = match.get("suggestedMapping") or {}
+            if fmt == "named" and not tmpl.meta_body_params and suggested.get("bodyParams"):
+                # Named Meta parameters are our placeholder names: the mapping is known.
+                vals["meta_body_params"] = ",".join(suggested["bodyParams"])
+            if not tmpl.meta_language and match.get("language") and match["language"] != tmpl.language:
+                vals["meta_language"] = match["language"]
+            tmpl.write(vals)
+            updated |= tmpl
+        return updated
+
+    def action_open_test_wizard(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sicantik.whatsapp.test.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_template_id": self.id},
+        }
+
+    def _sample_values(self, partner=None):
+        """Mock values for every parameter (test wizard)."""
+        self.ensure_one()
+        today = fields.Date.context_today(self)
+        samples = {
+            "partner_name": partner.name if partner else "Budi Santoso",
+            "office_name": self.env.company.name,
+            "permit_number": "503/IMB/2026/0001",
+            "permit_type": "Persetujuan Bangunan Gedung",
+            "application_number": "REG-2026-000123",
+            "status": "Verifikasi berkas",
+            "expiry_date": fields.Date.to_string(today),
+            "valid_until": fields.Date.to_string(today.replace(year=today.year + 5)),
+            "date": fields.Date.to_string(today),
+            "download_url": "https://sicantik.example/izin/503-IMB-2026-0001",
+        }
+        # opt_in_link is left out: the engine fills it with the partner's personal consent link.
+        return {p: samples.get(p, "contoh %s" % p) for p in self._param_names() if p != "opt_in_link"}
+
+    def _sample_values_json(self, partner=None):
+        return json.dumps(self._sample_values(partner), indent=2, ensure_ascii=False)

@@ -1,0 +1,116 @@
+# Copyright 2026 DPMPTSP sicantik-whatsapp contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from datetime import timedelta
+
+from odoo import SUPERUSER_ID, api, fields
+from odoo.tests import tagged
+
+from .common import SicantikWhatsappCommon, fonnte_ok, meta_ok
+
+
+@tagged("post_install", "-at_install")
+class TestOutbox(SicantikWhatsappCommon):
+    def test_enqueue_then_cron_sends(self):
+        partners = self.partner_opted_in | self.partner_gateway | self.partner_opted_out
+        messages = self.dispatcher.enqueue(partners, "permit_ready", self.permit_values)
+        self.assertEqual(set(messages.mapped("state")), {"queued"})
+
+        def answer(request):
+            return meta_ok("wamid.Q") if "graph.meta.test" in request["url"] else fonnte_ok("777")
+
+        with self.mock_transport(handler=answer) as fake:
+            self.dispatcher._cron_process_outbox(batch_size=10)
+        by_partner = {m.partner_id: m for m in messages}
+        self.assertEqual(by_partner[self.partner_opted_in].state, "sent")
+        self.assertEqual(by_partner[self.partner_opted_in].provider_id, self.meta)
+        self.assertEqual(by_partner[self.partner_gateway].state, "sent")
+        self.assertEqual(by_partner[self.partner_gateway].provider_id, self.fonnte)
+        self.assertEqual(by_partner[self.partner_opted_out].state, "failed")
+        self.assertEqual(len(fake.requests), 2)
+
+    def test_scheduled_messages_wait(self):
+        later = fields.Datetime.now() + timedelta(hours=2)
+        message = self.dispatcher.enqueue(
+            self.partner_opted_in, "permit_ready", self.permit_values, scheduled_date=later
+        )
+        with self.mock_transport() as fake:
+            self.dispatcher._cron_process_outbox()
+        self.assertEqual(message.state, "queued")
+        self.assertFalse(fake.requests)
+
+    def test_batch_size_is_respected(self):
+        self.dispatcher.enqueue(
+            self.partner_opted_in | self.partner_gateway, "permit_ready", self.permit_values
+        )
+        with self.mock_transport(handler=lambda r: meta_ok() if "meta" in r["url"] else fonnte_ok()) as fake:
+            self.dispatcher._cron_process_outbox(batch_size=1)
+        self.assertEqual(len(fake.requests), 1)
+
+    def test_stuck_sending_becomes_unknown_and_is_not_resent(self):
+        message = self.dispatcher.enqueue(self.partner_opted_in, "permit_ready", self.permit_values)
+        message.write({"state": "sending", "claimed_at": fields.Datetime.now() - timedelta(hours=1)})
+        fresh = self.dispatcher.enqueue(self.partner_gateway, "permit_ready", self.permit_values)
+        fresh.write({"state": "sending", "claimed_at": fields.Datetime.now()})
+        count = self.dispatcher._cron_recover_stuck(timeout_minutes=15)
+        self.assertEqual(count, 1)
+        self.assertEqual(message.state, "unknown")
+        self.assertEqual(message.error_code, "outbox.stuck_sending")
+        self.assertEqual(fresh.state, "sending")
+        with self.mock_transport() as fake:
+            self.dispatcher._cron_process_outbox()
+        self.assertFalse(fake.requests, "unknown and sending messages are never picked again")
+
+    def test_concurrent_claims_never_get_the_same_message(self):
+        """Two workers claim the outbox at the same time: each message goes to one of them.
+
+        This needs real, separate transactions, so it works with two extra cursors from
+        ``self.registry.cursor()`` (not the test's cursor): the messages are created and
+        committed with a third cursor, and removed again at the end.
+        """
+        with self.registry.cursor() as cr0:
+            env0 = api.Environment(cr0, SUPERUSER_ID, {})
+            partner = env0["res.partner"].create({"name": "Concurrent Claim", "mobile": "081200001111"})
+            messages = env0["sicantik.whatsapp.message"].create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "template_code": "permit_ready",
+                        "values_json": "{}",
+                        "company_id": env0.company.id,
+                    }
+                    for _i in range(6)
+                ]
+            )
+            ids = set(messages.ids)
+            partner_id = partner.id
+        try:
+            cr1 = self.registry.cursor()
+            cr2 = self.registry.cursor()
+            try:
+                env1 = api.Environment(cr1, SUPERUSER_ID, {})
+                env2 = api.Environment(cr2, SUPERUSER_ID, {})
+                claimed1 = set(env1["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=4).ids) & ids
+                # cr1 has not committed: its rows are locked, cr2 skips them instead of waiting.
+                claimed2 = set(env2["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=100).ids) & ids
+                self.assertEqual(len(claimed1), 4)
+                self.assertEqual(len(claimed2), 2)
+                self.assertFalse(claimed1 & claimed2, "a message was claimed twice")
+                self.assertEqual(claimed1 | claimed2, ids)
+                # The first worker commits its claim (state 'sending'); the second one dies.
+                cr1.commit()
+                cr2.rollback()
+                with self.registry.cursor() as cr3:
+                    env3 = api.Environment(cr3, SUPERUSER_ID, {})
+                    claimed3 = set(env3["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=100).ids) & ids
+                    self.assertEqual(claimed3, claimed2, "only the rolled-back claims are available again")
+                    cr3.rollback()
+            finally:
+                cr1.rollback()
+                cr1.close()
+                cr2.rollback()
+                cr2.close()
+        finally:
+            with self.registry.cursor() as cr0:
+                env0 = api.Environment(cr0, SUPERUSER_ID, {})
+                env0["sicantik.whatsapp.message"].browse(list(ids)).unlink()
+                env0["res.partner"].browse(partner_id).unlink()

@@ -1,0 +1,66 @@
+# Copyright 2026 DPMPTSP sicantik-whatsapp contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+
+from odoo.tests import Form, tagged
+
+from .common import SicantikWhatsappCommon, fonnte_ok
+
+
+@tagged("post_install", "-at_install")
+class TestWizard(SicantikWhatsappCommon):
+    def _wizard(self, partner, **vals):
+        template = self.env.ref("sicantik_whatsapp.template_permit_ready")
+        with Form(self.env["sicantik.whatsapp.test.wizard"]) as form:
+            form.partner_id = partner
+            form.template_id = template
+            for key, value in vals.items():
+                setattr(form, key, value)
+        return form.record
+
+    def test_values_prefilled_with_mock_data(self):
+        wizard = self._wizard(self.partner_gateway)
+        values = json.loads(wizard.values_json)
+        self.assertEqual(set(values), {"partner_name", "permit_type", "permit_number", "office_name"})
+        self.assertEqual(values["partner_name"], "Siti Aminah")
+
+    def test_dry_run_sends_nothing(self):
+        wizard = self._wizard(self.partner_gateway)
+        with self.mock_transport() as fake:
+            wizard.action_run()
+        self.assertFalse(fake.requests)
+        self.assertFalse(wizard.result_error, wizard.result_error)
+        self.assertEqual(wizard.result_provider, "Fonnte DPMPTSP")
+        self.assertIn("route.skip_no_opt_in", wizard.result_trace)
+        self.assertIn("Fonnte DPMPTSP", wizard.result_payloads)
+        self.assertIn("Watzap DPMPTSP", wizard.result_payloads)
+        self.assertIn("Meta DPMPTSP", wizard.result_payloads)
+        self.assertIn("•••", wizard.result_payloads, "credentials are masked")
+        self.assertNoSecret(wizard.result_payloads, "wizard payloads")
+        self.assertFalse(wizard.message_id)
+        self.assertFalse(
+            self.env["sicantik.whatsapp.message"].search([("partner_id", "=", self.partner_gateway.id)])
+        )
+
+    def test_forced_dry_run(self):
+        wizard = self._wizard(self.partner_opted_in, mode="forced", provider_id=self.watzap)
+        with self.mock_transport() as fake:
+            wizard.action_run()
+        self.assertFalse(fake.requests)
+        self.assertEqual(wizard.result_provider, "Watzap DPMPTSP")
+        self.assertIn("route.forced", wizard.result_trace)
+
+    def test_send_shows_the_outcome(self):
+        wizard = self._wizard(self.partner_gateway, run_mode="send")
+        with self.mock_transport(responses=[fonnte_ok("4242")]) as fake:
+            wizard.action_run()
+        self.assertEqual(len(fake.requests), 1)
+        self.assertEqual(wizard.message_id.state, "sent")
+        self.assertIn("4242", wizard.result_outcome)
+        self.assertNoSecret(wizard.result_outcome, "wizard outcome")
+
+    def test_engine_error_is_shown(self):
+        wizard = self._wizard(self.partner_gateway)
+        wizard.values_json = json.dumps({"permit_type": "PBG"})
+        wizard.action_run()
+        self.assertIn("template.missing_param", wizard.result_error)

@@ -1,0 +1,1 @@
+from . import sicantik_whatsapp_test_wizard

@@ -1,0 +1,191 @@
+# Copyright 2026 DPMPTSP sicantik-whatsapp contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import json
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..engine.host import EngineError
+
+
+def _pretty(value):
+    return json.dumps(value, indent=2, ensure_ascii=False)
+
+
+class SicantikWhatsappTestWizard(models.TransientModel):
+    """Test Multi-Provider: what the engine decides and builds for a partner and a template, and
+    optionally a real send."""
+
+    _name = "sicantik.whatsapp.test.wizard"
+    _description = "WhatsApp Multi-Provider Test"
+
+    partner_id = fields.Many2one("res.partner", string="Recipient", required=True)
+    partner_phone = fields.Char(compute="_compute_partner_info", string="Phone")
+    partner_opt_in = fields.Boolean(compute="_compute_partner_info", string="Opted In")
+    partner_opted_out = fields.Boolean(compute="_compute_partner_info", string="Opted Out")
+    template_id = fields.Many2one("sicantik.whatsapp.template.master", string="Template", required=True)
+    values_json = fields.Text(
+        string="Values (JSON)", help="Named values of the template; sample data is prefilled."
+    )
+    mode = fields.Selection(
+        [("automatic", "Automatic routing"), ("forced", "Force a provider")],
+        default="automatic",
+        required=True,
+    )
+    provider_id = fields.Many2one("sicantik.whatsapp.provider", string="Provider")
+    run_mode = fields.Selection(
+        [("dry_run", "Dry run (nothing is sent)"), ("send", "Send for real")],
+        string="Run",
+        default="dry_run",
+        required=True,
+    )
+    state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft")
+    result_provider = fields.Char(string="Chosen Provider", readonly=True)
+    result_chain = fields.Char(string="Provider Chain", readonly=True)
+    result_trace = fields.Text(string="Decision", readonly=True)
+    result_payloads = fields.Text(string="Payload per Provider", readonly=True)
+    result_outcome = fields.Text(string="Outcome", readonly=True)
+    result_error = fields.Text(string="Error", readonly=True)
+    message_id = fields.Many2one("sicantik.whatsapp.message", string="Message", readonly=True)
+
+    @api.depends("partner_id")
+    def _compute_partner_info(self):
+        for wiz in self:
+            partner = wiz.partner_id
+            wiz.partner_phone = partner.mobile or partner.phone or False
+            wiz.partner_opt_in = partner.wa_meta_opt_in
+            wiz.partner_opted_out = partner.wa_opted_out
+
+    @api.onchange("template_id", "partner_id")
+    def _onchange_template_id(self):
+        if self.template_id:
+            self.values_json = self.template_id._sample_values_json(self.partner_id)
+
+    def _values(self):
+        try:
+            values = json.loads(self.values_json or "{}")
+        except ValueError as e:
+            raise UserError(_("The values are not valid JSON: %s", e)) from None
+        if not isinstance(values, dict):
+            raise UserError(_('The values must be a JSON object, e.g. {"name": "Budi"}.'))
+        return values
+
+    def _provider_name(self, engine_id):
+        provider = self.env["sicantik.whatsapp.provider"].sudo()._from_engine_id(engine_id)
+        return provider.name or engine_id
+
+    def _describe_decision(self, decision):
+        lines = [
+            "%s. %s [%s]" % (i, step.get("message"), step.get("code"))
+            for i, step in enumerate(decision.get("trace") or [], 1)
+        ]
+        return {
+            "result_provider": self._provider_name(decision["provider"])
+            if decision.get("provider")
+            else _("None"),
+            "result_chain": " → ".join(self._provider_name(p) for p in decision.get("chain") or []) or False,
+            "result_trace": "\n".join(lines),
+        }
+
+    def _describe_previews(self, preview):
+        blocks = []
+        for item in preview.get("providers") or []:
+            position = item.get("position")
+            head = "== %s (%s) — %s ==" % (
+                item.get("name"),
+                item.get("kind"),
+                _("position %s in the chain", position + 1) if position is not None else _("not eligible"),
+            )
+            parts = [head]
+            if item.get("text"):
+                parts.append(_("Text:") + "\n" + item["text"])
+            if item.get("request"):
+                parts.append(_("Request (credentials masked):") + "\n" + _pretty(item["request"]))
+            if item.get("error"):
+                parts.append(_("Cannot build: %s", item["error"].get("message")))
+            blocks.append("\n".join(parts))
+        for issue in preview.get("lint") or []:
+            blocks.append("[%s] %s" % (issue.get("severity"), issue.get("message")))
+        return "\n\n".join(blocks)
+
+    def _describe_message(self, message):
+        lines = [
+            _(
+                "State: %s",
+                dict(message._fields["state"]._description_selection(self.env)).get(message.state),
+            ),
+        ]
+        if message.provider_id:
+            lines.append(_("Provider: %s", message.provider_id.name))
+        if message.provider_message_id:
+            lines.append(_("Provider message ID: %s", message.provider_message_id))
+        if message.error_code:
+            lines.append(
+                _(
+                    "Code: %(code)s — %(message)s",
+                    code=message.error_code,
+                    message=message.error_message or "",
+                )
+            )
+        for att in message.attempt_ids:
+            lines.append(
+                "- %s: %s%s — %s"
+                % (
+                    att.provider_id.name or att.provider_ref,
+                    dict(att._fields["classification"]._description_selection(self.env)).get(
+                        att.classification
+                    ),
+                    " (%s)" % att.code if att.code else "",
+                    att.detail or "",
+                )
+            )
+        return "\n".join(lines)
+
+    def action_run(self):
+        self.ensure_one()
+        if self.mode == "forced" and not self.provider_id:
+            raise UserError(_("Choose the provider to force."))
+        values = self._values()
+        force = self.provider_id if self.mode == "forced" else None
+        dispatcher = self.env["sicantik.whatsapp.dispatcher"]
+        vals = {
+            "state": "done",
+            "result_error": False,
+            "result_outcome": False,
+            "result_payloads": False,
+            "result_trace": False,
+            "result_provider": False,
+            "result_chain": False,
+            "message_id": False,
+        }
+        try:
+            preview = dispatcher.preview(self.partner_id, self.template_id.code, values, force)
+        except EngineError as e:
+            vals["result_error"] = "%s: %s" % (e.code, e.message)
+        else:
+            vals.update(self._describe_decision(preview["decision"]))
+            vals["result_payloads"] = self._describe_previews(preview)
+            if self.run_mode == "send":
+                message = dispatcher.send(self.partner_id, self.template_id.code, values, force)
+                vals["message_id"] = message.id
+                vals["result_outcome"] = self._describe_message(message)
+        self.write(vals)
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": _("Test Multi-Provider"),
+        }
+
+    def action_reset(self):
+        self.write({"state": "draft"})
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": self.id,
+            "view_mode": "form",
+            "target": "new",
+            "name": _("Test Multi-Provider"),
+        }

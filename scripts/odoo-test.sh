@@ -1,0 +1,128 @@
+#!/usr/bin/env bash
+# Run the Odoo addon's tests (odoo_addon/sicantik_whatsapp) in a real Odoo 18 on a fresh database.
+#
+#   ODOO_SRC=/path/to/odoo-18.0 ODOO_PYTHON=/path/to/venv/bin/python scripts/odoo-test.sh
+#
+# Environment:
+#   ODOO_SRC         Odoo 18.0 source tree (the one holding odoo-bin). Unset: the tests are skipped
+#                    (exit 0) with a "SKIPPED: ODOO_SRC not set" line.
+#   ODOO_PYTHON      Python that has Odoo's requirements + wasmtime + phonenumbers +
+#                    websocket-client installed. Unset: python3 from PATH, with a warning.
+#   ODOO_TEST_TAGS   --test-tags value (default /sicantik_whatsapp).
+#   ODOO_DB_PREFIX   database name prefix (default sw_test); a timestamp is appended.
+#   KEEP_DB=1        keep the database afterwards (default: dropped).
+#   ODOO_LOG         where to write Odoo's full log (default: a temporary file, shown on failure).
+#
+# Needs: PostgreSQL reachable through its Unix socket by the current user (Debian's cluster is
+# started here when it is down; as root, a superuser role for root is created if missing), and
+# the engine built into the addon (make addon → odoo_addon/sicantik_whatsapp/engine/*.wasm).
+# Nothing here downloads or builds Odoo.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ADDONS="$ROOT/odoo_addon"
+MODULE=sicantik_whatsapp
+WASM="$ADDONS/$MODULE/engine/sicantik_whatsapp_engine.wasm"
+
+if [ -z "${ODOO_SRC:-}" ]; then
+    echo "SKIPPED: ODOO_SRC not set (point it at an Odoo 18.0 source tree, and ODOO_PYTHON at its Python, to run the Odoo addon tests)"
+    exit 0
+fi
+if [ ! -f "$ODOO_SRC/odoo-bin" ]; then
+    echo "ERROR: $ODOO_SRC/odoo-bin not found: ODOO_SRC must be an Odoo 18.0 source tree" >&2
+    exit 2
+fi
+if [ -z "${ODOO_PYTHON:-}" ]; then
+    ODOO_PYTHON="$(command -v python3 || true)"
+    echo "WARNING: ODOO_PYTHON not set; using $ODOO_PYTHON. Set ODOO_PYTHON to the Python that has Odoo's requirements installed (e.g. a virtualenv's bin/python)." >&2
+fi
+if ! "$ODOO_PYTHON" -c 'import wasmtime' 2>/dev/null; then
+    echo "ERROR: $ODOO_PYTHON cannot import wasmtime (pip install wasmtime in Odoo's environment)" >&2
+    exit 2
+fi
+if [ ! -f "$WASM" ]; then
+    echo "ERROR: $WASM is missing: build the engine into the addon first (make addon)" >&2
+    exit 2
+fi
+
+# PostgreSQL: start Debian's cluster if nothing answers on the socket.
+if ! pg_isready -q 2>/dev/null; then
+    if command -v pg_lsclusters >/dev/null 2>&1; then
+        read -r PG_VERSION PG_CLUSTER _ < <(pg_lsclusters --no-header | head -n1)
+        echo "Starting PostgreSQL $PG_VERSION/$PG_CLUSTER"
+        pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" start
+    elif command -v service >/dev/null 2>&1; then
+        service postgresql start
+    fi
+    for _ in $(seq 1 30); do pg_isready -q && break; sleep 1; done
+fi
+if ! pg_isready -q; then
+    echo "ERROR: PostgreSQL is not reachable" >&2
+    exit 2
+fi
+if ! psql -d postgres -Atc 'select 1' >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ] && id postgres >/dev/null 2>&1; then
+        su postgres -c "createuser -s $(id -un)"
+    else
+        echo "ERROR: cannot connect to PostgreSQL as $(id -un); create a role: createuser -s $(id -un)" >&2
+        exit 2
+    fi
+fi
+
+DB="${ODOO_DB_PREFIX:-sw_test}_$(date +%Y%m%d_%H%M%S)_$$"
+PORT="$("$ODOO_PYTHON" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')"
+LOG="${ODOO_LOG:-$(mktemp -t odoo-test-XXXXXX.log)}"
+
+cleanup() {
+    if [ "${KEEP_DB:-0}" != 1 ]; then
+        dropdb --if-exists "$DB" >/dev/null 2>&1 || true
+        rm -rf "${HOME:-/root}/.local/share/Odoo/filestore/$DB" 2>/dev/null || true
+    else
+        echo "Database kept: $DB"
+    fi
+}
+trap cleanup EXIT
+
+echo "Odoo tests of $MODULE on database $DB (port $PORT), log: $LOG"
+# Fresh database without demo data (the tests create what they need); post_install tests run
+# after the module is installed. --log-level=test shows each test's result.
+set +e
+"$ODOO_PYTHON" "$ODOO_SRC/odoo-bin" \
+    -d "$DB" \
+    --addons-path="$ODOO_SRC/addons,$ADDONS" \
+    -i "$MODULE" \
+    --without-demo=all \
+    --test-enable \
+    --test-tags "${ODOO_TEST_TAGS:-/$MODULE}" \
+    --stop-after-init \
+    --http-port="$PORT" \
+    --gevent-port="$((PORT + 1))" \
+    --workers=0 \
+    --max-cron-threads=0 \
+    --log-level=test \
+    >"$LOG" 2>&1
+RC=$?
+set -e
+
+SUMMARY="$(grep -E '[0-9]+ failed, [0-9]+ error\(s\) of [0-9]+ tests' "$LOG" | tail -n1 || true)"
+FAILED=1
+if [ -n "$SUMMARY" ]; then
+    read -r NFAIL NERR NTESTS < <(sed -E 's/.* ([0-9]+) failed, ([0-9]+) error\(s\) of ([0-9]+) tests.*/\1 \2 \3/' <<<"$SUMMARY")
+    if [ "$RC" = 0 ] && [ "$NFAIL" = 0 ] && [ "$NERR" = 0 ] && [ "$NTESTS" -gt 0 ]; then
+        FAILED=0
+    fi
+fi
+# Errors outside the tests (install problems) count too.
+if grep -qE '^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$LOG"; then
+    FAILED=1
+fi
+
+if [ "$FAILED" = 0 ]; then
+    echo "PASSED: $SUMMARY"
+    exit 0
+fi
+echo "----- failures and errors -----"
+grep -nE ' (ERROR|CRITICAL|FAIL) |^(FAIL|ERROR):|Traceback' "$LOG" | head -n 60 || true
+echo "-------------------------------"
+echo "FAILED: ${SUMMARY:-no test summary found (exit code $RC)}; full log: $LOG"
+exit 1
