@@ -71,8 +71,10 @@ fuzz:
 fuzz-short:
 	scripts/fuzz.sh 10
 
+# One table of ratios measured side by side (native, node, Python, dispatch, sizes); out/bench.md.
 bench:
-	$(CARGO) bench --bench engine
+	@scripts/setup.sh wasm node python
+	scripts/bench/run.sh
 
 odoo-test: abi
 	scripts/odoo-test.sh

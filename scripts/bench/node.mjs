@@ -1,0 +1,175 @@
+#!/usr/bin/env node
+// Node benchmark of the Wasm engine (pkg/, the npm package) against a plain-JS baseline that
+// builds the same request bytes with mustache + JSON.stringify + URLSearchParams.
+//
+//   node scripts/bench/node.mjs            JSON lines on stdout, progress on stderr
+//
+// Measured side by side in this process, per message:
+//   node.single.plan    engine.call("plan", n)        vs baseline(n)
+//   node.single.render  engine.render(n, provider)    vs baseline(n)
+//   node.batch.1k/10k   engine.planBatch(1,000/10,000) vs a loop of baseline(n) over the same list
+// and node.instantiate: cold `import` + `init()` + `new Engine(config)` in fresh processes.
+// The baseline's bytes are checked against the engine's masked requests before any timing.
+
+import { spawnSync } from "node:child_process";
+import { fileURLToPath } from "node:url";
+import { performance } from "node:perf_hooks";
+
+const SELF = fileURLToPath(import.meta.url);
+const PKG = new URL("../../pkg/index.js", import.meta.url).href;
+
+if (process.argv[2] === "--cold-init") {
+  // Child of the instantiate measurement: a fresh process, nothing loaded yet.
+  const t0 = performance.now();
+  const pkg = await import(PKG);
+  await pkg.init();
+  const t1 = performance.now();
+  const { demoConfig } = await import("../lib/cli-common.mjs");
+  const t2 = performance.now();
+  new pkg.Engine(demoConfig());
+  const t3 = performance.now();
+  process.stdout.write(`${JSON.stringify({ initMs: t1 - t0, engineMs: t3 - t2, sinceProcessStartMs: t3 })}\n`);
+  process.exit(0);
+}
+
+const { emit, note, notification, verificationSet, makeBaseline, maskedConfig, compareRequests, sideBySide, consume, median, sinkValue } =
+  await import("./common.mjs");
+const { demoConfig } = await import("../lib/cli-common.mjs");
+
+const quick = process.env.BENCH_QUICK === "1";
+const pkg = await import(PKG);
+await pkg.init();
+const config = demoConfig();
+const engine = new pkg.Engine(config);
+const baseline = makeBaseline(config);
+
+// --- 1. byte equality, once, before timing ------------------------------------------------------
+{
+  const masked = makeBaseline(maskedConfig(config));
+  const diffs = [];
+  const checked = [...verificationSet(), ...Array.from({ length: 300 }, (_, i) => notification(i))];
+  for (const [k, n] of checked.entries()) {
+    const plan = engine.call("plan", n);
+    diffs.push(...compareRequests(`plan #${k} (${n.forceProvider})`, plan.request, plan.text, masked(n)));
+    const r = engine.render(n, n.forceProvider);
+    // render's text is the preview text for every provider (Meta's too): compared for gateways.
+    const text = n.forceProvider === "meta" ? undefined : r.text;
+    diffs.push(...compareRequests(`render #${k} (${n.forceProvider})`, r.request, text, masked(n)));
+  }
+  const batch = engine.planBatch(checked);
+  for (const [k, item] of batch.entries()) {
+    if (!item.ok) diffs.push(`planBatch #${k}: ${JSON.stringify(item.error)}`);
+    else diffs.push(...compareRequests(`planBatch #${k}`, item.ok.request, item.ok.text, masked(checked[k])));
+  }
+  emit({ bench: "node.verify", ok: diffs.length === 0, checked: checked.length * 3, differences: diffs.length });
+  if (diffs.length) {
+    for (const d of diffs.slice(0, 5)) process.stderr.write(`${d}\n`);
+    note(`node: the baseline does not build the engine's bytes (${diffs.length} differences); no timing`);
+    process.exit(1);
+  }
+  note(`node: baseline bytes equal the engine's masked requests (${checked.length} notifications × plan/render/planBatch)`);
+}
+
+// --- 2. single calls and batches, side by side -----------------------------------------------------
+const opts = quick ? { rounds: 3, roundMs: 50, warmupMs: 100 } : {};
+const pool = Array.from({ length: 3 * 1024 }, (_, i) => notification(i));
+let j = 0;
+const next = () => pool[(j = j + 1 === pool.length ? 0 : j + 1)];
+
+{
+  note("node: single plan");
+  const r = sideBySide(
+    () => consume(engine.call("plan", next()).request.body),
+    () => consume(baseline(next()).request.body),
+    opts,
+  );
+  emit({ bench: "node.single.plan", unit: "ns/msg", ...r });
+}
+{
+  note("node: single render");
+  const r = sideBySide(
+    () => {
+      const n = next();
+      consume(engine.render(n, n.forceProvider).request.body);
+    },
+    () => consume(baseline(next()).request.body),
+    opts,
+  );
+  emit({ bench: "node.single.render", unit: "ns/msg", ...r });
+}
+for (const size of [1_000, 10_000]) {
+  note(`node: batch of ${size}`);
+  const list = Array.from({ length: size }, (_, i) => notification(i));
+  const r = sideBySide(
+    () => {
+      const items = engine.planBatch(list);
+      for (let k = 0; k < items.length; k++) consume(items[k].ok.request.body);
+    },
+    () => {
+      const items = new Array(list.length);
+      for (let k = 0; k < list.length; k++) items[k] = baseline(list[k]);
+      for (let k = 0; k < items.length; k++) consume(items[k].request.body);
+    },
+    { msgsPerCall: size, ...(quick ? { rounds: 3, roundMs: 100, warmupMs: 200 } : { rounds: 5, roundMs: 300, warmupMs: 500 }) },
+  );
+  emit({ bench: `node.batch.${size / 1000}k`, unit: "ns/msg", batch: size, ...r });
+}
+
+// Where a batch's time goes (orientation for the report): the JSON text in and out and the
+// JSON.parse of the answer, measured apart from the engine call.
+{
+  const list = Array.from({ length: 10_000 }, (_, i) => notification(i));
+  const time = (fn, reps = quick ? 2 : 5) => {
+    const xs = [];
+    for (let k = 0; k < reps; k++) {
+      const t0 = process.hrtime.bigint();
+      fn();
+      xs.push(Number(process.hrtime.bigint() - t0) / list.length);
+    }
+    return Math.round(median(xs) * 10) / 10;
+  };
+  const answer = JSON.stringify(engine.planBatch(list));
+  emit({
+    bench: "node.batch.10k.breakdown",
+    unit: "ns/msg",
+    total: time(() => consume(engine.planBatch(list))),
+    stringifyArgs: time(() => consume(JSON.stringify({ notifications: list }))),
+    parseAnswer: time(() => consume(JSON.parse(answer))),
+    answerBytesPerMsg: Math.round(answer.length / list.length),
+    argsBytesPerMsg: Math.round(JSON.stringify({ notifications: list }).length / list.length),
+  });
+}
+
+// The fixed cost of one crossing (JSON.stringify of the args, the op, JSON.parse of the answer).
+{
+  const r = sideBySide(() => consume(engine.call("version", null)), () => consume(JSON.parse('"0.1.0"')), opts);
+  emit({ bench: "node.call.version", unit: "ns/call", nsPerOp: r.nsPerOp });
+}
+
+// --- 3. cold instantiate in fresh processes ------------------------------------------------------
+{
+  const runs = quick ? 2 : 5;
+  note(`node: cold init() in ${runs} fresh processes`);
+  const samples = [];
+  for (let k = 0; k < runs; k++) {
+    const child = spawnSync(process.execPath, [SELF, "--cold-init"], { encoding: "utf8", timeout: 30_000 });
+    if (child.status !== 0) {
+      note(`node: cold-init child failed: ${child.stderr}`);
+      continue;
+    }
+    samples.push(JSON.parse(child.stdout.trim().split("\n").pop()));
+  }
+  if (samples.length) {
+    const r = (x) => Math.round(x * 10) / 10;
+    emit({
+      bench: "node.instantiate",
+      ms: r(median(samples.map((s) => s.initMs))),
+      engineMs: r(median(samples.map((s) => s.engineMs))),
+      sinceProcessStartMs: r(median(samples.map((s) => s.sinceProcessStartMs))),
+      samples: samples.map((s) => r(s.initMs)),
+    });
+  } else {
+    emit({ bench: "node.instantiate", error: "every cold-init child failed" });
+  }
+}
+note(`node: done (${sinkValue() & 1})`);
