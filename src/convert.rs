@@ -8,14 +8,17 @@
 //! Meta's own Cloud API examples and in the OpenAPI-derived schema of the messages endpoint. Meta
 //! also tolerates a number (pywa sends one), but the documented form is the safer bet.
 
+use std::borrow::Cow;
+
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
-use serde_json::{json, Value};
+#[cfg(test)]
+use serde_json::json; // the tests write their JSON with it
 
 use crate::error::{Error, Result};
-use crate::lint::{is_number, numeric_cmp, sanitize_resolved};
+use crate::lint::{is_number, numeric_cmp, sanitize_meta_cow};
 use crate::model::{GatewayMapping, MasterTemplate, MetaParamFormat, ProviderKind};
-use crate::template::{self, non_blank, Resolved};
+use crate::template::{self, non_blank, Resolved, Segment, Values};
 
 /// Meta language code used when neither the mapping nor the template has one.
 pub const DEFAULT_LANGUAGE: &str = "id";
@@ -75,6 +78,111 @@ pub fn meta_header_param(t: &MasterTemplate) -> Result<Option<String>> {
 /// Meta template payload for these values; `Err(TemplateMapping)` when the template has no Meta
 /// mapping or the mapping does not fit.
 pub fn meta_template(t: &MasterTemplate, resolved: &Resolved) -> Result<MetaTemplatePayload> {
+    // A missing mapping is reported first: such a template's texts need not even parse.
+    meta_identity(t)?;
+    let shape = MetaShape::of(t)?;
+    meta_message(t, &shape, resolved)?.into_payload()
+}
+
+/// Which values Meta's header, body and button take: worked out once per template (see
+/// [`crate::template::CompiledTemplate`]).
+#[derive(Debug, Clone)]
+pub(crate) struct MetaShape {
+    /// [`meta_header_param`].
+    pub header: Option<String>,
+    /// [`meta_body_params`].
+    pub body: Vec<String>,
+    /// The button URL suffix, parsed, when it is set.
+    pub button: Option<Vec<Segment>>,
+}
+
+impl MetaShape {
+    pub(crate) fn of(t: &MasterTemplate) -> Result<MetaShape> {
+        Ok(MetaShape {
+            header: meta_header_param(t)?,
+            body: meta_body_params(t)?,
+            button: non_blank(&t.button_url_suffix)
+                .map(|suffix| template::parse(&t.code, suffix))
+                .transpose()?,
+        })
+    }
+
+    /// Names whose values a Meta send carries (header, body, button), without repeats.
+    pub(crate) fn value_names(&self) -> Vec<String> {
+        let button = self.button.iter().flatten().filter_map(|s| match s {
+            Segment::Placeholder(name) => Some(name),
+            Segment::Text(_) => None,
+        });
+        let mut names: Vec<String> = Vec::new();
+        for name in self.header.iter().chain(&self.body).chain(button) {
+            if !names.contains(name) {
+                names.push(name.clone());
+            }
+        }
+        names
+    }
+}
+
+/// A Meta template message, typed: a [`MetaTemplatePayload`] before its components become a JSON
+/// tree, so the engine writes the request body directly. Values are borrowed from the resolved
+/// values unless sanitizing changed them. Serializes like the payload.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MetaMessage<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) language: &'a str,
+    pub(crate) components: Vec<MetaComponent<'a>>,
+    pub(crate) sanitized: Vec<String>,
+}
+
+/// One entry of Meta's `components`. Fields are in alphabetical order: the order `serde_json` gave
+/// the JSON objects they used to be built as, kept so the bytes stay the same.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct MetaComponent<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) index: Option<String>,
+    pub(crate) parameters: Vec<TextParameter<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) sub_type: Option<&'static str>,
+    #[serde(rename = "type")]
+    pub(crate) kind: &'static str,
+}
+
+/// `{"type": "text", "text": …}`, with `parameter_name` for named templates.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub(crate) struct TextParameter<'a> {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub(crate) parameter_name: Option<&'a str>,
+    pub(crate) text: Cow<'a, str>,
+    #[serde(rename = "type")]
+    pub(crate) kind: &'static str,
+}
+
+impl<'a> TextParameter<'a> {
+    fn new(text: Cow<'a, str>, parameter_name: Option<&'a str>) -> Self {
+        TextParameter {
+            parameter_name,
+            text,
+            kind: "text",
+        }
+    }
+}
+
+impl MetaMessage<'_> {
+    /// The JSON form, as the `convertParams` and preview operations show it.
+    pub fn into_payload(self) -> Result<MetaTemplatePayload> {
+        let components = serde_json::to_value(&self.components)
+            .map_err(|e| Error::input(format!("cannot encode the Meta components: {e}")))?;
+        Ok(MetaTemplatePayload {
+            name: self.name.to_string(),
+            language: self.language.to_string(),
+            components,
+            sanitized: self.sanitized,
+        })
+    }
+}
+
+/// The Meta template name and language of `t`; `Err(TemplateMapping)` without a usable mapping.
+fn meta_identity(t: &MasterTemplate) -> Result<(&str, &str)> {
     let mapping = |reason: &str| Error::TemplateMapping {
         template: t.code.clone(),
         reason: reason.to_string(),
@@ -91,62 +199,77 @@ pub fn meta_template(t: &MasterTemplate, resolved: &Resolved) -> Result<MetaTemp
         .or(non_blank(&t.language))
         .map(str::trim)
         .unwrap_or(DEFAULT_LANGUAGE);
+    Ok((name, language))
+}
 
-    let clean = sanitize_resolved(resolved);
+/// The Meta message for these values, given the template's [`MetaShape`].
+pub(crate) fn meta_message<'a>(
+    t: &'a MasterTemplate,
+    shape: &'a MetaShape,
+    values: &'a dyn Values,
+) -> Result<MetaMessage<'a>> {
+    let (name, language) = meta_identity(t)?;
+    let named = t
+        .meta
+        .as_ref()
+        .is_some_and(|m| m.param_format == MetaParamFormat::Named);
+    let button_index = t.meta.as_ref().and_then(|m| m.button_index).unwrap_or(0);
+
     let mut sanitized: Vec<String> = Vec::new();
     // The sanitized value of `name`, noting when sanitizing changed it.
-    let mut value = |name: &str| -> Result<String> {
-        match (clean.get(name), resolved.get(name)) {
-            (Some(v), Some(original)) => {
-                if v != original && !sanitized.iter().any(|s| s == name) {
-                    sanitized.push(name.to_string());
-                }
-                Ok(v.to_string())
-            }
-            _ => Err(missing(t, name)),
+    let mut value = |name: &str| -> Result<Cow<'a, str>> {
+        let original = values.value(name).ok_or_else(|| missing(t, name))?;
+        let clean = sanitize_meta_cow(original);
+        if clean != original && !sanitized.iter().any(|s| s == name) {
+            sanitized.push(name.to_string());
         }
+        Ok(clean)
     };
 
-    let mut components = Vec::new();
-    if let Some(header) = meta_header_param(t)? {
-        components.push(json!({
-            "type": "header",
-            "parameters": [{"type": "text", "text": value(&header)?}],
-        }));
+    let mut components = Vec::with_capacity(3);
+    if let Some(header) = &shape.header {
+        components.push(MetaComponent {
+            index: None,
+            parameters: vec![TextParameter::new(value(header)?, None)],
+            sub_type: None,
+            kind: "header",
+        });
     }
 
-    let body_names = meta_body_params(t)?;
-    if !body_names.is_empty() {
-        let mut parameters = Vec::with_capacity(body_names.len());
-        for name in &body_names {
-            let mut p = json!({"type": "text", "text": value(name)?});
-            if meta.param_format == MetaParamFormat::Named {
-                if let Some(obj) = p.as_object_mut() {
-                    obj.insert("parameter_name".into(), Value::String(name.clone()));
-                }
+    if !shape.body.is_empty() {
+        let mut parameters = Vec::with_capacity(shape.body.len());
+        for name in &shape.body {
+            let parameter_name = named.then_some(name.as_str());
+            parameters.push(TextParameter::new(value(name)?, parameter_name));
+        }
+        components.push(MetaComponent {
+            index: None,
+            parameters,
+            sub_type: None,
+            kind: "body",
+        });
+    }
+
+    if let Some(suffix) = &shape.button {
+        let mut text = String::new();
+        for segment in suffix {
+            match segment {
+                Segment::Text(s) => text.push_str(s),
+                Segment::Placeholder(name) => text.push_str(&value(name)?),
             }
-            parameters.push(p);
         }
-        components.push(json!({"type": "body", "parameters": parameters}));
+        components.push(MetaComponent {
+            index: Some(button_index.to_string()),
+            parameters: vec![TextParameter::new(Cow::Owned(text), None)],
+            sub_type: Some("url"),
+            kind: "button",
+        });
     }
 
-    if let Some(suffix) = non_blank(&t.button_url_suffix) {
-        for name in template::placeholders(&t.code, suffix)? {
-            value(&name)?;
-        }
-        let text = template::render(&t.code, suffix, &clean)?;
-        components.push(json!({
-            "type": "button",
-            "sub_type": "url",
-            "index": meta.button_index.unwrap_or(0).to_string(),
-            "parameters": [{"type": "text", "text": text}],
-        }));
-    }
-
-    Ok(MetaTemplatePayload {
-        name: name.to_string(),
-        language: language.to_string(),
-        components: Value::Array(components),
+    Ok(MetaMessage {
+        name,
+        language,
+        components,
         sanitized,
     })
 }

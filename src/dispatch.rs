@@ -24,7 +24,7 @@ use crate::model::{
     Attempt, Classification, Decision, HttpRequest, HttpResponse, Notification, Outcome,
     OutcomeStatus, ProviderKind, TransportError,
 };
-use crate::providers::{provider, Classified};
+use crate::providers::{provider, Classified, Secrets};
 
 /// Wait used when a provider throttles without saying for how long.
 const DEFAULT_RETRY_AFTER_MS: i64 = 60_000;
@@ -119,8 +119,10 @@ impl Dispatch {
             self.next += 1;
             let built = engine.provider(&id).and_then(|p| {
                 let prepared = engine.prepare(&self.notification)?;
-                let real = engine.request_for(&prepared, p, false)?;
-                let masked = engine.request_for(&prepared, p, true)?;
+                // One rendering, two requests: the real one to send, the masked one to log.
+                let message = engine.message_for(&prepared, p)?;
+                let real = engine.build_request(&prepared, p, Secrets::Real, &message)?;
+                let masked = engine.build_request(&prepared, p, Secrets::Masked, &message)?;
                 Ok((p.kind, real, masked))
             });
             match built {

@@ -1,9 +1,8 @@
 //! The engine: a validated configuration and the operations every host calls.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
-use crate::convert::{self, MetaTemplatePayload};
+use crate::convert::{self, MetaMessage, MetaTemplatePayload};
 use crate::dispatch::Dispatch;
 use crate::error::{Error, Result};
 use crate::model::{
@@ -11,9 +10,9 @@ use crate::model::{
 };
 use crate::phone;
 use crate::preview::{Plan, Preview, ProviderPreview};
-use crate::providers::{provider, Content};
+use crate::providers::{provider, Content, Secrets};
 use crate::route;
-use crate::template::{self, Resolved};
+use crate::template::{self, CompiledTemplate, Resolved, SendValues};
 
 /// A configuration checked once, ready for any number of notifications.
 #[derive(Debug, Clone)]
@@ -21,9 +20,12 @@ pub struct Engine {
     config: EngineConfig,
     default_country: String,
     templates: BTreeMap<String, usize>,
+    /// Parsed form of each template of `config.templates` (same index); `None` when invalid.
+    compiled: Vec<Option<CompiledTemplate>>,
     /// Templates that failed validation: reported when used, so one broken template does not stop
     /// the others from being sent.
     template_errors: BTreeMap<String, Error>,
+    opt_in_text: route::OptInText,
 }
 
 /// A notification whose phone, template and values were checked.
@@ -32,7 +34,33 @@ pub struct Prepared<'a> {
     pub notification: &'a Notification,
     pub template: &'a MasterTemplate,
     pub phone: String,
-    pub resolved: Resolved,
+    /// The values, checked; borrowed from the notification (see [`Prepared::resolved`]).
+    pub(crate) values: SendValues<'a>,
+    pub(crate) compiled: &'a CompiledTemplate,
+}
+
+impl Prepared<'_> {
+    /// The values in canonical order, and those the template does not use, as [`template::resolve`]
+    /// gives them.
+    pub fn resolved(&self) -> Resolved {
+        self.values.to_resolved()
+    }
+}
+
+/// What a provider carries for one notification, built once whatever the number of requests
+/// (a dispatch builds the real and the masked one from it).
+pub(crate) enum Message<'a> {
+    Meta(MetaMessage<'a>),
+    Text(String),
+}
+
+impl Message<'_> {
+    fn content(&self) -> Content<'_> {
+        match self {
+            Message::Meta(m) => Content::Meta(m),
+            Message::Text(t) => Content::Text(t),
+        }
+    }
 }
 
 impl Engine {
@@ -79,6 +107,7 @@ impl Engine {
             )));
         }
         let mut templates = BTreeMap::new();
+        let mut compiled = Vec::with_capacity(config.templates.len());
         let mut template_errors = BTreeMap::new();
         for (i, t) in config.templates.iter().enumerate() {
             if t.code.trim().is_empty() {
@@ -93,14 +122,20 @@ impl Engine {
                     t.code
                 )));
             }
-            if let Err(e) = template::validate(t) {
-                template_errors.insert(t.code.clone(), e);
+            match CompiledTemplate::new(t) {
+                Ok(c) => compiled.push(Some(c)),
+                Err(e) => {
+                    compiled.push(None);
+                    template_errors.insert(t.code.clone(), e);
+                }
             }
         }
         Ok(Engine {
+            opt_in_text: route::OptInText::new(&config),
             config,
             default_country,
             templates,
+            compiled,
             template_errors,
         })
     }
@@ -124,11 +159,20 @@ impl Engine {
             })
     }
 
-    fn valid_template(&self, code: &str) -> Result<&MasterTemplate> {
+    /// A template by code with its parsed form; its validation error when it is invalid.
+    fn valid_template(&self, code: &str) -> Result<(&MasterTemplate, &CompiledTemplate)> {
         let t = self.template(code)?;
-        match self.template_errors.get(code) {
-            Some(e) => Err(e.clone()),
-            None => Ok(t),
+        let compiled = self
+            .templates
+            .get(code)
+            .and_then(|&i| self.compiled.get(i))
+            .and_then(Option::as_ref);
+        match (compiled, self.template_errors.get(code)) {
+            (Some(c), None) => Ok((t, c)),
+            (_, Some(e)) => Err(e.clone()),
+            (None, None) => Err(Error::TemplateUnknown {
+                code: code.to_string(),
+            }),
         }
     }
 
@@ -147,27 +191,16 @@ impl Engine {
     /// Check phone, template and values. The reserved value `opt_in_link` is filled from the
     /// recipient's consent link when the template uses it and the caller did not give it.
     pub fn prepare<'a>(&'a self, n: &'a Notification) -> Result<Prepared<'a>> {
-        let template = self.valid_template(&n.template)?;
+        let (template, compiled) = self.valid_template(&n.template)?;
         let phone = self.normalize_phone(&n.recipient.phone)?;
-        let mut values = Cow::Borrowed(&n.values);
-        if !values.contains_key(template::OPT_IN_LINK) {
-            if let Some(url) = route::opt_in_url(&self.config, n) {
-                if template::params(template)?
-                    .iter()
-                    .any(|p| p == template::OPT_IN_LINK)
-                {
-                    values
-                        .to_mut()
-                        .insert(template::OPT_IN_LINK.to_string(), url.to_string());
-                }
-            }
-        }
-        let resolved = template::resolve(template, &values)?;
+        let opt_in_link = route::opt_in_url(&self.config, n);
+        let values = compiled.values(&template.code, &n.values, opt_in_link)?;
         Ok(Prepared {
             notification: n,
             template,
             phone,
-            resolved,
+            values,
+            compiled,
         })
     }
 
@@ -189,19 +222,42 @@ impl Engine {
     /// What the citizen reads when `kind` carries the message (gateway text with the invitation
     /// when it applies; for Meta, the master body as a preview of the approved template).
     pub fn message_text(&self, prepared: &Prepared<'_>, kind: ProviderKind) -> Result<String> {
-        let mut text = convert::gateway_text(prepared.template, kind, &prepared.resolved)?;
-        if let Some(url) =
-            route::opt_in_link(&self.config, prepared.template, prepared.notification, kind)
-        {
-            text.push_str("\n\n");
-            text.push_str(&route::opt_in_paragraph(&self.config, url));
-        }
+        let t = prepared.template;
+        let segments = prepared.compiled.text_for(kind);
+        let link = route::opt_in_link(&self.config, t, prepared.notification, kind);
+        let Some(url) = link else {
+            return template::render_segments(&t.code, segments, &prepared.values, 0);
+        };
+        let extra = 2 + self.opt_in_text.len(url);
+        let mut text = template::render_segments(&t.code, segments, &prepared.values, extra)?;
+        text.push_str("\n\n");
+        self.opt_in_text.push_to(&mut text, url);
         Ok(text)
     }
 
     /// Meta template payload for a prepared notification.
     pub fn meta_payload(&self, prepared: &Prepared<'_>) -> Result<MetaTemplatePayload> {
-        convert::meta_template(prepared.template, &prepared.resolved)
+        self.meta_message(prepared)?.into_payload()
+    }
+
+    /// The Meta message for a prepared notification, typed (see [`MetaMessage`]).
+    pub(crate) fn meta_message<'a>(&self, prepared: &'a Prepared<'_>) -> Result<MetaMessage<'a>> {
+        convert::meta_message(prepared.template, &prepared.compiled.meta, &prepared.values)
+    }
+
+    /// What `p` carries for this notification: the Meta message, or the gateway text.
+    pub(crate) fn message_for<'a>(
+        &self,
+        prepared: &'a Prepared<'_>,
+        p: &ProviderConfig,
+    ) -> Result<Message<'a>> {
+        match p.kind {
+            ProviderKind::Meta => self
+                .meta_message(prepared)
+                .map(Message::Meta)
+                .map_err(|e| unsupported(p, &e)),
+            kind => self.message_text(prepared, kind).map(Message::Text),
+        }
     }
 
     /// The HTTP request `p` gets for this notification. With `masked`, credentials are replaced by
@@ -212,35 +268,25 @@ impl Engine {
         p: &ProviderConfig,
         masked: bool,
     ) -> Result<HttpRequest> {
-        let masked_profile;
-        let profile = if masked {
-            masked_profile = ProviderConfig {
-                credentials: p.credentials.masked(),
-                ..p.clone()
-            };
-            &masked_profile
+        let secrets = if masked {
+            Secrets::Masked
         } else {
-            p
+            Secrets::Real
         };
-        let mut req = match p.kind {
-            ProviderKind::Meta => {
-                let payload =
-                    self.meta_payload(prepared)
-                        .map_err(|e| Error::ProviderUnsupported {
-                            id: p.id.clone(),
-                            reason: e.to_string(),
-                        })?;
-                provider(p.kind).build_send(
-                    profile,
-                    &prepared.phone,
-                    Content::Template(&payload),
-                )?
-            }
-            kind => {
-                let text = self.message_text(prepared, kind)?;
-                provider(kind).build_send(profile, &prepared.phone, Content::Text(&text))?
-            }
-        };
+        let message = self.message_for(prepared, p)?;
+        self.build_request(prepared, p, secrets, &message)
+    }
+
+    /// The request carrying `message` through `p`.
+    pub(crate) fn build_request(
+        &self,
+        prepared: &Prepared<'_>,
+        p: &ProviderConfig,
+        secrets: Secrets,
+        message: &Message<'_>,
+    ) -> Result<HttpRequest> {
+        let mut req =
+            provider(p.kind).build_send_with(p, secrets, &prepared.phone, message.content())?;
         if req.timeout_ms.is_none() {
             req.timeout_ms = p.timeout_ms;
         }
@@ -269,5 +315,13 @@ impl Engine {
     /// Start sending `n`; see [`Dispatch`].
     pub fn dispatch(&self, n: &Notification, now_ms: i64) -> Result<Dispatch> {
         Dispatch::new(self, n, now_ms)
+    }
+}
+
+/// A template that does not fit Meta, as the error of a request to Meta profile `p`.
+fn unsupported(p: &ProviderConfig, e: &Error) -> Error {
+    Error::ProviderUnsupported {
+        id: p.id.clone(),
+        reason: e.to_string(),
     }
 }

@@ -38,3 +38,13 @@ pub use error::{Error, ErrorInfo, Result};
 
 /// Version of the engine, stamped from Cargo.toml.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// `parts` joined into a string allocated once, at its final size (`format!` has to guess the
+/// size, and often allocates too much or twice).
+pub(crate) fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|s| s.len()).sum());
+    for part in parts {
+        out.push_str(part);
+    }
+    out
+}

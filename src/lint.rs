@@ -22,11 +22,13 @@
 //! So `"Jl. Merdeka 1\nRT 02/RW 03"` becomes `"Jl. Merdeka 1 RT 02/RW 03"`. Gateways (Watzap,
 //! Fonnte) send free text and keep values exactly as given.
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
-use crate::convert::{meta_body_params, meta_header_param};
+use crate::convert::{meta_body_params, meta_header_param, MetaShape};
 use crate::model::{MasterTemplate, MetaParamFormat};
-use crate::template::{self, non_blank, Resolved, Segment};
+use crate::template::{self, non_blank, CompiledTemplate, Resolved, Segment};
 
 /// Meta's limits (providers.md §C.6).
 pub const META_BODY_MAX: usize = 1024;
@@ -99,7 +101,14 @@ pub fn lint_template(t: &MasterTemplate) -> Vec<LintIssue> {
         }
     };
     if let Some(header) = non_blank(&t.header) {
-        lint_header(t, header, &mut issues);
+        match template::parse(&t.code, header) {
+            Ok(segments) => lint_header(&segments, &mut issues),
+            Err(e) => issues.push(LintIssue::error(
+                "meta.template_invalid",
+                "header",
+                e.to_string(),
+            )),
+        }
     }
     if let Some(suffix) = non_blank(&t.button_url_suffix) {
         if let Err(e) = template::parse(&t.code, suffix) {
@@ -110,13 +119,31 @@ pub fn lint_template(t: &MasterTemplate) -> Vec<LintIssue> {
             ));
         }
     }
-
-    let distinct = distinct_placeholders(&body);
-    let format = t.meta.as_ref().map(|m| m.param_format).unwrap_or_default();
     // The body parsed above, so this cannot fail; fall back to its placeholders anyway.
-    let order = meta_body_params(t).unwrap_or_else(|_| distinct.clone());
+    let order = meta_body_params(t).unwrap_or_else(|_| distinct_placeholders(&body));
+    lint_body(t, &body, &order, &mut issues);
+    issues
+}
 
-    let meta_text = meta_body_text(&body, &order, format);
+/// [`lint_template`] of a template the engine compiled: its texts parse, and are not parsed again.
+pub(crate) fn lint_compiled(t: &MasterTemplate, c: &CompiledTemplate) -> Vec<LintIssue> {
+    let mut issues = Vec::new();
+    if let Some(meta) = &t.meta {
+        lint_name(&meta.template_name, &mut issues);
+    }
+    if let Some(header) = &c.header {
+        lint_header(header, &mut issues);
+    }
+    lint_body(t, &c.body, &c.meta.body, &mut issues);
+    issues
+}
+
+/// The rules on the (parsed) body; `order` is the Meta parameter order ([`meta_body_params`]).
+fn lint_body(t: &MasterTemplate, body: &[Segment], order: &[String], issues: &mut Vec<LintIssue>) {
+    let distinct = distinct_placeholders(body);
+    let format = t.meta.as_ref().map(|m| m.param_format).unwrap_or_default();
+
+    let meta_text = meta_body_text(body, order, format);
     let len = meta_text.chars().count();
     if len > META_BODY_MAX {
         issues.push(LintIssue::error(
@@ -129,13 +156,13 @@ pub fn lint_template(t: &MasterTemplate) -> Vec<LintIssue> {
     }
 
     if let Some(meta) = t.meta.as_ref().filter(|m| !m.body_params.is_empty()) {
-        lint_param_count(&meta.body_params, &distinct, &mut issues);
+        lint_param_count(&meta.body_params, &distinct, issues);
     }
     match format {
-        MetaParamFormat::Positional => lint_positional_order(&distinct, &order, &mut issues),
-        MetaParamFormat::Named => lint_named(&distinct, &mut issues),
+        MetaParamFormat::Positional => lint_positional_order(&distinct, order, issues),
+        MetaParamFormat::Named => lint_named(&distinct, issues),
     }
-    lint_adjacent(&body, &mut issues);
+    lint_adjacent(body, issues);
     if distinct.len() > META_BODY_PARAMS_WARN {
         issues.push(LintIssue::warning(
             "meta.too_many_params",
@@ -146,19 +173,42 @@ pub fn lint_template(t: &MasterTemplate) -> Vec<LintIssue> {
             ),
         ));
     }
-    issues
 }
 
 /// Meta rules on the values of one send (sanitized values, hydrated body length). Nothing to say
 /// when the template has no Meta mapping: the gateways send values as they are.
 pub fn lint_values(t: &MasterTemplate, resolved: &Resolved) -> Vec<LintIssue> {
-    let mut issues = Vec::new();
     if t.meta.is_none() {
-        return issues;
+        return Vec::new();
     }
-    for name in meta_value_names(t) {
-        if let Some(v) = resolved.get(&name) {
-            if sanitize_meta_value(v) != v {
+    let body = template::parse(&t.code, &t.body).ok();
+    lint_parsed_values(t, &meta_value_names(t), body.as_deref(), resolved)
+}
+
+/// [`lint_values`] for a template the engine compiled.
+pub(crate) fn lint_compiled_values(
+    t: &MasterTemplate,
+    c: &CompiledTemplate,
+    resolved: &Resolved,
+) -> Vec<LintIssue> {
+    if t.meta.is_none() {
+        return Vec::new();
+    }
+    lint_parsed_values(t, &c.meta.value_names(), Some(&c.body), resolved)
+}
+
+/// The value rules, given the names Meta gets values of and the parsed body (`None` when it
+/// does not parse).
+fn lint_parsed_values(
+    t: &MasterTemplate,
+    names: &[String],
+    body: Option<&[Segment]>,
+    resolved: &Resolved,
+) -> Vec<LintIssue> {
+    let mut issues = Vec::new();
+    for name in names {
+        if let Some(v) = resolved.get(name) {
+            if sanitize_meta_cow(v) != v {
                 issues.push(LintIssue::warning(
                     "meta.param_sanitized",
                     &format!("values.{name}"),
@@ -170,7 +220,8 @@ pub fn lint_values(t: &MasterTemplate, resolved: &Resolved) -> Vec<LintIssue> {
         }
     }
     let sanitized = sanitize_resolved(resolved);
-    if let Ok(hydrated) = template::render(&t.code, &t.body, &sanitized) {
+    let hydrated = body.and_then(|b| template::render_segments(&t.code, b, &sanitized, 0).ok());
+    if let Some(hydrated) = hydrated {
         let len = hydrated.chars().count();
         if len > META_BODY_MAX {
             issues.push(LintIssue::error(
@@ -220,6 +271,45 @@ pub fn sanitize_meta_value(value: &str) -> String {
     out
 }
 
+/// [`sanitize_meta_value`], borrowing `value` when it is acceptable as it is (most values are).
+pub fn sanitize_meta_cow(value: &str) -> Cow<'_, str> {
+    if needs_sanitizing(value) {
+        Cow::Owned(sanitize_meta_value(value))
+    } else {
+        Cow::Borrowed(value)
+    }
+}
+
+/// Whether sanitizing changes `value`: only a gap with a line break or tab (see [`is_break`]), or
+/// with more spaces than Meta accepts, is changed. One pass over the bytes, without decoding.
+fn needs_sanitizing(value: &str) -> bool {
+    let bytes = value.as_bytes();
+    let next = |i: usize| bytes.get(i).copied();
+    let mut spaces = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        if b == b' ' {
+            spaces += 1;
+            if spaces > META_MAX_SPACES {
+                return true;
+            }
+            continue;
+        }
+        spaces = 0;
+        let is_break = match b {
+            b'\n' | b'\r' | b'\t' | 0x0B | 0x0C => true,
+            // U+0085 in UTF-8.
+            0xC2 => next(i + 1) == Some(0x85),
+            // U+2028 and U+2029 in UTF-8.
+            0xE2 => next(i + 1) == Some(0x80) && matches!(next(i + 2), Some(0xA8 | 0xA9)),
+            _ => false,
+        };
+        if is_break {
+            return true;
+        }
+    }
+    false
+}
+
 /// A copy of the values with every value sanitized for Meta.
 pub fn sanitize_resolved(resolved: &Resolved) -> Resolved {
     Resolved {
@@ -234,24 +324,14 @@ pub fn sanitize_resolved(resolved: &Resolved) -> Resolved {
 
 /// Names whose values a Meta send carries (body, header, button suffix), without repeats.
 pub fn meta_value_names(t: &MasterTemplate) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    let mut add = |n: String| {
-        if !names.contains(&n) {
-            names.push(n);
-        }
+    // Parts that do not parse give no names.
+    let shape = MetaShape {
+        header: meta_header_param(t).ok().flatten(),
+        body: meta_body_params(t).unwrap_or_default(),
+        button: non_blank(&t.button_url_suffix)
+            .and_then(|suffix| template::parse(&t.code, suffix).ok()),
     };
-    if let Ok(Some(h)) = meta_header_param(t) {
-        add(h);
-    }
-    for n in meta_body_params(t).unwrap_or_default() {
-        add(n);
-    }
-    if let Some(suffix) = non_blank(&t.button_url_suffix) {
-        for n in template::placeholders(&t.code, suffix).unwrap_or_default() {
-            add(n);
-        }
-    }
-    names
+    shape.value_names()
 }
 
 fn is_break(c: char) -> bool {
@@ -290,18 +370,8 @@ fn lint_name(name: &str, issues: &mut Vec<LintIssue>) {
     }
 }
 
-fn lint_header(t: &MasterTemplate, header: &str, issues: &mut Vec<LintIssue>) {
-    let segments = match template::parse(&t.code, header) {
-        Ok(s) => s,
-        Err(e) => {
-            issues.push(LintIssue::error(
-                "meta.template_invalid",
-                "header",
-                e.to_string(),
-            ));
-            return;
-        }
-    };
+/// The rules on the (parsed) header.
+fn lint_header(segments: &[Segment], issues: &mut Vec<LintIssue>) {
     let count = segments
         .iter()
         .filter(|s| matches!(s, Segment::Placeholder(_)))
@@ -544,6 +614,45 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), v.to_string()))
                 .collect(),
             unused: vec![],
+        }
+    }
+
+    /// Previews lint the engine's compiled templates: the issues must be those of the texts.
+    #[test]
+    fn compiled_templates_lint_the_same() {
+        let long = format!(
+            "{} {{{{partner_name}}}}{{{{permit_number}}}}",
+            "x".repeat(1100)
+        );
+        let mut cases = vec![t(BODY), t("{{1}} dan {{3}}"), t(&long)];
+        let mut with_header = t(BODY);
+        with_header.header = Some(
+            "Izin {{permit_number}} {{partner_name}} — terlalu panjang sekali untuk Meta".into(),
+        );
+        with_header.button_url_suffix = Some("{{permit_number}}".into());
+        cases.push(with_header);
+        let mut named = t("Halo {{Nama}} {{nomor_2}}");
+        if let Some(m) = named.meta.as_mut() {
+            m.param_format = MetaParamFormat::Named;
+            m.body_params = vec!["nomor_2".into()];
+            m.template_name = "Izin Terbit".into();
+        }
+        cases.push(named);
+        let values = resolved(&[
+            ("partner_name", "Budi\nSantoso"),
+            ("permit_number", "1      2"),
+            ("1", "a"),
+            ("3", "b"),
+            ("Nama", "c"),
+            ("nomor_2", "d"),
+        ]);
+        for tpl in cases {
+            let compiled = CompiledTemplate::new(&tpl).unwrap();
+            assert_eq!(lint_compiled(&tpl, &compiled), lint_template(&tpl));
+            assert_eq!(
+                lint_compiled_values(&tpl, &compiled, &values),
+                lint_values(&tpl, &values)
+            );
         }
     }
 
@@ -803,6 +912,16 @@ mod tests {
             prop_assert!(!s.contains("     "));
             // Sanitizing is idempotent and never touches a clean value.
             prop_assert_eq!(sanitize_meta_value(&s), s.clone());
+        }
+
+        #[test]
+        fn borrowed_sanitizing_agrees(
+            v in prop_oneof![any::<String>(), "[ a\t\n\r\u{b}\u{c}\u{85}\u{a0}\u{2028}\u{2029}\u{2013}]{0,20}"],
+        ) {
+            let clean = sanitize_meta_cow(&v);
+            prop_assert_eq!(clean.as_ref(), sanitize_meta_value(&v));
+            // Borrowed exactly when nothing changes.
+            prop_assert_eq!(matches!(clean, Cow::Borrowed(_)), sanitize_meta_value(&v) == v);
         }
 
         #[test]

@@ -60,7 +60,12 @@ impl Host {
                 self.run(&call.op, args)
             });
         match result {
-            Ok(json) => format!("{{\"ok\":{json}}}"),
+            // Wrapped in place: a batch's answer can be hundreds of megabytes, not worth a copy.
+            Ok(mut json) => {
+                json.insert_str(0, "{\"ok\":");
+                json.push('}');
+                json
+            }
             Err(e) => error_json(&e.info()),
         }
     }
@@ -97,16 +102,10 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
             "plan" => to_json(&engine()?.plan(&parse(args)?)?),
             "planBatch" => {
                 let a: BatchArgs = parse(args)?;
-                let engine = engine()?;
-                let items: Vec<BatchItem> = a
-                    .notifications
-                    .iter()
-                    .map(|n| match engine.plan(n) {
-                        Ok(plan) => BatchItem::Ok(Box::new(plan)),
-                        Err(e) => BatchItem::Error(e.info()),
-                    })
-                    .collect();
-                to_json(&items)
+                to_json(&PlanBatch {
+                    engine: engine()?,
+                    notifications: &a.notifications,
+                })
             }
             "normalizePhone" => {
                 let a: PhoneArgs = parse(args)?;
@@ -225,9 +224,30 @@ fn configure_summary(engine: &Engine) -> ConfigureSummary {
 
 #[derive(Serialize)]
 #[serde(rename_all = "camelCase")]
-enum BatchItem {
-    Ok(Box<crate::preview::Plan>),
+enum BatchItem<'a> {
+    Ok(&'a crate::preview::Plan),
     Error(ErrorInfo),
+}
+
+/// A batch's plans, each written to the answer as soon as it is made: the batch never holds
+/// every plan at once (100,000 plans are some 200 MB), only the JSON text.
+struct PlanBatch<'a> {
+    engine: &'a Engine,
+    notifications: &'a [Notification],
+}
+
+impl Serialize for PlanBatch<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeSeq;
+        let mut items = s.serialize_seq(Some(self.notifications.len()))?;
+        for n in self.notifications {
+            match self.engine.plan(n) {
+                Ok(plan) => items.serialize_element(&BatchItem::Ok(&plan))?,
+                Err(e) => items.serialize_element(&BatchItem::Error(e.info()))?,
+            }
+        }
+        items.end()
+    }
 }
 
 #[derive(Deserialize)]

@@ -28,6 +28,9 @@ const E164_MAX: usize = 15;
 const ID_NSN_MIN: usize = 9;
 const ID_NSN_MAX: usize = 12;
 
+/// Most digits kept from an input: longer numbers are rejected anyway.
+const DIGITS_MAX: usize = E164_MAX + 5;
+
 /// How much of a bad input an error repeats (huge inputs must not make huge errors).
 const ERROR_INPUT_CHARS: usize = 64;
 
@@ -49,12 +52,13 @@ pub fn normalize(input: &str, default_country: &str) -> Result<String> {
     }
 
     // One pass: keep digits, skip separators, refuse anything else. `+` only counts first.
-    let mut digits = String::new();
+    // The buffer has room for DIGITS_MAX digits and a country code: it is never reallocated.
+    let mut digits = String::with_capacity(DIGITS_MAX + country.len());
     let mut plus = false;
     for c in trimmed.chars() {
         if c.is_ascii_digit() {
             // Cap the work on absurd inputs; anything this long is rejected below anyway.
-            if digits.len() <= E164_MAX + 4 {
+            if digits.len() < DIGITS_MAX {
                 digits.push(c);
             }
         } else if c == '+' {
@@ -76,18 +80,18 @@ pub fn normalize(input: &str, default_country: &str) -> Result<String> {
         return Err(bad("the number contains no digits"));
     }
 
-    let international = if plus {
-        digits
-    } else if let Some(rest) = digits.strip_prefix("00") {
-        rest.to_string()
-    } else if let Some(rest) = digits.strip_prefix('0') {
-        format!("{country}{rest}")
-    } else if digits.starts_with(country) {
-        digits
-    } else {
-        // A national number typed without its trunk zero (`812…`).
-        format!("{country}{digits}")
-    };
+    // The country code goes in the same buffer, which has room for it.
+    let mut international = digits;
+    if !plus {
+        if international.starts_with("00") {
+            international.replace_range(..2, "");
+        } else if international.starts_with('0') {
+            international.replace_range(..1, country);
+        } else if !international.starts_with(country) {
+            // A national number typed without its trunk zero (`812…`).
+            international.insert_str(0, country);
+        }
+    }
 
     if international.starts_with('0') {
         return Err(bad("the country code cannot start with 0"));
@@ -95,9 +99,13 @@ pub fn normalize(input: &str, default_country: &str) -> Result<String> {
 
     if let Some(nsn) = international.strip_prefix(INDONESIA) {
         // `+62 0812…`: the trunk zero has no place after the country code.
+        let trunk_zero = nsn.starts_with('0');
         let nsn = nsn.strip_prefix('0').unwrap_or(nsn);
         check_indonesian_mobile(nsn).map_err(bad)?;
-        return Ok(format!("{INDONESIA}{nsn}"));
+        if trunk_zero {
+            international.remove(INDONESIA.len());
+        }
+        return Ok(international);
     }
 
     if international.len() < E164_MIN {

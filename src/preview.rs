@@ -3,12 +3,13 @@
 use serde::Serialize;
 
 use crate::convert::{self, MetaTemplatePayload, OrderedParams};
-use crate::engine::{Engine, Prepared};
+use crate::engine::{Engine, Message, Prepared};
 use crate::error::{ErrorInfo, Result};
 use crate::lint::{self, LintIssue};
 use crate::model::{
     Decision, HttpRequest, MasterTemplate, ProviderConfig, ProviderKind, ProviderState,
 };
+use crate::providers::Secrets;
 use crate::template::Resolved;
 
 /// Decision plus every provider's masked request.
@@ -59,23 +60,28 @@ impl ProviderPreview {
             p.kind,
         )
         .is_some();
-        let text = engine.message_text(prepared, p.kind);
-        let params = match p.kind {
-            ProviderKind::Meta => engine
-                .meta_payload(prepared)
-                .ok()
-                .and_then(|m| serde_json::to_value(m).ok())
-                .unwrap_or(serde_json::Value::Null),
-            ProviderKind::Watzap => to_json(&convert::watzap_params(
+        // Text, parameters and request all come from one rendering of the message.
+        let message = engine.message_for(prepared, p);
+        let text = match &message {
+            Ok(Message::Text(t)) => Some(t.clone()),
+            // Meta shows the master body: the chat-bubble preview of the template.
+            _ if p.kind == ProviderKind::Meta => engine.message_text(prepared, p.kind).ok(),
+            _ => None,
+        };
+        let params = match (&message, p.kind) {
+            (Ok(Message::Meta(m)), _) => serde_json::to_value(m).unwrap_or(serde_json::Value::Null),
+            (_, ProviderKind::Meta) => serde_json::Value::Null,
+            (_, ProviderKind::Watzap) => to_json(&convert::watzap_params(
                 prepared.template,
-                &prepared.resolved,
+                &prepared.resolved(),
             )),
-            ProviderKind::Fonnte => to_json(&convert::fonnte_params(
+            (_, ProviderKind::Fonnte) => to_json(&convert::fonnte_params(
                 prepared.template,
-                &prepared.resolved,
+                &prepared.resolved(),
             )),
         };
-        let (request, error) = match engine.request_for(prepared, p, true) {
+        let request = message.and_then(|m| engine.build_request(prepared, p, Secrets::Masked, &m));
+        let (request, error) = match request {
             Ok(r) => (Some(r), None),
             Err(e) => (None, Some(e.info())),
         };
@@ -86,7 +92,7 @@ impl ProviderPreview {
             state: p.state,
             position,
             append_opt_in_link: append,
-            text: text.ok(),
+            text,
             params,
             request,
             error,
@@ -107,13 +113,15 @@ impl Preview {
             .iter()
             .map(|p| ProviderPreview::build(engine, prepared, p, Some(&decision)))
             .collect();
-        let mut lint = lint::lint_template(prepared.template);
-        lint.extend(lint::lint_values(prepared.template, &prepared.resolved));
+        let resolved = prepared.resolved();
+        let (t, compiled) = (prepared.template, prepared.compiled);
+        let mut lint = lint::lint_compiled(t, compiled);
+        lint.extend(lint::lint_compiled_values(t, compiled, &resolved));
         Ok(Preview {
             decision,
             providers,
             lint,
-            unused_values: prepared.resolved.unused.clone(),
+            unused_values: resolved.unused,
         })
     }
 }
@@ -130,20 +138,28 @@ pub struct Plan {
 impl Plan {
     pub(crate) fn build(engine: &Engine, prepared: &Prepared<'_>) -> Result<Plan> {
         let decision = engine.decide_prepared(prepared)?;
-        let (request, text) = match decision.provider.as_deref() {
-            Some(id) => {
-                let p = engine.provider(id)?;
-                let text = match p.kind {
-                    ProviderKind::Meta => None,
-                    kind => Some(engine.message_text(prepared, kind)?),
-                };
-                (Some(engine.request_for(prepared, p, true)?), text)
-            }
-            None => (None, None),
+        let Some(p) = decision
+            .provider
+            .as_deref()
+            .map(|id| engine.provider(id))
+            .transpose()?
+        else {
+            return Ok(Plan {
+                decision,
+                request: None,
+                text: None,
+            });
+        };
+        // One rendering serves the request and the text shown.
+        let message = engine.message_for(prepared, p)?;
+        let request = engine.build_request(prepared, p, Secrets::Masked, &message)?;
+        let text = match message {
+            Message::Text(text) => Some(text),
+            Message::Meta(_) => None,
         };
         Ok(Plan {
             decision,
-            request,
+            request: Some(request),
             text,
         })
     }

@@ -14,6 +14,9 @@
 //! 6. a gateway send to a recipient without Meta opt-in carries the opt-in invitation
 //!    (`route.opt_in_link`, or `route.opt_in_link_missing` when no link is configured).
 
+use std::borrow::Cow;
+
+use crate::concat;
 use crate::error::{Error, Result};
 use crate::model::{
     Decision, EngineConfig, MasterTemplate, Notification, ProviderConfig, ProviderKind,
@@ -32,10 +35,19 @@ fn meta_status_allows_sending(status: Option<&str>) -> bool {
 struct Trace(Vec<TraceStep>);
 
 impl Trace {
-    fn push(&mut self, code: &str, provider: Option<&ProviderConfig>, message: String) {
+    fn with_capacity(steps: usize) -> Self {
+        Trace(Vec::with_capacity(steps))
+    }
+
+    fn push(
+        &mut self,
+        code: &'static str,
+        provider: Option<&ProviderConfig>,
+        message: impl Into<Cow<'static, str>>,
+    ) {
         self.0.push(TraceStep {
-            code: code.to_string(),
-            message,
+            code: Cow::Borrowed(code),
+            message: message.into(),
             provider: provider.map(|p| p.id.clone()),
         });
     }
@@ -51,16 +63,17 @@ fn ineligibility(
     if p.state != ProviderState::Configured {
         return Some((
             "route.skip_not_configured",
-            format!("{name} skipped: its profile is not marked as configured"),
+            concat(&[name, " skipped: its profile is not marked as configured"]),
         ));
     }
     if p.kind == ProviderKind::Meta {
         if !n.recipient.meta_opt_in {
             return Some((
                 "route.skip_no_opt_in",
-                format!(
-                    "{name} skipped: the recipient has not opted in to official WhatsApp messages"
-                ),
+                concat(&[
+                    name,
+                    " skipped: the recipient has not opted in to official WhatsApp messages",
+                ]),
             ));
         }
         let Some(meta) = template
@@ -115,17 +128,58 @@ pub fn opt_in_url<'a>(config: &'a EngineConfig, n: &'a Notification) -> Option<&
 
 /// The invitation paragraph for `url`, from the configured text or the Indonesian default.
 pub fn opt_in_paragraph(config: &EngineConfig, url: &str) -> String {
-    let text = config
-        .opt_in
-        .as_ref()
-        .and_then(|o| o.text.as_deref())
-        .map(str::trim)
-        .filter(|t| !t.is_empty())
-        .unwrap_or(DEFAULT_OPT_IN_TEXT);
-    if text.contains("{url}") {
-        text.replace("{url}", url)
-    } else {
-        format!("{text} {url}")
+    let text = OptInText::new(config);
+    let mut out = String::with_capacity(text.len(url));
+    text.push_to(&mut out, url);
+    out
+}
+
+/// The invitation text, split around its `{url}` once (when the engine is built), so a message
+/// gets its paragraph without searching the text again.
+#[derive(Debug, Clone)]
+pub(crate) struct OptInText {
+    /// The text between the `{url}`s; a single part means the link follows the text.
+    parts: Vec<String>,
+}
+
+impl OptInText {
+    pub(crate) fn new(config: &EngineConfig) -> Self {
+        let text = config
+            .opt_in
+            .as_ref()
+            .and_then(|o| o.text.as_deref())
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .unwrap_or(DEFAULT_OPT_IN_TEXT);
+        OptInText {
+            parts: text.split("{url}").map(str::to_string).collect(),
+        }
+    }
+
+    /// Length in bytes of the paragraph for `url`.
+    pub(crate) fn len(&self, url: &str) -> usize {
+        let text: usize = self.parts.iter().map(String::len).sum();
+        match self.parts.len() {
+            1 => text + 1 + url.len(),
+            n => text + n.saturating_sub(1) * url.len(),
+        }
+    }
+
+    /// Append the paragraph for `url`: every `{url}` replaced by the link, or the link after the
+    /// text and a space.
+    pub(crate) fn push_to(&self, out: &mut String, url: &str) {
+        if let [text] = self.parts.as_slice() {
+            out.push_str(text);
+            out.push(' ');
+            out.push_str(url);
+            return;
+        }
+        for (i, part) in self.parts.iter().enumerate() {
+            if i > 0 {
+                out.push_str(url);
+            }
+            out.push_str(part);
+        }
     }
 }
 
@@ -139,49 +193,53 @@ pub fn decide(
     n: &Notification,
     phone: String,
 ) -> Result<Decision> {
-    let mut trace = Trace(Vec::new());
-    let mut chain: Vec<&ProviderConfig> = Vec::new();
-
+    // Each trace gets room for the most steps its branch can take, and no more: a batch keeps
+    // every decision.
     if n.recipient.opted_out {
+        let mut trace = Trace::with_capacity(1);
         trace.push(
             "route.opted_out",
             None,
-            "The recipient asked not to receive WhatsApp messages: nothing is sent".into(),
+            "The recipient asked not to receive WhatsApp messages: nothing is sent",
         );
         return Ok(finish(config, template, n, phone, Vec::new(), trace));
     }
 
     if let Some(forced) = n.force_provider.as_deref().filter(|f| !f.is_empty()) {
         let p = find(config, forced)?;
+        // Forced, two warnings at most (the second only for Meta), the invitation (gateways).
+        let mut trace = Trace::with_capacity(3);
         trace.push(
             "route.forced",
             Some(p),
-            format!(
-                "{} was forced by the sender; no other provider is tried",
-                p.display_name()
-            ),
+            concat(&[
+                p.display_name(),
+                " was forced by the sender; no other provider is tried",
+            ]),
         );
         if p.state != ProviderState::Configured {
             trace.push(
                 "route.forced_not_configured",
                 Some(p),
-                format!(
-                    "{} is not marked as configured but is used because it was forced",
-                    p.display_name()
-                ),
+                concat(&[
+                    p.display_name(),
+                    " is not marked as configured but is used because it was forced",
+                ]),
             );
         }
         if p.kind == ProviderKind::Meta && !n.recipient.meta_opt_in {
             trace.push(
                 "route.forced_without_opt_in",
                 Some(p),
-                "Meta is used although the recipient has not opted in, because it was forced"
-                    .into(),
+                "Meta is used although the recipient has not opted in, because it was forced",
             );
         }
         return Ok(finish(config, template, n, phone, vec![p], trace));
     }
 
+    // The default, one step per provider, then "no provider" or the invitation.
+    let mut trace = Trace::with_capacity(config.providers.len() + 2);
+    let mut chain: Vec<&ProviderConfig> = Vec::new();
     for p in candidates(config, &mut trace)? {
         match ineligibility(p, template, n) {
             Some((code, message)) => trace.push(code, Some(p), message),
@@ -190,17 +248,18 @@ pub fn decide(
                     trace.push(
                         "route.selected",
                         Some(p),
-                        format!("{} is used first", p.display_name()),
+                        concat(&[p.display_name(), " is used first"]),
                     );
                 } else {
                     trace.push(
                         "route.fallback",
                         Some(p),
-                        format!(
-                            "{} is fallback number {} if the previous one is unavailable",
+                        concat(&[
                             p.display_name(),
-                            chain.len()
-                        ),
+                            " is fallback number ",
+                            &chain.len().to_string(),
+                            " if the previous one is unavailable",
+                        ]),
                     );
                 }
                 chain.push(p);
@@ -211,7 +270,7 @@ pub fn decide(
         trace.push(
             "route.no_provider",
             None,
-            "No provider is eligible for this recipient and template: nothing can be sent".into(),
+            "No provider is eligible for this recipient and template: nothing can be sent",
         );
     }
     Ok(finish(config, template, n, phone, chain, trace))
@@ -239,7 +298,7 @@ fn candidates<'a>(config: &'a EngineConfig, trace: &mut Trace) -> Result<Vec<&'a
             trace.push(
                 "route.default",
                 Some(p),
-                format!("{} is the default provider", p.display_name()),
+                concat(&[p.display_name(), " is the default provider"]),
             );
             add(p);
         }
@@ -252,7 +311,7 @@ fn candidates<'a>(config: &'a EngineConfig, trace: &mut Trace) -> Result<Vec<&'a
                 trace.push(
                     "route.default_meta",
                     Some(p),
-                    "No default provider is set: Meta is tried first".into(),
+                    "No default provider is set: Meta is tried first",
                 );
                 add(p);
             }
@@ -294,13 +353,13 @@ fn finish(
             trace.push(
                 "route.opt_in_link",
                 Some(p),
-                "The invitation to opt in to official WhatsApp messages is appended".into(),
+                "The invitation to opt in to official WhatsApp messages is appended",
             );
         } else {
             trace.push(
                 "route.opt_in_link_missing",
                 Some(p),
-                "No opt-in link is configured, so no invitation is appended".into(),
+                "No opt-in link is configured, so no invitation is appended",
             );
         }
     }
@@ -312,5 +371,41 @@ fn finish(
         phone,
         template: template.code.clone(),
         trace: trace.0,
+    }
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))] // unit tests run natively
+mod tests {
+    use super::*;
+    use crate::model::OptInConfig;
+
+    #[test]
+    fn opt_in_paragraph_fills_every_link() {
+        let cases = [
+            (
+                None,
+                DEFAULT_OPT_IN_TEXT.replace("{url}", "https://x.id/s?a=1"),
+            ),
+            (Some("Klik"), "Klik https://x.id/s?a=1".to_string()),
+            (
+                Some("  {url} lalu {url}{url} "),
+                "https://x.id/s?a=1 lalu https://x.id/s?a=1https://x.id/s?a=1".to_string(),
+            ),
+            (Some("{url"), "{url https://x.id/s?a=1".to_string()),
+        ];
+        for (text, want) in cases {
+            let config = EngineConfig {
+                opt_in: Some(OptInConfig {
+                    url: None,
+                    text: text.map(String::from),
+                }),
+                ..Default::default()
+            };
+            let paragraph = opt_in_paragraph(&config, "https://x.id/s?a=1");
+            assert_eq!(paragraph, want);
+            // The length is known before writing (the message is allocated once).
+            let text = OptInText::new(&config);
+            assert_eq!(text.len("https://x.id/s?a=1"), paragraph.len());
+        }
     }
 }

@@ -10,8 +10,9 @@
 
 use std::collections::BTreeMap;
 
+use crate::convert::MetaShape;
 use crate::error::{Error, Result};
-use crate::model::{MasterTemplate, MetaParamFormat};
+use crate::model::{GatewayMapping, MasterTemplate, MetaParamFormat, ProviderKind};
 
 /// Value name the engine fills with the recipient's opt-in link. A template may use it like any
 /// other parameter (`{{opt_in_link}}`).
@@ -33,43 +34,45 @@ pub fn parse(template_code: &str, text: &str) -> Result<Vec<Segment>> {
         template: template_code.to_string(),
         reason,
     };
-    // Char positions make error messages match what a person counts in the editor.
-    let chars: Vec<char> = text.chars().collect();
-    let at = |i: usize| chars.get(i).copied();
+    // Braces are ASCII, so the scan works on bytes and every index it stops at is a char
+    // boundary. Errors give char positions: what a person counts in the editor.
+    let position = |byte: usize| text.get(..byte).map_or(0, |s| s.chars().count()) + 1;
+    let bytes = text.as_bytes();
     let mut segments = Vec::new();
-    let mut literal = String::new();
+    let mut literal_start = 0;
     let mut i = 0;
-    while let Some(c) = at(i) {
-        let next = at(i + 1);
-        if c == '{' && next == Some('{') {
+    while let Some(&c) = bytes.get(i) {
+        let next = bytes.get(i + 1).copied();
+        if c == b'{' && next == Some(b'{') {
             let open = i;
-            let mut name = String::new();
             let mut j = i + 2;
             loop {
-                match (at(j), at(j + 1)) {
+                match (bytes.get(j), bytes.get(j + 1)) {
                     (None, _) => {
                         return Err(malformed(format!(
                             "'{{{{' at character {} is never closed with '}}}}'",
-                            open + 1
+                            position(open)
                         )))
                     }
-                    (Some('}'), Some('}')) => break,
-                    (Some('{'), Some('{')) => {
+                    (Some(b'}'), Some(b'}')) => break,
+                    (Some(b'{'), Some(b'{')) => {
                         return Err(malformed(format!(
                             "nested '{{{{' at character {} inside the placeholder opened at character {}",
-                            j + 1,
-                            open + 1
+                            position(j),
+                            position(open)
                         )))
                     }
-                    (Some(ch), _) => name.push(ch),
+                    _ => j += 1,
                 }
-                j += 1;
             }
-            let name = name.trim_matches(|c| c == ' ' || c == '\t');
+            let name = text
+                .get(open + 2..j)
+                .unwrap_or_default()
+                .trim_matches(|c| c == ' ' || c == '\t');
             if name.is_empty() {
                 return Err(malformed(format!(
                     "empty placeholder '{{{{}}}}' at character {}",
-                    open + 1
+                    position(open)
                 )));
             }
             if !is_valid_name(name) {
@@ -77,26 +80,27 @@ pub fn parse(template_code: &str, text: &str) -> Result<Vec<Segment>> {
                     "invalid placeholder name {:?} at character {}: use letters, digits and '_' \
                      (not starting with a digit), or a number like {{{{1}}}}",
                     shorten(name),
-                    open + 1
+                    position(open)
                 )));
             }
-            if !literal.is_empty() {
-                segments.push(Segment::Text(std::mem::take(&mut literal)));
+            if literal_start < open {
+                let literal = text.get(literal_start..open).unwrap_or_default();
+                segments.push(Segment::Text(literal.to_string()));
             }
             segments.push(Segment::Placeholder(name.to_string()));
             i = j + 2;
-        } else if c == '}' && next == Some('}') {
+            literal_start = i;
+        } else if c == b'}' && next == Some(b'}') {
             return Err(malformed(format!(
                 "'}}}}' at character {} has no matching '{{{{'",
-                i + 1
+                position(i)
             )));
         } else {
-            literal.push(c);
             i += 1;
         }
     }
-    if !literal.is_empty() {
-        segments.push(Segment::Text(literal));
+    if let Some(literal) = text.get(literal_start..).filter(|l| !l.is_empty()) {
+        segments.push(Segment::Text(literal.to_string()));
     }
     Ok(segments)
 }
@@ -250,6 +254,80 @@ impl Resolved {
     }
 }
 
+/// Where rendering finds the value of a parameter.
+pub(crate) trait Values {
+    /// The value of parameter `name`; `None` when it has none or is no parameter.
+    fn value(&self, name: &str) -> Option<&str>;
+}
+
+impl Values for Resolved {
+    fn value(&self, name: &str) -> Option<&str> {
+        self.get(name)
+    }
+}
+
+/// The values of one send, checked like [`resolve`] but borrowed from the notification: what a
+/// [`Resolved`] holds, without copying a name or a value.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct SendValues<'a> {
+    params: &'a [String],
+    given: &'a BTreeMap<String, String>,
+    /// Fills [`OPT_IN_LINK`] when the caller gave no value for it.
+    opt_in_link: Option<&'a str>,
+}
+
+impl<'a> SendValues<'a> {
+    /// `given` checked against `params`: every parameter needs a value that is not blank.
+    pub(crate) fn new(
+        template_code: &str,
+        params: &'a [String],
+        given: &'a BTreeMap<String, String>,
+        opt_in_link: Option<&'a str>,
+    ) -> Result<SendValues<'a>> {
+        let values = SendValues {
+            params,
+            given,
+            opt_in_link,
+        };
+        for name in params {
+            if values.value(name).is_none_or(|v| v.trim().is_empty()) {
+                return Err(Error::TemplateMissingParam {
+                    template: template_code.to_string(),
+                    param: name.clone(),
+                });
+            }
+        }
+        Ok(values)
+    }
+
+    /// The same values as [`resolve`] gives them.
+    pub(crate) fn to_resolved(self) -> Resolved {
+        let owned = |name: &String| (name.clone(), self.value(name).unwrap_or_default().into());
+        Resolved {
+            values: self.params.iter().map(owned).collect(),
+            unused: self
+                .given
+                .keys()
+                .filter(|k| !self.params.contains(k))
+                .cloned()
+                .collect(),
+        }
+    }
+}
+
+impl Values for SendValues<'_> {
+    fn value(&self, name: &str) -> Option<&str> {
+        if !self.params.iter().any(|p| p == name) {
+            return None;
+        }
+        match self.given.get(name) {
+            Some(v) => Some(v),
+            None if name == OPT_IN_LINK => self.opt_in_link,
+            None => None,
+        }
+    }
+}
+
 /// Pick the value of every parameter; a missing or blank value is an error.
 pub fn resolve(t: &MasterTemplate, values: &BTreeMap<String, String>) -> Result<Resolved> {
     let params = params(t)?;
@@ -281,22 +359,97 @@ pub fn resolve(t: &MasterTemplate, values: &BTreeMap<String, String>) -> Result<
 /// Substitute placeholders in `text`. Values are inserted literally (a value containing `{{x}}`
 /// is not expanded again).
 pub fn render(template_code: &str, text: &str, values: &Resolved) -> Result<String> {
-    let mut out = String::with_capacity(text.len());
-    for segment in parse(template_code, text)? {
+    render_segments(template_code, &parse(template_code, text)?, values, 0)
+}
+
+/// [`render`] of parsed text, into a string allocated once with room for `extra` more bytes.
+pub(crate) fn render_segments(
+    template_code: &str,
+    segments: &[Segment],
+    values: &dyn Values,
+    extra: usize,
+) -> Result<String> {
+    let value = |name: &str| {
+        values
+            .value(name)
+            .ok_or_else(|| Error::TemplateMissingParam {
+                template: template_code.to_string(),
+                param: name.to_string(),
+            })
+    };
+    let mut len = extra;
+    for segment in segments {
+        len += match segment {
+            Segment::Text(s) => s.len(),
+            Segment::Placeholder(name) => value(name)?.len(),
+        };
+    }
+    let mut out = String::with_capacity(len);
+    for segment in segments {
         match segment {
-            Segment::Text(s) => out.push_str(&s),
-            Segment::Placeholder(name) => match values.get(&name) {
-                Some(v) => out.push_str(v),
-                None => {
-                    return Err(Error::TemplateMissingParam {
-                        template: template_code.to_string(),
-                        param: name,
-                    })
-                }
-            },
+            Segment::Text(s) => out.push_str(s),
+            Segment::Placeholder(name) => out.push_str(value(name)?),
         }
     }
     Ok(out)
+}
+
+/// A template validated and parsed once, when the engine is built: a send then only looks values
+/// up and concatenates, and never parses text again.
+#[derive(Debug, Clone)]
+pub(crate) struct CompiledTemplate {
+    /// Canonical parameter order, as [`params`] gives it.
+    pub params: Vec<String>,
+    pub body: Vec<Segment>,
+    /// The header, when set.
+    pub header: Option<Vec<Segment>>,
+    /// A gateway's own body, when its mapping has one.
+    pub watzap_body: Option<Vec<Segment>>,
+    pub fonnte_body: Option<Vec<Segment>>,
+    /// Which values Meta's header, body and button take.
+    pub meta: MetaShape,
+}
+
+impl CompiledTemplate {
+    /// [`validate`] `t` and keep its parsed texts.
+    pub(crate) fn new(t: &MasterTemplate) -> Result<CompiledTemplate> {
+        validate(t)?;
+        let parse_set =
+            |text: &Option<String>| non_blank(text).map(|text| parse(&t.code, text)).transpose();
+        let gateway_body = |m: &Option<GatewayMapping>| match m {
+            Some(m) => parse_set(&m.body),
+            None => Ok(None),
+        };
+        Ok(CompiledTemplate {
+            params: params(t)?,
+            body: parse(&t.code, &t.body)?,
+            header: parse_set(&t.header)?,
+            watzap_body: gateway_body(&t.watzap)?,
+            fonnte_body: gateway_body(&t.fonnte)?,
+            meta: MetaShape::of(t)?,
+        })
+    }
+
+    /// The values of one send, checked as [`resolve`] checks them; `opt_in_link` fills
+    /// [`OPT_IN_LINK`] when `given` has no value for it.
+    pub(crate) fn values<'a>(
+        &'a self,
+        template_code: &str,
+        given: &'a BTreeMap<String, String>,
+        opt_in_link: Option<&'a str>,
+    ) -> Result<SendValues<'a>> {
+        SendValues::new(template_code, &self.params, given, opt_in_link)
+    }
+
+    /// The text `kind` sends (as [`crate::convert::gateway_text`] picks it), parsed.
+    pub(crate) fn text_for(&self, kind: ProviderKind) -> &[Segment] {
+        let own = match kind {
+            ProviderKind::Meta => None,
+            ProviderKind::Watzap => self.watzap_body.as_deref(),
+            ProviderKind::Fonnte => self.fonnte_body.as_deref(),
+        };
+        own.unwrap_or(&self.body)
+    }
 }
 
 fn push_unique(list: &mut Vec<String>, name: String) {

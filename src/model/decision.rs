@@ -1,3 +1,5 @@
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use super::ProviderKind;
@@ -21,11 +23,12 @@ pub struct Decision {
 }
 
 /// One routing rule that fired: a stable code, English words, and the provider it concerns.
+/// Codes and fixed messages are static text, so a decision does not copy them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TraceStep {
-    pub code: String,
-    pub message: String,
+    pub code: Cow<'static, str>,
+    pub message: Cow<'static, str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
 }

@@ -5,13 +5,14 @@
 //! shape, so no provider answer (HTML, truncated JSON, megabytes of noise) can make the engine
 //! panic.
 
-use std::collections::BTreeMap;
+use std::borrow::Cow;
 
+use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::Classified;
+use super::{Classified, Secrets};
 use crate::error::{Error, Result};
-use crate::model::{Classification, HttpRequest, HttpResponse, ProviderConfig};
+use crate::model::{Classification, HttpRequest, HttpResponse, ProviderConfig, SECRET_MASK};
 
 /// Longest piece of provider text (message, details, reason) quoted in a `detail`.
 pub(crate) const MAX_QUOTE_CHARS: usize = 300;
@@ -43,6 +44,20 @@ pub(crate) fn required<'a>(
     }
 }
 
+/// A secret credential as `secrets` asks: [`required`], or the mask when it is set at all (as
+/// [`crate::model::Credentials::masked`] would give it).
+pub(crate) fn secret<'a>(
+    p: &ProviderConfig,
+    secrets: Secrets,
+    field: &str,
+    value: &'a Option<String>,
+) -> Result<&'a str> {
+    match secrets {
+        Secrets::Masked if value.is_some() => Ok(SECRET_MASK),
+        _ => required(p, field, value),
+    }
+}
+
 /// `to` trimmed; `input.invalid` when empty.
 pub(crate) fn recipient(to: &str) -> Result<&str> {
     let to = to.trim();
@@ -53,60 +68,172 @@ pub(crate) fn recipient(to: &str) -> Result<&str> {
 }
 
 /// A request with the given headers; the profile's timeout is carried along.
-pub(crate) fn request(
+pub(crate) fn request<const N: usize>(
     p: &ProviderConfig,
     method: &str,
     url: String,
-    headers: &[(&str, &str)],
+    headers: [(&str, String); N],
     body: Option<String>,
 ) -> HttpRequest {
-    let headers: BTreeMap<String, String> = headers
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
     HttpRequest {
         method: method.to_string(),
         url,
-        headers,
+        headers: headers
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
         body,
         timeout_ms: p.timeout_ms,
     }
+}
+
+/// A request body written as JSON piece by piece: fixed parts verbatim, strings escaped by
+/// `serde_json` itself (so the bytes are what serializing gives). Deriving `Serialize` for the
+/// bodies costs several times more: every key goes through the escaper again on every request.
+pub(crate) struct JsonWriter {
+    buf: Vec<u8>,
+    /// The first failure of `serde_json` (none is possible with a `Vec`), reported by `finish`.
+    error: Option<serde_json::Error>,
+}
+
+impl JsonWriter {
+    /// A writer with room for `capacity` bytes.
+    pub(crate) fn with_capacity(capacity: usize) -> Self {
+        JsonWriter {
+            buf: Vec::with_capacity(capacity),
+            error: None,
+        }
+    }
+
+    /// JSON text as it is (keys, punctuation, literals).
+    pub(crate) fn raw(&mut self, json: &str) -> &mut Self {
+        self.buf.extend_from_slice(json.as_bytes());
+        self
+    }
+
+    /// A JSON string.
+    pub(crate) fn string(&mut self, s: &str) -> &mut Self {
+        self.value(s)
+    }
+
+    /// Any value, as `serde_json` writes it.
+    pub(crate) fn value<T: Serialize + ?Sized>(&mut self, value: &T) -> &mut Self {
+        if let Err(e) = serde_json::to_writer(&mut self.buf, value) {
+            self.error.get_or_insert(e);
+        }
+        self
+    }
+
+    /// The JSON text written.
+    pub(crate) fn finish(self) -> Result<String> {
+        let fail = |e: &dyn std::fmt::Display| {
+            Error::input(format!("cannot encode the request body: {e}"))
+        };
+        if let Some(e) = self.error {
+            return Err(fail(&e));
+        }
+        String::from_utf8(self.buf).map_err(|e| fail(&e))
+    }
+}
+
+/// Room for `len` bytes of text once written as a JSON string: the quotes and a few escapes
+/// (line breaks, quotes). A text with more escapes just makes its buffer grow once.
+pub(crate) fn with_escapes(len: usize) -> usize {
+    len + len / 32 + 4
+}
+
+/// Whether a byte stays itself in form encoding (RFC 3986 unreserved characters).
+#[inline]
+fn is_unreserved(b: u8) -> bool {
+    UNRESERVED[usize::from(b)]
+}
+
+/// [`is_unreserved`] as a table: the encoder looks at every byte of every Fonnte message, and a
+/// table lookup stays cheap even in the size-optimized build.
+const UNRESERVED: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b: u8 = 0;
+    loop {
+        table[b as usize] =
+            matches!(b, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~');
+        if b == u8::MAX {
+            break table;
+        }
+        b += 1;
+    }
+};
+
+/// Percent-encode `s` onto `out`: unreserved bytes kept, a space as `space`, every other byte of
+/// the UTF-8 form as `%XX` (upper-case hex).
+fn push_encoded(out: &mut String, s: &str, space: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    // Runs of unreserved bytes are copied whole. A run is ASCII, so it starts and ends on char
+    // boundaries.
+    let mut run = 0;
+    for (i, &b) in s.as_bytes().iter().enumerate() {
+        if is_unreserved(b) {
+            continue;
+        }
+        out.push_str(s.get(run..i).unwrap_or_default());
+        run = i + 1;
+        if b == b' ' {
+            out.push_str(space);
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 0x0f)]));
+        }
+    }
+    out.push_str(s.get(run..).unwrap_or_default());
+}
+
+/// Length of `s` once percent-encoded with a space of `space_len` bytes.
+fn encoded_len(s: &str, space_len: usize) -> usize {
+    s.bytes()
+        .map(|b| match b {
+            b' ' => space_len,
+            b if is_unreserved(b) => 1,
+            _ => 3,
+        })
+        .sum()
 }
 
 /// `application/x-www-form-urlencoded` encoding of one name or value: unreserved `A-Za-z0-9-._~`
 /// kept, space as `+`, every other byte of the UTF-8 form as `%XX` (upper-case hex). Also safe for
 /// a URL path segment when the input has no space (ids, cursors).
 pub(crate) fn form_encode(s: &str) -> String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut out = String::with_capacity(s.len());
-    for &b in s.as_bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
-                out.push(char::from(b))
-            }
-            b' ' => out.push('+'),
-            _ => {
-                out.push('%');
-                out.push(char::from(HEX[usize::from(b >> 4)]));
-                out.push(char::from(HEX[usize::from(b & 0x0f)]));
-            }
-        }
-    }
+    let mut out = String::with_capacity(encoded_len(s, 1));
+    push_encoded(&mut out, s, "+");
     out
 }
 
-/// A percent-encoded URL path segment (a space becomes `%20`, never `+`).
-pub(crate) fn path_segment(s: &str) -> String {
-    form_encode(s).replace('+', "%20")
+/// A percent-encoded URL path segment (a space becomes `%20`, never `+`); borrowed when nothing
+/// needs encoding, as ids and versions usually do not.
+pub(crate) fn path_segment(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(is_unreserved) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(encoded_len(s, 3));
+    push_encoded(&mut out, s, "%20");
+    Cow::Owned(out)
 }
 
-/// `name=value&name=value` in the order given.
+/// `name=value&name=value` in the order given, allocated once.
 pub(crate) fn form_body(fields: &[(&str, &str)]) -> String {
-    fields
+    let len: usize = fields
         .iter()
-        .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
-        .collect::<Vec<_>>()
-        .join("&")
+        .map(|(k, v)| encoded_len(k, 1) + encoded_len(v, 1) + 2)
+        .sum();
+    let mut out = String::with_capacity(len.saturating_sub(1));
+    for (i, (k, v)) in fields.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        push_encoded(&mut out, k, "+");
+        out.push('=');
+        push_encoded(&mut out, v, "+");
+    }
+    out
 }
 
 /// The body as a JSON object, or `None` (empty, not JSON, or JSON but not an object).

@@ -27,7 +27,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::common::{self, classified, get_ci, quote, required};
-use super::{Classified, Content, HealthCheck, Provider};
+use super::{Classified, Content, HealthCheck, Provider, Secrets};
 use crate::error::{Error, Result};
 use crate::model::{Classification, HttpRequest, HttpResponse, ProviderConfig, ProviderKind};
 
@@ -51,22 +51,23 @@ impl Provider for Fonnte {
         "https://api.fonnte.com"
     }
 
-    fn build_send(
+    fn build_send_with(
         &self,
         p: &ProviderConfig,
+        secrets: Secrets,
         to: &str,
         content: Content<'_>,
     ) -> Result<HttpRequest> {
         let text = match content {
             Content::Text(text) => text,
-            Content::Template(_) => {
+            Content::Template(_) | Content::Meta(_) => {
                 return Err(Error::ProviderUnsupported {
                     id: p.id.clone(),
                     reason: "Fonnte sends plain text only, not Meta templates".into(),
                 })
             }
         };
-        let token = required(p, "token", &p.credentials.token)?;
+        let token = common::secret(p, secrets, "token", &p.credentials.token)?;
         let to = common::recipient(to)?;
         let body = common::form_body(&[
             ("target", to),
@@ -300,16 +301,17 @@ pub fn parse_validate(resp: &HttpResponse) -> Result<ValidateResult> {
 
 /// `POST {base}/{endpoint}` with the raw token; form content type when there is a body.
 fn form_post(p: &ProviderConfig, endpoint: &str, token: &str, body: Option<String>) -> HttpRequest {
-    let url = format!("{}/{endpoint}", Fonnte.base_url(p));
+    let url = crate::concat(&[Fonnte.base_url(p), "/", endpoint]);
+    let token = token.to_string();
     match body {
         Some(b) => common::request(
             p,
             "POST",
             url,
-            &[("Authorization", token), ("Content-Type", FORM)],
+            [("Authorization", token), ("Content-Type", FORM.to_string())],
             Some(b),
         ),
-        None => common::request(p, "POST", url, &[("Authorization", token)], None),
+        None => common::request(p, "POST", url, [("Authorization", token)], None),
     }
 }
 

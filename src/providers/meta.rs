@@ -21,11 +21,16 @@
 //! - The API version is taken from the profile (`v21.0` by default); a version written without
 //!   its `v` (`21.0`) gets one.
 
-use serde::{Deserialize, Serialize};
-use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 
-use super::common::{self, classified, form_encode, path_segment, quote, required};
-use super::{Classified, Content, HealthCheck, Provider};
+use serde::{Deserialize, Serialize};
+#[cfg(test)]
+use serde_json::json; // the tests write their JSON with it
+use serde_json::{Map, Value};
+
+use super::common::{self, classified, form_encode, path_segment, quote, required, JsonWriter};
+use super::{Classified, Content, HealthCheck, Provider, Secrets};
+use crate::convert::{MetaComponent, TextParameter};
 use crate::error::{Error, Result};
 use crate::model::{
     Classification, HttpRequest, HttpResponse, MetaMapping, MetaParamFormat, ProviderConfig,
@@ -60,65 +65,53 @@ impl Provider for Meta {
         "https://graph.facebook.com"
     }
 
-    fn build_send(
+    fn build_send_with(
         &self,
         p: &ProviderConfig,
+        secrets: Secrets,
         to: &str,
         content: Content<'_>,
     ) -> Result<HttpRequest> {
-        let token = required(p, "accessToken", &p.credentials.access_token)?;
+        let token = common::secret(p, secrets, "accessToken", &p.credentials.access_token)?;
         let phone_id = required(p, "phoneNumberId", &p.credentials.phone_number_id)?;
         let to = common::recipient(to)?;
         let body = match content {
             Content::Template(t) => {
-                let mut template = json!({
-                    "name": t.name,
-                    "language": {"code": t.language, "policy": "deterministic"},
-                });
                 // Components exactly as converted; omitted only when there are none (a template
                 // without variables), which Meta accepts.
-                let has_components = match &t.components {
-                    Value::Null => false,
-                    Value::Array(items) => !items.is_empty(),
-                    _ => true,
+                let components = match &t.components {
+                    Value::Null => None,
+                    Value::Array(items) if items.is_empty() => None,
+                    other => Some(Components::Json(other)),
                 };
-                if has_components {
-                    if let Some(obj) = template.as_object_mut() {
-                        obj.insert("components".into(), t.components.clone());
-                    }
-                }
-                json!({
-                    "messaging_product": "whatsapp",
-                    "recipient_type": "individual",
-                    "to": to,
-                    "type": "template",
-                    "template": template,
-                })
+                // Rarely used (the engine sends `Content::Meta`): a rough size is enough.
+                template_body(to, &t.name, &t.language, components, 256)?
             }
-            Content::Text(text) => json!({
-                "messaging_product": "whatsapp",
-                "recipient_type": "individual",
-                "to": to,
-                "type": "text",
-                "text": {"preview_url": false, "body": text},
-            }),
+            Content::Meta(m) => {
+                let typed = m.components.as_slice();
+                let components = (!typed.is_empty()).then_some(Components::Typed(typed));
+                template_body(to, m.name, m.language, components, components_len(typed))?
+            }
+            Content::Text(text) => text_body(to, text)?,
         };
-        let url = format!(
-            "{}/{}/{}/messages",
+        let version = api_version(p);
+        let url = crate::concat(&[
             self.base_url(p),
-            api_version(p),
-            path_segment(phone_id)
-        );
-        let auth = format!("Bearer {token}");
+            "/",
+            &version,
+            "/",
+            &path_segment(phone_id),
+            "/messages",
+        ]);
         Ok(common::request(
             p,
             "POST",
             url,
-            &[
-                ("Authorization", &auth),
-                ("Content-Type", "application/json"),
+            [
+                ("Authorization", crate::concat(&["Bearer ", token])),
+                ("Content-Type", "application/json".to_string()),
             ],
-            Some(body.to_string()),
+            Some(body),
         ))
     }
 
@@ -170,7 +163,7 @@ impl Provider for Meta {
             p,
             "GET",
             url,
-            &[("Authorization", &auth)],
+            [("Authorization", auth)],
             None,
         ))
     }
@@ -230,7 +223,7 @@ impl Provider for Meta {
 
 /// The Graph version segment of a profile: `api_version` trimmed of slashes, `v` added when
 /// missing, [`DEFAULT_API_VERSION`] when unset.
-fn api_version(p: &ProviderConfig) -> String {
+fn api_version(p: &ProviderConfig) -> Cow<'_, str> {
     let v = p
         .api_version
         .as_deref()
@@ -238,10 +231,122 @@ fn api_version(p: &ProviderConfig) -> String {
         .filter(|v| !v.is_empty())
         .unwrap_or(DEFAULT_API_VERSION);
     if v.starts_with(|c: char| c.is_ascii_digit()) {
-        format!("v{}", path_segment(v))
+        Cow::Owned(crate::concat(&["v", &path_segment(v)]))
     } else {
         path_segment(v)
     }
+}
+
+/// Bytes of a template send body besides the components and the strings it carries.
+const TEMPLATE_BODY_LEN: usize = 172;
+
+/// Bytes of a text send body besides the strings it carries.
+const TEXT_BODY_LEN: usize = 124;
+
+/// The `components` of a template send: a JSON tree (a [`crate::convert::MetaTemplatePayload`])
+/// or typed (a [`crate::convert::MetaMessage`], what the engine sends).
+enum Components<'a> {
+    Json(&'a Value),
+    Typed(&'a [MetaComponent<'a>]),
+}
+
+// The bodies below are written key by key. Keys are in alphabetical order: the order `serde_json`
+// gave the JSON objects these bodies used to be built as, kept so the bytes stay the same.
+
+/// The JSON body of a template send; `components_len` is about how long the components are.
+fn template_body(
+    to: &str,
+    name: &str,
+    language: &str,
+    components: Option<Components<'_>>,
+    components_len: usize,
+) -> Result<String> {
+    let size = TEMPLATE_BODY_LEN + to.len() + name.len() + language.len() + components_len;
+    let mut w = JsonWriter::with_capacity(size);
+    w.raw(r#"{"messaging_product":"whatsapp","recipient_type":"individual","template":{"#);
+    match components {
+        Some(Components::Json(c)) => {
+            w.raw(r#""components":"#).value(c).raw(",");
+        }
+        Some(Components::Typed(c)) => {
+            w.raw(r#""components":"#);
+            write_components(&mut w, c);
+            w.raw(",");
+        }
+        None => {}
+    }
+    w.raw(r#""language":{"code":"#)
+        .string(language)
+        .raw(r#","policy":"deterministic"},"name":"#)
+        .string(name)
+        .raw(r#"},"to":"#)
+        .string(to)
+        .raw(r#","type":"template"}"#);
+    w.finish()
+}
+
+/// Typed components, written exactly as `serde_json` serializes them (see the test
+/// `typed_components_are_written_as_serialized`).
+fn write_components(w: &mut JsonWriter, components: &[MetaComponent<'_>]) {
+    w.raw("[");
+    for (i, c) in components.iter().enumerate() {
+        if i > 0 {
+            w.raw(",");
+        }
+        w.raw("{");
+        if let Some(index) = &c.index {
+            w.raw(r#""index":"#).string(index).raw(",");
+        }
+        w.raw(r#""parameters":["#);
+        for (j, p) in c.parameters.iter().enumerate() {
+            if j > 0 {
+                w.raw(",");
+            }
+            w.raw("{");
+            if let Some(name) = p.parameter_name {
+                w.raw(r#""parameter_name":"#).string(name).raw(",");
+            }
+            w.raw(r#""text":"#)
+                .string(&p.text)
+                .raw(r#","type":"#)
+                .string(p.kind)
+                .raw("}");
+        }
+        w.raw("]");
+        if let Some(sub_type) = c.sub_type {
+            w.raw(r#","sub_type":"#).string(sub_type);
+        }
+        w.raw(r#","type":"#).string(c.kind).raw("}");
+    }
+    w.raw("]");
+}
+
+/// About how long [`write_components`] writes `components`, to size the body it goes in.
+fn components_len(components: &[MetaComponent<'_>]) -> usize {
+    let parameter = |p: &TextParameter<'_>| {
+        // {"parameter_name":"…","text":"…","type":"text"}
+        let name = p.parameter_name.map_or(0, |n| 20 + n.len());
+        25 + name + common::with_escapes(p.text.len())
+    };
+    let component = |c: &MetaComponent<'_>| {
+        // {"index":"…","parameters":[…],"sub_type":"…","type":"…"},
+        let index = c.index.as_ref().map_or(0, |i| 11 + i.len());
+        let sub_type = c.sub_type.map_or(0, |s| 14 + s.len());
+        27 + index + sub_type + c.kind.len() + c.parameters.iter().map(parameter).sum::<usize>()
+    };
+    2 + components.iter().map(component).sum::<usize>()
+}
+
+/// The JSON body of a text send.
+fn text_body(to: &str, text: &str) -> Result<String> {
+    let size = TEXT_BODY_LEN + to.len() + common::with_escapes(text.len());
+    let mut w = JsonWriter::with_capacity(size);
+    w.raw(r#"{"messaging_product":"whatsapp","recipient_type":"individual","text":{"body":"#)
+        .string(text)
+        .raw(r#","preview_url":false},"to":"#)
+        .string(to)
+        .raw(r#","type":"text"}"#);
+    w.finish()
 }
 
 /// `messages[].id` of a 2xx body, as an accepted classification; `None` without any id.
@@ -539,7 +644,7 @@ pub fn template_list_request(p: &ProviderConfig, after: Option<&str>) -> Result<
         p,
         "GET",
         url,
-        &[("Authorization", &auth)],
+        [("Authorization", auth)],
         None,
     ))
 }
@@ -812,6 +917,57 @@ mod tests {
             )
         );
         assert_eq!(req.timeout_ms, None);
+    }
+
+    #[test]
+    fn typed_components_are_written_as_serialized() {
+        use crate::convert::{meta_message, MetaShape};
+        use crate::model::{MasterTemplate, MetaMapping};
+        use crate::template::resolve;
+
+        let mut t = MasterTemplate {
+            code: "permit_ready".into(),
+            body: "Yth. {{partner_name}}, izin {{permit_number}}.".into(),
+            header: Some("Izin {{permit_type}}".into()),
+            button_url_suffix: Some("cek/{{permit_number}}?a=\"{{partner_name}}\"".into()),
+            meta: Some(MetaMapping {
+                template_name: "izin_terbit".into(),
+                button_index: Some(2),
+                ..Default::default()
+            }),
+            ..Default::default()
+        };
+        let values = [
+            ("partner_name", "Budi \"B\"\n\\ Santoso\u{1}"),
+            ("permit_number", "503/IMB/2024 – é"),
+            ("permit_type", "IMB"),
+        ]
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect();
+        for format in [MetaParamFormat::Positional, MetaParamFormat::Named] {
+            if let Some(m) = t.meta.as_mut() {
+                m.param_format = format;
+            }
+            let resolved = resolve(&t, &values).unwrap();
+            let shape = MetaShape::of(&t).unwrap();
+            let message = meta_message(&t, &shape, &resolved).unwrap();
+            let mut w = JsonWriter::with_capacity(0);
+            write_components(&mut w, &message.components);
+            assert_eq!(
+                w.finish().unwrap(),
+                serde_json::to_string(&message.components).unwrap()
+            );
+            // The same bytes as the JSON form of the message.
+            let payload = message.clone().into_payload().unwrap();
+            let typed = Meta
+                .build_send(&profile(), "6281", Content::Meta(&message))
+                .unwrap();
+            let json = Meta
+                .build_send(&profile(), "6281", Content::Template(&payload))
+                .unwrap();
+            assert_eq!(typed, json);
+        }
     }
 
     #[test]

@@ -10,15 +10,27 @@ pub mod watzap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::convert::MetaTemplatePayload;
+use crate::convert::{MetaMessage, MetaTemplatePayload};
 use crate::error::Result;
 use crate::model::{Classification, HttpRequest, HttpResponse, ProviderConfig, ProviderKind};
 
 /// What is sent: a Meta template (Meta only) or plain text (gateways; Meta inside the 24 h window).
 #[derive(Debug, Clone, Copy)]
 pub enum Content<'a> {
+    /// A Meta template in its JSON form (components as a JSON tree).
     Template(&'a MetaTemplatePayload),
+    /// The same, typed, as the engine builds it: written to the body without a JSON tree.
+    Meta(&'a MetaMessage<'a>),
     Text(&'a str),
+}
+
+/// Which credential values a request carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Secrets {
+    /// The real values: only for the request actually sent.
+    Real,
+    /// Every secret that is set replaced by [`crate::model::SECRET_MASK`] (previews, logs).
+    Masked,
 }
 
 /// A provider response, understood.
@@ -55,8 +67,24 @@ pub trait Provider: Sync {
     /// The request that sends `content` to `to` (digits with country code, e.g. `6281…`).
     /// Errors with `config.invalid` when a credential the request needs is missing, and with
     /// `provider.unsupported` for content the provider cannot carry.
-    fn build_send(&self, p: &ProviderConfig, to: &str, content: Content<'_>)
-        -> Result<HttpRequest>;
+    fn build_send(
+        &self,
+        p: &ProviderConfig,
+        to: &str,
+        content: Content<'_>,
+    ) -> Result<HttpRequest> {
+        self.build_send_with(p, Secrets::Real, to, content)
+    }
+
+    /// [`Provider::build_send`] with the credentials `secrets` says: a masked request is built
+    /// from the profile directly, without a masked copy of it.
+    fn build_send_with(
+        &self,
+        p: &ProviderConfig,
+        secrets: Secrets,
+        to: &str,
+        content: Content<'_>,
+    ) -> Result<HttpRequest>;
 
     /// Understand the answer to a request made by [`Provider::build_send`].
     fn classify_send(&self, resp: &HttpResponse) -> Classified;
@@ -68,14 +96,13 @@ pub trait Provider: Sync {
     fn parse_health_check(&self, resp: &HttpResponse) -> HealthCheck;
 
     /// Base URL of a profile, without a trailing slash.
-    fn base_url(&self, p: &ProviderConfig) -> String {
+    fn base_url<'a>(&self, p: &'a ProviderConfig) -> &'a str {
         p.base_url
             .as_deref()
             .filter(|u| !u.trim().is_empty())
             .unwrap_or(self.default_base_url())
             .trim()
             .trim_end_matches('/')
-            .to_string()
     }
 }
 

@@ -23,8 +23,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
-use super::common::{self, classified, quote, required};
-use super::{Classified, Content, HealthCheck, Provider};
+use super::common::{self, classified, quote, required, JsonWriter};
+use super::{Classified, Content, HealthCheck, Provider, Secrets};
 use crate::error::{Error, Result};
 use crate::model::{Classification, HttpRequest, HttpResponse, ProviderConfig, ProviderKind};
 
@@ -39,31 +39,43 @@ impl Provider for Watzap {
         "https://api.watzap.id/v1"
     }
 
-    fn build_send(
+    fn build_send_with(
         &self,
         p: &ProviderConfig,
+        secrets: Secrets,
         to: &str,
         content: Content<'_>,
     ) -> Result<HttpRequest> {
         let text = match content {
             Content::Text(text) => text,
-            Content::Template(_) => {
+            Content::Template(_) | Content::Meta(_) => {
                 return Err(Error::ProviderUnsupported {
                     id: p.id.clone(),
                     reason: "Watzap sends plain text only, not Meta templates".into(),
                 })
             }
         };
-        let api_key = required(p, "apiKey", &p.credentials.api_key)?;
-        let number_key = required(p, "numberKey", &p.credentials.number_key)?;
+        let api_key = common::secret(p, secrets, "apiKey", &p.credentials.api_key)?;
+        let number_key = common::secret(p, secrets, "numberKey", &p.credentials.number_key)?;
         let to = common::recipient(to)?;
-        let body = json!({
-            "api_key": api_key,
-            "number_key": number_key,
-            "phone_no": to,
-            "message": text,
-        });
-        Ok(json_post(p, "send_message", &body))
+        let size = SEND_BODY_LEN
+            + api_key.len()
+            + number_key.len()
+            + to.len()
+            + common::with_escapes(text.len());
+        // Keys in alphabetical order: the order `serde_json` gave the JSON object this body used
+        // to be built as, kept so the bytes stay the same.
+        let mut body = JsonWriter::with_capacity(size);
+        body.raw(r#"{"api_key":"#)
+            .string(api_key)
+            .raw(r#","message":"#)
+            .string(text)
+            .raw(r#","number_key":"#)
+            .string(number_key)
+            .raw(r#","phone_no":"#)
+            .string(to)
+            .raw("}");
+        Ok(json_post(p, "send_message", body.finish()?))
     }
 
     fn classify_send(&self, resp: &HttpResponse) -> Classified {
@@ -183,7 +195,7 @@ impl Provider for Watzap {
         let api_key = required(p, "apiKey", &p.credentials.api_key)?;
         // Both spellings of Watzap's own docs (providers.md §B.2); see the module docs.
         let body = json!({"api_key": api_key, "api-key": api_key});
-        Ok(json_post(p, "checking_key", &body))
+        Ok(json_post(p, "checking_key", body.to_string()))
     }
 
     fn parse_health_check(&self, resp: &HttpResponse) -> HealthCheck {
@@ -279,7 +291,7 @@ pub fn validate_number_request(p: &ProviderConfig, phone: &str) -> Result<HttpRe
     let number_key = required(p, "numberKey", &p.credentials.number_key)?;
     let phone = common::recipient(phone)?;
     let body = json!({"api_key": api_key, "number_key": number_key, "phone_no": phone});
-    Ok(json_post(p, "validate_number", &body))
+    Ok(json_post(p, "validate_number", body.to_string()))
 }
 
 /// Read the answer to [`validate_number_request`]. Documented positive answer:
@@ -330,14 +342,17 @@ pub fn parse_validate_number(resp: &HttpResponse) -> NumberCheck {
     }
 }
 
+/// Bytes of a send body besides the values it carries.
+const SEND_BODY_LEN: usize = 56;
+
 /// `POST {base}/{endpoint}` with a JSON body.
-fn json_post(p: &ProviderConfig, endpoint: &str, body: &Value) -> HttpRequest {
+fn json_post(p: &ProviderConfig, endpoint: &str, body: String) -> HttpRequest {
     common::request(
         p,
         "POST",
-        format!("{}/{endpoint}", Watzap.base_url(p)),
-        &[("Content-Type", "application/json")],
-        Some(body.to_string()),
+        crate::concat(&[Watzap.base_url(p), "/", endpoint]),
+        [("Content-Type", "application/json".to_string())],
+        Some(body),
     )
 }
 
