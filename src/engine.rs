@@ -25,6 +25,8 @@ pub struct Engine {
     /// Templates that failed validation: reported when used, so one broken template does not stop
     /// the others from being sent.
     template_errors: BTreeMap<String, Error>,
+    /// Templates whose Meta lint has an error, with its message: Meta is not eligible for them.
+    meta_blocked: BTreeMap<String, String>,
     opt_in_text: route::OptInText,
 }
 
@@ -109,6 +111,7 @@ impl Engine {
         let mut templates = BTreeMap::new();
         let mut compiled = Vec::with_capacity(config.templates.len());
         let mut template_errors = BTreeMap::new();
+        let mut meta_blocked = BTreeMap::new();
         for (i, t) in config.templates.iter().enumerate() {
             if t.code.trim().is_empty() {
                 return Err(Error::config(format!(
@@ -121,6 +124,16 @@ impl Engine {
                     "template code {:?} is used twice",
                     t.code
                 )));
+            }
+            // Meta would refuse a template that breaks its rules: find out once, not per send.
+            if t.meta.is_some() {
+                let issues = crate::lint::lint_template(t);
+                if let Some(first) = issues
+                    .iter()
+                    .find(|i| i.severity == crate::lint::Severity::Error)
+                {
+                    meta_blocked.insert(t.code.clone(), first.message.clone());
+                }
             }
             match CompiledTemplate::new(t) {
                 Ok(c) => compiled.push(Some(c)),
@@ -137,6 +150,7 @@ impl Engine {
             templates,
             compiled,
             template_errors,
+            meta_blocked,
         })
     }
 
@@ -216,6 +230,9 @@ impl Engine {
             prepared.template,
             prepared.notification,
             prepared.phone.clone(),
+            self.meta_blocked
+                .get(&prepared.template.code)
+                .map(String::as_str),
         )
     }
 

@@ -8,7 +8,8 @@
 //!    fallback order, then the remaining profiles;
 //! 4. a candidate must be `configured` (`route.skip_not_configured`); Meta also needs the recipient's
 //!    opt-in (`route.skip_no_opt_in`) and an approved Meta mapping of the template
-//!    (`route.skip_no_meta_template`, `route.skip_meta_not_approved`);
+//!    (`route.skip_no_meta_template`, `route.skip_meta_not_approved`), and a template that breaks
+//!    Meta's rules (`route.skip_meta_lint`);
 //! 5. the first eligible candidate is chosen (`route.selected`), the others follow in the chain
 //!    (`route.fallback`); none → `route.no_provider`;
 //! 6. a gateway send to a recipient without Meta opt-in carries the opt-in invitation
@@ -58,6 +59,7 @@ fn ineligibility(
     p: &ProviderConfig,
     template: &MasterTemplate,
     n: &Notification,
+    meta_lint_error: Option<&str>,
 ) -> Option<(&'static str, String)> {
     let name = p.display_name();
     if p.state != ProviderState::Configured {
@@ -96,6 +98,15 @@ fn ineligibility(
                     "{name} skipped: Meta template {:?} is {}, not approved",
                     meta.template_name,
                     meta.status.as_deref().unwrap_or_default()
+                ),
+            ));
+        }
+        if let Some(reason) = meta_lint_error {
+            return Some((
+                "route.skip_meta_lint",
+                format!(
+                    "{name} skipped: Meta would refuse template {:?} ({reason})",
+                    template.code
                 ),
             ));
         }
@@ -192,6 +203,7 @@ pub fn decide(
     template: &MasterTemplate,
     n: &Notification,
     phone: String,
+    meta_lint_error: Option<&str>,
 ) -> Result<Decision> {
     // Each trace gets room for the most steps its branch can take, and no more: a batch keeps
     // every decision.
@@ -241,7 +253,7 @@ pub fn decide(
     let mut trace = Trace::with_capacity(config.providers.len() + 2);
     let mut chain: Vec<&ProviderConfig> = Vec::new();
     for p in candidates(config, &mut trace)? {
-        match ineligibility(p, template, n) {
+        match ineligibility(p, template, n, meta_lint_error) {
             Some((code, message)) => trace.push(code, Some(p), message),
             None => {
                 if chain.is_empty() {

@@ -315,6 +315,7 @@ const TRACE = {
     'route.skip_no_opt_in': (p) => `${p} dilewati: penerima belum menyetujui pesan WhatsApp resmi`,
     'route.skip_no_meta_template': (p) => `${p} dilewati: templat ini tidak dipetakan ke templat Meta`,
     'route.skip_meta_not_approved': (p) => `${p} dilewati: templat Meta belum disetujui`,
+    'route.skip_meta_lint': (p) => `${p} dilewati: templat ini melanggar aturan Meta (lihat peringatan lint)`,
     'route.selected': (p) => `${p} dicoba lebih dulu`,
     'route.fallback': (p, n) => `${p} menjadi cadangan ke-${n} bila yang sebelumnya tidak tersedia`,
     'route.no_provider': () => 'Tidak ada penyedia yang memenuhi syarat untuk penerima dan templat ini',
