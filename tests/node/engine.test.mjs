@@ -169,9 +169,7 @@ test("error codes: send() with a bad transport or notification", async () => {
   });
 });
 
-// src/wasm/mod.rs `Engine::send` passes JSON.stringify's TypeError through with `?` instead of
-// mapping it to input.invalid as `call` does. Marked todo until the binding maps it.
-test("send() with a notification that is not JSON gives input.invalid", { todo: "Engine::send maps stringify errors" }, () => {
+test("send() with a notification that is not JSON gives input.invalid", () => {
   const cyclic = permitReady();
   cyclic.self = cyclic;
   throwsCode(() => engine.send(cyclic), "input.invalid");
