@@ -446,29 +446,17 @@ mod tests {
     use super::*;
     use crate::convert::MetaTemplatePayload;
     use crate::model::Credentials;
+    use crate::providers::test_support::{self, resp};
 
     fn profile() -> ProviderConfig {
-        ProviderConfig {
-            id: "fonnte-a".into(),
-            kind: ProviderKind::Fonnte,
-            state: Default::default(),
-            name: None,
-            base_url: None,
-            api_version: None,
-            timeout_ms: None,
-            credentials: Credentials {
+        test_support::profile(
+            "fonnte-a",
+            ProviderKind::Fonnte,
+            Credentials {
                 token: Some("TOK+en/secret".into()),
                 ..Default::default()
             },
-        }
-    }
-
-    fn resp(status: u16, body: &str) -> HttpResponse {
-        HttpResponse {
-            status,
-            headers: BTreeMap::new(),
-            body: body.into(),
-        }
+        )
     }
 
     fn classify(status: u16, body: &str) -> Classified {

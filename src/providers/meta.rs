@@ -838,31 +838,19 @@ mod tests {
     use super::*;
     use crate::convert::MetaTemplatePayload;
     use crate::model::Credentials;
+    use crate::providers::test_support::{self, resp};
 
     fn profile() -> ProviderConfig {
-        ProviderConfig {
-            id: "meta-main".into(),
-            kind: ProviderKind::Meta,
-            state: Default::default(),
-            name: None,
-            base_url: None,
-            api_version: None,
-            timeout_ms: None,
-            credentials: Credentials {
+        test_support::profile(
+            "meta-main",
+            ProviderKind::Meta,
+            Credentials {
                 access_token: Some("EAAG-secret".into()),
                 phone_number_id: Some("1234567890".into()),
                 waba_id: Some("998877".into()),
                 ..Default::default()
             },
-        }
-    }
-
-    fn resp(status: u16, body: &str) -> HttpResponse {
-        HttpResponse {
-            status,
-            headers: BTreeMap::new(),
-            body: body.into(),
-        }
+        )
     }
 
     fn classify(status: u16, body: &str) -> Classified {

@@ -114,3 +114,32 @@ pub fn provider(kind: ProviderKind) -> &'static dyn Provider {
         ProviderKind::Fonnte => &fonnte::Fonnte,
     }
 }
+
+/// Shared by the providers' unit tests: a bare profile and a response.
+#[cfg(test)]
+pub(crate) mod test_support {
+    use std::collections::BTreeMap;
+
+    use crate::model::{Credentials, HttpResponse, ProviderConfig, ProviderKind};
+
+    pub fn profile(id: &str, kind: ProviderKind, credentials: Credentials) -> ProviderConfig {
+        ProviderConfig {
+            id: id.into(),
+            kind,
+            state: Default::default(),
+            name: None,
+            base_url: None,
+            api_version: None,
+            timeout_ms: None,
+            credentials,
+        }
+    }
+
+    pub fn resp(status: u16, body: &str) -> HttpResponse {
+        HttpResponse {
+            status,
+            headers: BTreeMap::new(),
+            body: body.into(),
+        }
+    }
+}

@@ -449,30 +449,18 @@ mod tests {
     use super::*;
     use crate::convert::MetaTemplatePayload;
     use crate::model::Credentials;
+    use crate::providers::test_support::{self, resp};
 
     fn profile() -> ProviderConfig {
-        ProviderConfig {
-            id: "watzap-1".into(),
-            kind: ProviderKind::Watzap,
-            state: Default::default(),
-            name: None,
-            base_url: None,
-            api_version: None,
-            timeout_ms: None,
-            credentials: Credentials {
+        test_support::profile(
+            "watzap-1",
+            ProviderKind::Watzap,
+            Credentials {
                 api_key: Some("AK-secret".into()),
                 number_key: Some("NK-secret".into()),
                 ..Default::default()
             },
-        }
-    }
-
-    fn resp(status: u16, body: &str) -> HttpResponse {
-        HttpResponse {
-            status,
-            headers: BTreeMap::new(),
-            body: body.into(),
-        }
+        )
     }
 
     fn classify(status: u16, body: &str) -> Classified {
