@@ -27,5 +27,19 @@
         "wizards/sicantik_whatsapp_test_wizard_views.xml",
         "views/sicantik_whatsapp_menus.xml",
     ],
+    "assets": {
+        # The engine's web build (static/lib/sicantik_whatsapp/, made by `make addon`) is not in
+        # any bundle: the engine service imports it lazily, once, when a preview is shown.
+        "web.assets_backend": [
+            "sicantik_whatsapp/static/src/js/**/*",
+        ],
+        "web.assets_unit_tests": [
+            "sicantik_whatsapp/static/tests/**/*",
+            ("remove", "sicantik_whatsapp/static/tests/tours/**/*"),
+        ],
+        "web.assets_tests": [
+            "sicantik_whatsapp/static/tests/tours/**/*",
+        ],
+    },
     "post_init_hook": "post_init_hook",
 }

@@ -58,18 +58,44 @@ def engine():
 
 CONFIG = {
     "providers": [
-        {"id": "meta", "kind": "meta", "state": "configured", "name": "Meta", "baseUrl": "https://graph.meta.test",
-         "apiVersion": "v21.0",
-         "credentials": {"accessToken": "EAAG-SECRET-py", "phoneNumberId": "100000000000001", "wabaId": "2000"}},
-        {"id": "fonnte", "kind": "fonnte", "state": "configured", "name": "Fonnte", "baseUrl": "https://api.fonnte.test",
-         "credentials": {"token": "fonnte-SECRET-py"}},
-        {"id": "watzap", "kind": "watzap", "state": "configured", "name": "Watzap", "baseUrl": "https://api.watzap.test/v1",
-         "credentials": {"apiKey": "wz-SECRET-key", "numberKey": "wz-SECRET-number"}},
+        {
+            "id": "meta",
+            "kind": "meta",
+            "state": "configured",
+            "name": "Meta",
+            "baseUrl": "https://graph.meta.test",
+            "apiVersion": "v21.0",
+            "credentials": {
+                "accessToken": "EAAG-SECRET-py",
+                "phoneNumberId": "100000000000001",
+                "wabaId": "2000",
+            },
+        },
+        {
+            "id": "fonnte",
+            "kind": "fonnte",
+            "state": "configured",
+            "name": "Fonnte",
+            "baseUrl": "https://api.fonnte.test",
+            "credentials": {"token": "fonnte-SECRET-py"},
+        },
+        {
+            "id": "watzap",
+            "kind": "watzap",
+            "state": "configured",
+            "name": "Watzap",
+            "baseUrl": "https://api.watzap.test/v1",
+            "credentials": {"apiKey": "wz-SECRET-key", "numberKey": "wz-SECRET-number"},
+        },
     ],
     "templates": [
-        {"code": "permit_ready", "name": "Izin terbit", "language": "id",
-         "body": "Yth. {{partner_name}}, izin {{permit_number}} telah terbit.",
-         "meta": {"templateName": "permit_ready", "language": "id"}},
+        {
+            "code": "permit_ready",
+            "name": "Izin terbit",
+            "language": "id",
+            "body": "Yth. {{partner_name}}, izin {{permit_number}} telah terbit.",
+            "meta": {"templateName": "permit_ready", "language": "id"},
+        },
     ],
 }
 SECRETS = ["EAAG-SECRET-py", "fonnte-SECRET-py", "wz-SECRET-key", "wz-SECRET-number"]
@@ -78,8 +104,12 @@ SECRETS = ["EAAG-SECRET-py", "fonnte-SECRET-py", "wz-SECRET-key", "wz-SECRET-num
 def notification(opt_in=True, **extra):
     n = {
         "template": "permit_ready",
-        "recipient": {"phone": "0812-3456-7890", "name": "Budi", "metaOptIn": opt_in,
-                      "optInUrl": "https://odoo.test/sicantik_whatsapp/consent/tok"},
+        "recipient": {
+            "phone": "0812-3456-7890",
+            "name": "Budi",
+            "metaOptIn": opt_in,
+            "optInUrl": "https://odoo.test/sicantik_whatsapp/consent/tok",
+        },
         "values": {"partner_name": "Budi", "permit_number": "503/PBG/2026/0142"},
     }
     n.update(extra)
@@ -197,7 +227,9 @@ def test_dispatch_meta(engine):
     handle = engine.configured(CONFIG, key="dispatch")
     fake = testing.FakeTransport([testing.meta_ok("wamid.PY")])
     seen = []
-    outcome = handle.dispatch(notification(), fake, now_ms=DEFAULT_NOW_MS, on_attempt=lambda p, r, res: seen.append(p))
+    outcome = handle.dispatch(
+        notification(), fake, now_ms=DEFAULT_NOW_MS, on_attempt=lambda p, r, res: seen.append(p)
+    )
     assert outcome["status"] == "sent"
     assert outcome["provider"] == "meta"
     assert outcome["messageIds"] == ["wamid.PY"]
@@ -225,7 +257,9 @@ def test_dispatch_per_provider_transport(engine):
     default = testing.FakeTransport()
     meta_only = testing.FakeTransport([testing.meta_ok("wamid.X")])
     outcome = handle.dispatch(
-        notification(), default, now_ms=DEFAULT_NOW_MS,
+        notification(),
+        default,
+        now_ms=DEFAULT_NOW_MS,
         transport_for=lambda provider: meta_only if provider == "meta" else None,
     )
     assert outcome["status"] == "sent"
@@ -268,10 +302,15 @@ def server():
 
 def test_requests_transport_roundtrip(server):
     url = "http://127.0.0.1:%d/send" % server.server_address[1]
-    resp = host.RequestsTransport().send({
-        "method": "POST", "url": url, "headers": {"Authorization": "tok", "Content-Type": "application/json"},
-        "body": '{"a": "é"}', "timeoutMs": 5000,
-    })
+    resp = host.RequestsTransport().send(
+        {
+            "method": "POST",
+            "url": url,
+            "headers": {"Authorization": "tok", "Content-Type": "application/json"},
+            "body": '{"a": "é"}',
+            "timeoutMs": 5000,
+        }
+    )
     assert resp["status"] == 201
     assert json.loads(resp["body"])["echo"] == '{"a": "é"}'
     assert server.seen[-1][1]["Authorization"] == "tok"
@@ -283,7 +322,9 @@ def test_requests_transport_connection_refused_is_not_sent():
     port = s.getsockname()[1]
     s.close()
     with pytest.raises(host.TransportFailure) as err:
-        host.RequestsTransport().send({"method": "POST", "url": "http://127.0.0.1:%d/x" % port, "body": "", "timeoutMs": 2000})
+        host.RequestsTransport().send(
+            {"method": "POST", "url": "http://127.0.0.1:%d/x" % port, "body": "", "timeoutMs": 2000}
+        )
     assert err.value.kind == "connect"
     assert err.value.maybe_sent is False
 
@@ -291,7 +332,15 @@ def test_requests_transport_connection_refused_is_not_sent():
 def test_requests_transport_read_timeout_may_be_sent(server):
     url = "http://127.0.0.1:%d/slow" % server.server_address[1]
     with pytest.raises(host.TransportFailure) as err:
-        host.RequestsTransport().send({"method": "POST", "url": url, "headers": {"Authorization": "SECRET-HDR"}, "body": "x", "timeoutMs": 200})
+        host.RequestsTransport().send(
+            {
+                "method": "POST",
+                "url": url,
+                "headers": {"Authorization": "SECRET-HDR"},
+                "body": "x",
+                "timeoutMs": 200,
+            }
+        )
     assert err.value.kind == "timeout"
     assert err.value.maybe_sent is True
     assert "SECRET-HDR" not in str(err.value)

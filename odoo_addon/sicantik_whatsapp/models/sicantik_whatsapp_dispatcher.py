@@ -14,6 +14,7 @@ payload comes from the Wasm engine. This service only
   workers or servers share the load and never send the same message twice.
 """
 
+import copy
 import datetime
 import hashlib
 import json
@@ -36,6 +37,14 @@ PARAM_OPT_IN_TEXT = "sicantik_whatsapp.opt_in_text"
 PARAM_DEFAULT_COUNTRY = "sicantik_whatsapp.default_country"
 PARAM_SENDING_TIMEOUT = "sicantik_whatsapp.sending_timeout_minutes"
 PARAM_MAX_DEFERRALS = "sicantik_whatsapp.max_deferrals"
+
+#: What replaces a credential in the configuration given to the browser (the engine's own mask, so
+#: the browser's masked previews are byte-identical to the server's).
+SECRET_MASK = "\u2022\u2022\u2022"
+#: Credential keys the browser may see as they are: identifiers that are part of the request URL
+#: and of every masked preview. Every other credential (accessToken, apiKey, numberKey, token and
+#: any key added later) reaches the browser masked.
+BROWSER_PUBLIC_CREDENTIALS = ("phoneNumberId", "wabaId")
 
 
 def _json_scalar(value):
@@ -102,6 +111,77 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         return self._engine().preview(notification)
 
     # ------------------------------------------------------------------
+    # Payload preview in the web client (the engine runs in the browser)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _preview_samples(self, partners=None):
+        """Sample recipients of the payload preview widget: three made-up citizens (opted in,
+        not opted in, opted out) and ``partners``, each with the ``Notification`` this dispatcher
+        would build for it (recipient, ``partner_name`` and ``office_name`` values)."""
+        made_up = [
+            (
+                "sample_opted_in",
+                _("Sample citizen who opted in (Meta)"),
+                {"name": "Budi Santoso", "mobile": "0812-3456-7890", "wa_meta_opt_in": True},
+            ),
+            (
+                "sample_gateway",
+                _("Sample citizen without opt-in (gateway + invitation)"),
+                {"name": "Siti Aminah", "mobile": "+62 813 1111 2222"},
+            ),
+            (
+                "sample_opted_out",
+                _("Sample citizen who opted out"),
+                {"name": "Andi Wijaya", "mobile": "081399998888", "wa_opted_out": True},
+            ),
+        ]
+        base_url = self.env["res.partner"].get_base_url()
+        samples = []
+        for key, label, vals in made_up:
+            notification = self._notification(self.env["res.partner"].new(vals), "", {})
+            # A made-up citizen has no signed consent link: show what a real one looks like.
+            notification["recipient"]["optInUrl"] = "%s/sicantik_whatsapp/consent/CONTOH" % base_url
+            samples.append({"key": key, "label": label, "partnerId": False, "notification": notification})
+        for partner in partners or self.env["res.partner"]:
+            samples.append(
+                {
+                    "key": "partner_%s" % partner.id,
+                    "label": partner.display_name,
+                    "partnerId": partner.id,
+                    "notification": self._notification(partner, "", {}),
+                }
+            )
+        return samples
+
+    @api.model
+    def _preview_context(self, template=None, partners=None):
+        """Everything the payload preview widget needs to run the engine in the browser.
+
+        The configuration is :meth:`_browser_engine_config` (credentials masked): the browser
+        never receives a secret. ``template`` is the saved version of the template under edit
+        (the widget replaces it by the form's current values).
+        """
+        template = template or self.env["sicantik.whatsapp.template.master"]
+        return {
+            "config": self._browser_engine_config(),
+            "template": template._engine_template() if template else None,
+            "templateCode": template.code or False,
+            # Record id → code of the templates in the configuration (the wizard's many2one).
+            "templates": [
+                {"id": t.id, "code": t.code}
+                for t in self.env["sicantik.whatsapp.template.master"].sudo().search([], order="code")
+            ],
+            "samples": self._preview_samples(partners),
+            "sampleValues": {
+                k: v
+                for k, v in self.env["sicantik.whatsapp.template.master"]._sample_catalog().items()
+                if k != "partner_name"
+            },
+            "canSend": self.env.user.has_group("sicantik_whatsapp.group_sicantik_whatsapp_user"),
+        }
+
+    # ------------------------------------------------------------------
     # Engine and transport
     # ------------------------------------------------------------------
 
@@ -163,6 +243,26 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         config = self._build_engine_config(self.env["res.company"].browse(company_id))
         text = json.dumps(config, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest(), config
+
+    @api.model
+    def _browser_engine_config(self, company=None):
+        """The ``EngineConfig`` of ``company`` for the web client: the server's configuration with
+        every credential but the public identifiers replaced by the engine's mask (``•••``).
+
+        The engine builds masked previews with the same mask, so a preview computed in the browser
+        from this configuration is byte-identical to the server's; a request built from it for
+        sending would carry ``•••`` and fail: sending stays on the server.
+        """
+        company = company or self.env.company
+        _signature, config = self._engine_config_cached(company.id)
+        config = copy.deepcopy(config)  # the cached one is shared: never modify it
+        for provider in config.get("providers") or []:
+            credentials = provider.get("credentials") or {}
+            provider["credentials"] = {
+                key: value if key in BROWSER_PUBLIC_CREDENTIALS else SECRET_MASK
+                for key, value in credentials.items()
+            }
+        return config
 
     @api.model
     def _engine(self, company=None):

@@ -291,16 +291,17 @@ class SicantikWhatsappTemplateMaster(models.Model):
         return {
             "type": "ir.actions.act_window",
             "res_model": "sicantik.whatsapp.test.wizard",
+            "name": _("Test Multi-Provider"),
             "view_mode": "form",
             "target": "new",
-            "context": {"default_template_id": self.id},
+            "context": {"default_template_id": self.id, "dialog_size": "extra-large"},
         }
 
-    def _sample_values(self, partner=None):
-        """Mock values for every parameter (test wizard)."""
-        self.ensure_one()
+    @api.model
+    def _sample_catalog(self, partner=None):
+        """Mock values of the usual parameters by name (test wizard, payload preview widget)."""
         today = fields.Date.context_today(self)
-        samples = {
+        return {
             "partner_name": partner.name if partner else "Budi Santoso",
             "office_name": self.env.company.name,
             "permit_number": "503/IMB/2026/0001",
@@ -312,6 +313,11 @@ class SicantikWhatsappTemplateMaster(models.Model):
             "date": fields.Date.to_string(today),
             "download_url": "https://sicantik.example/izin/503-IMB-2026-0001",
         }
+
+    def _sample_values(self, partner=None):
+        """Mock values for every parameter (test wizard): the catalog's, else ``contoh <name>``."""
+        self.ensure_one()
+        samples = self._sample_catalog(partner)
         # opt_in_link is left out: the engine fills it with the partner's personal consent link.
         return {p: samples.get(p, "contoh %s" % p) for p in self._param_names() if p != "opt_in_link"}
 

@@ -177,6 +177,8 @@ class SicantikWhatsappTestWizard(models.TransientModel):
             "view_mode": "form",
             "target": "new",
             "name": _("Test Multi-Provider"),
+            # Room for the live payload preview.
+            "context": {"dialog_size": "extra-large"},
         }
 
     def action_reset(self):
@@ -188,4 +190,6 @@ class SicantikWhatsappTestWizard(models.TransientModel):
             "view_mode": "form",
             "target": "new",
             "name": _("Test Multi-Provider"),
+            # Room for the live payload preview.
+            "context": {"dialog_size": "extra-large"},
         }

@@ -1,0 +1,317 @@
+# Copyright 2026 DPMPTSP sicantik-whatsapp contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+"""The payload preview widget: the engine runs in the browser, the server keeps the secrets.
+
+* the configuration the browser gets has every credential masked, and previews built from it are
+  the server's previews;
+* the widget's JSON routes (context, test send through the server's dispatcher);
+* tours in real headless Chromium: the preview the widget shows (computed by the engine's web
+  build in the browser) is compared byte for byte with the server's (``engine/host.py`` through
+  wasmtime) for the same inputs;
+* the widget's hoot unit tests (``static/tests/*.test.js``), run in the same browser.
+"""
+
+import json
+import logging
+import os
+import re
+
+from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
+from odoo.tools import file_open, file_path, mute_logger
+from odoo.tools.translate import TranslationFileReader, code_translations
+
+from odoo.addons.web.tests.test_js import unit_test_error_checker
+
+from ..engine.host import get_engine
+from .common import SECRETS, SicantikWhatsappCommon, fonnte_ok
+
+MASK = "\u2022\u2022\u2022"
+LOG_PREFIX = "SICANTIK_PREVIEW "
+CONTEXT_ROUTE = "/sicantik_whatsapp/preview/context"
+SEND_ROUTE = "/sicantik_whatsapp/preview/send"
+
+
+@tagged("post_install", "-at_install")
+class TestPreviewContext(SicantikWhatsappCommon):
+    def test_browser_config_masks_every_credential(self):
+        template = self.env.ref("sicantik_whatsapp.template_permit_ready")
+        context = self.dispatcher._preview_context(template, self.partner_gateway)
+        self.assertNoSecret(context, "preview context")
+        credentials = {p["id"]: p["credentials"] for p in context["config"]["providers"]}
+        self.assertEqual(
+            credentials[self.meta._engine_id()],
+            {"accessToken": MASK, "phoneNumberId": "100000000000001", "wabaId": "200000000000001"},
+        )
+        self.assertEqual(credentials[self.fonnte._engine_id()], {"token": MASK})
+        self.assertEqual(credentials[self.watzap._engine_id()], {"apiKey": MASK, "numberKey": MASK})
+        # The mask is applied to a copy: the server still sends with the real credentials.
+        _signature, cached = self.dispatcher._engine_config_cached(self.env.company.id)
+        text = json.dumps(cached)
+        for name in ("access_token", "token", "api_key", "number_key"):
+            self.assertIn(SECRETS[name], text)
+
+    def test_masked_config_previews_like_the_server(self):
+        """The engine masks credentials in previews, so the browser's configuration gives the very
+        bytes of the server's preview."""
+        browser = get_engine().configured(self.dispatcher._browser_engine_config())
+        server = self.dispatcher._engine()
+        for partner in (self.partner_opted_in, self.partner_gateway, self.partner_opted_out):
+            for force in (None, self.meta, self.fonnte, self.watzap):
+                notification = self.dispatcher._notification(partner, "permit_ready", self.permit_values, force)
+                self.assertEqual(
+                    json.dumps(browser.preview(notification), ensure_ascii=False),
+                    json.dumps(server.preview(notification), ensure_ascii=False),
+                )
+
+    def test_context_content(self):
+        template = self.env.ref("sicantik_whatsapp.template_permit_ready")
+        context = self.dispatcher._preview_context(template, self.partner_gateway)
+        self.assertEqual(context["template"], template._engine_template())
+        self.assertEqual(context["templateCode"], "permit_ready")
+        self.assertIn({"id": template.id, "code": "permit_ready"}, context["templates"])
+        self.assertTrue(context["canSend"])
+        samples = {s["key"]: s for s in context["samples"]}
+        self.assertEqual(
+            set(samples),
+            {"sample_opted_in", "sample_gateway", "sample_opted_out", "partner_%s" % self.partner_gateway.id},
+        )
+        self.assertTrue(samples["sample_opted_in"]["notification"]["recipient"]["metaOptIn"])
+        self.assertTrue(samples["sample_opted_out"]["notification"]["recipient"]["optedOut"])
+        self.assertFalse(samples["sample_gateway"]["partnerId"])
+        real = samples["partner_%s" % self.partner_gateway.id]
+        self.assertEqual(real["partnerId"], self.partner_gateway.id)
+        # The recipient of a real contact is the dispatcher's own.
+        self.assertEqual(real["notification"], self.dispatcher._notification(self.partner_gateway, "", {}))
+        self.assertNotIn("partner_name", context["sampleValues"])
+        self.assertEqual(context["sampleValues"]["permit_number"], "503/IMB/2026/0001")
+
+
+@tagged("post_install", "-at_install")
+class TestPreviewRoutes(HttpCase, SicantikWhatsappCommon):
+    def setUp(self):
+        super().setUp()
+        self.template = self.env.ref("sicantik_whatsapp.template_permit_ready")
+
+    def test_context_route(self):
+        self.authenticate("admin", "admin")
+        result = self.make_jsonrpc_request(
+            CONTEXT_ROUTE, {"template_id": self.template.id, "partner_ids": [self.partner_gateway.id]}
+        )
+        self.assertNoSecret(result, "context route")
+        self.assertEqual(result["templateCode"], "permit_ready")
+        self.assertIn("partner_%s" % self.partner_gateway.id, [s["key"] for s in result["samples"]])
+
+    @mute_logger("odoo.http")
+    def test_routes_need_the_whatsapp_group(self):
+        new_test_user(self.env, login="no_whatsapp", groups="base.group_user")
+        self.authenticate("no_whatsapp", "no_whatsapp")
+        for route, params in (
+            (CONTEXT_ROUTE, {"template_id": self.template.id}),
+            (SEND_ROUTE, {"template_id": self.template.id, "partner_id": self.partner_gateway.id}),
+        ):
+            with self.subTest(route=route), self.assertRaises(JsonRpcException):
+                self.make_jsonrpc_request(route, params)
+
+    def test_send_route_sends_through_the_server_dispatcher(self):
+        """The browser names a template, a contact and values; the server builds and sends the
+        request with its real credentials and logs the message."""
+        new_test_user(
+            self.env, login="wa_user", groups="base.group_user,sicantik_whatsapp.group_sicantik_whatsapp_user"
+        )
+        self.authenticate("wa_user", "wa_user")
+        with self.mock_transport(responses=[fonnte_ok("777")]) as fake:
+            result = self.make_jsonrpc_request(
+                SEND_ROUTE,
+                {
+                    "template_id": self.template.id,
+                    "partner_id": self.partner_gateway.id,
+                    "values": self.permit_values,
+                },
+            )
+        self.assertEqual(result["state"], "sent")
+        self.assertEqual(result["provider"], "Fonnte DPMPTSP")
+        self.assertEqual(result["providerMessageId"], "777")
+        self.assertEqual([a["classification"] for a in result["attempts"]], ["accepted"])
+        self.assertNoSecret(result, "send route answer")
+        self.assertEqual(len(fake.requests), 1)
+        self.assertEqual(fake.requests[0]["headers"]["Authorization"], SECRETS["token"])
+        message = self.env["sicantik.whatsapp.message"].browse(result["messageId"])
+        self.assertEqual(message.partner_id, self.partner_gateway)
+        self.assertEqual(message.state, "sent")
+
+    def test_send_route_forced_provider(self):
+        self.authenticate("admin", "admin")
+        with self.mock_transport(handler=lambda request: {"status": 200, "headers": {}, "body": '{"status":"200","message":"Successfully","data":{"message_id":"wz-1"}}'}) as fake:
+            result = self.make_jsonrpc_request(
+                SEND_ROUTE,
+                {
+                    "template_id": self.template.id,
+                    "partner_id": self.partner_opted_in.id,
+                    "values": self.permit_values,
+                    "force_provider_id": self.watzap.id,
+                },
+            )
+        self.assertEqual(len(fake.requests), 1)
+        self.assertIn("watzap.test", fake.requests[0]["url"])
+        self.assertEqual(result["provider"], "Watzap DPMPTSP")
+
+    @mute_logger("odoo.http")
+    def test_send_route_refuses_bad_input(self):
+        self.authenticate("admin", "admin")
+        with self.mock_transport() as fake:
+            for params in (
+                {"template_id": self.template.id, "partner_id": 0},
+                {"template_id": 0, "partner_id": self.partner_gateway.id},
+                {"template_id": self.template.id, "partner_id": self.partner_gateway.id, "values": {"a": {"url": "x"}}},
+                {"template_id": self.template.id, "partner_id": self.partner_gateway.id, "values": ["a"]},
+            ):
+                with self.subTest(params=params), self.assertRaises(JsonRpcException):
+                    self.make_jsonrpc_request(SEND_ROUTE, params)
+        self.assertFalse(fake.requests)
+
+
+class _Collector(logging.Handler):
+    """Keeps the messages of the browser's console (logged by Odoo's ``ChromeBrowser``)."""
+
+    def __init__(self):
+        super().__init__(logging.INFO)
+        self.messages = []
+        self.names = set()
+
+    def emit(self, record):
+        self.names.add(record.name)
+        if record.name.endswith(".browser"):
+            self.messages.append(record.getMessage())
+
+
+@tagged("post_install", "-at_install")
+class TestPreviewWidgetBrowser(HttpCase, SicantikWhatsappCommon):
+    """Real headless Chromium, real Odoo 18, the engine's web build from static/lib."""
+
+    def _run_tour(self, url, tour):
+        """Run ``tour`` and return the preview it logged (``SICANTIK_PREVIEW {json}``)."""
+        collector = _Collector()
+        root = logging.getLogger()
+        root.addHandler(collector)
+        try:
+            self.start_tour(url, tour, login="admin", timeout=180)
+        finally:
+            root.removeHandler(collector)
+        shown = [
+            json.loads(message.split(LOG_PREFIX, 1)[1]) for message in collector.messages if LOG_PREFIX in message
+        ]
+        self.assertEqual(len(shown), 1, "the tour logs the preview it shows once: %s" % collector.names)
+        return shown[0]
+
+    def assertSamePreview(self, shown, server):
+        """The browser's preview (read from the DOM) is the server's, byte for byte."""
+        self.assertFalse(shown["errors"], "the widget shows no error")
+        self.assertNoSecret(shown, "widget DOM")
+        self.assertEqual(set(shown["providers"]), {p["provider"] for p in server["providers"]})
+        for item in server["providers"]:
+            request = item["request"]
+            got = shown["providers"][item["provider"]]
+            with self.subTest(provider=item["provider"]):
+                self.assertTrue(request, "the server builds a request for %s" % item["provider"])
+                self.assertEqual(got["body"].encode("utf-8"), (request["body"] or "").encode("utf-8"))
+                self.assertEqual(got["url"], request["url"])
+                self.assertEqual(got["method"], request["method"])
+                self.assertEqual(got["headers"], request["headers"])
+        decision = server["decision"]
+        self.assertEqual(shown["provider"], decision["provider"] or "")
+        self.assertEqual(shown["chain"], decision["chain"])
+        self.assertEqual(shown["trace"], [step["code"] for step in decision["trace"]])
+        self.assertEqual(shown["lint"], [issue["code"] for issue in server["lint"]])
+        chosen = next(p for p in server["providers"] if p["provider"] == decision["provider"])
+        self.assertEqual(shown["bubble"], chosen["text"])
+
+    def test_template_form_preview_is_the_server_preview(self):
+        template = self.env.ref("sicantik_whatsapp.template_permit_ready")
+        url = "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_template_master_action/%s" % template.id
+        # The tour ends with "Send test": the server sends through its (fake) transport.
+        with self.mock_transport(responses=[fonnte_ok("888")]) as fake:
+            shown = self._run_tour(url, "sicantik_whatsapp_template_preview")
+        self.assertEqual(len(fake.requests), 1)
+        sent = fake.requests[0]
+        self.assertEqual(sent["headers"]["Authorization"], SECRETS["token"], "the server sends with the real token")
+        message = self.env["sicantik.whatsapp.message"].search([("partner_id", "=", self.partner_gateway.id)])
+        self.assertEqual(message.state, "sent")
+        self.assertEqual(message.provider_message_id, "888")
+
+        # The tour typed a new body (previewed live) and saved it: the server now has it.
+        self.env.invalidate_all()
+        self.assertIn("sudah terbit. Silakan ambil di {{office_name}}.", template.body)
+        self.assertEqual(shown["sample"], "partner_%s" % self.partner_gateway.id)
+        values = dict(template._sample_values(self.partner_gateway), permit_number="503/PBG/2026/0142")
+        self.assertEqual(shown["values"], values)
+        server = self.dispatcher.preview(self.partner_gateway, template.code, values)
+        self.assertEqual(server["decision"]["provider"], self.fonnte._engine_id())
+        self.assertIn("503%2FPBG%2F2026%2F0142", shown["providers"][self.fonnte._engine_id()]["body"])
+        self.assertSamePreview(shown, server)
+        # ...and what it sent is what the browser previewed, but for the real token.
+        masked = server["providers"][[p["provider"] for p in server["providers"]].index(self.fonnte._engine_id())]
+        self.assertEqual(sent["url"], masked["request"]["url"])
+        self.assertEqual(sent["body"], masked["request"]["body"])
+
+    def test_wizard_preview_is_the_server_preview(self):
+        template = self.env.ref("sicantik_whatsapp.template_permit_ready")
+        url = "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_template_master_action/%s" % template.id
+        shown = self._run_tour(url, "sicantik_whatsapp_wizard_preview")
+        values = json.loads(template._sample_values_json(self.partner_gateway))
+        server = self.dispatcher.preview(self.partner_gateway, template.code, values, self.watzap)
+        self.assertEqual(server["decision"]["provider"], self.watzap._engine_id())
+        self.assertSamePreview(shown, server)
+
+    def test_hoot_unit_tests(self):
+        """The widget's and the service's hoot tests (only this module's: Odoo's own suite has
+        unrelated failures with this Chromium)."""
+        self.browser_js(
+            "/web/tests?headless&loglevel=2&timeout=15000"
+            "&filter=%2F%5E%40sicantik_whatsapp%5C%2F%2F",
+            "",
+            "",
+            login="admin",
+            timeout=600,
+            success_signal="[HOOT] test suite succeeded",
+            error_checker=unit_test_error_checker,
+        )
+
+
+@tagged("post_install", "-at_install")
+class TestPreviewTranslations(TransactionCase):
+    """The widget's sentences (engine error codes, trace, labels) are translated to Indonesian
+    for the web client (``#. odoo-javascript`` entries of ``i18n/id.po``)."""
+
+    def _web_terms(self):
+        messages = code_translations.get_web_translations("sicantik_whatsapp", "id_ID")["messages"]
+        return {m["id"]: m["string"] for m in messages}
+
+    def test_engine_errors_in_indonesian(self):
+        terms = self._web_terms()
+        self.assertEqual(
+            terms["A placeholder of the template has no value."],
+            "Ada placeholder template yang belum diberi nilai.",
+        )
+        self.assertEqual(terms["The recipient's phone number is not valid."], "Nomor telepon penerima tidak valid.")
+        self.assertEqual(
+            terms["%(provider)s skipped: the recipient has not opted in to official WhatsApp messages."],
+            "%(provider)s dilewati: penerima belum menyetujui (opt-in) pesan WhatsApp resmi.",
+        )
+
+    def test_every_widget_term_is_translated(self):
+        terms = self._web_terms()
+        src = file_path("sicantik_whatsapp/static/src")
+        literals = set()
+        for root, _dirs, files in os.walk(src):
+            for name in files:
+                if name.endswith(".js"):
+                    with open(os.path.join(root, name), encoding="utf-8") as f:
+                        literals.update(re.findall(r'_t\(\s*"((?:[^"\\]|\\.)*)"', f.read()))
+        self.assertGreater(len(literals), 50)
+        missing = sorted(t for t in literals if not terms.get(t))
+        self.assertFalse(missing, "JS terms without Indonesian translation (re-export the .pot, fill id.po)")
+        with file_open("sicantik_whatsapp/i18n/sicantik_whatsapp.pot", "rb") as f:
+            rows = list(TranslationFileReader(f, fileformat="po"))
+        web_rows = [r["src"] for r in rows if "odoo-javascript" in r.get("comments", [])]
+        self.assertFalse(sorted(t for t in web_rows if not terms.get(t)))
