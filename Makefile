@@ -76,7 +76,9 @@ bench:
 	@scripts/setup.sh wasm node python
 	scripts/bench/run.sh
 
-odoo-test: abi
+# The addon's tests need both engine builds inside the addon (server and web client).
+odoo-test:
+	@if [ -n "$$ODOO_SRC" ]; then $(MAKE) --no-print-directory addon; fi
 	scripts/odoo-test.sh
 
 addon: abi pkg
