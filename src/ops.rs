@@ -73,6 +73,8 @@ impl Host {
     /// Run `op` on `args` (JSON text); the result as JSON text.
     pub fn run(&mut self, op: &str, args: &str) -> Result<String> {
         if op == "configure" {
+            // A refused configuration leaves none, rather than silently keeping the previous one.
+            self.engine = None;
             let config: EngineConfig = parse(args)?;
             let engine = Engine::new(config)?;
             let summary = configure_summary(&engine);
@@ -343,4 +345,38 @@ fn error_json(info: &ErrorInfo) -> String {
     serde_json::to_string(&serde_json::json!({ "error": info })).unwrap_or_else(|_| {
         r#"{"error":{"code":"input.invalid","message":"unencodable error"}}"#.to_string()
     })
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))] // unit tests run natively
+mod tests {
+    use super::*;
+
+    fn code(answer: &str) -> String {
+        let v: serde_json::Value = serde_json::from_str(answer).expect("always JSON");
+        v["error"]["code"].as_str().unwrap_or("ok").to_string()
+    }
+
+    #[test]
+    fn bad_calls_are_input_errors_not_panics() {
+        let mut host = Host::new();
+        assert_eq!(code(&host.call("not json")), "input.invalid");
+        assert_eq!(code(&host.call(r#"{"op": "fly"}"#)), "input.invalid");
+        assert_eq!(code(&host.call(r#"{"op": "version"}"#)), "ok");
+        assert_eq!(
+            code(&host.call(r#"{"op": "decide", "args": {}}"#)),
+            "dispatch.state"
+        );
+    }
+
+    #[test]
+    fn a_refused_configuration_leaves_none() {
+        let mut host = Host::new();
+        assert_eq!(code(&host.call(r#"{"op": "configure", "args": {}}"#)), "ok");
+        let bad = r#"{"op": "configure", "args": {"defaultProvider": "nope"}}"#;
+        assert_eq!(code(&host.call(bad)), "config.invalid");
+        assert!(
+            host.engine().is_err(),
+            "the previous configuration must not linger"
+        );
+    }
 }
