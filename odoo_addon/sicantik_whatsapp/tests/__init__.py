@@ -10,3 +10,4 @@ from . import test_i18n
 from . import test_ui
 from . import test_enterprise_bridge
 from . import test_preview_widget
+from . import test_fault_matrix
