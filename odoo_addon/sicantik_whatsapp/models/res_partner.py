@@ -54,6 +54,24 @@ class ResPartner(models.Model):
         base = self.get_base_url()
         return f"{base}/sicantik_whatsapp/consent/{self._wa_consent_token()}"
 
+    def _wa_log_consent(self, action, now, source, evidence, ip_address, user_agent):
+        """One consent record per partner: the evidence kept for each opt-in or opt-out."""
+        self.env["sicantik.whatsapp.consent"].sudo().create(
+            [
+                {
+                    "partner_id": partner.id,
+                    "action": action,
+                    "source": source,
+                    "evidence": evidence,
+                    "ip_address": ip_address,
+                    "user_agent": (user_agent or "")[:512] or False,
+                    "date": now,
+                    "company_id": (partner.company_id or self.env.company).id,
+                }
+                for partner in self
+            ]
+        )
+
     def _wa_record_opt_in(self, source, evidence=None, ip_address=None, user_agent=None):
         now = fields.Datetime.now()
         self.sudo().write(
@@ -65,21 +83,7 @@ class ResPartner(models.Model):
                 "wa_opted_out_date": False,
             }
         )
-        self.env["sicantik.whatsapp.consent"].sudo().create(
-            [
-                {
-                    "partner_id": partner.id,
-                    "action": "opt_in",
-                    "source": source,
-                    "evidence": evidence,
-                    "ip_address": ip_address,
-                    "user_agent": (user_agent or "")[:512] or False,
-                    "date": now,
-                    "company_id": (partner.company_id or self.env.company).id,
-                }
-                for partner in self
-            ]
-        )
+        self._wa_log_consent("opt_in", now, source, evidence, ip_address, user_agent)
         self._wa_log(
             _(
                 "Opted in to official WhatsApp notifications (%(origin)s).",
@@ -97,21 +101,7 @@ class ResPartner(models.Model):
                 "wa_meta_opt_in": False,
             }
         )
-        self.env["sicantik.whatsapp.consent"].sudo().create(
-            [
-                {
-                    "partner_id": partner.id,
-                    "action": "opt_out",
-                    "source": source,
-                    "evidence": evidence,
-                    "ip_address": ip_address,
-                    "user_agent": (user_agent or "")[:512] or False,
-                    "date": now,
-                    "company_id": (partner.company_id or self.env.company).id,
-                }
-                for partner in self
-            ]
-        )
+        self._wa_log_consent("opt_out", now, source, evidence, ip_address, user_agent)
         self._wa_log(
             _("Opted out of WhatsApp notifications (%(origin)s).", origin=self._wa_source_label(source))
         )
