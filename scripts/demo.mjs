@@ -12,11 +12,12 @@
 // Both servers bind to 127.0.0.1 only. `startDemo()` is the same thing for tests.
 
 import { createServer } from 'node:http';
-import { createReadStream, realpathSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { extname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DEFAULT_CREDENTIALS, startSimulator } from './simulator.mjs';
+import { runIfMain } from './lib/run-main.mjs';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
 const WWW = join(ROOT, 'www');
@@ -208,16 +209,4 @@ async function main() {
   process.once('SIGTERM', stop);
 }
 
-const invokedDirectly = (() => {
-  try {
-    return process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-})();
-if (invokedDirectly) {
-  main().catch((e) => {
-    process.stderr.write(`demo failed to start: ${e.message}\n`);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, main, 'demo');

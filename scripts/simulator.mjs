@@ -8,8 +8,6 @@
 // Point an engine provider's baseUrl at http://127.0.0.1:PORT/meta (or /watzap, /fonnte).
 
 import { createServer } from 'node:http';
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import {
   BODY_LIMIT, parseBody, presentedSecrets, readBody, redact, redactHeaders, redactPath, reply, replyPreflight,
 } from './lib/sim-http.mjs';
@@ -18,6 +16,7 @@ import { AMBIGUOUS, REPLACING, faultReply } from './lib/sim-faults.mjs';
 import * as meta from './lib/sim-meta.mjs';
 import * as watzap from './lib/sim-watzap.mjs';
 import * as fonnte from './lib/sim-fonnte.mjs';
+import { runIfMain } from './lib/run-main.mjs';
 
 const ROUTERS = { meta, watzap, fonnte };
 
@@ -259,16 +258,4 @@ async function main() {
   process.once('SIGTERM', stop);
 }
 
-const invokedDirectly = (() => {
-  try {
-    return process.argv[1] && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-})();
-if (invokedDirectly) {
-  main().catch((e) => {
-    process.stderr.write(`simulator failed to start: ${e.message}\n`);
-    process.exit(1);
-  });
-}
+runIfMain(import.meta.url, main, 'simulator');

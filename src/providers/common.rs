@@ -10,7 +10,7 @@ use std::borrow::Cow;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use super::{Classified, Secrets};
+use super::{Classified, Content, Secrets};
 use crate::error::{Error, Result};
 use crate::model::{Classification, HttpRequest, HttpResponse, ProviderConfig, SECRET_MASK};
 
@@ -55,6 +55,21 @@ pub(crate) fn secret<'a>(
     match secrets {
         Secrets::Masked if value.is_some() => Ok(SECRET_MASK),
         _ => required(p, field, value),
+    }
+}
+
+/// The text of `content` for a gateway (`name`) that sends plain text only.
+pub(crate) fn text_only<'a>(
+    p: &ProviderConfig,
+    name: &str,
+    content: Content<'a>,
+) -> Result<&'a str> {
+    match content {
+        Content::Text(text) => Ok(text),
+        Content::Template(_) | Content::Meta(_) => Err(Error::ProviderUnsupported {
+            id: p.id.clone(),
+            reason: format!("{name} sends plain text only, not Meta templates"),
+        }),
     }
 }
 

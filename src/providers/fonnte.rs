@@ -58,15 +58,7 @@ impl Provider for Fonnte {
         to: &str,
         content: Content<'_>,
     ) -> Result<HttpRequest> {
-        let text = match content {
-            Content::Text(text) => text,
-            Content::Template(_) | Content::Meta(_) => {
-                return Err(Error::ProviderUnsupported {
-                    id: p.id.clone(),
-                    reason: "Fonnte sends plain text only, not Meta templates".into(),
-                })
-            }
-        };
+        let text = common::text_only(p, "Fonnte", content)?;
         let token = common::secret(p, secrets, "token", &p.credentials.token)?;
         let to = common::recipient(to)?;
         let body = common::form_body(&[

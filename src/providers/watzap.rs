@@ -25,7 +25,7 @@ use serde_json::{json, Map, Value};
 
 use super::common::{self, classified, quote, required, JsonWriter};
 use super::{Classified, Content, HealthCheck, Provider, Secrets};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{Classification, HttpRequest, HttpResponse, ProviderConfig, ProviderKind};
 
 pub struct Watzap;
@@ -46,15 +46,7 @@ impl Provider for Watzap {
         to: &str,
         content: Content<'_>,
     ) -> Result<HttpRequest> {
-        let text = match content {
-            Content::Text(text) => text,
-            Content::Template(_) | Content::Meta(_) => {
-                return Err(Error::ProviderUnsupported {
-                    id: p.id.clone(),
-                    reason: "Watzap sends plain text only, not Meta templates".into(),
-                })
-            }
-        };
+        let text = common::text_only(p, "Watzap", content)?;
         let api_key = common::secret(p, secrets, "apiKey", &p.credentials.api_key)?;
         let number_key = common::secret(p, secrets, "numberKey", &p.credentials.number_key)?;
         let to = common::recipient(to)?;
