@@ -152,6 +152,60 @@ def test_input_buffer_grows_and_is_reused(engine):
     assert engine.normalize_phone("0812345678") == "62812345678"
 
 
+def test_direct_crossing_answers_as_the_public_api(engine):
+    """The fast path (wasmtime's C API through ctypes) is used on the pinned wasmtime and gives
+    byte for byte what the public API gives."""
+    inst = engine._instance()
+    assert inst.crossing == "direct"
+    handle = engine.configured(CONFIG)
+    handle.call("version")  # configures the instance
+    for op, args in [
+        ("version", None),
+        ("normalizePhone", {"phone": "0812-3456-7890"}),
+        ("normalizePhone", {"phone": "x"}),
+        ("plan", {"template": "permit_ready", "recipient": {"phone": "0812", "metaOptIn": True},
+                  "values": {"partner_name": "Siti \u2013 \U0001F64F"}}),
+    ]:
+        payload = json.dumps({"op": op, "args": args}, ensure_ascii=False)
+        assert inst.call_raw(payload) == inst.call_portable(payload.encode("utf-8"))
+
+
+def test_portable_crossing_can_be_forced(monkeypatch):
+    monkeypatch.setenv(host.PORTABLE_ENV, "1")
+    eng = host.WasmEngine(host.get_engine().path)
+    assert eng._instance().crossing == "portable"
+    assert eng.normalize_phone("0812-3456-7890") == "6281234567890"
+
+
+# A stand-in engine that traps (`unreachable`) when the op starts with "b": what the real engine
+# does if it ever aborts. Its answer to anything else is {"ok":"fake"}.
+TRAPPING_WAT = r"""
+(module
+  (memory (export "memory") 1)
+  (data (i32.const 0) "{\"ok\":\"fake\"}")
+  (func (export "sw_input") (param i32) (result i32) (i32.const 1024))
+  (func (export "sw_call") (param $len i32) (result i64)
+    (if (i32.eq (i32.load8_u (i32.const 1031)) (i32.const 98)) (then unreachable))
+    (i64.const 13)))
+"""
+
+
+@pytest.mark.parametrize("portable", ["0", "1"])
+def test_a_trap_is_an_engine_error_and_the_next_call_works(tmp_path, monkeypatch, portable):
+    import wasmtime
+
+    monkeypatch.setenv(host.PORTABLE_ENV, portable)
+    path = tmp_path / "trapping.wasm"
+    path.write_bytes(wasmtime.wat2wasm(TRAPPING_WAT))
+    eng = host.WasmEngine(str(path))
+    assert eng._instance().crossing == ("portable" if portable == "1" else "direct")
+    assert eng.call("version") == "fake"
+    with pytest.raises(host.EngineError) as err:
+        eng.call("boom")
+    assert err.value.code == "engine.trap"
+    assert eng.call("version") == "fake", "a fresh instance replaces the trapped one"
+
+
 def test_missing_file_says_what_to_do(tmp_path):
     with pytest.raises(host.EngineUnavailable) as err:
         host.WasmEngine(str(tmp_path / "nope.wasm"))
