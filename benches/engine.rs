@@ -34,8 +34,14 @@ unsafe impl GlobalAlloc for Counting {
 #[global_allocator]
 static ALLOC: Counting = Counting;
 
+const PROVIDERS_RR: [&str; 3] = ["meta", "watzap", "fonnte"];
+
 fn config() -> EngineConfig {
-    serde_json::from_value(json!({
+    serde_json::from_value(config_json()).expect("bench config is valid")
+}
+
+fn config_json() -> serde_json::Value {
+    json!({
         "fallbackOrder": ["watzap", "fonnte"],
         "optIn": {"url": "https://dpmptsp.karokab.go.id/wa/setuju"},
         "providers": [
@@ -48,18 +54,21 @@ fn config() -> EngineConfig {
             "body": "Yth. {{partner_name}}, izin {{permit_type}} Anda dengan nomor {{permit_number}} telah terbit dan dapat diambil di {{office_name}}. Terima kasih.",
             "meta": {"templateName": "permit_ready", "language": "id"}
         }]
-    }))
-    .expect("bench config is valid")
+    })
 }
 
 fn notification(i: usize, opt_in: bool, force: Option<&str>) -> Notification {
-    serde_json::from_value(json!({
+    serde_json::from_value(notification_json(i, opt_in, force))
+        .expect("bench notification is valid")
+}
+
+fn notification_json(i: usize, opt_in: bool, force: Option<&str>) -> serde_json::Value {
+    json!({
         "template": "permit_ready",
         "recipient": {"phone": format!("0812{:08}", i % 100_000_000), "name": "Budi", "metaOptIn": opt_in},
         "values": {"partner_name": format!("Warga {i}"), "permit_type": "PBG", "permit_number": format!("503/PBG/2026/{i:05}"), "office_name": "DPMPTSP Kabupaten Karo"},
         "forceProvider": force
-    }))
-    .expect("bench notification is valid")
+    })
 }
 
 fn report(name: &str, per_op_ns: f64, extra: serde_json::Value) {
@@ -116,6 +125,26 @@ fn main() {
     });
     report("native.decide", ns, json!({}));
 
+    // The JSON path every Wasm host takes (ops::Host::call): what the engine costs natively once
+    // parsing the call and writing the answer are included.
+    let mut host = sicantik_whatsapp::ops::Host::new();
+    let configured = host.call(&json!({"op": "configure", "args": config_json()}).to_string());
+    assert!(configured.starts_with("{\"ok\""), "{configured}");
+    let items: Vec<serde_json::Value> = (0..10_000)
+        .map(|i| notification_json(i, PROVIDERS_RR[i % 3] == "meta", Some(PROVIDERS_RR[i % 3])))
+        .collect();
+    let call = json!({"op": "planBatch", "args": {"notifications": items}}).to_string();
+    let ns = time_per_call(300, |_| {
+        black_box(host.call(black_box(&call)));
+    });
+    report("native.ops.planBatch10k", ns / 10_000.0, json!({}));
+    let compact =
+        json!({"op": "planBatch", "args": {"notifications": items, "compact": true}}).to_string();
+    let ns = time_per_call(300, |_| {
+        black_box(host.call(black_box(&compact)));
+    });
+    report("native.ops.planBatchCompact10k", ns / 10_000.0, json!({}));
+
     // 100,000 recipients: build the notifications first, then measure planning and its peak heap.
     let batch: Vec<Notification> = (0..100_000)
         .map(|i| notification(i, i % 3 == 0, None))
@@ -132,6 +161,27 @@ fn main() {
     report(
         "native.batch100k",
         elapsed.as_nanos() as f64 / batch.len() as f64,
-        json!({"totalMs": elapsed.as_millis(), "peakHeapMiB": (peak as f64 / 1048576.0 * 10.0).round() / 10.0, "plans": plans.len()}),
+        json!({"totalMs": elapsed.as_millis(), "peakHeapMiB": mib(peak), "plans": plans.len()}),
     );
+    drop(plans);
+
+    // The same 100,000 through the JSON ops with compact plans, as a host gets them: plans are
+    // written to the answer as they are made, so the peak is the call text and the answer.
+    let call =
+        json!({"op": "planBatch", "args": {"notifications": batch, "compact": true}}).to_string();
+    let base = LIVE.load(Ordering::Relaxed);
+    PEAK.store(base, Ordering::Relaxed);
+    let start = Instant::now();
+    let answer = host.call(&call);
+    let elapsed = start.elapsed();
+    let peak = PEAK.load(Ordering::Relaxed).saturating_sub(base);
+    report(
+        "native.ops.batch100k",
+        elapsed.as_nanos() as f64 / 100_000.0,
+        json!({"totalMs": elapsed.as_millis(), "peakHeapMiB": mib(peak), "answerMiB": mib(answer.len()), "callMiB": mib(call.len())}),
+    );
+}
+
+fn mib(bytes: usize) -> f64 {
+    (bytes as f64 / 1048576.0 * 10.0).round() / 10.0
 }

@@ -88,6 +88,7 @@ export async function startSimulator({ port = 0, credentials = {}, log = () => {
 async function handle(sim, req, res) {
   if (req.method === 'OPTIONS') return replyPreflight(res);
   const started = Date.now();
+  const arrivedMs = performance.timeOrigin + performance.now(); // sub-ms, for pacing measurements
   const url = new URL(req.url, 'http://127.0.0.1');
   const { raw, tooLarge } = await readBody(req);
   if (url.pathname === '/_sim' || url.pathname.startsWith('/_sim/')) {
@@ -131,7 +132,7 @@ async function handle(sim, req, res) {
     return send({ status: 405, body: { error: 'method not allowed' }, headers: { allow: target.allow.join(', ') } });
   }
 
-  if (kind === 'send') sim.state.countReceived(provider);
+  if (kind === 'send') sim.state.countReceived(provider, arrivedMs);
   const fault = sim.state.takeFault(provider, kind);
   rec.fault = fault?.fault ?? null;
   if (fault && REPLACING.has(fault.fault)) return send(faultReply(provider, fault));
@@ -204,6 +205,9 @@ function control(sim, req, res, url, raw) {
     }
     case 'GET /_sim/stats':
       return reply(res, 200, state.stats());
+    case 'GET /_sim/arrivals':
+      // Send arrival times per provider (ms since the epoch) and the gaps between them.
+      return reply(res, 200, state.arrivalTimes(provider));
     case 'DELETE /_sim/stats':
       state.clearStats();
       return reply(res, 200, { cleared: true });

@@ -88,6 +88,7 @@ impl Engine {
                     i + 1
                 )));
             }
+            p.validate()?;
             if config.providers[..i].iter().any(|q| q.id == p.id) {
                 return Err(Error::config(format!(
                     "provider id {:?} is used twice",

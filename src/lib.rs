@@ -19,6 +19,7 @@ pub mod error;
 pub mod lint;
 pub mod model;
 pub mod ops;
+pub mod pace;
 pub mod phone;
 pub mod preview;
 pub mod providers;

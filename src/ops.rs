@@ -107,6 +107,7 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
                 to_json(&PlanBatch {
                     engine: engine()?,
                     notifications: &a.notifications,
+                    compact: a.compact,
                 })
             }
             "normalizePhone" => {
@@ -168,6 +169,12 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
                 let p = engine()?.provider(&a.provider)?;
                 to_json(&meta::template_list_request(p, a.after.as_deref())?)
             }
+            "pace" => {
+                let a: PaceArgs = parse(args)?;
+                let p = engine()?.provider(&a.provider)?;
+                let s = crate::pace::slot(p.rate_limit(), a.next_free_ms, a.now_ms);
+                to_json(&crate::pace::ProviderSlot::new(&a.provider, s))
+            }
             "metaTemplatesParse" => {
                 let a: ResponseArgs = parse(args)?;
                 to_json(&meta::parse_template_list(&a.response)?)
@@ -228,7 +235,44 @@ fn configure_summary(engine: &Engine) -> ConfigureSummary {
 #[serde(rename_all = "camelCase")]
 enum BatchItem<'a> {
     Ok(&'a crate::preview::Plan),
+    #[serde(rename = "ok")]
+    Compact(CompactPlan<'a>),
     Error(ErrorInfo),
+}
+
+/// A plan without what a bulk sender does not need per message: the trace as codes only (their
+/// English words are fixed per code), no separate `text` (a gateway's text is in the request
+/// body), no chain, kind or template. About half the bytes of a full plan: for batches of
+/// thousands, the answer's size is most of the cost on the host's side (its JSON parser).
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CompactPlan<'a> {
+    provider: Option<&'a str>,
+    phone: &'a str,
+    append_opt_in_link: bool,
+    trace: TraceCodes<'a>,
+    request: Option<&'a crate::model::HttpRequest>,
+}
+
+struct TraceCodes<'a>(&'a [crate::model::TraceStep]);
+
+impl Serialize for TraceCodes<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.collect_seq(self.0.iter().map(|step| &*step.code))
+    }
+}
+
+impl<'a> CompactPlan<'a> {
+    fn of(plan: &'a crate::preview::Plan) -> Self {
+        let d = &plan.decision;
+        CompactPlan {
+            provider: d.provider.as_deref(),
+            phone: &d.phone,
+            append_opt_in_link: d.append_opt_in_link,
+            trace: TraceCodes(&d.trace),
+            request: plan.request.as_ref(),
+        }
+    }
 }
 
 /// A batch's plans, each written to the answer as soon as it is made: the batch never holds
@@ -236,6 +280,7 @@ enum BatchItem<'a> {
 struct PlanBatch<'a> {
     engine: &'a Engine,
     notifications: &'a [Notification],
+    compact: bool,
 }
 
 impl Serialize for PlanBatch<'_> {
@@ -244,6 +289,9 @@ impl Serialize for PlanBatch<'_> {
         let mut items = s.serialize_seq(Some(self.notifications.len()))?;
         for n in self.notifications {
             match self.engine.plan(n) {
+                Ok(plan) if self.compact => {
+                    items.serialize_element(&BatchItem::Compact(CompactPlan::of(&plan)))?
+                }
                 Ok(plan) => items.serialize_element(&BatchItem::Ok(&plan))?,
                 Err(e) => items.serialize_element(&BatchItem::Error(e.info()))?,
             }
@@ -263,6 +311,9 @@ struct RenderArgs {
 #[serde(rename_all = "camelCase")]
 struct BatchArgs {
     notifications: Vec<Notification>,
+    /// Answer with [`CompactPlan`]s instead of full plans.
+    #[serde(default)]
+    compact: bool,
 }
 
 #[derive(Deserialize)]
@@ -329,6 +380,15 @@ struct TemplatesArgs {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
+struct PaceArgs {
+    provider: String,
+    now_ms: i64,
+    #[serde(default)]
+    next_free_ms: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
 struct ResponseArgs {
     response: HttpResponse,
 }
@@ -366,6 +426,45 @@ mod tests {
             code(&host.call(r#"{"op": "decide", "args": {}}"#)),
             "dispatch.state"
         );
+    }
+
+    #[test]
+    fn a_compact_batch_keeps_the_request_and_the_trace_codes() {
+        let mut host = Host::new();
+        let config = r#"{"op": "configure", "args": {
+            "optIn": {"url": "https://example.go.id/setuju"},
+            "providers": [{"id": "fonnte", "kind": "fonnte", "state": "configured",
+                           "credentials": {"token": "secret-token"}}],
+            "templates": [{"code": "t", "name": "T", "language": "id", "body": "Halo {{name}}"}]}}"#;
+        assert_eq!(code(&host.call(config)), "ok");
+        let mut batch = |compact: bool| {
+            let call = serde_json::json!({"op": "planBatch", "args": {"compact": compact,
+                "notifications": [
+                    {"template": "t", "recipient": {"phone": "0812-3456-7890"}, "values": {"name": "Siti"}},
+                    {"template": "t", "recipient": {"phone": "x"}, "values": {"name": "Budi"}}]}});
+            let answer: serde_json::Value =
+                serde_json::from_str(&host.call(&call.to_string())).expect("JSON");
+            answer["ok"].clone()
+        };
+        let full = batch(false);
+        let compact = batch(true);
+        let (f, c) = (&full[0]["ok"], &compact[0]["ok"]);
+        assert_eq!(c["request"], f["request"]);
+        assert_eq!(c["provider"], f["decision"]["provider"]);
+        assert_eq!(c["phone"], f["decision"]["phone"]);
+        assert_eq!(c["appendOptInLink"], serde_json::json!(true));
+        let codes: Vec<_> = f["decision"]["trace"]
+            .as_array()
+            .expect("trace")
+            .iter()
+            .map(|s| s["code"].clone())
+            .collect();
+        assert_eq!(c["trace"], serde_json::Value::Array(codes));
+        assert!(c.get("text").is_none() && c.get("decision").is_none());
+        assert!(!compact.to_string().contains("secret-token"));
+        // Errors are reported the same way in both forms.
+        assert_eq!(compact[1], full[1]);
+        assert_eq!(compact[1]["error"]["code"], "phone.invalid");
     }
 
     #[test]

@@ -61,13 +61,17 @@ const baseline = makeBaseline(config);
     if (!item.ok) diffs.push(`planBatch #${k}: ${JSON.stringify(item.error)}`);
     else diffs.push(...compareRequests(`planBatch #${k}`, item.ok.request, item.ok.text, masked(checked[k])));
   }
-  emit({ bench: "node.verify", ok: diffs.length === 0, checked: checked.length * 3, differences: diffs.length });
+  for (const [k, item] of engine.planBatchCompact(checked).entries()) {
+    if (!item.ok) diffs.push(`planBatchCompact #${k}: ${JSON.stringify(item.error)}`);
+    else diffs.push(...compareRequests(`planBatchCompact #${k}`, item.ok.request, undefined, masked(checked[k])));
+  }
+  emit({ bench: "node.verify", ok: diffs.length === 0, checked: checked.length * 4, differences: diffs.length });
   if (diffs.length) {
     for (const d of diffs.slice(0, 5)) process.stderr.write(`${d}\n`);
     note(`node: the baseline does not build the engine's bytes (${diffs.length} differences); no timing`);
     process.exit(1);
   }
-  note(`node: baseline bytes equal the engine's masked requests (${checked.length} notifications × plan/render/planBatch)`);
+  note(`node: baseline bytes equal the engine's masked requests (${checked.length} notifications × plan/render/planBatch/planBatchCompact)`);
 }
 
 // --- 2. single calls and batches, side by side -----------------------------------------------------
@@ -97,12 +101,14 @@ const next = () => pool[(j = j + 1 === pool.length ? 0 : j + 1)];
   );
   emit({ bench: "node.single.render", unit: "ns/msg", ...r });
 }
-for (const size of [1_000, 10_000]) {
-  note(`node: batch of ${size}`);
+// Full plans (decision with the trace's words, text) and compact ones (what a bulk sender needs).
+for (const [form, size] of [["full", 1_000], ["full", 10_000], ["compact", 1_000], ["compact", 10_000]]) {
+  note(`node: batch of ${size}, ${form} plans`);
   const list = Array.from({ length: size }, (_, i) => notification(i));
+  const plan = form === "full" ? (l) => engine.planBatch(l) : (l) => engine.planBatchCompact(l);
   const r = sideBySide(
     () => {
-      const items = engine.planBatch(list);
+      const items = plan(list);
       for (let k = 0; k < items.length; k++) consume(items[k].ok.request.body);
     },
     () => {
@@ -112,7 +118,8 @@ for (const size of [1_000, 10_000]) {
     },
     { msgsPerCall: size, ...(quick ? { rounds: 3, roundMs: 100, warmupMs: 200 } : { rounds: 5, roundMs: 300, warmupMs: 500 }) },
   );
-  emit({ bench: `node.batch.${size / 1000}k`, unit: "ns/msg", batch: size, ...r });
+  const name = form === "full" ? `node.batch.${size / 1000}k` : `node.batch.compact.${size / 1000}k`;
+  emit({ bench: name, unit: "ns/msg", batch: size, ...r });
 }
 
 // Where a batch's time goes (orientation for the report): the JSON text in and out and the
@@ -128,16 +135,19 @@ for (const size of [1_000, 10_000]) {
     }
     return Math.round(median(xs) * 10) / 10;
   };
-  const answer = JSON.stringify(engine.planBatch(list));
-  emit({
-    bench: "node.batch.10k.breakdown",
-    unit: "ns/msg",
-    total: time(() => consume(engine.planBatch(list))),
-    stringifyArgs: time(() => consume(JSON.stringify({ notifications: list }))),
-    parseAnswer: time(() => consume(JSON.parse(answer))),
-    answerBytesPerMsg: Math.round(answer.length / list.length),
-    argsBytesPerMsg: Math.round(JSON.stringify({ notifications: list }).length / list.length),
-  });
+  for (const form of ["full", "compact"]) {
+    const plan = form === "full" ? (l) => engine.planBatch(l) : (l) => engine.planBatchCompact(l);
+    const answer = JSON.stringify(plan(list));
+    emit({
+      bench: form === "full" ? "node.batch.10k.breakdown" : "node.batch.compact.10k.breakdown",
+      unit: "ns/msg",
+      total: time(() => consume(plan(list))),
+      stringifyArgs: time(() => consume(JSON.stringify({ notifications: list }))),
+      parseAnswer: time(() => consume(JSON.parse(answer))),
+      answerBytesPerMsg: Math.round(answer.length / list.length),
+      argsBytesPerMsg: Math.round(JSON.stringify({ notifications: list }).length / list.length),
+    });
+  }
 }
 
 // The fixed cost of one crossing (JSON.stringify of the args, the op, JSON.parse of the answer).

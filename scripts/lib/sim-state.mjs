@@ -8,6 +8,8 @@ export const ENDPOINTS = ['send', 'health', 'validate', 'templates', 'any'];
 
 // Oldest records are dropped beyond this, so a long demo session cannot grow without bound.
 const MAX_RECORDS = 10_000;
+// Arrival times kept per provider (a pacing bench sends a few hundred; a long session is capped).
+const MAX_ARRIVALS = 100_000;
 
 export class SimState {
   constructor() {
@@ -90,11 +92,26 @@ export class SimState {
   clearStats() {
     this.counts = Object.fromEntries(PROVIDERS.map((p) => [p, { received: 0, accepted: 0, ambiguous: 0 }]));
     this.deliveries = new Map(); // "recipient\u0000text" → {to, text, count, providers}
+    this.arrivals = Object.fromEntries(PROVIDERS.map((p) => [p, []])); // ms since the epoch, sub-ms
   }
 
-  /** A send request reached the provider. */
-  countReceived(provider) {
+  /**
+   * A send request reached the provider at `atMs` (ms since the epoch, high resolution): the
+   * arrival times let a bench measure the spacing a rate-limited sender achieved.
+   */
+  countReceived(provider, atMs = performance.timeOrigin + performance.now()) {
     this.counts[provider].received += 1;
+    const times = this.arrivals[provider];
+    if (times.length < MAX_ARRIVALS) times.push(atMs);
+  }
+
+  /** Each provider's send arrival times in order, with the gaps between them (ms). */
+  arrivalTimes(provider) {
+    const one = (p) => {
+      const times = this.arrivals[p];
+      return { count: times.length, times: times.slice(), gaps: times.slice(1).map((t, i) => t - times[i]) };
+    };
+    return provider ? { [provider]: one(provider) } : Object.fromEntries(PROVIDERS.map((p) => [p, one(p)]));
   }
 
   /**

@@ -63,6 +63,17 @@ def run_case(engine, suite_config, case):
         except host.EngineError as e:
             return None, {"code": e.code, "message": e.message}
 
+    # A pacing case: the ``pace`` op for each of its args, in order (tests/fixtures/pacing.json).
+    if "pace" in case:
+        actual["pace"] = []
+        for args in case["pace"]:
+            answer, error = call("pace", args)
+            if error:
+                actual["error"] = error
+                break
+            actual["pace"].append(answer)
+        return actual
+
     actual["decision"], error = call("decide", notification)
     if error:
         return {"error": error}

@@ -50,13 +50,38 @@ pub struct ProviderConfig {
     /// Per-request timeout the transport should apply, in milliseconds.
     #[serde(default)]
     pub timeout_ms: Option<u32>,
+    /// Most sends per minute to this provider, spaced evenly (`crate::pace`): gateways ban numbers
+    /// that send too fast. Absent or 0: no limit.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rate_per_minute: Option<u32>,
     #[serde(default)]
     pub credentials: Credentials,
 }
 
+/// Highest `ratePerMinute` accepted: one send per millisecond, the pacing's resolution.
+pub const MAX_RATE_PER_MINUTE: u32 = 60_000;
+
 impl ProviderConfig {
     pub fn display_name(&self) -> &str {
         self.name.as_deref().unwrap_or(&self.id)
+    }
+
+    /// The rate limit, if any (0 means none).
+    pub fn rate_limit(&self) -> Option<u32> {
+        self.rate_per_minute.filter(|&r| r > 0)
+    }
+
+    /// Checks of the profile's own fields (`Engine::new` checks ids and references).
+    pub fn validate(&self) -> crate::Result<()> {
+        match self.rate_per_minute {
+            Some(r) if r > MAX_RATE_PER_MINUTE => Err(crate::Error::ConfigInvalid {
+                reason: format!(
+                    "provider {:?}: ratePerMinute {r} is above the maximum of {MAX_RATE_PER_MINUTE}",
+                    self.id
+                ),
+            }),
+            _ => Ok(()),
+        }
     }
 }
 

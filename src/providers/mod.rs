@@ -131,6 +131,7 @@ pub(crate) mod test_support {
             base_url: None,
             api_version: None,
             timeout_ms: None,
+            rate_per_minute: None,
             credentials,
         }
     }

@@ -2,6 +2,8 @@
 //! sends through its own server (the Odoo widget does: credentials stay there), and the options of
 //! `Engine.send`.
 
+use std::cell::RefCell;
+
 use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
 
@@ -9,11 +11,14 @@ use super::fetch::FetchTransport;
 use crate::model::{
     HttpRequest, HttpResponse, Notification, Outcome, TransportError, TransportErrorKind,
 };
+use crate::pace::Pacer;
 use crate::transport::{drive, Transport};
 
 pub struct ObjectTransport {
     target: JsValue,
     send: js_sys::Function,
+    /// The object's own `sleep(ms) => Promise` if it has one (a test's fake clock), else a timer.
+    sleep: Option<js_sys::Function>,
 }
 
 fn to_json_value(v: &JsValue) -> Option<String> {
@@ -64,6 +69,20 @@ impl Transport for ObjectTransport {
             ))
         })
     }
+
+    async fn sleep(&self, ms: u64) {
+        let Some(f) = &self.sleep else {
+            return super::timer::sleep(ms).await;
+        };
+        let slept = match f.call1(&self.target, &JsValue::from_f64(ms as f64)) {
+            Ok(p) => JsFuture::from(js_sys::Promise::resolve(&p)).await.is_ok(),
+            Err(_) => false,
+        };
+        if !slept {
+            // A failing sleep must not make pacing vanish: wait on a real timer instead.
+            super::timer::sleep(ms).await;
+        }
+    }
 }
 
 /// Options of `Engine.send`.
@@ -90,7 +109,12 @@ impl SendOptions {
             let send = get(&t, "send")
                 .dyn_into::<js_sys::Function>()
                 .map_err(|_| bad("invalid input: transport must have a send(request) method"))?;
-            Some(ObjectTransport { target: t, send })
+            let sleep = get(&t, "sleep").dyn_into::<js_sys::Function>().ok();
+            Some(ObjectTransport {
+                target: t,
+                send,
+                sleep,
+            })
         };
         let n = get(options, "now");
         let now = if n.is_undefined() || n.is_null() {
@@ -112,11 +136,17 @@ impl SendOptions {
             .unwrap_or_else(js_sys::Date::now) as i64
     }
 
-    pub async fn drive(&self, engine: &crate::Engine, n: &Notification) -> crate::Result<Outcome> {
+    /// Send `n`; `pacer` is the `Engine`'s, shared by its concurrent sends.
+    pub async fn drive(
+        &self,
+        engine: &crate::Engine,
+        n: &Notification,
+        pacer: &RefCell<Pacer>,
+    ) -> crate::Result<Outcome> {
         let clock = || self.now_ms();
         match &self.transport {
-            Some(t) => drive(engine, n, t, &clock).await,
-            None => drive(engine, n, &FetchTransport, &clock).await,
+            Some(t) => drive(engine, n, t, &clock, pacer).await,
+            None => drive(engine, n, &FetchTransport, &clock, pacer).await,
         }
     }
 }

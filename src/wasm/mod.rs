@@ -5,8 +5,10 @@
 mod error;
 mod fetch;
 mod js_transport;
+mod timer;
 mod ts;
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
@@ -93,6 +95,8 @@ pub fn lint_template(
 #[wasm_bindgen(js_name = Engine)]
 pub struct Engine {
     inner: Rc<crate::Engine>,
+    /// Rate-limited providers' next free slots, shared by this engine's concurrent sends.
+    pacer: Rc<RefCell<crate::pace::Pacer>>,
 }
 
 #[wasm_bindgen(js_class = Engine)]
@@ -104,6 +108,7 @@ impl Engine {
         let config = from_js_json(&config, "config")?;
         Ok(Engine {
             inner: Rc::new(crate::Engine::new(config).map_err(into_js_error)?),
+            pacer: Rc::default(),
         })
     }
 
@@ -144,8 +149,25 @@ impl Engine {
         &self,
         #[wasm_bindgen(unchecked_param_type = "Notification[]")] notifications: JsValue,
     ) -> Result<JsValue, JsValue> {
+        self.batch(notifications, false)
+    }
+
+    /// `planBatch` answering compact plans (trace codes, the request; no words, no separate
+    /// text): about half the bytes, for bulk senders planning thousands of messages.
+    #[wasm_bindgen(js_name = planBatchCompact, unchecked_return_type = "CompactBatchItem[]")]
+    pub fn plan_batch_compact(
+        &self,
+        #[wasm_bindgen(unchecked_param_type = "Notification[]")] notifications: JsValue,
+    ) -> Result<JsValue, JsValue> {
+        self.batch(notifications, true)
+    }
+
+    fn batch(&self, notifications: JsValue, compact: bool) -> Result<JsValue, JsValue> {
         let args = js_sys::Object::new();
         js_sys::Reflect::set(&args, &"notifications".into(), &notifications)?;
+        if compact {
+            js_sys::Reflect::set(&args, &"compact".into(), &JsValue::TRUE)?;
+        }
         call(Some(&self.inner), "planBatch", &args)
     }
 
@@ -161,7 +183,9 @@ impl Engine {
     }
 
     /// Send through a transport and resolve with the outcome. Options: `transport` (an object with
-    /// `send(request) => Promise<response>`; the global `fetch` when absent), `now` (`() => ms`).
+    /// `send(request) => Promise<response>` and optionally `sleep(ms) => Promise`; the global
+    /// `fetch` when absent), `now` (`() => ms`). Sends to a provider with `ratePerMinute` wait for
+    /// their slot, shared by every concurrent `send` of this engine.
     #[wasm_bindgen(unchecked_return_type = "Promise<Outcome>")]
     pub fn send(
         &self,
@@ -170,9 +194,13 @@ impl Engine {
     ) -> Result<js_sys::Promise, JsValue> {
         let n: crate::model::Notification = from_js_json(&notification, "notification")?;
         let engine = Rc::clone(&self.inner);
+        let pacer = Rc::clone(&self.pacer);
         let options = js_transport::SendOptions::from_js(&options.unwrap_or(JsValue::UNDEFINED))?;
         Ok(wasm_bindgen_futures::future_to_promise(async move {
-            let outcome = options.drive(&engine, &n).await.map_err(into_js_error)?;
+            let outcome = options
+                .drive(&engine, &n, &pacer)
+                .await
+                .map_err(into_js_error)?;
             let json = serde_json::to_string(&outcome)
                 .map_err(|e| js_error("input.invalid", &e.to_string()))?;
             js_sys::JSON::parse(&json)

@@ -16,6 +16,8 @@ export interface Credentials {
 export interface ProviderConfig {
   id: string; kind: ProviderKind; state?: ProviderState; name?: string | null;
   baseUrl?: string | null; apiVersion?: string | null; timeoutMs?: number | null;
+  /** Most sends per minute, evenly spaced (gateways ban bursts); 0 or absent: no limit; ≤ 60000. */
+  ratePerMinute?: number | null;
   credentials?: Credentials;
 }
 export interface MetaMapping {
@@ -70,11 +72,19 @@ export interface ProviderPreview {
 }
 export interface Preview { decision: Decision; providers: ProviderPreview[]; lint: LintIssue[]; unusedValues: string[]; }
 export interface Plan { decision: Decision; request: HttpRequest | null; text: string | null; }
+/** A plan without the trace's words, the chain or a separate text (`planBatchCompact`). */
+export interface CompactPlan { provider: string | null; phone: string; appendOptInLink: boolean; trace: string[]; request: HttpRequest | null; }
 export type BatchItem = { ok: Plan } | { error: { code: string; message: string } };
+export type CompactBatchItem = { ok: CompactPlan } | { error: { code: string; message: string } };
 export interface Converted {
   meta: MetaTemplatePayload | null; metaError: { code: string; message: string } | null;
   watzap: Record<string, string>; fonnte: Record<string, string>; text: string; lint: LintIssue[];
 }
-export interface Transport { send(request: HttpRequest): Promise<HttpResponse>; }
+export interface Transport {
+  send(request: HttpRequest): Promise<HttpResponse>;
+  /** Waits before a paced send; the global setTimeout when absent (a fake clock in tests). */
+  sleep?(ms: number): Promise<unknown>;
+}
+export interface PaceSlot { provider: string; atMs: number; waitMs: number; nextFreeMs: number; intervalMs: number; }
 export interface SendOptions { transport?: Transport; now?: () => number; }
 "#;

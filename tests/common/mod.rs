@@ -75,6 +75,21 @@ pub fn run_case<B: Backend>(config: &Value, case: &Value) -> Value {
         actual["error"] = e;
         return actual;
     }
+    // A pacing case: the `pace` op for each of its args, in order (tests/fixtures/pacing.json).
+    if let Some(calls) = case.get("pace").and_then(Value::as_array) {
+        let mut answers = Vec::new();
+        for args in calls {
+            match host.call("pace", args) {
+                Ok(v) => answers.push(v),
+                Err(e) => {
+                    actual["error"] = e;
+                    break;
+                }
+            }
+        }
+        actual["pace"] = Value::Array(answers);
+        return actual;
+    }
     match host.call("decide", &notification) {
         Ok(d) => actual["decision"] = d,
         Err(e) => {
@@ -162,6 +177,7 @@ pub fn run_suites<B: Backend>(suites: &[(&str, &str)]) -> (usize, Vec<String>) {
 /// `fixture_list_is_complete` (native) fails when a file in tests/fixtures is missing here.
 pub const SUITES: &[(&str, &str)] = &[
     ("dispatch.json", include_str!("../fixtures/dispatch.json")),
+    ("pacing.json", include_str!("../fixtures/pacing.json")),
     ("routing.json", include_str!("../fixtures/routing.json")),
     ("templates.json", include_str!("../fixtures/templates.json")),
 ];

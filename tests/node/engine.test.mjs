@@ -104,6 +104,23 @@ test("planBatch: decisions and first requests, bad notifications as error entrie
   assertNoSecrets(JSON.stringify(items), "planBatch");
 });
 
+test("planBatchCompact: the same requests and trace codes, without the words", () => {
+  const list = [permitReady({ optIn: true }), permitReady({ optIn: false, phone: "0813 1111 2222" }), permitReady({ phone: "12345" })];
+  const full = engine.planBatch(list);
+  const compact = engine.planBatchCompact(list);
+  for (const k of [0, 1]) {
+    const f = full[k].ok, c = compact[k].ok;
+    assert.deepEqual(Object.keys(c).sort(), ["appendOptInLink", "phone", "provider", "request", "trace"]);
+    assert.deepEqual(c.request, f.request);
+    assert.equal(c.provider, f.decision.provider);
+    assert.equal(c.phone, f.decision.phone);
+    assert.equal(c.appendOptInLink, f.decision.appendOptInLink);
+    assert.deepEqual(c.trace, f.decision.trace.map((s) => s.code));
+  }
+  assert.deepEqual(compact[2], full[2]);
+  assertNoSecrets(JSON.stringify(compact), "planBatchCompact");
+});
+
 test("convertParams and lintTemplate work on a template given inline", () => {
   const t = config.templates[0];
   const c = pkg.convertParams(t, permitReady().values);

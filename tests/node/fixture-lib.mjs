@@ -73,6 +73,16 @@ export function runCase(pkg, suiteConfig, testCase) {
     actual.error = errorOf(e);
     return actual;
   }
+  // A pacing case: the `pace` op for each of its args, in order (tests/fixtures/pacing.json).
+  if (Array.isArray(testCase.pace)) {
+    actual.pace = [];
+    try {
+      for (const args of testCase.pace) actual.pace.push(engine.call("pace", args));
+    } catch (e) {
+      actual.error = errorOf(e);
+    }
+    return actual;
+  }
   try {
     actual.decision = engine.decide(notification);
   } catch (e) {

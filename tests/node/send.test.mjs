@@ -174,3 +174,30 @@ test("concurrent sends on one engine", async () => {
   assert.deepEqual([...new Set(outcomes.map((o) => o.status))], ["sent"]);
   assert.equal((await sim.requests()).length, 12);
 });
+
+test("a redirect from a provider is never followed: the send is unknown, nothing is resent", async () => {
+  // node's fetch is asked not to follow redirects (it then skips cloning every request); the
+  // provider answered, so the request reached it: maybe sent, never sent elsewhere.
+  const { createServer } = await import("node:http");
+  const hits = [];
+  const server = createServer((req, res) => {
+    hits.push(req.url);
+    req.resume();
+    req.on("end", () => {
+      res.writeHead(307, { location: `${sim.url}/watzap/api/send` });
+      res.end();
+    });
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  try {
+    const engine = new pkg.Engine(simConfig(sim, { metaBaseUrl: `http://127.0.0.1:${server.address().port}/meta` }));
+    const outcome = await engine.send(permitReady());
+    assert.equal(outcome.status, "unknown", JSON.stringify(outcome));
+    assert.equal(outcome.attempts.length, 1);
+    assert.equal(outcome.attempts[0].transportError.maybeSent, true);
+    assert.equal(hits.length, 1, "the redirect was not followed");
+    assert.deepEqual(await sim.requests(), [], "nothing reached another provider");
+  } finally {
+    server.close();
+  }
+});

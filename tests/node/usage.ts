@@ -7,6 +7,7 @@ import {
   type EngineConfig, type Notification, type Decision, type Preview, type ProviderPreview, type Outcome,
   type HttpRequest, type HttpResponse, type Transport, type TransportError, type BatchItem, type Converted,
   type LintIssue, type InitInput, type SicantikError, type ErrorCode, type Attempt, type Classification,
+  type PaceSlot,
 } from "../../pkg/index.js";
 
 const config: EngineConfig = {
@@ -16,7 +17,7 @@ const config: EngineConfig = {
   providers: [
     { id: "meta", kind: "meta", state: "configured", apiVersion: "v21.0", timeoutMs: 10_000,
       credentials: { accessToken: "t", phoneNumberId: "1", wabaId: "2" } },
-    { id: "watzap", kind: "watzap", state: "configured", credentials: { apiKey: "k", numberKey: "n" } },
+    { id: "watzap", kind: "watzap", state: "configured", ratePerMinute: 600, credentials: { apiKey: "k", numberKey: "n" } },
     { id: "fonnte", kind: "fonnte", baseUrl: "http://127.0.0.1:8787/fonnte", credentials: { token: "f" } },
   ],
   templates: [{
@@ -74,6 +75,7 @@ async function main(): Promise<void> {
       const res = await fetch(request.url, { method: request.method, headers: request.headers, body: request.body });
       return { status: res.status, headers: { "content-type": res.headers.get("content-type") ?? "" }, body: await res.text() };
     },
+    sleep: (ms: number) => new Promise((resolve) => setTimeout(resolve, ms)), // optional: paced sends
   };
   const outcome = await engine.send(notification, { transport, now: () => Date.now() });
   const status: "sent" | "failed" | "unknown" | "deferred" = outcome.status;
@@ -82,6 +84,7 @@ async function main(): Promise<void> {
   const failure: TransportError | null = attempts[0]?.transportError ?? null;
 
   const step: unknown = engine.call("dispatchStart", { notification, nowMs: Date.now() });
+  const slot: PaceSlot = engine.call("pace", { provider: "watzap", nowMs: Date.now(), nextFreeMs: null });
 
   const phone: string = normalizePhone("0812-3456-7890");
   const phone2: string = normalizePhone("812-3456-7890", "62");
@@ -100,7 +103,7 @@ async function main(): Promise<void> {
     }
   }
   engine.free();
-  console.log(first, chain, words, masked, lint, text, viaFetch, status, classes, failure, step, phone, phone2, converted, issues, v);
+  console.log(first, chain, words, masked, lint, text, viaFetch, status, classes, failure, step, slot.waitMs, phone, phone2, converted, issues, v);
 }
 
 void main;
