@@ -100,11 +100,17 @@ for (const p of ["meta", "watzap", "fonnte"]) {
     const o = get(name);
     if (o?.nsPerOp != null) row("native", figure, perMsg(o.nsPerOp), "—", "—", "—", "—");
   }
-  const b = get("native.batch100k");
-  if (b?.nsPerOp == null) missing("native", "batch of 100,000 (plans kept)", b, "≤ 1 µs/msg");
+  const st = get("native.batch100k.streamed");
+  if (st?.nsPerOp == null) missing("native", "batch of 100,000, each plan handed on", st, "≤ 1 µs/msg");
   else {
-    row("native", "batch of 100,000 (plans kept)", `${perMsg(b.nsPerOp)} (${num(b.totalMs)} ms, peak heap ${b.peakHeapMiB} MiB)`, "—", "—",
-      "≤ 1 µs/msg", met(b.nsPerOp <= NATIVE_TARGET_NS));
+    row("native", "batch of 100,000, each plan handed on", `${perMsg(st.nsPerOp)} (${num(st.totalMs)} ms, peak heap ${num(st.peakHeapKiB)} KiB)`, "—", "—",
+      "≤ 1 µs/msg", met(st.nsPerOp <= NATIVE_TARGET_NS));
+  }
+  const b = get("native.batch100k");
+  if (b?.nsPerOp == null) missing("native", "batch of 100,000, all plans kept", b);
+  else {
+    row("native", "batch of 100,000, all plans kept", `${perMsg(b.nsPerOp)} (${num(b.totalMs)} ms, peak heap ${b.peakHeapMiB} MiB)`, "—", "—",
+      "—", "—");
   }
   const j = get("native.ops.batch100k");
   if (j?.nsPerOp != null) {
