@@ -312,7 +312,13 @@ def main():
             diffs.append("planBatch #%d: %r" % (k, item))
         else:
             diffs += compare("planBatch #%d" % k, item["ok"]["request"], item["ok"]["text"], masked(checked[k]))
-    emit({"bench": "python.verify", "ok": not diffs, "checked": len(checked) * 3, "differences": len(diffs)})
+    for k, item in enumerate(handle.plan_batch(checked, compact=True)):
+        if "ok" not in item:
+            diffs.append("planBatch compact #%d: %r" % (k, item))
+        else:
+            diffs += compare("planBatch compact #%d" % k, item["ok"]["request"], None, masked(checked[k]),
+                             check_text=False)
+    emit({"bench": "python.verify", "ok": not diffs, "checked": len(checked) * 4, "differences": len(diffs)})
     if diffs:
         for d in diffs[:5]:
             sys.stderr.write(d + "\n")
@@ -339,12 +345,13 @@ def main():
     emit({"bench": "python.single.render", "unit": "ns/msg", **r})
     sink.clear()
 
-    for n_batch in (1_000, 10_000):
-        note("python: batch of %d" % n_batch)
+    # Full plans (decision with the trace's words, text) and compact ones (what a bulk sender needs).
+    for compact, n_batch in ((False, 1_000), (False, 10_000), (True, 1_000), (True, 10_000)):
+        note("python: batch of %d, %s plans" % (n_batch, "compact" if compact else "full"))
         batch = [notification(i) for i in range(n_batch)]
 
-        def engine_batch(_i, batch=batch):
-            for item in handle.plan_batch(batch):
+        def engine_batch(_i, batch=batch, compact=compact):
+            for item in handle.plan_batch(batch, compact=compact):
                 sink.append(item["ok"]["request"]["body"])
             sink.clear()
 
@@ -354,15 +361,13 @@ def main():
             sink.clear()
 
         r = side_by_side(engine_batch, baseline_batch, msgs_per_call=n_batch, rounds=5, round_ms=300, warmup_ms=400)
-        emit({"bench": "python.batch.%dk" % (n_batch // 1000), "unit": "ns/msg", "batch": n_batch, **r})
+        name = "python.batch.%s%dk" % ("compact." if compact else "", n_batch // 1000)
+        emit({"bench": name, "unit": "ns/msg", "batch": n_batch, **r})
 
     # Where a batch's time goes: json.dumps of the call, the Wasm call itself (write input,
     # sw_call, read output), json.loads of the answer.
     batch = [notification(i) for i in range(10_000)]
-    payload = json.dumps({"op": "planBatch", "args": {"notifications": batch}}, ensure_ascii=False,
-                         separators=(",", ":"))
     inst = handle.engine._instance()
-    answer = inst.call_raw(payload)
 
     def t(fn, reps=2 if QUICK else 5):
         xs = []
@@ -372,17 +377,22 @@ def main():
             xs.append((time.perf_counter_ns() - t0) / len(batch))
         return round(statistics.median(xs), 1)
 
-    emit({
-        "bench": "python.batch.10k.breakdown",
-        "unit": "ns/msg",
-        "total": t(lambda: handle.plan_batch(batch)),
-        "dumpsArgs": t(lambda: json.dumps({"op": "planBatch", "args": {"notifications": batch}},
-                                          ensure_ascii=False, separators=(",", ":"))),
-        "wasmCall": t(lambda: inst.call_raw(payload)),
-        "loadsAnswer": t(lambda: json.loads(answer)),
-        "argsBytesPerMsg": round(len(payload.encode()) / len(batch)),
-        "answerBytesPerMsg": round(len(answer.encode()) / len(batch)),
-    })
+    for compact in (False, True):
+        args_ = {"notifications": batch, **({"compact": True} if compact else {})}
+        payload = json.dumps({"op": "planBatch", "args": args_}, ensure_ascii=False, separators=(",", ":"))
+        answer = inst.call_raw(payload)
+        emit({
+            "bench": "python.batch.%s10k.breakdown" % ("compact." if compact else ""),
+            "unit": "ns/msg",
+            "total": t(lambda compact=compact: handle.plan_batch(batch, compact=compact)),
+            "dumpsArgs": t(lambda args_=args_: json.dumps({"op": "planBatch", "args": args_},
+                                                         ensure_ascii=False, separators=(",", ":"))),
+            "wasmCall": t(lambda payload=payload: inst.call_raw(payload)),
+            "loadsAnswer": t(lambda answer=answer: json.loads(answer)),
+            "argsBytesPerMsg": round(len(payload.encode()) / len(batch)),
+            "answerBytesPerMsg": round(len(answer.encode()) / len(batch)),
+            "crossing": inst.crossing,
+        })
     # The same for one call: the fixed cost of crossing into the engine, and a single plan's parts.
     one = json.dumps({"op": "version", "args": None})
     per = lambda fn, n=2000: round(statistics.median(run_for(fn, n) / n for _ in range(5)), 1)  # noqa: E731

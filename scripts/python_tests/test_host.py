@@ -206,6 +206,23 @@ def test_a_trap_is_an_engine_error_and_the_next_call_works(tmp_path, monkeypatch
     assert eng.call("version") == "fake", "a fresh instance replaces the trapped one"
 
 
+def test_plan_batch_compact_matches_the_full_plans(engine):
+    handle = engine.configured(CONFIG)
+    notifications = [
+        {"template": "permit_ready", "recipient": {"phone": "0812-3456-7890", "metaOptIn": opt_in},
+         "values": {"partner_name": "Siti", "permit_number": "503/2026/1"}}
+        for opt_in in (True, False)
+    ] + [{"template": "permit_ready", "recipient": {"phone": "x"}, "values": {}}]
+    full = handle.plan_batch(notifications)
+    compact = handle.plan_batch(notifications, compact=True)
+    for f, c in zip(full[:2], compact[:2]):
+        f, c = f["ok"], c["ok"]
+        assert set(c) == {"provider", "phone", "appendOptInLink", "trace", "request"}
+        assert c["request"] == f["request"]
+        assert c["trace"] == [step["code"] for step in f["decision"]["trace"]]
+    assert compact[2] == full[2]
+
+
 def test_missing_file_says_what_to_do(tmp_path):
     with pytest.raises(host.EngineUnavailable) as err:
         host.WasmEngine(str(tmp_path / "nope.wasm"))
@@ -398,3 +415,68 @@ def test_requests_transport_read_timeout_may_be_sent(server):
     assert err.value.kind == "timeout"
     assert err.value.maybe_sent is True
     assert "SECRET-HDR" not in str(err.value)
+
+
+# --- gateway pacing in one process (host.Pacer) ---------------------------------------------------
+
+
+class FakeClock:
+    """A clock that only moves when the pacer sleeps."""
+
+    def __init__(self, ms=DEFAULT_NOW_MS):
+        self.ms = ms
+        self.sleeps = []
+
+    def now(self):
+        return self.ms
+
+    def sleep(self, seconds):
+        self.sleeps.append(round(seconds * 1000))
+        self.ms += round(seconds * 1000)
+
+
+def paced_config(rate):
+    config = copy.deepcopy(CONFIG)
+    for p in config["providers"]:
+        if p["id"] == "fonnte":
+            p["ratePerMinute"] = rate
+    return config
+
+
+def test_pacer_spaces_sends_to_a_rate_limited_gateway(engine):
+    handle = engine.configured(paced_config(600), key="paced-600")
+    clock = FakeClock()
+    pacer = host.Pacer(sleep=clock.sleep, clock=clock.now)
+    sent_at = []
+    for _ in range(3):
+        fake = testing.FakeTransport([testing.fonnte_ok()])
+        outcome = handle.dispatch(notification(opt_in=False, forceProvider="fonnte"), fake,
+                                  now_ms=clock.now(), pacer=pacer,
+                                  on_attempt=lambda p, r, res: sent_at.append(clock.now()))
+        assert outcome["status"] == "sent"
+    assert [b - a for a, b in zip(sent_at, sent_at[1:])] == [100, 100], "600/min: 100 ms apart"
+    assert clock.sleeps == [100, 100]
+
+
+def test_pacer_defers_rather_than_wait_long_and_sends_nothing(engine):
+    handle = engine.configured(paced_config(6), key="paced-6")  # one send per 10 s
+    clock = FakeClock()
+    pacer = host.Pacer(max_wait_ms=2000, sleep=clock.sleep, clock=clock.now)
+    n = notification(opt_in=False, forceProvider="fonnte")
+    handle.dispatch(n, testing.FakeTransport([testing.fonnte_ok()]), now_ms=clock.now(), pacer=pacer)
+    fake = testing.FakeTransport([testing.fonnte_ok()])
+    with pytest.raises(host.PaceDeferred) as deferred:
+        handle.dispatch(n, fake, now_ms=clock.now(), pacer=pacer)
+    assert deferred.value.provider == "fonnte"
+    assert deferred.value.at_ms == DEFAULT_NOW_MS + 10_000
+    assert fake.requests == [], "nothing was sent"
+
+
+def test_unlimited_providers_never_wait(engine):
+    handle = engine.configured(paced_config(0), key="paced-0")
+    clock = FakeClock()
+    pacer = host.Pacer(sleep=clock.sleep, clock=clock.now)
+    for _ in range(3):
+        fake = testing.FakeTransport([testing.fonnte_ok()])
+        handle.dispatch(notification(opt_in=False, forceProvider="fonnte"), fake, now_ms=clock.now(), pacer=pacer)
+    assert clock.sleeps == []

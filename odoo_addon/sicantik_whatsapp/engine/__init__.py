@@ -7,6 +7,8 @@ from .host import (  # noqa: F401
     Engine,
     EngineError,
     EngineUnavailable,
+    PaceDeferred,
+    Pacer,
     RequestsTransport,
     Transport,
     TransportFailure,

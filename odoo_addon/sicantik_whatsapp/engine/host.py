@@ -71,6 +71,62 @@ class TransportFailure(Exception):
         return {"kind": self.kind, "maybeSent": self.maybe_sent, "message": self.message}
 
 
+class PaceDeferred(Exception):
+    """A pacer refused to wait for ``provider``'s next slot (``at_ms``) before a dispatch's first
+    request. Nothing was sent: the caller may queue the notification for that time."""
+
+    def __init__(self, provider, at_ms):
+        super().__init__("%s: next slot at %s" % (provider, at_ms))
+        self.provider = provider
+        self.at_ms = int(at_ms)
+
+
+class Pacer:
+    """Gateway pacing for one process: each rate-limited provider's next free time in memory.
+
+    Before each request, :meth:`ConfiguredEngine.dispatch` calls ``pacer.before_send(engine,
+    provider, first)``; the engine's ``pace`` op computes the slot (strict spacing of
+    ``ceil(60000 / ratePerMinute)`` ms) and this object sleeps until it. Reserving moves the next
+    free time on at once, so threads sending to the same provider queue behind each other.
+    ``max_wait_ms`` bounds the wait before a dispatch's *first* request: beyond it
+    :class:`PaceDeferred` is raised instead (nothing was sent yet). Several processes need a
+    shared store instead (the Odoo addon keeps the next free time in the database).
+    """
+
+    def __init__(self, max_wait_ms=None, sleep=time.sleep, clock=None):
+        self.max_wait_ms = max_wait_ms
+        self._sleep = sleep
+        self._clock = clock or now_ms
+        self._next_free = {}
+        self._lock = threading.Lock()
+
+    #: A send waking up later than this after its slot (or 5 % of the interval, if more) takes a
+    #: new one (at most ``late_retries`` times): a late thread never leaves right next to the
+    #: following slot's owner.
+    late_ms = 3
+    late_retries = 3
+
+    def before_send(self, engine, provider, first):
+        """Wait for ``provider``'s next slot; returns the milliseconds waited."""
+        if not engine.rate_per_minute(provider):
+            return 0
+        waited = 0
+        for retry in range(self.late_retries + 1):
+            with self._lock:
+                slot = engine.pace(provider, self._clock(), self._next_free.get(provider))
+                if first and self.max_wait_ms is not None and slot["waitMs"] > self.max_wait_ms:
+                    raise PaceDeferred(provider, slot["atMs"])
+                self._next_free[provider] = slot["nextFreeMs"]
+            wait = slot["atMs"] - self._clock()
+            if wait > 0:
+                self._sleep(wait / 1000.0)
+                waited += wait
+            late_ok = max(self.late_ms, slot["intervalMs"] // 20)
+            if self._clock() - slot["atMs"] <= late_ok or retry == self.late_retries:
+                break
+        return waited
+
+
 class Transport:
     """Performs one engine ``HttpRequest`` and returns an ``HttpResponse``.
 
@@ -84,16 +140,62 @@ class Transport:
 
 
 class RequestsTransport(Transport):
-    """Transport over the ``requests`` library (imported lazily)."""
+    """Transport over the ``requests`` library (imported lazily).
+
+    Without an explicit ``session``, requests go through one ``requests.Session`` per thread, so
+    consecutive sends reuse their TCP (and TLS) connection instead of opening one per message.
+    """
+
+    #: A pooled connection idle for longer than this is not reused. Servers close idle keep-alive
+    #: connections (node's default: after 5 s), and a POST written into a connection the server is
+    #: closing fails like a dropped request, i.e. "maybe sent": an unknown outcome for nothing.
+    KEEP_ALIVE_IDLE_S = 2.0
+    _local = threading.local()
 
     def __init__(self, session=None, default_timeout_ms=DEFAULT_TIMEOUT_MS):
         self._session = session
         self.default_timeout_ms = default_timeout_ms
 
+    @classmethod
+    def _thread_session(cls, requests):
+        local = cls._local
+        session = getattr(local, "session", None)
+        if session is not None and time.monotonic() - local.last_used > cls.KEEP_ALIVE_IDLE_S:
+            session.close()
+            session = None
+        if session is None:
+            from http.cookiejar import DefaultCookiePolicy  # pylint: disable=import-outside-toplevel
+
+            session = local.session = requests.Session()
+            # Providers' cookies are never sent back: each request stands alone, as without a session.
+            session.cookies.set_policy(DefaultCookiePolicy(allowed_domains=[]))
+        return session
+
+    @classmethod
+    def _release(cls, failed):
+        local = cls._local
+        if failed and getattr(local, "session", None) is not None:
+            # A broken exchange: start the next one on fresh connections.
+            local.session.close()
+            local.session = None
+        local.last_used = time.monotonic()
+
     def send(self, request):
         import requests  # pylint: disable=import-outside-toplevel
 
-        session = self._session or requests
+        shared = self._session is None
+        session = self._session or self._thread_session(requests)
+        try:
+            response = self._send(requests, session, request)
+        except BaseException:
+            if shared:
+                self._release(failed=True)
+            raise
+        if shared:
+            self._release(failed=False)
+        return response
+
+    def _send(self, requests, session, request):
         timeout = (request.get("timeoutMs") or self.default_timeout_ms) / 1000.0
         body = request.get("body")
         try:
@@ -308,6 +410,8 @@ class WasmEngine:
             ) from None
         self._lock = threading.RLock()
         self._inst = None
+        #: Default pacer of :meth:`ConfiguredEngine.dispatch` in this process.
+        self.pacer = Pacer()
 
     # -- low level -------------------------------------------------------------------------
 
@@ -390,6 +494,8 @@ class WasmEngine:
 #: The name the brief and the docs use for the process-wide engine.
 Engine = WasmEngine
 
+_DEFAULT = object()
+
 
 class ConfiguredEngine:
     """The engine with one configuration. Cheap to create; every call takes the process lock."""
@@ -422,8 +528,27 @@ class ConfiguredEngine:
     def render(self, notification, provider):
         return self.call("render", {"notification": notification, "provider": provider})
 
-    def plan_batch(self, notifications):
-        return self.call("planBatch", {"notifications": list(notifications)})
+    def plan_batch(self, notifications, compact=False):
+        """Plans for many notifications; ``compact=True`` answers compact plans (trace codes and
+        the request, no words or separate text: about half the JSON to parse)."""
+        args = {"notifications": list(notifications)}
+        if compact:
+            args["compact"] = True
+        return self.call("planBatch", args)
+
+    def rate_per_minute(self, provider):
+        """The configured ``ratePerMinute`` of ``provider`` (0: unlimited), without a Wasm call."""
+        rates = self.__dict__.get("_rates")
+        if rates is None:
+            rates = self._rates = {
+                p.get("id"): int(p.get("ratePerMinute") or 0) for p in self.config.get("providers") or []
+            }
+        return rates.get(provider, 0)
+
+    def pace(self, provider, now_ms, next_free_ms=None):
+        """The slot of a send to ``provider`` at ``now_ms`` given the ``next_free_ms`` stored after
+        the previous one: ``{"provider", "atMs", "waitMs", "nextFreeMs", "intervalMs"}``."""
+        return self.call("pace", {"provider": provider, "nowMs": int(now_ms), "nextFreeMs": next_free_ms})
 
     def normalize_phone(self, phone, default_country=None):
         args = {"phone": phone or ""}
@@ -454,7 +579,9 @@ class ConfiguredEngine:
     def meta_templates_parse(self, response):
         return self.call("metaTemplatesParse", {"response": response})
 
-    def dispatch(self, notification, transport, now_ms=None, on_attempt=None, transport_for=None):
+    def dispatch(
+        self, notification, transport, now_ms=None, on_attempt=None, transport_for=None, pacer=_DEFAULT
+    ):
         """Send ``notification`` through its provider chain; return the engine's ``Outcome``.
 
         ``transport`` performs each request (``transport_for(provider_id)`` may pick another one per
@@ -463,11 +590,17 @@ class ConfiguredEngine:
         ``on_attempt(provider_id, request, response_or_failure)`` is called after each request; the
         request given to it carries credentials, so it must not be stored or logged as is (the
         outcome's attempts hold masked copies).
+        ``pacer.before_send(engine, provider_id, first)`` runs before each request and waits for
+        a rate-limited provider's slot (default: the process-wide :class:`Pacer`; ``None``: no
+        pacing). It may raise :class:`PaceDeferred` before the first request only.
         """
         clock = (
             now_ms if callable(now_ms) else ((lambda: now_ms) if now_ms is not None else globals()["now_ms"])
         )
+        if pacer is _DEFAULT:
+            pacer = self.engine.pacer
         step = self.call("dispatchStart", {"notification": notification, "nowMs": clock()})
+        first = True
         while True:
             action = step["action"]
             if action["type"] != "send":
@@ -475,6 +608,9 @@ class ConfiguredEngine:
             request = action["request"]
             provider = action.get("provider")
             tr = (transport_for(provider) if transport_for else None) or transport
+            if pacer is not None:
+                pacer.before_send(self, provider, first)
+            first = False
             try:
                 response = tr.send(request)
             except TransportFailure as failure:

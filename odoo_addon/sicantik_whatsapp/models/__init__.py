@@ -6,3 +6,4 @@ from . import sicantik_whatsapp_consent
 from . import sicantik_whatsapp_dispatcher
 from . import res_partner
 from . import res_config_settings
+from . import sicantik_whatsapp_provider_pace

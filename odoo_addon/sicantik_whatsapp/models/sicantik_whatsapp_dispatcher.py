@@ -20,6 +20,7 @@ import hashlib
 import json
 import logging
 import threading
+import time
 
 from markupsafe import Markup
 
@@ -27,7 +28,16 @@ from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.tools import plaintext2html
 
-from ..engine.host import EngineError, EngineUnavailable, RequestsTransport, TransportFailure, get_engine
+from ..engine.host import (
+    EngineError,
+    EngineUnavailable,
+    PaceDeferred,
+    RequestsTransport,
+    TransportFailure,
+    get_engine,
+    now_ms,
+)
+from .sicantik_whatsapp_message import _ms_to_datetime
 
 _logger = logging.getLogger(__name__)
 
@@ -45,6 +55,18 @@ SECRET_MASK = "\u2022\u2022\u2022"
 #: and of every masked preview. Every other credential (accessToken, apiKey, numberKey, token and
 #: any key added later) reaches the browser masked.
 BROWSER_PUBLIC_CREDENTIALS = ("phoneNumberId", "wabaId")
+
+#: The longest wait for a rate-limited provider's slot before a message's first request; a
+#: message whose slot is further away goes back to the queue for that time (nothing was sent).
+PACE_MAX_WAIT_MS = 2000
+#: A send that would leave later than this after its slot (or 5 % of the interval, if more)
+#: takes a new one (at most PACE_LATE_RETRIES times): gaps stay at least one interval minus that.
+PACE_LATE_MS = 3
+PACE_LATE_RETRIES = 3
+#: The outbox commits its results at least this often: what a crash can leave in ``sending``
+#: (later ``unknown``, never resent) is bounded by it, not by the batch.
+OUTBOX_COMMIT_EVERY = 20
+OUTBOX_COMMIT_SECONDS = 1.0
 
 
 def _json_scalar(value):
@@ -360,11 +382,16 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             self._send_one(message)
 
     @api.model
-    def _send_one(self, message):
-        """Send one message now (it is ``queued``, ``deferred`` or already claimed)."""
+    def _send_one(self, message, notes=None, attempts=None):
+        """Send one message now (it is ``queued``, ``deferred`` or already claimed).
+
+        ``notes`` and ``attempts``: lists collecting the chatter notes (posted by
+        :meth:`_log_notes`) and the attempts' values, to create them per group instead of one by
+        one (the outbox).
+        """
         message = message.sudo()
-        now = fields.Datetime.now()
-        message.write({"state": "sending", "claimed_at": now})
+        if message.state != "sending":  # the outbox's claim already did it
+            message.write({"state": "sending", "claimed_at": fields.Datetime.now()})
         partner = message.partner_id
         if not partner:
             message._fail("outbox.no_recipient", _("The recipient was deleted."))
@@ -402,8 +429,29 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
 
         try:
             outcome = engine.dispatch(
-                notification, self._get_transport(), on_attempt=on_attempt, transport_for=transport_for
+                notification,
+                self._get_transport(),
+                on_attempt=on_attempt,
+                transport_for=transport_for,
+                pacer=_DatabasePacer(self),
             )
+        except PaceDeferred as e:
+            # Before the first request: nothing left, the message simply waits for its slot.
+            at = _ms_to_datetime(e.at_ms).replace(microsecond=0)
+            message.write(
+                {
+                    "state": "queued",
+                    "scheduled_date": at,
+                    "claimed_at": False,
+                    "notification_json": json.dumps(notification, indent=2, ensure_ascii=False),
+                }
+            )
+            # One cron trigger per slot time, not one per deferred message.
+            triggered = self.env.cr.cache.setdefault("sicantik_whatsapp_pace_triggers", set())
+            if at not in triggered:
+                triggered.add(at)
+                self._trigger_outbox(at)
+            return message
         except EngineError as e:
             if e.code == "engine.trap":
                 _logger.error("WhatsApp engine bug while sending message %s: %s", message.id, e.message)
@@ -424,18 +472,46 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
                 body_text = engine.render(notification, outcome["provider"]).get("text")
             except EngineError:
                 body_text = None
-        message._apply_outcome(decision, outcome, notification, body_text)
+        message._apply_outcome(decision, outcome, notification, body_text, attempt_sink=attempts)
         if message.state == "sent":
-            message.template_id._record_usage()
-            self._post_in_chatter(message)
+            note = self._chatter_note(message)
+            if notes is None:
+                self._log_notes([note])
+            else:
+                notes.append(note)
         return message
 
     @api.model
     def _post_in_chatter(self, message):
         """Log the sent message on the partner (text and provider; never credentials)."""
+        self._log_notes([self._chatter_note(message)])
+
+    @api.model
+    def _log_notes(self, notes):
+        """Post ``(partner_id, body)`` notes, as few ``mail.message`` creations as possible.
+
+        Notes nobody is notified of: ``_message_log_batch`` skips ``message_post``'s follower and
+        notification machinery, which was most of the outbox's time per message.
+        """
+        notes = [note for note in notes if note and note[0]]
+        while notes:
+            bodies, later = {}, []
+            for partner_id, body in notes:  # one note per partner per creation
+                if partner_id in bodies:
+                    later.append((partner_id, body))
+                else:
+                    bodies[partner_id] = body
+            partners = self.env["res.partner"].sudo().browse(list(bodies))
+            partners._message_log_batch(bodies, message_type="comment")
+            notes = later
+
+    @api.model
+    def _chatter_note(self, message):
+        """``(partner_id, body)`` of the note logging a sent message on its recipient (text and
+        provider; never credentials); ``None`` without recipient."""
         partner = message.partner_id.sudo()
         if not partner:
-            return
+            return None
         intro = _(
             'WhatsApp notification "%(template)s" sent via %(provider)s to %(phone)s.',
             template=message.template_id.name or message.template_code,
@@ -445,7 +521,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         body = Markup("<p>%s</p>") % intro
         if message.body_text:
             body += plaintext2html(message.body_text)
-        partner.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note")
+        return partner.id, body
 
     # ------------------------------------------------------------------
     # Outbox
@@ -504,22 +580,15 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             return True
         if auto_commit:
             self.env.cr.commit()
-        for message in messages:
-            try:
-                with self.env.cr.savepoint():
-                    self._send_one(message)
-            except Exception as e:  # pylint: disable=broad-except
-                # We cannot tell whether a provider got it: never resend automatically.
-                _logger.exception("WhatsApp message %s: unexpected error while sending", message.id)
-                message.sudo().write(
-                    {
-                        "state": "unknown",
-                        "error_code": "outbox.exception",
-                        "error_message": str(e),
-                    }
-                )
-            if auto_commit:
-                self.env.cr.commit()
+        # Results are committed in groups (every OUTBOX_COMMIT_EVERY messages or
+        # OUTBOX_COMMIT_SECONDS): a commit per message, with the cache refetched after each one,
+        # cost more than the send itself. The claim above is committed before any request, so a
+        # crash leaves the group in ``sending`` (``unknown`` later, never resent), as it leaves
+        # the message in flight with a commit per message.
+        ids = messages.ids
+        for start in range(0, len(ids), OUTBOX_COMMIT_EVERY):
+            group = messages.browse(ids[start : start + OUTBOX_COMMIT_EVERY])
+            self._send_group(group, auto_commit)
         remaining = (
             self.env["sicantik.whatsapp.message"]
             .sudo()
@@ -534,6 +603,86 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         )
         self.env["ir.cron"]._notify_progress(done=len(messages), remaining=remaining)
         return True
+
+    @api.model
+    def _send_group(self, messages, auto_commit):
+        """Send claimed ``messages`` one by one; commit when the group is done or has taken
+        :data:`OUTBOX_COMMIT_SECONDS` (pacing sleeps can make a group slow)."""
+        notes, attempts = [], []
+        started = time.monotonic()
+        for message in messages:
+            try:
+                with self.env.cr.savepoint():
+                    self._send_one(message, notes=notes, attempts=attempts)
+            except Exception as e:  # pylint: disable=broad-except
+                # We cannot tell whether a provider got it: never resend automatically.
+                _logger.exception("WhatsApp message %s: unexpected error while sending", message.id)
+                message.sudo().write(
+                    {
+                        "state": "unknown",
+                        "error_code": "outbox.exception",
+                        "error_message": str(e),
+                    }
+                )
+            if auto_commit and time.monotonic() - started >= OUTBOX_COMMIT_SECONDS:
+                self._commit_group(notes, attempts, auto_commit)
+                started = time.monotonic()
+        self._commit_group(notes, attempts, auto_commit)
+
+    @api.model
+    def _commit_group(self, notes, attempts, auto_commit=True):
+        """Create the group's attempts and chatter notes, then commit. Each in a savepoint: the
+        messages are sent and their outcomes (attempts included, masked, in ``outcome_json``)
+        must be kept even if one of these records cannot be created."""
+        for what, create in (
+            ("attempts", lambda: self.env["sicantik.whatsapp.attempt"].sudo().create(attempts)),
+            ("chatter notes", lambda: self._log_notes(notes)),
+        ):
+            try:
+                with self.env.cr.savepoint():
+                    create()
+            except Exception:  # pylint: disable=broad-except
+                _logger.exception("WhatsApp outbox: the %s of sent messages were not created", what)
+        notes.clear()
+        attempts.clear()
+        if auto_commit:
+            self.env.cr.commit()
+
+    @api.model
+    def _reserve_slot(self, engine, provider_ref, max_wait_ms=None):
+        """Reserve ``provider_ref``'s next send slot for every worker of the database.
+
+        A short transaction of its own (committed at once, whatever the caller's transaction does
+        later) locks the provider's pacing row, asks the engine for the slot given the stored next
+        free time and stores the new one: two cron workers, or a worker and a manual send, never
+        get the same slot. Returns ``(slot, reserved)``: when the slot is more than
+        ``max_wait_ms`` away nothing is stored and ``reserved`` is false.
+        """
+        with self.env.registry.cursor() as cr:
+            # Read committed: the row lock then waits for the other worker and reads its slot;
+            # Odoo's repeatable read would abort on the row it just updated instead.
+            if self.env.registry.test_cr is None:  # HttpCase's test cursor is one transaction
+                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+            cr.execute(
+                "INSERT INTO sicantik_whatsapp_provider_pace (provider_ref) VALUES (%s) "
+                "ON CONFLICT (provider_ref) DO NOTHING",
+                (provider_ref,),
+            )
+            cr.execute(
+                "SELECT next_free_ms FROM sicantik_whatsapp_provider_pace WHERE provider_ref = %s FOR UPDATE",
+                (provider_ref,),
+            )
+            row = cr.fetchone()
+            next_free = int(row[0]) if row and row[0] is not None else None
+            slot = engine.pace(provider_ref, now_ms(), next_free)
+            if max_wait_ms is not None and slot["waitMs"] > max_wait_ms:
+                cr.rollback()
+                return slot, False
+            cr.execute(
+                "UPDATE sicantik_whatsapp_provider_pace SET next_free_ms = %s WHERE provider_ref = %s",
+                (slot["nextFreeMs"], provider_ref),
+            )
+        return slot, True
 
     @api.model
     def _cron_recover_stuck(self, timeout_minutes=None):
@@ -604,3 +753,41 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             if not after:
                 break
         return templates
+
+
+class _DatabasePacer:
+    """Gateway pacing shared by every worker and server of the database (the engine's ``pace``
+    op, slots reserved by :meth:`SicantikWhatsappDispatcher._reserve_slot`).
+
+    Before a message's first request a slot at most :data:`PACE_MAX_WAIT_MS` away is waited for
+    in the worker; a later one sends the message back to the queue for that time
+    (:class:`PaceDeferred`: nothing was sent yet, so deferring is safe) and the cron is triggered
+    then. A fallback to a rate-limited provider after a failed first attempt always waits: the
+    message is already under way. That wait stays short, since first requests only reserve slots
+    within PACE_MAX_WAIT_MS: a fallback queues behind those, not behind the whole outbox.
+    """
+
+    def __init__(self, dispatcher):
+        self.dispatcher = dispatcher
+
+    def before_send(self, engine, provider, first):
+        if not engine.rate_per_minute(provider):
+            return 0
+        waited = 0
+        for retry in range(PACE_LATE_RETRIES + 1):
+            slot, reserved = self.dispatcher._reserve_slot(
+                engine, provider, PACE_MAX_WAIT_MS if first else None
+            )
+            if not reserved:
+                raise PaceDeferred(provider, slot["atMs"])
+            wait = slot["atMs"] - now_ms()
+            if wait > 0:
+                time.sleep(wait / 1000.0)
+                waited += wait
+            # Woken up late (a busy machine): the next slot's owner may be leaving now, and
+            # leaving too would put two sends closer than one interval. Take a new slot instead:
+            # lateness only ever lowers the rate.
+            late_ok = max(PACE_LATE_MS, slot["intervalMs"] // 20)
+            if now_ms() - slot["atMs"] <= late_ok or retry == PACE_LATE_RETRIES:
+                return waited
+        return waited

@@ -32,7 +32,9 @@ class SicantikWhatsappMessage(models.Model):
 
     partner_id = fields.Many2one("res.partner", string="Recipient", index=True, ondelete="set null")
     phone = fields.Char(help="The recipient's number as normalized by the engine (62...).")
-    template_id = fields.Many2one("sicantik.whatsapp.template.master", string="Template", ondelete="set null")
+    template_id = fields.Many2one(
+        "sicantik.whatsapp.template.master", string="Template", ondelete="set null", index=True
+    )
     template_code = fields.Char(required=True, index=True)
     values_json = fields.Text(string="Values", help="Named values of the template (JSON).")
     force_provider_id = fields.Many2one(
@@ -108,8 +110,12 @@ class SicantikWhatsappMessage(models.Model):
             values = {}
         return values if isinstance(values, dict) else {}
 
-    def _apply_outcome(self, decision, outcome, notification=None, body_text=None):
-        """Store what the engine decided and what came of it."""
+    def _apply_outcome(self, decision, outcome, notification=None, body_text=None, attempt_sink=None):
+        """Store what the engine decided and what came of it.
+
+        ``attempt_sink``: a list collecting the attempts' values, created later in one go (the
+        outbox, per group) instead of at once.
+        """
         self.ensure_one()
         provider_model = self.env["sicantik.whatsapp.provider"].sudo()
         status = outcome.get("status")
@@ -156,7 +162,7 @@ class SicantikWhatsappMessage(models.Model):
                     else fields.Datetime.now()
                 )
         self.sudo().write(vals)
-        self._create_attempts(outcome.get("attempts") or [])
+        self._create_attempts(outcome.get("attempts") or [], attempt_sink)
 
     def _decision_vals(self, decision):
         lines = []
@@ -174,7 +180,7 @@ class SicantikWhatsappMessage(models.Model):
             "phone": decision.get("phone") or self.phone,
         }
 
-    def _create_attempts(self, attempts):
+    def _create_attempts(self, attempts, sink=None):
         provider_model = self.env["sicantik.whatsapp.provider"].sudo()
         vals_list = []
         for att in attempts:
@@ -196,7 +202,9 @@ class SicantikWhatsappMessage(models.Model):
                     else fields.Datetime.now(),
                 }
             )
-        if vals_list:
+        if sink is not None:
+            sink.extend(vals_list)
+        elif vals_list:
             self.env["sicantik.whatsapp.attempt"].sudo().create(vals_list)
 
     def _fail(self, code, message):

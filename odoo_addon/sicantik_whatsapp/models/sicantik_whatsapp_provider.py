@@ -78,6 +78,13 @@ class SicantikWhatsappProvider(models.Model):
         help="How long to wait for the provider's answer. A request that times out after being "
         "sent is marked unknown and never resent to another provider.",
     )
+    rate_per_minute = fields.Integer(
+        string="Rate limit (messages/minute)",
+        default=0,
+        help="At most this many messages per minute, evenly spaced (no bursts), shared by every "
+        "worker sending for this database. 0: no limit. Gateways driving an ordinary WhatsApp "
+        "number (Watzap.id, Fonnte) need one: WhatsApp blocks numbers that send in bursts.",
+    )
     use_odoo_whatsapp = fields.Boolean(
         string="Send through Odoo WhatsApp (Enterprise)",
         help="When Odoo Enterprise's WhatsApp app is installed, send Meta templates through it "
@@ -118,6 +125,11 @@ class SicantikWhatsappProvider(models.Model):
 
     _sql_constraints = [
         ("timeout_positive", "CHECK(timeout > 0)", "The timeout must be positive."),
+        (
+            "rate_per_minute_range",
+            "CHECK(rate_per_minute >= 0 AND rate_per_minute <= 60000)",
+            "The rate limit must be between 0 (no limit) and 60000 messages per minute.",
+        ),
     ]
 
     def _compute_odoo_whatsapp_available(self):
@@ -161,6 +173,11 @@ class SicantikWhatsappProvider(models.Model):
             rec_id = int(str(engine_id).rsplit("-", 1)[1])
         except (IndexError, ValueError):
             return self.browse()
+        # The profiles of the cached engine configuration exist (unlink clears that cache): no
+        # query for them, as the outbox resolves the same few ids for every message.
+        config = self.env["sicantik.whatsapp.dispatcher"]._engine_config_cached(self.env.company.id)[1]
+        if any(p["id"] == str(engine_id) for p in config["providers"]):
+            return self.browse(rec_id)
         return self.browse(rec_id).exists()
 
     def _engine_config(self):
@@ -175,7 +192,7 @@ class SicantikWhatsappProvider(models.Model):
             "numberKey": rec.number_key or None,
             "token": rec.token or None,
         }
-        return {
+        config = {
             "id": rec._engine_id(),
             "kind": rec.kind,
             "state": rec.state,
@@ -185,6 +202,9 @@ class SicantikWhatsappProvider(models.Model):
             "timeoutMs": (rec.timeout or 15) * 1000,
             "credentials": {k: v for k, v in credentials.items() if v},
         }
+        if rec.rate_per_minute:
+            config["ratePerMinute"] = rec.rate_per_minute
+        return config
 
     def _secret_values(self):
         """Every secret of these profiles (for redaction checks)."""

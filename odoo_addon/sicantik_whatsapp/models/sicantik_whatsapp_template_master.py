@@ -82,8 +82,10 @@ class SicantikWhatsappTemplateMaster(models.Model):
         string="Fonnte Text", help="Text for Fonnte instead of the body (same placeholders)."
     )
     # Usage
-    usage_count = fields.Integer(default=0, readonly=True, copy=False)
-    last_used = fields.Datetime(readonly=True, copy=False)
+    # Derived from the sent messages: a stored counter would be one row every outbox worker
+    # updates, and concurrent updates abort each other (repeatable read) after the send.
+    usage_count = fields.Integer(compute="_compute_usage")
+    last_used = fields.Datetime(compute="_compute_usage")
     # Lint (engine)
     lint_result = fields.Text(compute="_compute_lint", string="Check Result")
     lint_error_count = fields.Integer(compute="_compute_lint", string="Errors")
@@ -195,8 +197,7 @@ class SicantikWhatsappTemplateMaster(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if set(vals) - {"usage_count", "last_used"}:
-            self.env.registry.clear_cache()
+        self.env.registry.clear_cache()
         return res
 
     def unlink(self):
@@ -204,17 +205,19 @@ class SicantikWhatsappTemplateMaster(models.Model):
         self.env.registry.clear_cache()
         return res
 
-    def _record_usage(self):
-        now = fields.Datetime.now()
-        for rec in self.sudo():
-            # Plain SQL: counting must not invalidate the engine configuration cache nor fight
-            # over the row with concurrent senders for long.
-            self.env.cr.execute(
-                "UPDATE sicantik_whatsapp_template_master SET usage_count = COALESCE(usage_count, 0) + 1, last_used = %s "
-                "WHERE id = %s",
-                (now, rec.id),
+    def _compute_usage(self):
+        data = (
+            self.env["sicantik.whatsapp.message"]
+            .sudo()
+            ._read_group(
+                [("template_id", "in", self.ids), ("state", "=", "sent")],
+                ["template_id"],
+                ["__count", "sent_date:max"],
             )
-        self.invalidate_recordset(["usage_count", "last_used"])
+        )
+        usage = {template.id: (count, last) for template, count, last in data}
+        for rec in self:
+            rec.usage_count, rec.last_used = usage.get(rec.id, (0, False))
 
     # ------------------------------------------------------------------
     # Meta sync

@@ -11,3 +11,4 @@ from . import test_ui
 from . import test_enterprise_bridge
 from . import test_preview_widget
 from . import test_fault_matrix
+from . import test_pacing

@@ -1,9 +1,11 @@
 # Copyright 2026 DPMPTSP sicantik-whatsapp contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from datetime import timedelta
+from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, fields
 from odoo.tests import tagged
+from odoo.tools import mute_logger
 
 from .common import SicantikWhatsappCommon, fonnte_ok, meta_ok
 
@@ -27,6 +29,45 @@ class TestOutbox(SicantikWhatsappCommon):
         self.assertEqual(by_partner[self.partner_gateway].provider_id, self.fonnte)
         self.assertEqual(by_partner[self.partner_opted_out].state, "failed")
         self.assertEqual(len(fake.requests), 2)
+        # Attempts and chatter notes are created per group, after the sends: none is missing.
+        for partner in (self.partner_opted_in, self.partner_gateway):
+            self.assertEqual(by_partner[partner].attempt_ids.classification, "accepted")
+            self.assertEqual(by_partner[partner].attempt_count, 1)
+            self.assertTrue(
+                partner.message_ids.filtered(lambda m: "503/PBG/2026/0142" in (m.body or "")),
+                "the sent message is logged in the partner's chatter",
+            )
+        self.assertFalse(by_partner[self.partner_opted_out].attempt_ids)
+        self.assertEqual(messages.template_id.usage_count, 2, "usage counts the sent messages")
+
+    def test_an_error_after_sending_leaves_only_that_message_unknown(self):
+        """A bug while recording one message's outcome: that message is ``unknown`` (never
+        resent), the others of its group keep their outcome and attempts."""
+        messages = self.dispatcher.enqueue(
+            self.partner_opted_in | self.partner_gateway, "permit_ready", self.permit_values
+        )
+        broken = messages.filtered(lambda m: m.partner_id == self.partner_gateway)
+        message_cls = type(self.env["sicantik.whatsapp.message"])
+        original = message_cls._apply_outcome
+
+        def apply_outcome(rec, *args, **kwargs):
+            if rec == broken:
+                raise RuntimeError("bug")
+            return original(rec, *args, **kwargs)
+
+        handler = lambda r: meta_ok() if "meta" in r["url"] else fonnte_ok()  # noqa: E731
+        with (
+            patch.object(message_cls, "_apply_outcome", apply_outcome),
+            self.mock_transport(handler=handler) as fake,
+            mute_logger("odoo.addons.sicantik_whatsapp.models.sicantik_whatsapp_dispatcher"),
+        ):
+            self.dispatcher._cron_process_outbox()
+        self.assertEqual(len(fake.requests), 2)
+        self.assertEqual(broken.state, "unknown")
+        self.assertEqual(broken.error_code, "outbox.exception")
+        ok = messages - broken
+        self.assertEqual(ok.state, "sent")
+        self.assertEqual(ok.attempt_ids.classification, "accepted")
 
     def test_scheduled_messages_wait(self):
         later = fields.Datetime.now() + timedelta(hours=2)
