@@ -377,11 +377,13 @@ pub(crate) fn render_segments(
                 param: name.to_string(),
             })
     };
+    // One pass, each value looked up once; room for the literal text plus typical values (a
+    // longer value makes the text grow once, which costs less than a second round of lookups).
     let mut len = extra;
     for segment in segments {
         len += match segment {
             Segment::Text(s) => s.len(),
-            Segment::Placeholder(name) => value(name)?.len(),
+            Segment::Placeholder(_) => 32,
         };
     }
     let mut out = String::with_capacity(len);
