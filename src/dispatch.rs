@@ -43,7 +43,7 @@ pub enum Action {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "type", rename_all = "camelCase")]
+#[serde(rename_all = "camelCase")]
 enum Phase {
     Ready,
     Waiting {

@@ -334,9 +334,11 @@ pub(crate) fn body_excerpt(body: &str) -> String {
     }
 }
 
-/// Provider free text turned into a code: trimmed, lower-cased, cut to [`MAX_CODE_CHARS`].
+/// Provider free text turned into a code: trimmed, ASCII letters lower-cased (providers answer in
+/// English or Indonesian; full Unicode case tables would cost the web build ~10 KB), cut to
+/// [`MAX_CODE_CHARS`].
 pub(crate) fn text_code(s: &str) -> String {
-    truncate(&quote(s).to_lowercase(), MAX_CODE_CHARS)
+    truncate(&quote(s).to_ascii_lowercase(), MAX_CODE_CHARS)
 }
 
 /// `http.<status>`, the code of answers that carry no provider code.

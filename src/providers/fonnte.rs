@@ -196,7 +196,7 @@ impl Provider for Fonnte {
             Some(false) => {
                 let reason = reason_of(obj).unwrap_or("");
                 let mut detail = format!("Fonnte refused the device check: {}", quote(reason));
-                if is_token_reason(&reason.to_lowercase()) {
+                if is_token_reason(&reason.to_ascii_lowercase()) {
                     detail.push_str(
                         " (a token /device refuses may still send: try a test message before \
                          replacing it)",
@@ -275,7 +275,7 @@ pub fn parse_validate(resp: &HttpResponse) -> Result<ValidateResult> {
         }),
         (_, Some(false)) => {
             let reason = obj.and_then(reason_of).unwrap_or("");
-            let lower = reason.to_lowercase();
+            let lower = reason.to_ascii_lowercase();
             let message = format!("Fonnte refused the number check: {}", quote(reason));
             if is_token_reason(&lower) || is_quota_reason(&lower) {
                 Err(Error::config(message))
@@ -393,7 +393,7 @@ fn success(obj: &Map<String, Value>) -> Classified {
 /// `status:false`: Fonnte did not queue the message; the reason says why.
 fn failure(obj: &Map<String, Value>) -> Classified {
     let reason = reason_of(obj).unwrap_or("");
-    let lower = reason.to_lowercase();
+    let lower = reason.to_ascii_lowercase();
     let code = Some(reason_code(reason));
     let said = if reason.is_empty() {
         "Fonnte gave no reason".to_string()

@@ -402,7 +402,7 @@ fn credential_code(code: &str) -> Option<&'static str> {
 /// Whether a Watzap message says the recipient's number is invalid or not on WhatsApp (and is
 /// not about the *number key*).
 fn names_bad_number(message: &str) -> bool {
-    let m = message.to_lowercase();
+    let m = message.to_ascii_lowercase();
     if m.contains("key") {
         return false;
     }
