@@ -64,24 +64,15 @@ pub fn slot(rate_per_minute: Option<u32>, next_free_ms: Option<i64>, now_ms: i64
 
 /// The answer of the `pace` op: a [`Slot`] and the provider it is for.
 #[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
 pub struct ProviderSlot<'a> {
     pub provider: &'a str,
-    pub at_ms: i64,
-    pub wait_ms: i64,
-    pub next_free_ms: i64,
-    pub interval_ms: i64,
+    #[serde(flatten)]
+    pub slot: Slot,
 }
 
 impl<'a> ProviderSlot<'a> {
-    pub fn new(provider: &'a str, s: Slot) -> Self {
-        ProviderSlot {
-            provider,
-            at_ms: s.at_ms,
-            wait_ms: s.wait_ms,
-            next_free_ms: s.next_free_ms,
-            interval_ms: s.interval_ms,
-        }
+    pub fn new(provider: &'a str, slot: Slot) -> Self {
+        ProviderSlot { provider, slot }
     }
 }
 

@@ -230,7 +230,7 @@ pub(crate) fn path_segment(s: &str) -> Cow<'_, str> {
     Cow::Owned(ascii(out))
 }
 
-/// `name=value&name=value` in the order given, allocated once.
+/// `name=value&name=value` in the order given, in a buffer sized by estimate.
 pub(crate) fn form_body(fields: &[(&str, &str)]) -> String {
     let len: usize = fields
         .iter()

@@ -5,6 +5,7 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_futures::JsFuture;
 
+use super::timer::{clear_timeout, set_timeout};
 use crate::model::{HttpRequest, HttpResponse, TransportError, TransportErrorKind};
 use crate::transport::Transport;
 
@@ -13,10 +14,6 @@ extern "C" {
     // `catch`: a host whose `fetch` throws instead of rejecting must not escape as a JS exception.
     #[wasm_bindgen(js_name = fetch, catch)]
     fn global_fetch(url: &str, init: &web_sys::RequestInit) -> Result<js_sys::Promise, JsValue>;
-    #[wasm_bindgen(js_name = setTimeout)]
-    fn set_timeout(cb: &js_sys::Function, ms: i32) -> JsValue;
-    #[wasm_bindgen(js_name = clearTimeout)]
-    fn clear_timeout(id: &JsValue);
 }
 
 /// Used when neither the request nor the provider profile sets a timeout.
@@ -130,7 +127,8 @@ impl Transport for FetchTransport {
             .bind0(&controller);
 
         let timeout_ms = req.timeout_ms.unwrap_or(DEFAULT_TIMEOUT_MS);
-        let timer = set_timeout(&abort, timeout_ms.min(i32::MAX as u32) as i32);
+        let timer = set_timeout(&abort, timeout_ms.min(i32::MAX as u32) as i32)
+            .map_err(|_| not_sent("cannot arm the timeout"))?;
         let result = exchange(&req.url, &init).await;
         clear_timeout(&timer);
         result.map_err(|(e, body_phase)| {

@@ -1,8 +1,17 @@
-//! Waiting in JS hosts, for paced sends: the global `setTimeout` (browsers, node, workers), looked
-//! up on `globalThis` — never `window`, which node and workers lack.
+//! JS timers, for the fetch transport's timeout and for paced sends: the global `setTimeout` /
+//! `clearTimeout` (browsers, node, workers) — never `window`, which node and workers lack.
 
-use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen::prelude::*;
 use wasm_bindgen_futures::JsFuture;
+
+#[wasm_bindgen]
+extern "C" {
+    /// `catch`: a host without timers gets an error, not a JS exception through the engine.
+    #[wasm_bindgen(js_name = setTimeout, catch)]
+    pub(super) fn set_timeout(cb: &js_sys::Function, ms: i32) -> Result<JsValue, JsValue>;
+    #[wasm_bindgen(js_name = clearTimeout)]
+    pub(super) fn clear_timeout(id: &JsValue);
+}
 
 /// Longest delay `setTimeout` honours; a larger one would fire at once.
 const MAX_DELAY_MS: u64 = i32::MAX as u64;
@@ -14,12 +23,8 @@ pub async fn sleep(ms: u64) {
         let step = left.min(MAX_DELAY_MS);
         left -= step;
         let promise = js_sys::Promise::new(&mut |resolve, _reject| {
-            let global = js_sys::global();
-            let set_timeout = js_sys::Reflect::get(&global, &"setTimeout".into())
-                .and_then(|f| f.dyn_into::<js_sys::Function>());
-            let armed = set_timeout
-                .and_then(|f| f.call2(&global, &resolve, &JsValue::from_f64(step as f64)));
-            if armed.is_err() {
+            // `step` fits: it is at most i32::MAX.
+            if set_timeout(&resolve, step as i32).is_err() {
                 // No timer in this host: do not stall the send forever.
                 let _ = resolve.call0(&JsValue::UNDEFINED);
             }
