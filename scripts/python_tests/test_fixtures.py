@@ -74,6 +74,11 @@ def run_case(engine, suite_config, case):
             actual["pace"].append(answer)
         return actual
 
+    # A batch case: one ``planBatch`` call (tests/fixtures/batch.json).
+    if "batch" in case:
+        answer, error = call("planBatch", {"notifications": case["batch"], "compact": bool(case.get("compact"))})
+        return {"error": error} if error else {"planBatch": answer}
+
     actual["decision"], error = call("decide", notification)
     if error:
         return {"error": error}

@@ -90,6 +90,21 @@ pub fn run_case<B: Backend>(config: &Value, case: &Value) -> Value {
         actual["pace"] = Value::Array(answers);
         return actual;
     }
+    // A batch case: one `planBatch` call (tests/fixtures/batch.json).
+    if let Some(list) = case.get("batch") {
+        let compact = case
+            .get("compact")
+            .and_then(Value::as_bool)
+            .unwrap_or(false);
+        match host.call(
+            "planBatch",
+            &json!({"notifications": list, "compact": compact}),
+        ) {
+            Ok(v) => actual["planBatch"] = v,
+            Err(e) => actual["error"] = e,
+        }
+        return actual;
+    }
     match host.call("decide", &notification) {
         Ok(d) => actual["decision"] = d,
         Err(e) => {
@@ -176,6 +191,7 @@ pub fn run_suites<B: Backend>(suites: &[(&str, &str)]) -> (usize, Vec<String>) {
 /// Every fixture file, embedded so the wasm tests (which have no file system) run them too.
 /// `fixture_list_is_complete` (native) fails when a file in tests/fixtures is missing here.
 pub const SUITES: &[(&str, &str)] = &[
+    ("batch.json", include_str!("../fixtures/batch.json")),
     ("dispatch.json", include_str!("../fixtures/dispatch.json")),
     ("pacing.json", include_str!("../fixtures/pacing.json")),
     ("routing.json", include_str!("../fixtures/routing.json")),

@@ -83,6 +83,15 @@ export function runCase(pkg, suiteConfig, testCase) {
     }
     return actual;
   }
+  // A batch case: one planBatch call (tests/fixtures/batch.json).
+  if (Array.isArray(testCase.batch)) {
+    try {
+      actual.planBatch = testCase.compact ? engine.planBatchCompact(testCase.batch) : engine.planBatch(testCase.batch);
+    } catch (e) {
+      actual.error = errorOf(e);
+    }
+    return actual;
+  }
   try {
     actual.decision = engine.decide(notification);
   } catch (e) {
