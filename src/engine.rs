@@ -203,13 +203,15 @@ impl Engine {
         phone::normalize(input, &self.default_country)
     }
 
-    /// Check phone, template and values. The reserved value `opt_in_link` is filled from the
-    /// recipient's consent link when the template uses it and the caller did not give it.
+    /// Check phone, template and values. The reserved value `opt_in_link` is the recipient's
+    /// own consent link when they have one (a value given for it is ignored: it could point
+    /// anywhere), else the value given, else the configured link.
     pub fn prepare<'a>(&'a self, n: &'a Notification) -> Result<Prepared<'a>> {
         let (template, compiled) = self.valid_template(&n.template)?;
         let phone = self.normalize_phone(&n.recipient.phone)?;
         let opt_in_link = route::opt_in_url(&self.config, n);
-        let values = compiled.values(&template.code, &n.values, opt_in_link)?;
+        let personal = route::personal_opt_in_url(n).is_some();
+        let values = compiled.values(&template.code, &n.values, opt_in_link, personal)?;
         Ok(Prepared {
             notification: n,
             template,

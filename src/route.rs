@@ -129,10 +129,21 @@ pub fn opt_in_link<'a>(
 
 /// The consent link for this recipient: their own (signed) link, else the configured one.
 pub fn opt_in_url<'a>(config: &'a EngineConfig, n: &'a Notification) -> Option<&'a str> {
+    personal_opt_in_url(n).or_else(|| {
+        config
+            .opt_in
+            .as_ref()
+            .and_then(|o| o.url.as_deref())
+            .map(str::trim)
+            .filter(|u| !u.is_empty())
+    })
+}
+
+/// The recipient's own consent link, when the host gave one.
+pub fn personal_opt_in_url(n: &Notification) -> Option<&str> {
     n.recipient
         .opt_in_url
         .as_deref()
-        .or(config.opt_in.as_ref().and_then(|o| o.url.as_deref()))
         .map(str::trim)
         .filter(|u| !u.is_empty())
 }

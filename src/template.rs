@@ -274,6 +274,9 @@ pub(crate) struct SendValues<'a> {
     given: &'a BTreeMap<String, String>,
     /// Fills [`OPT_IN_LINK`] when the caller gave no value for it.
     opt_in_link: Option<&'a str>,
+    /// `opt_in_link` is the recipient's own (signed) link: it is the value of [`OPT_IN_LINK`]
+    /// whatever the caller gave, so a value can never send someone else's (or a phishing) URL.
+    personal_link: bool,
 }
 
 impl<'a> SendValues<'a> {
@@ -283,11 +286,13 @@ impl<'a> SendValues<'a> {
         params: &'a [String],
         given: &'a BTreeMap<String, String>,
         opt_in_link: Option<&'a str>,
+        personal_link: bool,
     ) -> Result<SendValues<'a>> {
         let values = SendValues {
             params,
             given,
             opt_in_link,
+            personal_link,
         };
         for name in params {
             if values.value(name).is_none_or(|v| v.trim().is_empty()) {
@@ -319,6 +324,9 @@ impl Values for SendValues<'_> {
     fn value(&self, name: &str) -> Option<&str> {
         if !self.params.iter().any(|p| p == name) {
             return None;
+        }
+        if name == OPT_IN_LINK && self.personal_link {
+            return self.opt_in_link;
         }
         match self.given.get(name) {
             Some(v) => Some(v),
@@ -433,14 +441,16 @@ impl CompiledTemplate {
     }
 
     /// The values of one send, checked as [`resolve`] checks them; `opt_in_link` fills
-    /// [`OPT_IN_LINK`] when `given` has no value for it.
+    /// [`OPT_IN_LINK`] when `given` has no value for it, or always when it is the recipient's
+    /// own link (`personal_link`).
     pub(crate) fn values<'a>(
         &'a self,
         template_code: &str,
         given: &'a BTreeMap<String, String>,
         opt_in_link: Option<&'a str>,
+        personal_link: bool,
     ) -> Result<SendValues<'a>> {
-        SendValues::new(template_code, &self.params, given, opt_in_link)
+        SendValues::new(template_code, &self.params, given, opt_in_link, personal_link)
     }
 
     /// The text `kind` sends (as [`crate::convert::gateway_text`] picks it), parsed.

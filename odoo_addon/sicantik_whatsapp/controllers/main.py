@@ -2,21 +2,21 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 """Public endpoints: the citizen's consent page and the providers' webhooks."""
 
+import datetime
 import hashlib
 import hmac
 import json
 import logging
 import re
 
+from psycopg2 import IntegrityError
 from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import fields, http
 from odoo.http import request
 from odoo.tools import consteq
-from odoo.tools.misc import verify_hash_signed
 
 from ..engine.host import EngineError, EngineUnavailable, get_engine
-from ..models.res_partner import CONSENT_SCOPE
 
 _logger = logging.getLogger(__name__)
 
@@ -52,26 +52,62 @@ def _meta_inbound_text(message):
     return None
 
 
+def _meta_events(payload):
+    """The statuses and inbound messages of a Meta webhook payload, its shape checked first:
+    ``ValueError`` for anything that is not what Meta sends (then nothing is applied)."""
+
+    def items(container, key):
+        value = container.get(key)
+        if value is None:
+            return []
+        if not isinstance(value, list) or not all(isinstance(i, dict) for i in value):
+            raise ValueError("%s must be a list of objects" % key)
+        return value
+
+    if not isinstance(payload, dict):
+        raise ValueError("the payload must be an object")
+    statuses, messages = [], []
+    for entry in items(payload, "entry"):
+        for change in items(entry, "changes"):
+            value = change.get("value")
+            if value is None:
+                continue
+            if not isinstance(value, dict):
+                raise ValueError("changes[].value must be an object")
+            for status in items(value, "statuses"):
+                if not isinstance(status.get("id", ""), str) or not isinstance(status.get("status", ""), str):
+                    raise ValueError("statuses[].id and .status must be strings")
+                statuses.append(status)
+            for message in items(value, "messages"):
+                if not isinstance(message.get("from", ""), str):
+                    raise ValueError("messages[].from must be a string")
+                for key in ("text", "button"):
+                    if message.get(key) is not None and not isinstance(message[key], dict):
+                        raise ValueError("messages[].%s must be an object" % key)
+                messages.append(message)
+    return statuses, messages
+
+
 def _is_stop(text):
-    words = re.sub(r"[^a-z ]", "", (text or "").lower())
+    if not isinstance(text, str):
+        return False
+    words = re.sub(r"[^a-z ]", "", text.lower())
     return " ".join(words.split()) in STOP_KEYWORDS
 
 
 class SicantikWhatsappConsent(http.Controller):
     def _partner_from_token(self, token):
-        try:
-            data = verify_hash_signed(request.env(su=True), CONSENT_SCOPE, token)
-        except Exception:  # pylint: disable=broad-except  (malformed base64, version, json)
-            data = None
-        partner_id = isinstance(data, dict) and data.get("partner_id")
-        if not isinstance(partner_id, int):
+        """(partner, signed data) of a consent link, or 404 for anything else."""
+        Partner = request.env["res.partner"].sudo()
+        data = Partner._wa_consent_token_data(token)
+        if not data:
             raise NotFound()
-        partner = request.env["res.partner"].sudo().browse(partner_id).exists()
+        partner = Partner.browse(data["p"]).exists()
         if not partner:
             raise NotFound()
-        return partner
+        return partner, data
 
-    def _render(self, partner, token, done=False):
+    def _render(self, partner, token, link_state="ok", done=False):
         company = self._company(partner)
         number = re.sub(r"\D", "", partner.mobile or partner.phone or "")
         return request.render(
@@ -81,10 +117,13 @@ class SicantikWhatsappConsent(http.Controller):
                 "company": company,
                 "token": token,
                 "done": done,
-                "already": partner.wa_meta_opt_in and not done,
+                "already": link_state == "already" and not done,
+                "link_state": link_state,
                 "statement": CONSENT_STATEMENT % {"office": company.name},
                 "masked_phone": ("•••• " + number[-4:]) if number else "-",
             },
+            # A link that can no longer be used says so, with a status that tells machines too.
+            status=410 if link_state in ("expired", "used", "opted_out") and not done else 200,
         )
 
     def _company(self, partner):
@@ -99,8 +138,8 @@ class SicantikWhatsappConsent(http.Controller):
         sitemap=False,
     )
     def consent_page(self, token, **kwargs):
-        partner = self._partner_from_token(token)
-        return self._render(partner, token)
+        partner, data = self._partner_from_token(token)
+        return self._render(partner, token, partner._wa_consent_link_state(data))
 
     @http.route(
         "/sicantik_whatsapp/consent/<string:token>",
@@ -111,21 +150,31 @@ class SicantikWhatsappConsent(http.Controller):
         sitemap=False,
     )
     def consent_submit(self, token, **kwargs):
-        partner = self._partner_from_token(token)
-        if kwargs.get("agree") != "1":
-            return self._render(partner, token)
+        partner, data = self._partner_from_token(token)
+        link_state = partner._wa_consent_link_state(data)
+        # Expired, already used (a replayed POST), or the citizen opted out since: nothing new.
+        if link_state != "ok" or kwargs.get("agree") != "1":
+            return self._render(partner, token, link_state)
         company = self._company(partner)
         httpreq = request.httprequest
-        evidence = "Consent page (%s), statement accepted: %s" % (
+        evidence = "Consent page (%s), link sent %s, statement accepted: %s" % (
             httpreq.path.split("/consent/")[0] + "/consent/…",
+            fields.Datetime.to_string(datetime.datetime.fromtimestamp(data["i"], datetime.timezone.utc))
+            + " UTC",
             CONSENT_STATEMENT % {"office": company.name},
         )
-        partner._wa_record_opt_in(
-            "link",
-            evidence=evidence,
-            ip_address=httpreq.remote_addr,
-            user_agent=httpreq.headers.get("User-Agent"),
-        )
+        try:
+            with request.env.cr.savepoint():
+                partner._wa_record_opt_in(
+                    "link",
+                    evidence=evidence,
+                    ip_address=httpreq.remote_addr,
+                    user_agent=httpreq.headers.get("User-Agent"),
+                    link_nonce=data["n"],
+                )
+        except IntegrityError:
+            # The same link submitted twice at once: the other request recorded it.
+            return self._render(partner, token, "used")
         return self._render(partner, token, done=True)
 
 
@@ -173,50 +222,56 @@ class SicantikWhatsappWebhook(http.Controller):
     def meta_event(self, **kwargs):
         raw = request.httprequest.get_data()
         signature = request.httprequest.headers.get("X-Hub-Signature-256") or ""
-        provider = self._meta_provider_for_signature(raw, signature)
-        if not provider:
+        providers = self._meta_providers_for_signature(raw, signature)
+        if not providers:
             _logger.warning("Meta webhook refused: missing or bad X-Hub-Signature-256")
             raise Forbidden()
         try:
-            payload = json.loads(raw or b"{}")
-        except ValueError:
-            return request.make_response("bad json", status=400)
-        for entry in payload.get("entry") or []:
-            for change in entry.get("changes") or []:
-                value = change.get("value") or {}
-                for status in value.get("statuses") or []:
-                    self._meta_status(provider, status)
-                for message in value.get("messages") or []:
-                    text = _meta_inbound_text(message)
-                    if _is_stop(text):
-                        self._opt_out_phone(
-                            message.get("from"),
-                            "webhook_meta",
-                            "Meta inbound message %s: %r" % (message.get("id"), text),
-                        )
+            statuses, messages = _meta_events(json.loads(raw or b"{}"))
+        except (ValueError, RecursionError) as e:  # JSON errors too: signed, but not what Meta sends
+            _logger.warning("Meta webhook refused: malformed payload (%s)", e)
+            return request.make_response(
+                "malformed payload", status=400, headers=[("Content-Type", "text/plain")]
+            )
+        for status in statuses:
+            self._meta_status(providers, status)
+        for message in messages:
+            text = _meta_inbound_text(message)
+            if _is_stop(text):
+                self._opt_out_phone(
+                    message.get("from"),
+                    "webhook_meta",
+                    "Meta inbound message %s: %r" % (message.get("id"), text),
+                    providers,
+                )
         return request.make_response("ok", headers=[("Content-Type", "text/plain")])
 
-    def _meta_provider_for_signature(self, raw, signature):
+    def _meta_providers_for_signature(self, raw, signature):
+        """Every Meta profile whose App Secret signed ``raw`` (one Meta app may serve several
+        profiles, e.g. two numbers): the event concerns those profiles only."""
+        providers = request.env["sicantik.whatsapp.provider"].sudo()
         if not signature.startswith("sha256=") or len(signature) != 71:
-            return None
+            return providers
         for provider in self._meta_providers():
             secret = provider.app_secret
             if not secret:
                 continue
             expected = "sha256=" + hmac.new(secret.encode(), raw, hashlib.sha256).hexdigest()
             if hmac.compare_digest(expected, signature):
-                return provider
-        return None
+                providers |= provider
+        return providers
 
-    def _meta_status(self, provider, status):
+    def _meta_status(self, providers, status):
         wamid = status.get("id")
         state = status.get("status")
         if not wamid or state not in META_STATUSES:
             return
+        # Only the messages these profiles sent: a status signed with company A's app secret
+        # never touches company B's messages.
         message = (
             request.env["sicantik.whatsapp.message"]
             .sudo()
-            .search([("provider_message_id", "=", wamid)], limit=1)
+            .search([("provider_id", "in", providers.ids), ("provider_message_id", "=", wamid)], limit=1)
         )
         if not message:
             return
@@ -225,11 +280,10 @@ class SicantikWhatsappWebhook(http.Controller):
         vals = {"delivery_status": state, "delivery_date": fields.Datetime.now()}
         if state == "failed":
             errors = status.get("errors") or [{}]
-            err = errors[0] or {}
-            details = (
-                (err.get("error_data") or {}).get("details") or err.get("message") or err.get("title") or ""
-            )
-            vals.update(error_code="meta.%s" % err.get("code", "failed"), error_message=details)
+            err = errors[0] if isinstance(errors, list) and isinstance(errors[0], dict) else {}
+            error_data = err.get("error_data") if isinstance(err.get("error_data"), dict) else {}
+            details = error_data.get("details") or err.get("message") or err.get("title") or ""
+            vals.update(error_code="meta.%s" % err.get("code", "failed"), error_message=str(details)[:2000])
         message.write(vals)
 
     # ------------------------------------------------------------------
@@ -274,7 +328,7 @@ class SicantikWhatsappWebhook(http.Controller):
         sender = payload.get("sender")
         text = payload.get("message") or payload.get("text")
         if sender and isinstance(text, str) and _is_stop(text):
-            self._opt_out_phone(str(sender), "webhook_fonnte", "Fonnte inbound message: %r" % text)
+            self._opt_out_phone(str(sender), "webhook_fonnte", "Fonnte inbound message: %r" % text, provider)
         return request.make_response("ok", headers=[("Content-Type", "text/plain")])
 
     def _fonnte_provider(self, secret):
@@ -327,9 +381,16 @@ class SicantikWhatsappWebhook(http.Controller):
     # Opt-out by phone
     # ------------------------------------------------------------------
 
-    def _opt_out_phone(self, phone, source, evidence):
+    def _opt_out_phone(self, phone, source, evidence, providers):
         """Opt out every partner whose mobile or phone is ``phone`` (compared as normalized by
-        the engine)."""
+        the engine), within the companies of the ``providers`` the message came through.
+
+        A profile of company A speaks for company A: its STOP opts out A's contacts and the
+        shared ones (no company: the same citizen's record that A's messages use, so keeping it
+        subscribed would keep A messaging someone who said stop), never company B's contacts. A
+        shared profile (no company) serves every company: its STOP applies to all."""
+        if not isinstance(phone, str) or not phone:
+            return
         env = request.env
         icp = env["ir.config_parameter"].sudo()
         country = (icp.get_param("sicantik_whatsapp.default_country") or "62").strip()
@@ -350,6 +411,9 @@ class SicantikWhatsappWebhook(http.Controller):
             ("%" + tail, "%" + tail),
         )
         candidates = env["res.partner"].sudo().browse([r[0] for r in env.cr.fetchall()])
+        if all(providers.mapped("company_id")):
+            companies = providers.company_id
+            candidates = candidates.filtered(lambda p: not p.company_id or p.company_id in companies)
         matched = env["res.partner"].sudo()
         for partner in candidates:
             for number in (partner.mobile, partner.phone):

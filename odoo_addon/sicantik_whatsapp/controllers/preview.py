@@ -63,8 +63,17 @@ class SicantikWhatsappPreview(http.Controller):
         ):
             raise UserError(_("The values must be a JSON object of texts and numbers."))
         provider = _record("sicantik.whatsapp.provider", force_provider_id)
-        message = request.env["sicantik.whatsapp.dispatcher"].send(
-            partner, template.code, values or {}, provider or None
+        # The contact's company sends (its profiles, its office name), and only for a user
+        # working in it; a forced profile must serve that company.
+        company = partner.company_id or request.env.company
+        if company not in request.env.companies:
+            raise AccessError(_("%s belongs to a company you are not working in.", partner.display_name))
+        if provider.company_id and provider.company_id != company:
+            raise UserError(_("%s does not serve the company of this contact.", provider.name))
+        message = (
+            request.env["sicantik.whatsapp.dispatcher"]
+            .with_company(company)
+            .send(partner, template.code, values or {}, provider or None)
         )
         message = message.sudo()
         state_labels = dict(message._fields["state"]._description_selection(request.env))

@@ -36,3 +36,10 @@ class ResConfigSettings(models.TransientModel):
         help="Messages still 'sending' after this delay (a worker died mid-send) become 'unknown'; "
         "they are never resent automatically.",
     )
+    sicantik_wa_consent_link_days = fields.Integer(
+        string="Consent Link Validity (days)",
+        config_parameter="sicantik_whatsapp.consent_link_days",
+        default=30,
+        help="A personal consent link works this many days after it was sent, once. Every "
+        "invitation carries a new link.",
+    )

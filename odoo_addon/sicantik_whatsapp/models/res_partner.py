@@ -1,12 +1,30 @@
 # Copyright 2026 DPMPTSP sicantik-whatsapp contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import _, fields, models
-from odoo.tools.misc import hash_sign
+import secrets
+import time
+
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools.misc import hash_sign, verify_hash_signed
 
 from .sicantik_whatsapp_consent import CONSENT_SOURCES
 
 #: hash_sign scope of the personal consent links.
 CONSENT_SCOPE = "sicantik_whatsapp.consent"
+#: ir.config_parameter: how many days a consent link stays valid (default 30).
+PARAM_CONSENT_LINK_DAYS = "sicantik_whatsapp.consent_link_days"
+DEFAULT_CONSENT_LINK_DAYS = 30
+#: The token of the example links shown in previews (made-up citizens, dry runs): never valid,
+#: so a preview never hands anyone a usable consent link.
+PREVIEW_CONSENT_TOKEN = "CONTOH"
+#: Context key: build preview links (``PREVIEW_CONSENT_TOKEN``) instead of real ones.
+PREVIEW_LINK_CONTEXT = "sicantik_whatsapp_preview_link"
+#: The dedicated right to record a citizen's consent by hand.
+CONSENT_GROUP = "sicantik_whatsapp.group_sicantik_whatsapp_consent"
+#: The consent state of a partner: written through the consent methods (which keep the evidence).
+CONSENT_FIELDS = frozenset(
+    ("wa_meta_opt_in", "wa_meta_opt_in_date", "wa_meta_opt_in_source", "wa_opted_out", "wa_opted_out_date")
+)
 
 
 class ResPartner(models.Model):
@@ -29,8 +47,19 @@ class ResPartner(models.Model):
         help="The citizen asked to receive no WhatsApp messages at all (any provider).",
     )
     wa_opted_out_date = fields.Datetime(string="WhatsApp Opt-out Date", copy=False)
-    wa_consent_ids = fields.One2many("sicantik.whatsapp.consent", "partner_id", string="WhatsApp Consents")
-    wa_message_count = fields.Integer(compute="_compute_wa_message_count", string="WhatsApp Messages")
+    # WhatsApp users only: a plain user's (or a portal user's) read() of partners without a field
+    # list must not touch models they cannot read.
+    wa_consent_ids = fields.One2many(
+        "sicantik.whatsapp.consent",
+        "partner_id",
+        string="WhatsApp Consents",
+        groups="sicantik_whatsapp.group_sicantik_whatsapp_user",
+    )
+    wa_message_count = fields.Integer(
+        compute="_compute_wa_message_count",
+        string="WhatsApp Messages",
+        groups="sicantik_whatsapp.group_sicantik_whatsapp_user",
+    )
 
     def _compute_wa_message_count(self):
         data = self.env["sicantik.whatsapp.message"]._read_group(
@@ -44,18 +73,116 @@ class ResPartner(models.Model):
     # Consent
     # ------------------------------------------------------------------
 
+    # -- consent state is written with its evidence only ---------------------------------------
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(CONSENT_FIELDS & vals.keys() for vals in vals_list):
+            self._wa_check_consent_right()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and CONSENT_FIELDS & vals.keys():
+            # Consent written as a plain field would have no evidence: only the consent right,
+            # and never to undo a citizen's opt-out (only the citizen does that).
+            self._wa_check_consent_right()
+            if "wa_opted_out" in vals and not vals["wa_opted_out"] and self.filtered("wa_opted_out"):
+                raise UserError(self._wa_opted_out_error(self.filtered("wa_opted_out")))
+        return super().write(vals)
+
+    def _wa_check_consent_right(self):
+        """Recording consent by hand: the dedicated right, and write access to these contacts."""
+        if not self.env.su and not self.env.user.has_group(CONSENT_GROUP):
+            raise AccessError(
+                _(
+                    "Only users with the right \"WhatsApp: record consent\" can record a citizen's "
+                    "WhatsApp consent or opt-out."
+                )
+            )
+        self.check_access("write")
+
+    def _wa_opted_out_error(self, partners):
+        return _(
+            "%(names)s asked to receive no WhatsApp messages. Only the citizen can undo it, by "
+            "agreeing again on their consent page; staff cannot record it for them.",
+            names=", ".join(partners.mapped("display_name")),
+        )
+
+    # -- consent links -----------------------------------------------------------------------
+
+    @api.model
+    def _wa_consent_link_days(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(PARAM_CONSENT_LINK_DAYS)
+        try:
+            days = int(value) if value not in (None, False, "") else DEFAULT_CONSENT_LINK_DAYS
+        except ValueError:
+            days = DEFAULT_CONSENT_LINK_DAYS
+        return days if days > 0 else DEFAULT_CONSENT_LINK_DAYS
+
     def _wa_consent_token(self):
+        """A new signed, one-time link token: partner, random nonce, issue and expiry times."""
         self.ensure_one()
-        return hash_sign(self.env(su=True), CONSENT_SCOPE, {"partner_id": self.id})
+        now = int(time.time())
+        data = {
+            "p": self.id,
+            "n": secrets.token_urlsafe(9),
+            "i": now,
+            "e": now + self._wa_consent_link_days() * 86400,
+        }
+        return hash_sign(self.env(su=True), CONSENT_SCOPE, data)
+
+    @api.model
+    def _wa_consent_token_data(self, token):
+        """The signed data of a consent token, or ``None`` when it is not one of ours."""
+        if not token or token == PREVIEW_CONSENT_TOKEN or len(token) > 512:
+            return None
+        try:
+            data = verify_hash_signed(self.env(su=True), CONSENT_SCOPE, token)
+        except Exception:  # pylint: disable=broad-except  (malformed base64, version, json)
+            return None
+        if not isinstance(data, dict) or not all(isinstance(data.get(k), int) for k in "pie"):
+            return None  # also the never-expiring links of earlier versions: no longer valid
+        if not isinstance(data.get("n"), str) or not data["n"]:
+            return None
+        return data
+
+    def _wa_consent_link_state(self, data):
+        """What a valid consent token may still do for this partner:
+
+        * ``expired``: older than the configured lifetime;
+        * ``used``: this link already recorded a consent (one link, one consent);
+        * ``opted_out``: the citizen opted out after the link was sent. Their opt-out is their
+          latest word: no earlier link (nor any copy of it, e.g. from the chatter) undoes it;
+        * ``already``: opted in already;
+        * ``ok``: the citizen may agree.
+        """
+        self.ensure_one()
+        if time.time() >= data["e"]:
+            return "expired"
+        if self.env["sicantik.whatsapp.consent"].sudo().search_count([("link_nonce", "=", data["n"])]):
+            return "used"
+        if self.wa_opted_out:
+            return "opted_out"
+        if self.wa_meta_opt_in:
+            return "already"
+        return "ok"
 
     def _wa_consent_url(self):
-        """Personal, signed link to the consent page."""
+        """Personal, signed, one-time link to the consent page, valid for the configured days;
+        a new one per invitation. None for an opted-out citizen: nothing is sent to them, and a
+        link issued after their opt-out (stored with a message, readable by staff) must not
+        exist. Previews get an example link that is never valid."""
         self.ensure_one()
         base = self.get_base_url()
+        if self.env.context.get(PREVIEW_LINK_CONTEXT):
+            return f"{base}/sicantik_whatsapp/consent/{PREVIEW_CONSENT_TOKEN}"
+        if self.wa_opted_out:
+            return None
         return f"{base}/sicantik_whatsapp/consent/{self._wa_consent_token()}"
 
-    def _wa_log_consent(self, action, now, source, evidence, ip_address, user_agent):
-        """One consent record per partner: the evidence kept for each opt-in or opt-out."""
+    def _wa_log_consent(self, action, now, source, evidence, ip_address, user_agent, link_nonce=None):
+        """One consent record per partner: the evidence kept for each opt-in or opt-out, with the
+        user who recorded it (the acting user; the public user for the page and webhooks)."""
         self.env["sicantik.whatsapp.consent"].sudo().create(
             [
                 {
@@ -67,12 +194,16 @@ class ResPartner(models.Model):
                     "user_agent": (user_agent or "")[:512] or False,
                     "date": now,
                     "company_id": (partner.company_id or self.env.company).id,
+                    "user_id": self.env.uid,
+                    "link_nonce": link_nonce or False,
                 }
                 for partner in self
             ]
         )
 
-    def _wa_record_opt_in(self, source, evidence=None, ip_address=None, user_agent=None):
+    def _wa_record_opt_in(
+        self, source, evidence=None, ip_address=None, user_agent=None, link_nonce=None, author=None
+    ):
         now = fields.Datetime.now()
         self.sudo().write(
             {
@@ -83,15 +214,16 @@ class ResPartner(models.Model):
                 "wa_opted_out_date": False,
             }
         )
-        self._wa_log_consent("opt_in", now, source, evidence, ip_address, user_agent)
+        self._wa_log_consent("opt_in", now, source, evidence, ip_address, user_agent, link_nonce)
         self._wa_log(
             _(
                 "Opted in to official WhatsApp notifications (%(origin)s).",
                 origin=self._wa_source_label(source),
-            )
+            ),
+            author,
         )
 
-    def _wa_record_opt_out(self, source, evidence=None, ip_address=None, user_agent=None):
+    def _wa_record_opt_out(self, source, evidence=None, ip_address=None, user_agent=None, author=None):
         """Opt out on every rail: no provider will be used for these partners."""
         now = fields.Datetime.now()
         self.sudo().write(
@@ -103,7 +235,8 @@ class ResPartner(models.Model):
         )
         self._wa_log_consent("opt_out", now, source, evidence, ip_address, user_agent)
         self._wa_log(
-            _("Opted out of WhatsApp notifications (%(origin)s).", origin=self._wa_source_label(source))
+            _("Opted out of WhatsApp notifications (%(origin)s).", origin=self._wa_source_label(source)),
+            author,
         )
 
     def _wa_source_label(self, source):
@@ -111,8 +244,8 @@ class ResPartner(models.Model):
             self.env["sicantik.whatsapp.consent"]._fields["source"]._description_selection(self.env)
         ).get(source, source)
 
-    def _wa_log(self, body):
-        author = self.env.ref("base.partner_root", raise_if_not_found=False)
+    def _wa_log(self, body, author=None):
+        author = author or self.env.ref("base.partner_root", raise_if_not_found=False)
         for partner in self.sudo():
             partner.message_post(
                 body=body,
@@ -121,11 +254,25 @@ class ResPartner(models.Model):
                 author_id=author.id if author else None,
             )
 
+    def _wa_staff_evidence(self):
+        user = self.env.user
+        return _("Recorded by %(user)s (%(login)s, user #%(id)s).", user=user.name, login=user.login, id=user.id)
+
     def action_wa_record_opt_in(self):
-        self._wa_record_opt_in("manual", evidence=_("Recorded by %s.", self.env.user.name))
+        """A citizen's opt-in given in person or on paper, recorded by staff with the right."""
+        self._wa_check_consent_right()
+        opted_out = self.filtered("wa_opted_out")
+        if opted_out:
+            raise UserError(self._wa_opted_out_error(opted_out))
+        self.filtered(lambda p: not p.wa_meta_opt_in)._wa_record_opt_in(
+            "manual", evidence=self._wa_staff_evidence(), author=self.env.user.partner_id
+        )
 
     def action_wa_record_opt_out(self):
-        self._wa_record_opt_out("manual", evidence=_("Recorded by %s.", self.env.user.name))
+        self._wa_check_consent_right()
+        self.filtered(lambda p: not p.wa_opted_out)._wa_record_opt_out(
+            "manual", evidence=self._wa_staff_evidence(), author=self.env.user.partner_id
+        )
 
     def action_wa_view_messages(self):
         self.ensure_one()

@@ -27,3 +27,12 @@ class SicantikWhatsappConsent(models.Model):
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)
     company_id = fields.Many2one("res.company", default=lambda self: self.env.company)
     user_id = fields.Many2one("res.users", string="Recorded By", default=lambda self: self.env.user)
+    link_nonce = fields.Char(
+        string="Consent Link Nonce",
+        readonly=True,
+        help="The one-time nonce of the consent link used: a link records one consent, once.",
+    )
+
+    _sql_constraints = [
+        ("link_nonce_unique", "UNIQUE(link_nonce)", "This consent link was already used."),
+    ]

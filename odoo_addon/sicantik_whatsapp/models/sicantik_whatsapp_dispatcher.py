@@ -37,6 +37,7 @@ from ..engine.host import (
     get_engine,
     now_ms,
 )
+from .res_partner import PREVIEW_LINK_CONTEXT
 from .sicantik_whatsapp_message import _ms_to_datetime
 
 _logger = logging.getLogger(__name__)
@@ -128,7 +129,9 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
 
     @api.model
     def preview(self, partner, template_code, values=None, force_provider=None):
-        """Dry run: the engine's decision and every provider's masked request."""
+        """Dry run: the engine's decision and every provider's masked request (with an example
+        consent link: a preview never hands out a usable one)."""
+        partner = partner.with_context(**{PREVIEW_LINK_CONTEXT: True})
         notification = self._notification(partner, template_code, values, force_provider)
         return self._engine().preview(notification)
 
@@ -165,7 +168,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             # A made-up citizen has no signed consent link: show what a real one looks like.
             notification["recipient"]["optInUrl"] = "%s/sicantik_whatsapp/consent/CONTOH" % base_url
             samples.append({"key": key, "label": label, "partnerId": False, "notification": notification})
-        for partner in partners or self.env["res.partner"]:
+        for partner in (partners or self.env["res.partner"]).with_context(**{PREVIEW_LINK_CONTEXT: True}):
             samples.append(
                 {
                     "key": "partner_%s" % partner.id,

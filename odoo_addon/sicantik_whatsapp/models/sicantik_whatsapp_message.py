@@ -3,7 +3,7 @@
 import json
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 MESSAGE_STATES = [
     ("queued", "Queued"),
@@ -221,8 +221,16 @@ class SicantikWhatsappMessage(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
+    def _check_manager_rights(self):
+        """Message actions send, resend or cancel: WhatsApp managers of the messages' companies,
+        checked before the ``sudo()`` writes."""
+        if not self.env.su and not self.env.user.has_group("sicantik_whatsapp.group_sicantik_whatsapp_manager"):
+            raise AccessError(_("Only WhatsApp managers can send, queue again or cancel messages."))
+        self.check_access("write")
+
     def action_send_now(self):
         """Send queued / deferred / failed messages now (failed ones are retried)."""
+        self._check_manager_rights()
         to_send = self.filtered(lambda m: m.state in ("queued", "deferred", "failed"))
         if not to_send:
             raise UserError(_("Only queued, deferred or failed messages can be sent."))
@@ -232,6 +240,7 @@ class SicantikWhatsappMessage(models.Model):
 
     def action_requeue(self):
         """Put failed (or, after checking with the provider, unknown) messages back in the outbox."""
+        self._check_manager_rights()
         if self.filtered(lambda m: m.state not in ("failed", "unknown", "deferred")):
             raise UserError(_("Only failed, unknown or deferred messages can be queued again."))
         self.sudo().write(
@@ -241,6 +250,7 @@ class SicantikWhatsappMessage(models.Model):
         return True
 
     def action_cancel(self):
+        self._check_manager_rights()
         if self.filtered(lambda m: m.state not in ("queued", "deferred")):
             raise UserError(_("Only queued or deferred messages can be cancelled."))
         self._fail("outbox.cancelled", _("Cancelled by %s.", self.env.user.name))

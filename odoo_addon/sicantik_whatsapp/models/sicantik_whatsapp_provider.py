@@ -4,7 +4,7 @@ import json
 import secrets
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..engine.host import EngineError, TransportFailure
 
@@ -21,6 +21,13 @@ CREDENTIAL_FIELDS = (
 )
 #: The secret ones (never shown outside the credentials tab, never sent to the engine's output).
 SECRET_FIELDS = ("access_token", "app_secret", "webhook_verify_token", "api_key", "number_key", "token")
+
+#: What decides where a profile's credentials are sent (and for which company's messages):
+#: system administrators only, like the credentials themselves. A manager who could point the
+#: Base URL at a server of their own would receive the token with the next request.
+DESTINATION_FIELDS = ("kind", "base_url", "api_version", "company_id")
+
+MANAGER_GROUP = "sicantik_whatsapp.group_sicantik_whatsapp_manager"
 
 #: Credentials each kind needs before it can be marked as configured.
 REQUIRED_CREDENTIALS = {
@@ -61,12 +68,17 @@ class SicantikWhatsappProvider(models.Model):
     state_message = fields.Text(string="Status Message", readonly=True, copy=False)
     company_id = fields.Many2one(
         "res.company",
-        help="Leave empty to use this provider for every company.",
+        # A manager's profile belongs to their company; shared profiles are made by system
+        # administrators (who may leave it empty).
+        default=lambda self: False if self.env.is_system() else self.env.company,
+        help="Leave empty to use this provider for every company. Only system administrators "
+        "change it.",
     )
     base_url = fields.Char(
         string="Base URL",
         help="Leave empty to use the provider's public API. Set it to point at another "
-        "endpoint, e.g. the provider simulator (http://127.0.0.1:PORT/meta).",
+        "endpoint, e.g. the provider simulator (http://127.0.0.1:PORT/meta). Only system "
+        "administrators change it: the credentials are sent there.",
     )
     api_version = fields.Char(
         string="Graph API Version",
@@ -122,6 +134,10 @@ class SicantikWhatsappProvider(models.Model):
     last_check_ok = fields.Boolean(string="Last Check Passed", readonly=True, copy=False)
     last_check_result = fields.Text(readonly=True, copy=False)
     message_count = fields.Integer(compute="_compute_message_count")
+    can_edit_destination = fields.Boolean(
+        compute="_compute_can_edit_destination",
+        help="Whether the current user may change where the credentials are sent.",
+    )
 
     _sql_constraints = [
         ("timeout_positive", "CHECK(timeout > 0)", "The timeout must be positive."),
@@ -131,6 +147,11 @@ class SicantikWhatsappProvider(models.Model):
             "The rate limit must be between 0 (no limit) and 60000 messages per minute.",
         ),
     ]
+
+    def _compute_can_edit_destination(self):
+        allowed = self.env.is_system()
+        for rec in self:
+            rec.can_edit_destination = allowed
 
     def _compute_odoo_whatsapp_available(self):
         available = "whatsapp.account" in self.env
@@ -217,13 +238,51 @@ class SicantikWhatsappProvider(models.Model):
     # CRUD: the engine configuration is cached per registry
     # ------------------------------------------------------------------
 
+    def _check_destination_change(self, vals_list, creating=False):
+        """Only system administrators decide where credentials go (``DESTINATION_FIELDS``).
+
+        A manager may create a profile (it has no credentials: those are system fields) with its
+        kind and their own company, but never set a Base URL or API version, and never change
+        any of them afterwards."""
+        if self.env.is_system():
+            return
+        for vals in vals_list:
+            if creating:
+                touched = [f for f in ("base_url", "api_version") if vals.get(f)]
+                company = vals.get("company_id")
+                if company is not None and company not in self.env.companies.ids:
+                    touched.append("company_id")
+            else:
+                touched = [
+                    f
+                    for f in DESTINATION_FIELDS
+                    if f in vals and any(rec._destination_value(f) != (vals[f] or False) for rec in self)
+                ]
+            if touched:
+                raise AccessError(
+                    _(
+                        "Only system administrators may change %(fields)s of a WhatsApp provider "
+                        "profile: the credentials are sent where these point.",
+                        fields=", ".join(self._fields[f].get_description(self.env)["string"] for f in touched),
+                    )
+                )
+
+    def _destination_value(self, fname):
+        """The stored value of a destination field, comparable with a ``write`` value."""
+        value = self[fname]
+        if fname == "company_id":
+            return value.id or False
+        return value or False
+
     @api.model_create_multi
     def create(self, vals_list):
+        self._check_destination_change(vals_list, creating=True)
         records = super().create(vals_list)
         self.env.registry.clear_cache()
         return records
 
     def write(self, vals):
+        self._check_destination_change([vals])
         res = super().write(vals)
         self.env.registry.clear_cache()
         return res
@@ -237,7 +296,15 @@ class SicantikWhatsappProvider(models.Model):
     # Actions
     # ------------------------------------------------------------------
 
+    def _check_manager_rights(self):
+        """Provider actions: WhatsApp managers of the profile's company (shared profiles: system
+        administrators), checked before anything runs with ``sudo()``."""
+        if not self.env.su and not self.env.user.has_group(MANAGER_GROUP):
+            raise AccessError(_("Only WhatsApp managers can do this on a provider profile."))
+        self.check_access("write")
+
     def action_mark_configured(self):
+        self._check_manager_rights()
         for rec in self:
             missing = [
                 rec._fields[f].get_description(self.env)["string"]
@@ -255,15 +322,18 @@ class SicantikWhatsappProvider(models.Model):
         self.write({"state": "configured", "state_message": False})
 
     def action_reset_draft(self):
+        self._check_manager_rights()
         self.write({"state": "draft", "state_message": False})
 
     def action_regenerate_webhook_token(self):
+        self._check_manager_rights()
         for rec in self:
             rec.sudo().webhook_verify_token = _new_webhook_token()
 
     def action_test_connection(self):
         """Call the provider's status endpoint (engine ``healthCheckRequest`` / ``Parse``)."""
         self.ensure_one()
+        self._check_manager_rights()
         check = self.env["sicantik.whatsapp.dispatcher"]._health_check(self)
         ok = bool(check.get("ok"))
         detail = check.get("detail") or ""

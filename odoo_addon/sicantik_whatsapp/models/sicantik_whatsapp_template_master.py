@@ -226,7 +226,11 @@ class SicantikWhatsappTemplateMaster(models.Model):
     @api.model
     def action_sync_from_meta(self):
         """Pull Meta's templates (every page) and update the mappings and statuses of the master
-        templates whose Meta template name (and language) match."""
+        templates whose Meta template name (and language) match.
+
+        Managers only (they may write templates), checked before the profiles' credentials are
+        used; only the Meta profiles of the user's companies are read."""
+        self.check_access("write")
         providers = self.env["sicantik.whatsapp.provider"].search([("kind", "=", "meta")])
         providers = providers.filtered(lambda p: p.sudo().waba_id and p.sudo().access_token)
         if not providers:

@@ -9,6 +9,7 @@ payload comes from the real engine (the host-ABI Wasm module through ``wasmtime`
 """
 
 import json
+import re
 import urllib.parse
 from contextlib import contextmanager
 from unittest.mock import patch
@@ -186,3 +187,14 @@ class SicantikWhatsappCommon(TransactionCase):
                     if value:
                         texts.append(str(value))
         return "\n".join(texts)
+
+    def consent_tokens(self, text, partner):
+        """The consent link tokens for ``partner`` in ``text`` (each one checked: signed for that
+        partner, not expired); fails when there is none."""
+        tokens = re.findall(r"/sicantik_whatsapp/consent/([A-Za-z0-9_-]+)", text or "")
+        self.assertTrue(tokens, "no consent link in %r" % (text or "")[:300])
+        for token in tokens:
+            data = self.env["res.partner"]._wa_consent_token_data(token)
+            self.assertTrue(data, "the consent link %s is not a valid signed link" % token)
+            self.assertEqual(data["p"], partner.id, "the consent link is the recipient's own")
+        return tokens

@@ -35,9 +35,9 @@ class TestConsent(HttpCase, SicantikWhatsappCommon):
         self.assertEqual(consent.user_agent, "ConsentTest/1.0")
         self.assertTrue(consent.ip_address)
         self.assertIn(self.env.company.name, consent.evidence)
-        # Back on the page: already agreed.
+        # Back on the page: the link was used, and says so.
         again = self.url_open(path)
-        self.assertIn("sicantik_whatsapp_consent_already", again.text)
+        self.assertIn("sicantik_whatsapp_consent_used", again.text)
 
     def test_bad_token(self):
         self.assertEqual(self.url_open("/sicantik_whatsapp/consent/not-a-token").status_code, 404)

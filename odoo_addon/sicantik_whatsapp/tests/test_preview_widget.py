@@ -24,7 +24,7 @@ from odoo.tools.translate import TranslationFileReader, code_translations
 from odoo.addons.web.tests.test_js import unit_test_error_checker
 
 from ..engine.host import get_engine
-from .common import SECRETS, SicantikWhatsappCommon, fonnte_ok
+from .common import SECRETS, SicantikWhatsappCommon, fonnte_ok, request_text
 
 MASK = "\u2022\u2022\u2022"
 LOG_PREFIX = "SICANTIK_PREVIEW "
@@ -81,8 +81,15 @@ class TestPreviewContext(SicantikWhatsappCommon):
         self.assertFalse(samples["sample_gateway"]["partnerId"])
         real = samples["partner_%s" % self.partner_gateway.id]
         self.assertEqual(real["partnerId"], self.partner_gateway.id)
-        # The recipient of a real contact is the dispatcher's own.
-        self.assertEqual(real["notification"], self.dispatcher._notification(self.partner_gateway, "", {}))
+        # The recipient of a real contact is the dispatcher's own, with the example consent link
+        # of previews: the browser never gets a usable one.
+        self.assertEqual(
+            real["notification"],
+            self.dispatcher._notification(
+                self.partner_gateway.with_context(sicantik_whatsapp_preview_link=True), "", {}
+            ),
+        )
+        self.assertTrue(real["notification"]["recipient"]["optInUrl"].endswith("/consent/CONTOH"))
         self.assertNotIn("partner_name", context["sampleValues"])
         self.assertEqual(context["sampleValues"]["permit_number"], "503/IMB/2026/0001")
 
@@ -249,10 +256,13 @@ class TestPreviewWidgetBrowser(HttpCase, SicantikWhatsappCommon):
         self.assertEqual(server["decision"]["provider"], self.fonnte._engine_id())
         self.assertIn("503%2FPBG%2F2026%2F0142", shown["providers"][self.fonnte._engine_id()]["body"])
         self.assertSamePreview(shown, server)
-        # ...and what it sent is what the browser previewed, but for the real token.
+        # ...and what it sent is what the browser previewed, but for the real token and the
+        # citizen's own consent link (the preview shows an example one).
         masked = server["providers"][[p["provider"] for p in server["providers"]].index(self.fonnte._engine_id())]
         self.assertEqual(sent["url"], masked["request"]["url"])
-        self.assertEqual(sent["body"], masked["request"]["body"])
+        self.consent_tokens(request_text(sent), self.partner_gateway)
+        sent_body = re.sub(r"consent%2F[A-Za-z0-9_-]+", "consent%2FCONTOH", sent["body"])
+        self.assertEqual(sent_body, masked["request"]["body"])
 
     def test_wizard_preview_is_the_server_preview(self):
         template = self.env.ref("sicantik_whatsapp.template_permit_ready")

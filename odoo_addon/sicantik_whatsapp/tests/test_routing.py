@@ -49,12 +49,13 @@ class TestRouting(SicantikWhatsappCommon):
         self.assertEqual(message.provider_message_id, "80367170")
         self.assertTrue(message.opt_in_link_appended)
         text = request_text(fake.requests[0])
-        self.assertIn(
-            self.partner_gateway._wa_consent_url(), text, "the Fonnte body carries the personal consent link"
-        )
+        # The Fonnte body carries the personal consent link (a new one per invitation).
+        self.consent_tokens(text, self.partner_gateway)
         self.assertIn("503/PBG/2026/0142", text)
         self.assertIn("route.skip_no_opt_in", message.decision_text)
-        self.assertIn(self.partner_gateway._wa_consent_url(), message.body_text)
+        self.assertEqual(
+            self.consent_tokens(message.body_text, self.partner_gateway), self.consent_tokens(text, self.partner_gateway)
+        )
 
     def test_opted_out_gets_nothing(self):
         message, fake = self.send(self.partner_opted_out)

@@ -31,7 +31,7 @@ class TestTemplates(SicantikWhatsappCommon):
         )
         self.assertEqual(message.state, "sent", message.error_message)
         self.assertFalse(message.opt_in_link_appended, "the link is in the body, not appended")
-        self.assertIn(self.partner_gateway._wa_consent_url(), message.body_text)
+        self.consent_tokens(message.body_text, self.partner_gateway)
 
     def test_sync_from_meta(self):
         page = {

@@ -3,7 +3,7 @@
 import json
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..engine.host import EngineError
 
@@ -141,13 +141,35 @@ class SicantikWhatsappTestWizard(models.TransientModel):
             )
         return "\n".join(lines)
 
+    def _check_run_rights(self):
+        """Before the dispatcher (which reads the recipient with ``sudo()``): a WhatsApp user who
+        may read this contact, template and forced profile, in one of their active companies.
+        Returns the dispatcher of the contact's company."""
+        if not self.env.su and not self.env.user.has_group("sicantik_whatsapp.group_sicantik_whatsapp_user"):
+            raise AccessError(_("Only WhatsApp users can run the multi-provider test."))
+        for record in (self.partner_id, self.template_id, self.provider_id):
+            record.check_access("read")
+        company = self.partner_id.company_id or self.env.company
+        if company not in self.env.companies:
+            raise AccessError(_("%s belongs to a company you are not working in.", self.partner_id.display_name))
+        if self.provider_id.company_id and self.provider_id.company_id != company:
+            raise UserError(
+                _(
+                    "%(provider)s does not serve %(company)s, the company of %(partner)s.",
+                    provider=self.provider_id.name,
+                    company=company.name,
+                    partner=self.partner_id.display_name,
+                )
+            )
+        return self.env["sicantik.whatsapp.dispatcher"].with_company(company)
+
     def action_run(self):
         self.ensure_one()
         if self.mode == "forced" and not self.provider_id:
             raise UserError(_("Choose the provider to force."))
+        dispatcher = self._check_run_rights()
         values = self._values()
         force = self.provider_id if self.mode == "forced" else None
-        dispatcher = self.env["sicantik.whatsapp.dispatcher"]
         vals = {
             "state": "done",
             "result_error": False,
