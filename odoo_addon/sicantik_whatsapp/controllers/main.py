@@ -411,7 +411,7 @@ class SicantikWhatsappWebhook(http.Controller):
             ("%" + tail, "%" + tail),
         )
         candidates = env["res.partner"].sudo().browse([r[0] for r in env.cr.fetchall()])
-        if all(providers.mapped("company_id")):
+        if all(provider.company_id for provider in providers):
             companies = providers.company_id
             candidates = candidates.filtered(lambda p: not p.company_id or p.company_id in companies)
         matched = env["res.partner"].sudo()

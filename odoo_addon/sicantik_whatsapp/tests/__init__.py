@@ -12,3 +12,8 @@ from . import test_enterprise_bridge
 from . import test_preview_widget
 from . import test_fault_matrix
 from . import test_pacing
+from . import test_access_rights
+from . import test_consent_links
+from . import test_credential_destination
+from . import test_rpc_attacks
+from . import test_webhooks_companies
