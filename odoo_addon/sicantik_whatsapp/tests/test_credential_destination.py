@@ -90,6 +90,8 @@ class TestCredentialDestination(SicantikWhatsappRolesCommon):
         # test's (rolled back) profile values.
         self.env.registry.clear_cache()
         self.addCleanup(self.env.registry.clear_cache)
+        self.capture.captured.clear()
+        self.legit.captured.clear()
 
     def assertNothingCaptured(self):
         self.assertEqual(
