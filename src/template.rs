@@ -450,7 +450,13 @@ impl CompiledTemplate {
         opt_in_link: Option<&'a str>,
         personal_link: bool,
     ) -> Result<SendValues<'a>> {
-        SendValues::new(template_code, &self.params, given, opt_in_link, personal_link)
+        SendValues::new(
+            template_code,
+            &self.params,
+            given,
+            opt_in_link,
+            personal_link,
+        )
     }
 
     /// The text `kind` sends (as [`crate::convert::gateway_text`] picks it), parsed.
