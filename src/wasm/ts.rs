@@ -35,6 +35,7 @@ export interface EngineConfig {
   defaultProvider?: string | null; fallbackOrder?: string[]; optIn?: OptInConfig | null;
   defaultCountry?: string | null; providers?: ProviderConfig[]; templates?: MasterTemplate[];
 }
+/** `optInUrl`: the recipient's own consent link; when set it is also the value of `{{opt_in_link}}`, whatever `values` say. */
 export interface Recipient {
   phone: string; name?: string | null; metaOptIn?: boolean; optedOut?: boolean; optInUrl?: string | null;
 }
