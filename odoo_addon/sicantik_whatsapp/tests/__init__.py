@@ -12,3 +12,4 @@ from . import test_enterprise_bridge
 from . import test_preview_widget
 from . import test_fault_matrix
 from . import test_pacing
+from . import test_evidence
