@@ -10,3 +10,4 @@ from . import sicantik_whatsapp_provider_pace
 from . import sicantik_whatsapp_evidence
 from . import sicantik_whatsapp_evidence_hooks
 from . import sicantik_whatsapp_evidence_report
+from . import sicantik_whatsapp_evidence_funnel
