@@ -111,11 +111,13 @@ class SicantikWhatsappEvidence(models.Model):
         dbname = self.env.cr.dbname
         registry = self.env.registry
 
+        engine = self._engine()
+
         def seal():
             try:
                 with registry.cursor() as new_cr:
-                    env = api.Environment(new_cr, SUPERUSER_ID, {})
-                    env["sicantik.whatsapp.evidence"]._seal()
+                    new_cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                    seal_cursor(new_cr, engine)
             except Exception:  # pylint: disable=broad-except
                 # The entries stay pending: the cron or the next Verify seals them.
                 _logger.exception("WhatsApp evidence of %s not sealed after commit", dbname)
@@ -141,44 +143,8 @@ class SicantikWhatsappEvidence(models.Model):
 
     @api.model
     def _seal_here(self):
-        cr = self.env.cr
         self.env.flush_all()
-        cr.execute("SELECT DISTINCT company_id FROM sicantik_whatsapp_evidence WHERE seq IS NULL")
-        companies = [row[0] for row in cr.fetchall()]
-        engine = self._engine()
-        sealed = 0
-        for company_id in companies:
-            cr.execute(
-                "INSERT INTO sicantik_whatsapp_evidence_head (company_id, seq, hash) VALUES (%s, 0, %s) "
-                "ON CONFLICT (company_id) DO NOTHING",
-                (company_id, GENESIS),
-            )
-            # The lock that serializes appends to this company's chain.
-            cr.execute(
-                "SELECT seq, hash FROM sicantik_whatsapp_evidence_head WHERE company_id = %s FOR UPDATE",
-                (company_id,),
-            )
-            seq, head = cr.fetchone()
-            cr.execute(
-                "SELECT id, fact_json FROM sicantik_whatsapp_evidence "
-                "WHERE company_id = %s AND seq IS NULL ORDER BY id FOR UPDATE",
-                (company_id,),
-            )
-            for entry_id, fact_json in cr.fetchall():
-                entry = engine.call(
-                    "evidenceEntry", {"fact": json.loads(fact_json), "seq": seq + 1, "prevHash": head}
-                )
-                cr.execute(
-                    "UPDATE sicantik_whatsapp_evidence SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",
-                    (entry["seq"], entry["prevHash"], entry["hash"], entry_id),
-                )
-                seq, head = entry["seq"], entry["hash"]
-                sealed += 1
-            cr.execute(
-                "UPDATE sicantik_whatsapp_evidence_head SET seq = %s, hash = %s, write_date = now() "
-                "WHERE company_id = %s",
-                (seq, head, company_id),
-            )
+        sealed = seal_cursor(self.env.cr, self._engine())
         self.invalidate_model()
         self.env["sicantik.whatsapp.evidence.head"].invalidate_model()
         return sealed
@@ -381,8 +347,8 @@ class SicantikWhatsappEvidenceHead(models.Model):
     _rec_name = "company_id"
 
     company_id = fields.Many2one("res.company", required=True, readonly=True, ondelete="cascade")
-    seq = fields.Integer(string="Entries", readonly=True)
-    hash = fields.Char(string="Head Hash", readonly=True)
+    seq = fields.Integer(string="Entries", readonly=True, default=0)
+    hash = fields.Char(string="Head Hash", readonly=True, default=GENESIS)
     last_verify_date = fields.Datetime(string="Last Verified", readonly=True)
     last_verify_valid = fields.Boolean(string="Intact", readonly=True)
     last_verify_text = fields.Char(string="Verification Result", readonly=True)
@@ -433,6 +399,46 @@ class SicantikWhatsappEvidenceHead(models.Model):
         return self.env["ir.actions.act_window"]._for_xml_id(
             "sicantik_whatsapp.sicantik_whatsapp_evidence_head_action"
         )
+
+
+def seal_cursor(cr, engine):
+    """Seal every pending entry, per company, on ``cr`` (plain SQL: usable without an
+    environment, e.g. after a commit); returns how many. Run it in a read-committed transaction of
+    its own: the head row's lock then waits for a concurrent seal and reads its result."""
+    cr.execute("SELECT DISTINCT company_id FROM sicantik_whatsapp_evidence WHERE seq IS NULL")
+    companies = [row[0] for row in cr.fetchall()]
+    sealed = 0
+    for company_id in companies:
+        cr.execute(
+            "INSERT INTO sicantik_whatsapp_evidence_head (company_id, seq, hash) VALUES (%s, 0, %s) "
+            "ON CONFLICT (company_id) DO NOTHING",
+            (company_id, GENESIS),
+        )
+        # The lock that serializes appends to this company's chain.
+        cr.execute(
+            "SELECT seq, hash FROM sicantik_whatsapp_evidence_head WHERE company_id = %s FOR UPDATE",
+            (company_id,),
+        )
+        seq, head = cr.fetchone()
+        seq, head = seq or 0, head or GENESIS
+        cr.execute(
+            "SELECT id, fact_json FROM sicantik_whatsapp_evidence "
+            "WHERE company_id = %s AND seq IS NULL ORDER BY id FOR UPDATE",
+            (company_id,),
+        )
+        for entry_id, fact_json in cr.fetchall():
+            entry = engine.call("evidenceEntry", {"fact": json.loads(fact_json), "seq": seq + 1, "prevHash": head})
+            cr.execute(
+                "UPDATE sicantik_whatsapp_evidence SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",
+                (entry["seq"], entry["prevHash"], entry["hash"], entry_id),
+            )
+            seq, head = entry["seq"], entry["hash"]
+            sealed += 1
+        cr.execute(
+            "UPDATE sicantik_whatsapp_evidence_head SET seq = %s, hash = %s, write_date = now() WHERE company_id = %s",
+            (seq, head, company_id),
+        )
+    return sealed
 
 
 def _ms_to_naive(ms):

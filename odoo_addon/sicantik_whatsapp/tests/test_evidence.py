@@ -8,10 +8,11 @@ import tempfile
 import threading
 import unittest
 
-from odoo import SUPERUSER_ID, api, fields
+from odoo import fields
 from odoo.tests import tagged
 
-from .common import SicantikWhatsappCommon, fonnte_ok, meta_ok
+from ..models.sicantik_whatsapp_evidence import seal_cursor
+from .common import SicantikWhatsappCommon, fonnte_ok, meta_ok, watzap_ok
 
 
 @tagged("post_install", "-at_install")
@@ -144,25 +145,36 @@ class TestEvidence(SicantikWhatsappCommon):
         self.assertTrue(head.last_verify_valid)
 
     def test_two_workers_appending_at_once_never_fork_the_chain(self):
-        """Two real transactions append and seal concurrently (threads, own cursors)."""
-        with self.registry.cursor() as cr0:
-            env0 = api.Environment(cr0, SUPERUSER_ID, {})
-            company = env0["res.company"].create({"name": "Evidence Concurrency"})
-            company_id = company.id
+        """Two real transactions append and seal concurrently (threads, cursors of their own).
+
+        The threads use plain SQL and the sealing function itself, no ``Environment``: during
+        post-install tests the registry lock is held by the test run. The entries are committed
+        for real under the test company and removed at the end.
+        """
+        engine = self.Evidence._engine()
+        company_id = self.company.id
         barrier = threading.Barrier(2)
-        errors = []
+        errors, ids = [], []
 
         def worker(n):
             try:
-                with self.registry.cursor() as cr:
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    barrier.wait(timeout=10)
-                    for i in range(10):
-                        env["sicantik.whatsapp.evidence"]._append(
-                            [{"fact": {"kind": "retention.purge", "atMs": 1764000000000 + i,
-                                       "company": company_id, "purged": n, "purgedBeforeMs": i}}]
+                barrier.wait(timeout=10)
+                for i in range(10):
+                    fact = engine.call(
+                        "evidenceFact",
+                        {"kind": "retention.purge", "atMs": 1764000000000 + i, "company": company_id,
+                         "purged": n, "purgedBeforeMs": i},
+                    )
+                    with self.registry.cursor() as cr:  # the business transaction: a pending entry
+                        cr.execute(
+                            "INSERT INTO sicantik_whatsapp_evidence (company_id, kind, at, fact_json) "
+                            "VALUES (%s, %s, now() at time zone 'UTC', %s) RETURNING id",
+                            (company_id, fact["kind"], json.dumps(fact, separators=(",", ":"))),
                         )
-                        cr.commit()  # runs the post-commit seal: a transaction of its own
+                        ids.append(cr.fetchone()[0])
+                    with self.registry.cursor() as cr:  # the seal after its commit
+                        cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
+                        seal_cursor(cr, engine)
             except Exception as e:  # pylint: disable=broad-except
                 errors.append(e)
 
@@ -174,27 +186,30 @@ class TestEvidence(SicantikWhatsappCommon):
                 t.join(timeout=60)
             self.assertFalse(errors, errors)
             with self.registry.cursor() as cr:
-                env = api.Environment(cr, SUPERUSER_ID, {})
-                env["sicantik.whatsapp.evidence"]._seal()
                 cr.execute(
-                    "SELECT seq, prev_hash, hash FROM sicantik_whatsapp_evidence WHERE company_id = %s ORDER BY seq",
-                    (company_id,),
+                    "SELECT seq, prev_hash, hash, fact_json FROM sicantik_whatsapp_evidence "
+                    "WHERE id IN %s ORDER BY seq",
+                    (tuple(ids),),
                 )
                 rows = cr.fetchall()
-                self.assertEqual([r[0] for r in rows], list(range(1, 21)), "every entry sealed once, in one line")
-                self.assertEqual(len({r[1] for r in rows}), 20, "no two entries share a predecessor")
-                result = env["sicantik.whatsapp.evidence"]._verify_here(company_id)
-                self.assertTrue(result["valid"], result)
-                self.assertEqual(result["checked"], 20)
+                cr.execute("SELECT seq, hash FROM sicantik_whatsapp_evidence_head WHERE company_id = %s", (company_id,))
+                head = cr.fetchone()
+            self.assertEqual(len(rows), 20)
+            seqs = [r[0] for r in rows]
+            self.assertEqual(seqs, list(range(seqs[0], seqs[0] + 20)), "every entry sealed once, in one line")
+            self.assertEqual(len({r[1] for r in rows}), 20, "no two entries share a predecessor (no fork)")
+            result = engine.call(
+                "evidenceVerify",
+                {"prevHash": rows[0][1], "firstSeq": seqs[0],
+                 "entries": [{"seq": r[0], "prevHash": r[1], "hash": r[2], "fact": json.loads(r[3])} for r in rows]},
+            )
+            self.assertTrue(result["valid"], result)
+            self.assertEqual(head, (seqs[-1], rows[-1][2]), "the head is the last entry")
         finally:
             with self.registry.cursor() as cr:
-                cr.execute("DELETE FROM sicantik_whatsapp_evidence WHERE company_id = %s", (company_id,))
+                if ids:
+                    cr.execute("DELETE FROM sicantik_whatsapp_evidence WHERE id IN %s", (tuple(ids),))
                 cr.execute("DELETE FROM sicantik_whatsapp_evidence_head WHERE company_id = %s", (company_id,))
-                try:
-                    with cr.savepoint():
-                        api.Environment(cr, SUPERUSER_ID, {})["res.company"].browse(company_id).unlink()
-                except Exception:  # pylint: disable=broad-except
-                    pass
 
 
 @tagged("post_install", "-at_install")
@@ -208,7 +223,7 @@ class TestProofReport(SicantikWhatsappCommon):
         message.write({"source_model": source._name, "source_res_id": source.id})
         self.env["sicantik.whatsapp.evidence"]._seal()
         report = self.env.ref("sicantik_whatsapp.report_notification_proof")
-        if not report._get_wkhtmltopdf_bin():
+        if self.env["ir.actions.report"].get_wkhtmltopdf_state() not in ("ok", "upgrade"):
             raise unittest.SkipTest("wkhtmltopdf is not installed")
         pdf, kind = report.with_context(force_report_rendering=True)._render_qweb_pdf(
             report.report_name, self.partner_opted_in.ids
@@ -237,3 +252,56 @@ class TestProofReport(SicantikWhatsappCommon):
             f.write(pdf)
             f.flush()
             return subprocess.run(["pdftotext", "-layout", f.name, "-"], capture_output=True, check=True, text=True).stdout
+
+
+@tagged("post_install", "-at_install")
+class TestConsentFunnel(SicantikWhatsappCommon):
+    def test_the_funnel_numbers_for_a_scripted_history(self):
+        Funnel = self.env["sicantik.whatsapp.consent.funnel"]
+        before = {
+            (r["provider_id"] and r["provider_id"][0]): r
+            for r in Funnel.read_group([], ["invited", "visits", "opt_ins", "meta_delivered"], ["provider_id"])
+        }
+        budi = self.partner_gateway
+        siti = self.env["res.partner"].create({"name": "Siti Funnel", "mobile": "081311112222"})
+        # Budi: invited by Fonnte, visits the page twice, opts in, then gets his first Meta message.
+        invite, _fake = self.send(budi, force_provider=self.fonnte, responses=[fonnte_ok("11")])
+        self.assertTrue(invite.opt_in_link_appended and invite.state == "sent", invite.error_message)
+        Visit = self.env["sicantik.whatsapp.consent.visit"]
+        Visit._record(budi)
+        Visit._record(budi)
+        budi._wa_record_opt_in("link", evidence="Consent page")
+        first, _fake = self.send(budi, responses=[meta_ok("wamid.F1")])
+        self.assertEqual(first.provider_id, self.meta)
+        second, _fake = self.send(budi, responses=[meta_ok("wamid.F2")])
+        self.assertEqual(second.state, "sent")
+        # Siti: invited by Watzap, never visits.
+        invite2, _fake = self.send(siti, force_provider=self.watzap, responses=[watzap_ok()])
+        self.assertTrue(invite2.opt_in_link_appended)
+        self.env.flush_all()
+        rows = Funnel.read_group(
+            [],
+            ["invited", "visits", "opt_ins", "meta_delivered", "visit_rate", "opt_in_rate", "delivery_rate",
+             "conversion_rate"],
+            ["provider_id"],
+        )
+        by_provider = {(r["provider_id"] and r["provider_id"][0]): r for r in rows}
+
+        def delta(provider, field):
+            return by_provider[provider.id][field] - (before.get(provider.id) or {}).get(field, 0)
+
+        self.assertEqual(
+            [delta(self.fonnte, f) for f in ("invited", "visits", "opt_ins", "meta_delivered")], [1, 2, 1, 1]
+        )
+        self.assertEqual(
+            [delta(self.watzap, f) for f in ("invited", "visits", "opt_ins", "meta_delivered")], [1, 0, 0, 0]
+        )
+        if not before:
+            fonnte = by_provider[self.fonnte.id]
+            self.assertEqual(fonnte["visit_rate"], 200.0)
+            self.assertEqual(fonnte["opt_in_rate"], 50.0)
+            self.assertEqual(fonnte["delivery_rate"], 100.0)
+            total = Funnel.read_group([], ["invited", "meta_delivered", "conversion_rate"], [])[0]
+            self.assertEqual(total["conversion_rate"], 50.0)
+        month = Funnel.search([("provider_id", "=", self.fonnte.id)], limit=1).month
+        self.assertEqual(month, fields.Date.today().replace(day=1))
