@@ -328,9 +328,9 @@ pub fn verify(args: VerifyArgs) -> Result<Verification> {
     }
     let mut prev = args.prev_hash.unwrap_or_else(|| GENESIS.to_string());
     check_hash("prevHash", &prev)?;
-    let mut seq = args.first_seq.unwrap_or(1);
     let mut checked = 0;
-    for (index, e) in args.entries.into_iter().enumerate() {
+    let seqs = args.first_seq.unwrap_or(1)..;
+    for (seq, (index, e)) in seqs.zip(args.entries.into_iter().enumerate()) {
         let mismatch = |code, message: String, fields| Mismatch {
             index,
             seq: e.seq,
@@ -386,7 +386,6 @@ pub fn verify(args: VerifyArgs) -> Result<Verification> {
             });
         }
         prev = e.hash;
-        seq += 1;
         checked += 1;
     }
     Ok(Verification {
