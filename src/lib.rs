@@ -16,6 +16,7 @@ pub mod convert;
 pub mod dispatch;
 pub mod engine;
 pub mod error;
+pub mod evidence;
 pub mod lint;
 pub mod model;
 pub mod ops;

@@ -183,6 +183,17 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
                 let a: ResponseArgs = parse(args)?;
                 to_json(&meta::parse_template_list(&a.response)?)
             }
+            // Tamper-evident evidence (src/evidence.rs): no configuration needed.
+            "evidenceFact" => {
+                let fact: crate::evidence::Fact = parse(args)?;
+                to_json(&fact.normalized()?)
+            }
+            "evidenceEntry" => {
+                let a: EvidenceEntryArgs = parse(args)?;
+                let prev = a.prev_hash.as_deref().unwrap_or(crate::evidence::GENESIS);
+                to_json(&crate::evidence::entry(a.fact, a.seq, prev)?)
+            }
+            "evidenceVerify" => to_json(&crate::evidence::verify(parse(args)?)?),
             other => Err(Error::input(format!("unknown op {other:?}"))),
         }
     }
@@ -383,6 +394,16 @@ struct PaceArgs {
     now_ms: i64,
     #[serde(default)]
     next_free_ms: Option<i64>,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+struct EvidenceEntryArgs {
+    fact: crate::evidence::Fact,
+    seq: u64,
+    /// Absent for a chain's first entry.
+    #[serde(default)]
+    prev_hash: Option<String>,
 }
 
 #[derive(Deserialize)]

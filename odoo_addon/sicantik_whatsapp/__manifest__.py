@@ -17,6 +17,7 @@
         "security/ir.model.access.csv",
         "data/sicantik_whatsapp_template_master_data.xml",
         "data/ir_cron_data.xml",
+        "data/sicantik_whatsapp_evidence_data.xml",
         "views/sicantik_whatsapp_provider_views.xml",
         "views/sicantik_whatsapp_template_master_views.xml",
         "views/sicantik_whatsapp_message_views.xml",
@@ -26,6 +27,8 @@
         "views/sicantik_whatsapp_consent_templates.xml",
         "wizards/sicantik_whatsapp_test_wizard_views.xml",
         "views/sicantik_whatsapp_menus.xml",
+        "views/sicantik_whatsapp_evidence_views.xml",
+        "report/sicantik_whatsapp_proof_report.xml",
     ],
     "assets": {
         # The engine's web build (static/lib/sicantik_whatsapp/, made by `make addon`) is not in

@@ -74,6 +74,18 @@ def run_case(engine, suite_config, case):
             actual["pace"].append(answer)
         return actual
 
+    # A calls case: each ``{"op", "args"}`` in order; ``expect.calls`` lists the answers
+    # (tests/fixtures/evidence.json).
+    if "calls" in case:
+        actual["calls"] = []
+        for c in case["calls"]:
+            answer, error = call(c["op"], c.get("args"))
+            if error:
+                actual["error"] = error
+                break
+            actual["calls"].append(answer)
+        return actual
+
     # A batch case: one ``planBatch`` call (tests/fixtures/batch.json).
     if "batch" in case:
         answer, error = call("planBatch", {"notifications": case["batch"], "compact": bool(case.get("compact"))})

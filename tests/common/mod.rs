@@ -90,6 +90,22 @@ pub fn run_case<B: Backend>(config: &Value, case: &Value) -> Value {
         actual["pace"] = Value::Array(answers);
         return actual;
     }
+    // A calls case: each `{"op", "args"}` in order; `expect.calls` lists the answers
+    // (tests/fixtures/evidence.json).
+    if let Some(calls) = case.get("calls").and_then(Value::as_array) {
+        let mut answers = Vec::new();
+        for c in calls {
+            match host.call(c["op"].as_str().unwrap_or(""), &c["args"]) {
+                Ok(v) => answers.push(v),
+                Err(e) => {
+                    actual["error"] = e;
+                    break;
+                }
+            }
+        }
+        actual["calls"] = Value::Array(answers);
+        return actual;
+    }
     // A batch case: one `planBatch` call (tests/fixtures/batch.json).
     if let Some(list) = case.get("batch") {
         let compact = case
@@ -193,6 +209,7 @@ pub fn run_suites<B: Backend>(suites: &[(&str, &str)]) -> (usize, Vec<String>) {
 pub const SUITES: &[(&str, &str)] = &[
     ("batch.json", include_str!("../fixtures/batch.json")),
     ("dispatch.json", include_str!("../fixtures/dispatch.json")),
+    ("evidence.json", include_str!("../fixtures/evidence.json")),
     ("pacing.json", include_str!("../fixtures/pacing.json")),
     ("routing.json", include_str!("../fixtures/routing.json")),
     ("templates.json", include_str!("../fixtures/templates.json")),

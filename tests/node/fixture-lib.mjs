@@ -83,6 +83,16 @@ export function runCase(pkg, suiteConfig, testCase) {
     }
     return actual;
   }
+  // A calls case: each {op, args} in order; expect.calls lists the answers (tests/fixtures/evidence.json).
+  if (Array.isArray(testCase.calls)) {
+    actual.calls = [];
+    try {
+      for (const c of testCase.calls) actual.calls.push(engine.call(c.op, c.args));
+    } catch (e) {
+      actual.error = errorOf(e);
+    }
+    return actual;
+  }
   // A batch case: one planBatch call (tests/fixtures/batch.json).
   if (Array.isArray(testCase.batch)) {
     try {

@@ -7,3 +7,7 @@ from . import sicantik_whatsapp_dispatcher
 from . import res_partner
 from . import res_config_settings
 from . import sicantik_whatsapp_provider_pace
+from . import sicantik_whatsapp_evidence
+from . import sicantik_whatsapp_evidence_hooks
+from . import sicantik_whatsapp_evidence_report
+from . import sicantik_whatsapp_evidence_funnel

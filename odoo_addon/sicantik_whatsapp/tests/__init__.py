@@ -17,3 +17,4 @@ from . import test_consent_links
 from . import test_credential_destination
 from . import test_rpc_attacks
 from . import test_webhooks_companies
+from . import test_evidence
