@@ -12,5 +12,6 @@ class SicantikWhatsappConsentVisits(SicantikWhatsappConsent):
     @http.route()
     def consent_page(self, token, **kwargs):
         response = super().consent_page(token, **kwargs)  # NotFound for a bad token: not counted
-        request.env["sicantik.whatsapp.consent.visit"]._record(self._partner_from_token(token))
+        partner, _data = self._partner_from_token(token)
+        request.env["sicantik.whatsapp.consent.visit"]._record(partner)
         return response
