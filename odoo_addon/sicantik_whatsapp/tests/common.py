@@ -198,3 +198,10 @@ class SicantikWhatsappCommon(TransactionCase):
             self.assertTrue(data, "the consent link %s is not a valid signed link" % token)
             self.assertEqual(data["p"], partner.id, "the consent link is the recipient's own")
         return tokens
+
+    @classmethod
+    def _setup_second_company(cls):
+        """Company A (the main one) owns the three profiles; company B starts empty."""
+        cls.company_a = cls.env.company
+        cls.company_b = cls.env["res.company"].create({"name": "DPMPTSP Kabupaten Dairi"})
+        cls.providers.write({"company_id": cls.company_a.id})

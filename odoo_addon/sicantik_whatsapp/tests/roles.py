@@ -37,9 +37,7 @@ class SicantikWhatsappRolesCommon(SicantikWhatsappCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_a = cls.env.company
-        cls.company_b = cls.env["res.company"].create({"name": "DPMPTSP Kabupaten Dairi"})
-        cls.providers.write({"company_id": cls.company_a.id})
+        cls._setup_second_company()
         (cls.partner_opted_in | cls.partner_gateway | cls.partner_opted_out).write({"company_id": cls.company_a.id})
         cls.partner_b = cls.env["res.partner"].create(
             {"name": "Rina Ginting", "mobile": "0813-5555-6666", "company_id": cls.company_b.id}

@@ -20,9 +20,7 @@ class TestWebhookCompanies(HttpCase, SicantikWhatsappCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.company_a = cls.env.company
-        cls.company_b = cls.env["res.company"].create({"name": "DPMPTSP Kabupaten Dairi"})
-        cls.providers.write({"company_id": cls.company_a.id})
+        cls._setup_second_company()
         Provider = cls.env["sicantik.whatsapp.provider"].sudo()
         cls.meta_b = Provider.create(
             {
