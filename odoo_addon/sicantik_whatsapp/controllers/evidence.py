@@ -12,6 +12,8 @@ class SicantikWhatsappConsentVisits(SicantikWhatsappConsent):
     @http.route()
     def consent_page(self, token, **kwargs):
         response = super().consent_page(token, **kwargs)  # NotFound for a bad token: not counted
-        partner, _data = self._partner_from_token(token)
-        request.env["sicantik.whatsapp.consent.visit"]._record(partner)
+        # The office's own staff opening a link (from the chatter, say) is not the citizen's visit.
+        if not request.env.user._is_internal():
+            partner, _data = self._partner_from_token(token)
+            request.env["sicantik.whatsapp.consent.visit"]._record(partner)
         return response
