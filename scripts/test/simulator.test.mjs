@@ -300,11 +300,10 @@ test('faults: metaError codes map to Meta error bodies and HTTP statuses', async
 test('faults: slow answers late; a client timeout still leaves the request recorded and delivered', async (t) => {
   const s = await sim(t);
   await fault(s, { provider: 'meta', fault: 'slow', delayMs: 3000, times: 1 });
-  const t0 = Date.now();
+  // The client's own timeout fires first (no wall-clock upper bound: it flakes on a loaded machine).
   await assert.rejects(call(s, 'POST', `/meta/v21.0/${PHONE_ID}/messages`, {
     headers: META_AUTH, json: textMsg('lambat'), signal: AbortSignal.timeout(150),
   }), { name: 'TimeoutError' });
-  assert.ok(Date.now() - t0 < 1500);
   // The "unknown" case: the client saw a timeout, yet the provider has the message.
   const [rec] = (await requests(s, 'meta')).requests;
   assert.equal(rec.fault, 'slow');

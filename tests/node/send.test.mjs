@@ -52,11 +52,10 @@ test("connection refused on Meta falls back to Watzap (nothing was sent)", async
 });
 
 test("a timeout after the request reached Meta is unknown and never resent elsewhere", async () => {
-  await sim.fault({ provider: "meta", fault: "slow", delayMs: 1500, times: 1 });
+  // The answer comes far later than timeoutMs: "unknown" (not "sent") proves the transport gave up.
+  await sim.fault({ provider: "meta", fault: "slow", delayMs: 10000, times: 1 });
   const engine = new pkg.Engine(simConfig(sim, { timeoutMs: 300 }));
-  const started = Date.now();
   const outcome = await engine.send(permitReady());
-  assert.ok(Date.now() - started < 1400, "the transport gave up at the provider's timeoutMs");
   assert.equal(outcome.status, "unknown", JSON.stringify(outcome));
   assert.equal(outcome.provider, "meta");
   assert.equal(outcome.attempts.length, 1);
