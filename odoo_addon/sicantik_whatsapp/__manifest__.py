@@ -10,7 +10,7 @@
     "license": "LGPL-3",
     "application": True,
     "installable": True,
-    "depends": ["base_setup", "mail", "phone_validation"],
+    "depends": ["base_setup", "mail"],
     "external_dependencies": {"python": ["wasmtime"]},
     "data": [
         "security/sicantik_whatsapp_security.xml",
