@@ -265,7 +265,7 @@ export function engineConfig(c, credentials, simulatorUrl) {
       state: p.state,
       name: p.name,
       baseUrl: p.baseUrl ?? (blankToNull(simBaseUrl(simulatorUrl, p.kind)) || null),
-      apiVersion: p.kind === 'meta' ? 'v21.0' : null,
+      apiVersion: p.kind === 'meta' ? 'v25.0' : null,
       timeoutMs: p.timeoutMs,
       credentials: Object.fromEntries(
         Object.entries(credentials[p.id] ?? {}).map(([k, v]) => [k, blankToNull(v)]),

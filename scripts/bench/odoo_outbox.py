@@ -82,7 +82,7 @@ def setup(registry, odoo, opts, rate=0):
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
         Provider = env["sicantik.whatsapp.provider"].sudo()
         Provider.search([]).write({"active": False})
-        vals = {"base_url": opts.sim + "/meta", "api_version": "v21.0", "timeout": 10, "state": "configured"}
+        vals = {"base_url": opts.sim + "/meta", "api_version": "v25.0", "timeout": 10, "state": "configured"}
         Provider.create(
             dict(vals, name="Meta (simulator)", kind="meta", sequence=1, **SIM_CREDENTIALS["meta"])
         )

@@ -65,7 +65,7 @@ export function demoConfig(baseUrl = DEFAULT_BASE_URL, { timeoutMs = 10_000 } = 
       fallbackOrder: ["watzap", "fonnte"],
       optIn: { url: "https://dpmptsp.karokab.go.id/wa/setuju" },
       providers: [
-        provider("meta", "Meta Cloud API", c.meta, { apiVersion: "v21.0" }),
+        provider("meta", "Meta Cloud API", c.meta, { apiVersion: "v25.0" }),
         provider("watzap", "Watzap.id", c.watzap),
         provider("fonnte", "Fonnte", c.fonnte),
       ],

@@ -64,7 +64,7 @@ CONFIG = {
             "state": "configured",
             "name": "Meta",
             "baseUrl": "https://graph.meta.test",
-            "apiVersion": "v21.0",
+            "apiVersion": "v25.0",
             "credentials": {
                 "accessToken": "EAAG-SECRET-py",
                 "phoneNumberId": "100000000000001",

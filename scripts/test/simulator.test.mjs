@@ -41,7 +41,7 @@ async function call(s, method, path, { headers = {}, json, form, body, signal } 
   return { status: res.status, headers: res.headers, text, data };
 }
 
-const metaSend = (s, payload, headers = META_AUTH, version = 'v21.0') =>
+const metaSend = (s, payload, headers = META_AUTH, version = 'v25.0') =>
   call(s, 'POST', `/meta/${version}/${PHONE_ID}/messages`, { headers, json: payload });
 const template = (name = 'permit_ready', params = ['Budi', 'PBG', '503/PBG/2026/0142', 'DPMPTSP']) => ({
   messaging_product: 'whatsapp', recipient_type: 'individual', to: '6281234567890', type: 'template',
@@ -89,7 +89,7 @@ test('meta: bad token, unknown phone number id, bad bodies and unknown templates
     assert.equal(r.data.error.type, 'OAuthException');
     assert.equal(r.data.error.message, 'Invalid OAuth access token.');
   }
-  const wrongId = await call(s, 'POST', '/meta/v21.0/999/messages', { headers: META_AUTH, json: template() });
+  const wrongId = await call(s, 'POST', '/meta/v25.0/999/messages', { headers: META_AUTH, json: template() });
   assert.equal(wrongId.status, 400);
   assert.equal(wrongId.data.error.code, 100);
   const bad = [
@@ -105,7 +105,7 @@ test('meta: bad token, unknown phone number id, bad bodies and unknown templates
     assert.equal(r.data.error.code, 100);
     assert.ok(r.data.error.error_data.details);
   }
-  const notJson = await call(s, 'POST', `/meta/v21.0/${PHONE_ID}/messages`, {
+  const notJson = await call(s, 'POST', `/meta/v25.0/${PHONE_ID}/messages`, {
     headers: { ...META_AUTH, 'content-type': 'application/json' }, body: '{"messaging_product": ',
   });
   assert.equal(notJson.status, 400);
@@ -118,20 +118,20 @@ test('meta: bad token, unknown phone number id, bad bodies and unknown templates
 
 test('meta: phone number health and WABA', async (t) => {
   const s = await sim(t);
-  const r = await call(s, 'GET', `/meta/v21.0/${PHONE_ID}`, { headers: META_AUTH });
+  const r = await call(s, 'GET', `/meta/v25.0/${PHONE_ID}`, { headers: META_AUTH });
   assert.equal(r.status, 200);
   assert.equal(r.data.id, PHONE_ID);
   assert.equal(r.data.quality_rating, 'GREEN');
   assert.ok(r.data.display_phone_number && r.data.verified_name);
-  assert.equal((await call(s, 'GET', `/meta/v21.0/${PHONE_ID}`)).status, 401);
-  assert.equal((await call(s, 'GET', `/meta/v21.0/${WABA_ID}`, { headers: META_AUTH })).data.id, WABA_ID);
-  assert.equal((await call(s, 'GET', '/meta/v21.0/42', { headers: META_AUTH })).status, 400);
+  assert.equal((await call(s, 'GET', `/meta/v25.0/${PHONE_ID}`)).status, 401);
+  assert.equal((await call(s, 'GET', `/meta/v25.0/${WABA_ID}`, { headers: META_AUTH })).data.id, WABA_ID);
+  assert.equal((await call(s, 'GET', '/meta/v25.0/42', { headers: META_AUTH })).status, 400);
 });
 
 test('meta: message_templates pages through every seeded template', async (t) => {
   const s = await sim(t);
   const seen = [];
-  let next = `${s.url}/meta/v21.0/${WABA_ID}/message_templates?fields=name,status&limit=2`;
+  let next = `${s.url}/meta/v25.0/${WABA_ID}/message_templates?fields=name,status&limit=2`;
   let pages = 0;
   while (next) {
     const res = await fetch(next, { headers: META_AUTH });
@@ -154,12 +154,12 @@ test('meta: message_templates pages through every seeded template', async (t) =>
     assert.match(x.components.find((c) => c.type === 'BODY').text, /\{\{\w+\}\}/);
   }
   assert.equal(seen.filter((x) => x.parameter_format === 'NAMED').length, 1);
-  const all = await call(s, 'GET', `/meta/v21.0/${WABA_ID}/message_templates`, { headers: META_AUTH });
+  const all = await call(s, 'GET', `/meta/v25.0/${WABA_ID}/message_templates`, { headers: META_AUTH });
   assert.equal(all.data.data.length, 5);
   assert.equal(all.data.paging.next, undefined);
-  const badCursor = await call(s, 'GET', `/meta/v21.0/${WABA_ID}/message_templates?after=nope`, { headers: META_AUTH });
+  const badCursor = await call(s, 'GET', `/meta/v25.0/${WABA_ID}/message_templates?after=nope`, { headers: META_AUTH });
   assert.equal(badCursor.status, 400);
-  assert.equal((await call(s, 'GET', `/meta/v21.0/${WABA_ID}/message_templates`)).status, 401);
+  assert.equal((await call(s, 'GET', `/meta/v25.0/${WABA_ID}/message_templates`)).status, 401);
 });
 
 test('watzap: send, key checks, checking_key in both spellings, validate_number', async (t) => {
@@ -301,7 +301,7 @@ test('faults: slow answers late; a client timeout still leaves the request recor
   const s = await sim(t);
   await fault(s, { provider: 'meta', fault: 'slow', delayMs: 3000, times: 1 });
   // The client's own timeout fires first (no wall-clock upper bound: it flakes on a loaded machine).
-  await assert.rejects(call(s, 'POST', `/meta/v21.0/${PHONE_ID}/messages`, {
+  await assert.rejects(call(s, 'POST', `/meta/v25.0/${PHONE_ID}/messages`, {
     headers: META_AUTH, json: textMsg('lambat'), signal: AbortSignal.timeout(150),
   }), { name: 'TimeoutError' });
   // The "unknown" case: the client saw a timeout, yet the provider has the message.
@@ -399,7 +399,7 @@ test('recorder: keeps requests, redacts every secret, filters and clears', async
   const wrongSecret = 'my-real-production-token-XYZ';
   await metaSend(s, template());
   await metaSend(s, template(), { authorization: `Bearer ${wrongSecret}` });
-  await call(s, 'GET', `/meta/v21.0/${PHONE_ID}?access_token=${wrongSecret}`);
+  await call(s, 'GET', `/meta/v25.0/${PHONE_ID}?access_token=${wrongSecret}`);
   await wzSend(s, { message: `leaked ${DEFAULT_CREDENTIALS.watzap.apiKey} in text` });
   await wzSend(s, { api_key: wrongSecret });
   await call(s, 'POST', '/watzap/checking_key', { json: { 'api-key': wrongSecret } });
@@ -420,7 +420,7 @@ test('recorder: keeps requests, redacts every secret, filters and clears', async
   assert.equal(first.provider, 'meta');
   assert.equal(first.endpoint, 'send');
   assert.equal(first.method, 'POST');
-  assert.equal(first.path, `/meta/v21.0/${PHONE_ID}/messages`);
+  assert.equal(first.path, `/meta/v25.0/${PHONE_ID}/messages`);
   assert.equal(first.headers.authorization, 'Bearer •••');
   assert.equal(first.body.template.name, 'permit_ready');
   assert.equal(first.status, 200);
@@ -469,7 +469,7 @@ test('stats: per-provider counts and duplicate recipient+text pairs across provi
 
 test('CORS: preflight answers 204 and every answer allows any origin', async (t) => {
   const s = await sim(t);
-  const pre = await fetch(`${s.url}/meta/v21.0/${PHONE_ID}/messages`, {
+  const pre = await fetch(`${s.url}/meta/v25.0/${PHONE_ID}/messages`, {
     method: 'OPTIONS',
     headers: { origin: 'http://localhost:8080', 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization,content-type' },
   });
@@ -486,7 +486,7 @@ test('CORS: preflight answers 204 and every answer allows any origin', async (t)
 
 test('robustness: 404, 405, 413, garbage on the socket, control health', async (t) => {
   const s = await sim(t);
-  for (const path of ['/', '/nope', '/meta/v21.0/x/y/z', '/watzap/send_image_url', '/fonnte/status', '/_sim/nope']) {
+  for (const path of ['/', '/nope', '/meta/v25.0/x/y/z', '/watzap/send_image_url', '/fonnte/status', '/_sim/nope']) {
     const r = await call(s, 'GET', path);
     assert.equal(r.status, 404, path);
     assert.equal(r.data.error, 'not found');

@@ -44,7 +44,7 @@ pub struct ProviderConfig {
     /// Overrides the provider's public base URL (the simulator stands in this way).
     #[serde(default)]
     pub base_url: Option<String>,
-    /// Meta Graph API version, e.g. `"v21.0"`.
+    /// Meta Graph API version, e.g. `"v25.0"`.
     #[serde(default)]
     pub api_version: Option<String>,
     /// Per-request timeout the transport should apply, in milliseconds.

@@ -18,8 +18,8 @@
 //!   1xx/3xx) answers that cannot be read are `unknown`.
 //! - `error.code` is read as a number or a numeric string; `error_data.details` as an object field
 //!   or, defensively, a bare string. Meta's words are quoted verbatim (cut to ~300 chars).
-//! - The API version is taken from the profile (`v21.0` by default); a version written without
-//!   its `v` (`21.0`) gets one.
+//! - The API version is taken from the profile (`v25.0` by default); a version written without
+//!   its `v` (`25.0`) gets one.
 
 use std::borrow::Cow;
 
@@ -38,7 +38,7 @@ use crate::model::{
 };
 
 /// Graph API version used when the profile does not set one.
-pub const DEFAULT_API_VERSION: &str = "v21.0";
+pub const DEFAULT_API_VERSION: &str = "v25.0";
 
 /// Fields asked of the phone number node by the health check.
 const HEALTH_FIELDS: &str =
@@ -889,7 +889,7 @@ mod tests {
         assert_eq!(req.method, "POST");
         assert_eq!(
             req.url,
-            "https://graph.facebook.com/v21.0/1234567890/messages"
+            "https://graph.facebook.com/v25.0/1234567890/messages"
         );
         assert_eq!(
             req.headers,
@@ -1297,7 +1297,7 @@ mod tests {
         assert_eq!(req.method, "GET");
         assert_eq!(
             req.url,
-            "https://graph.facebook.com/v21.0/1234567890?fields=display_phone_number,verified_name,quality_rating,code_verification_status"
+            "https://graph.facebook.com/v25.0/1234567890?fields=display_phone_number,verified_name,quality_rating,code_verification_status"
         );
         assert_eq!(
             req.headers,
@@ -1340,7 +1340,7 @@ mod tests {
         assert_eq!(req.method, "GET");
         assert_eq!(
             req.url,
-            "https://graph.facebook.com/v21.0/998877/message_templates?fields=name,components,language,status,category,id,quality_score,parameter_format&limit=200"
+            "https://graph.facebook.com/v25.0/998877/message_templates?fields=name,components,language,status,category,id,quality_score,parameter_format&limit=200"
         );
         assert_eq!(
             req.headers,
@@ -1385,7 +1385,7 @@ mod tests {
                 {"name": "", "id": "9"}
             ],
             "paging": {"cursors": {"before": "QVFI-b", "after": "QVFI-a"},
-                       "next": "https://graph.facebook.com/v21.0/998877/message_templates?after=QVFI-a"}
+                       "next": "https://graph.facebook.com/v25.0/998877/message_templates?after=QVFI-a"}
         });
         let page = parse_template_list(&resp(200, &body.to_string())).unwrap();
         assert_eq!(page.after.as_deref(), Some("QVFI-a"));

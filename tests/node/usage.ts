@@ -15,7 +15,7 @@ const config: EngineConfig = {
   fallbackOrder: ["watzap", "fonnte"],
   optIn: { url: "https://dpmptsp.karokab.go.id/wa/setuju" },
   providers: [
-    { id: "meta", kind: "meta", state: "configured", apiVersion: "v21.0", timeoutMs: 10_000,
+    { id: "meta", kind: "meta", state: "configured", apiVersion: "v25.0", timeoutMs: 10_000,
       credentials: { accessToken: "t", phoneNumberId: "1", wabaId: "2" } },
     { id: "watzap", kind: "watzap", state: "configured", ratePerMinute: 600, credentials: { apiKey: "k", numberKey: "n" } },
     { id: "fonnte", kind: "fonnte", baseUrl: "http://127.0.0.1:8787/fonnte", credentials: { token: "f" } },

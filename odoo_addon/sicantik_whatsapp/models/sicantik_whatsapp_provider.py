@@ -82,7 +82,7 @@ class SicantikWhatsappProvider(models.Model):
     )
     api_version = fields.Char(
         string="Graph API Version",
-        help="Meta Graph API version, e.g. v21.0. Empty: the engine's default.",
+        help="Meta Graph API version, e.g. v25.0. Empty: the engine's default.",
     )
     timeout = fields.Integer(
         string="Timeout (seconds)",

@@ -101,7 +101,7 @@ class SicantikWhatsappCommon(TransactionCase):
                 "kind": "meta",
                 "sequence": 1,
                 "base_url": "https://graph.meta.test",
-                "api_version": "v21.0",
+                "api_version": "v25.0",
                 "access_token": SECRETS["access_token"],
                 "phone_number_id": "100000000000001",
                 "waba_id": "200000000000001",

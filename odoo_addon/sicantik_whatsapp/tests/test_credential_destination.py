@@ -118,7 +118,7 @@ class TestCredentialDestination(SicantikWhatsappRolesCommon):
             for vals in (
                 {"base_url": evil + "/" + provider.kind},
                 {"base_url": evil},
-                {"api_version": "v21.0/../../"},
+                {"api_version": "v25.0/../../"},
                 {"kind": "meta" if provider.kind != "meta" else "fonnte"},
                 {"company_id": False},
             ):

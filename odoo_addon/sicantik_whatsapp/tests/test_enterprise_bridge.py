@@ -83,7 +83,7 @@ class _Messages(list):
 
 REQUEST = {
     "method": "POST",
-    "url": "https://graph.facebook.com/v21.0/1000/messages",
+    "url": "https://graph.facebook.com/v25.0/1000/messages",
     "headers": {"Authorization": "Bearer x"},
     "body": json.dumps(
         {

@@ -99,7 +99,7 @@ class TestFaultMatrix(SicantikWhatsappCommon):
         timeout_ms = MATRIX["timeoutMs"]
         assert timeout_ms % 1000 == 0, "the addon's provider timeout is in whole seconds"
         for kind, provider in cls.by_kind.items():
-            provider.write(dict(SIM_CREDENTIALS[kind], timeout=timeout_ms // 1000, api_version="v21.0"))
+            provider.write(dict(SIM_CREDENTIALS[kind], timeout=timeout_ms // 1000, api_version="v25.0"))
 
     @classmethod
     def _read_simulator_url(cls, proc, timeout=20):

@@ -182,7 +182,7 @@ export function makeServerContext({ partners = [] } = {}) {
                     state: "configured",
                     name: "Meta DPMPTSP",
                     baseUrl: "https://graph.meta.test",
-                    apiVersion: "v21.0",
+                    apiVersion: "v25.0",
                     timeoutMs: 15000,
                     credentials: { accessToken: MASK, phoneNumberId: "100000000000001", wabaId: "200000000000001" },
                 },
