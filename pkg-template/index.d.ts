@@ -6,7 +6,7 @@ import type { EngineConfig, Notification, Outcome, SendOptions } from "./web/sic
 
 // Type-only: the glue's `initSync` and default export are not part of this entry's values.
 export type * from "./web/sicantik_whatsapp.js";
-export { normalizePhone, convertParams, lintTemplate, version, initLogging } from "./web/sicantik_whatsapp.js";
+export { normalizePhone, convertParams, lintTemplate, lintProfile, version, initLogging } from "./web/sicantik_whatsapp.js";
 
 /** What `init()` can load the engine from. */
 export type InitInput =

@@ -108,6 +108,12 @@ export function lintTemplate(template) {
   return glue.lintTemplate(template);
 }
 
+/** Lint of a provider profile at `nowMs` (a Meta profile's Graph API version). */
+export function lintProfile(provider, nowMs) {
+  assertReady("lintProfile()");
+  return glue.lintProfile(provider, nowMs);
+}
+
 /** The engine's version. */
 export function version() {
   assertReady("version()");

@@ -68,11 +68,11 @@ impl LintIssue {
         }
     }
 
-    fn error(code: &str, field: &str, message: String) -> Self {
+    pub(crate) fn error(code: &str, field: &str, message: String) -> Self {
         Self::new(code, Severity::Error, field, message)
     }
 
-    fn warning(code: &str, field: &str, message: String) -> Self {
+    pub(crate) fn warning(code: &str, field: &str, message: String) -> Self {
         Self::new(code, Severity::Warning, field, message)
     }
 }

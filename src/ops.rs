@@ -135,6 +135,13 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
                 let t: MasterTemplate = parse(args)?;
                 to_json(&lint_with_validation(&t))
             }
+            "lintProfile" => {
+                let a: LintProfileArgs = parse(args)?;
+                to_json(&crate::providers::graph_version::lint_profile(
+                    &a.provider,
+                    a.now_ms,
+                ))
+            }
             "dispatchStart" => {
                 let a: StartArgs = parse(args)?;
                 let engine = engine()?;
@@ -313,6 +320,14 @@ impl Serialize for PlanBatch<'_> {
         }
         items.end()
     }
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct LintProfileArgs {
+    /// A profile as in `configure` (credentials are not needed and best left out).
+    provider: crate::model::ProviderConfig,
+    now_ms: i64,
 }
 
 #[derive(Deserialize)]

@@ -217,6 +217,22 @@ function renderProviders(/** @type {FormContext} */ ctx) {
           h('p', { class: 'hint', id: `${pre}-base-hint` }, t('baseUrlHint')),
           h('p', { class: 'field-error', id: `err-baseUrl-${p.id}`, hidden: true }),
         ),
+        p.kind === 'meta' &&
+          h(
+            'div',
+            { class: 'field', dataset: { field: `apiVersion:${p.id}` } },
+            h('label', { for: `${pre}-version` }, t('apiVersion')),
+            h('input', {
+              id: `${pre}-version`,
+              type: 'text',
+              spellcheck: 'false',
+              placeholder: 'v25.0',
+              'data-bind': `providers.${i}.apiVersion`,
+              'aria-describedby': `err-apiVersion-${p.id}`,
+            }),
+            // The engine's profile lint (a version ending soon or ended) is shown here.
+            h('p', { class: 'field-error', id: `err-apiVersion-${p.id}`, hidden: true }),
+          ),
         creds,
         h('p', { class: 'field-error', id: `err-provider-${p.id}`, hidden: true }),
       );

@@ -4,7 +4,7 @@
 // The engine is the npm package's web build ("sicantik-whatsapp", mapped to /pkg/index.js by the
 // import map in index.html). /config.js, served by scripts/demo.mjs, says where the simulator is.
 
-import { Engine, init, normalizePhone, lintTemplate } from 'sicantik-whatsapp';
+import { Engine, init, normalizePhone, lintTemplate, lintProfile } from 'sicantik-whatsapp';
 import { byId, h } from './dom.js';
 import { bindForm, clearFieldErrors, renderForm, renderValues, showFieldError, syncFields } from './form.js';
 import { describeError, setLang, t, translatePage } from './i18n.js';
@@ -184,6 +184,12 @@ function update() {
   }
 
   const config = engineConfig(state, credentials, page.simulatorUrl);
+  // Each profile's lint at today's date (a Meta Graph API version ending or ended).
+  for (const p of config.providers ?? []) {
+    for (const issue of lintProfile({ id: p.id, kind: p.kind, apiVersion: p.apiVersion }, Date.now())) {
+      showFieldError(`${issue.field ?? 'provider'}:${p.id}`, shown(issue));
+    }
+  }
   const key = JSON.stringify(config);
   if (key !== engineKey) {
     try {

@@ -18,6 +18,7 @@
  * @property {ProviderState} state
  * @property {string | null} baseUrl  null = the simulator's endpoint for this kind
  * @property {number} timeoutMs
+ * @property {string} apiVersion  Meta's Graph API version ('' elsewhere, and for the engine's default)
  *
  * @typedef {object} Case
  * @property {"id" | "en"} lang
@@ -123,9 +124,9 @@ export function defaultCase() {
       status: 'Verifikasi berkas',
     },
     providers: [
-      { id: 'meta', kind: 'meta', name: 'Meta Cloud API', state: 'configured', baseUrl: null, timeoutMs: 4000 },
-      { id: 'watzap', kind: 'watzap', name: 'Watzap.id', state: 'configured', baseUrl: null, timeoutMs: 4000 },
-      { id: 'fonnte', kind: 'fonnte', name: 'Fonnte', state: 'configured', baseUrl: null, timeoutMs: 4000 },
+      { id: 'meta', kind: 'meta', name: 'Meta Cloud API', state: 'configured', baseUrl: null, timeoutMs: 4000, apiVersion: 'v25.0' },
+      { id: 'watzap', kind: 'watzap', name: 'Watzap.id', state: 'configured', baseUrl: null, timeoutMs: 4000, apiVersion: '' },
+      { id: 'fonnte', kind: 'fonnte', name: 'Fonnte', state: 'configured', baseUrl: null, timeoutMs: 4000, apiVersion: '' },
     ],
     defaultProvider: '',
     forceProvider: '',
@@ -199,6 +200,7 @@ export function decodeCase(hash) {
         state: states.includes(q.state) ? q.state : p.state,
         baseUrl: typeof q.baseUrl === 'string' ? q.baseUrl : null,
         timeoutMs: Number.isInteger(q.timeoutMs) && q.timeoutMs > 0 ? q.timeoutMs : p.timeoutMs,
+        apiVersion: p.kind === 'meta' ? str(q.apiVersion, p.apiVersion) : '',
       };
     }),
     defaultProvider: ids.includes(raw.defaultProvider) ? raw.defaultProvider : '',
@@ -265,7 +267,7 @@ export function engineConfig(c, credentials, simulatorUrl) {
       state: p.state,
       name: p.name,
       baseUrl: p.baseUrl ?? (blankToNull(simBaseUrl(simulatorUrl, p.kind)) || null),
-      apiVersion: p.kind === 'meta' ? 'v25.0' : null,
+      apiVersion: p.kind === 'meta' ? blankToNull(p.apiVersion) : null,
       timeoutMs: p.timeoutMs,
       credentials: Object.fromEntries(
         Object.entries(credentials[p.id] ?? {}).map(([k, v]) => [k, blankToNull(v)]),

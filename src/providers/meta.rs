@@ -3,11 +3,13 @@
 //! - Send: `POST {base}/{version}/{phoneNumberId}/messages`, `Authorization: Bearer <accessToken>`,
 //!   JSON body (template, or text inside the 24 h window). Keys are serialized by `serde_json` in
 //!   alphabetical order, so the bytes are the same on every host.
-//! - Classification follows Meta's `error.code` (§C.4, §C.5) with this project's policy: throttled
-//!   4, 80007, 130429, 131056 (and HTTP 429); config errors (alert the admin, fall back) for token,
-//!   permission, parameter and template problems; rejected (this recipient, no fallback) 131026,
-//!   131047, 131049, 131050; provider down 1, 2, 131000, 131016, 133004 and any 5xx. Any other
-//!   code on a 4xx is a config error.
+//! - Classification follows Meta's `error.code` (§C.4, §C.5, §F) with this project's policy
+//!   ([`code_class`], one row per code of Meta's error-code page): throttled 4, 80007, 130429,
+//!   131048, 131056, 131064 (and HTTP 429); config errors (alert the admin, fall back) for
+//!   token, permission, parameter, template and registration problems; rejected (this
+//!   recipient, no fallback, no alert) 130403, 130472, 131021, 131026, 131047, 131049, 131050;
+//!   provider down 1, 2, 131000, 131016, 131057, 133004 and any 5xx. Any other code on a 4xx is a
+//!   config error.
 //! - An HTTP 200 means *accepted*, not delivered: delivery is reported later by webhooks.
 //! - Health check: `GET {base}/{version}/{phoneNumberId}?fields=…`.
 //! - Template sync: [`template_list_request`] / [`parse_template_list`] (§C.7).
@@ -360,16 +362,23 @@ fn accepted(obj: &Map<String, Value>) -> Option<Classified> {
     if ids.is_empty() {
         return None;
     }
-    let held = messages.iter().any(|m| {
-        m.get("message_status").and_then(Value::as_str) == Some("held_for_quality_assessment")
-    });
-    let mut detail = if held {
-        "Meta accepted the message but holds it for quality assessment \
-         (message_status held_for_quality_assessment): delivery may be delayed or cancelled"
-            .to_string()
-    } else {
-        "Meta accepted the message; delivery is reported later by webhook".to_string()
-    };
+    // Meta's OpenAPI description (§F) lists `accepted`, `held_for_quality_assessment` and
+    // `paused`: each is a message Meta took (it has an id), so each is `accepted` here.
+    let status = messages
+        .iter()
+        .find_map(|m| m.get("message_status").and_then(Value::as_str));
+    let mut detail = match status {
+        Some("held_for_quality_assessment") => {
+            "Meta accepted the message but holds it for quality assessment \
+             (message_status held_for_quality_assessment): delivery may be delayed or cancelled"
+        }
+        Some("paused") => {
+            "Meta accepted the message but its delivery is paused (message_status paused): \
+             delivery may be delayed or cancelled"
+        }
+        _ => "Meta accepted the message; delivery is reported later by webhook",
+    }
+    .to_string();
     let contact = obj
         .get("contacts")
         .and_then(Value::as_array)
@@ -511,24 +520,33 @@ impl MetaError {
     }
 }
 
-/// The routing policy for Meta error codes (§C.5); `None` for codes it does not list.
+/// The routing policy for every code of Meta's error-code page (§C.5, §F; README
+/// "Conformance"); `None` for codes it does not list (then the HTTP status decides).
 fn code_class(code: i64) -> Option<Classification> {
     use Classification::*;
     Some(match code {
-        4 | 80007 | 130429 | 131056 => Throttled,
+        // Meta's "throttling errors" (131048 spam and 131064 are listed there too: wait, the
+        // configuration is fine); 132069 is a throttled Flow.
+        4 | 80007 | 130429 | 131048 | 131056 | 131064 | 132069 | 133016 => Throttled,
         0
         | 3
         | 10
+        | 33
         | 100
         | 190
         | 200..=299
         | 368
         | 130497
+        | 131005
         | 131008
         | 131009
         | 131031
-        | 131048
+        | 131037
+        | 131042
+        | 131045
         | 131051
+        | 131052
+        | 131053
         | 132000
         | 132001
         | 132005
@@ -537,9 +555,17 @@ fn code_class(code: i64) -> Option<Classification> {
         | 132015
         | 132016
         | 132018
-        | 133010 => ConfigError,
-        131026 | 131047 | 131049 | 131050 => Rejected,
-        1 | 2 | 131000 | 131016 | 133004 => ProviderDown,
+        | 132068
+        | 133000
+        | 133005..=133010
+        | 133015
+        | 135000 => ConfigError,
+        // About this recipient: failed, no fallback (another provider would reach the same
+        // person against their block, Meta's experiment or their choice), no admin alert.
+        130403 | 130472 | 131021 | 131026 | 131047 | 131049 | 131050 => Rejected,
+        // Temporary on Meta's side, nothing was sent: 131057 is maintenance mode (e.g. a
+        // throughput upgrade), not a configuration error.
+        1 | 2 | 131000 | 131016 | 131057 | 133004 => ProviderDown,
         _ => return None,
     })
 }
@@ -555,7 +581,23 @@ fn explain(code: i64) -> &'static str {
         80007 => "the WhatsApp Business Account rate limit was reached; back off",
         130429 => "the Cloud API throughput limit of this number was reached; back off",
         131056 => "too many messages to the same recipient in a short time (pair rate limit)",
-        131048 => "the sending number is restricted for spam (blocks or reports); check its quality rating",
+        131048 => "spam rate limit: the sending number may send fewer messages after blocks or reports; check its quality rating",
+        131064 => "Meta throttled the sending number; retry later",
+        133016 => "too many registration attempts for this phone number; retry later",
+        132069 => "the Flow is throttled; retry later",
+        130403 => "the business has blocked this recipient on WhatsApp; do not retry",
+        130472 => "the recipient's number is part of a Meta experiment; the message was not sent",
+        131021 => "the recipient is the sending number itself",
+        131057 => "the business account is in maintenance mode (temporary, e.g. a throughput upgrade)",
+        33 => "the business phone number was deleted or the value is not valid",
+        131005 => "access denied: the token lacks a permission",
+        131037 => "the WhatsApp number needs an approved display name before it can send",
+        131042 => "a payment problem with the business account (eligibility)",
+        131045 => "the phone number's certificate is incorrect; register it again",
+        131052 | 131053 => "a media file could not be downloaded or uploaded",
+        132068 => "the Flow is blocked",
+        133000 | 133005..=133009 | 133015 => "the phone number's registration needs attention",
+        135000 => "a generic user error: check the request",
         131047 => "more than 24 hours passed since the recipient last replied; only an approved template may be sent",
         131026 => "the message is undeliverable to this recipient (not on WhatsApp, outdated app, or terms not accepted)",
         131049 => "Meta held the message back to protect ecosystem engagement; wait at least 24 hours",
@@ -1193,7 +1235,11 @@ mod tests {
             (100, 400, Classification::ConfigError),
             (131008, 400, Classification::ConfigError),
             (131009, 400, Classification::ConfigError),
-            (131048, 400, Classification::ConfigError),
+            (131048, 400, Classification::Throttled),
+            (131064, 400, Classification::Throttled),
+            (130403, 400, Classification::Rejected),
+            (130472, 400, Classification::Rejected),
+            (131057, 400, Classification::ProviderDown),
             (131051, 400, Classification::ConfigError),
             (132005, 400, Classification::ConfigError),
             (132007, 400, Classification::ConfigError),
@@ -1213,7 +1259,7 @@ mod tests {
             (131016, 503, Classification::ProviderDown),
             (133004, 503, Classification::ProviderDown),
             // Not in the policy: decided by the HTTP status.
-            (131042, 400, Classification::ConfigError),
+            (999998, 400, Classification::ConfigError),
             (999999, 503, Classification::ProviderDown),
             (999999, 429, Classification::Throttled),
         ];

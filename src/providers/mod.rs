@@ -5,6 +5,7 @@
 
 mod common;
 pub mod fonnte;
+pub mod graph_version;
 pub mod meta;
 pub mod watzap;
 

@@ -91,6 +91,18 @@ pub fn lint_template(
     call(None, "lintTemplate", &template)
 }
 
+/// Lint of a provider profile at `nowMs` (a Meta profile's Graph API version: ending, ended).
+#[wasm_bindgen(js_name = lintProfile, unchecked_return_type = "LintIssue[]")]
+pub fn lint_profile(
+    #[wasm_bindgen(unchecked_param_type = "ProviderConfig")] provider: JsValue,
+    #[wasm_bindgen(js_name = nowMs)] now_ms: f64,
+) -> Result<JsValue, JsValue> {
+    let args = js_sys::Object::new();
+    js_sys::Reflect::set(&args, &"provider".into(), &provider)?;
+    js_sys::Reflect::set(&args, &"nowMs".into(), &now_ms.into())?;
+    call(None, "lintProfile", &args)
+}
+
 /// The engine for one configuration.
 #[wasm_bindgen(js_name = Engine)]
 pub struct Engine {

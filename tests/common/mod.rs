@@ -208,6 +208,10 @@ pub fn run_suites<B: Backend>(suites: &[(&str, &str)]) -> (usize, Vec<String>) {
 /// `fixture_list_is_complete` (native) fails when a file in tests/fixtures is missing here.
 pub const SUITES: &[(&str, &str)] = &[
     ("batch.json", include_str!("../fixtures/batch.json")),
+    (
+        "conformance-meta.json",
+        include_str!("../fixtures/conformance-meta.json"),
+    ),
     ("dispatch.json", include_str!("../fixtures/dispatch.json")),
     ("evidence.json", include_str!("../fixtures/evidence.json")),
     ("pacing.json", include_str!("../fixtures/pacing.json")),

@@ -456,6 +456,10 @@ class WasmEngine:
     def lint_template(self, template):
         return self.call("lintTemplate", template)
 
+    def lint_profile(self, provider, now_ms):
+        """``[LintIssue]`` of a provider profile (no credentials needed) at ``now_ms``."""
+        return self.call("lintProfile", {"provider": provider, "nowMs": int(now_ms)})
+
     def convert_params(self, template, values):
         return self.call("convertParams", {"template": template, "values": values or {}})
 

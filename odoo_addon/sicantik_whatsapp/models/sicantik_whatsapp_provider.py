@@ -6,7 +6,7 @@ import secrets
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..engine.host import EngineError, TransportFailure
+from ..engine.host import EngineError, TransportFailure, now_ms
 
 #: Credential fields, readable and writable by system administrators only.
 CREDENTIAL_FIELDS = (
@@ -134,6 +134,10 @@ class SicantikWhatsappProvider(models.Model):
     last_check_ok = fields.Boolean(string="Last Check Passed", readonly=True, copy=False)
     last_check_result = fields.Text(readonly=True, copy=False)
     message_count = fields.Integer(compute="_compute_message_count")
+    # The engine's check of the Graph API version today (Meta ends each version on a published
+    # date): errors and warnings apart, each shown in its own alert on the form.
+    version_error = fields.Text(string="Graph API Version Error", compute="_compute_version_check")
+    version_warning = fields.Text(string="Graph API Version Warning", compute="_compute_version_check")
     can_edit_destination = fields.Boolean(
         compute="_compute_can_edit_destination",
         help="Whether the current user may change where the credentials are sent.",
@@ -170,6 +174,36 @@ class SicantikWhatsappProvider(models.Model):
                 )
             else:
                 rec.webhook_url = False
+
+    def _version_issues(self):
+        """The engine's ``lintProfile`` issues of this profile today (no credentials sent)."""
+        self.ensure_one()
+        if self.kind != "meta":
+            return []
+        profile = {"id": self._engine_id(), "kind": self.kind, "apiVersion": self.api_version or None}
+        try:
+            return self.env["sicantik.whatsapp.dispatcher"]._wasm().lint_profile(profile, now_ms())
+        except (EngineError, UserError) as e:
+            return [{"code": getattr(e, "code", "engine.unavailable"), "severity": "error", "message": str(e)}]
+
+    def _version_issue_text(self, issues):
+        titles = {
+            "meta.api_version_ending": _("The Graph API version ends soon"),
+            "meta.api_version_ended": _("The Graph API version has ended"),
+            "meta.api_version_unlisted": _("The end date of this Graph API version is unknown"),
+            "meta.api_version_invalid": _("The Graph API version is not valid"),
+        }
+        return "\n".join(
+            "%s: %s" % (titles.get(i.get("code"), i.get("code")), i.get("message")) for i in issues
+        )
+
+    @api.depends("kind", "api_version")
+    def _compute_version_check(self):
+        for rec in self:
+            issues = rec._version_issues()
+            errors = [i for i in issues if i.get("severity") == "error"]
+            rec.version_error = rec._version_issue_text(errors) or False
+            rec.version_warning = rec._version_issue_text([i for i in issues if i not in errors]) or False
 
     def _compute_message_count(self):
         data = self.env["sicantik.whatsapp.message"]._read_group(
@@ -337,6 +371,11 @@ class SicantikWhatsappProvider(models.Model):
         check = self.env["sicantik.whatsapp.dispatcher"]._health_check(self)
         ok = bool(check.get("ok"))
         detail = check.get("detail") or ""
+        # The connection may work on a version Meta is about to end (or has ended: Meta then
+        # answers with an older one): say so with the result.
+        version_issues = self._version_issues()
+        if version_issues:
+            detail = "\n".join(filter(None, [detail, self._version_issue_text(version_issues)]))
         info = check.get("info")
         text = detail
         if info:
@@ -359,7 +398,7 @@ class SicantikWhatsappProvider(models.Model):
             "params": {
                 "title": _("Connection OK") if ok else _("Connection failed"),
                 "message": detail or (_("The provider answered.") if ok else _("No details.")),
-                "type": "success" if ok else "danger",
+                "type": ("warning" if version_issues else "success") if ok else "danger",
                 "sticky": not ok,
                 "next": {"type": "ir.actions.act_window_close"},
             },

@@ -1,5 +1,7 @@
 # Copyright 2026 DPMPTSP sicantik-whatsapp contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from unittest.mock import patch
+
 from odoo.tests import tagged
 
 from .common import (
@@ -180,3 +182,37 @@ class TestRouting(SicantikWhatsappCommon):
         self.assertFalse(self.fonnte.last_check_ok)
         self.assertEqual(self.fonnte.state, "error")
         self.assertNotIn(SECRETS["token"], self.fonnte.last_check_result or "")
+
+    def test_meta_graph_version_check(self):
+        """The engine's ``lintProfile`` on the form and with *Test connection*, at a given now."""
+        clock = "odoo.addons.sicantik_whatsapp.models.sicantik_whatsapp_provider.now_ms"
+        dec_2026, feb_2027 = 1_796_515_200_000, 1_801_440_000_000
+        with patch(clock, return_value=dec_2026):
+            self.meta.invalidate_recordset(["version_error", "version_warning"])
+            self.assertFalse(self.meta.version_error or self.meta.version_warning)
+            self.meta.api_version = "v21.0"
+            self.assertFalse(self.meta.version_error)
+            self.assertIn("2027-01-21 (in 46 days)", self.meta.version_warning)
+            health = {
+                "status": 200,
+                "headers": {"content-type": "application/json"},
+                "body": '{"display_phone_number":"+62 812-0000","verified_name":"DPMPTSP",'
+                '"quality_rating":"GREEN","code_verification_status":"VERIFIED","id":"1"}',
+            }
+            with self.mock_transport(responses=[health]) as fake:
+                action = self.meta.action_test_connection()
+            self.assertIn("/v21.0/", fake.requests[0]["url"])
+            self.assertTrue(self.meta.last_check_ok)
+            self.assertEqual(action["params"]["type"], "warning")
+            self.assertIn("move to v25.0", action["params"]["message"])
+            self.assertIn("move to v25.0", self.meta.last_check_result)
+        with patch(clock, return_value=feb_2027):
+            self.meta.invalidate_recordset(["version_error", "version_warning"])
+            self.assertIn("stopped working on 2027-01-21", self.meta.version_error)
+            self.assertFalse(self.meta.version_warning)
+            self.meta.api_version = "id-ID"
+            self.assertIn("not a Graph API version", self.meta.version_error)
+            self.meta.api_version = False
+            self.assertFalse(self.meta.version_error or self.meta.version_warning)
+        # Gateways have no version.
+        self.assertFalse(self.fonnte.version_error or self.fonnte.version_warning)
