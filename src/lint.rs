@@ -87,6 +87,7 @@ pub fn lint_template(t: &MasterTemplate) -> Vec<LintIssue> {
     let mut issues = Vec::new();
     if let Some(meta) = &t.meta {
         lint_name(&meta.template_name, &mut issues);
+        lint_language(t, &mut issues);
     }
 
     let body = match template::parse(&t.code, &t.body) {
@@ -130,6 +131,7 @@ pub(crate) fn lint_compiled(t: &MasterTemplate, c: &CompiledTemplate) -> Vec<Lin
     let mut issues = Vec::new();
     if let Some(meta) = &t.meta {
         lint_name(&meta.template_name, &mut issues);
+        lint_language(t, &mut issues);
     }
     if let Some(header) = &c.header {
         lint_header(header, &mut issues);
@@ -367,6 +369,54 @@ fn lint_name(name: &str, issues: &mut Vec<LintIssue>) {
             field,
             format!("the Meta template name is longer than {META_NAME_MAX} characters"),
         ));
+    }
+}
+
+/// Meta's template language codes ("Supported languages"; providers.md §F), space-separated to
+/// keep the web build small. Underscores, never hyphens (`pt_BR`); Indonesian is `id`.
+const META_LANGUAGES: &str =
+    "af sq ar az bn bg ca zh_CN zh_HK zh_TW hr cs da nl en en_GB en_US et \
+    fil fi fr ka de el gu ha he hi hu id ga it ja kn kk rw_RW ko ky_KG lo lv lt mk ms ml mr nb fa \
+    pl pt_BR pt_PT pa ro ru sr sk sl es es_AR es_ES es_MX sw sv ta te th tr uk ur uz vi zu";
+
+/// The template's Meta language must be one of Meta's codes. A near miss (`id-ID`, `id_ID`, `in`,
+/// `ID`, `pt-BR`) is an error naming the right code. A well-formed code not in the list is only a
+/// warning: Meta adds languages, and refusing a valid one would block Meta for no reason.
+fn lint_language(t: &MasterTemplate, issues: &mut Vec<LintIssue>) {
+    let field = "meta.language";
+    let code = t
+        .meta
+        .as_ref()
+        .and_then(|m| non_blank(&m.language))
+        .or(non_blank(&t.language))
+        .map(str::trim)
+        .unwrap_or(crate::convert::DEFAULT_LANGUAGE);
+    let known = |c: &str| META_LANGUAGES.split_ascii_whitespace().any(|k| k == c);
+    if known(code) {
+        return;
+    }
+    let shown: String = code.chars().take(20).collect();
+    // `in` is the withdrawn ISO 639 code of Indonesian; otherwise fix the case and separator,
+    // then drop a region Meta does not list (`id_ID` → `id`).
+    let fixed = code.replace('-', "_");
+    let (lang, region) = fixed.split_once('_').unwrap_or((&fixed, ""));
+    let lang = lang.to_ascii_lowercase();
+    let lang = if lang == "in" { "id".to_string() } else { lang };
+    let with_region = format!("{lang}_{}", region.to_ascii_uppercase());
+    let suggestion = [with_region.as_str(), lang.as_str()]
+        .into_iter()
+        .find(|c| known(c));
+    match suggestion {
+        Some(right) => issues.push(LintIssue::error(
+            "meta.language",
+            field,
+            format!("{shown:?} is not one of Meta's language codes; use {right:?}"),
+        )),
+        None => issues.push(LintIssue::warning(
+            "meta.language",
+            field,
+            format!("{shown:?} is not in this engine's list of Meta's language codes; check it in WhatsApp Manager"),
+        )),
     }
 }
 

@@ -334,8 +334,10 @@ fn reason_code(reason: &str) -> String {
 }
 
 fn is_token_reason(lower: &str) -> bool {
+    // "invalid device : invalid token" in Fonnte's docs (providers.md §F): a device token problem.
     lower.contains("invalid token")
         || lower.contains("token invalid")
+        || lower.contains("invalid device")
         || lower.contains("unknown user")
         || (lower.contains("token")
             && ["invalid", "expired", "not found", "required"]

@@ -395,6 +395,9 @@ fn credential_code(code: &str) -> Option<&'static str> {
         "1002" => Some("invalid API key"),
         "1003" => Some("invalid number key"),
         "1004" => Some("pairing failed or access denied (is the WhatsApp number paired?)"),
+        // Watzap's help page on API errors (providers.md §F): the plan does not include the API,
+        // so nothing was sent and another provider may carry the message.
+        "3001" => Some("need upgrade package: the plan does not include the API"),
         _ => None,
     }
 }
