@@ -533,17 +533,14 @@ fn lint_positional_order(distinct: &[String], order: &[String], issues: &mut Vec
 /// Named Meta parameters: lowercase letters, digits and '_', not starting with a digit.
 fn lint_named(distinct: &[String], issues: &mut Vec<LintIssue>) {
     for name in distinct {
-        let mut chars = name.chars();
-        let ok = chars
-            .next()
-            .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
-            && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_');
+        // Meta: "composed of lowercase characters and underscores" (providers.md §F): no digits.
+        let ok = !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_');
         if !ok {
             issues.push(LintIssue::error(
                 "meta.param_name",
                 "body",
                 format!(
-                    "{{{{{name}}}}} cannot be a named Meta parameter: use lowercase letters, digits and '_', starting with a letter"
+                    "{{{{{name}}}}} cannot be a named Meta parameter: use lowercase letters and '_' only"
                 ),
             ));
         }
