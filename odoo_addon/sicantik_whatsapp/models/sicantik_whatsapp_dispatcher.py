@@ -798,22 +798,22 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
     @api.model
     @contextlib.contextmanager
     def _own_transaction(self):
-        """A cursor on a transaction of its own in read committed, committed on exit (the
-        in-flight mark and recovery). Under test (one transaction, never committed) the
-        current cursor, unless the context has ``sicantik_whatsapp_own_transactions`` (tests
-        that drive real concurrent transactions)."""
+        """``(cursor, prelude)``: a transaction of its own, committed on exit (the in-flight mark
+        and recovery); ``prelude`` is SQL to put before the first statement (one round trip):
+        read committed, and a lock timeout (a lock waited for belongs to recovery or a worker's
+        mark, held for milliseconds: a longer wait is a bug, better failed than hung). Under
+        test (one transaction, never committed) the current cursor, unless the context has
+        ``sicantik_whatsapp_own_transactions`` (tests driving real concurrent transactions)."""
         testing = getattr(threading.current_thread(), "testing", False)
         if testing and not self.env.context.get("sicantik_whatsapp_own_transactions"):
             with self.env.cr.savepoint(flush=False):
-                yield self.env.cr
+                yield self.env.cr, ""
             return
         with self.env.registry.cursor() as cr:
-            if self.env.registry.test_cr is None:  # HttpCase's test cursor is one transaction
-                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-                # A lock waited for belongs to recovery or a worker's mark (milliseconds): a
-                # longer wait is a bug, which should fail rather than hang a worker.
-                cr.execute("SET LOCAL lock_timeout = '10s'")
-            yield cr
+            if self.env.registry.test_cr is not None:  # HttpCase's test cursor is one transaction
+                yield cr, ""
+            else:
+                yield cr, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '10s'; "
 
     @api.model
     def _mark_in_flight(self, message):
@@ -825,15 +825,18 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         that :meth:`_cron_recover_stuck` waits for. Returns whether the message may be sent.
         """
         try:
-            with self._own_transaction() as cr:
+            with self._own_transaction() as (cr, prelude):
+                # One row per message, for its latest claim (a message queued again is claimed
+                # and marked again).
                 cr.execute(
-                    """
-                    INSERT INTO sicantik_whatsapp_message_flight (message_id, at)
-                    SELECT id, now() at time zone 'UTC'
+                    prelude
+                    + """
+                    INSERT INTO sicantik_whatsapp_message_flight (message_id, claimed_at, at)
+                    SELECT id, claimed_at, now() at time zone 'UTC'
                       FROM sicantik_whatsapp_message
                      WHERE id = %s AND state = 'sending' AND claimed_at = %s
                        FOR SHARE
-                    ON CONFLICT (message_id) DO NOTHING
+                    ON CONFLICT (message_id) DO UPDATE SET claimed_at = EXCLUDED.claimed_at, at = EXCLUDED.at
                     RETURNING message_id
                     """,
                     (message.id, message.claimed_at),
@@ -868,7 +871,17 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             "started: the provider may or may not have the message. It is not resent automatically.",
             timeout_minutes,
         )
-        with self._own_transaction() as cr:
+        with self._own_transaction() as (cr, prelude):
+            # Marks of settled messages or of earlier claims are of no use any more.
+            cr.execute(
+                prelude
+                + """
+                DELETE FROM sicantik_whatsapp_message_flight f
+                 USING sicantik_whatsapp_message m
+                 WHERE m.id = f.message_id
+                   AND (m.state != 'sending' OR m.claimed_at IS DISTINCT FROM f.claimed_at)
+                """
+            )
             cr.execute(
                 """
                 SELECT id FROM sicantik_whatsapp_message
@@ -882,7 +895,11 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
                 return 0
             # A new statement: every mark committed before the locks were taken is visible.
             cr.execute(
-                "SELECT message_id FROM sicantik_whatsapp_message_flight WHERE message_id = ANY(%s)",
+                """
+                SELECT f.message_id FROM sicantik_whatsapp_message_flight f
+                  JOIN sicantik_whatsapp_message m ON m.id = f.message_id AND m.claimed_at = f.claimed_at
+                 WHERE f.message_id = ANY(%s)
+                """,
                 (ids,),
             )
             in_flight = [row[0] for row in cr.fetchall()]
@@ -956,6 +973,9 @@ class _DatabasePacer:
     then. A fallback to a rate-limited provider after a failed first attempt always waits: the
     message is already under way. That wait stays short, since first requests only reserve slots
     within PACE_MAX_WAIT_MS: a fallback queues behind those, not behind the whole outbox.
+
+    With an outbox ``message`` it also marks the message in flight right before its first
+    request (:meth:`_mark`), after the wait and before the lateness check.
     """
 
     def __init__(self, dispatcher, message=None):
@@ -964,23 +984,25 @@ class _DatabasePacer:
         self.message = message
         self.in_flight = False
 
-    def before_send(self, engine, provider, first):
-        waited = self._pace(engine, provider, first)
-        if first and self.message is not None:
-            # After the pacing wait, right before the request: a crash before this point leaves
-            # a message that never left (queued again by recovery), after it one that may have.
-            if not self.dispatcher._mark_in_flight(self.message):
-                raise ClaimLost(self.message.id)
-            self.in_flight = True
-        return waited
+    def _mark(self):
+        """The outbox message is in flight from here (after any pacing wait, right before the
+        request): a crash before leaves a message that never left (queued again by recovery),
+        after it one that may have (``unknown``)."""
+        if self.message is None or self.in_flight:
+            return
+        if not self.dispatcher._mark_in_flight(self.message):
+            raise ClaimLost(self.message.id)
+        self.in_flight = True
 
-    def _pace(self, engine, provider, first):
+    def before_send(self, engine, provider, first):
         if not engine.rate_per_minute(provider):
+            self._mark()
             return 0
         waited = 0
         for retry in range(PACE_LATE_RETRIES + 1):
+            # Once in flight, the message cannot go back to the queue: it waits for its slot.
             slot, reserved = self.dispatcher._reserve_slot(
-                engine, provider, PACE_MAX_WAIT_MS if first else None
+                engine, provider, PACE_MAX_WAIT_MS if first and not self.in_flight else None
             )
             if not reserved:
                 raise PaceDeferred(provider, slot["atMs"])
@@ -988,6 +1010,8 @@ class _DatabasePacer:
             if wait > 0:
                 time.sleep(wait / 1000.0)
                 waited += wait
+            # Before the lateness check: the mark's own time makes the request later too.
+            self._mark()
             # Woken up late (a busy machine): the next slot's owner may be leaving now, and
             # leaving too would put two sends closer than one interval. Take a new slot instead:
             # lateness only ever lowers the rate.

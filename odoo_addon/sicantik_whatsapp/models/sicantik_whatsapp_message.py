@@ -275,6 +275,9 @@ class SicantikWhatsappMessageFlight(models.Model):
     message_id = fields.Many2one(
         "sicantik.whatsapp.message", required=True, ondelete="cascade", readonly=True
     )
+    claimed_at = fields.Datetime(
+        required=True, readonly=True, help="The claim under which the request started."
+    )
     at = fields.Datetime(required=True, readonly=True)
 
     _sql_constraints = [("message_unique", "UNIQUE(message_id)", "A message is in flight once.")]

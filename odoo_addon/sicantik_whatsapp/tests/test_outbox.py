@@ -93,9 +93,24 @@ class TestOutbox(SicantikWhatsappCommon):
         message.write({"state": "sending", "claimed_at": fields.Datetime.now() - timedelta(minutes=minutes_ago)})
         if in_flight:
             self.env["sicantik.whatsapp.message.flight"].create(
-                {"message_id": message.id, "at": fields.Datetime.now()}
+                {"message_id": message.id, "claimed_at": message.claimed_at, "at": fields.Datetime.now()}
             )
         return message
+
+    def test_a_mark_of_an_earlier_claim_does_not_count(self):
+        """An ``unknown`` message a manager queued again: its old in-flight mark belongs to the
+        old claim. Claimed again and dead before its request, it goes back to the queue."""
+        message = self._sending(self.partner_opted_in, 120, in_flight=True)
+        self.dispatcher._cron_recover_stuck(timeout_minutes=15)
+        self.assertEqual(message.state, "unknown")
+        message.action_requeue()
+        message.write({"state": "sending", "claimed_at": fields.Datetime.now() - timedelta(minutes=60)})
+        self.dispatcher._cron_recover_stuck(timeout_minutes=15)
+        self.assertEqual(message.state, "queued")
+        with self.mock_transport(handler=lambda r: meta_ok()) as fake:
+            self.dispatcher._cron_process_outbox()
+        self.assertEqual(len(fake.requests), 1)
+        self.assertEqual(message.state, "sent")
 
     def test_recovery_requeues_claimed_messages_that_never_left(self):
         """Claimed but never marked in flight: back to the queue, then sent exactly once."""
