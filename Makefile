@@ -10,11 +10,11 @@ ADDON := odoo_addon/sicantik_whatsapp
 export CHROMEDRIVER := /usr/bin/chromedriver
 
 .PHONY: test check test-rust abi test-python pkg test-node test-page test-wasm-node test-wasm-browser \
-        odoo-test addon demo setup fuzz fuzz-short bench
+        odoo-test odoo-crash-test addon demo setup fuzz fuzz-short bench
 
 FUZZ_SECONDS ?= 60
 
-test: check test-rust test-python test-wasm-node test-wasm-browser test-node test-page fuzz-short odoo-test
+test: check test-rust test-python test-wasm-node test-wasm-browser test-node test-page fuzz-short odoo-test odoo-crash-test
 	@echo "make test: all suites passed"
 
 setup:
@@ -80,6 +80,11 @@ bench:
 odoo-test:
 	@if [ -n "$$ODOO_SRC" ]; then $(MAKE) --no-print-directory addon; fi
 	scripts/odoo-test.sh
+
+# The outbox under kill -9 and a hanging provider, in real Odoo servers (a few minutes).
+odoo-crash-test:
+	@if [ -n "$$ODOO_SRC" ]; then $(MAKE) --no-print-directory addon; fi
+	scripts/odoo-crash-test.sh
 
 addon: abi pkg
 	scripts/build-addon.sh

@@ -11,9 +11,14 @@ payload comes from the Wasm engine. This service only
 * stores the decision, the masked attempts and the outcome on ``sicantik.whatsapp.message``;
 * runs the outbox: rows are claimed with ``SELECT ... FOR UPDATE SKIP LOCKED`` and moved to
   ``sending`` in the claiming transaction, which is committed before any HTTP request, so several
-  workers or servers share the load and never send the same message twice.
+  workers or servers share the load and never send the same message twice. Each message is then
+  marked in flight (committed) immediately before its first request: recovery returns a claimed
+  message that was never in flight to the queue, and only a message in flight whose worker died
+  becomes ``unknown``. A batch stops taking messages well before Odoo's cron time limit and
+  hands the rest to the next run.
 """
 
+import contextlib
 import copy
 import datetime
 import hashlib
@@ -22,11 +27,13 @@ import logging
 import threading
 import time
 
+import psycopg2
+
 from markupsafe import Markup
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import UserError
-from odoo.tools import plaintext2html
+from odoo.tools import config, plaintext2html
 
 from ..engine.host import (
     EngineError,
@@ -48,6 +55,7 @@ PARAM_OPT_IN_TEXT = "sicantik_whatsapp.opt_in_text"
 PARAM_DEFAULT_COUNTRY = "sicantik_whatsapp.default_country"
 PARAM_SENDING_TIMEOUT = "sicantik_whatsapp.sending_timeout_minutes"
 PARAM_MAX_DEFERRALS = "sicantik_whatsapp.max_deferrals"
+PARAM_TIME_BUDGET = "sicantik_whatsapp.outbox_time_budget_seconds"
 
 #: What replaces a credential in the configuration given to the browser (the engine's own mask, so
 #: the browser's masked previews are byte-identical to the server's).
@@ -68,6 +76,26 @@ PACE_LATE_RETRIES = 3
 #: (later ``unknown``, never resent) is bounded by it, not by the batch.
 OUTBOX_COMMIT_EVERY = 20
 OUTBOX_COMMIT_SECONDS = 1.0
+#: A batch takes new messages for at most this share of Odoo's cron time limit
+#: (``limit_time_real_cron``, else ``limit_time_real``), counted from the job's first call, and
+#: hands the rest to the next run. The rest of the limit covers the message under way (its
+#: provider's timeout), the cron worker's sleep before the job (Odoo's watchdog counts it: up to
+#: ~70 s of the default 120 s when the job runs on its interval) and the other jobs.
+OUTBOX_LIMIT_SHARE = 0.25
+#: Without any limit (threaded server, limits off): a batch still stops after this long, so
+#: claims stay short and other jobs get their turn.
+OUTBOX_DEFAULT_BUDGET = 60.0
+
+
+class ClaimLost(Exception):
+    """A claimed message is no longer this worker's (recovery returned it to the queue): it must
+    not be sent."""
+
+
+#: (cron id, lastcall) → monotonic start of the cron job: Odoo calls a job that reports
+#: remaining work up to 10 times without a watchdog ping in between, so the time budget is the
+#: job's, not the call's.
+_JOB_START = {}
 
 
 def _json_scalar(value):
@@ -385,12 +413,13 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             self._send_one(message)
 
     @api.model
-    def _send_one(self, message, notes=None, attempts=None):
+    def _send_one(self, message, notes=None, attempts=None, pacer=None):
         """Send one message now (it is ``queued``, ``deferred`` or already claimed).
 
         ``notes`` and ``attempts``: lists collecting the chatter notes (posted by
         :meth:`_log_notes`) and the attempts' values, to create them per group instead of one by
-        one (the outbox).
+        one (the outbox). ``pacer``: the outbox's :class:`_DatabasePacer` of this message, which
+        also marks it in flight before its first request.
         """
         message = message.sudo()
         if message.state != "sending":  # the outbox's claim already did it
@@ -436,8 +465,12 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
                 self._get_transport(),
                 on_attempt=on_attempt,
                 transport_for=transport_for,
-                pacer=_DatabasePacer(self),
+                pacer=pacer or _DatabasePacer(self),
             )
+        except ClaimLost:
+            # Recovery gave the message back to the queue: not ours any more, nothing was sent.
+            _logger.info("WhatsApp message %s: claim lost before sending, skipped", message.id)
+            return message
         except PaceDeferred as e:
             # Before the first request: nothing left, the message simply waits for its slot.
             at = _ms_to_datetime(e.at_ms).replace(microsecond=0)
@@ -570,28 +603,79 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         return messages
 
     @api.model
-    def _cron_process_outbox(self, batch_size=100):
-        """Cron: send a batch of queued messages (committing after the claim and each send)."""
+    def _outbox_clock(self):
+        """Seconds of a monotonic clock (a hook: tests move time forward)."""
+        return time.monotonic()
+
+    @api.model
+    def _outbox_time_budget(self):
+        """Seconds a batch may take new messages: :data:`OUTBOX_LIMIT_SHARE` of Odoo's cron time
+        limit, or the ``sicantik_whatsapp.outbox_time_budget_seconds`` setting when lower."""
+        limit = config.get("limit_time_real_cron") or 0
+        if limit <= 0:
+            limit = config.get("limit_time_real") or 0
+        budget = limit * OUTBOX_LIMIT_SHARE if limit > 0 else OUTBOX_DEFAULT_BUDGET
+        param = self.env["ir.config_parameter"].sudo().get_param(PARAM_TIME_BUDGET)
+        try:
+            if param and float(param) > 0:
+                budget = min(budget, float(param))
+        except ValueError:
+            _logger.warning("WhatsApp outbox: ignoring %s=%r (not a number)", PARAM_TIME_BUDGET, param)
+        return budget
+
+    @api.model
+    def _outbox_deadline(self, time_budget=None):
+        """When the batch stops taking messages (clock of :meth:`_outbox_clock`)."""
+        if time_budget is None:
+            time_budget = self._outbox_time_budget()
+        now = self._outbox_clock()
+        key = (self.env.context.get("cron_id"), str(self.env.context.get("lastcall")))
+        if key[0] and self.env.context.get("ir_cron_progress_id"):
+            # Later calls of the same job run (Odoo's progress loop) share its budget.
+            if key not in _JOB_START:
+                _JOB_START.clear()
+                _JOB_START[key] = now
+            now = _JOB_START[key]
+        return now + time_budget
+
+    @api.model
+    def _cron_process_outbox(self, batch_size=100, time_budget=None):
+        """Cron: send a batch of queued messages.
+
+        Messages are claimed a group at a time (claim committed before any request), results are
+        committed per group. No new message is taken after the time budget
+        (:meth:`_outbox_time_budget`): the group's rest goes back to the queue and the cron is
+        triggered again, so Odoo's watchdog never kills a batch of a slow provider.
+        """
         auto_commit = not getattr(threading.current_thread(), "testing", False)
         try:
             self._wasm()
         except UserError as e:
             _logger.warning("WhatsApp outbox not processed: %s", e)
             return False
-        messages = self._claim_outbox(batch_size)
-        if not messages:
-            return True
-        if auto_commit:
-            self.env.cr.commit()
+        deadline = self._outbox_deadline(time_budget)
         # Results are committed in groups (every OUTBOX_COMMIT_EVERY messages or
         # OUTBOX_COMMIT_SECONDS): a commit per message, with the cache refetched after each one,
-        # cost more than the send itself. The claim above is committed before any request, so a
-        # crash leaves the group in ``sending`` (``unknown`` later, never resent), as it leaves
-        # the message in flight with a commit per message.
-        ids = messages.ids
-        for start in range(0, len(ids), OUTBOX_COMMIT_EVERY):
-            group = messages.browse(ids[start : start + OUTBOX_COMMIT_EVERY])
-            self._send_group(group, auto_commit)
+        # cost more than the send itself. What a crash must not lose is committed apart: the
+        # claim, and each message's in-flight mark just before its request.
+        done = 0
+        out_of_time = False
+        while done < batch_size:
+            if self._outbox_clock() >= deadline:
+                out_of_time = True
+                break
+            group = self._claim_outbox(min(OUTBOX_COMMIT_EVERY, batch_size - done))
+            if not group:
+                break
+            if auto_commit:
+                self.env.cr.commit()
+            processed = self._send_group(group, auto_commit, deadline)
+            done += processed
+            if processed < len(group):
+                out_of_time = True
+                break
+        if not done and not out_of_time:
+            return True
         remaining = (
             self.env["sicantik.whatsapp.message"]
             .sudo()
@@ -604,33 +688,57 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
                 ]
             )
         )
-        self.env["ir.cron"]._notify_progress(done=len(messages), remaining=remaining)
+        if out_of_time and remaining:
+            _logger.info(
+                "WhatsApp outbox: time budget used after %s messages, %s left for the next run",
+                done,
+                remaining,
+            )
+            # A new run (a fresh watchdog period), not another call of this one.
+            self._trigger_outbox()
+        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
         return True
 
     @api.model
-    def _send_group(self, messages, auto_commit):
+    def _send_group(self, messages, auto_commit, deadline=None):
         """Send claimed ``messages`` one by one; commit when the group is done or has taken
-        :data:`OUTBOX_COMMIT_SECONDS` (pacing sleeps can make a group slow)."""
+        :data:`OUTBOX_COMMIT_SECONDS` (pacing sleeps can make a group slow).
+
+        From ``deadline`` on (:meth:`_outbox_clock`) no message is started: the rest go back to
+        the queue (never in flight, nothing left). Returns how many messages were processed.
+        """
         notes, attempts = [], []
         started = time.monotonic()
+        processed = 0
         for message in messages:
+            if deadline is not None and processed and self._outbox_clock() >= deadline:
+                break
+            processed += 1
+            pacer = _DatabasePacer(self, message)
             try:
                 with self.env.cr.savepoint():
-                    self._send_one(message, notes=notes, attempts=attempts)
+                    self._send_one(message, notes=notes, attempts=attempts, pacer=pacer)
             except Exception as e:  # pylint: disable=broad-except
-                # We cannot tell whether a provider got it: never resend automatically.
                 _logger.exception("WhatsApp message %s: unexpected error while sending", message.id)
-                message.sudo().write(
-                    {
-                        "state": "unknown",
+                if pacer.in_flight:
+                    # We cannot tell whether a provider got it: never resend automatically.
+                    vals = {"state": "unknown", "error_code": "outbox.exception", "error_message": str(e)}
+                else:  # before its request: nothing left
+                    vals = {
+                        "state": "failed",
                         "error_code": "outbox.exception",
                         "error_message": str(e),
+                        "scheduled_date": False,
                     }
-                )
+                message.sudo().write(vals)
             if auto_commit and time.monotonic() - started >= OUTBOX_COMMIT_SECONDS:
                 self._commit_group(notes, attempts, auto_commit)
                 started = time.monotonic()
+        rest = messages[processed:]
+        if rest:
+            rest.sudo().write({"state": "queued", "claimed_at": False})
         self._commit_group(notes, attempts, auto_commit)
+        return processed
 
     @api.model
     def _commit_group(self, notes, attempts, auto_commit=True):
@@ -688,40 +796,137 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         return slot, True
 
     @api.model
-    def _cron_recover_stuck(self, timeout_minutes=None):
-        """Cron: messages left in ``sending`` (a worker died mid-send) become ``unknown``.
+    @contextlib.contextmanager
+    def _own_transaction(self):
+        """``(cursor, prelude)``: a transaction of its own, committed on exit (the in-flight mark
+        and recovery); ``prelude`` is SQL to put before the first statement (one round trip):
+        read committed, and a lock timeout (a lock waited for belongs to recovery or a worker's
+        mark, held for milliseconds: a longer wait is a bug, better failed than hung). Under
+        test (one transaction, never committed) the current cursor, unless the context has
+        ``sicantik_whatsapp_own_transactions`` (tests driving real concurrent transactions)."""
+        testing = getattr(threading.current_thread(), "testing", False)
+        if testing and not self.env.context.get("sicantik_whatsapp_own_transactions"):
+            with self.env.cr.savepoint(flush=False):
+                yield self.env.cr, ""
+            return
+        with self.env.registry.cursor() as cr:
+            if self.env.registry.test_cr is not None:  # HttpCase's test cursor is one transaction
+                yield cr, ""
+            else:
+                yield cr, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '10s'; "
 
-        They are never resent: the provider may have them. A manager may queue them again after
-        checking.
+    @api.model
+    def _mark_in_flight(self, message):
+        """Record, committed at once, that ``message``'s first request is about to leave.
+
+        A short transaction of its own (the worker's transaction holds the group's uncommitted
+        outcomes), in read committed: the mark is only made while the message is still in
+        ``sending`` under this worker's claim (same ``claimed_at``), with a share lock on the row
+        that :meth:`_cron_recover_stuck` waits for. Returns whether the message may be sent.
+        """
+        try:
+            with self._own_transaction() as (cr, prelude):
+                # One row per message, for its latest claim (a message queued again is claimed
+                # and marked again).
+                cr.execute(
+                    prelude
+                    + """
+                    INSERT INTO sicantik_whatsapp_message_flight (message_id, claimed_at, at)
+                    SELECT id, claimed_at, now() at time zone 'UTC'
+                      FROM sicantik_whatsapp_message
+                     WHERE id = %s AND state = 'sending' AND claimed_at = %s
+                       FOR SHARE
+                    ON CONFLICT (message_id) DO UPDATE SET claimed_at = EXCLUDED.claimed_at, at = EXCLUDED.at
+                    RETURNING message_id
+                    """,
+                    (message.id, message.claimed_at),
+                )
+                return bool(cr.fetchone())
+        except psycopg2.errors.LockNotAvailable:
+            # Not marked: the message stays claimed, never in flight, and returns to the queue.
+            _logger.warning("WhatsApp message %s: in-flight mark timed out, not sent", message.id)
+            return False
+
+    @api.model
+    def _cron_recover_stuck(self, timeout_minutes=None):
+        """Cron: settle messages left in ``sending`` for ``timeout_minutes`` (a worker died).
+
+        * never marked in flight (claimed, never sent): back to the queue, sent once later;
+        * in flight (its request may have left): ``unknown``, never resent automatically (a
+          manager may queue it again after checking with the provider).
+
+        Done in a transaction of its own in read committed, rows locked before the in-flight
+        marks are read: a worker marking one of them now either finished (its mark is seen) or
+        waits and then finds the message queued (and does not send it).
+        Returns the number of messages settled.
         """
         if timeout_minutes is None:
             timeout_minutes = int(
                 self.env["ir.config_parameter"].sudo().get_param(PARAM_SENDING_TIMEOUT) or 15
             )
         limit = fields.Datetime.now() - datetime.timedelta(minutes=timeout_minutes)
-        stuck = (
-            self.env["sicantik.whatsapp.message"]
-            .sudo()
-            .search(
-                [
-                    ("state", "=", "sending"),
-                    ("claimed_at", "<", limit),
-                ]
-            )
+        self.env["sicantik.whatsapp.message"].flush_model()
+        error = _(
+            "Still sending after %s minutes (the worker probably stopped) after its request had "
+            "started: the provider may or may not have the message. It is not resent automatically.",
+            timeout_minutes,
         )
-        if stuck:
-            stuck.write(
-                {
-                    "state": "unknown",
-                    "error_code": "outbox.stuck_sending",
-                    "error_message": _(
-                        "Still sending after %s minutes (the worker probably stopped): the provider may "
-                        "or may not have the message. It is not resent automatically.",
-                        timeout_minutes,
-                    ),
-                }
+        with self._own_transaction() as (cr, prelude):
+            # Marks of settled messages or of earlier claims are of no use any more.
+            cr.execute(
+                prelude
+                + """
+                DELETE FROM sicantik_whatsapp_message_flight f
+                 USING sicantik_whatsapp_message m
+                 WHERE m.id = f.message_id
+                   AND (m.state != 'sending' OR m.claimed_at IS DISTINCT FROM f.claimed_at)
+                """
             )
-        return len(stuck)
+            cr.execute(
+                """
+                SELECT id FROM sicantik_whatsapp_message
+                 WHERE state = 'sending' AND claimed_at < %s
+                   FOR UPDATE SKIP LOCKED
+                """,
+                (limit,),
+            )
+            ids = [row[0] for row in cr.fetchall()]
+            if not ids:
+                return 0
+            # A new statement: every mark committed before the locks were taken is visible.
+            cr.execute(
+                """
+                SELECT f.message_id FROM sicantik_whatsapp_message_flight f
+                  JOIN sicantik_whatsapp_message m ON m.id = f.message_id AND m.claimed_at = f.claimed_at
+                 WHERE f.message_id = ANY(%s)
+                """,
+                (ids,),
+            )
+            in_flight = [row[0] for row in cr.fetchall()]
+            never_sent = sorted(set(ids) - set(in_flight))
+            if in_flight:
+                cr.execute(
+                    """
+                    UPDATE sicantik_whatsapp_message
+                       SET state = 'unknown', error_code = 'outbox.stuck_sending', error_message = %s
+                     WHERE id = ANY(%s)
+                    """,
+                    (error, in_flight),
+                )
+            if never_sent:
+                cr.execute(
+                    "UPDATE sicantik_whatsapp_message SET state = 'queued', claimed_at = NULL WHERE id = ANY(%s)",
+                    (never_sent,),
+                )
+        self.env["sicantik.whatsapp.message"].invalidate_model(["state", "error_code", "error_message", "claimed_at"])
+        if never_sent:
+            _logger.info(
+                "WhatsApp outbox: %s claimed messages that never left queued again, %s in flight marked unknown",
+                len(never_sent),
+                len(in_flight),
+            )
+            self._trigger_outbox()
+        return len(ids)
 
     # ------------------------------------------------------------------
     # Provider operations (engine requests, our HTTP)
@@ -768,18 +973,36 @@ class _DatabasePacer:
     then. A fallback to a rate-limited provider after a failed first attempt always waits: the
     message is already under way. That wait stays short, since first requests only reserve slots
     within PACE_MAX_WAIT_MS: a fallback queues behind those, not behind the whole outbox.
+
+    With an outbox ``message`` it also marks the message in flight right before its first
+    request (:meth:`_mark`), after the wait and before the lateness check.
     """
 
-    def __init__(self, dispatcher):
+    def __init__(self, dispatcher, message=None):
         self.dispatcher = dispatcher
+        #: The outbox message to mark in flight before its first request (None: not the outbox).
+        self.message = message
+        self.in_flight = False
+
+    def _mark(self):
+        """The outbox message is in flight from here (after any pacing wait, right before the
+        request): a crash before leaves a message that never left (queued again by recovery),
+        after it one that may have (``unknown``)."""
+        if self.message is None or self.in_flight:
+            return
+        if not self.dispatcher._mark_in_flight(self.message):
+            raise ClaimLost(self.message.id)
+        self.in_flight = True
 
     def before_send(self, engine, provider, first):
         if not engine.rate_per_minute(provider):
+            self._mark()
             return 0
         waited = 0
         for retry in range(PACE_LATE_RETRIES + 1):
+            # Once in flight, the message cannot go back to the queue: it waits for its slot.
             slot, reserved = self.dispatcher._reserve_slot(
-                engine, provider, PACE_MAX_WAIT_MS if first else None
+                engine, provider, PACE_MAX_WAIT_MS if first and not self.in_flight else None
             )
             if not reserved:
                 raise PaceDeferred(provider, slot["atMs"])
@@ -787,6 +1010,8 @@ class _DatabasePacer:
             if wait > 0:
                 time.sleep(wait / 1000.0)
                 waited += wait
+            # Before the lateness check: the mark's own time makes the request later too.
+            self._mark()
             # Woken up late (a busy machine): the next slot's owner may be leaving now, and
             # leaving too would put two sends closer than one interval. Take a new slot instead:
             # lateness only ever lowers the rate.

@@ -87,19 +87,150 @@ class TestOutbox(SicantikWhatsappCommon):
             self.dispatcher._cron_process_outbox(batch_size=1)
         self.assertEqual(len(fake.requests), 1)
 
-    def test_stuck_sending_becomes_unknown_and_is_not_resent(self):
-        message = self.dispatcher.enqueue(self.partner_opted_in, "permit_ready", self.permit_values)
-        message.write({"state": "sending", "claimed_at": fields.Datetime.now() - timedelta(hours=1)})
-        fresh = self.dispatcher.enqueue(self.partner_gateway, "permit_ready", self.permit_values)
-        fresh.write({"state": "sending", "claimed_at": fields.Datetime.now()})
+    def _sending(self, partner, minutes_ago, in_flight):
+        """A message claimed ``minutes_ago`` (its worker died), marked in flight or not."""
+        message = self.dispatcher.enqueue(partner, "permit_ready", self.permit_values)
+        message.write({"state": "sending", "claimed_at": fields.Datetime.now() - timedelta(minutes=minutes_ago)})
+        if in_flight:
+            self.env["sicantik.whatsapp.message.flight"].create(
+                {"message_id": message.id, "claimed_at": message.claimed_at, "at": fields.Datetime.now()}
+            )
+        return message
+
+    def test_a_mark_of_an_earlier_claim_does_not_count(self):
+        """An ``unknown`` message a manager queued again: its old in-flight mark belongs to the
+        old claim. Claimed again and dead before its request, it goes back to the queue."""
+        message = self._sending(self.partner_opted_in, 120, in_flight=True)
+        self.dispatcher._cron_recover_stuck(timeout_minutes=15)
+        self.assertEqual(message.state, "unknown")
+        message.action_requeue()
+        message.write({"state": "sending", "claimed_at": fields.Datetime.now() - timedelta(minutes=60)})
+        self.dispatcher._cron_recover_stuck(timeout_minutes=15)
+        self.assertEqual(message.state, "queued")
+        with self.mock_transport(handler=lambda r: meta_ok()) as fake:
+            self.dispatcher._cron_process_outbox()
+        self.assertEqual(len(fake.requests), 1)
+        self.assertEqual(message.state, "sent")
+
+    def test_recovery_requeues_claimed_messages_that_never_left(self):
+        """Claimed but never marked in flight: back to the queue, then sent exactly once."""
+        never_sent = self._sending(self.partner_opted_in, 60, in_flight=False)
+        fresh = self._sending(self.partner_gateway, 0, in_flight=False)
+        count = self.dispatcher._cron_recover_stuck(timeout_minutes=15)
+        self.assertEqual(count, 1)
+        self.assertEqual(never_sent.state, "queued")
+        self.assertFalse(never_sent.claimed_at)
+        self.assertEqual(fresh.state, "sending", "a recent claim belongs to a live worker")
+        self.assertTrue(
+            self.env["ir.cron.trigger"].search(
+                [("cron_id", "=", self.env.ref("sicantik_whatsapp.ir_cron_process_outbox").id)]
+            ),
+            "the outbox runs again for the requeued messages",
+        )
+        with self.mock_transport(handler=lambda r: meta_ok("wamid.R")) as fake:
+            self.dispatcher._cron_process_outbox()
+            self.dispatcher._cron_process_outbox()
+        self.assertEqual(len(fake.requests), 1, "sent once; the live worker's claim is left alone")
+        self.assertEqual(never_sent.state, "sent")
+        self.assertEqual(fresh.state, "sending")
+
+    def test_recovery_marks_messages_in_flight_unknown_and_never_resends_them(self):
+        message = self._sending(self.partner_opted_in, 60, in_flight=True)
         count = self.dispatcher._cron_recover_stuck(timeout_minutes=15)
         self.assertEqual(count, 1)
         self.assertEqual(message.state, "unknown")
         self.assertEqual(message.error_code, "outbox.stuck_sending")
-        self.assertEqual(fresh.state, "sending")
         with self.mock_transport() as fake:
             self.dispatcher._cron_process_outbox()
-        self.assertFalse(fake.requests, "unknown and sending messages are never picked again")
+        self.assertFalse(fake.requests, "unknown messages are never picked again")
+
+    def test_each_message_is_marked_in_flight_right_before_its_request(self):
+        partners = self.partner_opted_in | self.partner_gateway | self.partner_opted_out
+        messages = self.dispatcher.enqueue(partners, "permit_ready", self.permit_values)
+        flight = self.env["sicantik.whatsapp.message.flight"]
+        seen = []
+
+        def answer(request):
+            # Marked (in the database) before the request leaves, one message at a time.
+            self.env.cr.execute("SELECT message_id FROM sicantik_whatsapp_message_flight")
+            seen.append({row[0] for row in self.env.cr.fetchall()} & set(messages.ids))
+            return meta_ok() if "graph.meta.test" in request["url"] else fonnte_ok()
+
+        with self.mock_transport(handler=answer):
+            self.dispatcher._cron_process_outbox()
+        by_partner = {m.partner_id: m for m in messages}
+        first, second = by_partner[self.partner_opted_in], by_partner[self.partner_gateway]
+        self.assertEqual(seen, [{first.id}, {first.id, second.id}])
+        self.assertEqual(
+            set(flight.search([("message_id", "in", messages.ids)]).message_id.ids),
+            {first.id, second.id},
+            "a message refused before any request (opted out) was never in flight",
+        )
+
+    def test_a_claim_lost_to_recovery_is_not_sent(self):
+        """Recovery returned a claimed message to the queue before its worker reached the
+        request: the worker must not send it (the next run does, once)."""
+        message = self.dispatcher.enqueue(self.partner_opted_in, "permit_ready", self.permit_values)
+        claimed = self.dispatcher._claim_outbox()
+        self.assertEqual(claimed, message)
+        self.env.cr.execute(
+            "UPDATE sicantik_whatsapp_message SET state = 'queued', claimed_at = NULL WHERE id = %s",
+            (message.id,),
+        )
+        with self.mock_transport() as fake:
+            self.dispatcher._send_group(claimed, auto_commit=False)
+        self.assertFalse(fake.requests)
+        message.invalidate_recordset()
+        self.assertEqual(message.state, "queued")
+
+    def test_an_error_before_the_request_fails_the_message_instead_of_unknown(self):
+        message = self.dispatcher.enqueue(self.partner_opted_in, "permit_ready", self.permit_values)
+        dispatcher_cls = type(self.dispatcher)
+        with (
+            patch.object(dispatcher_cls, "_notification", side_effect=RuntimeError("bug")),
+            self.mock_transport() as fake,
+            mute_logger("odoo.addons.sicantik_whatsapp.models.sicantik_whatsapp_dispatcher"),
+        ):
+            self.dispatcher._cron_process_outbox()
+        self.assertFalse(fake.requests)
+        self.assertEqual(message.state, "failed")
+        self.assertEqual(message.error_code, "outbox.exception")
+
+    def test_time_budget_hands_the_rest_to_the_next_run(self):
+        """A slow provider (10 s a request) and a 25 s budget: three messages go, the other two
+        return to the queue (never in flight), the cron is triggered again and the progress says
+        what is left; the next run sends them, each once."""
+        partners = self.env["res.partner"].create(
+            [{"name": "Warga %s" % i, "mobile": "08121111000%s" % i, "wa_meta_opt_in": True} for i in range(5)]
+        )
+        messages = self.dispatcher.enqueue(partners, "permit_ready", self.permit_values)
+        cron = self.env.ref("sicantik_whatsapp.ir_cron_process_outbox")
+        self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]).unlink()
+        clock = [1000.0]
+
+        def slow(request):
+            clock[0] += 10
+            return meta_ok()
+
+        dispatcher_cls = type(self.dispatcher)
+        cron_with_progress, progress = cron._add_progress()
+        with (
+            patch.object(dispatcher_cls, "_outbox_clock", lambda self: clock[0]),
+            self.mock_transport(handler=slow) as fake,
+        ):
+            self.dispatcher.with_context(cron_with_progress.env.context)._cron_process_outbox(time_budget=25)
+            self.assertEqual(len(fake.requests), 3)
+            self.assertEqual(messages.mapped("state").count("sent"), 3)
+            rest = messages.filtered(lambda m: m.state != "sent")
+            self.assertEqual(rest.mapped("state"), ["queued", "queued"])
+            self.assertFalse(rest.mapped("claimed_at")[0] or rest.mapped("claimed_at")[1])
+            self.assertFalse(self.env["sicantik.whatsapp.message.flight"].search([("message_id", "in", rest.ids)]))
+            self.assertEqual((progress.done, progress.remaining), (3, 2))
+            self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]), "the next run is triggered")
+            self.dispatcher._cron_process_outbox(time_budget=25)
+        self.assertEqual(len(fake.requests), 5)
+        self.assertEqual(set(messages.mapped("state")), {"sent"})
+        self.assertEqual(len({str(r["body"]) for r in fake.requests}), 5, "each message sent once")
 
     def test_concurrent_claims_never_get_the_same_message(self):
         """Two workers claim the outbox at the same time: each message goes to one of them.

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Crash test of the Odoo outbox (issue 13) in a real Odoo 18: the cron killed with `kill -9`
+# mid-batch and restarted, then a hanging provider under `--workers=2` and Odoo's cron limits.
+# Counts every send at the provider simulator and prints a PASS/FAIL table
+# (scripts/odoo_crash_test.py says what each row means).
+#
+#   ODOO_SRC=/path/to/odoo-18.0 ODOO_PYTHON=/path/to/venv/bin/python scripts/odoo-crash-test.sh
+#
+# Environment: ODOO_SRC and ODOO_PYTHON as for scripts/odoo-test.sh (unset ODOO_SRC: SKIPPED,
+# exit 0); CRASH_SCENARIOS (default kill,hang); CRASH_CRON_LIMIT=seconds for
+# --limit-time-real-cron (default: Odoo's own, i.e. limit_time_real, 120 s); KEEP_DB=1 to keep
+# the database and the Odoo logs. A fresh database with the addon installed is created and
+# dropped at the end. Nothing here downloads or builds Odoo.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+ADDONS="$ROOT/odoo_addon"
+MODULE=sicantik_whatsapp
+
+if [ -z "${ODOO_SRC:-}" ]; then
+  echo "SKIPPED: ODOO_SRC not set (an Odoo 18 source tree, with ODOO_PYTHON, runs the outbox crash test)"
+  exit 0
+fi
+[ -f "$ODOO_SRC/odoo-bin" ] || { echo "ERROR: $ODOO_SRC/odoo-bin not found" >&2; exit 2; }
+ODOO_PYTHON="${ODOO_PYTHON:-$(command -v python3)}"
+[ -f "$ADDONS/$MODULE/engine/sicantik_whatsapp_engine.wasm" ] \
+  || { echo "ERROR: the engine is not in the addon: make addon" >&2; exit 2; }
+
+# PostgreSQL as scripts/odoo-test.sh does it: start Debian's cluster when nothing answers.
+if ! pg_isready -q 2>/dev/null && command -v pg_lsclusters >/dev/null 2>&1; then
+  read -r PG_VERSION PG_CLUSTER _ < <(pg_lsclusters --no-header | head -n1)
+  pg_ctlcluster "$PG_VERSION" "$PG_CLUSTER" start
+  for _ in $(seq 1 30); do pg_isready -q && break; sleep 1; done
+fi
+pg_isready -q || { echo "ERROR: PostgreSQL is not reachable" >&2; exit 2; }
+
+DB="sw_crash_$(date +%Y%m%d_%H%M%S)_$$"
+LOGDIR="$(mktemp -d -t odoo-crash-XXXXXX)"
+SIMLOG="$LOGDIR/simulator.log"
+SIM_PID=""
+PY_PID=""
+cleanup() {
+  [ -n "$PY_PID" ] && kill "$PY_PID" 2>/dev/null && wait "$PY_PID" 2>/dev/null
+  [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
+  if [ "${KEEP_DB:-0}" != 1 ]; then
+    dropdb --if-exists "$DB" >/dev/null 2>&1 || true
+    rm -rf "${HOME:-/root}/.local/share/Odoo/filestore/$DB" "$LOGDIR" 2>/dev/null || true
+  else
+    echo "Database kept: $DB; logs in $LOGDIR" >&2
+  fi
+}
+trap cleanup EXIT
+trap 'exit 143' TERM INT
+
+echo "crash-test: installing $MODULE on $DB (logs: $LOGDIR)" >&2
+"$ODOO_PYTHON" "$ODOO_SRC/odoo-bin" -d "$DB" --addons-path="$ODOO_SRC/addons,$ADDONS" -i "$MODULE" \
+  --without-demo=all --stop-after-init --workers=0 --max-cron-threads=0 --http-port=0 --log-level=warn \
+  >"$LOGDIR/install.log" 2>&1 || { tail -20 "$LOGDIR/install.log" >&2; echo "ERROR: installing the addon failed" >&2; exit 1; }
+
+node "$ROOT/scripts/simulator.mjs" --port 0 --quiet >"$SIMLOG" 2>&1 &
+SIM_PID=$!
+SIM_URL=""
+for _ in $(seq 100); do
+  SIM_URL=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$SIMLOG" | head -1 || true)
+  [ -n "$SIM_URL" ] && break
+  sleep 0.1
+done
+[ -n "$SIM_URL" ] || { cat "$SIMLOG" >&2; echo "ERROR: the simulator did not start" >&2; exit 1; }
+
+set +e
+"$ODOO_PYTHON" "$ROOT/scripts/odoo_crash_test.py" --odoo-src "$ODOO_SRC" \
+  --addons-path "$ODOO_SRC/addons,$ADDONS" --db "$DB" --sim "$SIM_URL" --log-dir "$LOGDIR" \
+  --scenarios "${CRASH_SCENARIOS:-kill,hang}" --cron-limit "${CRASH_CRON_LIMIT:-0}" &
+PY_PID=$!
+wait "$PY_PID"  # in the background so that a TERM is handled at once
+RC=$?
+PY_PID=""
+set -e
+if [ "$RC" != 0 ] && [ "${KEEP_DB:-0}" != 1 ]; then
+  for f in "$LOGDIR"/kill-*.log "$LOGDIR"/hang.log; do
+    [ -f "$f" ] && { echo "----- $(basename "$f") (errors) -----"; grep -E ' (ERROR|CRITICAL) |timeout after' "$f" | tail -n 20; }
+  done
+fi
+exit "$RC"
