@@ -8,7 +8,7 @@
 //! Optional texts (`header`, `buttonUrlSuffix`, a gateway mapping's `body`) that are blank count
 //! as unset: forms commonly send `""` for an empty field.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use crate::convert::MetaShape;
 use crate::error::{Error, Result};
@@ -120,13 +120,13 @@ pub fn is_valid_name(name: &str) -> bool {
 
 /// The distinct placeholders of `text`, in order of first appearance.
 pub fn placeholders(template_code: &str, text: &str) -> Result<Vec<String>> {
-    let mut out = Vec::new();
+    let mut out = Unique::default();
     for segment in parse(template_code, text)? {
         if let Segment::Placeholder(name) = segment {
-            push_unique(&mut out, name);
+            out.push(name);
         }
     }
-    Ok(out)
+    Ok(out.list)
 }
 
 /// `Some(text)` when the optional text is set and not blank.
@@ -138,7 +138,7 @@ pub fn non_blank(text: &Option<String>) -> Option<&str> {
 /// order of first appearance (header, body, button suffix).
 pub fn params(t: &MasterTemplate) -> Result<Vec<String>> {
     if !t.params.is_empty() {
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen: BTreeSet<&str> = BTreeSet::new();
         for name in &t.params {
             if !is_valid_name(name) {
                 return Err(Error::TemplateMalformed {
@@ -146,17 +146,16 @@ pub fn params(t: &MasterTemplate) -> Result<Vec<String>> {
                     reason: format!("declared parameter {:?} is not a valid name", shorten(name)),
                 });
             }
-            if seen.contains(&name.as_str()) {
+            if !seen.insert(name) {
                 return Err(Error::TemplateMalformed {
                     template: t.code.clone(),
                     reason: format!("parameter {name:?} is declared twice"),
                 });
             }
-            seen.push(name);
         }
         return Ok(t.params.clone());
     }
-    let mut out = Vec::new();
+    let mut out = Unique::default();
     let texts = [
         non_blank(&t.header),
         Some(t.body.as_str()),
@@ -164,14 +163,15 @@ pub fn params(t: &MasterTemplate) -> Result<Vec<String>> {
     ];
     for text in texts.into_iter().flatten() {
         for name in placeholders(&t.code, text)? {
-            push_unique(&mut out, name);
+            out.push(name);
         }
     }
-    Ok(out)
+    Ok(out.list)
 }
 
 /// Check the whole template (texts, placeholders, mappings) without values.
 pub fn validate(t: &MasterTemplate) -> Result<()> {
+    crate::limits::check_template(t)?;
     if t.code.trim().is_empty() {
         return Err(Error::config("a template has an empty code"));
     }
@@ -181,6 +181,7 @@ pub fn validate(t: &MasterTemplate) -> Result<()> {
         });
     }
     let params = params(t)?;
+    let params: BTreeSet<&str> = params.iter().map(String::as_str).collect();
     let texts = [
         non_blank(&t.header),
         Some(t.body.as_str()),
@@ -190,7 +191,7 @@ pub fn validate(t: &MasterTemplate) -> Result<()> {
     ];
     for text in texts.into_iter().flatten() {
         for name in placeholders(&t.code, text)? {
-            if !params.contains(&name) {
+            if !params.contains(name.as_str()) {
                 return Err(Error::TemplateUnknownPlaceholder {
                     template: t.code.clone(),
                     placeholder: name,
@@ -204,7 +205,7 @@ pub fn validate(t: &MasterTemplate) -> Result<()> {
         reason,
     };
     let known = |what: &str, name: &str| {
-        if params.iter().any(|p| p == name) {
+        if params.contains(name) {
             Ok(())
         } else {
             Err(mapping(format!(
@@ -214,12 +215,11 @@ pub fn validate(t: &MasterTemplate) -> Result<()> {
         }
     };
     if let Some(meta) = &t.meta {
-        for (i, name) in meta.body_params.iter().enumerate() {
+        let mut listed = BTreeSet::new();
+        for name in &meta.body_params {
             known("meta bodyParams", name)?;
             // A named parameter can only be given once; positional ones may repeat a value.
-            if meta.param_format == MetaParamFormat::Named
-                && meta.body_params.iter().take(i).any(|n| n == name)
-            {
+            if !listed.insert(name.as_str()) && meta.param_format == MetaParamFormat::Named {
                 return Err(mapping(format!("meta bodyParams lists {name:?} twice")));
             }
         }
@@ -246,11 +246,37 @@ pub struct Resolved {
 }
 
 impl Resolved {
+    /// One value (a linear search: for many lookups, see [`Resolved::lookup`]).
     pub fn get(&self, name: &str) -> Option<&str> {
         self.values
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The values indexed by name (the first of a repeated name wins, as with [`Resolved::get`]):
+    /// rendering looks up every placeholder, which must not cost a search each.
+    pub(crate) fn lookup(&self) -> Lookup<'_> {
+        let mut map = BTreeMap::new();
+        for (k, v) in &self.values {
+            map.entry(k.as_str()).or_insert(v.as_str());
+        }
+        Lookup(map)
+    }
+}
+
+/// [`Resolved::lookup`].
+pub(crate) struct Lookup<'a>(BTreeMap<&'a str, &'a str>);
+
+impl Lookup<'_> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).copied()
+    }
+}
+
+impl Values for Lookup<'_> {
+    fn value(&self, name: &str) -> Option<&str> {
+        self.get(name)
     }
 }
 
@@ -271,6 +297,8 @@ impl Values for Resolved {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SendValues<'a> {
     params: &'a [String],
+    /// `params` as a set, for lookups.
+    param_set: &'a BTreeSet<String>,
     given: &'a BTreeMap<String, String>,
     /// Fills [`OPT_IN_LINK`] when the caller gave no value for it.
     opt_in_link: Option<&'a str>,
@@ -284,12 +312,15 @@ impl<'a> SendValues<'a> {
     pub(crate) fn new(
         template_code: &str,
         params: &'a [String],
+        param_set: &'a BTreeSet<String>,
         given: &'a BTreeMap<String, String>,
         opt_in_link: Option<&'a str>,
         personal_link: bool,
     ) -> Result<SendValues<'a>> {
+        crate::limits::check_values(template_code, given)?;
         let values = SendValues {
             params,
+            param_set,
             given,
             opt_in_link,
             personal_link,
@@ -313,7 +344,7 @@ impl<'a> SendValues<'a> {
             unused: self
                 .given
                 .keys()
-                .filter(|k| !self.params.contains(k))
+                .filter(|k| !self.param_set.contains(*k))
                 .cloned()
                 .collect(),
         }
@@ -322,7 +353,7 @@ impl<'a> SendValues<'a> {
 
 impl Values for SendValues<'_> {
     fn value(&self, name: &str) -> Option<&str> {
-        if !self.params.iter().any(|p| p == name) {
+        if !self.param_set.contains(name) {
             return None;
         }
         if name == OPT_IN_LINK && self.personal_link {
@@ -338,6 +369,7 @@ impl Values for SendValues<'_> {
 
 /// Pick the value of every parameter; a missing or blank value is an error.
 pub fn resolve(t: &MasterTemplate, values: &BTreeMap<String, String>) -> Result<Resolved> {
+    crate::limits::check_values(&t.code, values)?;
     let params = params(t)?;
     let mut resolved = Vec::with_capacity(params.len());
     for name in &params {
@@ -353,9 +385,10 @@ pub fn resolve(t: &MasterTemplate, values: &BTreeMap<String, String>) -> Result<
         }
     }
     // BTreeMap keys come sorted, so `unused` is sorted too.
+    let known: BTreeSet<&String> = params.iter().collect();
     let unused = values
         .keys()
-        .filter(|k| !params.contains(k))
+        .filter(|k| !known.contains(k))
         .cloned()
         .collect();
     Ok(Resolved {
@@ -367,7 +400,12 @@ pub fn resolve(t: &MasterTemplate, values: &BTreeMap<String, String>) -> Result<
 /// Substitute placeholders in `text`. Values are inserted literally (a value containing `{{x}}`
 /// is not expanded again).
 pub fn render(template_code: &str, text: &str, values: &Resolved) -> Result<String> {
-    render_segments(template_code, &parse(template_code, text)?, values, 0)
+    render_segments(
+        template_code,
+        &parse(template_code, text)?,
+        &values.lookup(),
+        0,
+    )
 }
 
 /// [`render`] of parsed text, into a string allocated once with room for `extra` more bytes.
@@ -394,12 +432,18 @@ pub(crate) fn render_segments(
             Segment::Placeholder(_) => 32,
         };
     }
-    let mut out = String::with_capacity(len);
+    let mut out = String::with_capacity(len.min(crate::limits::MESSAGE_MAX_BYTES));
     for segment in segments {
-        match segment {
-            Segment::Text(s) => out.push_str(s),
-            Segment::Placeholder(name) => out.push_str(value(name)?),
-        }
+        let piece = match segment {
+            Segment::Text(s) => s.as_str(),
+            Segment::Placeholder(name) => value(name)?,
+        };
+        // Checked before the text grows: a value repeated many times cannot blow it up.
+        let len = out.len().saturating_add(piece.len()).saturating_add(extra);
+        crate::limits::Limit::Message.check(len, || {
+            format!("the message of template {:?}", shorten(template_code))
+        })?;
+        out.push_str(piece);
     }
     Ok(out)
 }
@@ -410,6 +454,8 @@ pub(crate) fn render_segments(
 pub(crate) struct CompiledTemplate {
     /// Canonical parameter order, as [`params`] gives it.
     pub params: Vec<String>,
+    /// `params` as a set.
+    pub param_set: BTreeSet<String>,
     pub body: Vec<Segment>,
     /// The header, when set.
     pub header: Option<Vec<Segment>>,
@@ -430,8 +476,10 @@ impl CompiledTemplate {
             Some(m) => parse_set(&m.body),
             None => Ok(None),
         };
+        let params = params(t)?;
         Ok(CompiledTemplate {
-            params: params(t)?,
+            param_set: params.iter().cloned().collect(),
+            params,
             body: parse(&t.code, &t.body)?,
             header: parse_set(&t.header)?,
             watzap_body: gateway_body(&t.watzap)?,
@@ -453,6 +501,7 @@ impl CompiledTemplate {
         SendValues::new(
             template_code,
             &self.params,
+            &self.param_set,
             given,
             opt_in_link,
             personal_link,
@@ -470,14 +519,24 @@ impl CompiledTemplate {
     }
 }
 
-fn push_unique(list: &mut Vec<String>, name: String) {
-    if !list.contains(&name) {
-        list.push(name);
+/// Names in order of first appearance, without repeats.
+#[derive(Default)]
+struct Unique {
+    list: Vec<String>,
+    seen: BTreeSet<String>,
+}
+
+impl Unique {
+    fn push(&mut self, name: String) {
+        if !self.seen.contains(&name) {
+            self.seen.insert(name.clone());
+            self.list.push(name);
+        }
     }
 }
 
 /// A name as repeated in an error: at most 40 characters.
-fn shorten(name: &str) -> String {
+pub(crate) fn shorten(name: &str) -> String {
     match name.char_indices().nth(40) {
         Some((cut, _)) => format!("{}…", name.get(..cut).unwrap_or_default()),
         None => name.to_string(),
