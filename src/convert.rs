@@ -9,7 +9,6 @@
 //! also tolerates a number (pywa sends one), but the documented form is the safer bet.
 
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
@@ -114,7 +113,7 @@ impl MetaShape {
             Segment::Placeholder(name) => Some(name),
             Segment::Text(_) => None,
         });
-        let mut seen = BTreeSet::new();
+        let mut seen = template::Names::default();
         let mut names: Vec<String> = Vec::new();
         for name in self.header.iter().chain(&self.body).chain(button) {
             if seen.insert(name) {
@@ -218,11 +217,11 @@ pub(crate) fn meta_message<'a>(
     let button_index = t.meta.as_ref().and_then(|m| m.button_index).unwrap_or(0);
 
     let mut sanitized: Vec<String> = Vec::new();
-    let mut seen = BTreeSet::new();
+    let mut seen = template::Names::default();
     // Bytes of every parameter so far: Meta's parameters are one message (`limits::Limit::Message`).
     let mut total = 0usize;
     // The sanitized value of `name`, noting when sanitizing changed it.
-    let mut value = |name: &str| -> Result<Cow<'a, str>> {
+    let mut value = |name: &'a str| -> Result<Cow<'a, str>> {
         let original = values.value(name).ok_or_else(|| missing(t, name))?;
         total = total.saturating_add(original.len());
         crate::limits::Limit::Message.check(total, || {
@@ -232,7 +231,7 @@ pub(crate) fn meta_message<'a>(
             )
         })?;
         let clean = sanitize_meta_cow(original);
-        if clean != original && seen.insert(name.to_string()) {
+        if clean != original && seen.insert(name) {
             sanitized.push(name.to_string());
         }
         Ok(clean)

@@ -1,6 +1,6 @@
 //! The engine: a validated configuration and the operations every host calls.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::convert::{self, MetaMessage, MetaTemplatePayload};
 use crate::dispatch::Dispatch;
@@ -81,7 +81,7 @@ impl Engine {
                 "defaultCountry must be a calling code of 1 to 3 digits, not {default_country:?}"
             )));
         }
-        let mut ids = BTreeSet::new();
+        let mut ids = template::Names::default();
         for (i, p) in config.providers.iter().enumerate() {
             if p.id.trim().is_empty() {
                 return Err(Error::config(format!(
@@ -90,7 +90,7 @@ impl Engine {
                 )));
             }
             p.validate()?;
-            if !ids.insert(p.id.as_str()) {
+            if !ids.insert(&p.id) {
                 return Err(Error::config(format!(
                     "provider id {:?} is used twice",
                     p.id

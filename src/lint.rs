@@ -23,7 +23,7 @@
 //! Fonnte) send free text and keep values exactly as given.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -405,10 +405,10 @@ fn lint_header(segments: &[Segment], issues: &mut Vec<LintIssue>) {
 
 fn lint_param_count(body_params: &[String], distinct: &[String], issues: &mut Vec<LintIssue>) {
     let field = "meta.bodyParams";
-    let listed: BTreeSet<&String> = body_params.iter().collect();
-    let used: BTreeSet<&String> = distinct.iter().collect();
+    let listed = template::Names::of(body_params);
+    let used = template::Names::of(distinct);
     for name in body_params {
-        if !used.contains(name) {
+        if !used.contains(name.as_str()) {
             issues.push(LintIssue::error(
                 "meta.param_count",
                 field,
@@ -417,7 +417,7 @@ fn lint_param_count(body_params: &[String], distinct: &[String], issues: &mut Ve
         }
     }
     for name in distinct {
-        if !listed.contains(name) {
+        if !listed.contains(name.as_str()) {
             issues.push(LintIssue::error(
                 "meta.param_count",
                 field,
@@ -538,35 +538,32 @@ fn lint_adjacent(body: &[Segment], issues: &mut Vec<LintIssue>) {
 
 /// The body as Meta stores it: placeholders become `{{n}}` (positional) or stay `{{name}}`.
 fn meta_body_text(body: &[Segment], order: &[String], format: MetaParamFormat) -> String {
-    // Each name's first position in `order`.
+    // Each name's `{{n}}` at its first position in `order` (positional only).
     let mut positions = BTreeMap::new();
-    for (i, name) in order.iter().enumerate() {
-        positions.entry(name.as_str()).or_insert(i);
+    if format == MetaParamFormat::Positional {
+        for (i, name) in order.iter().enumerate().rev() {
+            positions.insert(name.clone(), i);
+        }
     }
     let mut out = String::new();
     for s in body {
         match s {
             Segment::Text(x) => out.push_str(x),
-            Segment::Placeholder(name) => {
-                let position = positions.get(name.as_str()).copied();
-                match (format, position) {
-                    (MetaParamFormat::Positional, Some(i)) => {
-                        out.push_str(&format!("{{{{{}}}}}", i + 1))
-                    }
-                    _ => out.push_str(&format!("{{{{{name}}}}}")),
-                }
-            }
+            Segment::Placeholder(name) => match positions.get(name.as_str()) {
+                Some(i) => out.push_str(&format!("{{{{{}}}}}", i + 1)),
+                None => out.push_str(&format!("{{{{{name}}}}}")),
+            },
         }
     }
     out
 }
 
 fn distinct_placeholders(segments: &[Segment]) -> Vec<String> {
-    let mut seen = BTreeSet::new();
+    let mut seen = template::Names::default();
     let mut out: Vec<String> = Vec::new();
     for s in segments {
         if let Segment::Placeholder(n) = s {
-            if seen.insert(n.as_str()) {
+            if seen.insert(n) {
                 out.push(n.clone());
             }
         }

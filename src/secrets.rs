@@ -29,7 +29,7 @@ pub fn credential_fields(kind: ProviderKind) -> &'static [&'static str] {
 pub struct CheckArgs {
     pub kind: ProviderKind,
     #[serde(default)]
-    pub credentials: BTreeMap<String, Option<String>>,
+    pub credentials: BTreeMap<String, String>,
 }
 
 /// One problem of one field. Never quotes the credential: the position of the offending
@@ -40,6 +40,8 @@ pub struct CredentialIssue {
     pub field: String,
     pub code: &'static str,
     pub message: String,
+    /// The offending character's position (from 1), for `credentials.invalid`.
+    pub position: Option<usize>,
 }
 
 /// Every credential is printable ASCII without whitespace: it travels in an HTTP header or URL,
@@ -49,14 +51,15 @@ pub fn check_credentials(args: &CheckArgs) -> Vec<CredentialIssue> {
     let fields = credential_fields(args.kind);
     let mut issues = Vec::new();
     for (field, value) in &args.credentials {
-        let Some(value) = value.as_deref().filter(|v| !v.is_empty()) else {
+        if value.is_empty() {
             continue;
-        };
+        }
         if !fields.contains(&field.as_str()) {
             issues.push(CredentialIssue {
                 field: field.clone(),
                 code: "credentials.unknown_field",
                 message: format!("{field:?} is not a credential of {}", args.kind.as_str()),
+                position: None,
             });
             continue;
         }
@@ -71,6 +74,7 @@ pub fn check_credentials(args: &CheckArgs) -> Vec<CredentialIssue> {
                      letters, digits and punctuation",
                     i + 1
                 ),
+                position: Some(i + 1),
             });
         }
     }
@@ -235,7 +239,7 @@ mod tests {
         assert!(check_credentials(&ok).is_empty());
         let bad = args(
             "meta",
-            serde_json::json!({"accessToken": "EAAB\u{200b}", "wabaId": "12 3", "phoneNumberId": null}),
+            serde_json::json!({"accessToken": "EAAB\u{200b}", "wabaId": "12 3", "phoneNumberId": ""}),
         );
         let issues = check_credentials(&bad);
         assert_eq!(issues.len(), 2, "{issues:?}");

@@ -8,7 +8,7 @@
 //! Optional texts (`header`, `buttonUrlSuffix`, a gateway mapping's `body`) that are blank count
 //! as unset: forms commonly send `""` for an empty field.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 use crate::convert::MetaShape;
 use crate::error::{Error, Result};
@@ -120,13 +120,17 @@ pub fn is_valid_name(name: &str) -> bool {
 
 /// The distinct placeholders of `text`, in order of first appearance.
 pub fn placeholders(template_code: &str, text: &str) -> Result<Vec<String>> {
-    let mut out = Unique::default();
-    for segment in parse(template_code, text)? {
+    let segments = parse(template_code, text)?;
+    let mut seen = Names::default();
+    let mut out = Vec::new();
+    for segment in &segments {
         if let Segment::Placeholder(name) = segment {
-            out.push(name);
+            if seen.insert(name) {
+                out.push(name.clone());
+            }
         }
     }
-    Ok(out.list)
+    Ok(out)
 }
 
 /// `Some(text)` when the optional text is set and not blank.
@@ -138,7 +142,7 @@ pub fn non_blank(text: &Option<String>) -> Option<&str> {
 /// order of first appearance (header, body, button suffix).
 pub fn params(t: &MasterTemplate) -> Result<Vec<String>> {
     if !t.params.is_empty() {
-        let mut seen: BTreeSet<&str> = BTreeSet::new();
+        let mut seen = Names::default();
         for name in &t.params {
             if !is_valid_name(name) {
                 return Err(Error::TemplateMalformed {
@@ -155,18 +159,23 @@ pub fn params(t: &MasterTemplate) -> Result<Vec<String>> {
         }
         return Ok(t.params.clone());
     }
-    let mut out = Unique::default();
     let texts = [
         non_blank(&t.header),
         Some(t.body.as_str()),
         non_blank(&t.button_url_suffix),
     ];
+    let mut lists = Vec::new();
     for text in texts.into_iter().flatten() {
-        for name in placeholders(&t.code, text)? {
-            out.push(name);
+        lists.push(placeholders(&t.code, text)?);
+    }
+    let mut seen = Names::default();
+    let mut out = Vec::new();
+    for name in lists.iter().flatten() {
+        if seen.insert(name) {
+            out.push(name.clone());
         }
     }
-    Ok(out.list)
+    Ok(out)
 }
 
 /// Check the whole template (texts, placeholders, mappings) without values.
@@ -181,7 +190,7 @@ pub fn validate(t: &MasterTemplate) -> Result<()> {
         });
     }
     let params = params(t)?;
-    let params: BTreeSet<&str> = params.iter().map(String::as_str).collect();
+    let params = Names::of(&params);
     let texts = [
         non_blank(&t.header),
         Some(t.body.as_str()),
@@ -215,7 +224,7 @@ pub fn validate(t: &MasterTemplate) -> Result<()> {
         }
     };
     if let Some(meta) = &t.meta {
-        let mut listed = BTreeSet::new();
+        let mut listed = Names::default();
         for name in &meta.body_params {
             known("meta bodyParams", name)?;
             // A named parameter can only be given once; positional ones may repeat a value.
@@ -257,20 +266,30 @@ impl Resolved {
     /// The values indexed by name (the first of a repeated name wins, as with [`Resolved::get`]):
     /// rendering looks up every placeholder, which must not cost a search each.
     pub(crate) fn lookup(&self) -> Lookup<'_> {
-        let mut map = BTreeMap::new();
-        for (k, v) in &self.values {
-            map.entry(k.as_str()).or_insert(v.as_str());
+        let mut index = BTreeMap::new();
+        // In reverse, so the first of a repeated name is the one kept.
+        for (i, (k, _)) in self.values.iter().enumerate().rev() {
+            index.insert(k.clone(), i);
         }
-        Lookup(map)
+        Lookup {
+            values: &self.values,
+            index,
+        }
     }
 }
 
-/// [`Resolved::lookup`].
-pub(crate) struct Lookup<'a>(BTreeMap<&'a str, &'a str>);
+/// [`Resolved::lookup`]: each name's index in the values. Its B-tree has the key and value types
+/// the engine's template index already has: each other pair of types would add some 6 KB of
+/// B-tree code to the web build (owned keys cost one small allocation per name).
+pub(crate) struct Lookup<'a> {
+    values: &'a [(String, String)],
+    index: BTreeMap<String, usize>,
+}
 
 impl Lookup<'_> {
     pub(crate) fn get(&self, name: &str) -> Option<&str> {
-        self.0.get(name).copied()
+        let i = *self.index.get(name)?;
+        self.values.get(i).map(|(_, v)| v.as_str())
     }
 }
 
@@ -297,8 +316,6 @@ impl Values for Resolved {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct SendValues<'a> {
     params: &'a [String],
-    /// `params` as a set, for lookups.
-    param_set: &'a BTreeSet<String>,
     given: &'a BTreeMap<String, String>,
     /// Fills [`OPT_IN_LINK`] when the caller gave no value for it.
     opt_in_link: Option<&'a str>,
@@ -312,7 +329,6 @@ impl<'a> SendValues<'a> {
     pub(crate) fn new(
         template_code: &str,
         params: &'a [String],
-        param_set: &'a BTreeSet<String>,
         given: &'a BTreeMap<String, String>,
         opt_in_link: Option<&'a str>,
         personal_link: bool,
@@ -320,7 +336,6 @@ impl<'a> SendValues<'a> {
         crate::limits::check_values(template_code, given)?;
         let values = SendValues {
             params,
-            param_set,
             given,
             opt_in_link,
             personal_link,
@@ -338,13 +353,14 @@ impl<'a> SendValues<'a> {
 
     /// The same values as [`resolve`] gives them.
     pub(crate) fn to_resolved(self) -> Resolved {
+        let params = Names::of(self.params);
         let owned = |name: &String| (name.clone(), self.value(name).unwrap_or_default().into());
         Resolved {
             values: self.params.iter().map(owned).collect(),
             unused: self
                 .given
                 .keys()
-                .filter(|k| !self.param_set.contains(*k))
+                .filter(|k| !params.contains(k))
                 .cloned()
                 .collect(),
         }
@@ -352,10 +368,9 @@ impl<'a> SendValues<'a> {
 }
 
 impl Values for SendValues<'_> {
+    /// Only ever asked for a parameter: a compiled template's texts and Meta shape name nothing
+    /// else (checked by [`validate`]), so no lookup in `params` per placeholder.
     fn value(&self, name: &str) -> Option<&str> {
-        if !self.param_set.contains(name) {
-            return None;
-        }
         if name == OPT_IN_LINK && self.personal_link {
             return self.opt_in_link;
         }
@@ -385,10 +400,10 @@ pub fn resolve(t: &MasterTemplate, values: &BTreeMap<String, String>) -> Result<
         }
     }
     // BTreeMap keys come sorted, so `unused` is sorted too.
-    let known: BTreeSet<&String> = params.iter().collect();
+    let known = Names::of(&params);
     let unused = values
         .keys()
-        .filter(|k| !known.contains(k))
+        .filter(|k| !known.contains(k.as_str()))
         .cloned()
         .collect();
     Ok(Resolved {
@@ -454,8 +469,6 @@ pub(crate) fn render_segments(
 pub(crate) struct CompiledTemplate {
     /// Canonical parameter order, as [`params`] gives it.
     pub params: Vec<String>,
-    /// `params` as a set.
-    pub param_set: BTreeSet<String>,
     pub body: Vec<Segment>,
     /// The header, when set.
     pub header: Option<Vec<Segment>>,
@@ -478,7 +491,6 @@ impl CompiledTemplate {
         };
         let params = params(t)?;
         Ok(CompiledTemplate {
-            param_set: params.iter().cloned().collect(),
             params,
             body: parse(&t.code, &t.body)?,
             header: parse_set(&t.header)?,
@@ -501,7 +513,6 @@ impl CompiledTemplate {
         SendValues::new(
             template_code,
             &self.params,
-            &self.param_set,
             given,
             opt_in_link,
             personal_link,
@@ -519,19 +530,30 @@ impl CompiledTemplate {
     }
 }
 
-/// Names in order of first appearance, without repeats.
+/// A set of names, with the B-tree types of [`Lookup`] (see there why).
 #[derive(Default)]
-struct Unique {
-    list: Vec<String>,
-    seen: BTreeSet<String>,
-}
+pub(crate) struct Names(BTreeMap<String, usize>);
 
-impl Unique {
-    fn push(&mut self, name: String) {
-        if !self.seen.contains(&name) {
-            self.seen.insert(name.clone());
-            self.list.push(name);
+impl Names {
+    pub(crate) fn of(names: &[String]) -> Names {
+        let mut set = Names::default();
+        for name in names {
+            set.insert(name);
         }
+        set
+    }
+
+    /// Add `name`; `false` when it was there already.
+    pub(crate) fn insert(&mut self, name: &str) -> bool {
+        if self.contains(name) {
+            return false;
+        }
+        self.0.insert(name.to_string(), 0);
+        true
+    }
+
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.0.contains_key(name)
     }
 }
 
