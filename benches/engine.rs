@@ -145,6 +145,8 @@ fn main() {
     });
     report("native.ops.planBatchCompact10k", ns / 10_000.0, json!({}));
 
+    placeholders(&mut sicantik_whatsapp::ops::Host::new());
+
     // 100,000 recipients: build the notifications first, then measure planning and its peak heap.
     let batch: Vec<Notification> = (0..100_000)
         .map(|i| notification(i, i % 3 == 0, None))
@@ -202,6 +204,64 @@ fn main() {
         "native.ops.batch100k",
         elapsed.as_nanos() as f64 / 100_000.0,
         json!({"totalMs": elapsed.as_millis(), "peakHeapMiB": mib(peak), "answerMiB": mib(answer.len()), "callMiB": mib(call.len())}),
+    );
+}
+
+/// Engine cost against the number of distinct placeholders (issue 13: it was quadratic, 243 s to
+/// configure 100,000): `configure` then `preview` through the JSON ops, with a Meta mapping so
+/// lint runs too. Linear cost keeps `nsPerPlaceholder` flat from 100 to the limit; the ratio of
+/// the two is the figure to watch (≈ 1 linear, ≈ 10 quadratic).
+fn placeholders(host: &mut sicantik_whatsapp::ops::Host) {
+    let max = sicantik_whatsapp::limits::PLACEHOLDERS_MAX;
+    let call = |n: usize| {
+        let names: Vec<String> = (0..n).map(|i| format!("p{i}")).collect();
+        let body: Vec<String> = names.iter().map(|n| format!("{{{{{n}}}}}")).collect();
+        let values: serde_json::Map<String, serde_json::Value> =
+            names.iter().map(|n| (n.clone(), json!("v"))).collect();
+        let mut config = config_json();
+        config["templates"] = json!([{"code": "many", "name": "Many", "body": format!("Isi: {}.", body.join(", ")),
+            "meta": {"templateName": "many", "bodyParams": names}}]);
+        let configure = json!({"op": "configure", "args": config}).to_string();
+        let preview = json!({"op": "preview", "args": {"template": "many",
+            "recipient": {"phone": "081234567890", "metaOptIn": true}, "values": values}})
+        .to_string();
+        (configure, preview)
+    };
+    let mut per = Vec::new();
+    for n in [max / 10, max] {
+        let (configure, preview) = call(n);
+        let ns = time_per_call(300, |_| {
+            let c = host.call(black_box(&configure));
+            let p = host.call(black_box(&preview));
+            black_box((c, p));
+        });
+        per.push(ns / n as f64);
+        report(
+            &format!("native.placeholders.{n}"),
+            ns,
+            json!({"placeholders": n, "nsPerPlaceholder": (ns / n as f64).round()}),
+        );
+    }
+    let ratio = per[1] / per[0];
+    report(
+        "native.placeholders.ratio",
+        0.0,
+        json!({"ratio": (ratio * 100.0).round() / 100.0}),
+    );
+    // 100,000 placeholders (the 243 s case): refused before parsing, by the first limit it
+    // breaks (its body is over 1 MB, so `limit.template_text`), in time proportional to the text.
+    let (configure, _) = call(100_000);
+    let start = Instant::now();
+    let answer = host.call(&configure);
+    let refused = start.elapsed();
+    let code = ["limit.template_text", "limit.placeholders"]
+        .into_iter()
+        .find(|c| answer.contains(c));
+    assert!(code.is_some(), "{}", answer.get(..200).unwrap_or(&answer));
+    report(
+        "native.placeholders.100k",
+        refused.as_nanos() as f64,
+        json!({"totalMs": refused.as_millis(), "code": code}),
     );
 }
 

@@ -100,6 +100,16 @@ for (const p of ["meta", "watzap", "fonnte"]) {
     const o = get(name);
     if (o?.nsPerOp != null) row("native", figure, perMsg(o.nsPerOp), "—", "—", "—", "—");
   }
+  {
+    const [a, b, r, k] = ["100", "1000", "ratio", "100k"].map((n) => get(`native.placeholders.${n}`));
+    if (a?.nsPerOp == null || b?.nsPerOp == null) missing("native", "configure + preview, 100 / 1,000 placeholders", b);
+    else {
+      row("native", "configure + preview, 100 / 1,000 distinct placeholders (per placeholder)",
+        `${time(a.nsPerPlaceholder)} / ${time(b.nsPerPlaceholder)}: ratio ${r?.ratio}` +
+        (k?.totalMs != null ? `; 100,000 refused (${k.code}) in ${num(k.totalMs)} ms` : ""),
+        "—", "—", "ratio ≈ 1 (linear; quadratic ≈ 10)", met(r?.ratio <= 3));
+    }
+  }
   const st = get("native.batch100k.streamed");
   if (st?.nsPerOp == null) missing("native", "batch of 100,000, each plan handed on", st, "≤ 1 µs/msg");
   else {

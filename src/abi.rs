@@ -6,6 +6,7 @@
 
 use std::cell::RefCell;
 
+use crate::limits;
 use crate::ops::Host;
 
 struct State {
@@ -22,9 +23,14 @@ thread_local! {
     });
 }
 
-/// Make the input buffer hold `len` bytes and return its address.
+/// Make the input buffer hold `len` bytes and return its address; 0 (and the buffer unchanged)
+/// when `len` is above [`limits::CALL_MAX_BYTES`]: a call that large is refused before the
+/// engine allocates for it (the following `sw_call` answers `limit.call`).
 #[no_mangle]
 pub extern "C" fn sw_input(len: u32) -> u32 {
+    if len as usize > limits::CALL_MAX_BYTES {
+        return 0;
+    }
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         s.input.resize(len as usize, 0);
@@ -42,8 +48,11 @@ pub extern "C" fn sw_call(len: u32) -> u64 {
             input,
             output,
         } = &mut *s;
-        let bytes = input.get(..len as usize).unwrap_or(input.as_slice());
-        *output = run_bytes(host, bytes);
+        *output = match input.get(..len as usize) {
+            Some(bytes) => run_bytes(host, bytes),
+            // More than the buffer holds: the host's `sw_input` was refused (or never made).
+            None => error_json(&call_too_large(len)),
+        };
         pack(output)
     })
 }
@@ -54,19 +63,29 @@ pub extern "C" fn sw_call(len: u32) -> u64 {
 /// `ptr..ptr+len` must be memory obtained from `sw_alloc(len)` and not yet freed.
 #[no_mangle]
 pub unsafe extern "C" fn sw_call_at(ptr: u32, len: u32) -> u64 {
-    // SAFETY: the caller guarantees the range was allocated by sw_alloc and is live.
-    let bytes = unsafe { std::slice::from_raw_parts(ptr as usize as *const u8, len as usize) };
     STATE.with(|s| {
         let mut s = s.borrow_mut();
         let State { host, output, .. } = &mut *s;
-        *output = run_bytes(host, bytes);
+        // 0 is what a refused `sw_alloc` gave.
+        *output = if ptr == 0 {
+            error_json(&call_too_large(len))
+        } else {
+            // SAFETY: the caller guarantees the range was allocated by sw_alloc and is live.
+            let bytes =
+                unsafe { std::slice::from_raw_parts(ptr as usize as *const u8, len as usize) };
+            run_bytes(host, bytes)
+        };
         pack(output)
     })
 }
 
-/// Allocate `len` bytes for the host; free with [`sw_free`].
+/// Allocate `len` bytes for the host; free with [`sw_free`]. 0 above
+/// [`limits::CALL_MAX_BYTES`] (see [`sw_input`]).
 #[no_mangle]
 pub extern "C" fn sw_alloc(len: u32) -> u32 {
+    if len as usize > limits::CALL_MAX_BYTES {
+        return 0;
+    }
     let mut buf = vec![0u8; len as usize].into_boxed_slice();
     let ptr = buf.as_mut_ptr() as usize as u32;
     std::mem::forget(buf);
@@ -99,6 +118,21 @@ fn run_bytes(host: &mut Host, bytes: &[u8]) -> String {
                 .to_string()
         }
     }
+}
+
+fn call_too_large(len: u32) -> crate::ErrorInfo {
+    limits::Limit::Call
+        .check(len as usize, || "the call".into())
+        .err()
+        .map(|e| e.info())
+        .unwrap_or_else(|| crate::ErrorInfo {
+            code: "input.invalid".into(),
+            message: "invalid input: the call is longer than the input buffer".into(),
+        })
+}
+
+fn error_json(info: &crate::ErrorInfo) -> String {
+    serde_json::json!({ "error": info }).to_string()
 }
 
 fn pack(output: &str) -> u64 {

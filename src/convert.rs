@@ -81,7 +81,7 @@ pub fn meta_template(t: &MasterTemplate, resolved: &Resolved) -> Result<MetaTemp
     // A missing mapping is reported first: such a template's texts need not even parse.
     meta_identity(t)?;
     let shape = MetaShape::of(t)?;
-    meta_message(t, &shape, resolved)?.into_payload()
+    meta_message(t, &shape, &resolved.lookup())?.into_payload()
 }
 
 /// Which values Meta's header, body and button take: worked out once per template (see
@@ -113,9 +113,10 @@ impl MetaShape {
             Segment::Placeholder(name) => Some(name),
             Segment::Text(_) => None,
         });
+        let mut seen = template::Names::default();
         let mut names: Vec<String> = Vec::new();
         for name in self.header.iter().chain(&self.body).chain(button) {
-            if !names.contains(name) {
+            if seen.insert(name) {
                 names.push(name.clone());
             }
         }
@@ -216,11 +217,21 @@ pub(crate) fn meta_message<'a>(
     let button_index = t.meta.as_ref().and_then(|m| m.button_index).unwrap_or(0);
 
     let mut sanitized: Vec<String> = Vec::new();
+    let mut seen = template::Names::default();
+    // Bytes of every parameter so far: Meta's parameters are one message (`limits::Limit::Message`).
+    let mut total = 0usize;
     // The sanitized value of `name`, noting when sanitizing changed it.
-    let mut value = |name: &str| -> Result<Cow<'a, str>> {
+    let mut value = |name: &'a str| -> Result<Cow<'a, str>> {
         let original = values.value(name).ok_or_else(|| missing(t, name))?;
+        total = total.saturating_add(original.len());
+        crate::limits::Limit::Message.check(total, || {
+            format!(
+                "the Meta message of template {:?}",
+                template::shorten(&t.code)
+            )
+        })?;
         let clean = sanitize_meta_cow(original);
-        if clean != original && !sanitized.iter().any(|s| s == name) {
+        if clean != original && seen.insert(name) {
             sanitized.push(name.to_string());
         }
         Ok(clean)
@@ -305,6 +316,7 @@ pub fn gateway_text(t: &MasterTemplate, kind: ProviderKind, resolved: &Resolved)
 /// A variable without a value (only possible when the template was not validated) is `""`, so the
 /// numbering of the others does not shift.
 fn numbered(mapping: Option<&GatewayMapping>, resolved: &Resolved, prefix: &str) -> OrderedParams {
+    let values = resolved.lookup();
     let names: Vec<&str> = match mapping.filter(|m| !m.variables.is_empty()) {
         Some(m) => m.variables.iter().map(String::as_str).collect(),
         None => resolved.values.iter().map(|(k, _)| k.as_str()).collect(),
@@ -315,7 +327,7 @@ fn numbered(mapping: Option<&GatewayMapping>, resolved: &Resolved, prefix: &str)
             .enumerate()
             .map(|(i, name)| {
                 let key = format!("{prefix}{}", i.saturating_add(1));
-                (key, resolved.get(name).unwrap_or_default().to_string())
+                (key, values.get(name).unwrap_or_default().to_string())
             })
             .collect(),
     )

@@ -81,6 +81,7 @@ impl Engine {
                 "defaultCountry must be a calling code of 1 to 3 digits, not {default_country:?}"
             )));
         }
+        let mut ids = template::Names::default();
         for (i, p) in config.providers.iter().enumerate() {
             if p.id.trim().is_empty() {
                 return Err(Error::config(format!(
@@ -89,14 +90,14 @@ impl Engine {
                 )));
             }
             p.validate()?;
-            if config.providers[..i].iter().any(|q| q.id == p.id) {
+            if !ids.insert(&p.id) {
                 return Err(Error::config(format!(
                     "provider id {:?} is used twice",
                     p.id
                 )));
             }
         }
-        let known = |id: &str| config.providers.iter().any(|p| p.id == id);
+        let known = |id: &str| ids.contains(id);
         if let Some(d) = config.default_provider.as_deref().filter(|d| !d.is_empty()) {
             if !known(d) {
                 return Err(Error::config(format!(
@@ -125,6 +126,13 @@ impl Engine {
                     "template code {:?} is used twice",
                     t.code
                 )));
+            }
+            // An oversize template is refused before its texts are parsed or linted.
+            if let Err(e) = crate::limits::check_template(t) {
+                meta_blocked.insert(t.code.clone(), e.to_string());
+                compiled.push(None);
+                template_errors.insert(t.code.clone(), e);
+                continue;
             }
             // Meta would refuse a template that breaks its rules: find out once, not per send.
             if t.meta.is_some() {

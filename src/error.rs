@@ -43,6 +43,12 @@ pub enum Error {
     /// The dispatch state machine was driven out of order (e.g. a response fed while no request was
     /// pending).
     DispatchState { reason: String },
+    /// An input above one of the limits of [`crate::limits`]; `what` names it (never its text).
+    TooLarge {
+        limit: crate::limits::Limit,
+        what: String,
+        actual: usize,
+    },
 }
 
 impl Error {
@@ -61,6 +67,7 @@ impl Error {
             Error::ProviderUnsupported { .. } => "provider.unsupported",
             Error::InputInvalid { .. } => "input.invalid",
             Error::DispatchState { .. } => "dispatch.state",
+            Error::TooLarge { limit, .. } => limit.code(),
         }
     }
 
@@ -116,6 +123,16 @@ impl fmt::Display for Error {
             }
             Error::InputInvalid { reason } => write!(f, "invalid input: {reason}"),
             Error::DispatchState { reason } => write!(f, "dispatch driven out of order: {reason}"),
+            Error::TooLarge {
+                limit,
+                what,
+                actual,
+            } => write!(
+                f,
+                "{what} is too large: {actual} {unit}, the limit is {max} {unit}",
+                unit = limit.unit(),
+                max = limit.max()
+            ),
         }
     }
 }

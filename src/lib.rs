@@ -17,6 +17,7 @@ pub mod dispatch;
 pub mod engine;
 pub mod error;
 pub mod evidence;
+pub mod limits;
 pub mod lint;
 pub mod model;
 pub mod ops;
@@ -25,6 +26,7 @@ pub mod phone;
 pub mod preview;
 pub mod providers;
 pub mod route;
+pub mod secrets;
 pub mod template;
 pub mod transport;
 

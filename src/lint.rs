@@ -23,6 +23,7 @@
 //! Fonnte) send free text and keep values exactly as given.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -208,8 +209,9 @@ fn lint_parsed_values(
     resolved: &Resolved,
 ) -> Vec<LintIssue> {
     let mut issues = Vec::new();
+    let values = resolved.lookup();
     for name in names {
-        if let Some(v) = resolved.get(name) {
+        if let Some(v) = values.get(name) {
             if sanitize_meta_cow(v) != v {
                 issues.push(LintIssue::warning(
                     "meta.param_sanitized",
@@ -222,7 +224,8 @@ fn lint_parsed_values(
         }
     }
     let sanitized = sanitize_resolved(resolved);
-    let hydrated = body.and_then(|b| template::render_segments(&t.code, b, &sanitized, 0).ok());
+    let hydrated =
+        body.and_then(|b| template::render_segments(&t.code, b, &sanitized.lookup(), 0).ok());
     if let Some(hydrated) = hydrated {
         let len = hydrated.chars().count();
         if len > META_BODY_MAX {
@@ -452,8 +455,10 @@ fn lint_header(segments: &[Segment], issues: &mut Vec<LintIssue>) {
 
 fn lint_param_count(body_params: &[String], distinct: &[String], issues: &mut Vec<LintIssue>) {
     let field = "meta.bodyParams";
+    let listed = template::Names::of(body_params);
+    let used = template::Names::of(distinct);
     for name in body_params {
-        if !distinct.contains(name) {
+        if !used.contains(name.as_str()) {
             issues.push(LintIssue::error(
                 "meta.param_count",
                 field,
@@ -462,7 +467,7 @@ fn lint_param_count(body_params: &[String], distinct: &[String], issues: &mut Ve
         }
     }
     for name in distinct {
-        if !body_params.contains(name) {
+        if !listed.contains(name.as_str()) {
             issues.push(LintIssue::error(
                 "meta.param_count",
                 field,
@@ -580,29 +585,32 @@ fn lint_adjacent(body: &[Segment], issues: &mut Vec<LintIssue>) {
 
 /// The body as Meta stores it: placeholders become `{{n}}` (positional) or stay `{{name}}`.
 fn meta_body_text(body: &[Segment], order: &[String], format: MetaParamFormat) -> String {
+    // Each name's `{{n}}` at its first position in `order` (positional only).
+    let mut positions = BTreeMap::new();
+    if format == MetaParamFormat::Positional {
+        for (i, name) in order.iter().enumerate().rev() {
+            positions.insert(name.clone(), i);
+        }
+    }
     let mut out = String::new();
     for s in body {
         match s {
             Segment::Text(x) => out.push_str(x),
-            Segment::Placeholder(name) => {
-                let position = order.iter().position(|n| n == name);
-                match (format, position) {
-                    (MetaParamFormat::Positional, Some(i)) => {
-                        out.push_str(&format!("{{{{{}}}}}", i + 1))
-                    }
-                    _ => out.push_str(&format!("{{{{{name}}}}}")),
-                }
-            }
+            Segment::Placeholder(name) => match positions.get(name.as_str()) {
+                Some(i) => out.push_str(&format!("{{{{{}}}}}", i + 1)),
+                None => out.push_str(&format!("{{{{{name}}}}}")),
+            },
         }
     }
     out
 }
 
 fn distinct_placeholders(segments: &[Segment]) -> Vec<String> {
+    let mut seen = template::Names::default();
     let mut out: Vec<String> = Vec::new();
     for s in segments {
         if let Segment::Placeholder(n) = s {
-            if !out.contains(n) {
+            if seen.insert(n) {
                 out.push(n.clone());
             }
         }

@@ -53,8 +53,13 @@ impl Host {
 
     /// Run one call given as JSON text; always returns JSON text.
     pub fn call(&mut self, input: &str) -> String {
-        let result = serde_json::from_str::<Call>(input)
-            .map_err(|e| Error::input(format!("a call is {{\"op\": ..., \"args\": ...}}: {e}")))
+        let result = crate::limits::Limit::Call
+            .check(input.len(), || "the call".into())
+            .and_then(|()| {
+                serde_json::from_str::<Call>(input).map_err(|e| {
+                    Error::input(format!("a call is {{\"op\": ..., \"args\": ...}}: {e}"))
+                })
+            })
             .and_then(|call| {
                 let args = call.args.map(RawValue::get).unwrap_or("null");
                 self.run(&call.op, args)
@@ -95,6 +100,11 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
     {
         match op {
             "version" => to_json(&crate::VERSION),
+            "limits" => to_json(&crate::limits::LIMITS),
+            "checkCredentials" => {
+                let a: crate::secrets::CheckArgs = parse(args)?;
+                to_json(&crate::secrets::check_credentials(&a))
+            }
             "decide" => to_json(&engine()?.decide(&parse(args)?)?),
             "preview" => to_json(&engine()?.preview(&parse(args)?)?),
             "render" => {
@@ -104,6 +114,7 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
             "plan" => to_json(&engine()?.plan(&parse(args)?)?),
             "planBatch" => {
                 let a: BatchArgs = parse(args)?;
+                crate::limits::Limit::Batch.check(a.notifications.len(), || "the batch".into())?;
                 to_json(&PlanBatch {
                     engine: engine()?,
                     notifications: &a.notifications,
@@ -128,6 +139,7 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
                     to_json(&convert(engine()?.template(&code)?, &a.values)?)
                 } else {
                     let t: MasterTemplate = parse(template)?;
+                    crate::limits::check_template(&t)?;
                     to_json(&convert(&t, &a.values)?)
                 }
             }
@@ -216,14 +228,19 @@ fn step(engine: &Engine, dispatch: &mut Dispatch, now_ms: i64) -> Result<String>
 
 /// Template validation error (if any) followed by Meta lint issues.
 pub fn lint_with_validation(t: &MasterTemplate) -> Vec<LintIssue> {
+    let issue = |e: Error| LintIssue {
+        code: e.code().to_string(),
+        severity: lint::Severity::Error,
+        message: e.to_string(),
+        field: None,
+    };
+    // An oversize template is not parsed: its size is the one issue.
+    if let Err(e) = crate::limits::check_template(t) {
+        return vec![issue(e)];
+    }
     let mut issues = Vec::new();
     if let Err(e) = crate::template::validate(t) {
-        issues.push(LintIssue {
-            code: e.code().to_string(),
-            severity: lint::Severity::Error,
-            message: e.to_string(),
-            field: None,
-        });
+        issues.push(issue(e));
     }
     issues.extend(lint::lint_template(t));
     issues

@@ -120,10 +120,14 @@ pub fn is_valid_name(name: &str) -> bool {
 
 /// The distinct placeholders of `text`, in order of first appearance.
 pub fn placeholders(template_code: &str, text: &str) -> Result<Vec<String>> {
+    let segments = parse(template_code, text)?;
+    let mut seen = Names::default();
     let mut out = Vec::new();
-    for segment in parse(template_code, text)? {
+    for segment in &segments {
         if let Segment::Placeholder(name) = segment {
-            push_unique(&mut out, name);
+            if seen.insert(name) {
+                out.push(name.clone());
+            }
         }
     }
     Ok(out)
@@ -138,7 +142,7 @@ pub fn non_blank(text: &Option<String>) -> Option<&str> {
 /// order of first appearance (header, body, button suffix).
 pub fn params(t: &MasterTemplate) -> Result<Vec<String>> {
     if !t.params.is_empty() {
-        let mut seen: Vec<&str> = Vec::new();
+        let mut seen = Names::default();
         for name in &t.params {
             if !is_valid_name(name) {
                 return Err(Error::TemplateMalformed {
@@ -146,25 +150,29 @@ pub fn params(t: &MasterTemplate) -> Result<Vec<String>> {
                     reason: format!("declared parameter {:?} is not a valid name", shorten(name)),
                 });
             }
-            if seen.contains(&name.as_str()) {
+            if !seen.insert(name) {
                 return Err(Error::TemplateMalformed {
                     template: t.code.clone(),
                     reason: format!("parameter {name:?} is declared twice"),
                 });
             }
-            seen.push(name);
         }
         return Ok(t.params.clone());
     }
-    let mut out = Vec::new();
     let texts = [
         non_blank(&t.header),
         Some(t.body.as_str()),
         non_blank(&t.button_url_suffix),
     ];
+    let mut lists = Vec::new();
     for text in texts.into_iter().flatten() {
-        for name in placeholders(&t.code, text)? {
-            push_unique(&mut out, name);
+        lists.push(placeholders(&t.code, text)?);
+    }
+    let mut seen = Names::default();
+    let mut out = Vec::new();
+    for name in lists.iter().flatten() {
+        if seen.insert(name) {
+            out.push(name.clone());
         }
     }
     Ok(out)
@@ -172,6 +180,7 @@ pub fn params(t: &MasterTemplate) -> Result<Vec<String>> {
 
 /// Check the whole template (texts, placeholders, mappings) without values.
 pub fn validate(t: &MasterTemplate) -> Result<()> {
+    crate::limits::check_template(t)?;
     if t.code.trim().is_empty() {
         return Err(Error::config("a template has an empty code"));
     }
@@ -181,6 +190,7 @@ pub fn validate(t: &MasterTemplate) -> Result<()> {
         });
     }
     let params = params(t)?;
+    let params = Names::of(&params);
     let texts = [
         non_blank(&t.header),
         Some(t.body.as_str()),
@@ -190,7 +200,7 @@ pub fn validate(t: &MasterTemplate) -> Result<()> {
     ];
     for text in texts.into_iter().flatten() {
         for name in placeholders(&t.code, text)? {
-            if !params.contains(&name) {
+            if !params.contains(name.as_str()) {
                 return Err(Error::TemplateUnknownPlaceholder {
                     template: t.code.clone(),
                     placeholder: name,
@@ -204,7 +214,7 @@ pub fn validate(t: &MasterTemplate) -> Result<()> {
         reason,
     };
     let known = |what: &str, name: &str| {
-        if params.iter().any(|p| p == name) {
+        if params.contains(name) {
             Ok(())
         } else {
             Err(mapping(format!(
@@ -214,12 +224,11 @@ pub fn validate(t: &MasterTemplate) -> Result<()> {
         }
     };
     if let Some(meta) = &t.meta {
-        for (i, name) in meta.body_params.iter().enumerate() {
+        let mut listed = Names::default();
+        for name in &meta.body_params {
             known("meta bodyParams", name)?;
             // A named parameter can only be given once; positional ones may repeat a value.
-            if meta.param_format == MetaParamFormat::Named
-                && meta.body_params.iter().take(i).any(|n| n == name)
-            {
+            if !listed.insert(name.as_str()) && meta.param_format == MetaParamFormat::Named {
                 return Err(mapping(format!("meta bodyParams lists {name:?} twice")));
             }
         }
@@ -246,11 +255,47 @@ pub struct Resolved {
 }
 
 impl Resolved {
+    /// One value (a linear search: for many lookups, see [`Resolved::lookup`]).
     pub fn get(&self, name: &str) -> Option<&str> {
         self.values
             .iter()
             .find(|(k, _)| k == name)
             .map(|(_, v)| v.as_str())
+    }
+
+    /// The values indexed by name (the first of a repeated name wins, as with [`Resolved::get`]):
+    /// rendering looks up every placeholder, which must not cost a search each.
+    pub(crate) fn lookup(&self) -> Lookup<'_> {
+        let mut index = BTreeMap::new();
+        // In reverse, so the first of a repeated name is the one kept.
+        for (i, (k, _)) in self.values.iter().enumerate().rev() {
+            index.insert(k.clone(), i);
+        }
+        Lookup {
+            values: &self.values,
+            index,
+        }
+    }
+}
+
+/// [`Resolved::lookup`]: each name's index in the values. Its B-tree has the key and value types
+/// the engine's template index already has: each other pair of types would add some 6 KB of
+/// B-tree code to the web build (owned keys cost one small allocation per name).
+pub(crate) struct Lookup<'a> {
+    values: &'a [(String, String)],
+    index: BTreeMap<String, usize>,
+}
+
+impl Lookup<'_> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        let i = *self.index.get(name)?;
+        self.values.get(i).map(|(_, v)| v.as_str())
+    }
+}
+
+impl Values for Lookup<'_> {
+    fn value(&self, name: &str) -> Option<&str> {
+        self.get(name)
     }
 }
 
@@ -288,6 +333,7 @@ impl<'a> SendValues<'a> {
         opt_in_link: Option<&'a str>,
         personal_link: bool,
     ) -> Result<SendValues<'a>> {
+        crate::limits::check_values(template_code, given)?;
         let values = SendValues {
             params,
             given,
@@ -307,13 +353,14 @@ impl<'a> SendValues<'a> {
 
     /// The same values as [`resolve`] gives them.
     pub(crate) fn to_resolved(self) -> Resolved {
+        let params = Names::of(self.params);
         let owned = |name: &String| (name.clone(), self.value(name).unwrap_or_default().into());
         Resolved {
             values: self.params.iter().map(owned).collect(),
             unused: self
                 .given
                 .keys()
-                .filter(|k| !self.params.contains(k))
+                .filter(|k| !params.contains(k))
                 .cloned()
                 .collect(),
         }
@@ -321,10 +368,9 @@ impl<'a> SendValues<'a> {
 }
 
 impl Values for SendValues<'_> {
+    /// Only ever asked for a parameter: a compiled template's texts and Meta shape name nothing
+    /// else (checked by [`validate`]), so no lookup in `params` per placeholder.
     fn value(&self, name: &str) -> Option<&str> {
-        if !self.params.iter().any(|p| p == name) {
-            return None;
-        }
         if name == OPT_IN_LINK && self.personal_link {
             return self.opt_in_link;
         }
@@ -338,6 +384,7 @@ impl Values for SendValues<'_> {
 
 /// Pick the value of every parameter; a missing or blank value is an error.
 pub fn resolve(t: &MasterTemplate, values: &BTreeMap<String, String>) -> Result<Resolved> {
+    crate::limits::check_values(&t.code, values)?;
     let params = params(t)?;
     let mut resolved = Vec::with_capacity(params.len());
     for name in &params {
@@ -353,9 +400,10 @@ pub fn resolve(t: &MasterTemplate, values: &BTreeMap<String, String>) -> Result<
         }
     }
     // BTreeMap keys come sorted, so `unused` is sorted too.
+    let known = Names::of(&params);
     let unused = values
         .keys()
-        .filter(|k| !params.contains(k))
+        .filter(|k| !known.contains(k.as_str()))
         .cloned()
         .collect();
     Ok(Resolved {
@@ -367,7 +415,12 @@ pub fn resolve(t: &MasterTemplate, values: &BTreeMap<String, String>) -> Result<
 /// Substitute placeholders in `text`. Values are inserted literally (a value containing `{{x}}`
 /// is not expanded again).
 pub fn render(template_code: &str, text: &str, values: &Resolved) -> Result<String> {
-    render_segments(template_code, &parse(template_code, text)?, values, 0)
+    render_segments(
+        template_code,
+        &parse(template_code, text)?,
+        &values.lookup(),
+        0,
+    )
 }
 
 /// [`render`] of parsed text, into a string allocated once with room for `extra` more bytes.
@@ -394,12 +447,18 @@ pub(crate) fn render_segments(
             Segment::Placeholder(_) => 32,
         };
     }
-    let mut out = String::with_capacity(len);
+    let mut out = String::with_capacity(len.min(crate::limits::MESSAGE_MAX_BYTES));
     for segment in segments {
-        match segment {
-            Segment::Text(s) => out.push_str(s),
-            Segment::Placeholder(name) => out.push_str(value(name)?),
-        }
+        let piece = match segment {
+            Segment::Text(s) => s.as_str(),
+            Segment::Placeholder(name) => value(name)?,
+        };
+        // Checked before the text grows: a value repeated many times cannot blow it up.
+        let len = out.len().saturating_add(piece.len()).saturating_add(extra);
+        crate::limits::Limit::Message.check(len, || {
+            format!("the message of template {:?}", shorten(template_code))
+        })?;
+        out.push_str(piece);
     }
     Ok(out)
 }
@@ -430,8 +489,9 @@ impl CompiledTemplate {
             Some(m) => parse_set(&m.body),
             None => Ok(None),
         };
+        let params = params(t)?;
         Ok(CompiledTemplate {
-            params: params(t)?,
+            params,
             body: parse(&t.code, &t.body)?,
             header: parse_set(&t.header)?,
             watzap_body: gateway_body(&t.watzap)?,
@@ -470,14 +530,35 @@ impl CompiledTemplate {
     }
 }
 
-fn push_unique(list: &mut Vec<String>, name: String) {
-    if !list.contains(&name) {
-        list.push(name);
+/// A set of names, with the B-tree types of [`Lookup`] (see there why).
+#[derive(Default)]
+pub(crate) struct Names(BTreeMap<String, usize>);
+
+impl Names {
+    pub(crate) fn of(names: &[String]) -> Names {
+        let mut set = Names::default();
+        for name in names {
+            set.insert(name);
+        }
+        set
+    }
+
+    /// Add `name`; `false` when it was there already.
+    pub(crate) fn insert(&mut self, name: &str) -> bool {
+        if self.contains(name) {
+            return false;
+        }
+        self.0.insert(name.to_string(), 0);
+        true
+    }
+
+    pub(crate) fn contains(&self, name: &str) -> bool {
+        self.0.contains_key(name)
     }
 }
 
 /// A name as repeated in an error: at most 40 characters.
-fn shorten(name: &str) -> String {
+pub(crate) fn shorten(name: &str) -> String {
     match name.char_indices().nth(40) {
         Some((cut, _)) => format!("{}…", name.get(..cut).unwrap_or_default()),
         None => name.to_string(),

@@ -3,8 +3,11 @@
 import logging
 
 from . import controllers
+from . import log_filter
 from . import models
 from . import wizards
+
+log_filter.install()
 
 _logger = logging.getLogger(__name__)
 

@@ -122,15 +122,10 @@ impl Credentials {
     }
 
     /// `text` with every secret that is set replaced by [`SECRET_MASK`] (for provider answers and
-    /// error messages, which could echo a credential).
+    /// error messages, which could echo a credential), JSON-escaped or URL-encoded forms included
+    /// ([`crate::secrets::redact`]).
     pub fn redact<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
-        let mut out = std::borrow::Cow::Borrowed(text);
-        for s in self.secrets() {
-            if out.contains(s) {
-                out = std::borrow::Cow::Owned(out.replace(s, SECRET_MASK));
-            }
-        }
-        out
+        crate::secrets::redact(text, self.secrets())
     }
 
     /// A copy with every secret that is set replaced by [`SECRET_MASK`].

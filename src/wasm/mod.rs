@@ -31,6 +31,9 @@ fn call(engine: Option<&crate::Engine>, op: &str, args: &JsValue) -> Result<JsVa
             .as_string()
             .unwrap_or_else(|| "null".into())
     };
+    crate::limits::Limit::Call
+        .check(text.len(), || "the call".into())
+        .map_err(into_js_error)?;
     let out = crate::ops::run_op(engine, op, &text).map_err(into_js_error)?;
     js_sys::JSON::parse(&out)
         .map_err(|_| js_error("input.invalid", "the engine produced invalid JSON"))
@@ -47,6 +50,9 @@ fn from_js_json<T: serde::de::DeserializeOwned>(value: &JsValue, what: &str) -> 
                 &format!("invalid input: the {what} cannot be turned into JSON"),
             )
         })?;
+    crate::limits::Limit::Call
+        .check(text.len(), || format!("the {what}"))
+        .map_err(into_js_error)?;
     serde_json::from_str(&text)
         .map_err(|e| js_error("input.invalid", &format!("invalid input: {what}: {e}")))
 }

@@ -214,6 +214,7 @@ pub const SUITES: &[(&str, &str)] = &[
     ),
     ("dispatch.json", include_str!("../fixtures/dispatch.json")),
     ("evidence.json", include_str!("../fixtures/evidence.json")),
+    ("limits.json", include_str!("../fixtures/limits.json")),
     ("pacing.json", include_str!("../fixtures/pacing.json")),
     ("routing.json", include_str!("../fixtures/routing.json")),
     ("templates.json", include_str!("../fixtures/templates.json")),

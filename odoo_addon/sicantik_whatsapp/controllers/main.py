@@ -301,19 +301,21 @@ class SicantikWhatsappWebhook(http.Controller):
         sitemap=False,
     )
     def fonnte_event(self, **kwargs):
-        raw = request.httprequest.get_data()
-        payload = {}
-        if raw:
-            try:
-                payload = json.loads(raw)
-            except ValueError:
-                payload = {}
-        if not isinstance(payload, dict):
-            payload = {}
+        httpreq = request.httprequest
+        payload = dict(httpreq.form)
         if not payload:
-            payload = dict(request.httprequest.form)
+            raw = httpreq.get_data()
+            try:
+                payload = json.loads(raw) if raw.strip() else {}
+            except (ValueError, RecursionError):  # JSON errors, bad UTF-8 included
+                payload = None
+            if not isinstance(payload, dict):
+                _logger.warning("Fonnte webhook refused: malformed payload")
+                return request.make_response(
+                    "malformed payload", status=400, headers=[("Content-Type", "text/plain")]
+                )
         secret = (
-            request.httprequest.args.get("token")
+            httpreq.args.get("token")
             or payload.get("secret")
             or payload.get("secret_key")
             or payload.get("webhook_secret")

@@ -223,6 +223,13 @@ class RequestsTransport(Transport):
             raise TransportFailure(kind, maybe_sent, "connection failed: %s" % _safe_reason(e)) from None
         except requests.exceptions.RequestException as e:
             raise TransportFailure("other", True, "request failed: %s" % _safe_reason(e)) from None
+        except UnicodeError:
+            # A header (a credential pasted with an invisible character) cannot be encoded: that
+            # fails while the request is written, before any byte leaves. The exception's
+            # arguments hold the header's text, so it goes no further.
+            raise TransportFailure(
+                "connect", False, "the request cannot be encoded (a credential with a non-ASCII character?)"
+            ) from None
         return {
             "status": resp.status_code,
             "headers": dict(resp.headers.items()),
@@ -294,26 +301,54 @@ class _Instance:
         return "direct" if self._direct else "portable"
 
     def _reserve(self, size):
+        """Make the input buffer hold ``size`` bytes; ``False`` when the engine refuses (above
+        its call limit: ``sw_input`` answers 0 and allocates nothing)."""
         if self.input_addr is None or size > self.input_cap:
             # Grow geometrically so the address can be reused by the next calls.
             cap = max(size, 2 * self.input_cap, 4096)
-            self.input_addr = self.sw_input(self.store, cap)
-            self.input_cap = cap
+            addr = self.sw_input(self.store, cap)
+            if not addr and cap > size:
+                cap = size
+                addr = self.sw_input(self.store, cap)
+            if not addr:
+                return False
+            self.input_addr, self.input_cap = addr, cap
+        return True
 
     def call_raw(self, payload):
         data = payload.encode("utf-8")
-        self._reserve(len(data))
+        if not self._reserve(len(data)):
+            return self._refused(len(data))
         if self._direct:
             return self._direct.call(self.input_addr, data)
         return self.call_portable(data)
 
     def call_portable(self, data):
         """One call through wasmtime's public API (``Func.__call__``, ``Memory.read/write``)."""
-        self._reserve(len(data))
+        if not self._reserve(len(data)):
+            return self._refused(len(data))
         self.memory.write(self.store, data, self.input_addr)
-        packed = self.sw_call(self.store, len(data)) & 0xFFFFFFFFFFFFFFFF
+        return self._answer(self.sw_call(self.store, len(data)))
+
+    def _refused(self, length):
+        # Nothing is written: ``sw_call`` of more than the buffer holds answers the engine's own
+        # ``limit.call`` error.
+        return self._answer(self.sw_call(self.store, min(length, 0xFFFFFFFF)))
+
+    def _answer(self, packed):
+        packed &= 0xFFFFFFFFFFFFFFFF
         addr, length = packed >> 32, packed & 0xFFFFFFFF
         return bytes(self.memory.read(self.store, addr, addr + length)).decode("utf-8")
+
+    def memory_bytes(self):
+        if self._direct:
+            return self._direct.memory_bytes()
+        return self.memory.data_len(self.store)
+
+    def close(self):
+        """Free the instance's memory now (the direct-call helper refers back to it)."""
+        self._direct = None
+        self.store.close()
 
 
 class _DirectCall:
@@ -361,6 +396,9 @@ class _DirectCall:
         _logger.info("engine: direct Wasm calls disagree with wasmtime's public API; not used")
         return None
 
+    def memory_bytes(self):
+        return self._ffi.wasmtime_memory_data_size(self._ctx, self._memory)
+
     def _base(self):
         return self._ctypes.addressof(self._data(self._ctx, self._memory).contents)
 
@@ -380,8 +418,18 @@ class _DirectCall:
         return ctypes.string_at(self._base() + out, length).decode("utf-8")
 
 
+#: Wasm linear memory only grows. When a call leaves the instance larger than this, the instance
+#: is dropped and the next call starts a fresh one (re-sending ``configure``): one large call does
+#: not keep the worker inflated. Everyday calls stay far below (a configured engine uses ~2 MiB).
+MEMORY_RESET_BYTES = 64 * 1024 * 1024
+
+
 class WasmEngine:
     """The process-wide engine. Get it with :func:`get_engine`; all calls are serialized."""
+
+    memory_reset_bytes = MEMORY_RESET_BYTES
+    #: How many times a grown instance was replaced (tests, diagnostics).
+    memory_resets = 0
 
     def __init__(self, path):
         try:
@@ -420,6 +468,14 @@ class WasmEngine:
             self._inst = _Instance(self._wasm_engine, self._module, self._wasmtime)
         return self._inst
 
+    def _discard(self):
+        inst, self._inst = self._inst, None
+        if inst is not None:
+            try:
+                inst.close()
+            except Exception:  # pylint: disable=broad-except
+                pass  # already unusable; the memory goes with the object
+
     def _call_locked(self, op, args):
         payload = json.dumps({"op": op, "args": args}, ensure_ascii=False, separators=(",", ":"))
         inst = self._instance()
@@ -428,10 +484,13 @@ class WasmEngine:
         except (self._wasmtime.Trap, self._wasmtime.WasmtimeError) as e:
             # A trap (the engine aborts on a bug): the instance is unusable. Start over with a
             # fresh one on the next call, and report the op that failed.
-            self._inst = None
+            self._discard()
             lines = [line.strip() for line in str(e).splitlines() if line.strip()]
             reason = next((line for line in lines if "trap" in line.lower()), lines[0] if lines else "")
             raise EngineError("engine.trap", "the engine stopped on %r: %s" % (op, reason)) from None
+        if inst.memory_bytes() > self.memory_reset_bytes:
+            self._discard()
+            self.memory_resets += 1
         result = json.loads(answer)
         if "error" in result:
             err = result["error"] or {}
@@ -446,6 +505,19 @@ class WasmEngine:
 
     def version(self):
         return self.call("version")
+
+    def limits(self):
+        """The engine's input limits (``limits`` op: ``callBytes``, ``templateTextBytes``,
+        ``placeholders``, ``valueBytes``, ``messageBytes``, ``batch``); read them, never copy."""
+        limits = self.__dict__.get("_limits")
+        if limits is None:
+            limits = self._limits = self.call("limits")
+        return limits
+
+    def check_credentials(self, kind, credentials):
+        """Problems of a profile's credentials (``checkCredentials``): ``[{"field", "code",
+        "message"}]``, empty when they are fine. Messages never contain a credential."""
+        return self.call("checkCredentials", {"kind": kind, "credentials": credentials})
 
     def normalize_phone(self, phone, default_country=None):
         args = {"phone": phone or ""}

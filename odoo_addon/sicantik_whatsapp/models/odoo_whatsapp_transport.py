@@ -85,6 +85,10 @@ class OdooWhatsAppTransport(Transport):
             return _meta_error(100, "Odoo WhatsApp: %s" % e)
         try:
             messages = composer._send_whatsapp_template(force_send_by_cron=False)
+        except UnicodeError:
+            # Encoding the request (a credential with a non-ASCII character) fails before any
+            # byte leaves: nothing was sent. Its arguments hold the text: never passed on.
+            raise TransportFailure("connect", False, "Odoo WhatsApp: the request cannot be encoded") from None
         except Exception as e:  # pylint: disable=broad-except
             # Odoo may have called Meta already: unknown, never sent elsewhere.
             raise TransportFailure(

@@ -135,7 +135,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         """
         partner.ensure_one()
         message = self._create_messages(partner, template_code, values, force_provider)
-        self._send_messages(message)
+        self._send_messages(message.filtered(lambda m: m.state != "failed"))  # refused when created
         return message
 
     @api.model
@@ -384,10 +384,15 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         if force_provider:
             ref = self._provider_ref(force_provider)
             force_id = self.env["sicantik.whatsapp.provider"].sudo()._from_engine_id(ref).id
-        values_json = json.dumps(
-            {k: _json_scalar(v) for k, v in (values or {}).items() if v is not None}, ensure_ascii=False
-        )
-        return (
+        values = {k: _json_scalar(v) for k, v in (values or {}).items() if v is not None}
+        # A value above the engine's limit is refused before it is stored (once per message, in
+        # several fields): the message fails with the limit's code, without the value.
+        max_bytes = self._wasm().limits()["valueBytes"]
+        oversize = sorted(k for k, v in values.items() if len(str(v).encode("utf-8")) > max_bytes)
+        for name in oversize:
+            del values[name]
+        values_json = json.dumps(values, ensure_ascii=False)
+        messages = (
             self.env["sicantik.whatsapp.message"]
             .sudo()
             .create(
@@ -406,6 +411,26 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
                 ]
             )
         )
+        if oversize:
+            messages._fail(
+                "limit.value", self._limit_error_text("limit.value", _("Values: %s", ", ".join(oversize)))
+            )
+        return messages
+
+    @api.model
+    def _limit_error_text(self, code, detail=""):
+        """A ``limit.*`` engine error as a sentence for people, with the engine's numbers."""
+        limits = self._wasm().limits()
+        texts = {
+            "limit.value": _("A value is too long to send by WhatsApp (at most %(max)s bytes per value).", max=limits["valueBytes"]),
+            "limit.message": _("The message is too long to send by WhatsApp (at most %(max)s bytes).", max=limits["messageBytes"]),
+            "limit.template_text": _("A text of the template is too long (at most %(max)s bytes).", max=limits["templateTextBytes"]),
+            "limit.placeholders": _("The template has too many placeholders (at most %(max)s).", max=limits["placeholders"]),
+            "limit.batch": _("Too many messages at once (at most %(max)s).", max=limits["batch"]),
+            "limit.call": _("Too much data at once for the WhatsApp engine (at most %(max)s bytes).", max=limits["callBytes"]),
+        }
+        text = texts.get(code) or _("The input is too large for the WhatsApp engine.")
+        return "%s %s" % (text, detail) if detail else text
 
     @api.model
     def _send_messages(self, messages):
@@ -443,7 +468,8 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             if e.code == "engine.trap":
                 _logger.error("WhatsApp engine bug while deciding message %s: %s", message.id, e.message)
             message.write({"notification_json": json.dumps(notification, indent=2, ensure_ascii=False)})
-            message._fail(e.code, e.message)
+            text = self._limit_error_text(e.code, e.message) if e.code.startswith("limit.") else e.message
+            message._fail(e.code, text)
             return message
 
         requests_made = []

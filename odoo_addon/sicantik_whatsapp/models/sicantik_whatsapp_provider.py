@@ -4,7 +4,7 @@ import json
 import secrets
 
 from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from ..engine.host import EngineError, TransportFailure, now_ms
 
@@ -28,6 +28,18 @@ SECRET_FIELDS = ("access_token", "app_secret", "webhook_verify_token", "api_key"
 DESTINATION_FIELDS = ("kind", "base_url", "api_version", "company_id")
 
 MANAGER_GROUP = "sicantik_whatsapp.group_sicantik_whatsapp_manager"
+
+#: The engine's name of each credential field (``checkCredentials``).
+ENGINE_CREDENTIAL_NAMES = {
+    "access_token": "accessToken",
+    "phone_number_id": "phoneNumberId",
+    "waba_id": "wabaId",
+    "app_secret": "appSecret",
+    "webhook_verify_token": "webhookVerifyToken",
+    "api_key": "apiKey",
+    "number_key": "numberKey",
+    "token": "token",
+}
 
 #: Credentials each kind needs before it can be marked as configured.
 REQUIRED_CREDENTIALS = {
@@ -325,6 +337,36 @@ class SicantikWhatsappProvider(models.Model):
         res = super().unlink()
         self.env.registry.clear_cache()
         return res
+
+    @api.constrains(*CREDENTIAL_FIELDS, "kind")
+    def _check_credential_text(self):
+        """The engine's rule (``checkCredentials``): printable ASCII, no whitespace. A token pasted
+        with an invisible character would fail every send. The error names the field and the
+        position, never the value."""
+        try:
+            engine = self.env["sicantik.whatsapp.dispatcher"]._wasm()
+        except UserError:
+            return  # no engine, no sends: checked again when it is installed and a field changes
+        fields_by_name = {v: k for k, v in ENGINE_CREDENTIAL_NAMES.items()}
+        for rec in self.sudo():
+            credentials = {ENGINE_CREDENTIAL_NAMES[f]: rec[f] for f in CREDENTIAL_FIELDS if rec[f]}
+            issues = engine.check_credentials(rec.kind, credentials)
+            # A field this kind never sends (left from another kind) is not checked.
+            bad = [i for i in issues if i.get("code") == "credentials.invalid"]
+            if bad:
+                fname = fields_by_name.get(bad[0]["field"], bad[0]["field"])
+                raise ValidationError(
+                    _(
+                        "%(field)s of %(provider)s has a character that cannot be sent (character "
+                        "%(position)s: a space, a line break or an invisible character copied with it). "
+                        "Type or paste it again without it.",
+                        field=rec._fields[fname].get_description(self.env)["string"]
+                        if fname in rec._fields
+                        else fname,
+                        provider=rec.name,
+                        position=bad[0].get("position") or "?",
+                    )
+                )
 
     # ------------------------------------------------------------------
     # Actions

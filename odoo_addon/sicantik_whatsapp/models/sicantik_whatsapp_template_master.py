@@ -5,7 +5,7 @@ import logging
 import re
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 from ..engine.host import EngineError
 
@@ -126,6 +126,22 @@ class SicantikWhatsappTemplateMaster(models.Model):
             "watzap": {"body": self.watzap_body} if self.watzap_body else None,
             "fonnte": {"body": self.fonnte_body} if self.fonnte_body else None,
         }
+
+    @api.constrains("body", "header", "button_url_suffix", "params", "meta_body_params", "watzap_body", "fonnte_body")
+    def _check_engine_limits(self):
+        """A template above the engine's size limits is refused when saved (the engine would
+        refuse every send of it)."""
+        try:
+            engine = self.env["sicantik.whatsapp.dispatcher"]._wasm()
+        except UserError:
+            return
+        for rec in self:
+            issues = engine.lint_template(rec._engine_template())
+            limit = next((i for i in issues if str(i.get("code", "")).startswith("limit.")), None)
+            if limit:
+                raise ValidationError(
+                    self.env["sicantik.whatsapp.dispatcher"]._limit_error_text(limit["code"], limit.get("message"))
+                )
 
     def _param_names(self):
         """Declared parameters, else the placeholders in order (sample values only)."""
