@@ -247,7 +247,7 @@ fn check_international(number: &str) -> std::result::Result<String, String> {
     }
     let Some((cc, min, max)) = country_of(number) else {
         return Err(format!(
-            "the country code of +{} is not assigned",
+            "+{}… does not start with a country code the ITU has assigned",
             number.get(..3).unwrap_or(number)
         ));
     };
@@ -503,9 +503,9 @@ mod tests {
 
     #[test]
     fn unassigned_country_codes_and_wrong_lengths() {
-        assert!(reason("+990 123 456 789").contains("not assigned"));
-        assert!(reason("+999 123 456 789").contains("not assigned"));
-        assert!(reason("00999 123 456 789").contains("not assigned"));
+        assert!(reason("+990 123 456 789").contains("+990… does not start with a country code"));
+        assert!(reason("+999 123 456 789").contains("has assigned"));
+        assert!(reason("00999 123 456 789").contains("has assigned"));
         assert!(reason("+1 415 555 26").contains("too short for the country code +1"));
         assert!(reason("+1 415 555 26711").contains("too long for the country code +1"));
         assert!(reason("+33 1 23 45 67 8").contains("too short for the country code +33"));

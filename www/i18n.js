@@ -310,7 +310,7 @@ const PHONE_REASONS_ID = [
   ["'+' is only allowed once", "tanda '+' hanya boleh sekali, di awal nomor"],
   ['contains the character', "nomor berisi karakter yang tidak diizinkan; gunakan angka, spasi, '-', '.', '(' dan ')'"],
   ['country code cannot start with 0', 'kode negara tidak boleh diawali 0'],
-  ['is not assigned', 'kode negara ini tidak terdaftar di ITU'],
+  ['country code the ITU has assigned', 'nomor tidak diawali kode negara yang terdaftar di ITU'],
   ['too short for the country code', 'nomor terlalu pendek untuk kode negara ini'],
   ['too long for the country code', 'nomor terlalu panjang untuk kode negara ini'],
   ['mobile numbers start with', 'bukan nomor ponsel Indonesia: nomor ponsel diawali 081–083 atau 085–089'],

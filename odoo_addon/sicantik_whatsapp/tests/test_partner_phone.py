@@ -41,7 +41,7 @@ class TestPartnerPhone(SicantikWhatsappCommon):
     def test_an_unassigned_country_code_is_refused(self):
         partner = self.env["res.partner"].create({"name": "Andi", "mobile": "+999 123 456 789"})
         self.assertFalse(partner.wa_phone)
-        self.assertIn("not assigned", partner.wa_phone_warning)
+        self.assertIn("does not start with a country code the ITU has assigned", partner.wa_phone_warning)
 
     def test_in_indonesian(self):
         self.env["res.lang"]._activate_lang("id_ID")
