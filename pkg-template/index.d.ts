@@ -28,6 +28,7 @@ export function init(input?: InitInput): Promise<void>;
 /** Stable error codes (`engine.not_initialized` comes from this facade). */
 export type ErrorCode =
   | "phone.invalid"
+  | "phone.trunk_zero_doubled"
   | "template.unknown"
   | "template.missing_param"
   | "template.unknown_placeholder"
@@ -45,6 +46,8 @@ export type ErrorCode =
 export interface SicantikError extends Error {
   name: "SicantikError";
   code: ErrorCode | (string & {});
+  /** A corrected input the person probably meant (`phone.trunk_zero_doubled`: `"0812…"`). */
+  suggestion?: string;
 }
 
 export function isSicantikError(e: unknown): e is SicantikError;

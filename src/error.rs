@@ -16,6 +16,13 @@ use serde::Serialize;
 pub enum Error {
     /// A phone number that cannot be normalized; `reason` says why.
     PhoneInvalid { input: String, reason: String },
+    /// `00` typed before an Indonesian mobile's `8` (`00812…` for `0812…`): read naïvely it is a
+    /// number in Japan, China, Korea… so it is refused. `suggestion` is the number with one zero
+    /// (`081234567890`) when that is a valid mobile; hosts show it as a hint.
+    PhoneTrunkZeroDoubled {
+        input: String,
+        suggestion: Option<String>,
+    },
     /// The notification names a template code that the config does not have.
     TemplateUnknown { code: String },
     /// A placeholder of the template has no (non-blank) value.
@@ -56,6 +63,7 @@ impl Error {
     pub fn code(&self) -> &'static str {
         match self {
             Error::PhoneInvalid { .. } => "phone.invalid",
+            Error::PhoneTrunkZeroDoubled { .. } => "phone.trunk_zero_doubled",
             Error::TemplateUnknown { .. } => "template.unknown",
             Error::TemplateMissingParam { .. } => "template.missing_param",
             Error::TemplateUnknownPlaceholder { .. } => "template.unknown_placeholder",
@@ -71,11 +79,21 @@ impl Error {
         }
     }
 
-    /// The wire form shared by every host: `{"code": "...", "message": "..."}`.
+    /// The wire form shared by every host: `{"code": "...", "message": "..."}`, plus
+    /// `suggestion` when the engine has a corrected input to offer (hosts never parse `message`).
     pub fn info(&self) -> ErrorInfo {
         ErrorInfo {
             code: self.code().to_string(),
             message: self.to_string(),
+            suggestion: self.suggestion().map(str::to_string),
+        }
+    }
+
+    /// A corrected input the person probably meant, if the engine can tell.
+    pub fn suggestion(&self) -> Option<&str> {
+        match self {
+            Error::PhoneTrunkZeroDoubled { suggestion, .. } => suggestion.as_deref(),
+            _ => None,
         }
     }
 
@@ -97,6 +115,16 @@ impl fmt::Display for Error {
         match self {
             Error::PhoneInvalid { input, reason } => {
                 write!(f, "invalid phone number {input:?}: {reason}")
+            }
+            Error::PhoneTrunkZeroDoubled { input, suggestion } => {
+                write!(
+                    f,
+                    "invalid phone number {input:?}: it starts with two zeros; an Indonesian mobile starts with one (08…)"
+                )?;
+                if let Some(s) = suggestion {
+                    write!(f, ", did you mean {s}?")?;
+                }
+                write!(f, " A number abroad is written with + and its country code.")
             }
             Error::TemplateUnknown { code } => write!(f, "unknown template {code:?}"),
             Error::TemplateMissingParam { template, param } => {
@@ -144,6 +172,9 @@ impl std::error::Error for Error {}
 pub struct ErrorInfo {
     pub code: String,
     pub message: String,
+    /// See [`Error::suggestion`]; absent from the JSON when there is none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub suggestion: Option<String>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

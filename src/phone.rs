@@ -6,18 +6,45 @@
 //! `(0812) 3456.7890`. Separators are whitespace (including the no-break space), `-`, `.`, `(`, `)`
 //! and the invisible direction marks phones insert when a number is copied from the contact list.
 //!
-//! Other countries must be written with `+` or `00` and are checked against E.164 only (8–15
-//! digits, country code not starting with 0): without a numbering table we cannot know more.
+//! Other countries are written with `+`, or with an international call prefix (below). Their
+//! country code must be one the ITU assigned, and the national number must have a length that
+//! country uses ([`COUNTRIES`]); the whole number has at most 15 digits (E.164).
 //! Indonesian numbers (`62…`) must be mobiles — national significant number `8[1-35-9]\d{7,10}` —
 //! because landlines cannot receive WhatsApp and every provider would reject them later, after a
 //! billable attempt.
+//!
+//! # Indonesian dialing (default country `62`, number typed without `+`)
+//!
+//! Rules, in this order (the README has the same list):
+//!
+//! 1. **Doubled trunk zero.** `00` followed by `81`–`83` or `85`–`89` (`00812-3456-7890`) is
+//!    refused with [`Error::PhoneTrunkZeroDoubled`], whose `suggestion` is the number with one
+//!    zero (`081234567890`) when that is a valid mobile. It is never read as a foreign number:
+//!    read naïvely it is Japan (+81), Korea (+82), China (+86)…, and a typo is far likelier than a
+//!    clerk dialling East Asia. Such numbers are written with `+` (`+81 …`). This also covers
+//!    `008` + a country code starting with 1–3 or 5–9 (`008 1 415…`): the same digits are a
+//!    13-digit `0814…` mobile, so they are refused too, never guessed.
+//! 2. **`01017` + country code** (a carrier's international prefix) is read as such.
+//! 3. **`001`, `007`, `008`, `009` + country code** (carriers' international prefixes) compete
+//!    with the generic `00` + a country code starting with 1, 7, 8 or 9: `0091 98765 43210` is
+//!    India (`00` + 91) but `009 1 415 555 2671` is the US (`009` + 1). Each reading is checked
+//!    (assigned country code, national number length); when only one is valid, it wins. When
+//!    both are, the way the person grouped the digits decides: a first group of exactly three
+//!    digits (`009`) means the carrier prefix; a first group `00`, or `00` + a country code of
+//!    two or three digits (`0091`), means the generic prefix. Otherwise (no grouping, e.g. `00914155552671`) the carrier prefix wins,
+//!    as in libphonenumber's Indonesian metadata (international prefix `00[89]`).
+//! 4. **`00` + country code** otherwise (`0062 812…` stays Indonesia, `0060 12…` Malaysia).
+//! 5. `0…` is national (trunk zero), `62…` already has the country code, anything else is a
+//!    national number typed without its trunk zero (`812…`).
+//!
+//! With another default country only rules 4 and 5 apply.
 
 use crate::error::{Error, Result};
 
 /// Calling code assumed when a number has none.
 pub const DEFAULT_COUNTRY: &str = "62";
 
-/// Indonesia's calling code; its numbers get the mobile check.
+/// Indonesia's calling code; its numbers get the mobile check and its dialing rules.
 const INDONESIA: &str = "62";
 
 /// E.164 bounds on the whole number (country code included).
@@ -34,10 +61,53 @@ const DIGITS_MAX: usize = E164_MAX + 5;
 /// How much of a bad input an error repeats (huge inputs must not make huge errors).
 const ERROR_INPUT_CHARS: usize = 64;
 
+/// Carriers' international prefixes in Indonesia are `00` + one of these (rule 3 above).
+const ID_CARRIER_DIGITS: &[u8] = b"1789";
+
+/// Another carrier's international prefix in Indonesia (rule 2 above).
+const ID_CARRIER_PREFIX_LONG: &str = "01017";
+
+/// Country codes assigned by the ITU, with the shortest and longest national significant number
+/// of the fixed-line, mobile and VoIP numbers each uses (numbers WhatsApp can be on): the
+/// `possibleLength` of libphonenumber 9.0.43's metadata, the union over the regions that share
+/// a code (all lengths where a code has none of those types). Sorted by code. 4 bytes a row (~0.9 KB): the
+/// web build carries it, so it holds lengths only, no number patterns.
+#[rustfmt::skip]
+const COUNTRIES: &[(u16, u8, u8)] = &[
+    (1, 10, 10), (7, 10, 10), (20, 8, 10), (27, 5, 9), (30, 10, 10), (31, 9, 11), (32, 8, 9), (33, 9, 9),
+    (34, 9, 9), (36, 8, 9), (39, 6, 12), (40, 6, 9), (41, 9, 9), (43, 4, 13), (44, 9, 10), (45, 8, 8),
+    (46, 7, 9), (47, 8, 8), (48, 7, 9), (49, 5, 15), (51, 8, 9), (52, 10, 10), (53, 6, 10), (54, 10, 11),
+    (55, 10, 11), (56, 9, 9), (57, 8, 10), (58, 10, 10), (60, 8, 10), (61, 9, 9), (62, 7, 12), (63, 6, 10),
+    (64, 8, 10), (65, 8, 8), (66, 8, 9), (81, 9, 10), (82, 5, 10), (84, 9, 10), (86, 7, 11), (90, 10, 10),
+    (91, 10, 10), (92, 9, 10), (93, 9, 9), (94, 9, 9), (95, 6, 10), (98, 6, 10), (211, 9, 9), (212, 9, 9),
+    (213, 8, 9), (216, 8, 8), (218, 9, 9), (220, 7, 9), (221, 9, 9), (222, 8, 8), (223, 8, 8), (224, 8, 9),
+    (225, 10, 10), (226, 8, 8), (227, 8, 8), (228, 8, 8), (229, 10, 10), (230, 7, 8), (231, 7, 9), (232, 8, 8),
+    (233, 9, 9), (234, 10, 10), (235, 8, 8), (236, 8, 8), (237, 9, 9), (238, 7, 7), (239, 7, 7), (240, 9, 9),
+    (241, 7, 8), (242, 9, 9), (243, 7, 10), (244, 9, 9), (245, 7, 9), (246, 7, 7), (247, 5, 5), (248, 7, 7),
+    (249, 9, 9), (250, 8, 9), (251, 9, 9), (252, 6, 9), (253, 8, 8), (254, 7, 9), (255, 9, 9), (256, 9, 9),
+    (257, 8, 8), (258, 8, 9), (260, 9, 9), (261, 9, 9), (262, 9, 9), (263, 9, 10), (264, 8, 9), (265, 7, 9),
+    (266, 8, 8), (267, 7, 8), (268, 8, 8), (269, 7, 7), (290, 4, 5), (291, 7, 7), (297, 7, 7), (298, 6, 6),
+    (299, 6, 6), (350, 8, 8), (351, 9, 9), (352, 4, 11), (353, 7, 10), (354, 7, 9), (355, 8, 9), (356, 8, 8),
+    (357, 8, 8), (358, 5, 10), (359, 6, 9), (370, 8, 8), (371, 8, 8), (372, 7, 8), (373, 8, 8), (374, 8, 8),
+    (375, 9, 9), (376, 6, 9), (377, 8, 9), (378, 8, 10), (380, 9, 9), (381, 7, 12), (382, 8, 8), (383, 8, 12),
+    (385, 8, 9), (386, 8, 8), (387, 8, 9), (389, 8, 8), (420, 9, 9), (421, 6, 9), (423, 7, 9), (500, 5, 5),
+    (501, 7, 7), (502, 8, 8), (503, 8, 8), (504, 8, 8), (505, 8, 8), (506, 8, 8), (507, 7, 8), (508, 6, 9),
+    (509, 8, 8), (590, 9, 9), (591, 8, 8), (592, 7, 7), (593, 8, 9), (594, 9, 9), (595, 7, 9), (596, 9, 9),
+    (597, 6, 7), (598, 8, 8), (599, 7, 8), (670, 7, 8), (672, 6, 6), (673, 7, 7), (674, 7, 7), (675, 7, 8),
+    (676, 5, 7), (677, 5, 7), (678, 5, 7), (679, 7, 7), (680, 7, 7), (681, 6, 6), (682, 5, 5), (683, 4, 7),
+    (685, 5, 10), (686, 5, 8), (687, 6, 6), (688, 5, 7), (689, 8, 8), (690, 4, 7), (691, 7, 7), (692, 7, 7),
+    (800, 8, 8), (808, 8, 8), (850, 8, 10), (852, 8, 8), (853, 8, 8), (855, 8, 9), (856, 8, 10), (870, 9, 12),
+    (878, 12, 12), (880, 6, 10), (881, 9, 10), (882, 7, 12), (883, 8, 12), (886, 8, 11), (888, 11, 11), (960, 7, 7),
+    (961, 7, 8), (962, 8, 9), (963, 8, 9), (964, 8, 10), (965, 8, 8), (966, 9, 9), (967, 7, 9), (968, 8, 8),
+    (970, 8, 9), (971, 8, 9), (972, 8, 12), (973, 8, 8), (974, 8, 8), (975, 7, 8), (976, 8, 10), (977, 8, 10),
+    (979, 9, 9), (992, 9, 9), (993, 8, 8), (994, 9, 9), (995, 9, 9), (996, 9, 9), (998, 9, 9),
+];
+
 /// Normalize `input` to digits with country code, no `+` (e.g. `6281234567890`).
 /// `default_country` is a calling code (`"62"`) used for numbers written nationally.
 ///
-/// Errors: [`Error::PhoneInvalid`] with an English reason for the citizen's number, and
+/// Errors: [`Error::PhoneInvalid`] with an English reason for the citizen's number,
+/// [`Error::PhoneTrunkZeroDoubled`] for `00812…` (see the module docs), and
 /// [`Error::ConfigInvalid`] when `default_country` is not a calling code.
 pub fn normalize(input: &str, default_country: &str) -> Result<String> {
     let country = country_code(default_country)?;
@@ -55,6 +125,8 @@ pub fn normalize(input: &str, default_country: &str) -> Result<String> {
     // The buffer has room for DIGITS_MAX digits and a country code: it is never reallocated.
     let mut digits = String::with_capacity(DIGITS_MAX + country.len());
     let mut plus = false;
+    // Digits before the first separator that follows a digit (rule 3's tie-break).
+    let mut first_group: Option<usize> = None;
     for c in trimmed.chars() {
         if c.is_ascii_digit() {
             // Cap the work on absurd inputs; anything this long is rejected below anyway.
@@ -67,6 +139,9 @@ pub fn normalize(input: &str, default_country: &str) -> Result<String> {
             }
             plus = true;
         } else if is_separator(c) {
+            if first_group.is_none() && !digits.is_empty() {
+                first_group = Some(digits.len());
+            }
             continue;
         } else if c.is_alphabetic() {
             return Err(bad("the number contains letters"));
@@ -83,6 +158,21 @@ pub fn normalize(input: &str, default_country: &str) -> Result<String> {
     // The country code goes in the same buffer, which has room for it.
     let mut international = digits;
     if !plus {
+        if country == INDONESIA && international.starts_with("00") {
+            let rest = international.get(2..).unwrap_or_default();
+            return indonesian_international(rest, first_group).map_err(|e| match e {
+                Reason::TrunkZeroDoubled(suggestion) => Error::PhoneTrunkZeroDoubled {
+                    input: truncate(input),
+                    suggestion,
+                },
+                Reason::Invalid(reason) => bad(&reason),
+            });
+        }
+        if country == INDONESIA {
+            if let Some(rest) = international.strip_prefix(ID_CARRIER_PREFIX_LONG) {
+                return check_international(rest).map_err(|r| bad(&r));
+            }
+        }
         if international.starts_with("00") {
             international.replace_range(..2, "");
         } else if international.starts_with('0') {
@@ -92,31 +182,104 @@ pub fn normalize(input: &str, default_country: &str) -> Result<String> {
             international.insert_str(0, country);
         }
     }
+    check_international(&international).map_err(|r| bad(&r))
+}
 
-    if international.starts_with('0') {
-        return Err(bad("the country code cannot start with 0"));
+/// Why a number was refused, before it becomes an [`Error`] (which needs the input).
+#[derive(Debug)]
+enum Reason {
+    Invalid(String),
+    TrunkZeroDoubled(Option<String>),
+}
+
+/// Rules 1, 3 and 4 of the module docs: `rest` is what follows the typed `00`.
+fn indonesian_international(
+    rest: &str,
+    first_group: Option<usize>,
+) -> std::result::Result<String, Reason> {
+    let b = rest.as_bytes();
+    // Rule 1: `00` + `8[1-35-9]` is a doubled trunk zero, never a foreign number.
+    if b.first() == Some(&b'8') && matches!(b.get(1), Some(b'1'..=b'3' | b'5'..=b'9')) {
+        let suggestion = check_indonesian_mobile(rest)
+            .ok()
+            .map(|()| format!("0{rest}"));
+        return Err(Reason::TrunkZeroDoubled(suggestion));
     }
+    let generic = check_international(rest);
+    let carrier_rest = match b.first() {
+        Some(d) if ID_CARRIER_DIGITS.contains(d) => rest.get(1..).unwrap_or_default(),
+        _ => return generic.map_err(Reason::Invalid), // rule 4
+    };
+    let carrier = check_international(carrier_rest);
+    // Rule 3: the grouping says which reading the person meant, else the carrier prefix.
+    // A first group of 3 digits is the carrier prefix, even where it is also `00` + a one-digit
+    // country code (`001`, `007`).
+    let generic_grouped = first_group.is_some_and(|g| {
+        g == 2 || (g > 3 && country_of(rest).is_some_and(|(cc, _, _)| g == 2 + digit_count(cc)))
+    });
+    let (preferred, other) = if generic_grouped {
+        (generic, carrier)
+    } else {
+        (carrier, generic)
+    };
+    match (preferred, other) {
+        (Ok(n), _) | (Err(_), Ok(n)) => Ok(n),
+        (Err(e), Err(_)) => Err(Reason::Invalid(e)),
+    }
+}
 
-    if let Some(nsn) = international.strip_prefix(INDONESIA) {
+/// Check digits with a country code (no `+`); the number, with a trunk zero dropped after `62`.
+fn check_international(number: &str) -> std::result::Result<String, String> {
+    if number.starts_with('0') {
+        return Err("the country code cannot start with 0".into());
+    }
+    if let Some(nsn) = number.strip_prefix(INDONESIA) {
         // `+62 0812…`: the trunk zero has no place after the country code.
-        let trunk_zero = nsn.starts_with('0');
         let nsn = nsn.strip_prefix('0').unwrap_or(nsn);
-        check_indonesian_mobile(nsn).map_err(bad)?;
-        if trunk_zero {
-            international.remove(INDONESIA.len());
-        }
-        return Ok(international);
+        check_indonesian_mobile(nsn)?;
+        return Ok(format!("{INDONESIA}{nsn}"));
     }
-
-    if international.len() < E164_MIN {
-        return Err(bad("the number is too short"));
+    if number.len() < E164_MIN {
+        return Err("the number is too short".into());
     }
-    if international.len() > E164_MAX {
-        return Err(bad(
-            "the number is too long (at most 15 digits with the country code)",
+    if number.len() > E164_MAX {
+        return Err("the number is too long (at most 15 digits with the country code)".into());
+    }
+    let Some((cc, min, max)) = country_of(number) else {
+        return Err(format!(
+            "+{}… does not start with a country code the ITU has assigned",
+            number.get(..3).unwrap_or(number)
+        ));
+    };
+    let nsn_len = number.len() - digit_count(cc);
+    if nsn_len < usize::from(min) {
+        return Err(format!(
+            "the number is too short for the country code +{cc}"
         ));
     }
-    Ok(international)
+    if nsn_len > usize::from(max) {
+        return Err(format!("the number is too long for the country code +{cc}"));
+    }
+    Ok(number.to_string())
+}
+
+/// The row of [`COUNTRIES`] whose code starts `number` (codes are prefix-free).
+fn country_of(number: &str) -> Option<(u16, u8, u8)> {
+    (1..=3).find_map(|len| {
+        let cc: u16 = number.get(..len)?.parse().ok()?;
+        COUNTRIES
+            .binary_search_by_key(&cc, |row| row.0)
+            .ok()
+            .and_then(|i| COUNTRIES.get(i).copied())
+    })
+}
+
+fn digit_count(cc: u16) -> usize {
+    match cc {
+        0..=9 => 1,
+        10..=99 => 2,
+        _ => 3,
+    }
 }
 
 /// Check a national significant number against `8[1-35-9]\d{7,10}`.
@@ -281,6 +444,93 @@ mod tests {
         assert!(reason("+620").contains("too short"));
     }
 
+    fn trunk_zero(input: &str) -> Option<String> {
+        match normalize(input, "62") {
+            Err(Error::PhoneTrunkZeroDoubled { suggestion, .. }) => suggestion,
+            other => panic!("{input:?}: expected phone.trunk_zero_doubled, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn doubled_trunk_zero_is_refused_with_a_suggestion() {
+        assert_eq!(
+            trunk_zero("00812-3456-7890").as_deref(),
+            Some("081234567890")
+        );
+        assert_eq!(
+            trunk_zero("00857 1234 5678").as_deref(),
+            Some("085712345678")
+        );
+        // 008 + 1 (US) is the same digits as a 13-digit 0814… mobile: refused, never guessed.
+        assert_eq!(
+            trunk_zero("008 1 415 555 2671").as_deref(),
+            Some("0814155552671")
+        );
+        // Not a valid mobile with one zero either: refused without a suggestion.
+        assert_eq!(trunk_zero("0086 138 1234 5678 9"), None);
+        let e = normalize("00812-3456-7890", "62").unwrap_err();
+        assert_eq!(e.code(), "phone.trunk_zero_doubled");
+        assert_eq!(e.info().suggestion.as_deref(), Some("081234567890"));
+        assert!(e.to_string().contains("did you mean 081234567890?"), "{e}");
+        // With `+` the country code is explicit; other default countries have no such rule.
+        assert_eq!(ok("+81 90 1234 5678"), "819012345678");
+        assert_eq!(
+            normalize("0081 90 1234 5678", "60").unwrap(),
+            "819012345678"
+        );
+        // 0084 is Vietnam (84 is no Indonesian mobile prefix), 0062 stays Indonesia.
+        assert_eq!(ok("0084 912 345 678"), "84912345678");
+        assert_eq!(ok("0062 812 3456 7890"), "6281234567890");
+    }
+
+    #[test]
+    fn indonesian_international_prefixes() {
+        assert_eq!(ok("009 1 415 555 2671"), "14155552671");
+        assert_eq!(ok("001 1 415 555 2671"), "14155552671");
+        assert_eq!(ok("007 44 20 7946 0958"), "442079460958");
+        assert_eq!(ok("008 44 20 7946 0958"), "442079460958");
+        assert_eq!(ok("01017 65 9123 4567"), "6591234567");
+        assert_eq!(ok("001 62 812 3456 7890"), "6281234567890");
+        // Both readings valid: the grouping decides; without grouping the carrier prefix wins.
+        assert_eq!(ok("0091 98765 43210"), "919876543210");
+        assert_eq!(ok("00 91 98765 43210"), "919876543210");
+        assert_eq!(ok("009 198 765 43210"), "19876543210");
+        assert_eq!(ok("00914155552671"), "14155552671");
+        // Only one reading is valid: it wins whatever the grouping.
+        assert_eq!(ok("0090 532 123 4567"), "905321234567"); // 009 + 0… is no country code
+        assert_eq!(ok("009 90 532 123 4567"), "905321234567"); // 0090 + 90532… is too long
+    }
+
+    #[test]
+    fn unassigned_country_codes_and_wrong_lengths() {
+        assert!(reason("+990 123 456 789").contains("+990… does not start with a country code"));
+        assert!(reason("+999 123 456 789").contains("has assigned"));
+        assert!(reason("00999 123 456 789").contains("has assigned"));
+        assert!(reason("+1 415 555 26").contains("too short for the country code +1"));
+        assert!(reason("+1 415 555 26711").contains("too long for the country code +1"));
+        assert!(reason("+33 1 23 45 67 8").contains("too short for the country code +33"));
+        assert_eq!(ok("+33 1 23 45 67 89"), "33123456789");
+        assert_eq!(
+            normalize("+990 123 456 789", "62").unwrap_err().code(),
+            "phone.invalid"
+        );
+    }
+
+    #[test]
+    fn country_table_is_sorted_and_sane() {
+        assert!(COUNTRIES.windows(2).all(|w| w[0].0 < w[1].0));
+        assert!(COUNTRIES
+            .iter()
+            .all(|&(cc, min, max)| (1..=999).contains(&cc) && 0 < min && min <= max));
+        // Prefix-free, as the ITU assigns them: no code is the start of another.
+        for &(a, ..) in COUNTRIES {
+            for &(b, ..) in COUNTRIES {
+                let (a, b) = (a.to_string(), b.to_string());
+                assert!(a == b || !b.starts_with(&a), "{a} / {b}");
+            }
+        }
+    }
+
     #[test]
     fn error_code_and_input_are_kept_but_bounded() {
         let e = normalize("021 555 1234", "62").unwrap_err();
@@ -322,7 +572,147 @@ mod tests {
         out
     }
 
+    // --- a model of the README's rules, written independently of `normalize` -------------------
+
+    /// What the rules say about digits typed without `+` (default country 62), given the length
+    /// of the first digit group: `Ok(number)`, `Err(None)` for phone.invalid, `Err(Some(s))` for
+    /// phone.trunk_zero_doubled with suggestion `s` ("" for none).
+    fn model(d: &str, group: usize) -> std::result::Result<String, Option<String>> {
+        let mobile = |n: &str| {
+            let c: Vec<char> = n.chars().collect();
+            c.len() >= 9
+                && c.len() <= 12
+                && c[0] == '8'
+                && "123567 89".contains(c[1])
+                && c[1] != ' '
+        };
+        let valid = |n: &str| -> Option<String> {
+            if let Some(nsn) = n.strip_prefix("62") {
+                let nsn = nsn.strip_prefix('0').unwrap_or(nsn);
+                return mobile(nsn).then(|| format!("62{nsn}"));
+            }
+            let row = COUNTRIES.iter().find(|r| n.starts_with(&r.0.to_string()))?;
+            let len = n.len() - row.0.to_string().len();
+            let fits =
+                (8..=15).contains(&n.len()) && (row.1 as usize..=row.2 as usize).contains(&len);
+            fits.then(|| n.to_string())
+        };
+        if let Some(rest) = d.strip_prefix("00") {
+            if rest.len() >= 2 && rest.starts_with('8') && !"04".contains(&rest[1..2]) {
+                return Err(Some(if mobile(rest) {
+                    format!("0{rest}")
+                } else {
+                    String::new()
+                }));
+            }
+            let generic = valid(rest);
+            if !rest.starts_with(['1', '7', '8', '9']) {
+                return generic.ok_or(None);
+            }
+            let carrier = valid(&rest[1..]);
+            let cc_len = COUNTRIES
+                .iter()
+                .find(|r| rest.starts_with(&r.0.to_string()))
+                .map(|r| r.0.to_string().len());
+            let grouped_generic = group == 2 || (group > 3 && Some(group - 2) == cc_len);
+            let (first, second) = if grouped_generic {
+                (generic, carrier)
+            } else {
+                (carrier, generic)
+            };
+            return first.or(second).ok_or(None);
+        }
+        if let Some(rest) = d.strip_prefix("01017") {
+            return valid(rest).ok_or(None);
+        }
+        let n = match d.strip_prefix('0') {
+            Some(national) => format!("62{national}"),
+            None if d.starts_with("62") => d.to_string(),
+            None => format!("62{d}"),
+        };
+        valid(&n).ok_or(None)
+    }
+
+    fn observed(input: &str) -> std::result::Result<String, Option<String>> {
+        match normalize(input, "62") {
+            Ok(n) => Ok(n),
+            Err(Error::PhoneTrunkZeroDoubled { suggestion, .. }) => {
+                Err(Some(suggestion.unwrap_or_default()))
+            }
+            Err(Error::PhoneInvalid { .. }) => Err(None),
+            Err(e) => panic!("{input:?}: {e}"),
+        }
+    }
+
+    /// Three-digit codes that no assigned code starts (e.g. 990, 999).
+    fn unassigned() -> Vec<u16> {
+        (100..1000)
+            .filter(|cc: &u16| {
+                !COUNTRIES
+                    .iter()
+                    .any(|r| cc.to_string().starts_with(&r.0.to_string()))
+            })
+            .collect()
+    }
+
+    /// Digits as people start them in Indonesia, with the prefixes the rules are about.
+    fn typed_digits() -> impl Strategy<Value = String> {
+        (
+            prop::sample::select(vec![
+                "", "0", "00", "001", "007", "008", "009", "01017", "62", "0062", "0081", "0091",
+            ]),
+            prop::collection::vec(0u8..10, 0..=15),
+        )
+            .prop_map(|(p, rest)| {
+                let mut s = p.to_string();
+                s.extend(rest.into_iter().map(|d| char::from(b'0' + d)));
+                s
+            })
+    }
+
     proptest! {
+        #[test]
+        fn normalize_agrees_with_the_written_rules(d in typed_digits(), group in 1usize..8) {
+            prop_assume!(!d.is_empty());
+            let group = group.min(d.len());
+            let typed = if group < d.len() { format!("{} {}", &d[..group], &d[group..]) } else { d.clone() };
+            let group = if group < d.len() { group } else { usize::MAX / 2 };
+            prop_assert_eq!(observed(&typed), model(&d, group), "{:?}", typed);
+        }
+
+        #[test]
+        fn a_doubled_trunk_zero_is_never_a_foreign_number(
+            nsn in id_nsn(),
+            cuts in prop::collection::vec(any::<bool>(), 16),
+            sep in prop::sample::select(vec![" ", "-", ".", "\u{a0}"]),
+        ) {
+            let typed = format!("00{}", sprinkle(&nsn, &cuts, &[sep, " "]));
+            prop_assert_eq!(observed(&typed), Err(Some(format!("0{nsn}"))), "{:?}", typed);
+        }
+
+        #[test]
+        fn a_carrier_prefix_grouped_as_typed_reaches_the_country(
+            prefix in prop::sample::select(vec!["001", "007", "009", "01017"]),
+            row in prop::sample::select(COUNTRIES.to_vec()),
+            nsn in prop::collection::vec(1u8..10, 17),
+            extra in 0usize..12,
+        ) {
+            let (cc, min, max) = row;
+            let len = usize::from(min) + extra % (usize::from(max - min) + 1);
+            prop_assume!(cc != 62 && cc.to_string().len() + len <= 15 && cc.to_string().len() + len >= 8);
+            let nsn: String = nsn.iter().take(len).map(|d| char::from(b'0' + d)).collect();
+            let typed = format!("{prefix} {cc} {nsn}");
+            prop_assert_eq!(normalize(&typed, "62").ok(), Some(format!("{cc}{nsn}")), "{:?}", typed);
+            // With `+`, the same number.
+            prop_assert_eq!(normalize(&format!("+{cc} {nsn}"), "62").ok(), Some(format!("{cc}{nsn}")));
+        }
+
+        #[test]
+        fn unassigned_country_codes_are_invalid(cc in prop::sample::select(unassigned()), nsn in "[1-9][0-9]{7,10}") {
+            let e = normalize(&format!("+{cc} {nsn}"), "62").unwrap_err();
+            prop_assert_eq!(e.code(), "phone.invalid");
+        }
+
         #[test]
         fn never_panics_and_output_is_bounded_digits(s in any::<String>(), dc in "[0-9+]{0,4}") {
             if let Ok(n) = normalize(&s, &dc) {

@@ -258,6 +258,7 @@ const STRINGS = {
 const ERRORS = {
   id: {
     'phone.invalid': 'Nomor telepon tidak valid',
+    'phone.trunk_zero_doubled': 'Nomor diawali dua angka nol',
     'template.unknown': 'Templat tidak dikenal',
     'template.missing_param': 'Nilai untuk {{{param}}} wajib diisi',
     'template.unknown_placeholder': 'Templat memakai placeholder yang tidak dideklarasikan',
@@ -274,6 +275,7 @@ const ERRORS = {
   },
   en: {
     'phone.invalid': 'Invalid phone number',
+    'phone.trunk_zero_doubled': 'The number starts with two zeros',
     'template.unknown': 'Unknown template',
     'template.missing_param': 'A value for {{{param}}} is required',
     'template.unknown_placeholder': 'The template uses a placeholder it does not declare',
@@ -290,6 +292,18 @@ const ERRORS = {
   },
 };
 
+/** The hint of `phone.trunk_zero_doubled`, built from its structured `suggestion` (never the message). */
+const TRUNK_ZERO_HINT = {
+  id: {
+    suggestion: 'Maksud Anda {suggestion}?',
+    rule: 'Nomor ponsel Indonesia diawali satu angka 0 (08…); nomor luar negeri ditulis dengan + dan kode negara.',
+  },
+  en: {
+    suggestion: 'Did you mean {suggestion}?',
+    rule: 'An Indonesian mobile starts with one 0 (08…); a number abroad is written with + and its country code.',
+  },
+};
+
 /** The engine's English reasons for a bad phone number, by a fragment that identifies each. */
 const PHONE_REASONS_ID = [
   ['is empty', 'nomor masih kosong'],
@@ -298,6 +312,9 @@ const PHONE_REASONS_ID = [
   ["'+' is only allowed once", "tanda '+' hanya boleh sekali, di awal nomor"],
   ['contains the character', "nomor berisi karakter yang tidak diizinkan; gunakan angka, spasi, '-', '.', '(' dan ')'"],
   ['country code cannot start with 0', 'kode negara tidak boleh diawali 0'],
+  ['country code the ITU has assigned', 'nomor tidak diawali kode negara yang terdaftar di ITU'],
+  ['too short for the country code', 'nomor terlalu pendek untuk kode negara ini'],
+  ['too long for the country code', 'nomor terlalu panjang untuk kode negara ini'],
   ['mobile numbers start with', 'bukan nomor ponsel Indonesia: nomor ponsel diawali 081–083 atau 085–089'],
   ['landline', 'bukan nomor ponsel (telepon rumah/kantor atau nomor layanan): WhatsApp memerlukan nomor ponsel berawalan 08'],
   ['too short', 'nomor terlalu pendek'],
@@ -422,7 +439,7 @@ export function translatePage(root = document) {
 /**
  * What to show for an engine error: a translated headline from its `code`, and the engine's own
  * (English) message as detail — translated too where the page knows it (phone reasons).
- * @param {{code?: string, message?: string}} err
+ * @param {{code?: string, message?: string, suggestion?: string}} err
  * @returns {{title: string, detail: string}}
  */
 export function describeError(err) {
@@ -438,6 +455,11 @@ export function describeError(err) {
   if (code === 'phone.invalid') {
     const reason = /: ([^:]+)$/.exec(message)?.[1] ?? message;
     detail = current === 'id' ? (PHONE_REASONS_ID.find(([k]) => reason.includes(k))?.[1] ?? reason) : reason;
+  }
+  if (code === 'phone.trunk_zero_doubled') {
+    const hint = TRUNK_ZERO_HINT[current];
+    const suggestion = typeof err?.suggestion === 'string' ? err.suggestion : '';
+    detail = suggestion ? `${hint.suggestion.replace('{suggestion}', suggestion)} ${hint.rule}` : hint.rule;
   }
   if (code === 'template.missing_param') detail = '';
   return { title, detail };

@@ -88,6 +88,7 @@ function fieldFor(/** @type {any} */ err) {
   const message = String(err?.message ?? '');
   switch (err?.code) {
     case 'phone.invalid':
+    case 'phone.trunk_zero_doubled':
       return 'phone';
     case 'template.missing_param': {
       const param = /\{\{(\w+)\}\}/.exec(message)?.[1];
@@ -209,7 +210,7 @@ function update() {
     } catch (e) {
       const err = /** @type {any} */ (e);
       const already =
-        (err.code === 'phone.invalid' && phoneBad) ||
+        (String(err.code).startsWith('phone.') && phoneBad) ||
         (err.code === 'template.missing_param' && missing.has(/\{\{(\w+)\}\}/.exec(err.message)?.[1])) ||
         (templateBad && String(err.code).startsWith('template.'));
       if (!already) placeError(err);

@@ -61,7 +61,10 @@ def run_case(engine, suite_config, case):
         try:
             return handle.call(op, args), None
         except host.EngineError as e:
-            return None, {"code": e.code, "message": e.message}
+            error = {"code": e.code, "message": e.message}
+            if e.suggestion is not None:
+                error["suggestion"] = e.suggestion
+            return None, error
 
     # A pacing case: the ``pace`` op for each of its args, in order (tests/fixtures/pacing.json).
     if "pace" in case:

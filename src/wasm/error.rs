@@ -11,6 +11,11 @@ pub fn js_error(code: &str, message: &str) -> JsValue {
     err.into()
 }
 
+/// The engine error, with its `suggestion` (a corrected input) as a property when it has one.
 pub fn into_js_error(e: crate::Error) -> JsValue {
-    js_error(e.code(), &e.to_string())
+    let err = js_error(e.code(), &e.to_string());
+    if let Some(s) = e.suggestion() {
+        let _ = js_sys::Reflect::set(&err, &"suggestion".into(), &s.into());
+    }
+    err
 }

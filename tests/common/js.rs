@@ -19,7 +19,7 @@ fn from_js(v: &JsValue) -> Value {
         .unwrap_or(Value::Null)
 }
 
-/// A thrown engine error as `{code, message}` (it must be an `Error` with a `code`).
+/// A thrown engine error as `{code, message, suggestion?}` (it must be an `Error` with a `code`).
 fn error_of(e: JsValue) -> Value {
     let is_error = e.is_instance_of::<js_sys::Error>();
     let code = js_sys::Reflect::get(&e, &"code".into())
@@ -28,8 +28,17 @@ fn error_of(e: JsValue) -> Value {
     let message = js_sys::Reflect::get(&e, &"message".into())
         .ok()
         .and_then(|c| c.as_string());
+    let suggestion = js_sys::Reflect::get(&e, &"suggestion".into())
+        .ok()
+        .and_then(|c| c.as_string());
     match (is_error, code) {
-        (true, Some(code)) => json!({"code": code, "message": message}),
+        (true, Some(code)) => {
+            let mut v = json!({"code": code, "message": message});
+            if let Some(s) = suggestion {
+                v["suggestion"] = s.into();
+            }
+            v
+        }
         _ => json!({"code": "fixture.not_an_error_with_code", "message": from_js(&e)}),
     }
 }

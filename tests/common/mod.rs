@@ -216,6 +216,7 @@ pub const SUITES: &[(&str, &str)] = &[
     ("evidence.json", include_str!("../fixtures/evidence.json")),
     ("limits.json", include_str!("../fixtures/limits.json")),
     ("pacing.json", include_str!("../fixtures/pacing.json")),
+    ("phone.json", include_str!("../fixtures/phone.json")),
     ("routing.json", include_str!("../fixtures/routing.json")),
     ("templates.json", include_str!("../fixtures/templates.json")),
 ];

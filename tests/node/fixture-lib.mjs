@@ -50,9 +50,13 @@ function deepEqual(a, b) {
   return false;
 }
 
-/** A thrown engine error as `{code, message}`; anything else is a fixture failure of its own. */
+/** A thrown engine error as `{code, message, suggestion?}`; anything else is a fixture failure of its own. */
 export function errorOf(e) {
-  if (e instanceof Error && typeof e.code === "string") return { code: e.code, message: e.message };
+  if (e instanceof Error && typeof e.code === "string") {
+    return e.suggestion === undefined
+      ? { code: e.code, message: e.message }
+      : { code: e.code, message: e.message, suggestion: e.suggestion };
+  }
   return { code: "fixture.not_an_error_with_code", message: String(e) };
 }
 

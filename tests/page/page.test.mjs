@@ -132,6 +132,19 @@ test('field errors: a bad phone and a blank value are shown next to their fields
   await page.locator('#err-value-permit_type').waitFor({ state: 'hidden' });
 });
 
+test('a doubled trunk zero is refused at the phone field with the engine\'s suggestion', async () => {
+  await page.fill('#f-phone', '00812-3456-7890');
+  await page.getByTestId('err-phone').waitFor({ state: 'visible' });
+  const shownText = await text('[data-testid="err-phone"]');
+  assert.match(shownText, /phone\.trunk_zero_doubled/);
+  assert.match(shownText, /Nomor diawali dua angka nol/);
+  assert.match(shownText, /Maksud Anda 081234567890\?/);
+  assert.equal(await text('#f-phone-out'), '');
+  await page.fill('#f-phone', '0812-3456-7890');
+  await settled();
+  await page.getByTestId('err-phone').waitFor({ state: 'hidden' });
+});
+
 test('live: Watzap answers 503, the send falls back to Fonnte, no duplicate', async () => {
   await fetch(`${demo.simulatorUrl}/_sim/reset`, { method: 'POST' });
   await page.check('#mode-live');

@@ -45,12 +45,15 @@ class EngineUnavailable(Exception):
 
 
 class EngineError(Exception):
-    """An error answered by the engine, with its stable ``code`` (``phone.invalid``...)."""
+    """An error answered by the engine, with its stable ``code`` (``phone.invalid``...) and, when
+    the engine has one, a ``suggestion``: the corrected input the person probably meant (e.g.
+    ``0812…`` for ``phone.trunk_zero_doubled``)."""
 
-    def __init__(self, code, message):
+    def __init__(self, code, message, suggestion=None):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
+        self.suggestion = suggestion
 
 
 class TransportFailure(Exception):
@@ -494,7 +497,7 @@ class WasmEngine:
         result = json.loads(answer)
         if "error" in result:
             err = result["error"] or {}
-            raise EngineError(err.get("code") or "engine.error", err.get("message") or "")
+            raise EngineError(err.get("code") or "engine.error", err.get("message") or "", err.get("suggestion"))
         return result.get("ok")
 
     def call(self, op, args=None):

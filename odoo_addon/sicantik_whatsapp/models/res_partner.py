@@ -7,6 +7,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools.misc import hash_sign, verify_hash_signed
 
+from ..engine.host import EngineError, EngineUnavailable, get_engine
 from .sicantik_whatsapp_consent import CONSENT_SOURCES
 
 #: hash_sign scope of the personal consent links.
@@ -60,6 +61,55 @@ class ResPartner(models.Model):
         string="WhatsApp Messages",
         groups="sicantik_whatsapp.group_sicantik_whatsapp_user",
     )
+
+    # The number messages go to (mobile, else phone), as the engine normalizes it, or why not.
+    wa_phone = fields.Char(
+        string="WhatsApp Number",
+        compute="_compute_wa_phone",
+        groups="sicantik_whatsapp.group_sicantik_whatsapp_user",
+        help="The mobile (or else the phone) as it is sent to WhatsApp: digits with the country code.",
+    )
+    wa_phone_warning = fields.Char(
+        string="WhatsApp Number Problem",
+        compute="_compute_wa_phone",
+        groups="sicantik_whatsapp.group_sicantik_whatsapp_user",
+    )
+
+    @api.depends("mobile", "phone")
+    def _compute_wa_phone(self):
+        # Imported here: the dispatcher module imports this one.
+        from .sicantik_whatsapp_dispatcher import PARAM_DEFAULT_COUNTRY  # pylint: disable=import-outside-toplevel
+
+        try:
+            engine = get_engine()
+        except EngineUnavailable:
+            engine = None
+        icp = self.env["ir.config_parameter"].sudo()
+        country = (icp.get_param(PARAM_DEFAULT_COUNTRY) or "62").strip()
+        for partner in self:
+            number = partner.mobile or partner.phone
+            partner.wa_phone = partner.wa_phone_warning = False
+            if not number or engine is None:
+                continue
+            try:
+                partner.wa_phone = engine.normalize_phone(number, country)
+            except EngineError as e:
+                partner.wa_phone_warning = partner._wa_phone_problem(e)
+
+    def _wa_phone_problem(self, error):
+        """The sentence shown for a number the engine refuses, by its code; the hint comes from
+        the engine's structured ``suggestion``, never from its English message."""
+        if error.code == "phone.trunk_zero_doubled":
+            rule = _(
+                "The number starts with two zeros. An Indonesian mobile starts with one 0 (08…); "
+                "a number abroad is written with + and its country code."
+            )
+            if error.suggestion:
+                return "%s %s" % (rule, _("Did you mean %(number)s?", number=error.suggestion))
+            return rule
+        if error.code == "phone.invalid":
+            return _("This number cannot receive WhatsApp messages: %(reason)s", reason=error.message)
+        return error.message
 
     def _compute_wa_message_count(self):
         data = self.env["sicantik.whatsapp.message"]._read_group(

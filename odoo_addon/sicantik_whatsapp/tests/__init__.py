@@ -20,3 +20,4 @@ from . import test_webhooks_companies
 from . import test_evidence
 from . import test_consent_visits
 from . import test_bounds
+from . import test_partner_phone

@@ -16,6 +16,9 @@ import { _t } from "@web/core/l10n/translation";
 function errorTitles() {
     return {
         "phone.invalid": _t("The recipient's phone number is not valid."),
+        "phone.trunk_zero_doubled": _t(
+            "The recipient's phone number starts with two zeros: an Indonesian mobile starts with one 0 (08…)."
+        ),
         "template.unknown": _t("The engine does not know this template (is it saved and active?)."),
         "template.missing_param": _t("A placeholder of the template has no value."),
         "template.unknown_placeholder": _t(
