@@ -179,6 +179,11 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
                 let s = crate::pace::slot(p.rate_limit(), a.next_free_ms, a.now_ms);
                 to_json(&crate::pace::ProviderSlot::new(&a.provider, s))
             }
+            "quietHours" => {
+                // The dispatch's own arguments: the answer is what `dispatchStart` would wait for.
+                let a: StartArgs = parse(args)?;
+                to_json(&engine()?.send_window(&a.notification, a.now_ms)?)
+            }
             "metaTemplatesParse" => {
                 let a: ResponseArgs = parse(args)?;
                 to_json(&meta::parse_template_list(&a.response)?)

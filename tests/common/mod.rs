@@ -211,6 +211,7 @@ pub const SUITES: &[(&str, &str)] = &[
     ("dispatch.json", include_str!("../fixtures/dispatch.json")),
     ("evidence.json", include_str!("../fixtures/evidence.json")),
     ("pacing.json", include_str!("../fixtures/pacing.json")),
+    ("quiet.json", include_str!("../fixtures/quiet.json")),
     ("routing.json", include_str!("../fixtures/routing.json")),
     ("templates.json", include_str!("../fixtures/templates.json")),
 ];
