@@ -204,13 +204,14 @@ impl Dispatch {
                 let redact = |s: &str| p.credentials.redact(s).into_owned();
                 classified.detail = redact(&classified.detail);
                 classified.code = classified.code.as_deref().map(redact);
+                // Inserted one by one, not collected: see `providers::common::request`.
+                let mut headers = std::collections::BTreeMap::new();
+                for (k, v) in &response.headers {
+                    headers.insert(k.clone(), redact(v));
+                }
                 HttpResponse {
                     status: response.status,
-                    headers: response
-                        .headers
-                        .iter()
-                        .map(|(k, v)| (k.clone(), redact(v)))
-                        .collect(),
+                    headers,
                     body: redact(&response.body),
                 }
             }

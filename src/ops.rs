@@ -238,12 +238,14 @@ struct ConfigureSummary {
 
 fn configure_summary(engine: &Engine) -> ConfigureSummary {
     let config = engine.config();
-    let lint = config
-        .templates
-        .iter()
-        .map(|t| (t.code.clone(), lint_with_validation(t)))
-        .filter(|(_, issues)| !issues.is_empty())
-        .collect();
+    // Inserted one by one, not collected: see `providers::common::request`.
+    let mut lint = BTreeMap::new();
+    for t in &config.templates {
+        let issues = lint_with_validation(t);
+        if !issues.is_empty() {
+            lint.insert(t.code.clone(), issues);
+        }
+    }
     ConfigureSummary {
         providers: config.providers.len(),
         templates: config.templates.len(),

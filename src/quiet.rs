@@ -4,7 +4,10 @@
 //! holidays. Indonesia has three zones and no daylight saving time, so the engine knows their
 //! offsets itself; for any other zone the host passes the UTC offset it computed at `now` with
 //! its own time zone database. Pure and total: the host passes `now`, every loop is bounded and
-//! the arithmetic saturates (no `i128`: its division and printing cost the web build ~20 KB).
+//! instants are clamped to years ±9999 before any day arithmetic.
+//!
+//! Texts are built by pushing digits rather than with `format!`, and the arithmetic avoids
+//! `i128`: both cost the web build kilobytes (see the README's size budget).
 
 use std::borrow::Cow;
 
@@ -20,17 +23,10 @@ const LIMIT_MS: i64 = 253_402_300_800_000;
 /// Most holidays in a configuration (a few years of an office's calendar).
 pub const MAX_HOLIDAYS: usize = 1000;
 /// Largest UTC offset a host may pass: ±18 hours, in minutes.
-pub const MAX_OFFSET_MINUTES: i32 = 18 * 60;
-
-/// WIB: the zone assumed when the recipient's is absent or unknown.
-const DEFAULT_ZONE: Zone = Zone {
-    name: Cow::Borrowed("Asia/Jakarta"),
-    label: Cow::Borrowed("WIB"),
-    offset_minutes: 420,
-};
+pub const MAX_OFFSET_MINUTES: i64 = 18 * 60;
 
 /// Zones the engine knows: Indonesia's (no DST) and UTC.
-fn known_zone(name: &str) -> Option<(&'static str, i32)> {
+fn known_zone(name: &str) -> Option<(&'static str, i64)> {
     Some(match name {
         "Asia/Jakarta" | "Asia/Pontianak" | "WIB" => ("WIB", 420),
         "Asia/Makassar" | "Asia/Ujung_Pandang" | "WITA" => ("WITA", 480),
@@ -44,32 +40,34 @@ fn known_zone(name: &str) -> Option<(&'static str, i32)> {
 #[derive(Debug, Clone, PartialEq)]
 pub struct QuietRules {
     /// Window start and end, in minutes after local midnight; equal means no window.
-    start: i32,
-    end: i32,
+    start: i64,
+    end: i64,
     /// Local dates as days since 1970-01-01. A plain list: at most MAX_HOLIDAYS, and a set or a
     /// sort would add kilobytes to the web build for no visible speed.
     holidays: Vec<i64>,
 }
 
 /// The zone used for a recipient.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Zone {
     /// The zone name used (`Asia/Makassar`), or the one given when the host's offset was used.
-    pub name: Cow<'static, str>,
+    pub name: String,
     /// `WIB`, `WITA`, `WIT`, `UTC` or `UTC+05:30`.
     pub label: Cow<'static, str>,
-    pub offset_minutes: i32,
+    pub offset_minutes: i64,
 }
 
-/// When a message may leave, and why it waits.
+/// When a message may leave, and why it waits (the `quietHours` op's answer).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SendWindow {
     /// The earliest allowed moment, `now` when nothing holds the message.
     pub at_ms: i64,
     pub wait_ms: i64,
-    pub zone: Zone,
+    /// The zone used, its label and UTC offset.
+    pub zone: String,
+    pub label: Cow<'static, str>,
+    pub offset_minutes: i64,
     /// Local time of `now` and of `at_ms`: `YYYY-MM-DD HH:MM`.
     pub now_local: String,
     pub at_local: String,
@@ -91,6 +89,27 @@ pub const URGENT: (&str, &str) = (
 );
 
 impl SendWindow {
+    fn new(
+        zone: Zone,
+        now_ms: i64,
+        at_ms: i64,
+        code: Option<&'static str>,
+        trace: Vec<TraceStep>,
+    ) -> SendWindow {
+        let offset = zone.offset_minutes * MINUTE_MS;
+        SendWindow {
+            at_ms,
+            wait_ms: at_ms.saturating_sub(now_ms),
+            now_local: local_text(now_ms.saturating_add(offset)),
+            at_local: local_text(at_ms.saturating_add(offset)),
+            zone: zone.name,
+            label: zone.label,
+            offset_minutes: zone.offset_minutes,
+            code,
+            trace,
+        }
+    }
+
     /// Leaves at `now_ms`, for the reason `why` ([`OFF`], [`URGENT`]).
     pub fn now(
         zone: Zone,
@@ -98,16 +117,13 @@ impl SendWindow {
         now_ms: i64,
         why: (&'static str, &'static str),
     ) -> SendWindow {
-        let local = local_text(now_ms.saturating_add(i64::from(zone.offset_minutes) * MINUTE_MS));
-        SendWindow {
-            at_ms: now_ms,
-            wait_ms: 0,
+        SendWindow::new(
             zone,
-            now_local: local.clone(),
-            at_local: local,
-            code: None,
-            trace: vec![zone_step, step(why.0, why.1)],
-        }
+            now_ms,
+            now_ms,
+            None,
+            vec![zone_step, step(why.0, why.1)],
+        )
     }
 
     /// One English sentence for an outcome: why it waits and until when.
@@ -116,29 +132,32 @@ impl SendWindow {
             Some("quiet.holiday") => "Office holiday",
             _ => "Quiet hours",
         };
-        format!(
-            "{why} in the recipient's time zone ({}): not sent before {} {}",
-            self.zone.label, self.at_local, self.zone.label
-        )
+        crate::concat(&[
+            why,
+            " in the recipient's time zone (",
+            &self.label,
+            "): not sent before ",
+            &self.at_local,
+            " ",
+            &self.label,
+        ])
     }
 }
 
 impl QuietRules {
     /// Check the settings: `HH:MM` times, `YYYY-MM-DD` holidays (at most [`MAX_HOLIDAYS`]).
     pub fn new(c: &QuietHoursConfig) -> Result<QuietRules> {
-        let start = parse_time(&c.start, "start")?;
-        let end = parse_time(&c.end, "end")?;
+        let start = parse_time(&c.start, "quietHours.start")?;
+        let end = parse_time(&c.end, "quietHours.end")?;
         if c.holidays.len() > MAX_HOLIDAYS {
-            return Err(Error::config(format!(
-                "quietHours.holidays has {} dates; at most {MAX_HOLIDAYS}",
-                c.holidays.len()
-            )));
+            return Err(Error::config(
+                "quietHours.holidays has more than 1000 dates",
+            ));
         }
-        let holidays = c
-            .holidays
-            .iter()
-            .map(|d| parse_date(d))
-            .collect::<Result<_>>()?;
+        let mut holidays = Vec::with_capacity(c.holidays.len());
+        for d in &c.holidays {
+            holidays.push(parse_date(d)?);
+        }
         Ok(QuietRules {
             start,
             end,
@@ -149,10 +168,7 @@ impl QuietRules {
     /// End of the quiet period containing `ms` (milliseconds after local midnight), relative to
     /// the same midnight (so possibly the next day's); `None` outside the window.
     fn quiet_until(&self, ms: i64) -> Option<i64> {
-        let (start, end) = (
-            i64::from(self.start) * MINUTE_MS,
-            i64::from(self.end) * MINUTE_MS,
-        );
+        let (start, end) = (self.start * MINUTE_MS, self.end * MINUTE_MS);
         match start.cmp(&end) {
             std::cmp::Ordering::Less => (start <= ms && ms < end).then_some(end),
             std::cmp::Ordering::Greater if ms >= start => Some(DAY_MS + end),
@@ -161,13 +177,16 @@ impl QuietRules {
         }
     }
 
-    fn window_text(&self) -> String {
-        format!("{}–{}", hhmm(self.start), hhmm(self.end))
+    /// `21:00–06:00`.
+    fn window_text(&self, out: &mut String) {
+        push_hhmm(out, self.start);
+        out.push('–');
+        push_hhmm(out, self.end);
     }
 
     /// When a message to a recipient in `zone` may leave, asked at `now_ms`.
     pub fn window(&self, zone: Zone, mut trace: Vec<TraceStep>, now_ms: i64) -> SendWindow {
-        let offset = i64::from(zone.offset_minutes) * MINUTE_MS;
+        let offset = zone.offset_minutes * MINUTE_MS;
         let local_now = now_ms.saturating_add(offset);
         // Past year 9999 (±) nothing is a holiday and day arithmetic could overflow: clamp.
         let mut t = local_now.clamp(-LIMIT_MS, LIMIT_MS);
@@ -176,110 +195,100 @@ impl QuietRules {
         // holiday can be met once, the window once per day, so this bound is never reached.
         for _ in 0..2 * self.holidays.len() + 4 {
             let day = t.div_euclid(DAY_MS);
-            let ms = t - day * DAY_MS;
+            let mut text = String::with_capacity(64);
+            push_date(&mut text, day);
             if self.holidays.contains(&day) {
                 code.get_or_insert("quiet.holiday");
-                trace.push(step(
-                    "quiet.holiday",
-                    format!("{} is an office holiday", local_date(day)),
-                ));
+                text.push_str(" is an office holiday");
+                trace.push(step("quiet.holiday", text));
                 t = (day + 1) * DAY_MS;
-            } else if let Some(end) = self.quiet_until(ms) {
+            } else if let Some(end) = self.quiet_until(t - day * DAY_MS) {
                 code.get_or_insert("quiet.hours");
-                trace.push(step(
-                    "quiet.hours",
-                    format!(
-                        "{} {} is within quiet hours ({} local time)",
-                        local_date(day),
-                        hhmm_ms(ms),
-                        self.window_text()
-                    ),
-                ));
+                text.push(' ');
+                push_hhmm(&mut text, (t - day * DAY_MS) / MINUTE_MS);
+                text.push_str(" is within quiet hours (");
+                self.window_text(&mut text);
+                text.push_str(" local time)");
+                trace.push(step("quiet.hours", text));
                 t = day * DAY_MS + end;
             } else {
                 break;
             }
         }
         let at_ms = t.saturating_sub(offset).max(now_ms);
-        let at_local = local_text(at_ms.saturating_add(offset));
-        let now_text = local_text(local_now);
-        trace.push(match code {
-            None => step(
-                "quiet.clear",
-                format!(
-                    "{now_text} {}: outside quiet hours ({}) and not an office holiday",
-                    zone.label,
-                    self.window_text()
-                ),
-            ),
-            Some(_) => step(
-                "quiet.wait",
-                format!("Waits until {at_local} {}", zone.label),
-            ),
-        });
-        SendWindow {
-            at_ms,
-            wait_ms: at_ms.saturating_sub(now_ms),
-            zone,
-            now_local: now_text,
-            at_local,
-            code,
-            trace,
+        let mut w = SendWindow::new(zone, now_ms, at_ms, code, trace);
+        let mut text = String::with_capacity(96);
+        if code.is_none() {
+            text.push_str(&w.now_local);
+            text.push(' ');
+            text.push_str(&w.label);
+            text.push_str(": outside quiet hours (");
+            self.window_text(&mut text);
+            text.push_str(") and not an office holiday");
+            w.trace.push(step("quiet.clear", text));
+        } else {
+            text.push_str("Waits until ");
+            text.push_str(&w.at_local);
+            text.push(' ');
+            text.push_str(&w.label);
+            w.trace.push(step("quiet.wait", text));
         }
+        w
     }
 }
 
 /// The zone of a recipient: a zone the engine knows; else the host's offset; else WIB. The trace
 /// step says which.
-pub fn resolve_zone(name: Option<&str>, offset_minutes: Option<i32>) -> Result<(Zone, TraceStep)> {
-    if let Some(m) = offset_minutes.filter(|m| m.abs() > MAX_OFFSET_MINUTES) {
-        return Err(Error::input(format!(
-            "utcOffsetMinutes {m} is beyond ±{MAX_OFFSET_MINUTES} minutes"
-        )));
-    }
-    let name = name.map(str::trim).filter(|n| !n.is_empty());
-    let Some(name) = name else {
-        return Ok((
-            DEFAULT_ZONE,
-            step(
-                "quiet.zone_default",
-                "The recipient has no time zone: WIB (UTC+7) is assumed",
-            ),
+pub fn resolve_zone(name: Option<&str>, offset_minutes: Option<i64>) -> Result<(Zone, TraceStep)> {
+    if offset_minutes.is_some_and(|m| !(-MAX_OFFSET_MINUTES..=MAX_OFFSET_MINUTES).contains(&m)) {
+        return Err(Error::input(
+            "utcOffsetMinutes must be within ±1080 minutes",
         ));
+    }
+    let wib = || Zone {
+        name: "Asia/Jakarta".into(),
+        label: Cow::Borrowed("WIB"),
+        offset_minutes: 420,
+    };
+    let Some(name) = name.map(str::trim).filter(|n| !n.is_empty()) else {
+        let text = "The recipient has no time zone: WIB (UTC+7) is assumed";
+        return Ok((wib(), step("quiet.zone_default", text)));
     };
     let shown = short(name);
     if let Some((label, offset_minutes)) = known_zone(name) {
         let zone = Zone {
-            name: Cow::Owned(name.to_string()),
+            name: name.to_string(),
             label: Cow::Borrowed(label),
             offset_minutes,
         };
-        let text = format!(
-            "The recipient's time zone is {shown} ({label}, {})",
-            utc_text(offset_minutes)
-        );
+        let mut text = crate::concat(&["The recipient's time zone is ", shown, " (", label, ", "]);
+        push_utc(&mut text, offset_minutes);
+        text.push(')');
         return Ok((zone, step("quiet.zone", text)));
     }
-    match offset_minutes {
-        Some(m) => {
-            let label = utc_text(m);
-            let text =
-                format!("The time zone {shown} is not built in: the host's offset {label} is used");
-            let zone = Zone {
-                name: Cow::Owned(shown.to_string()),
-                label: Cow::Owned(label),
-                offset_minutes: m,
-            };
-            Ok((zone, step("quiet.zone_offset", text)))
-        }
-        None => Ok((
-            DEFAULT_ZONE,
-            step(
-                "quiet.zone_unknown",
-                format!("Unknown time zone {shown:?} and no UTC offset: WIB (UTC+7) is assumed"),
-            ),
-        )),
-    }
+    let Some(m) = offset_minutes else {
+        let text = crate::concat(&[
+            "Unknown time zone \"",
+            shown,
+            "\" and no UTC offset: WIB (UTC+7) is assumed",
+        ]);
+        return Ok((wib(), step("quiet.zone_unknown", text)));
+    };
+    let mut label = String::with_capacity(9);
+    push_utc(&mut label, m);
+    let text = crate::concat(&[
+        "The time zone ",
+        shown,
+        " is not built in: the host's offset ",
+        &label,
+        " is used",
+    ]);
+    let zone = Zone {
+        name: shown.to_string(),
+        label: Cow::Owned(label),
+        offset_minutes: m,
+    };
+    Ok((zone, step("quiet.zone_offset", text)))
 }
 
 /// Input echoed in a trace or an error, kept short when absurd.
@@ -299,44 +308,71 @@ fn step(code: &'static str, message: impl Into<Cow<'static, str>>) -> TraceStep 
     }
 }
 
+/// `n` in decimal, zero-padded to `width` digits.
+fn push_num(out: &mut String, n: u64, width: usize) {
+    let mut digits = [0u8; 20];
+    let (mut n, mut len) = (n, 0);
+    while n > 0 || len < width.max(1) {
+        digits[len] = b'0' + (n % 10) as u8;
+        n /= 10;
+        len += 1;
+    }
+    out.extend(digits[..len].iter().rev().map(|&d| char::from(d)));
+}
+
 /// `UTC+7`, `UTC+05:30`, `UTC-3`.
-fn utc_text(minutes: i32) -> String {
-    let sign = if minutes < 0 { '-' } else { '+' };
+fn push_utc(out: &mut String, minutes: i64) {
+    out.push_str(if minutes < 0 { "UTC-" } else { "UTC+" });
     let m = minutes.unsigned_abs();
     if m % 60 == 0 {
-        format!("UTC{sign}{}", m / 60)
+        push_num(out, m / 60, 1);
     } else {
-        format!("UTC{sign}{:02}:{:02}", m / 60, m % 60)
+        push_num(out, m / 60, 2);
+        out.push(':');
+        push_num(out, m % 60, 2);
     }
 }
 
-fn hhmm(minutes: i32) -> String {
-    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+/// `HH:MM` of minutes after midnight.
+fn push_hhmm(out: &mut String, minutes: i64) {
+    let m = minutes.unsigned_abs();
+    push_num(out, m / 60, 2);
+    out.push(':');
+    push_num(out, m % 60, 2);
 }
 
-fn hhmm_ms(ms: i64) -> String {
-    let minutes = ms.div_euclid(MINUTE_MS);
-    format!("{:02}:{:02}", minutes / 60, minutes % 60)
+/// `YYYY-MM-DD` of a day number.
+fn push_date(out: &mut String, day: i64) {
+    let (y, m, d) = civil_from_days(day);
+    if y < 0 {
+        out.push('-');
+    }
+    push_num(out, y.unsigned_abs(), 4);
+    out.push('-');
+    push_num(out, m.unsigned_abs(), 2);
+    out.push('-');
+    push_num(out, d.unsigned_abs(), 2);
 }
 
 /// `YYYY-MM-DD HH:MM` of local milliseconds since the epoch.
 fn local_text(local_ms: i64) -> String {
     let local_ms = local_ms.clamp(-LIMIT_MS, LIMIT_MS);
     let day = local_ms.div_euclid(DAY_MS);
-    format!("{} {}", local_date(day), hhmm_ms(local_ms - day * DAY_MS))
+    let mut out = String::with_capacity(16);
+    push_date(&mut out, day);
+    out.push(' ');
+    push_hhmm(&mut out, (local_ms - day * DAY_MS) / MINUTE_MS);
+    out
 }
 
-fn local_date(day: i64) -> String {
-    let (y, m, d) = civil_from_days(day);
-    format!("{y:04}-{m:02}-{d:02}")
-}
-
-fn parse_time(text: &str, which: &str) -> Result<i32> {
+fn parse_time(text: &str, what: &str) -> Result<i64> {
     let bad = || {
-        Error::config(format!(
-            "quietHours.{which} must be a time HH:MM (00:00 to 23:59), not {:?}",
-            short(text)
-        ))
+        Error::config(crate::concat(&[
+            what,
+            " must be a time HH:MM (00:00 to 23:59), not \"",
+            short(text),
+            "\"",
+        ]))
     };
     let b = text.trim().as_bytes();
     if b.len() != 5 || b[2] != b':' {
@@ -352,19 +388,19 @@ fn parse_time(text: &str, which: &str) -> Result<i32> {
 
 fn parse_date(text: &str) -> Result<i64> {
     let bad = || {
-        Error::config(format!(
-            "quietHours.holidays: {:?} is not a date YYYY-MM-DD",
-            short(text)
-        ))
+        Error::config(crate::concat(&[
+            "quietHours.holidays: \"",
+            short(text),
+            "\" is not a date YYYY-MM-DD",
+        ]))
     };
     let b = text.trim().as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return Err(bad());
     }
-    let y = i64::from(two_digits(&b[0..2]).ok_or_else(bad)?) * 100
-        + i64::from(two_digits(&b[2..4]).ok_or_else(bad)?);
-    let m = i64::from(two_digits(&b[5..7]).ok_or_else(bad)?);
-    let d = i64::from(two_digits(&b[8..10]).ok_or_else(bad)?);
+    let y = two_digits(&b[0..2]).ok_or_else(bad)? * 100 + two_digits(&b[2..4]).ok_or_else(bad)?;
+    let m = two_digits(&b[5..7]).ok_or_else(bad)?;
+    let d = two_digits(&b[8..10]).ok_or_else(bad)?;
     let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
     let month_days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
@@ -379,10 +415,10 @@ fn parse_date(text: &str) -> Result<i64> {
     Ok(days_from_civil(y, m, d))
 }
 
-fn two_digits(b: &[u8]) -> Option<i32> {
+fn two_digits(b: &[u8]) -> Option<i64> {
     match b {
         [a, c] if a.is_ascii_digit() && c.is_ascii_digit() => {
-            Some(i32::from(a - b'0') * 10 + i32::from(c - b'0'))
+            Some(i64::from(a - b'0') * 10 + i64::from(c - b'0'))
         }
         _ => None,
     }
@@ -428,7 +464,7 @@ mod tests {
     /// UTC milliseconds of a local time in `zone` hours east of UTC.
     fn at(date: &str, time: &str, zone_hours: i64) -> i64 {
         let day = parse_date(date).expect("date");
-        let minutes = i64::from(parse_time(time, "t").expect("time"));
+        let minutes = parse_time(time, "t").expect("time");
         day * 86_400_000 + (minutes - zone_hours * 60) * 60_000
     }
 
@@ -444,7 +480,9 @@ mod tests {
             ("2026-12-25", 20_812),
         ] {
             assert_eq!(parse_date(text).expect(text), days);
-            assert_eq!(local_date(days), text);
+            let mut out = String::new();
+            push_date(&mut out, days);
+            assert_eq!(out, text);
         }
         for bad in [
             "2026-02-29",
@@ -510,9 +548,18 @@ mod tests {
 
     #[test]
     fn utc_labels() {
-        assert_eq!(utc_text(420), "UTC+7");
-        assert_eq!(utc_text(330), "UTC+05:30");
-        assert_eq!(utc_text(-210), "UTC-03:30");
-        assert_eq!(utc_text(0), "UTC+0");
+        for (m, text) in [
+            (420, "UTC+7"),
+            (330, "UTC+05:30"),
+            (-210, "UTC-03:30"),
+            (0, "UTC+0"),
+            (-1080, "UTC-18"),
+        ] {
+            let mut out = String::new();
+            push_utc(&mut out, m);
+            assert_eq!(out, text);
+        }
+        assert_eq!(local_text(0), "1970-01-01 00:00");
+        assert_eq!(local_text(-1), "1969-12-31 23:59");
     }
 }

@@ -46,7 +46,7 @@ pub struct Recipient {
     /// UTC offset of `time_zone` at `now`, computed by the host: used when the engine does not
     /// know the zone (a citizen abroad).
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub utc_offset_minutes: Option<i32>,
+    pub utc_offset_minutes: Option<i64>,
 }
 
 /// The values map, each value text, a number or a boolean (turned into text as JSON writes it);

@@ -76,7 +76,7 @@ export interface Outcome {
 }
 /** The `quietHours` op's answer (`engine.call("quietHours", {notification, nowMs})`). */
 export interface SendWindow {
-  atMs: number; waitMs: number; zone: { name: string; label: string; offsetMinutes: number };
+  atMs: number; waitMs: number; zone: string; label: string; offsetMinutes: number;
   nowLocal: string; atLocal: string; code: "quiet.hours" | "quiet.holiday" | null; trace: TraceStep[];
 }
 export interface LintIssue { code: string; severity: "error" | "warning"; message: string; field: string | null; }
