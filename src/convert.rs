@@ -58,7 +58,7 @@ pub fn meta_body_params(t: &MasterTemplate) -> Result<Vec<String>> {
     }
     let mut names = template::placeholders(&t.code, &t.body)?;
     if names.iter().all(|n| is_number(n)) {
-        names.sort_by(|a, b| numeric_cmp(a, b));
+        crate::sort_texts(&mut names, numeric_cmp);
     }
     Ok(names)
 }

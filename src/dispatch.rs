@@ -72,15 +72,39 @@ pub struct Dispatch {
 impl Dispatch {
     /// Check the notification and decide the chain. Errors are caller misuse (bad phone, unknown
     /// template, missing value); "nothing may be sent" is a `Done` outcome from [`Dispatch::poll`].
-    pub fn new(engine: &Engine, n: &Notification, _now_ms: i64) -> Result<Dispatch> {
+    ///
+    /// A non-urgent message asked for during quiet hours or on an office holiday in the
+    /// recipient's zone ends at once as `deferred` until the next allowed moment: nothing is built.
+    pub fn new(engine: &Engine, n: &Notification, now_ms: i64) -> Result<Dispatch> {
         let decision = engine.decide(n)?;
-        Ok(Dispatch {
+        let mut dispatch = Dispatch {
             notification: n.clone(),
             decision,
             next: 0,
             phase: Phase::Ready,
             attempts: Vec::new(),
-        })
+        };
+        // Nothing may be sent at all (opted out, no provider): that answer needs no waiting.
+        if dispatch.decision.chain.is_empty() {
+            return Ok(dispatch);
+        }
+        let w = engine.send_window(n, now_ms)?;
+        if w.wait_ms > 0 {
+            dispatch.phase = Phase::Done {
+                outcome: Outcome {
+                    status: OutcomeStatus::Deferred,
+                    provider: None,
+                    message_ids: Vec::new(),
+                    code: w.code.map(str::to_string),
+                    message: Some(w.message()),
+                    retry_at_ms: Some(w.at_ms),
+                    idempotency_key: n.idempotency_key.clone(),
+                    attempts: Vec::new(),
+                    trace: w.trace,
+                },
+            };
+        }
+        Ok(dispatch)
     }
 
     pub fn decision(&self) -> &Decision {
@@ -180,13 +204,14 @@ impl Dispatch {
                 let redact = |s: &str| p.credentials.redact(s).into_owned();
                 classified.detail = redact(&classified.detail);
                 classified.code = classified.code.as_deref().map(redact);
+                // Inserted one by one, not collected: see `providers::common::request`.
+                let mut headers = std::collections::BTreeMap::new();
+                for (k, v) in &response.headers {
+                    headers.insert(k.clone(), redact(v));
+                }
                 HttpResponse {
                     status: response.status,
-                    headers: response
-                        .headers
-                        .iter()
-                        .map(|(k, v)| (k.clone(), redact(v)))
-                        .collect(),
+                    headers,
                     body: redact(&response.body),
                 }
             }
@@ -336,6 +361,7 @@ impl Dispatch {
             retry_at_ms: None,
             idempotency_key: self.notification.idempotency_key.clone(),
             attempts: Vec::new(),
+            trace: Vec::new(),
         }
     }
 
@@ -378,6 +404,7 @@ impl Dispatch {
             retry_at_ms: None,
             idempotency_key: self.notification.idempotency_key.clone(),
             attempts: self.attempts.clone(),
+            trace: Vec::new(),
         }
     }
 }

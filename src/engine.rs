@@ -11,6 +11,7 @@ use crate::model::{
 use crate::phone;
 use crate::preview::{Plan, Preview, ProviderPreview};
 use crate::providers::{provider, Content, Secrets};
+use crate::quiet::{self, QuietRules, SendWindow};
 use crate::route;
 use crate::template::{self, CompiledTemplate, Resolved, SendValues};
 
@@ -28,6 +29,7 @@ pub struct Engine {
     /// Templates whose Meta lint has an error, with its message: Meta is not eligible for them.
     meta_blocked: BTreeMap<String, String>,
     opt_in_text: route::OptInText,
+    quiet: Option<QuietRules>,
 }
 
 /// A notification whose phone, template and values were checked.
@@ -152,7 +154,13 @@ impl Engine {
                 }
             }
         }
+        let quiet = config
+            .quiet_hours
+            .as_ref()
+            .map(QuietRules::new)
+            .transpose()?;
         Ok(Engine {
+            quiet,
             opt_in_text: route::OptInText::new(&config),
             config,
             default_country,
@@ -338,6 +346,19 @@ impl Engine {
     pub fn plan(&self, n: &Notification) -> Result<Plan> {
         let prepared = self.prepare(n)?;
         Plan::build(self, &prepared)
+    }
+
+    /// When `n` may leave, asked at `now_ms`: quiet hours and holidays in the recipient's zone,
+    /// unless its template is urgent or no quiet hours are configured.
+    pub fn send_window(&self, n: &Notification, now_ms: i64) -> Result<SendWindow> {
+        let urgent = self.template(&n.template)?.urgent;
+        let r = &n.recipient;
+        let (zone, zone_step) = quiet::resolve_zone(r.time_zone.as_deref(), r.utc_offset_minutes)?;
+        Ok(match &self.quiet {
+            None => SendWindow::now(zone, zone_step, now_ms, quiet::OFF),
+            Some(_) if urgent => SendWindow::now(zone, zone_step, now_ms, quiet::URGENT),
+            Some(rules) => rules.window(zone, vec![zone_step], now_ms),
+        })
     }
 
     /// Start sending `n`; see [`Dispatch`].

@@ -25,6 +25,7 @@ pub mod pace;
 pub mod phone;
 pub mod preview;
 pub mod providers;
+pub mod quiet;
 pub mod route;
 pub mod secrets;
 pub mod template;
@@ -51,4 +52,17 @@ pub(crate) fn concat(parts: &[&str]) -> String {
         out.push_str(part);
     }
     out
+}
+
+/// Sort a short list of texts, stably, by `cmp`. Placeholder lists have a handful of entries; one
+/// insertion sort shared by every caller costs the web build a few hundred bytes, where each
+/// `sort_by` with its own comparator was a copy of the standard library's driftsort (~3 KB each).
+pub(crate) fn sort_texts(v: &mut [String], cmp: fn(&str, &str) -> std::cmp::Ordering) {
+    for i in 1..v.len() {
+        let mut j = i;
+        while j > 0 && cmp(&v[j - 1], &v[j]) == std::cmp::Ordering::Greater {
+            v.swap(j - 1, j);
+            j -= 1;
+        }
+    }
 }

@@ -503,7 +503,7 @@ fn lint_positional_order(distinct: &[String], order: &[String], issues: &mut Vec
         return;
     }
     let mut numbers: Vec<String> = numbered.iter().map(|n| strip_zeros(n)).collect();
-    numbers.sort_by(|a, b| numeric_cmp(a, b));
+    crate::sort_texts(&mut numbers, numeric_cmp);
     let contiguous = numbers
         .iter()
         .enumerate()

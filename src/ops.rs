@@ -198,6 +198,11 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
                 let s = crate::pace::slot(p.rate_limit(), a.next_free_ms, a.now_ms);
                 to_json(&crate::pace::ProviderSlot::new(&a.provider, s))
             }
+            "quietHours" => {
+                // The dispatch's own arguments: the answer is what `dispatchStart` would wait for.
+                let a: StartArgs = parse(args)?;
+                to_json(&engine()?.send_window(&a.notification, a.now_ms)?)
+            }
             "metaTemplatesParse" => {
                 let a: ResponseArgs = parse(args)?;
                 to_json(&meta::parse_template_list(&a.response)?)
@@ -257,12 +262,14 @@ struct ConfigureSummary {
 
 fn configure_summary(engine: &Engine) -> ConfigureSummary {
     let config = engine.config();
-    let lint = config
-        .templates
-        .iter()
-        .map(|t| (t.code.clone(), lint_with_validation(t)))
-        .filter(|(_, issues)| !issues.is_empty())
-        .collect();
+    // Inserted one by one, not collected: see `providers::common::request`.
+    let mut lint = BTreeMap::new();
+    for t in &config.templates {
+        let issues = lint_with_validation(t);
+        if !issues.is_empty() {
+            lint.insert(t.code.clone(), issues);
+        }
+    }
     ConfigureSummary {
         providers: config.providers.len(),
         templates: config.templates.len(),

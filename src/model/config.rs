@@ -19,6 +19,32 @@ pub struct EngineConfig {
     pub default_country: Option<String>,
     pub providers: Vec<ProviderConfig>,
     pub templates: Vec<MasterTemplate>,
+    /// Quiet hours and office holidays (`crate::quiet`); absent: messages leave at any time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quiet_hours: Option<QuietHoursConfig>,
+}
+
+/// When non-urgent messages must not leave, in the recipient's local time.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct QuietHoursConfig {
+    /// Start of the quiet window, `HH:MM` local time (default `21:00`).
+    pub start: String,
+    /// End of the window, exclusive (default `06:00`); before `start` when it wraps midnight,
+    /// equal to `start` for no window (holidays only).
+    pub end: String,
+    /// Office holidays, local dates `YYYY-MM-DD`: no non-urgent message leaves on them.
+    pub holidays: Vec<String>,
+}
+
+impl Default for QuietHoursConfig {
+    fn default() -> Self {
+        QuietHoursConfig {
+            start: "21:00".into(),
+            end: "06:00".into(),
+            holidays: Vec::new(),
+        }
+    }
 }
 
 /// The opt-in invitation. `text` may contain `{url}`; when unset an Indonesian default is used.

@@ -13,7 +13,7 @@ mod template;
 
 pub use config::{
     Credentials, EngineConfig, OptInConfig, ProviderConfig, ProviderKind, ProviderState,
-    SECRET_MASK,
+    QuietHoursConfig, SECRET_MASK,
 };
 pub use decision::{Decision, TraceStep};
 pub use http::{HttpRequest, HttpResponse, TransportError, TransportErrorKind};

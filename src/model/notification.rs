@@ -40,6 +40,13 @@ pub struct Recipient {
     /// Personal consent link (e.g. with a signed token); overrides the configured one.
     #[serde(default)]
     pub opt_in_url: Option<String>,
+    /// IANA time zone (`Asia/Makassar`) for quiet hours; WIB when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub time_zone: Option<String>,
+    /// UTC offset of `time_zone` at `now`, computed by the host: used when the engine does not
+    /// know the zone (a citizen abroad).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub utc_offset_minutes: Option<i64>,
 }
 
 /// The values map, each value text, a number or a boolean (turned into text as JSON writes it);

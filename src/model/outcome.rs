@@ -1,6 +1,6 @@
 use serde::{Deserialize, Serialize};
 
-use super::{HttpRequest, HttpResponse, ProviderKind, TransportError};
+use super::{HttpRequest, HttpResponse, ProviderKind, TraceStep, TransportError};
 
 /// How one provider response (or transport failure) was understood.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -48,7 +48,7 @@ pub enum OutcomeStatus {
     Failed,
     /// Ambiguous: the last provider may have the message. Never resent automatically.
     Unknown,
-    /// Throttled: try the same provider again at `retryAtMs`.
+    /// Throttled, or held by quiet hours: try again at `retryAtMs`.
     Deferred,
 }
 
@@ -66,4 +66,7 @@ pub struct Outcome {
     pub retry_at_ms: Option<i64>,
     pub idempotency_key: Option<String>,
     pub attempts: Vec<Attempt>,
+    /// Why a message waits before any request (quiet hours, holidays); empty otherwise.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub trace: Vec<TraceStep>,
 }

@@ -22,6 +22,9 @@ pub struct MasterTemplate {
     /// Append the opt-in invitation on gateway sends to recipients without Meta opt-in
     /// (default true; the opt-in request template itself sets false).
     pub append_opt_in_link: Option<bool>,
+    /// Sent at any time, even during quiet hours and on office holidays.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub urgent: bool,
     pub meta: Option<MetaMapping>,
     pub watzap: Option<GatewayMapping>,
     pub fonnte: Option<GatewayMapping>,

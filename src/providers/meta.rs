@@ -819,7 +819,9 @@ fn template_info(t: &Map<String, Value>) -> Option<MetaTemplateInfo> {
         MetaParamFormat::Named => (body_names.clone(), body_names),
         MetaParamFormat::Positional => {
             let mut numbers = body_names;
-            numbers.sort_by_key(|n| (n.len(), n.clone()));
+            crate::sort_texts(&mut numbers, |a, b| {
+                a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+            });
             (Vec::new(), numbers)
         }
     };

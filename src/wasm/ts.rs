@@ -28,16 +28,24 @@ export interface GatewayMapping { body?: string | null; variables?: string[]; }
 export interface MasterTemplate {
   code: string; name?: string; language?: string | null; body: string; header?: string | null;
   buttonUrlSuffix?: string | null; params?: string[]; appendOptInLink?: boolean | null;
+  /** Sent at any time, even in quiet hours and on office holidays. */
+  urgent?: boolean;
   meta?: MetaMapping | null; watzap?: GatewayMapping | null; fonnte?: GatewayMapping | null;
 }
 export interface OptInConfig { url?: string | null; text?: string | null; }
+/** Local times `HH:MM` (end exclusive; equal: no window) and local dates `YYYY-MM-DD`. */
+export interface QuietHoursConfig { start?: string; end?: string; holidays?: string[]; }
 export interface EngineConfig {
   defaultProvider?: string | null; fallbackOrder?: string[]; optIn?: OptInConfig | null;
   defaultCountry?: string | null; providers?: ProviderConfig[]; templates?: MasterTemplate[];
+  /** Absent: messages leave at any time. */
+  quietHours?: QuietHoursConfig | null;
 }
 /** `optInUrl`: the recipient's own consent link; when set it is also the value of `{{opt_in_link}}`, whatever `values` say. */
 export interface Recipient {
   phone: string; name?: string | null; metaOptIn?: boolean; optedOut?: boolean; optInUrl?: string | null;
+  /** IANA zone for quiet hours (WIB when absent); `utcOffsetMinutes`: its offset at now, for zones the engine does not know. */
+  timeZone?: string | null; utcOffsetMinutes?: number | null;
 }
 export interface Notification {
   template: string; recipient: Recipient; values?: Values;
@@ -63,6 +71,13 @@ export interface Outcome {
   status: "sent" | "failed" | "unknown" | "deferred"; provider: string | null; messageIds: string[];
   code: string | null; message: string | null; retryAtMs: number | null; idempotencyKey: string | null;
   attempts: Attempt[];
+  /** Why a message waits before any request (quiet hours, holidays); absent otherwise. */
+  trace?: TraceStep[];
+}
+/** The `quietHours` op's answer (`engine.call("quietHours", {notification, nowMs})`). */
+export interface SendWindow {
+  atMs: number; waitMs: number; zone: string; label: string; offsetMinutes: number;
+  nowLocal: string; atLocal: string; code: "quiet.hours" | "quiet.holiday" | null; trace: TraceStep[];
 }
 export interface LintIssue { code: string; severity: "error" | "warning"; message: string; field: string | null; }
 export interface MetaTemplatePayload { name: string; language: string; components: unknown[]; sanitized: string[]; }

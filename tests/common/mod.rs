@@ -217,6 +217,7 @@ pub const SUITES: &[(&str, &str)] = &[
     ("limits.json", include_str!("../fixtures/limits.json")),
     ("pacing.json", include_str!("../fixtures/pacing.json")),
     ("phone.json", include_str!("../fixtures/phone.json")),
+    ("quiet.json", include_str!("../fixtures/quiet.json")),
     ("routing.json", include_str!("../fixtures/routing.json")),
     ("templates.json", include_str!("../fixtures/templates.json")),
 ];

@@ -8,12 +8,14 @@ import {
   type HttpRequest, type HttpResponse, type Transport, type TransportError, type BatchItem, type Converted,
   type LintIssue, type InitInput, type SicantikError, type ErrorCode, type Attempt, type Classification,
   type PaceSlot,
+  type SendWindow,
 } from "../../pkg/index.js";
 
 const config: EngineConfig = {
   defaultProvider: null,
   fallbackOrder: ["watzap", "fonnte"],
   optIn: { url: "https://dpmptsp.karokab.go.id/wa/setuju" },
+  quietHours: { start: "21:00", end: "06:00", holidays: ["2026-12-25"] },
   providers: [
     { id: "meta", kind: "meta", state: "configured", apiVersion: "v25.0", timeoutMs: 10_000,
       credentials: { accessToken: "t", phoneNumberId: "1", wabaId: "2" } },
@@ -30,7 +32,7 @@ const config: EngineConfig = {
 
 const notification: Notification = {
   template: "permit_ready",
-  recipient: { phone: "0812-3456-7890", name: "Budi", metaOptIn: true, optedOut: false },
+  recipient: { phone: "0812-3456-7890", name: "Budi", metaOptIn: true, optedOut: false, timeZone: "Asia/Makassar", utcOffsetMinutes: null },
   values: { partner_name: "Budi", permit_number: "503/PBG/2026/0142", count: 3, urgent: true, none: null },
   forceProvider: null,
   idempotencyKey: "karo-0142",
@@ -84,6 +86,8 @@ async function main(): Promise<void> {
   const failure: TransportError | null = attempts[0]?.transportError ?? null;
 
   const step: unknown = engine.call("dispatchStart", { notification, nowMs: Date.now() });
+  const window: SendWindow = engine.call("quietHours", { notification, nowMs: Date.now() });
+  const waitsFor: "quiet.hours" | "quiet.holiday" | null = window.code;
   const slot: PaceSlot = engine.call("pace", { provider: "watzap", nowMs: Date.now(), nextFreeMs: null });
 
   const phone: string = normalizePhone("0812-3456-7890");
@@ -103,7 +107,7 @@ async function main(): Promise<void> {
     }
   }
   engine.free();
-  console.log(first, chain, words, masked, lint, text, viaFetch, status, classes, failure, step, slot.waitMs, phone, phone2, converted, issues, v);
+  console.log(first, chain, words, masked, lint, text, viaFetch, status, classes, failure, step, slot.waitMs, waitsFor, window.atLocal, phone, phone2, converted, issues, v);
 }
 
 void main;

@@ -43,3 +43,23 @@ class ResConfigSettings(models.TransientModel):
         help="A personal consent link works this many days after it was sent, once. Every "
         "invitation carries a new link.",
     )
+    sicantik_wa_quiet_hours = fields.Boolean(
+        string="Quiet Hours",
+        config_parameter="sicantik_whatsapp.quiet_hours",
+        help="Non-urgent notifications are not sent during the quiet window or on office holidays, "
+        "in the citizen's own time zone (their contact's time zone, else the company's, else WIB): "
+        "they wait for the next allowed moment.",
+    )
+    sicantik_wa_quiet_start = fields.Float(
+        string="Quiet From",
+        config_parameter="sicantik_whatsapp.quiet_start",
+        default=21.0,
+        help="Start of the quiet window, local time of the citizen.",
+    )
+    sicantik_wa_quiet_end = fields.Float(
+        string="Quiet Until",
+        config_parameter="sicantik_whatsapp.quiet_end",
+        default=6.0,
+        help="End of the quiet window (messages leave from this time on). Equal to the start: no "
+        "window, holidays only.",
+    )

@@ -1,7 +1,10 @@
 # Copyright 2026 DPMPTSP sicantik-whatsapp contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import datetime
 import secrets
 import time
+
+import pytz
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -216,6 +219,21 @@ class ResPartner(models.Model):
         if self.wa_meta_opt_in:
             return "already"
         return "ok"
+
+    def _wa_time_zone(self, company=None):
+        """The recipient's zone for quiet hours: ``{"timeZone", "utcOffsetMinutes"}``.
+
+        The contact's time zone, else the company's, else ``Asia/Jakarta`` (WIB). The offset is
+        computed now with pytz: the engine knows Indonesia's zones itself and uses the offset only
+        for the others (a citizen abroad).
+        """
+        company = company or self.env.company
+        tz = self.tz or company.partner_id.tz or "Asia/Jakarta"
+        try:
+            offset = datetime.datetime.now(pytz.timezone(tz)).utcoffset()
+        except pytz.UnknownTimeZoneError:
+            return {"timeZone": tz}  # the engine says it assumed WIB
+        return {"timeZone": tz, "utcOffsetMinutes": int(offset.total_seconds() // 60)}
 
     def _wa_consent_url(self):
         """Personal, signed, one-time link to the consent page, valid for the configured days;

@@ -286,6 +286,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             "defaultCountry": (icp.get_param(PARAM_DEFAULT_COUNTRY) or "62").strip(),
             "providers": [p._engine_config() for p in providers],
             "templates": [t._engine_template() for t in templates],
+            "quietHours": self.env["sicantik.whatsapp.holiday"]._engine_quiet_hours(company),
         }
 
     @api.model
@@ -356,6 +357,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
                 "metaOptIn": bool(partner.wa_meta_opt_in),
                 "optedOut": bool(partner.wa_opted_out),
                 "optInUrl": partner._wa_consent_url() if partner.id else None,
+                **partner._wa_time_zone(self.env.company),
             },
             "values": vals,
         }

@@ -145,8 +145,10 @@ class SicantikWhatsappMessage(models.Model):
             vals["sent_date"] = fields.Datetime.now()
         elif status == "deferred":
             retry_at = outcome.get("retryAtMs")
-            vals["retry_count"] = self.retry_count + 1
-            if self.retry_count + 1 > self.env["sicantik.whatsapp.dispatcher"]._max_deferrals():
+            # Quiet hours and holidays are no provider's refusal: they never count towards giving up.
+            quiet = (outcome.get("code") or "").startswith("quiet.")
+            vals["retry_count"] = self.retry_count + (0 if quiet else 1)
+            if not quiet and self.retry_count + 1 > self.env["sicantik.whatsapp.dispatcher"]._max_deferrals():
                 vals.update(
                     state="failed",
                     error_message=_(

@@ -45,6 +45,10 @@ class SicantikWhatsappTemplateMaster(models.Model):
         help="On Watzap/Fonnte sends to citizens who have not opted in to official WhatsApp "
         "messages, append the invitation with their personal consent link.",
     )
+    urgent = fields.Boolean(
+        help="Sent at any time. Otherwise the notification waits outside the quiet hours and "
+        "after office holidays, in the citizen's own time zone.",
+    )
     # Meta mapping
     meta_template_name = fields.Char(
         string="Meta Template Name",
@@ -122,6 +126,7 @@ class SicantikWhatsappTemplateMaster(models.Model):
             "buttonUrlSuffix": self.button_url_suffix or None,
             "params": _split_list(self.params),
             "appendOptInLink": bool(self.append_opt_in_link),
+            "urgent": bool(self.urgent),
             "meta": meta,
             "watzap": {"body": self.watzap_body} if self.watzap_body else None,
             "fonnte": {"body": self.fonnte_body} if self.fonnte_body else None,

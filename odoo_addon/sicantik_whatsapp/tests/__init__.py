@@ -21,3 +21,4 @@ from . import test_evidence
 from . import test_consent_visits
 from . import test_bounds
 from . import test_partner_phone
+from . import test_quiet_hours

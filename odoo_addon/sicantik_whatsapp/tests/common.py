@@ -93,6 +93,9 @@ class SicantikWhatsappCommon(TransactionCase):
         icp.set_param("sicantik_whatsapp.default_provider_id", False)
         icp.set_param("sicantik_whatsapp.default_country", "62")
         icp.set_param("web.base.url", "http://odoo.test")
+        # Quiet hours would make every send depend on the hour the tests run at: off here, on in
+        # test_quiet_hours.py with a fixed clock.
+        icp.set_param("sicantik_whatsapp.quiet_hours", False)
         Provider = cls.env["sicantik.whatsapp.provider"].sudo()
         Provider.search([]).write({"active": False})
         cls.meta = Provider.create(
