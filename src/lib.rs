@@ -24,6 +24,7 @@ pub mod pace;
 pub mod phone;
 pub mod preview;
 pub mod providers;
+pub mod replay;
 pub mod route;
 pub mod template;
 pub mod transport;

@@ -212,6 +212,7 @@ pub const SUITES: &[(&str, &str)] = &[
     ("evidence.json", include_str!("../fixtures/evidence.json")),
     ("pacing.json", include_str!("../fixtures/pacing.json")),
     ("routing.json", include_str!("../fixtures/routing.json")),
+    ("replay.json", include_str!("../fixtures/replay.json")),
     ("templates.json", include_str!("../fixtures/templates.json")),
 ];
 
