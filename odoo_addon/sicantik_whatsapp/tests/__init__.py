@@ -19,3 +19,4 @@ from . import test_rpc_attacks
 from . import test_webhooks_companies
 from . import test_evidence
 from . import test_consent_visits
+from . import test_replay
