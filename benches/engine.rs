@@ -146,6 +146,31 @@ fn main() {
     report("native.ops.planBatchCompact10k", ns / 10_000.0, json!({}));
 
     placeholders(&mut sicantik_whatsapp::ops::Host::new());
+    // Shadow replay of a routing change over 10,000 messages (issue 18: seconds, not minutes):
+    // the Meta profile back to draft and the gateways swapped, every message routed (not forced)
+    // with both configurations through the JSON ops, as a host calls it. Best of 3 runs.
+    let mut draft = config_json();
+    draft["providers"][0]["state"] = json!("draft");
+    draft["fallbackOrder"] = json!(["fonnte", "watzap"]);
+    let messages: Vec<serde_json::Value> = (0..10_000)
+        .map(|i| json!({"ref": i, "notification": notification_json(i, i % 3 == 0, None)}))
+        .collect();
+    let call = json!({"op": "replay", "args": {"current": config_json(), "draft": draft, "messages": messages}})
+        .to_string();
+    let mut best = f64::MAX;
+    let mut changed = 0;
+    for _ in 0..3 {
+        let start = Instant::now();
+        let answer = host.call(black_box(&call));
+        best = best.min(start.elapsed().as_nanos() as f64);
+        let v: serde_json::Value = serde_json::from_str(&answer).expect("JSON");
+        changed = v["ok"]["changed"].as_u64().expect("a replay report");
+    }
+    report(
+        "native.ops.replay10k",
+        best / 10_000.0,
+        json!({"totalMs": (best / 1e5).round() / 10.0, "changed": changed}),
+    );
 
     // 100,000 recipients: build the notifications first, then measure planning and its peak heap.
     let batch: Vec<Notification> = (0..100_000)

@@ -110,6 +110,12 @@ for (const p of ["meta", "watzap", "fonnte"]) {
         "—", "—", "ratio ≈ 1 (linear; quadratic ≈ 10)", met(r?.ratio <= 3));
     }
   }
+  const rp = get("native.ops.replay10k");
+  if (rp?.nsPerOp == null) missing("native", "replay of 10,000 messages (current + draft, JSON ops)", rp, "≤ 10 s");
+  else {
+    row("native", "replay of 10,000 messages (current + draft, JSON ops)", `${num(rp.totalMs, 1)} ms (${perMsg(rp.nsPerOp)}, ${num(rp.changed)} changed)`,
+      "—", "—", "≤ 10 s", met(rp.totalMs <= 10_000));
+  }
   const st = get("native.batch100k.streamed");
   if (st?.nsPerOp == null) missing("native", "batch of 100,000, each plan handed on", st, "≤ 1 µs/msg");
   else {
@@ -156,6 +162,14 @@ sideRow("node", "planBatch of 1,000 (full plans)", "node.batch.1k", "—");
 sideRow("node", "planBatch of 10,000 (full plans)", "node.batch.10k", "—");
 sideRow("node", "planBatchCompact of 1,000", "node.batch.compact.1k", "ratio ≥ 2×", (r) => r.ratio >= 2);
 sideRow("node", "planBatchCompact of 10,000", "node.batch.compact.10k", "ratio ≥ 2×", (r) => r.ratio >= 2);
+{
+  const r = get("node.replay.10k");
+  if (r?.nsPerOp == null) missing("node", "replay of 10,000 messages (engine.call(\"replay\"))", r, "≤ 10 s");
+  else {
+    row("node", "replay of 10,000 messages (engine.call(\"replay\"))", `${num(r.totalMs, 1)} ms (${perMsg(r.nsPerOp)}, ${num(r.changed)} changed)`,
+      "—", "—", "≤ 10 s", met(r.totalMs <= 10_000));
+  }
+}
 {
   const r = get("node.call.version");
   if (r) row("node", "one crossing (call(\"version\"))", time(r.nsPerOp), "—", "—", "—", "—");

@@ -171,6 +171,13 @@ impl Engine {
         })
     }
 
+    /// [`Engine::new`] of a configuration given as JSON text; `what` names it in a parse error.
+    pub fn from_json(text: &str, what: &str) -> Result<Engine> {
+        let config: EngineConfig =
+            serde_json::from_str(text).map_err(|e| Error::input(format!("{what}: {e}")))?;
+        Engine::new(config)
+    }
+
     pub fn config(&self) -> &EngineConfig {
         &self.config
     }

@@ -26,6 +26,7 @@ pub mod phone;
 pub mod preview;
 pub mod providers;
 pub mod quiet;
+pub mod replay;
 pub mod route;
 pub mod secrets;
 pub mod template;

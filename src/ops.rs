@@ -218,6 +218,8 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
                 to_json(&crate::evidence::entry(a.fact, a.seq, prev)?)
             }
             "evidenceVerify" => to_json(&crate::evidence::verify(parse(args)?)?),
+            // Shadow replay (src/replay.rs): both configurations come with the call.
+            "replay" => to_json(&crate::replay::replay(args)?),
             other => Err(Error::input(format!("unknown op {other:?}"))),
         }
     }

@@ -19,6 +19,8 @@
         "data/ir_cron_data.xml",
         "data/ir_config_parameter_data.xml",
         "data/sicantik_whatsapp_evidence_data.xml",
+        # Before the views whose buttons open it.
+        "wizards/sicantik_whatsapp_replay_wizard_views.xml",
         "views/sicantik_whatsapp_provider_views.xml",
         "views/sicantik_whatsapp_template_master_views.xml",
         "views/sicantik_whatsapp_message_views.xml",

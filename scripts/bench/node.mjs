@@ -150,6 +150,29 @@ for (const [form, size] of [["full", 1_000], ["full", 10_000], ["compact", 1_000
   }
 }
 
+// Shadow replay of a routing change over 10,000 messages (issue 18: seconds, not minutes), as
+// scripts/replay.mjs calls it: the Meta profile back to draft and the gateways swapped, every
+// message routed with both configurations. Best of 3.
+{
+  note("node: replay of 10,000 messages");
+  const current = config;
+  const draft = structuredClone(config);
+  draft.providers.find((p) => p.kind === "meta").state = "draft";
+  draft.fallbackOrder = ["fonnte", "watzap"];
+  const messages = Array.from({ length: 10_000 }, (_, i) => {
+    const { forceProvider, ...n } = notification(i);
+    return { ref: i, notification: n };
+  });
+  let best = Infinity;
+  let report;
+  for (let k = 0; k < (quick ? 1 : 3); k++) {
+    const t0 = process.hrtime.bigint();
+    report = engine.call("replay", { current, draft, messages });
+    best = Math.min(best, Number(process.hrtime.bigint() - t0));
+  }
+  emit({ bench: "node.replay.10k", unit: "ns/msg", nsPerOp: Math.round(best / 1e4), totalMs: Math.round(best / 1e5) / 10, changed: report.changed });
+}
+
 // The fixed cost of one crossing (JSON.stringify of the args, the op, JSON.parse of the answer).
 {
   const r = sideBySide(() => consume(engine.call("version", null)), () => consume(JSON.parse('"0.1.0"')), opts);

@@ -363,20 +363,38 @@ pub(crate) fn is_client_error(status: u16) -> bool {
     (400..500).contains(&status)
 }
 
-/// `Retry-After` in milliseconds when the header holds delta-seconds (integer or decimal). The
-/// HTTP-date form is ignored: the core reads no clock, so the caller's default applies.
+/// `Retry-After` in milliseconds when the header holds delta-seconds (integer or decimal),
+/// rounded up to the next millisecond. The HTTP-date form is ignored: the core reads no clock, so
+/// the caller's default applies. Read with integers: `str::parse::<f64>` alone brought some 8 KB
+/// of float parsing into the web build.
 pub(crate) fn retry_after_ms(resp: &HttpResponse) -> Option<i64> {
     let raw = resp.header("retry-after")?.trim();
-    if raw.is_empty() || !raw.bytes().all(|b| b.is_ascii_digit() || b == b'.') {
+    let (whole, fraction) = raw.split_once('.').unwrap_or((raw, ""));
+    let digits = |s: &str| s.bytes().all(|b| b.is_ascii_digit());
+    if (whole.is_empty() && fraction.is_empty()) || !digits(whole) || !digits(fraction) {
         return None;
     }
-    let secs: f64 = raw.parse().ok()?;
-    if !secs.is_finite() || secs < 0.0 {
-        return None;
+    let secs = whole.bytes().fold(0i64, |n, b| {
+        n.saturating_mul(10).saturating_add(i64::from(b - b'0'))
+    });
+    let mut ms = 0i64;
+    for (i, b) in fraction.bytes().enumerate() {
+        let d = i64::from(b - b'0');
+        match i {
+            0..=2 => ms += d * [100, 10, 1][i],
+            // Beyond the millisecond: any non-zero digit rounds up.
+            _ if d > 0 => {
+                ms += 1;
+                break;
+            }
+            _ => {}
+        }
     }
-    let ms = (secs * 1000.0).ceil();
-    // `as` saturates for floats; the cap keeps the value sensible.
-    Some((ms as i64).min(MAX_RETRY_AFTER_MS))
+    Some(
+        secs.saturating_mul(1000)
+            .saturating_add(ms)
+            .min(MAX_RETRY_AFTER_MS),
+    )
 }
 
 /// A classification without message ids or back-off.
@@ -448,6 +466,19 @@ mod tests {
         assert_eq!(retry_after_ms(&with(" 1.5 ")), Some(1500));
         assert_eq!(retry_after_ms(&with("0")), Some(0));
         assert_eq!(retry_after_ms(&with("-3")), None);
+        // Rounded up to the millisecond, as ceil(seconds × 1000).
+        assert_eq!(retry_after_ms(&with("0.0001")), Some(1));
+        assert_eq!(retry_after_ms(&with("2.25")), Some(2250));
+        assert_eq!(retry_after_ms(&with("2.2500")), Some(2250));
+        assert_eq!(retry_after_ms(&with(".5")), Some(500));
+        assert_eq!(retry_after_ms(&with("5.")), Some(5000));
+        assert_eq!(
+            retry_after_ms(&with("99999999999999999999")),
+            Some(MAX_RETRY_AFTER_MS)
+        );
+        for bad in [".", "", "1.2.3", "1e3", "+1", " 1 2"] {
+            assert_eq!(retry_after_ms(&with(bad)), None, "{bad:?}");
+        }
         assert_eq!(retry_after_ms(&with("Wed, 21 Oct 2015 07:28:00 GMT")), None);
         assert_eq!(retry_after_ms(&with("1.2.3")), None);
         assert_eq!(

@@ -39,8 +39,8 @@ fn call(engine: Option<&crate::Engine>, op: &str, args: &JsValue) -> Result<JsVa
         .map_err(|_| js_error("input.invalid", "the engine produced invalid JSON"))
 }
 
-/// A JS value read through `JSON.stringify` into a contract type; any failure is `input.invalid`.
-fn from_js_json<T: serde::de::DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsValue> {
+/// A JS value as JSON text (`JSON.stringify`); a failure is `input.invalid`.
+fn js_json_text(value: &JsValue, what: &str) -> Result<String, JsValue> {
     let text = js_sys::JSON::stringify(value)
         .ok()
         .and_then(|s| s.as_string())
@@ -53,6 +53,12 @@ fn from_js_json<T: serde::de::DeserializeOwned>(value: &JsValue, what: &str) -> 
     crate::limits::Limit::Call
         .check(text.len(), || format!("the {what}"))
         .map_err(into_js_error)?;
+    Ok(text)
+}
+
+/// A JS value read through `JSON.stringify` into a contract type; any failure is `input.invalid`.
+fn from_js_json<T: serde::de::DeserializeOwned>(value: &JsValue, what: &str) -> Result<T, JsValue> {
+    let text = js_json_text(value, what)?;
     serde_json::from_str(&text)
         .map_err(|e| js_error("input.invalid", &format!("invalid input: {what}: {e}")))
 }
@@ -123,9 +129,10 @@ impl Engine {
     pub fn new(
         #[wasm_bindgen(unchecked_param_type = "EngineConfig")] config: JsValue,
     ) -> Result<Engine, JsValue> {
-        let config = from_js_json(&config, "config")?;
+        // The parser the `replay` op uses too: one copy of it in the Wasm.
+        let config = js_json_text(&config, "config")?;
         Ok(Engine {
-            inner: Rc::new(crate::Engine::new(config).map_err(into_js_error)?),
+            inner: Rc::new(crate::Engine::from_json(&config, "config").map_err(into_js_error)?),
             pacer: Rc::default(),
         })
     }

@@ -219,6 +219,7 @@ pub const SUITES: &[(&str, &str)] = &[
     ("phone.json", include_str!("../fixtures/phone.json")),
     ("quiet.json", include_str!("../fixtures/quiet.json")),
     ("routing.json", include_str!("../fixtures/routing.json")),
+    ("replay.json", include_str!("../fixtures/replay.json")),
     ("templates.json", include_str!("../fixtures/templates.json")),
 ];
 

@@ -268,15 +268,10 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
     def _build_engine_config(self, company=None):
         """The ``EngineConfig`` of ``company`` (credentials included: never send it to a browser)."""
         company = company or self.env.company
-        providers = (
-            self.env["sicantik.whatsapp.provider"]
-            .sudo()
-            .search([("company_id", "in", [False, company.id])], order="sequence, id")
-        )
+        providers = self._routing_providers(company)
         templates = self.env["sicantik.whatsapp.template.master"].sudo().search([], order="code")
         icp = self.env["ir.config_parameter"].sudo()
-        default_id = int(icp.get_param(PARAM_DEFAULT_PROVIDER) or 0)
-        default = providers.filtered(lambda p: p.id == default_id)
+        default = self._default_provider(company, providers)
         return {
             # Unset: the engine takes the first Meta profile (a Meta-only database is unchanged).
             "defaultProvider": default._engine_id() if default else None,
@@ -288,6 +283,22 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             "templates": [t._engine_template() for t in templates],
             "quietHours": self.env["sicantik.whatsapp.holiday"]._engine_quiet_hours(company),
         }
+
+    @api.model
+    def _routing_providers(self, company):
+        """The profiles ``company`` routes over, in their fallback order (sequence)."""
+        return (
+            self.env["sicantik.whatsapp.provider"]
+            .sudo()
+            .search([("company_id", "in", [False, company.id])], order="sequence, id")
+        )
+
+    @api.model
+    def _default_provider(self, company, providers=None):
+        """The default provider of the settings, if it is one of ``company``'s profiles."""
+        providers = self._routing_providers(company) if providers is None else providers
+        default_id = int(self.env["ir.config_parameter"].sudo().get_param(PARAM_DEFAULT_PROVIDER) or 0)
+        return providers.filtered(lambda p: p.id == default_id)
 
     @api.model
     @tools.ormcache("company_id")

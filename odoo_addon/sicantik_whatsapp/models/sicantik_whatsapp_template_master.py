@@ -15,6 +15,18 @@ _logger = logging.getLogger(__name__)
 _PLACEHOLDER = re.compile(r"{{\s*([A-Za-z_][A-Za-z0-9_]*)\s*}}")
 
 
+#: The Meta mapping's fields (see ``_engine_meta``).
+META_FIELDS = (
+    "meta_template_name",
+    "meta_language",
+    "meta_param_format",
+    "meta_body_params",
+    "meta_header_param",
+    "meta_button_index",
+    "meta_status",
+)
+
+
 def _split_list(text):
     return [p.strip() for p in (text or "").split(",") if p.strip()]
 
@@ -106,17 +118,7 @@ class SicantikWhatsappTemplateMaster(models.Model):
     def _engine_template(self):
         """This template as an engine ``MasterTemplate``."""
         self.ensure_one()
-        meta = None
-        if self.meta_template_name:
-            meta = {
-                "templateName": self.meta_template_name,
-                "language": self.meta_language or None,
-                "paramFormat": self.meta_param_format or "positional",
-                "bodyParams": _split_list(self.meta_body_params),
-                "headerParam": self.meta_header_param or None,
-                "buttonIndex": self.meta_button_index or 0,
-                "status": self.meta_status or None,
-            }
+        meta = self._engine_meta({name: self[name] for name in META_FIELDS})
         return {
             "code": self.code or "",
             "name": self.name or "",
@@ -147,6 +149,21 @@ class SicantikWhatsappTemplateMaster(models.Model):
                 raise ValidationError(
                     self.env["sicantik.whatsapp.dispatcher"]._limit_error_text(limit["code"], limit.get("message"))
                 )
+    @api.model
+    def _engine_meta(self, values):
+        """The engine's Meta mapping from the ``meta_*`` field values in ``values`` (a record's,
+        or a draft's: the replay wizard); ``None`` without a Meta template name."""
+        if not values.get("meta_template_name"):
+            return None
+        return {
+            "templateName": values["meta_template_name"],
+            "language": values.get("meta_language") or None,
+            "paramFormat": values.get("meta_param_format") or "positional",
+            "bodyParams": _split_list(values.get("meta_body_params")),
+            "headerParam": values.get("meta_header_param") or None,
+            "buttonIndex": values.get("meta_button_index") or 0,
+            "status": values.get("meta_status") or None,
+        }
 
     def _param_names(self):
         """Declared parameters, else the placeholders in order (sample values only)."""

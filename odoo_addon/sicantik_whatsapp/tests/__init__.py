@@ -22,3 +22,4 @@ from . import test_consent_visits
 from . import test_bounds
 from . import test_partner_phone
 from . import test_quiet_hours
+from . import test_replay

@@ -38,6 +38,7 @@ MATRIX = {
     "Read credentials": ("test_read_credentials", (N, N, N, N, N, N, Y)),
     "Sync templates from Meta": ("test_meta_sync", (N, N, N, N, Y, Y, Y)),
     "Read contacts without a field list": ("test_partner_read", (Y, Y, Y, Y, Y, Y, Y)),
+    "Replay a routing change of a profile of their company": ("test_replay", (N, N, N, N, Y, N, Y)),
 }
 
 DENIED = (AccessError, UserError)
@@ -357,6 +358,29 @@ class TestAccessRights(SicantikWhatsappRolesCommon):
             self.as_role(role, partner).web_read({"display_name": {}, "wa_opted_out": {}})
 
         self.check_row("Read contacts without a field list", action)
+
+    # -- shadow replay --------------------------------------------------------------------------
+
+    def test_replay(self):
+        def action(role):
+            Wizard = self.env["sicantik.whatsapp.replay.wizard"].with_user(self.users[role])
+            ctx = {"sicantik_whatsapp_replay_source": "provider", "active_id": self.fonnte.id}
+            with self.mock_transport() as fake:
+                wizard = Wizard.with_context(**ctx).create({})
+                wizard.action_replay()
+            self.assertFalse(fake.requests, "a replay sends nothing")
+            self.assertEqual(wizard.state, "done")
+
+        self.check_row("Replay a routing change of a profile of their company", action)
+
+    def test_replay_own_company_only(self):
+        message_a = self._message(self.company_a)
+        message_b = self._message(self.company_b)
+        for role, mine, other in (("manager", message_a, message_b), ("manager_b", message_b, message_a)):
+            wizard = self.env["sicantik.whatsapp.replay.wizard"].with_user(self.users[role]).create({})
+            messages = wizard._messages()
+            self.assertIn(mine, messages)
+            self.assertNotIn(other, messages)
 
     def test_readme_roles_table(self):
         """The README's roles table is this MATRIX (in a source checkout)."""

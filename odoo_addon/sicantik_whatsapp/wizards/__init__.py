@@ -1,1 +1,2 @@
 from . import sicantik_whatsapp_test_wizard
+from . import sicantik_whatsapp_replay_wizard
