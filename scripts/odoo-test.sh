@@ -13,7 +13,8 @@
 #   KEEP_DB=1        keep the database afterwards (default: dropped).
 #   ODOO_LOG         where to write Odoo's full log (default: a temporary file, shown on failure).
 #
-# Needs: PostgreSQL reachable through its Unix socket by the current user (Debian's cluster is
+# Installs (Debian, idempotent) PostgreSQL, wkhtmltopdf and pdftotext for the proof-report test, and
+# chromium for the tours. Needs: PostgreSQL reachable through its Unix socket by the current user (Debian's cluster is
 # started here when it is down; as root, a superuser role for root is created if missing), and
 # the engine built into the addon (make addon → odoo_addon/sicantik_whatsapp/engine/*.wasm).
 # Nothing here downloads or builds Odoo.
@@ -40,6 +41,8 @@ if ! "$ODOO_PYTHON" -c 'import wasmtime' 2>/dev/null; then
     echo "ERROR: $ODOO_PYTHON cannot import wasmtime (pip install wasmtime in Odoo's environment)" >&2
     exit 2
 fi
+"$ROOT/scripts/setup.sh" odoo
+
 if [ ! -f "$WASM" ]; then
     echo "ERROR: $WASM is missing: build the engine into the addon first (make addon)" >&2
     exit 2
