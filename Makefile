@@ -10,7 +10,7 @@ ADDON := odoo_addon/sicantik_whatsapp
 export CHROMEDRIVER := /usr/bin/chromedriver
 
 .PHONY: test check test-rust abi test-python pkg test-node test-page test-wasm-node test-wasm-browser \
-        odoo-test odoo-crash-test addon demo setup fuzz fuzz-short bench
+        odoo-test odoo-crash-test odoo-lab-config addon demo setup fuzz fuzz-short bench
 
 FUZZ_SECONDS ?= 60
 
@@ -78,13 +78,16 @@ bench:
 
 # The addon's tests need both engine builds inside the addon (server and web client).
 odoo-test:
-	@if [ -n "$$ODOO_SRC" ]; then $(MAKE) --no-print-directory addon; fi
+	@if scripts/odoo-test.sh --find-lab >/dev/null; then $(MAKE) --no-print-directory addon; fi
 	scripts/odoo-test.sh
 
 # The outbox under kill -9 and a hanging provider, in real Odoo servers (a few minutes).
 odoo-crash-test:
-	@if [ -n "$$ODOO_SRC" ]; then $(MAKE) --no-print-directory addon; fi
+	@if scripts/odoo-test.sh --find-lab >/dev/null; then $(MAKE) --no-print-directory addon; fi
 	scripts/odoo-crash-test.sh
+# Where this machine's Odoo 18 lab is (ODOO_SRC, ODOO_PYTHON), remembered per user.
+odoo-lab-config:
+	scripts/odoo-lab-config.sh
 
 addon: abi pkg
 	scripts/build-addon.sh

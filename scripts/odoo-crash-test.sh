@@ -16,8 +16,9 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ADDONS="$ROOT/odoo_addon"
 MODULE=sicantik_whatsapp
 
-if [ -z "${ODOO_SRC:-}" ]; then
-  echo "SKIPPED: ODOO_SRC not set (an Odoo 18 source tree, with ODOO_PYTHON, runs the outbox crash test)"
+. "$ROOT/scripts/lib/odoo-lab.sh"
+if ! odoo_lab_load; then
+  echo "SKIPPED: no Odoo 18 lab: ODOO_SRC is not set and $ODOO_LAB_CONFIG does not exist (make odoo-lab-config), so the outbox crash test did not run"
   exit 0
 fi
 [ -f "$ODOO_SRC/odoo-bin" ] || { echo "ERROR: $ODOO_SRC/odoo-bin not found" >&2; exit 2; }

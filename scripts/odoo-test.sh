@@ -2,10 +2,12 @@
 # Run the Odoo addon's tests (odoo_addon/sicantik_whatsapp) in a real Odoo 18 on a fresh database.
 #
 #   ODOO_SRC=/path/to/odoo-18.0 ODOO_PYTHON=/path/to/venv/bin/python scripts/odoo-test.sh
+#   scripts/odoo-test.sh --find-lab    exit 0 when a lab is found (used by `make odoo-test`)
 #
 # Environment:
-#   ODOO_SRC         Odoo 18.0 source tree (the one holding odoo-bin). Unset: the tests are skipped
-#                    (exit 0) with a "SKIPPED: ODOO_SRC not set" line.
+#   ODOO_SRC         Odoo 18.0 source tree (the one holding odoo-bin). Unset: read, with ODOO_PYTHON,
+#                    from ~/.config/sicantik-whatsapp/odoo.env (`make odoo-lab-config`); neither:
+#                    the tests are skipped (exit 0) with a "SKIPPED: …" line saying why.
 #   ODOO_PYTHON      Python that has Odoo's requirements + wasmtime + phonenumbers +
 #                    websocket-client installed. Unset: python3 from PATH, with a warning.
 #   ODOO_TEST_TAGS   --test-tags value (default /sicantik_whatsapp).
@@ -13,7 +15,8 @@
 #   KEEP_DB=1        keep the database afterwards (default: dropped).
 #   ODOO_LOG         where to write Odoo's full log (default: a temporary file, shown on failure).
 #
-# Needs: PostgreSQL reachable through its Unix socket by the current user (Debian's cluster is
+# Installs (Debian, idempotent) PostgreSQL, wkhtmltopdf and pdftotext for the proof-report test, and
+# chromium for the tours. Needs: PostgreSQL reachable through its Unix socket by the current user (Debian's cluster is
 # started here when it is down; as root, a superuser role for root is created if missing), and
 # the engine built into the addon (make addon → odoo_addon/sicantik_whatsapp/engine/*.wasm).
 # Nothing here downloads or builds Odoo.
@@ -24,10 +27,16 @@ ADDONS="$ROOT/odoo_addon"
 MODULE=sicantik_whatsapp
 WASM="$ADDONS/$MODULE/engine/sicantik_whatsapp_engine.wasm"
 
-if [ -z "${ODOO_SRC:-}" ]; then
-    echo "SKIPPED: ODOO_SRC not set (point it at an Odoo 18.0 source tree, and ODOO_PYTHON at its Python, to run the Odoo addon tests)"
+. "$ROOT/scripts/lib/odoo-lab.sh"
+if ! odoo_lab_load; then
+    [ "${1:-}" = --find-lab ] && exit 1
+    echo "SKIPPED: no Odoo 18 lab on this machine: ODOO_SRC is not set and $ODOO_LAB_CONFIG does not exist (run \`make odoo-lab-config ODOO_SRC=... ODOO_PYTHON=...\` once to run the Odoo addon tests here)"
     exit 0
 fi
+if [ "${1:-}" = --find-lab ]; then
+    exit 0
+fi
+echo "Odoo lab: $ODOO_SRC (from $ODOO_LAB_FROM)"
 if [ ! -f "$ODOO_SRC/odoo-bin" ]; then
     echo "ERROR: $ODOO_SRC/odoo-bin not found: ODOO_SRC must be an Odoo 18.0 source tree" >&2
     exit 2
@@ -40,6 +49,8 @@ if ! "$ODOO_PYTHON" -c 'import wasmtime' 2>/dev/null; then
     echo "ERROR: $ODOO_PYTHON cannot import wasmtime (pip install wasmtime in Odoo's environment)" >&2
     exit 2
 fi
+"$ROOT/scripts/setup.sh" odoo
+
 if [ ! -f "$WASM" ]; then
     echo "ERROR: $WASM is missing: build the engine into the addon first (make addon)" >&2
     exit 2

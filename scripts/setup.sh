@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent set-up of what the build and tests need, from the package registries only.
-# Usage: scripts/setup.sh rust|wasm|node|browser|python|all ...
+# Usage: scripts/setup.sh rust|wasm|node|browser|python|odoo|all ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -64,6 +64,13 @@ setup_browser() {
   apt_install chromium chromium-driver
 }
 
+# What the Odoo addon's tests use besides Odoo itself: the database server, the PDF renderer the
+# proof report needs (its test is skipped without it), pdftotext to read the PDF back, and the
+# browser for tours.
+setup_odoo() {
+  apt_install postgresql wkhtmltopdf poppler-utils chromium
+}
+
 setup_python() {
   if [ ! -x .venv/bin/python ]; then
     say "python venv .venv"
@@ -83,6 +90,7 @@ for what in "$@"; do
     node) setup_node ;;
     browser) setup_browser ;;
     python) setup_python ;;
+    odoo) setup_odoo ;;
     all) setup_rust; setup_wasm; setup_node; setup_browser; setup_python ;;
     *) echo "setup.sh: unknown part $what" >&2; exit 2 ;;
   esac

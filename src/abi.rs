@@ -128,6 +128,7 @@ fn call_too_large(len: u32) -> crate::ErrorInfo {
         .unwrap_or_else(|| crate::ErrorInfo {
             code: "input.invalid".into(),
             message: "invalid input: the call is longer than the input buffer".into(),
+            suggestion: None,
         })
 }
 
