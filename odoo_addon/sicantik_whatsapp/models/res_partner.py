@@ -204,8 +204,9 @@ class ResPartner(models.Model):
 
         * ``expired``: older than the configured lifetime;
         * ``used``: this link already recorded a consent (one link, one consent);
-        * ``opted_out``: the citizen opted out after the link was sent. Their opt-out is their
-          latest word: no earlier link (nor any copy of it, e.g. from the chatter) undoes it;
+        * ``opted_out``: the citizen opted out after the link was issued. Their opt-out is their
+          latest word: no earlier link (nor any copy of it, e.g. from the chatter) undoes it; a
+          link issued after the opt-out (:meth:`action_wa_new_consent_link`) may;
         * ``already``: opted in already;
         * ``ok``: the citizen may agree.
         """
@@ -214,11 +215,47 @@ class ResPartner(models.Model):
             return "expired"
         if self.env["sicantik.whatsapp.consent"].sudo().search_count([("link_nonce", "=", data["n"])]):
             return "used"
-        if self.wa_opted_out:
+        if self.wa_opted_out and data["i"] <= self._wa_opted_out_ts():
             return "opted_out"
         if self.wa_meta_opt_in:
             return "already"
         return "ok"
+
+    def _wa_opted_out_ts(self):
+        """The opt-out time in whole seconds (a link issued in the same second predates it)."""
+        if not self.wa_opted_out_date:
+            return float("inf")  # opted out at an unknown time: no link predates it safely
+        return int(self.wa_opted_out_date.replace(tzinfo=datetime.timezone.utc).timestamp())
+
+    def action_wa_new_consent_link(self):
+        """A fresh consent link for an opted-out citizen who wants messages again (at the
+        counter, by phone): staff hand it over, the citizen agrees on the page themselves. Nothing
+        is sent to an opted-out citizen, so this is the only way a post-opt-out link exists. The
+        link is shown once to the user who asked and never stored; the chatter says who issued
+        one, and the consent record later names the link's issue time."""
+        self.ensure_one()
+        self._wa_check_consent_right()
+        if not self.wa_opted_out:
+            raise UserError(_("%(name)s has not opted out: invitations carry their consent link.", name=self.display_name))
+        url = "%s/sicantik_whatsapp/consent/%s" % (self.get_base_url(), self._wa_consent_token())
+        self._wa_log(
+            _(
+                "A new consent link was issued for the citizen to agree again on the consent page "
+                "(valid %(days)s days, once).",
+                days=self._wa_consent_link_days(),
+            ),
+            self.env.user.partner_id,
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Consent link for %(name)s", name=self.display_name),
+                "message": url,
+                "sticky": True,
+                "type": "info",
+            },
+        }
 
     def _wa_time_zone(self, company=None):
         """The recipient's zone for quiet hours: ``{"timeZone", "utcOffsetMinutes"}``.

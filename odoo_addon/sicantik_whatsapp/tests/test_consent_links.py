@@ -3,9 +3,11 @@
 """Consent evidence that holds: links expire, work once, never undo an opt-out, and cannot be
 replaced by a value; previews never hand out a usable link."""
 
+import datetime
 import re
 import time
 
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, tagged
 from odoo.tools.misc import hash_sign
 
@@ -134,3 +136,35 @@ class TestConsentLinks(HttpCase, SicantikWhatsappCommon):
         self.assertNotRegex(texts, r"/consent/(?!CONTOH)[A-Za-z0-9_-]{20,}")
         samples = self.dispatcher._preview_samples(self.partner_gateway)
         self.assertTrue(samples[-1]["notification"]["recipient"]["optInUrl"].endswith("/consent/CONTOH"))
+
+    def test_a_link_issued_after_the_opt_out_lets_the_citizen_agree_again(self):
+        """The only way back after STOP: staff with the consent right issue a fresh link, and the
+        citizen agrees on the page; a link from before the opt-out still cannot."""
+        partner = self.partner_gateway
+        partner._wa_record_opt_out("webhook_fonnte", evidence="Fonnte inbound message: 'STOP'")
+        # The opt-out a minute ago, a link from before it (whole seconds decide which came first).
+        partner.sudo().write({"wa_opted_out_date": partner.wa_opted_out_date - datetime.timedelta(seconds=60)})
+        now = int(time.time())
+        old_path = "/sicantik_whatsapp/consent/%s" % self._token(partner, now - 120, now + 86400, nonce="before")
+        user = self.env["res.users"].create(
+            {
+                "name": "Plain Staff",
+                "login": "wa_plain_resub",
+                "groups_id": [(6, 0, [self.env.ref("base.group_user").id])],
+            }
+        )
+        with self.assertRaises(AccessError):
+            partner.with_user(user).action_wa_new_consent_link()
+        action = partner.action_wa_new_consent_link()
+        new_url = action["params"]["message"]
+        self.assertNotIn(self._path(new_url), " ".join(partner.message_ids.mapped("body")), "never stored")
+        refused = self._agree(old_path)
+        self.assertNotIn("sicantik_whatsapp_consent_done", refused.text)
+        done = self._agree(self._path(new_url))
+        self.assertIn("sicantik_whatsapp_consent_done", done.text)
+        partner.invalidate_recordset()
+        self.assertFalse(partner.wa_opted_out)
+        self.assertTrue(partner.wa_meta_opt_in)
+        self.assertEqual(sorted(self._consents(partner).mapped("action")), ["opt_in", "opt_out"])
+        with self.assertRaises(UserError):
+            partner.action_wa_new_consent_link()
