@@ -293,7 +293,7 @@ async function send() {
     const outcome = await active.send({ ...n, idempotencyKey: `page-${Date.now().toString(36)}` });
     const after = await stats(sim).catch(() => null);
     const delta = after ? statsDelta(before, after) : null;
-    showSend(() => renderOutcome(outcome, preview, delta));
+    showSend(() => renderOutcome(outcome, preview, delta, state.recipient.timeZone));
   } catch (e) {
     showSend(() => renderSendError(shown(e)));
   } finally {

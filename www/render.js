@@ -202,8 +202,9 @@ export function renderDryRun(/** @type {Plan} */ plan, /** @type {Preview | null
  * @param {Outcome} outcome
  * @param {Preview | null} preview
  * @param {{received: number, accepted: number, duplicates: number} | null} stats
+ * @param {string} [timeZone]  the recipient's zone: a deferral's time is theirs, with its date
  */
-export function renderOutcome(outcome, preview, stats) {
+export function renderOutcome(outcome, preview, stats, timeZone) {
   const name = (/** @type {string | null | undefined} */ id) => nameOf(preview, id);
   const status = /** @type {Record<string, string>} */ ({ sent: 'ok', failed: 'bad', unknown: 'warn', deferred: 'warn' })[outcome.status];
   fill(
@@ -215,7 +216,7 @@ export function renderOutcome(outcome, preview, stats) {
         outcome.code ? [' ', h('code', { class: 'code' }, outcome.code)] : null),
       outcome.message ? h('p', { class: 'detail' }, mask(outcome.message)) : null,
       outcome.messageIds.length ? h('p', null, `${t('messageIds')}: `, h('code', null, outcome.messageIds.join(', '))) : null,
-      outcome.retryAtMs ? h('p', null, t('retryAt', { time: new Date(outcome.retryAtMs).toLocaleTimeString() })) : null,
+      outcome.retryAtMs ? h('p', null, t('retryAt', { time: retryTime(outcome.retryAtMs, timeZone) })) : null,
       h('h3', { class: 'subhead' }, t('attempts')),
       h('ol', { class: 'attempts' },
         outcome.attempts.map((a, i) =>
@@ -233,6 +234,16 @@ export function renderOutcome(outcome, preview, stats) {
       stats ? h('p', { class: 'hint sim-stats', 'data-testid': 'sim-stats', dataset: { duplicates: String(stats.duplicates) } }, t('simStats', stats)) : null,
     ),
   );
+}
+
+/** A retry time with its date, in the recipient's zone when known (else the browser's). */
+function retryTime(/** @type {number} */ ms, /** @type {string | undefined} */ timeZone) {
+  const opts = /** @type {Intl.DateTimeFormatOptions} */ ({ day: 'numeric', month: 'short', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short' });
+  try {
+    return new Date(ms).toLocaleString(document.documentElement.lang || undefined, { ...opts, timeZone });
+  } catch {
+    return new Date(ms).toLocaleString(undefined, opts);
+  }
 }
 
 /** An error that stopped a send (bad input, simulator control unreachable). */

@@ -22,7 +22,7 @@
  *
  * @typedef {object} Case
  * @property {"id" | "en"} lang
- * @property {{phone: string, name: string, metaOptIn: boolean, optedOut: boolean}} recipient
+ * @property {{phone: string, name: string, metaOptIn: boolean, optedOut: boolean, timeZone: string}} recipient
  * @property {string} template  a default template code or "custom"
  * @property {{body: string, metaName: string}} custom
  * @property {Record<string, string>} values  by placeholder name, shared by every template
@@ -31,6 +31,8 @@
  * @property {string} forceProvider  "" = automatic
  * @property {string[]} fallbackOrder
  * @property {{url: string, text: string}} optIn
+ * @property {{enabled: boolean, start: string, end: string, holidays: string}} quiet  holidays: dates separated by spaces or commas
+ * @property {boolean} urgent  the chosen template is sent at any time
  * @property {boolean} live
  * @property {Record<string, string>} faults  provider id → fault ("" = none)
  */
@@ -112,7 +114,7 @@ export const FAULTS = {
 export function defaultCase() {
   return {
     lang: 'id',
-    recipient: { phone: '0812-3456-7890', name: 'Budi Santoso', metaOptIn: false, optedOut: false },
+    recipient: { phone: '0812-3456-7890', name: 'Budi Santoso', metaOptIn: false, optedOut: false, timeZone: 'Asia/Jakarta' },
     template: 'permit_ready',
     custom: { body: 'Yth. {{partner_name}}, berkas {{permit_number}} sudah kami terima.', metaName: '' },
     values: {
@@ -132,6 +134,8 @@ export function defaultCase() {
     forceProvider: '',
     fallbackOrder: ['watzap', 'fonnte'],
     optIn: { url: 'https://dpmptsp.karokab.go.id/wa/setuju', text: '' },
+    quiet: { enabled: false, start: '21:00', end: '06:00', holidays: '' },
+    urgent: false,
     live: false,
     faults: { meta: '', watzap: '', fonnte: '' },
   };
@@ -186,6 +190,7 @@ export function decodeCase(hash) {
       name: str(r.name, d.recipient.name),
       metaOptIn: bool(r.metaOptIn, false),
       optedOut: bool(r.optedOut, false),
+      timeZone: str(r.timeZone, d.recipient.timeZone),
     },
     template: str(raw.template, d.template),
     custom: { body: str(raw.custom?.body, d.custom.body), metaName: str(raw.custom?.metaName, '') },
@@ -209,6 +214,13 @@ export function decodeCase(hash) {
       ? [...new Set(raw.fallbackOrder.filter((/** @type {unknown} */ id) => ids.includes(/** @type {string} */ (id))))]
       : d.fallbackOrder,
     optIn: { url: str(raw.optIn?.url, d.optIn.url), text: str(raw.optIn?.text, '') },
+    quiet: {
+      enabled: bool(raw.quiet?.enabled, false),
+      start: str(raw.quiet?.start, d.quiet.start),
+      end: str(raw.quiet?.end, d.quiet.end),
+      holidays: str(raw.quiet?.holidays, ''),
+    },
+    urgent: bool(raw.urgent, false),
     live: bool(raw.live, false),
     faults: Object.fromEntries(ids.map((id) => [id, str(raw.faults?.[id], '')])),
   };
@@ -273,7 +285,10 @@ export function engineConfig(c, credentials, simulatorUrl) {
         Object.entries(credentials[p.id] ?? {}).map(([k, v]) => [k, blankToNull(v)]),
       ),
     })),
-    templates: [...TEMPLATES, customTemplate(c)],
+    templates: [...TEMPLATES, customTemplate(c)].map((t) => (c.urgent && t.code === currentTemplate(c).code ? { ...t, urgent: true } : t)),
+    quietHours: c.quiet.enabled
+      ? { start: c.quiet.start, end: c.quiet.end, holidays: c.quiet.holidays.split(/[\s,]+/).filter(Boolean) }
+      : null,
   };
 }
 
@@ -299,6 +314,7 @@ export function notification(c) {
       name: c.recipient.name.trim() || null,
       metaOptIn: c.recipient.metaOptIn,
       optedOut: c.recipient.optedOut,
+      timeZone: c.recipient.timeZone,
     },
     values,
     forceProvider: c.forceProvider || null,

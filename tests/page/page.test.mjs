@@ -206,6 +206,43 @@ test('the case is in the URL and the English toggle translates', async () => {
   }
 });
 
+test('quiet hours: a non-urgent live send on a holiday in WIT is deferred, nothing reaches a provider', async () => {
+  await fetch(`${demo.simulatorUrl}/_sim/reset`, { method: 'POST' });
+  await page.check('#mode-live');
+  await page.getByTestId('fault-watzap').selectOption('');
+  // Today and tomorrow in WIT are holidays, so the answer does not depend on the hour.
+  const day = (/** @type {number} */ offset) => new Date(Date.now() + 9 * 3600_000 + offset * 86400_000).toISOString().slice(0, 10);
+  await page.selectOption('#f-zone', 'Asia/Jayapura');
+  await page.check('#f-quiet');
+  await page.fill('#f-holidays', `${day(0)} ${day(1)}`);
+  await settled();
+  await page.getByTestId('send').click();
+  const outcome = page.getByTestId('outcome');
+  await outcome.waitFor();
+  assert.equal(await outcome.getAttribute('data-status'), 'deferred');
+  assert.match(await text('#send-result'), /quiet\.holiday/);
+  assert.match(await text('#send-result'), /WIT/);
+  // In the citizen's zone, with its date: 06:00 WIT after the holidays, whatever the browser's zone.
+  assert.match(await text('#send-result'), /setelah [^\n]*06[.:]00/, 'the retry time is shown in the citizen\'s zone');
+  assert.equal(await page.getByTestId('attempt').count(), 0);
+  let stats = await (await fetch(`${demo.simulatorUrl}/_sim/stats`)).json();
+  assert.equal(stats.meta.received + stats.watzap.received + stats.fonnte.received, 0);
+  await page.screenshot({ path: join(OUT, 'quiet-deferred.png') });
+
+  // An urgent template leaves at once.
+  await page.check('#f-urgent');
+  await settled();
+  await page.getByTestId('send').click();
+  await page.waitForFunction(() => document.querySelector('[data-testid="outcome"]')?.getAttribute('data-status') === 'sent');
+  stats = await (await fetch(`${demo.simulatorUrl}/_sim/stats`)).json();
+  assert.equal(stats.duplicates, 0);
+  await page.uncheck('#f-urgent');
+  await page.uncheck('#f-quiet');
+  await page.selectOption('#f-zone', 'Asia/Jakarta');
+  await page.fill('#f-holidays', '');
+  await settled();
+});
+
 test('phone width: no horizontal scroll at 375 px', async () => {
   await page.setViewportSize({ width: 375, height: 812 });
   await page.waitForTimeout(100);
