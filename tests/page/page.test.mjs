@@ -216,6 +216,8 @@ test('quiet hours: a non-urgent live send on a holiday in WIT is deferred, nothi
   await page.check('#f-quiet');
   await page.fill('#f-holidays', `${day(0)} ${day(1)}`);
   await settled();
+  // The previous test's outcome is still shown: wait for this send's (a timeout fails the test).
+  await page.evaluate(() => document.querySelector('[data-testid="outcome"]')?.remove());
   await page.getByTestId('send').click();
   const outcome = page.getByTestId('outcome');
   await outcome.waitFor();
@@ -232,6 +234,7 @@ test('quiet hours: a non-urgent live send on a holiday in WIT is deferred, nothi
   // An urgent template leaves at once.
   await page.check('#f-urgent');
   await settled();
+  await page.evaluate(() => document.querySelector('[data-testid="outcome"]')?.remove());
   await page.getByTestId('send').click();
   await page.waitForFunction(() => document.querySelector('[data-testid="outcome"]')?.getAttribute('data-status') === 'sent');
   stats = await (await fetch(`${demo.simulatorUrl}/_sim/stats`)).json();
