@@ -99,6 +99,8 @@ def setup(registry, odoo, opts, rate=0):
         icp = env["ir.config_parameter"].sudo()
         icp.set_param("sicantik_whatsapp.default_provider_id", False)
         icp.set_param("web.base.url", "http://odoo.bench")
+        # Quiet hours (on in a new database) would defer every message at night in WIB.
+        icp.set_param("sicantik_whatsapp.quiet_hours", False)
         env.ref("sicantik_whatsapp.template_permit_ready").sudo().meta_status = "APPROVED"
         partners = (
             env["res.partner"]
