@@ -170,6 +170,17 @@ def wait_settled(registry, ids, timeout):
     return counts(registry, ids)
 
 
+def serve_until_settled(registry, odoo, opts, args, log_path, ids):
+    """Start an Odoo server, wake its cron, wait until ``ids`` are settled, stop it."""
+    server = Server(opts, args, log_path)
+    try:
+        server.wait_up()
+        trigger(registry, odoo)
+        return wait_settled(registry, ids, opts.timeout)
+    finally:
+        server.stop()
+
+
 def final_rows(registry, opts, ids):
     """Per message: state and the number of send requests for its recipient at the simulator."""
     sends = sim_sends(opts)
@@ -244,13 +255,7 @@ def scenario_kill(registry, odoo, opts, partner_ids):
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         settled = env["sicantik.whatsapp.dispatcher"]._cron_recover_stuck(timeout_minutes=0)
     log("recovery settled %d messages: %s" % (settled, counts(registry, ids)))
-    server = Server(opts, server_args, opts.log_dir + "/kill-2.log")
-    try:
-        server.wait_up()
-        trigger(registry, odoo)
-        final = wait_settled(registry, ids, opts.timeout)
-    finally:
-        server.stop()
+    final = serve_until_settled(registry, odoo, opts, server_args, opts.log_dir + "/kill-2.log", ids)
     log("after restart: %s" % final)
     rows, _sends = final_rows(registry, opts, ids)
     table, unknown, unknown_no_request = common_rows(len(ids), rows, sim(opts, "GET", "/_sim/stats"))
@@ -279,13 +284,7 @@ def scenario_hang(registry, odoo, opts, partner_ids):
     if opts.cron_limit:
         args += ["--limit-time-real-cron", str(opts.cron_limit)]
     log_path = opts.log_dir + "/hang.log"
-    server = Server(opts, args, log_path)
-    try:
-        server.wait_up()
-        trigger(registry, odoo)
-        final = wait_settled(registry, ids, opts.timeout)
-    finally:
-        server.stop()
+    final = serve_until_settled(registry, odoo, opts, args, log_path, ids)
     log("hanging provider: %s" % final)
     rows, sends = final_rows(registry, opts, ids)
     table, unknown, unknown_no_request = common_rows(len(ids), rows, sim(opts, "GET", "/_sim/stats"))
