@@ -20,16 +20,6 @@ from ..models.sicantik_whatsapp_template_master import META_FIELDS
 
 #: The engine's bound on one replay (src/replay.rs MAX_MESSAGES).
 MAX_MESSAGES = 10000
-#: The engine's kinds of change (src/replay.rs), in its order.
-CHANGE_KINDS = (
-    "providerChanged",
-    "invitationLost",
-    "invitationGained",
-    "becameIneligible",
-    "becameEligible",
-    "newlyRefused",
-    "noLongerRefused",
-)
 
 
 class SicantikWhatsappReplayWizard(models.TransientModel):
@@ -282,9 +272,10 @@ class SicantikWhatsappReplayWizard(models.TransientModel):
         ) % (_("In force"), _("Draft"), _("Change"))
         table = head + Markup("").join(rows) + Markup("</tbody></table>")
         changes = Markup("").join(
-            Markup("<li>%s: <b>%s</b></li>") % (self._change_label(kind), report["changes"][kind])
-            for kind in CHANGE_KINDS
-            if report["changes"].get(kind)
+            # The engine's kinds of change, in its order (a JSON object keeps it).
+            Markup("<li>%s: <b>%s</b></li>") % (self._change_label(kind), count)
+            for kind, count in report["changes"].items()
+            if count
         )
         summary = Markup("<p>%s</p>") % _(
             "%(changed)s of %(replayed)s replayed messages would change. %(skipped)s messages could "
