@@ -14,7 +14,7 @@ export CHROMEDRIVER := /usr/bin/chromedriver
 
 FUZZ_SECONDS ?= 60
 
-test: check test-rust test-python test-wasm-node test-wasm-browser test-node test-page fuzz-short odoo-test
+test: check test-rust test-python test-wasm-node test-wasm-browser test-node test-page fuzz-short odoo-test odoo-crash-test
 	@echo "make test: all suites passed"
 
 setup:

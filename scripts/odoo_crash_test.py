@@ -223,6 +223,27 @@ def common_rows(messages, rows, stats):
     )
 
 
+def wait_backends_gone(registry, timeout=60):
+    """Wait until PostgreSQL has rolled back the killed server's transactions.
+
+    A backend learns that its client died only when it next reads the socket; until then it
+    keeps the claimed rows locked, and recovery (SKIP LOCKED) would pass them over.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        with registry.cursor() as cr:
+            cr.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND state <> 'idle'"
+            )
+            busy = cr.fetchone()[0]
+        if not busy:
+            return
+        if time.monotonic() > deadline:
+            raise SystemExit("the killed server's transactions are still open after %ds" % timeout)
+        time.sleep(0.2)
+
+
 def scenario_kill(registry, odoo, opts, partner_ids):
     sim(opts, "POST", "/_sim/reset")
     sim(opts, "DELETE", "/_sim/stats")
@@ -250,7 +271,10 @@ def scenario_kill(registry, odoo, opts, partner_ids):
     log("killed after %d requests: %s" % (received, at_kill))
     in_flight = at_kill.get("sending_in_flight", 0)
     claimed = at_kill.get("sending_claimed", 0)
-    time.sleep(0.5)  # the simulator answers its last (slow) requests to nobody
+    wait_backends_gone(registry)
+    # Recovery takes claims older than now minus its timeout, and Odoo's now has whole seconds:
+    # with timeout 0, a claim made in the current second is not yet stuck.
+    time.sleep(1.1)
     with registry.cursor() as cr:  # the recovery cron's job (the killed worker is gone: no wait)
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         settled = env["sicantik.whatsapp.dispatcher"]._cron_recover_stuck(timeout_minutes=0)
