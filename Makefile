@@ -24,6 +24,9 @@ check:
 	@scripts/setup.sh rust
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --features host-abi -- -D warnings
+	$(CARGO) clippy --lib --target wasm32-unknown-unknown --features js -- -D warnings
+	$(CARGO) clippy --lib --target wasm32-unknown-unknown --no-default-features --features host-abi \
+		--target-dir target/abi -- -D warnings
 	$(CARGO) check --no-default-features --lib
 
 test-rust:

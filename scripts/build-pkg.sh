@@ -17,14 +17,12 @@ cd "$(dirname "$0")/.."
 ROOT=$PWD
 export PATH="$ROOT/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
 
-# The size budget of the web build's .wasm (the one browsers download).
-# Read from the README's "Size budget" line, the one place it is written:
-#   Size budget (web `.wasm`, enforced by `make pkg`): **560 KB raw / 230 KB gzip**.
-budget_line=$(grep -m1 '^Size budget' README.md || true)
-BUDGET_RAW_KB=$(sed -nE 's/.*\*\*([0-9]+) KB raw.*/\1/p' <<<"$budget_line")
-BUDGET_GZIP_KB=$(sed -nE 's/.* ([0-9]+) KB gzip.*/\1/p' <<<"$budget_line")
+# The size budget of the web build's .wasm, from Cargo.toml's [package.metadata.size-budget].
+read -r BUDGET_RAW_KB BUDGET_GZIP_KB < <(cargo metadata --no-deps --format-version 1 --offline 2>/dev/null |
+  node -e 'const m = JSON.parse(require("fs").readFileSync(0)).packages[0].metadata["size-budget"] || {};
+           console.log(m["web-wasm-raw-kb"] ?? "", m["web-wasm-gzip-kb"] ?? "")')
 if [ -z "$BUDGET_RAW_KB" ] || [ -z "$BUDGET_GZIP_KB" ]; then
-  echo "build-pkg: README.md has no 'Size budget: ... **N KB raw / M KB gzip**' line" >&2
+  echo "build-pkg: Cargo.toml has no [package.metadata.size-budget] web-wasm-raw-kb / web-wasm-gzip-kb" >&2
   exit 1
 fi
 
@@ -73,7 +71,7 @@ wasm=$OUT/web/${NAME}_bg.wasm
 raw=$(wc -c < "$wasm"); gz=$(gzip -9 -c "$wasm" | wc -c)
 if [ "$raw" -gt $((BUDGET_RAW_KB * 1024)) ] || [ "$gz" -gt $((BUDGET_GZIP_KB * 1024)) ]; then
   echo "build-pkg: web/${NAME}_bg.wasm is over budget: $(kb "$raw") raw / $(kb "$gz") gzip" \
-       "(budget ${BUDGET_RAW_KB} KB / ${BUDGET_GZIP_KB} KB, set in README.md)" >&2
+       "(budget ${BUDGET_RAW_KB} KB / ${BUDGET_GZIP_KB} KB, set in Cargo.toml)" >&2
   exit 1
 fi
 echo "build-pkg: pkg/ v$version ready; web .wasm within budget (${BUDGET_RAW_KB} KB raw / ${BUDGET_GZIP_KB} KB gzip)"

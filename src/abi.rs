@@ -57,59 +57,6 @@ pub extern "C" fn sw_call(len: u32) -> u64 {
     })
 }
 
-/// Run the call held in `len` bytes at `ptr` (memory from [`sw_alloc`]).
-///
-/// # Safety
-/// `ptr..ptr+len` must be memory obtained from `sw_alloc(len)` and not yet freed.
-#[no_mangle]
-pub unsafe extern "C" fn sw_call_at(ptr: u32, len: u32) -> u64 {
-    STATE.with(|s| {
-        let mut s = s.borrow_mut();
-        let State { host, output, .. } = &mut *s;
-        // 0 is what a refused `sw_alloc` gave.
-        *output = if ptr == 0 {
-            error_json(&call_too_large(len))
-        } else {
-            // SAFETY: the caller guarantees the range was allocated by sw_alloc and is live.
-            let bytes =
-                unsafe { std::slice::from_raw_parts(ptr as usize as *const u8, len as usize) };
-            run_bytes(host, bytes)
-        };
-        pack(output)
-    })
-}
-
-/// Allocate `len` bytes for the host; free with [`sw_free`]. 0 above
-/// [`limits::CALL_MAX_BYTES`] (see [`sw_input`]).
-#[no_mangle]
-pub extern "C" fn sw_alloc(len: u32) -> u32 {
-    if len as usize > limits::CALL_MAX_BYTES {
-        return 0;
-    }
-    let mut buf = vec![0u8; len as usize].into_boxed_slice();
-    let ptr = buf.as_mut_ptr() as usize as u32;
-    std::mem::forget(buf);
-    ptr
-}
-
-/// Free memory from [`sw_alloc`].
-///
-/// # Safety
-/// `ptr` and `len` must come from one `sw_alloc(len)` call, freed once.
-#[no_mangle]
-pub unsafe extern "C" fn sw_free(ptr: u32, len: u32) {
-    if ptr == 0 {
-        return;
-    }
-    // SAFETY: the caller guarantees (ptr, len) is exactly one live allocation from sw_alloc.
-    drop(unsafe {
-        Box::from_raw(std::ptr::slice_from_raw_parts_mut(
-            ptr as usize as *mut u8,
-            len as usize,
-        ))
-    });
-}
-
 fn run_bytes(host: &mut Host, bytes: &[u8]) -> String {
     match std::str::from_utf8(bytes) {
         Ok(text) => host.call(text),

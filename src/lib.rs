@@ -32,7 +32,8 @@ pub mod secrets;
 pub mod template;
 pub mod transport;
 
-#[cfg(feature = "host-abi")]
+// Its exports pack 32-bit addresses: meaningful only in a wasm32 instance.
+#[cfg(all(feature = "host-abi", target_arch = "wasm32"))]
 pub mod abi;
 
 #[cfg(all(target_arch = "wasm32", feature = "js"))]

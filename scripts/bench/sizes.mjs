@@ -3,6 +3,7 @@
 // (pkg/web/sicantik_whatsapp_bg.wasm, with its budget) and the host-ABI build run by wasmtime in
 // the Odoo server.
 
+import { execFileSync } from "node:child_process";
 import { readFileSync, statSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { fileURLToPath } from "node:url";
@@ -10,13 +11,15 @@ import { fileURLToPath } from "node:url";
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const emit = (r) => process.stdout.write(`${JSON.stringify(r)}\n`);
 
-// The budget is the README's "Size budget" line, the one place it is written (build-pkg.sh
-// enforces it from there too).
+// The budget is Cargo.toml's [package.metadata.size-budget] (build-pkg.sh enforces it).
 let budget = {};
 try {
-  const readme = readFileSync(`${ROOT}/README.md`, "utf8");
-  const m = /^Size budget.*\*\*(\d+) KB raw \/ (\d+) KB gzip\*\*/m.exec(readme);
-  if (m) budget = { raw: Number(m[1]) * 1024, gzip: Number(m[2]) * 1024 };
+  const out = execFileSync("cargo", ["metadata", "--no-deps", "--format-version", "1", "--offline"], {
+    cwd: ROOT,
+    encoding: "utf8",
+  });
+  const m = JSON.parse(out).packages[0].metadata?.["size-budget"];
+  if (m) budget = { raw: m["web-wasm-raw-kb"] * 1024, gzip: m["web-wasm-gzip-kb"] * 1024 };
 } catch {
   // no budget known: the report shows no target
 }
