@@ -467,7 +467,10 @@ mod tests {
     #[test]
     fn multipart_bytes_and_boundary() {
         let (body, ct) = multipart_body(&[("a", "1 2\r\n&"), ("b", "é")]);
-        assert_eq!(ct, "multipart/form-data; boundary=sicantik-whatsapp-form-boundary");
+        assert_eq!(
+            ct,
+            "multipart/form-data; boundary=sicantik-whatsapp-form-boundary"
+        );
         assert_eq!(
             body,
             "--sicantik-whatsapp-form-boundary\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n\
@@ -478,10 +481,16 @@ mod tests {
         // A value holding the boundary (and its first replacement) gets the next one.
         let text = "x sicantik-whatsapp-form-boundary y sicantik-whatsapp-form-boundary-1";
         let (body, ct) = multipart_body(&[("message", text)]);
-        assert_eq!(ct, "multipart/form-data; boundary=sicantik-whatsapp-form-boundary-2");
+        assert_eq!(
+            ct,
+            "multipart/form-data; boundary=sicantik-whatsapp-form-boundary-2"
+        );
         assert!(body.starts_with("--sicantik-whatsapp-form-boundary-2\r\n"));
         assert!(body.ends_with("\r\n--sicantik-whatsapp-form-boundary-2--\r\n"));
-        assert_eq!(multipart_body(&[]).0, "--sicantik-whatsapp-form-boundary--\r\n");
+        assert_eq!(
+            multipart_body(&[]).0,
+            "--sicantik-whatsapp-form-boundary--\r\n"
+        );
     }
 
     #[test]
