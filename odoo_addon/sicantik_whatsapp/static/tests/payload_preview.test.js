@@ -30,6 +30,7 @@ import {
     TEMPLATE_FORM_ARCH,
     WIZARD_FORM_ARCH,
     engineError,
+    fonnteBody,
     makeFakeEngineModule,
     makeServerContext,
 } from "./sicantik_whatsapp_test_helpers";
@@ -123,14 +124,11 @@ test("template form: every provider's payload, the chat bubble, lint and the dec
     expect(".o_sicantik_whatsapp_provider").toHaveCount(3);
     expect(".o_sicantik_whatsapp_tabs .nav-link.active").toHaveAttribute("data-provider", "fonnte-2");
     // (in a closed <details>: read its text, not what is visible)
-    expect(queryOne('pre[data-provider="fonnte-2"][data-field="body"]').textContent).toBe(
-        new URLSearchParams({
-            target: "6281",
-            message: queryOne(".o_sicantik_whatsapp_bubble_text").textContent,
-        }).toString()
-    );
-    // Fonnte: form fields; its token is masked.
+    const message = queryOne(".o_sicantik_whatsapp_bubble_text").textContent;
+    expect(queryOne('pre[data-provider="fonnte-2"][data-field="body"]').textContent).toBe(fonnteBody("6281", message));
+    // Fonnte: the multipart body's fields, decoded; its token is masked.
     expect(queryAllTexts('.o_sicantik_whatsapp_provider[data-provider="fonnte-2"] .o_sicantik_whatsapp_form_fields th')).toEqual(["target", "message"]);
+    expect(queryAllTexts('.o_sicantik_whatsapp_provider[data-provider="fonnte-2"] .o_sicantik_whatsapp_form_fields td')).toEqual(["6281", message]);
     expect('.o_sicantik_whatsapp_provider[data-provider="fonnte-2"] tr[data-header="Authorization"] td').toHaveText(MASK);
     // Meta: the template components.
     expect('.o_sicantik_whatsapp_provider[data-provider="meta-1"] pre[data-field="params"]').toHaveCount(1);
