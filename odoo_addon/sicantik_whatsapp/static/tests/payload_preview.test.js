@@ -339,7 +339,13 @@ describe("with the real engine (the web build that make addon puts in static lib
         expect(".o_sicantik_whatsapp_decision").toHaveAttribute("data-provider", "fonnte-2");
         expect(".o_sicantik_whatsapp_error").toHaveCount(0);
         const fonnte = queryOne('pre[data-provider="fonnte-2"][data-field="body"]').textContent;
-        expect(fonnte).toInclude("target=6281311112222");
+        expect(fonnte).toInclude('name="target"\r\n\r\n6281311112222\r\n');
+        // The real engine's multipart body, decoded field by field.
+        expect(queryAllTexts('.o_sicantik_whatsapp_provider[data-provider="fonnte-2"] .o_sicantik_whatsapp_form_fields th')).toEqual([
+            "target",
+            "message",
+            "countryCode",
+        ]);
         expect('.o_sicantik_whatsapp_provider[data-provider="fonnte-2"] tr[data-header="Authorization"] td').toHaveText(MASK);
         const watzap = JSON.parse(queryOne('pre[data-provider="watzap-3"][data-field="body"]').textContent);
         expect(watzap.api_key).toBe(MASK);
