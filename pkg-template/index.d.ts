@@ -40,6 +40,7 @@ export type ErrorCode =
   | "provider.unsupported"
   | "input.invalid"
   | "dispatch.state"
+  | "meta.header_too_long"
   | "engine.not_initialized";
 
 /** Every error the engine throws: a real `Error` with a stable `code`. */

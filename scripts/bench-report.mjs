@@ -188,7 +188,7 @@ sideRow("node", "planBatchCompact of 10,000", "node.batch.compact.10k", "ratio �
   }
 }
 
-// Python (wasmtime through host.py) vs re.sub + json.dumps + urlencode
+// Python (wasmtime through host.py) vs re.sub + json.dumps + a multipart template
 verifyRow("python", "python.verify");
 sideRow("python", "single call, .call(\"plan\")", "python.single.plan", "≤ 50 µs", (r) => r.nsPerOp <= 50_000);
 sideRow("python", "single call, .render()", "python.single.render", "—");
@@ -333,7 +333,7 @@ const about = env
   : "";
 const legend =
   "ratio = baseline time / engine time (or engine rate / baseline rate), measured side by side in the same run: above 1× the engine is faster. " +
-  "Baselines: node = mustache + JSON.stringify + URLSearchParams; Python = re.sub + json.dumps + urlencode; dispatch = a bare fetch of the same bytes. " +
+  "Baselines: node = mustache + JSON.stringify + a multipart template; Python = re.sub + json.dumps + a multipart template; dispatch = a bare fetch of the same bytes. " +
   "Absolute times are orientation only.";
 
 process.stdout.write(`\n${text}\n\n`);

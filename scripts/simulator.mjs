@@ -8,6 +8,7 @@
 // Point an engine provider's baseUrl at http://127.0.0.1:PORT/meta (or /watzap, /fonnte).
 
 import { createServer } from 'node:http';
+import { createHash } from 'node:crypto';
 import {
   BODY_LIMIT, parseBody, presentedSecrets, readBody, redact, redactHeaders, redactPath, reply, replyPreflight,
 } from './lib/sim-http.mjs';
@@ -113,6 +114,10 @@ async function handle(sim, req, res) {
     path: redactPath(url.pathname, url.searchParams, secrets),
     headers: redactHeaders(req.headers, secrets),
     body: redact(body, secrets),
+    // What arrived, byte for byte, without the bytes (they may hold a credential): tests compare
+    // it with the request the engine built, to prove a transport changed nothing.
+    bodyBytes: raw.length,
+    bodySha256: createHash('sha256').update(raw).digest('hex'),
     ...(bodyError ? { bodyError } : {}),
     fault: null,
     status: null,

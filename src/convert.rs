@@ -90,6 +90,9 @@ pub fn meta_template(t: &MasterTemplate, resolved: &Resolved) -> Result<MetaTemp
 pub(crate) struct MetaShape {
     /// [`meta_header_param`].
     pub header: Option<String>,
+    /// Characters of the master header outside its placeholders: with the header value, what
+    /// Meta's header will be long (at most [`crate::lint::META_HEADER_MAX`]).
+    pub header_fixed_chars: usize,
     /// [`meta_body_params`].
     pub body: Vec<String>,
     /// The button URL suffix, parsed, when it is set.
@@ -98,8 +101,21 @@ pub(crate) struct MetaShape {
 
 impl MetaShape {
     pub(crate) fn of(t: &MasterTemplate) -> Result<MetaShape> {
+        // A header that does not parse is the lint's to report; it adds nothing here.
+        let header_fixed_chars = non_blank(&t.header)
+            .and_then(|h| template::parse(&t.code, h).ok())
+            .map_or(0, |segments| {
+                segments
+                    .iter()
+                    .map(|s| match s {
+                        Segment::Text(x) => x.chars().count(),
+                        Segment::Placeholder(_) => 0,
+                    })
+                    .sum()
+            });
         Ok(MetaShape {
             header: meta_header_param(t)?,
+            header_fixed_chars,
             body: meta_body_params(t)?,
             button: non_blank(&t.button_url_suffix)
                 .map(|suffix| template::parse(&t.code, suffix))
@@ -239,9 +255,22 @@ pub(crate) fn meta_message<'a>(
 
     let mut components = Vec::with_capacity(3);
     if let Some(header) = &shape.header {
+        let text = value(header)?;
+        // Meta's limit is on the header as shown, sanitized value included (providers.md §F).
+        let chars = shape.header_fixed_chars + text.chars().count();
+        if chars > crate::lint::META_HEADER_MAX {
+            return Err(Error::MetaHeaderTooLong {
+                template: t.code.clone(),
+                chars,
+            });
+        }
+        // Named templates name the header parameter too, as pywa and whatsapp-api-js send it.
+        // Meta's own page on it was not found (NOT CONFIRMED, docs/meta-conformance.md): if Meta
+        // refuses it, the answer is a config error and the fallback proceeds.
+        let parameter_name = named.then_some(header.as_str());
         components.push(MetaComponent {
             index: None,
-            parameters: vec![TextParameter::new(value(header)?, None)],
+            parameters: vec![TextParameter::new(text, parameter_name)],
             sub_type: None,
             kind: "header",
         });
@@ -435,6 +464,21 @@ mod tests {
                 {"type": "text", "text": "503/IMB/2024", "parameter_name": "permit_number"},
                 {"type": "text", "text": "Budi Santoso", "parameter_name": "partner_name"},
             ]}])
+        );
+
+        // A named template's header parameter is named too; a positional one's never is.
+        tpl.header = Some("Izin {{permit_type}}".into());
+        let p = meta_template(&tpl, &budi(&tpl)).unwrap();
+        assert_eq!(
+            p.components[0],
+            json!({"type": "header", "parameters": [
+                {"type": "text", "text": "IMB", "parameter_name": "permit_type"}]})
+        );
+        meta_mut(&mut tpl).param_format = MetaParamFormat::Positional;
+        let p = meta_template(&tpl, &budi(&tpl)).unwrap();
+        assert_eq!(
+            p.components[0],
+            json!({"type": "header", "parameters": [{"type": "text", "text": "IMB"}]})
         );
     }
 

@@ -298,7 +298,12 @@ impl Engine {
             ProviderKind::Meta => self
                 .meta_message(prepared)
                 .map(Message::Meta)
-                .map_err(|e| unsupported(p, &e)),
+                // A header too long for this message keeps its own code: the template and the
+                // profile are fine, only this value does not fit.
+                .map_err(|e| match e {
+                    Error::MetaHeaderTooLong { .. } => e,
+                    e => unsupported(p, &e),
+                }),
             kind => self.message_text(prepared, kind).map(Message::Text),
         }
     }

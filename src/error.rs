@@ -50,6 +50,11 @@ pub enum Error {
     /// The dispatch state machine was driven out of order (e.g. a response fed while no request was
     /// pending).
     DispatchState { reason: String },
+    /// Meta's text header would pass its 60 characters once this message's value is filled in
+    /// (after sanitizing). Meta's answer is not documented (NOT CONFIRMED: 132005 "translated text
+    /// too long" is likely), so the engine does not send it there; nothing left, so the next
+    /// provider may carry the message (docs/meta-conformance.md).
+    MetaHeaderTooLong { template: String, chars: usize },
     /// An input above one of the limits of [`crate::limits`]; `what` names it (never its text).
     TooLarge {
         limit: crate::limits::Limit,
@@ -75,6 +80,7 @@ impl Error {
             Error::ProviderUnsupported { .. } => "provider.unsupported",
             Error::InputInvalid { .. } => "input.invalid",
             Error::DispatchState { .. } => "dispatch.state",
+            Error::MetaHeaderTooLong { .. } => "meta.header_too_long",
             Error::TooLarge { limit, .. } => limit.code(),
         }
     }
@@ -151,6 +157,12 @@ impl fmt::Display for Error {
             }
             Error::InputInvalid { reason } => write!(f, "invalid input: {reason}"),
             Error::DispatchState { reason } => write!(f, "dispatch driven out of order: {reason}"),
+            Error::MetaHeaderTooLong { template, chars } => write!(
+                f,
+                "the Meta header of template {template:?} would be {chars} characters with this \
+                 value; Meta allows at most {max}, so it is not sent through Meta",
+                max = crate::lint::META_HEADER_MAX
+            ),
             Error::TooLarge {
                 limit,
                 what,

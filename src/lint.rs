@@ -163,7 +163,13 @@ fn lint_body(t: &MasterTemplate, body: &[Segment], order: &[String], issues: &mu
     }
     match format {
         MetaParamFormat::Positional => lint_positional_order(&distinct, order, issues),
-        MetaParamFormat::Named => lint_named(&distinct, issues),
+        MetaParamFormat::Named => {
+            lint_named(&distinct, "body", issues);
+            // The header's parameter is sent with its name too (see convert::meta_message).
+            if let Ok(Some(name)) = meta_header_param(t) {
+                lint_named(&[name], "header", issues);
+            }
+        }
     }
     lint_adjacent(body, issues);
     if distinct.len() > META_BODY_PARAMS_WARN {
@@ -332,6 +338,7 @@ pub fn meta_value_names(t: &MasterTemplate) -> Vec<String> {
     // Parts that do not parse give no names.
     let shape = MetaShape {
         header: meta_header_param(t).ok().flatten(),
+        header_fixed_chars: 0,
         body: meta_body_params(t).unwrap_or_default(),
         button: non_blank(&t.button_url_suffix)
             .and_then(|suffix| template::parse(&t.code, suffix).ok()),
@@ -376,15 +383,20 @@ fn lint_name(name: &str, issues: &mut Vec<LintIssue>) {
 }
 
 /// Meta's template language codes ("Supported languages"; providers.md §F), space-separated to
-/// keep the web build small. Underscores, never hyphens (`pt_BR`); Indonesian is `id`.
+/// keep the web build small. Underscores, never hyphens (`pt_BR`); Indonesian is `id`. Checked
+/// against third-party copies of Meta's table (docs/meta-conformance.md): all but `ka`, `rw_RW`,
+/// `ky_KG` are in them; Meta's newer table also has regional codes this list lacks (`ar_EG`,
+/// `en_AU`, …), so a well-formed code missing here is only a warning.
 const META_LANGUAGES: &str =
     "af sq ar az bn bg ca zh_CN zh_HK zh_TW hr cs da nl en en_GB en_US et \
     fil fi fr ka de el gu ha he hi hu id ga it ja kn kk rw_RW ko ky_KG lo lv lt mk ms ml mr nb fa \
     pl pt_BR pt_PT pa ro ru sr sk sl es es_AR es_ES es_MX sw sv ta te th tr uk ur uz vi zu";
 
-/// The template's Meta language must be one of Meta's codes. A near miss (`id-ID`, `id_ID`, `in`,
-/// `ID`, `pt-BR`) is an error naming the right code. A well-formed code not in the list is only a
-/// warning: Meta adds languages, and refusing a valid one would block Meta for no reason.
+/// The template's Meta language must be one of Meta's codes. A misspelling (`id-ID`, `ID`,
+/// `pt-BR`: a hyphen or the wrong case) and Indonesian written as anything but `id` (`id_ID`, `in`:
+/// confirmed by Meta's page, providers.md §F) are errors naming the right code. A well-formed code
+/// not in the list (`en_AU`) is only a warning, with the nearest listed code as a hint: Meta adds
+/// regional codes, and refusing a valid one would block Meta for no reason.
 fn lint_language(t: &MasterTemplate, issues: &mut Vec<LintIssue>) {
     let field = "meta.language";
     let code = t
@@ -409,11 +421,27 @@ fn lint_language(t: &MasterTemplate, issues: &mut Vec<LintIssue>) {
     let suggestion = [with_region.as_str(), lang.as_str()]
         .into_iter()
         .find(|c| known(c));
+    // `ll`, `lll` or `ll_RR`: how Meta writes its codes.
+    let well_formed = {
+        let (l, r) = code.split_once('_').unwrap_or((code, "AA"));
+        (2..=3).contains(&l.len())
+            && l.bytes().all(|b| b.is_ascii_lowercase())
+            && r.len() == 2
+            && r.bytes().all(|b| b.is_ascii_uppercase())
+    };
     match suggestion {
-        Some(right) => issues.push(LintIssue::error(
+        Some(right) if !well_formed || right == "id" => issues.push(LintIssue::error(
             "meta.language",
             field,
             format!("{shown:?} is not one of Meta's language codes; use {right:?}"),
+        )),
+        Some(right) => issues.push(LintIssue::warning(
+            "meta.language",
+            field,
+            format!(
+                "{shown:?} is not in this engine's list of Meta's language codes (Meta adds \
+                 regional codes); if WhatsApp Manager does not list it, use {right:?}"
+            ),
         )),
         None => issues.push(LintIssue::warning(
             "meta.language",
@@ -535,15 +563,15 @@ fn lint_positional_order(distinct: &[String], order: &[String], issues: &mut Vec
     }
 }
 
-/// Named Meta parameters: lowercase letters, digits and '_', not starting with a digit.
-fn lint_named(distinct: &[String], issues: &mut Vec<LintIssue>) {
+/// Named Meta parameters (of the body or the header, `field`): lowercase letters and '_'.
+fn lint_named(distinct: &[String], field: &str, issues: &mut Vec<LintIssue>) {
     for name in distinct {
         // Meta: "composed of lowercase characters and underscores" (providers.md §F): no digits.
         let ok = !name.is_empty() && name.chars().all(|c| c.is_ascii_lowercase() || c == '_');
         if !ok {
             issues.push(LintIssue::error(
                 "meta.param_name",
-                "body",
+                field,
                 format!(
                     "{{{{{name}}}}} cannot be a named Meta parameter: use lowercase letters and '_' only"
                 ),

@@ -61,10 +61,36 @@ function pretty(/** @type {string | null | undefined} */ body) {
   }
 }
 
+/**
+ * The text fields of a multipart/form-data body (Fonnte's), or null when it does not read as one.
+ * @param {string} body
+ * @param {string} contentType
+ * @returns {[string, string][] | null}
+ */
+function multipartFields(body, contentType) {
+  const boundary = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  if (!boundary) return null;
+  /** @type {[string, string][]} */
+  const fields = [];
+  for (const part of body.split(`--${boundary[1] ?? boundary[2]}`).slice(1, -1)) {
+    const end = part.indexOf('\r\n\r\n');
+    const name = end < 0 ? null : /name="([^"]*)"/i.exec(part.slice(0, end));
+    if (!name) return null;
+    fields.push([name[1], part.slice(end + 4, -2)]);
+  }
+  return fields;
+}
+
 /** An HTTP request as text and tables: method, URL, headers, pretty body, decoded form body. */
 export function requestView(/** @type {HttpRequest} */ req, /** @type {string} */ testid = '') {
   const type = (header(req.headers, 'content-type') ?? '').toLowerCase();
-  const form = type.startsWith('application/x-www-form-urlencoded') && req.body ? [...new URLSearchParams(req.body)] : null;
+  const form = !req.body
+    ? null
+    : type.startsWith('application/x-www-form-urlencoded')
+      ? [...new URLSearchParams(req.body)]
+      : type.startsWith('multipart/form-data')
+        ? multipartFields(req.body, header(req.headers, 'content-type') ?? '')
+        : null;
   return h(
     'div',
     { class: 'http', 'data-testid': testid || null },

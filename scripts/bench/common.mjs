@@ -1,6 +1,7 @@
 // Shared by the node benchmarks (scripts/bench/*.mjs): the benchmark notifications, the plain-JS
-// baseline that builds the same request bytes as the engine (mustache + JSON.stringify +
-// URLSearchParams), side-by-side timing, and the JSON-lines output read by scripts/bench-report.mjs.
+// baseline that builds the same request bytes as the engine (mustache + JSON.stringify + a
+// multipart template), side-by-side timing, and the JSON-lines output read by
+// scripts/bench-report.mjs.
 
 import Mustache from "mustache";
 
@@ -39,10 +40,12 @@ export function notification(i) {
   };
 }
 
+/** The engine's multipart boundary (src/providers/common.rs MULTIPART_BOUNDARY). */
+const BOUNDARY = "sicantik-whatsapp-form-boundary";
+
 /**
  * Awkward inputs for the byte-equality check: quotes, ampersands, non-ASCII, emoji, a newline and
- * a long run of spaces (Meta values are sanitized), phone numbers as people type them. Not `*`
- * or `~`: URLSearchParams encodes those differently from the engine's form encoder (both valid).
+ * a long run of spaces (Meta values are sanitized), phone numbers as people type them.
  */
 export function verificationSet() {
   const odd = [
@@ -76,7 +79,7 @@ export function verificationSet() {
  * What a JS developer would write instead of the engine, for the same notification: the phone
  * number to 62…, the template body through mustache (HTML escaping off: WhatsApp text is not
  * HTML), the opt-in invitation for gateway recipients who did not opt in, the request (URL,
- * headers, body bytes) through JSON.stringify / URLSearchParams. `config` is the engine config
+ * headers, body bytes) through JSON.stringify / a multipart template. `config` is the engine config
  * (providers with credentials, templates); pass masked credentials to compare with a masked plan.
  */
 export function makeBaseline(config) {
@@ -131,13 +134,16 @@ export function makeBaseline(config) {
     },
     fonnte(p, t, to, values, optedIn) {
       const text = gatewayText(t, values, optedIn);
-      const body = new URLSearchParams({ target: to, message: text, countryCode: "62" }).toString();
+      // multipart/form-data with a fixed boundary, as the engine writes it (a hand-written
+      // baseline: FormData picks a random boundary).
+      const part = (name, value) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+      const body = `${part("target", to)}${part("message", text)}${part("countryCode", "62")}--${BOUNDARY}--\r\n`;
       return {
         text,
         request: {
           method: "POST",
           url: `${p.baseUrl}/send`,
-          headers: { Authorization: p.credentials.token, "Content-Type": "application/x-www-form-urlencoded" },
+          headers: { Authorization: p.credentials.token, "Content-Type": `multipart/form-data; boundary=${BOUNDARY}` },
           body,
           timeoutMs: p.timeoutMs,
         },

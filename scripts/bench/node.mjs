@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Node benchmark of the Wasm engine (pkg/, the npm package) against a plain-JS baseline that
-// builds the same request bytes with mustache + JSON.stringify + URLSearchParams.
+// builds the same request bytes with mustache + JSON.stringify + a multipart template.
 //
 //   node scripts/bench/node.mjs            JSON lines on stdout, progress on stderr
 //

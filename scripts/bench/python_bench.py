@@ -6,7 +6,7 @@ Prints one JSON line per measurement on stdout (read by scripts/bench-report.mjs
 stderr. The engine is driven through the Odoo addon's own host (``engine/host.py``:
 ``WasmEngine(path).configured(config)``), exactly as the server does. The baseline is what a Python
 developer would write instead: ``re.sub`` for the ``{{placeholders}}``, ``json.dumps`` for the Meta
-and Watzap bodies, ``urllib.parse.urlencode`` for Fonnte's form. Its bytes are compared with the
+and Watzap bodies, a hand-written multipart body for Fonnte's form. Its bytes are compared with the
 engine's masked requests once, before any timing. Engine and baseline are timed side by side in
 alternating rounds; the ratio is baseline time / engine time (> 1: the engine is faster).
 
@@ -23,13 +23,13 @@ import statistics
 import subprocess
 import sys
 import time
-from urllib.parse import urlencode
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HOST_PY = os.path.join(ROOT, "odoo_addon", "sicantik_whatsapp", "engine", "host.py")
 DEFAULT_WASM = os.path.join(ROOT, "odoo_addon", "sicantik_whatsapp", "engine", "sicantik_whatsapp_engine.wasm")
 PROVIDERS = ("meta", "watzap", "fonnte")
 MASK = "•••"
+BOUNDARY = "sicantik-whatsapp-form-boundary"  # the engine's (src/providers/common.rs)
 SECRET_FIELDS = {"accessToken", "apiKey", "numberKey", "token"}
 QUICK = os.environ.get("BENCH_QUICK") == "1"
 
@@ -182,14 +182,20 @@ def make_baseline(config):
             "timeoutMs": p.get("timeoutMs"),
         }
 
+    def multipart(fields):
+        # The engine's multipart bytes, by hand (fixed boundary: src/providers/common.rs).
+        parts = ['--%s\r\nContent-Disposition: form-data; name="%s"\r\n\r\n%s\r\n' % (BOUNDARY, k, v)
+                 for k, v in fields]
+        return "".join(parts) + "--%s--\r\n" % BOUNDARY
+
     def fonnte(p, t, to, values, opted_in):
         text = gateway_text(t, values, opted_in)
         return text, {
             "method": "POST",
             "url": p["baseUrl"] + "/send",
             "headers": {"Authorization": p["credentials"]["token"],
-                        "Content-Type": "application/x-www-form-urlencoded"},
-            "body": urlencode([("target", to), ("message", text), ("countryCode", "62")]),
+                        "Content-Type": "multipart/form-data; boundary=" + BOUNDARY},
+            "body": multipart([("target", to), ("message", text), ("countryCode", "62")]),
             "timeoutMs": p.get("timeoutMs"),
         }
 

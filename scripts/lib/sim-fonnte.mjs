@@ -1,5 +1,6 @@
-// Fonnte stand-in (providers.md §A): raw `Authorization: <token>` header, form-urlencoded (or JSON)
-// bodies, and HTTP 200 on every answer — the boolean `status` in the body is the only verdict.
+// Fonnte stand-in (providers.md §A): raw `Authorization: <token>` header, multipart/form-data (what
+// Fonnte's docs post and the engine sends), form-urlencoded or JSON bodies, and HTTP 200 on every
+// answer — the boolean `status` in the body is the only verdict.
 
 const fail = (reason) => ({ status: 200, body: { reason, status: false } });
 

@@ -40,7 +40,8 @@ export function readBody(req) {
 }
 
 /**
- * Parse a body by its content type: JSON, form-urlencoded, or (no/unknown type) whichever fits.
+ * Parse a body by its content type: JSON, form-urlencoded, multipart/form-data (text fields, as
+ * the engine sends Fonnte's), or (no/unknown type) whichever fits.
  * @returns {{body: object|null, error: string|null}}
  */
 export function parseBody(raw, contentType = '') {
@@ -64,8 +65,33 @@ export function parseBody(raw, contentType = '') {
   if (type === 'application/json' || type.endsWith('+json')) return asJson();
   // A JSON text sent as a form (curl -d does that) is read as JSON: no real form starts with "{".
   if (type === 'application/x-www-form-urlencoded') return /^\s*\{/.test(text) ? asJson() : asForm();
-  if (type === 'multipart/form-data') return { body: null, error: 'multipart bodies are not simulated' };
+  if (type === 'multipart/form-data') return parseMultipart(text, contentType);
   return /^\s*[{[]/.test(text) ? asJson() : asForm();
+}
+
+/**
+ * The text fields of a `multipart/form-data` body (RFC 7578): each part's `name` → its value.
+ * A part with a file (`filename`) keeps its content as text; the simulator only checks fields.
+ * @returns {{body: object|null, error: string|null}}
+ */
+export function parseMultipart(text, contentType) {
+  const fail = (error) => ({ body: null, error });
+  const b = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  if (!b) return fail('multipart body without a boundary parameter');
+  const parts = text.split(`--${b[1] ?? b[2]}`);
+  // parts[0] is the preamble; the part after the last delimiter starts with "--" (the close).
+  if (parts.length < 2 || !parts[parts.length - 1].startsWith('--')) return fail('multipart body without its closing boundary');
+  const body = {};
+  for (const part of parts.slice(1, -1)) {
+    if (!part.startsWith('\r\n') || !part.endsWith('\r\n')) return fail('multipart part not delimited by CRLF');
+    const inner = part.slice(2, -2);
+    const end = inner.indexOf('\r\n\r\n');
+    if (end < 0) return fail('multipart part without a blank line after its headers');
+    const name = /^content-disposition:\s*form-data\s*;(?:.*;)?\s*name="([^"]*)"/im.exec(inner.slice(0, end));
+    if (!name) return fail('multipart part without a form-data name');
+    body[name[1]] = inner.slice(end + 4);
+  }
+  return { body, error: null };
 }
 
 /** Write a reply (object → JSON) unless the client is already gone. Returns whether it was sent. */

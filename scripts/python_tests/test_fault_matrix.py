@@ -113,3 +113,27 @@ def test_fault_matrix(simulator, row):
     assert stats["duplicates"] == 0, "no message may be delivered twice"
     text = json.dumps(outcome)
     assert not [s for s in SECRETS if s in text], "a credential leaked into the outcome"
+
+
+def test_requests_transport_sends_fonnte_multipart_unchanged(simulator):
+    """The server host's transport posts the engine's body bytes and Content-Type as built: the
+    simulator's record of what arrived (size, SHA-256, content type, parsed fields) matches."""
+    import hashlib  # pylint: disable=import-outside-toplevel
+
+    control(simulator, "POST", "/_sim/reset")
+    handle = host.WasmEngine(WASM).configured(config_for(simulator, {}))
+    notification = copy.deepcopy(NOTIFICATION)
+    notification["recipient"]["metaOptIn"] = False
+    notification["forceProvider"] = "fonnte"
+    notification["values"]["partner_name"] = "Budi & Ani ✓"
+    built = handle.render(notification, "fonnte")["request"]
+    assert built["headers"]["Content-Type"].startswith("multipart/form-data; boundary=")
+    outcome = handle.dispatch(notification, host.RequestsTransport())
+    assert outcome["status"] == "sent", outcome
+    (got,) = control(simulator, "GET", "/_sim/requests?provider=fonnte")["requests"]
+    raw = built["body"].encode("utf-8")
+    assert got["headers"]["content-type"] == built["headers"]["Content-Type"]
+    assert got["bodyBytes"] == len(raw)
+    assert got["bodySha256"] == hashlib.sha256(raw).hexdigest()
+    assert got["body"]["target"] == "6281234567890"
+    assert got["body"]["message"].startswith("Yth. Budi & Ani ✓, izin PBG")

@@ -216,6 +216,29 @@ test('fonnte: form and JSON sends, per-recipient ids, token and target failures'
   assert.deepEqual((await stats(s)).fonnte, { received: 6, accepted: 2, ambiguous: 0 });
 });
 
+test('fonnte: multipart/form-data sends (as Fonnte documents) and malformed multipart bodies', async (t) => {
+  const s = await sim(t);
+  const form = new FormData();
+  form.append('target', '081234567890');
+  form.append('message', 'Halo Budi,\r\nizin & "terbit" ✓');
+  form.append('countryCode', '62');
+  const ok = await call(s, 'POST', '/fonnte/send', { headers: FONNTE_AUTH, body: form });
+  assert.equal(ok.data.status, true, ok.text);
+  const [rec] = (await requests(s, 'fonnte')).requests;
+  assert.match(rec.headers['content-type'], /^multipart\/form-data; boundary=/);
+  assert.deepEqual(rec.body, { target: '081234567890', message: 'Halo Budi,\r\nizin & "terbit" ✓', countryCode: '62' });
+  assert.equal(typeof rec.bodySha256, 'string');
+  const b = 'sicantik-whatsapp-form-boundary';
+  for (const [type, body, error] of [
+    ['multipart/form-data', `--${b}--\r\n`, 'multipart body without a boundary parameter'],
+    [`multipart/form-data; boundary=${b}`, `--${b}\r\nContent-Disposition: form-data; name="target"\r\n\r\n0812\r\n`, 'multipart body without its closing boundary'],
+    [`multipart/form-data; boundary=${b}`, `--${b}\r\nX: y\r\n\r\n0812\r\n--${b}--\r\n`, 'multipart part without a form-data name'],
+  ]) {
+    const r = await call(s, 'POST', '/fonnte/send', { headers: { ...FONNTE_AUTH, 'content-type': type }, body });
+    assert.deepEqual(r.data, { reason: `invalid request body: ${error}`, status: false });
+  }
+});
+
 test('fonnte: device and validate', async (t) => {
   const s = await sim(t, { unregistered: ['6289999999999'] });
   const d = await call(s, 'POST', '/fonnte/device', { headers: FONNTE_AUTH });

@@ -11,7 +11,7 @@ pub struct HttpRequest {
     pub url: String,
     #[serde(default)]
     pub headers: BTreeMap<String, String>,
-    /// Request body as text (JSON or form-urlencoded); `None` for GET.
+    /// Request body as text (JSON, or a multipart form for Fonnte); `None` for GET.
     #[serde(default)]
     pub body: Option<String>,
     /// How long the host should wait for the response before giving up, in milliseconds.

@@ -233,24 +233,48 @@ pub(crate) fn path_segment(s: &str) -> Cow<'_, str> {
     Cow::Owned(ascii(out))
 }
 
-/// `name=value&name=value` in the order given, in a buffer sized by estimate.
-pub(crate) fn form_body(fields: &[(&str, &str)]) -> String {
+/// Boundary of every multipart body the engine writes. Fixed, not random, so the bytes are the
+/// same in every host and in the fixtures; [`multipart_body`] lengthens it in the rare case a
+/// value contains it.
+pub(crate) const MULTIPART_BOUNDARY: &str = "sicantik-whatsapp-form-boundary";
+
+/// A `multipart/form-data` body (RFC 7578) of text fields, in the order given, and its
+/// `Content-Type` value. Values go in as UTF-8 bytes, unencoded (no `Content-Type` per part: text
+/// fields, as PHP cURL posts an array). The boundary is [`MULTIPART_BOUNDARY`], or
+/// `MULTIPART_BOUNDARY-1`, `-2`, … when a name or value contains it: deterministic, and it ends
+/// because a bounded text contains only a bounded number of those candidates.
+pub(crate) fn multipart_body(fields: &[(&str, &str)]) -> (String, String) {
+    let mut boundary = MULTIPART_BOUNDARY.to_string();
+    let mut n = 0u32;
+    while fields
+        .iter()
+        .any(|(k, v)| k.contains(boundary.as_str()) || v.contains(boundary.as_str()))
+    {
+        n += 1;
+        boundary = crate::concat(&[MULTIPART_BOUNDARY, "-", &n.to_string()]);
+    }
+    // --b CRLF, Content-Disposition line (40 + name) CRLF CRLF, value CRLF; then --b-- CRLF.
     let len: usize = fields
         .iter()
-        // An estimate, not a second pass over the text: messages are mostly unreserved bytes and
-        // spaces; a text with many encoded bytes makes the buffer grow once or twice.
-        .map(|(k, v)| k.len() + v.len() + v.len() / 4 + 2)
-        .sum();
-    let mut out = Vec::with_capacity(len.saturating_sub(1));
-    for (i, (k, v)) in fields.iter().enumerate() {
-        if i > 0 {
-            out.push(b'&');
-        }
-        push_encoded(&mut out, k, b"+");
-        out.push(b'=');
-        push_encoded(&mut out, v, b"+");
+        .map(|(k, v)| boundary.len() + k.len() + v.len() + 50)
+        .sum::<usize>()
+        + boundary.len()
+        + 6;
+    let mut out = String::with_capacity(len);
+    for (k, v) in fields {
+        out.push_str("--");
+        out.push_str(&boundary);
+        out.push_str("\r\nContent-Disposition: form-data; name=\"");
+        out.push_str(k);
+        out.push_str("\"\r\n\r\n");
+        out.push_str(v);
+        out.push_str("\r\n");
     }
-    ascii(out)
+    out.push_str("--");
+    out.push_str(&boundary);
+    out.push_str("--\r\n");
+    let content_type = crate::concat(&["multipart/form-data; boundary=", &boundary]);
+    (out, content_type)
 }
 
 /// The body as a JSON object, or `None` (empty, not JSON, or JSON but not an object).
@@ -438,7 +462,35 @@ mod tests {
         assert_eq!(form_encode("é•"), "%C3%A9%E2%80%A2");
         assert_eq!(form_encode("🙂"), "%F0%9F%99%82");
         assert_eq!(path_segment("a b/c"), "a%20b%2Fc");
-        assert_eq!(form_body(&[("a", "1 2"), ("b c", "&")]), "a=1+2&b+c=%26");
+    }
+
+    #[test]
+    fn multipart_bytes_and_boundary() {
+        let (body, ct) = multipart_body(&[("a", "1 2\r\n&"), ("b", "é")]);
+        assert_eq!(
+            ct,
+            "multipart/form-data; boundary=sicantik-whatsapp-form-boundary"
+        );
+        assert_eq!(
+            body,
+            "--sicantik-whatsapp-form-boundary\r\nContent-Disposition: form-data; name=\"a\"\r\n\r\n\
+             1 2\r\n&\r\n--sicantik-whatsapp-form-boundary\r\nContent-Disposition: form-data; \
+             name=\"b\"\r\n\r\né\r\n--sicantik-whatsapp-form-boundary--\r\n"
+        );
+        assert!(body.len() <= body.capacity());
+        // A value holding the boundary (and its first replacement) gets the next one.
+        let text = "x sicantik-whatsapp-form-boundary y sicantik-whatsapp-form-boundary-1";
+        let (body, ct) = multipart_body(&[("message", text)]);
+        assert_eq!(
+            ct,
+            "multipart/form-data; boundary=sicantik-whatsapp-form-boundary-2"
+        );
+        assert!(body.starts_with("--sicantik-whatsapp-form-boundary-2\r\n"));
+        assert!(body.ends_with("\r\n--sicantik-whatsapp-form-boundary-2--\r\n"));
+        assert_eq!(
+            multipart_body(&[]).0,
+            "--sicantik-whatsapp-form-boundary--\r\n"
+        );
     }
 
     #[test]

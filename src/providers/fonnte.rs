@@ -1,9 +1,12 @@
-//! Fonnte (providers.md §A): `Authorization: <device token>` (raw, no `Bearer`), form-encoded
+//! Fonnte (providers.md §A): `Authorization: <device token>` (raw, no `Bearer`), multipart form
 //! bodies, and **HTTP 200 even for failures** — the body's boolean `status` is the verdict.
 //!
-//! - Send: `POST {base}/send`, body `target=<to>&message=<text>&countryCode=62`
-//!   (`application/x-www-form-urlencoded`, the encoding third-party code uses successfully; Fonnte's
-//!   own samples post multipart, JSON works but is undocumented). Text only.
+//! - Send: `POST {base}/send`, fields `target`, `message`, `countryCode=62` as
+//!   `multipart/form-data` (§A.3, §F): Fonnte's own docs post exactly that (PHP cURL with
+//!   `CURLOPT_POSTFIELDS => array(...)`). Url-encoding works for third-party code but Fonnte
+//!   documents it only for the GET variant; JSON works but is undocumented. The boundary is fixed
+//!   ([`common::MULTIPART_BOUNDARY`], lengthened if a value contains it), so the bytes are the same
+//!   in every host and in the fixtures; hosts send body and `Content-Type` unchanged. Text only.
 //! - `status:true` is accepted with the ids of the `id` array; `process: pending` is **accepted**
 //!   too: Fonnte keeps a message for a disconnected device and retries it for up to 7 days, so
 //!   sending it elsewhere could deliver it twice.
@@ -38,8 +41,6 @@ const COUNTRY_CODE: &str = "62";
 /// Most numbers `/validate` takes in one call (Fonnte docs).
 pub const MAX_VALIDATE_NUMBERS: usize = 500;
 
-const FORM: &str = "application/x-www-form-urlencoded";
-
 pub struct Fonnte;
 
 impl Provider for Fonnte {
@@ -61,7 +62,7 @@ impl Provider for Fonnte {
         let text = common::text_only(p, "Fonnte", content)?;
         let token = common::secret(p, secrets, "token", &p.credentials.token)?;
         let to = common::recipient(to)?;
-        let body = common::form_body(&[
+        let body = common::multipart_body(&[
             ("target", to),
             ("message", text),
             ("countryCode", COUNTRY_CODE),
@@ -257,7 +258,7 @@ pub fn validate_request(p: &ProviderConfig, phones: &[String]) -> Result<HttpReq
         list.push(phone);
     }
     let target = list.join(",");
-    let body = common::form_body(&[("target", &target), ("countryCode", COUNTRY_CODE)]);
+    let body = common::multipart_body(&[("target", &target), ("countryCode", COUNTRY_CODE)]);
     Ok(form_post(p, "validate", token, Some(body)))
 }
 
@@ -291,16 +292,21 @@ pub fn parse_validate(resp: &HttpResponse) -> Result<ValidateResult> {
     }
 }
 
-/// `POST {base}/{endpoint}` with the raw token; form content type when there is a body.
-fn form_post(p: &ProviderConfig, endpoint: &str, token: &str, body: Option<String>) -> HttpRequest {
+/// `POST {base}/{endpoint}` with the raw token; with a body, its multipart content type.
+fn form_post(
+    p: &ProviderConfig,
+    endpoint: &str,
+    token: &str,
+    body: Option<(String, String)>,
+) -> HttpRequest {
     let url = crate::concat(&[Fonnte.base_url(p), "/", endpoint]);
     let token = token.to_string();
     match body {
-        Some(b) => common::request(
+        Some((b, content_type)) => common::request(
             p,
             "POST",
             url,
-            [("Authorization", token), ("Content-Type", FORM.to_string())],
+            [("Authorization", token), ("Content-Type", content_type)],
             Some(b),
         ),
         None => common::request(p, "POST", url, [("Authorization", token)], None),
@@ -457,10 +463,23 @@ mod tests {
         Fonnte.classify_send(&resp(status, body))
     }
 
+    const MULTIPART: &str = "multipart/form-data; boundary=sicantik-whatsapp-form-boundary";
+
+    /// `fields` as the multipart body Fonnte gets, written out by hand.
+    fn multipart(fields: &[(&str, &str)]) -> String {
+        let mut out = String::new();
+        for (k, v) in fields {
+            out += &format!(
+                "--sicantik-whatsapp-form-boundary\r\nContent-Disposition: form-data; name=\"{k}\"\r\n\r\n{v}\r\n"
+            );
+        }
+        out + "--sicantik-whatsapp-form-boundary--\r\n"
+    }
+
     fn form_headers() -> BTreeMap<String, String> {
         [
             ("Authorization".to_string(), "TOK+en/secret".to_string()),
-            ("Content-Type".to_string(), FORM.to_string()),
+            ("Content-Type".to_string(), MULTIPART.to_string()),
         ]
         .into()
     }
@@ -481,7 +500,14 @@ mod tests {
         assert_eq!(req.headers, form_headers());
         assert_eq!(
             req.body.as_deref(),
-            Some("target=6281234567890&message=Yth.+Budi+%26+Ani%2C%0Aizin+50%25+%3D+selesai+%E2%9C%93&countryCode=62")
+            Some(
+                multipart(&[
+                    ("target", "6281234567890"),
+                    ("message", "Yth. Budi & Ani,\nizin 50% = selesai ✓"),
+                    ("countryCode", "62")
+                ])
+                .as_str()
+            )
         );
         assert!(!req.headers["Authorization"].starts_with("Bearer"));
 
@@ -491,7 +517,9 @@ mod tests {
         assert_eq!(req.url, "http://127.0.0.1:1/fonnte/send");
         assert_eq!(
             req.body.as_deref(),
-            Some("target=62812&message=&countryCode=62")
+            Some(
+                multipart(&[("target", "62812"), ("message", ""), ("countryCode", "62")]).as_str()
+            )
         );
     }
 
@@ -720,7 +748,13 @@ mod tests {
         assert_eq!(req.headers, form_headers());
         assert_eq!(
             req.body.as_deref(),
-            Some("target=6281234567890%2C081298765432&countryCode=62")
+            Some(
+                multipart(&[
+                    ("target", "6281234567890,081298765432"),
+                    ("countryCode", "62")
+                ])
+                .as_str()
+            )
         );
         assert_eq!(
             validate_request(&profile(), &[]).unwrap_err().code(),

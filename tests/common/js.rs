@@ -193,4 +193,37 @@ pub async fn fetch_transport_scenarios() {
         sent_elsewhere, 0,
         "nothing may go to another provider after an unknown outcome"
     );
+
+    // Fonnte's multipart body and Content-Type arrive as the engine built them (fetch may not
+    // add its own boundary or re-encode): same content type, same byte count, same fields.
+    control("DELETE", "/_sim/requests", Value::Null).await;
+    let mut n = notification(false);
+    n["forceProvider"] = json!("fonnte");
+    n["values"]["partner_name"] = json!("Budi & Ani ✓");
+    let outcome = send(&simulator_config(&format!("{sim}/meta"), 2000), &n).await;
+    assert_eq!(outcome["status"], "sent", "{outcome}");
+    let built = &outcome["attempts"][0]["request"];
+    let content_type = built["headers"]["Content-Type"]
+        .as_str()
+        .unwrap_or_default();
+    assert!(
+        content_type.starts_with("multipart/form-data; boundary="),
+        "{built}"
+    );
+    let got = &control("GET", "/_sim/requests?provider=fonnte", Value::Null).await["requests"][0];
+    assert_eq!(got["headers"]["content-type"], content_type, "{got}");
+    assert_eq!(
+        got["bodyBytes"].as_u64(),
+        built["body"].as_str().map(|b| b.len() as u64),
+        "{got}"
+    );
+    assert_eq!(got["body"]["target"], "6281234567890", "{got}");
+    assert_eq!(got["body"]["countryCode"], "62", "{got}");
+    assert!(
+        got["body"]["message"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("Yth. Budi & Ani ✓, izin PBG"),
+        "{got}"
+    );
 }

@@ -4,6 +4,7 @@
 
 import { test, before, after, beforeEach } from "node:test";
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { assertNoSecrets, closedPort, loadPkg, permitReady, simConfig, startSim } from "./helpers.mjs";
 
 const pkg = await loadPkg();
@@ -92,6 +93,21 @@ test("Fonnte status:false (HTTP 200) is a failure read from the body", async () 
   assert.notEqual(outcome.status, "sent", JSON.stringify(outcome));
   assert.equal(outcome.attempts[0].provider, "fonnte");
   assert.notEqual(outcome.attempts[0].classification, "accepted");
+});
+
+test("the fetch transport delivers Fonnte's multipart body and Content-Type byte for byte", async () => {
+  const engine = new pkg.Engine(simConfig(sim));
+  const notification = permitReady({ forceProvider: "fonnte", values: { ...permitReady().values, partner_name: "Budi & Ani ✓" } });
+  const built = engine.render(notification, "fonnte").request;
+  assert.match(built.headers["Content-Type"], /^multipart\/form-data; boundary=/);
+  const outcome = await engine.send(notification);
+  assert.equal(outcome.status, "sent", JSON.stringify(outcome));
+  const [got] = await sim.requests("fonnte");
+  assert.equal(got.headers["content-type"], built.headers["Content-Type"]);
+  assert.equal(got.bodyBytes, Buffer.byteLength(built.body, "utf8"));
+  assert.equal(got.bodySha256, createHash("sha256").update(built.body, "utf8").digest("hex"));
+  assert.equal(got.body.target, "6281234567890");
+  assert.match(got.body.message, /^Yth\. Budi & Ani ✓, izin PBG/);
 });
 
 /** Perform a request with fetch, in the transport's answer shape. */

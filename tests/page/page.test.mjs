@@ -104,6 +104,9 @@ test('dry run: phone, decision with the opt-in link, the Fonnte request body', a
   assert.match(fonnteText, /dpmptsp\.karokab\.go\.id\/wa\/setuju/);
   assert.match(fonnteText, /503\/PBG\/2026\/0142/);
   assert.match(fonnteText, /•••/);
+  // Its multipart body, decoded field by field.
+  assert.match(fonnteText, /multipart\/form-data; boundary=/);
+  assert.deepEqual(await fonnte.locator('table.form-body tbody th').allInnerTexts(), ['target', 'message', 'countryCode']);
 
   // Credentials typed in the page appear nowhere in the output.
   const output = await text('#output');

@@ -8,6 +8,8 @@ No test ever reaches the network: the dispatcher's transport hook is replaced by
 payload comes from the real engine (the host-ABI Wasm module through ``wasmtime``).
 """
 
+import email.parser
+import email.policy
 import json
 import re
 import urllib.parse
@@ -53,14 +55,30 @@ def mock_whatsapp_transport(env, responses=(), handler=None):
         yield fake
 
 
+def multipart_fields(content_type, body):
+    """The text fields of a ``multipart/form-data`` body (Fonnte's), read by the standard library's
+    MIME parser: name → value."""
+    message = email.parser.BytesParser(policy=email.policy.HTTP).parsebytes(
+        b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body.encode("utf-8")
+    )
+    return {
+        part.get_param("name", header="content-disposition"): part.get_payload(decode=True).decode("utf-8")
+        for part in message.iter_parts()
+    }
+
+
 def request_text(request):
-    """Every text field of a request body (JSON or form-urlencoded), joined: to look for the
-    message text or a link whatever the provider's body format."""
+    """Every text field of a request body (JSON, multipart or url-encoded form), joined: to look
+    for the message text or a link whatever the provider's body format."""
     body = request.get("body") or ""
+    ctype = next((v for k, v in (request.get("headers") or {}).items() if k.lower() == "content-type"), "")
     try:
         data = json.loads(body)
     except ValueError:
-        data = {k: v[-1] for k, v in urllib.parse.parse_qs(body, keep_blank_values=True).items()}
+        if ctype.startswith("multipart/form-data"):
+            data = multipart_fields(ctype, body)
+        else:
+            data = {k: v[-1] for k, v in urllib.parse.parse_qs(body, keep_blank_values=True).items()}
     parts = []
 
     def walk(value):

@@ -30,6 +30,7 @@ import {
     TEMPLATE_FORM_ARCH,
     WIZARD_FORM_ARCH,
     engineError,
+    fonnteBody,
     makeFakeEngineModule,
     makeServerContext,
 } from "./sicantik_whatsapp_test_helpers";
@@ -123,14 +124,11 @@ test("template form: every provider's payload, the chat bubble, lint and the dec
     expect(".o_sicantik_whatsapp_provider").toHaveCount(3);
     expect(".o_sicantik_whatsapp_tabs .nav-link.active").toHaveAttribute("data-provider", "fonnte-2");
     // (in a closed <details>: read its text, not what is visible)
-    expect(queryOne('pre[data-provider="fonnte-2"][data-field="body"]').textContent).toBe(
-        new URLSearchParams({
-            target: "6281",
-            message: queryOne(".o_sicantik_whatsapp_bubble_text").textContent,
-        }).toString()
-    );
-    // Fonnte: form fields; its token is masked.
+    const message = queryOne(".o_sicantik_whatsapp_bubble_text").textContent;
+    expect(queryOne('pre[data-provider="fonnte-2"][data-field="body"]').textContent).toBe(fonnteBody("6281", message));
+    // Fonnte: the multipart body's fields, decoded; its token is masked.
     expect(queryAllTexts('.o_sicantik_whatsapp_provider[data-provider="fonnte-2"] .o_sicantik_whatsapp_form_fields th')).toEqual(["target", "message"]);
+    expect(queryAllTexts('.o_sicantik_whatsapp_provider[data-provider="fonnte-2"] .o_sicantik_whatsapp_form_fields td')).toEqual(["6281", message]);
     expect('.o_sicantik_whatsapp_provider[data-provider="fonnte-2"] tr[data-header="Authorization"] td').toHaveText(MASK);
     // Meta: the template components.
     expect('.o_sicantik_whatsapp_provider[data-provider="meta-1"] pre[data-field="params"]').toHaveCount(1);
@@ -341,7 +339,13 @@ describe("with the real engine (the web build that make addon puts in static lib
         expect(".o_sicantik_whatsapp_decision").toHaveAttribute("data-provider", "fonnte-2");
         expect(".o_sicantik_whatsapp_error").toHaveCount(0);
         const fonnte = queryOne('pre[data-provider="fonnte-2"][data-field="body"]').textContent;
-        expect(fonnte).toInclude("target=6281311112222");
+        expect(fonnte).toInclude('name="target"\r\n\r\n6281311112222\r\n');
+        // The real engine's multipart body, decoded field by field.
+        expect(queryAllTexts('.o_sicantik_whatsapp_provider[data-provider="fonnte-2"] .o_sicantik_whatsapp_form_fields th')).toEqual([
+            "target",
+            "message",
+            "countryCode",
+        ]);
         expect('.o_sicantik_whatsapp_provider[data-provider="fonnte-2"] tr[data-header="Authorization"] td').toHaveText(MASK);
         const watzap = JSON.parse(queryOne('pre[data-provider="watzap-3"][data-field="body"]').textContent);
         expect(watzap.api_key).toBe(MASK);

@@ -7,6 +7,14 @@
  */
 import { fields, models } from "@web/../tests/web_test_helpers";
 
+/** Fonnte's multipart body and content type, as the engine writes them (fixed boundary). */
+export const FONNTE_CONTENT_TYPE = "multipart/form-data; boundary=sicantik-whatsapp-form-boundary";
+export function fonnteBody(target, message) {
+    const part = (name, value) =>
+        `--sicantik-whatsapp-form-boundary\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+    return `${part("target", target)}${part("message", message)}--sicantik-whatsapp-form-boundary--\r\n`;
+}
+
 export const MASK = "•••";
 
 export function engineError(code, message) {
@@ -93,12 +101,9 @@ export function makeFakeEngineModule({ initError = null, previewError = null } =
                         url: `https://${p.kind}.test/send`,
                         headers:
                             p.kind === "fonnte"
-                                ? { Authorization: p.credentials.token, "Content-Type": "application/x-www-form-urlencoded" }
+                                ? { Authorization: p.credentials.token, "Content-Type": FONNTE_CONTENT_TYPE }
                                 : { "Content-Type": "application/json" },
-                        body:
-                            p.kind === "fonnte"
-                                ? new URLSearchParams({ target: "6281", message: text }).toString()
-                                : JSON.stringify({ text }),
+                        body: p.kind === "fonnte" ? fonnteBody("6281", text) : JSON.stringify({ text }),
                         timeoutMs: 15000,
                     },
                     error: null,

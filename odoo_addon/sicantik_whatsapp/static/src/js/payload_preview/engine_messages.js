@@ -32,6 +32,7 @@ function errorTitles() {
         "provider.unsupported": _t("This provider cannot carry this message."),
         "input.invalid": _t("The data given to the engine does not have the expected shape."),
         "dispatch.state": _t("The sending steps were run out of order."),
+        "meta.header_too_long": _t("The header is too long for Meta."),
         "engine.unavailable": _t("The WhatsApp engine could not be loaded in the browser."),
         "values.invalid": _t("The values are not a valid JSON object."),
         "recipient.unavailable": _t("The recipient could not be read from the server."),

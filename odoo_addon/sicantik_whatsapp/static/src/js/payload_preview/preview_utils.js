@@ -160,7 +160,34 @@ export function providerEngineId(config, recordId) {
 }
 
 /**
- * How a request body reads: JSON (pretty), form fields (Fonnte) or plain text.
+ * The text fields of a `multipart/form-data` body (Fonnte's, as the engine writes it), or null
+ * when it does not read as one: then the body is shown as plain text.
+ *
+ * @param {string} body
+ * @param {string} contentType
+ * @returns {[string, string][] | null}
+ */
+function multipartFields(body, contentType) {
+    const boundary = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+    if (!boundary) {
+        return null;
+    }
+    const parts = body.split(`--${boundary[1] ?? boundary[2]}`);
+    const fields = [];
+    for (const part of parts.slice(1, -1)) {
+        const end = part.indexOf("\r\n\r\n");
+        const name = end < 0 ? null : /name="([^"]*)"/i.exec(part.slice(0, end));
+        if (!name) {
+            return null;
+        }
+        fields.push([name[1], part.slice(end + 4, -2)]);
+    }
+    return fields;
+}
+
+/**
+ * How a request body reads: JSON (pretty), form fields (Fonnte: multipart or url-encoded) or plain
+ * text.
  *
  * @param {{headers: Record<string,string>, body: string|null}} request
  * @returns {{kind: "json"|"form"|"text"|"none", pretty?: string, fields?: [string, string][]}}
@@ -175,6 +202,10 @@ export function describeBody(request) {
     )?.[1];
     if (contentType && contentType.includes("application/x-www-form-urlencoded")) {
         return { kind: "form", fields: [...new URLSearchParams(body).entries()] };
+    }
+    const multipart = contentType && contentType.startsWith("multipart/form-data") && multipartFields(body, contentType);
+    if (multipart) {
+        return { kind: "form", fields: multipart };
     }
     try {
         return { kind: "json", pretty: JSON.stringify(JSON.parse(body), null, 2) };
