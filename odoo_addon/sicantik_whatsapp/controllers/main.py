@@ -10,7 +10,7 @@ import logging
 import re
 
 from psycopg2 import IntegrityError
-from werkzeug.exceptions import Forbidden, NotFound
+from werkzeug.exceptions import Forbidden
 
 from odoo import fields, http
 from odoo.http import request
@@ -97,15 +97,18 @@ def _is_stop(text):
 
 class SicantikWhatsappConsent(http.Controller):
     def _partner_from_token(self, token):
-        """(partner, signed data) of a consent link, or 404 for anything else."""
+        """(partner, signed data) of a consent link, or (empty partner, None) for anything else."""
         Partner = request.env["res.partner"].sudo()
         data = Partner._wa_consent_token_data(token)
-        if not data:
-            raise NotFound()
-        partner = Partner.browse(data["p"]).exists()
+        partner = Partner.browse(data["p"]).exists() if data else Partner
         if not partner:
-            raise NotFound()
+            return Partner, None
         return partner, data
+
+    def _render_invalid(self):
+        """A link that is not one (cut in a chat, mistyped, forged, or its contact deleted): the
+        citizen reads in Indonesian what to do, machines read 404."""
+        return self._render(request.env["res.partner"].sudo(), "", "invalid")
 
     def _render(self, partner, token, link_state="ok", done=False):
         company = self._company(partner)
@@ -123,7 +126,11 @@ class SicantikWhatsappConsent(http.Controller):
                 "masked_phone": ("•••• " + number[-4:]) if number else "-",
             },
             # A link that can no longer be used says so, with a status that tells machines too.
-            status=410 if link_state in ("expired", "used", "opted_out") and not done else 200,
+            status=404
+            if link_state == "invalid"
+            else 410
+            if link_state in ("expired", "used", "opted_out") and not done
+            else 200,
         )
 
     def _company(self, partner):
@@ -139,7 +146,23 @@ class SicantikWhatsappConsent(http.Controller):
     )
     def consent_page(self, token, **kwargs):
         partner, data = self._partner_from_token(token)
+        if not data:
+            return self._render_invalid()
         return self._render(partner, token, partner._wa_consent_link_state(data))
+
+    @http.route(
+        ["/sicantik_whatsapp/consent", "/sicantik_whatsapp/consent/<path:rest>"],
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        website=False,
+        sitemap=False,
+        csrf=False,
+    )
+    def consent_broken(self, rest=None, **kwargs):
+        """A consent address without a token, or with extra path (a link cut or glued to other
+        text in a chat): the citizen's page, not an English "Not Found". Nothing is recorded."""
+        return self._render_invalid()
 
     @http.route(
         "/sicantik_whatsapp/consent/<string:token>",
@@ -151,6 +174,8 @@ class SicantikWhatsappConsent(http.Controller):
     )
     def consent_submit(self, token, **kwargs):
         partner, data = self._partner_from_token(token)
+        if not data:
+            return self._render_invalid()
         link_state = partner._wa_consent_link_state(data)
         # Expired, already used (a replayed POST), or the citizen opted out since: nothing new.
         if link_state != "ok" or kwargs.get("agree") != "1":
