@@ -21,9 +21,11 @@ pub const SERVICE_WINDOW_MS: i64 = 24 * 60 * 60 * 1000;
 
 /// Arguments of `freeTextOptions` and `freeTextRequest`.
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct FreeTextArgs {
     pub recipient: Recipient,
+    /// The text; `freeTextOptions` may be asked before it is written (empty).
+    #[serde(default)]
     pub text: String,
     /// When the citizen last wrote to the office (any of its Meta numbers); `None`: never, or
     /// not known.
@@ -79,7 +81,7 @@ pub struct FreeTextRequest {
 
 /// Arguments of `freeTextClassify`: the answer to a `freeTextRequest`, or the transport's error.
 #[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[serde(rename_all = "camelCase")]
 pub struct ClassifyArgs {
     pub provider: String,
     #[serde(default)]
@@ -164,7 +166,7 @@ fn option(p: &ProviderConfig, args: &FreeTextArgs) -> FreeTextOption {
 
 /// Which providers may carry `args.text` to `args.recipient` now, and why.
 pub fn options(engine: &Engine, args: &FreeTextArgs) -> Result<FreeTextOptions> {
-    checked_text(&args.text)?;
+    crate::limits::Limit::Message.check(args.text.len(), || "the message text".into())?;
     let phone = engine.normalize_phone(&args.recipient.phone)?;
     let options: Vec<FreeTextOption> = engine
         .config()

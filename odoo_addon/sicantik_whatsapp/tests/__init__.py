@@ -24,3 +24,4 @@ from . import test_partner_phone
 from . import test_quiet_hours
 from . import test_replay
 from . import test_screens
+from . import test_free_text
