@@ -12,6 +12,7 @@ from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from ..engine.host import TransportFailure
 from .common import SECRETS, SicantikWhatsappCommon, fonnte_ok, http_error, meta_ok, request_text
+from . import test_webhooks
 from .test_webhooks import META_URL, _sign
 
 TEXT = "Berkas Anda sudah lengkap. Silakan datang Senin pukul 09.00."
@@ -129,31 +130,8 @@ class TestFreeTextInbound(HttpCase, SicantikWhatsappCommon):
         partner = self.partner_opted_in
         self.assertFalse(partner.wa_last_inbound_date)
         now = int(datetime.datetime.now(datetime.timezone.utc).timestamp())
-        payload = {
-            "object": "whatsapp_business_account",
-            "entry": [
-                {
-                    "id": "200000000000001",
-                    "changes": [
-                        {
-                            "field": "messages",
-                            "value": {
-                                "messaging_product": "whatsapp",
-                                "messages": [
-                                    {
-                                        "from": "6281234567890",
-                                        "id": "wamid.IN9",
-                                        "timestamp": str(now - 600),
-                                        "type": "text",
-                                        "text": {"body": "Kapan izin saya selesai?"},
-                                    }
-                                ],
-                            },
-                        }
-                    ],
-                }
-            ],
-        }
+        payload = test_webhooks.TestWebhooks._inbound_payload(self, "6281234567890", "Kapan izin saya selesai?")
+        payload["entry"][0]["changes"][0]["value"]["messages"][0]["timestamp"] = str(now - 600)
         body = json.dumps(payload).encode()
         response = self.url_open(
             META_URL, data=body, headers={"Content-Type": "application/json", "X-Hub-Signature-256": _sign(body)}
