@@ -11,7 +11,8 @@ import time
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from ..engine.host import EngineError, TransportFailure, _response
+from ..engine.host import EngineError, PaceDeferred, TransportFailure, _response
+from .sicantik_whatsapp_dispatcher import _DatabasePacer
 
 _logger = logging.getLogger(__name__)
 
@@ -84,6 +85,18 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             masked = engine.free_text_request(self._free_text_args(partner, text, provider, masked=True))
         except EngineError as e:
             raise UserError("%s: %s" % (e.code, e.message)) from None
+        ref = built["provider"]
+        try:
+            # The gateway's rate limit holds for free text too (a slot shared with the outbox).
+            _DatabasePacer(dispatcher).before_send(engine, ref, True)
+        except PaceDeferred as e:
+            raise UserError(
+                _(
+                    "%(provider)s is sending at its rate limit: try again in %(seconds)s seconds.",
+                    provider=provider.name,
+                    seconds=max(1, round((e.at_ms - time.time() * 1000) / 1000)),
+                )
+            ) from None
         provider = provider.sudo()
         message = (
             self.env["sicantik.whatsapp.message"]
@@ -102,7 +115,6 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
                 }
             )
         )
-        ref = built["provider"]
         attempt = {"provider": ref, "request": masked["request"], "atMs": int(time.time() * 1000)}
         try:
             response = _response(dispatcher._get_transport(provider).send(built["request"]))

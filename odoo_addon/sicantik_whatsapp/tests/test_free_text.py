@@ -98,6 +98,14 @@ class TestFreeText(SicantikWhatsappCommon):
         self.assertNoSecret(message.attempt_ids.detail, "transport detail")
         self.assertNoSecret(message.error_message, "message error")
 
+    def test_gateway_rate_limit_holds(self):
+        self.fonnte.rate_per_minute = 1
+        with self.mock_transport(responses=[fonnte_ok("1")]) as fake:
+            self.assertEqual(self.dispatcher.send_free_text(self.partner_gateway, TEXT, self.fonnte).state, "sent")
+            with self.assertRaisesRegex(UserError, "rate limit"):
+                self.dispatcher.send_free_text(self.partner_gateway, TEXT, self.fonnte)
+        self.assertEqual(len(fake.requests), 1, "the second text waits for the gateway's next slot")
+
     def test_rights(self):
         plain = new_test_user(self.env, login="sw_plain_user", groups="base.group_user")
         with self.mock_transport() as fake, self.assertRaises(AccessError):
