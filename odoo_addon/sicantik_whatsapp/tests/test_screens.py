@@ -226,3 +226,32 @@ class TestConsentPages(HttpCase, SicantikWhatsappCommon):
         page = self.url_open(url[url.index("/sicantik_whatsapp/") :])
         self.assertEqual(page.status_code, 200)
         self.assertIn('<html lang="id"', page.text)
+
+
+@tagged("post_install", "-at_install")
+class TestScreensTours(HttpCase, SicantikWhatsappCommon):
+    """The screens in the real web client (``static/tests/tours/screens_tour.js``)."""
+
+    def test_wizard_invalid_phone(self):
+        self.env["res.partner"].create({"name": "Nomor Salah", "mobile": "12"})
+        with self.mock_transport() as fake:
+            self.start_tour(
+                "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_test_wizard_action",
+                "sicantik_whatsapp_wizard_invalid_phone",
+                login="admin",
+                timeout=180,
+            )
+        self.assertFalse(fake.requests)
+
+    def test_free_text_from_the_contact(self):
+        url = (
+            "/odoo/contacts/%s" % self.partner_gateway.id
+            if "contacts" in self.env["ir.module.module"]._installed()
+            else "/odoo/action-base.action_partner_form/%s" % self.partner_gateway.id
+        )
+        with self.mock_transport(handler=lambda request: fonnte_ok("990")) as fake:
+            self.start_tour(url, "sicantik_whatsapp_free_text", login="admin", timeout=180)
+        self.assertEqual(len(fake.requests), 1)
+        message = self.env["sicantik.whatsapp.message"].search([("template_code", "=", "free_text")])
+        self.assertEqual(message.state, "sent")
+        self.assertEqual(message.provider_id, self.fonnte)
