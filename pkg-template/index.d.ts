@@ -35,6 +35,7 @@ export type ErrorCode =
   | "template.malformed"
   | "template.empty"
   | "template.mapping"
+  | "text.empty"
   | "config.invalid"
   | "provider.unknown"
   | "provider.unsupported"

@@ -234,31 +234,7 @@ impl Dispatch {
             Err(_) => error.message.clone(),
         };
         let error = TransportError { message, ..error };
-        let kind_name = match error.kind {
-            crate::model::TransportErrorKind::Connect => "connect",
-            crate::model::TransportErrorKind::Timeout => "timeout",
-            crate::model::TransportErrorKind::Other => "other",
-        };
-        let classified = if error.maybe_sent {
-            Classified {
-                classification: Classification::Unknown,
-                code: Some(format!("transport.{kind_name}")),
-                detail: format!(
-                    "No answer after the request was sent ({}): the provider may have the message",
-                    error.message
-                ),
-                message_ids: Vec::new(),
-                retry_after_ms: None,
-            }
-        } else {
-            Classified {
-                classification: Classification::ProviderDown,
-                code: Some(format!("transport.{kind_name}")),
-                detail: format!("The request could not be sent ({})", error.message),
-                message_ids: Vec::new(),
-                retry_after_ms: None,
-            }
-        };
+        let classified = classify_transport_error(&error);
         self.record(id, kind, request, classified, None, Some(error), now_ms);
         Ok(())
     }
@@ -405,6 +381,36 @@ impl Dispatch {
             idempotency_key: self.notification.idempotency_key.clone(),
             attempts: self.attempts.clone(),
             trace: Vec::new(),
+        }
+    }
+}
+
+/// A transport failure as an attempt's classification: `unknown` when the request may have left
+/// (never resent elsewhere), else `provider_down`. `error.message` is already redacted.
+pub(crate) fn classify_transport_error(error: &TransportError) -> Classified {
+    let kind_name = match error.kind {
+        crate::model::TransportErrorKind::Connect => "connect",
+        crate::model::TransportErrorKind::Timeout => "timeout",
+        crate::model::TransportErrorKind::Other => "other",
+    };
+    if error.maybe_sent {
+        Classified {
+            classification: Classification::Unknown,
+            code: Some(format!("transport.{kind_name}")),
+            detail: format!(
+                "No answer after the request was sent ({}): the provider may have the message",
+                error.message
+            ),
+            message_ids: Vec::new(),
+            retry_after_ms: None,
+        }
+    } else {
+        Classified {
+            classification: Classification::ProviderDown,
+            code: Some(format!("transport.{kind_name}")),
+            detail: format!("The request could not be sent ({})", error.message),
+            message_ids: Vec::new(),
+            retry_after_ms: None,
         }
     }
 }

@@ -36,6 +36,8 @@ pub enum Error {
     TemplateMalformed { template: String, reason: String },
     /// The template (or the text chosen for a provider) is empty.
     TemplateEmpty { template: String },
+    /// A free-text message without text.
+    TextEmpty,
     /// A provider mapping of the template is inconsistent (e.g. a Meta parameter order naming an
     /// unknown parameter).
     TemplateMapping { template: String, reason: String },
@@ -74,6 +76,7 @@ impl Error {
             Error::TemplateUnknownPlaceholder { .. } => "template.unknown_placeholder",
             Error::TemplateMalformed { .. } => "template.malformed",
             Error::TemplateEmpty { .. } => "template.empty",
+            Error::TextEmpty => "text.empty",
             Error::TemplateMapping { .. } => "template.mapping",
             Error::ConfigInvalid { .. } => "config.invalid",
             Error::ProviderUnknown { .. } => "provider.unknown",
@@ -147,6 +150,7 @@ impl fmt::Display for Error {
                 write!(f, "template {template:?} is malformed: {reason}")
             }
             Error::TemplateEmpty { template } => write!(f, "template {template:?} has an empty body"),
+            Error::TextEmpty => write!(f, "the message text is empty"),
             Error::TemplateMapping { template, reason } => {
                 write!(f, "template {template:?} has an invalid provider mapping: {reason}")
             }

@@ -17,6 +17,7 @@ pub mod dispatch;
 pub mod engine;
 pub mod error;
 pub mod evidence;
+pub mod free_text;
 pub mod limits;
 pub mod lint;
 pub mod model;

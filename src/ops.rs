@@ -220,6 +220,10 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
             "evidenceVerify" => to_json(&crate::evidence::verify(parse(args)?)?),
             // Shadow replay (src/replay.rs): both configurations come with the call.
             "replay" => to_json(&crate::replay::replay(args)?),
+            // Free text to one citizen (src/free_text.rs): Meta only inside its 24 h window.
+            "freeTextOptions" => to_json(&crate::free_text::options(engine()?, &parse(args)?)?),
+            "freeTextRequest" => to_json(&crate::free_text::request(engine()?, &parse(args)?)?),
+            "freeTextClassify" => to_json(&crate::free_text::classify(engine()?, &parse(args)?)?),
             other => Err(Error::input(format!("unknown op {other:?}"))),
         }
     }

@@ -25,6 +25,7 @@
         "views/sicantik_whatsapp_template_master_views.xml",
         "views/sicantik_whatsapp_message_views.xml",
         "views/sicantik_whatsapp_consent_views.xml",
+        "wizards/sicantik_whatsapp_free_text_wizard_views.xml",
         "views/res_partner_views.xml",
         "views/sicantik_whatsapp_holiday_views.xml",
         "views/res_config_settings_views.xml",

@@ -11,9 +11,11 @@ class SicantikWhatsappConsentVisits(SicantikWhatsappConsent):
 
     @http.route()
     def consent_page(self, token, **kwargs):
-        response = super().consent_page(token, **kwargs)  # NotFound for a bad token: not counted
-        # The office's own staff opening a link (from the chatter, say) is not the citizen's visit.
+        response = super().consent_page(token, **kwargs)
+        # The office's own staff opening a link (from the chatter, say) is not the citizen's visit;
+        # a broken link (its page says so) is nobody's.
         if not request.env.user._is_internal():
-            partner, _data = self._partner_from_token(token)
-            request.env["sicantik.whatsapp.consent.visit"]._record(partner)
+            partner, data = self._partner_from_token(token)
+            if data:
+                request.env["sicantik.whatsapp.consent.visit"]._record(partner)
         return response

@@ -10,7 +10,7 @@ import logging
 import re
 
 from psycopg2 import IntegrityError
-from werkzeug.exceptions import Forbidden, NotFound
+from werkzeug.exceptions import Forbidden
 
 from odoo import fields, http
 from odoo.http import request
@@ -97,15 +97,18 @@ def _is_stop(text):
 
 class SicantikWhatsappConsent(http.Controller):
     def _partner_from_token(self, token):
-        """(partner, signed data) of a consent link, or 404 for anything else."""
+        """(partner, signed data) of a consent link, or (empty partner, None) for anything else."""
         Partner = request.env["res.partner"].sudo()
         data = Partner._wa_consent_token_data(token)
-        if not data:
-            raise NotFound()
-        partner = Partner.browse(data["p"]).exists()
+        partner = Partner.browse(data["p"]).exists() if data else Partner
         if not partner:
-            raise NotFound()
+            return Partner, None
         return partner, data
+
+    def _render_invalid(self):
+        """A link that is not one (cut in a chat, mistyped, forged, or its contact deleted): the
+        citizen reads in Indonesian what to do, machines read 404."""
+        return self._render(request.env["res.partner"].sudo(), "", "invalid")
 
     def _render(self, partner, token, link_state="ok", done=False):
         company = self._company(partner)
@@ -123,7 +126,11 @@ class SicantikWhatsappConsent(http.Controller):
                 "masked_phone": ("•••• " + number[-4:]) if number else "-",
             },
             # A link that can no longer be used says so, with a status that tells machines too.
-            status=410 if link_state in ("expired", "used", "opted_out") and not done else 200,
+            status=404
+            if link_state == "invalid"
+            else 410
+            if link_state in ("expired", "used", "opted_out") and not done
+            else 200,
         )
 
     def _company(self, partner):
@@ -139,7 +146,23 @@ class SicantikWhatsappConsent(http.Controller):
     )
     def consent_page(self, token, **kwargs):
         partner, data = self._partner_from_token(token)
+        if not data:
+            return self._render_invalid()
         return self._render(partner, token, partner._wa_consent_link_state(data))
+
+    @http.route(
+        ["/sicantik_whatsapp/consent", "/sicantik_whatsapp/consent/<path:rest>"],
+        type="http",
+        auth="public",
+        methods=["GET", "POST"],
+        website=False,
+        sitemap=False,
+        csrf=False,
+    )
+    def consent_broken(self, rest=None, **kwargs):
+        """A consent address without a token, or with extra path (a link cut or glued to other
+        text in a chat): the citizen's page, not an English "Not Found". Nothing is recorded."""
+        return self._render_invalid()
 
     @http.route(
         "/sicantik_whatsapp/consent/<string:token>",
@@ -151,6 +174,8 @@ class SicantikWhatsappConsent(http.Controller):
     )
     def consent_submit(self, token, **kwargs):
         partner, data = self._partner_from_token(token)
+        if not data:
+            return self._render_invalid()
         link_state = partner._wa_consent_link_state(data)
         # Expired, already used (a replayed POST), or the citizen opted out since: nothing new.
         if link_state != "ok" or kwargs.get("agree") != "1":
@@ -236,6 +261,7 @@ class SicantikWhatsappWebhook(http.Controller):
         for status in statuses:
             self._meta_status(providers, status)
         for message in messages:
+            self._record_inbound(message, providers)
             text = _meta_inbound_text(message)
             if _is_stop(text):
                 self._opt_out_phone(
@@ -391,8 +417,29 @@ class SicantikWhatsappWebhook(http.Controller):
         shared ones (no company: the same citizen's record that A's messages use, so keeping it
         subscribed would keep A messaging someone who said stop), never company B's contacts. A
         shared profile (no company) serves every company: its STOP applies to all."""
-        if not isinstance(phone, str) or not phone:
+        matched = self._partners_for_phone(phone, source, providers)
+        if matched:
+            matched.filtered(lambda p: not p.wa_opted_out)._wa_record_opt_out(source, evidence=evidence)
+
+    def _record_inbound(self, message, providers):
+        """The citizen wrote: Meta's customer-service window (free text, 24 hours) opens from the
+        message's time. Recorded on the same contacts a STOP would concern."""
+        try:
+            at = datetime.datetime.fromtimestamp(int(message.get("timestamp")), datetime.timezone.utc)
+        except (TypeError, ValueError, OverflowError, OSError):
             return
+        at = min(at.replace(tzinfo=None), fields.Datetime.now())
+        partners = self._partners_for_phone(message.get("from"), "webhook_meta", providers)
+        partners.filtered(lambda p: not p.wa_last_inbound_date or p.wa_last_inbound_date < at).write(
+            {"wa_last_inbound_date": at}
+        )
+
+    def _partners_for_phone(self, phone, source, providers):
+        """The partners whose mobile or phone is ``phone`` (as normalized by the engine), within
+        the companies of ``providers`` (see :meth:`_opt_out_phone`)."""
+        matched = request.env["res.partner"].sudo()
+        if not isinstance(phone, str) or not phone:
+            return matched
         env = request.env
         icp = env["ir.config_parameter"].sudo()
         country = (icp.get_param("sicantik_whatsapp.default_country") or "62").strip()
@@ -400,8 +447,8 @@ class SicantikWhatsappWebhook(http.Controller):
             engine = get_engine()
             target = engine.normalize_phone(phone, country)
         except (EngineUnavailable, EngineError) as e:
-            _logger.warning("WhatsApp opt-out from %s not applied: %s", source, e)
-            return
+            _logger.warning("WhatsApp message from %s not matched to a contact: %s", source, e)
+            return matched
         digits = re.sub(r"\D", "", target)
         tail = digits[-8:]
         env.cr.execute(
@@ -416,7 +463,6 @@ class SicantikWhatsappWebhook(http.Controller):
         if all(provider.company_id for provider in providers):
             companies = providers.company_id
             candidates = candidates.filtered(lambda p: not p.company_id or p.company_id in companies)
-        matched = env["res.partner"].sudo()
         for partner in candidates:
             for number in (partner.mobile, partner.phone):
                 if not number:
@@ -427,5 +473,4 @@ class SicantikWhatsappWebhook(http.Controller):
                         break
                 except EngineError:
                     continue
-        if matched:
-            matched.filtered(lambda p: not p.wa_opted_out)._wa_record_opt_out(source, evidence=evidence)
+        return matched

@@ -649,6 +649,22 @@ class ConfiguredEngine:
     def health_check_parse(self, provider, response):
         return self.call("healthCheckParse", {"provider": provider, "response": response})
 
+    def free_text_options(self, args):
+        """Which providers may carry a free text now (``FreeTextArgs``), and why."""
+        return self.call("freeTextOptions", args)
+
+    def free_text_request(self, args):
+        """The request carrying a free text through ``args["provider"]``."""
+        return self.call("freeTextRequest", args)
+
+    def free_text_classify(self, provider, response=None, transport_error=None):
+        args = {"provider": provider}
+        if transport_error is not None:
+            args["transportError"] = transport_error
+        else:
+            args["response"] = response
+        return self.call("freeTextClassify", args)
+
     def meta_templates_request(self, provider, after=None):
         args = {"provider": provider}
         if after:

@@ -45,6 +45,13 @@ class ResPartner(models.Model):
         string="WhatsApp Opt-in Source",
         copy=False,
     )
+    wa_last_inbound_date = fields.Datetime(
+        string="Last WhatsApp Message Received",
+        copy=False,
+        readonly=True,
+        help="When the citizen last wrote to the office's official WhatsApp (Meta): free text may "
+        "be sent there for 24 hours after it.",
+    )
     wa_opted_out = fields.Boolean(
         string="WhatsApp Opted Out",
         copy=False,

@@ -1,6 +1,8 @@
 # Copyright 2026 DPMPTSP sicantik-whatsapp contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .readable import readable_http
 
 CLASSIFICATIONS = [
     ("accepted", "Accepted"),
@@ -31,3 +33,12 @@ class SicantikWhatsappAttempt(models.Model):
     response_masked = fields.Text(string="Response")
     transport_error = fields.Text()
     date = fields.Datetime(required=True, default=fields.Datetime.now)
+    # What a person reads: JSON indented, an HTML error page as its text, wrapped in the form.
+    request_readable = fields.Text(string="Request", compute="_compute_readable")
+    response_readable = fields.Text(string="Provider Answer", compute="_compute_readable")
+
+    @api.depends("request_masked", "response_masked")
+    def _compute_readable(self):
+        for att in self:
+            att.request_readable = readable_http(att.request_masked)
+            att.response_readable = readable_http(att.response_masked)

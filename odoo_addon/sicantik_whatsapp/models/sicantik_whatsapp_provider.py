@@ -436,8 +436,10 @@ class SicantikWhatsappProvider(models.Model):
         self.write(vals)
         return {
             "type": "ir.actions.client",
-            "tag": "display_notification",
+            # Replaces this profile's previous result (static/src/js/connection_result.js).
+            "tag": "sicantik_whatsapp_connection_result",
             "params": {
+                "key": "provider-%s" % self.id,
                 "title": _("Connection OK") if ok else _("Connection failed"),
                 "message": detail or (_("The provider answered.") if ok else _("No details.")),
                 "type": ("warning" if version_issues else "success") if ok else "danger",

@@ -27,6 +27,33 @@ META_FIELDS = (
 )
 
 
+#: Meta's template review statuses (providers.md C.3), labelled for people. ``meta_status`` keeps
+#: Meta's word as received (a status Meta adds later is stored, not refused); these are its labels.
+META_STATUSES = [
+    ("APPROVED", "Approved"),
+    ("PENDING", "Under review"),
+    ("REJECTED", "Rejected"),
+    ("PAUSED", "Paused"),
+    ("DISABLED", "Disabled"),
+    ("IN_APPEAL", "In appeal"),
+    ("PENDING_DELETION", "Being deleted"),
+    ("DELETED", "Deleted"),
+    ("LIMIT_EXCEEDED", "Limit exceeded"),
+    ("FLAGGED", "Flagged"),
+    ("REINSTATED", "Reinstated"),
+    ("ARCHIVED", "Archived template"),
+    ("UNARCHIVED", "Unarchived"),
+    ("LOCKED", "Locked"),
+]
+#: Meta's quality ratings.
+META_QUALITIES = [
+    ("GREEN", "High"),
+    ("YELLOW", "Medium"),
+    ("RED", "Low"),
+    ("UNKNOWN", "Not rated yet"),
+]
+
+
 def _split_list(text):
     return [p.strip() for p in (text or "").split(",") if p.strip()]
 
@@ -85,6 +112,12 @@ class SicantikWhatsappTemplateMaster(models.Model):
         copy=False,
         help="Review status on Meta as last synced (APPROVED, PENDING, REJECTED...). When set and "
         "not approved, Meta is not used for this template.",
+    )
+    meta_status_label = fields.Selection(
+        META_STATUSES, string="Review on Meta", compute="_compute_meta_labels"
+    )
+    meta_quality_label = fields.Selection(
+        META_QUALITIES, string="Quality on Meta", compute="_compute_meta_labels"
     )
     meta_template_uid = fields.Char(string="Meta Template ID", copy=False, readonly=True)
     meta_category = fields.Char(string="Meta Category", copy=False, readonly=True)
@@ -164,6 +197,16 @@ class SicantikWhatsappTemplateMaster(models.Model):
             "buttonIndex": values.get("meta_button_index") or 0,
             "status": values.get("meta_status") or None,
         }
+
+    @api.depends("meta_status", "meta_quality")
+    def _compute_meta_labels(self):
+        statuses = dict(META_STATUSES)
+        qualities = dict(META_QUALITIES)
+        for tmpl in self:
+            status = (tmpl.meta_status or "").strip().upper()
+            quality = (tmpl.meta_quality or "").strip().upper()
+            tmpl.meta_status_label = status if status in statuses else False
+            tmpl.meta_quality_label = quality if quality in qualities else False
 
     def _param_names(self):
         """Declared parameters, else the placeholders in order (sample values only)."""

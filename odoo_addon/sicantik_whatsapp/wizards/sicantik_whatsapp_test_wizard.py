@@ -6,10 +6,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..engine.host import EngineError
-
-
-def _pretty(value):
-    return json.dumps(value, indent=2, ensure_ascii=False)
+from ..models.readable import readable_http
 
 
 class SicantikWhatsappTestWizard(models.TransientModel):
@@ -61,6 +58,12 @@ class SicantikWhatsappTestWizard(models.TransientModel):
         if self.template_id:
             self.values_json = self.template_id._sample_values_json(self.partner_id)
 
+    @api.onchange("template_id", "partner_id", "values_json", "mode", "provider_id", "run_mode")
+    def _onchange_inputs_clear_result(self):
+        # A result belongs to the inputs it was run with: once they change, the live preview
+        # (hidden under a run's error) is what the admin reads again.
+        self.state = "draft"
+
     def _values(self):
         try:
             values = json.loads(self.values_json or "{}")
@@ -100,7 +103,7 @@ class SicantikWhatsappTestWizard(models.TransientModel):
             if item.get("text"):
                 parts.append(_("Text:") + "\n" + item["text"])
             if item.get("request"):
-                parts.append(_("Request (credentials masked):") + "\n" + _pretty(item["request"]))
+                parts.append(_("Request (credentials masked):") + "\n" + readable_http(item["request"]))
             if item.get("error"):
                 parts.append(_("Cannot build: %s", item["error"].get("message")))
             blocks.append("\n".join(parts))

@@ -363,4 +363,20 @@ describe("with the real engine (the web build that make addon puts in static lib
         await animationFrame();
         expect('.o_sicantik_whatsapp_lint li[data-code="meta.header_params"]').toHaveCount(1);
     });
+
+    test("test wizard, invalid phone: the phone error once, the real template's lint, no false template.empty", async () => {
+        mockContextRoute({ partners: [{ id: 7, name: "Rina Kaban", phone: "12" }] });
+        SicantikWhatsappTestWizard._records = [
+            { id: 1, partner_id: 7, template_id: 1, mode: "automatic", values_json: "{}" },
+        ];
+        ResPartner._records = [...ResPartner._records, { id: 7, name: "Rina Kaban" }];
+        await mountView({ type: "form", resModel: "sicantik.whatsapp.test.wizard", resId: 1, arch: WIZARD_FORM_ARCH });
+        await animationFrame();
+        expect(PREVIEW).toHaveAttribute("data-status", "ready");
+        expect(".o_sicantik_whatsapp_error").toHaveCount(1);
+        expect('.o_sicantik_whatsapp_error[data-code="phone.invalid"]').toHaveCount(1);
+        const lintCodes = queryAll(".o_sicantik_whatsapp_lint li").map((li) => li.dataset.code);
+        expect(lintCodes).not.toInclude("template.empty");
+        expect(queryAllTexts(PREVIEW).join(" ")).not.toInclude("template.empty");
+    });
 });

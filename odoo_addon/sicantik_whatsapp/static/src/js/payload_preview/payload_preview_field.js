@@ -318,7 +318,10 @@ export class PayloadPreviewField extends Component {
     compute(inputs, sample) {
         const result = { hint: null, error: null, preview: null, lint: [], params: [], values: {} };
         try {
-            const { config, template, values, forceProvider } = this.engineInputs(inputs, sample);
+            const { config, template, values, forceProvider, lintTarget } = this.engineInputs(
+                inputs,
+                sample
+            );
             if (template) {
                 result.params = this.isTemplateMode ? paramNames(template) : [];
                 result.values = values;
@@ -332,7 +335,8 @@ export class PayloadPreviewField extends Component {
                     result.lint = result.preview.lint;
                 } catch (error) {
                     result.error = describeEngineError(error);
-                    result.lint = this.safeLint(template);
+                    // The template's own issues still help; a recipient's do not belong here.
+                    result.lint = lintTarget ? this.safeLint(lintTarget) : [];
                 }
             }
         } catch (error) {
@@ -351,10 +355,14 @@ export class PayloadPreviewField extends Component {
         this.state.revision++;
     }
 
-    /** Configuration, template, values and forced provider for the engine. */
+    /**
+     * Configuration, template, values and forced provider for the engine, and the template to
+     * lint when the preview fails (the whole template, never a stand-in holding only its code).
+     */
     engineInputs(inputs, sample) {
         let config = this.serverContext.config;
         let template = null;
+        let lintTarget = null;
         let values = {};
         let forceProvider = false;
         if (this.isTemplateMode) {
@@ -374,15 +382,17 @@ export class PayloadPreviewField extends Component {
                 values[name] = this.defaultValue(name, sample);
             }
             forceProvider = this.state.forceProvider || false;
+            lintTarget = template;
         } else {
             const code = inputs.templateId && this.templateCode(inputs.templateId);
             template = code ? { code } : null;
+            lintTarget = code ? (config.templates || []).find((t) => t.code === code) || null : null;
             values = parseValues(inputs.valuesText);
             if (inputs.forced) {
                 forceProvider = providerEngineId(config, inputs.providerId);
             }
         }
-        return { config, template, values, forceProvider };
+        return { config, template, values, forceProvider, lintTarget };
     }
 
     templateCode(templateId) {

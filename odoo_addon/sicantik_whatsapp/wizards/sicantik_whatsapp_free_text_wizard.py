@@ -1,0 +1,87 @@
+# Copyright 2026 DPMPTSP sicantik-whatsapp contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+from ..engine.host import EngineError
+
+
+class SicantikWhatsappFreeTextWizard(models.TransientModel):
+    """A clerk's own words to one citizen, from the contact's form. Which profiles may carry them
+    now is the engine's answer (Meta only within 24 hours of the citizen's last message)."""
+
+    _name = "sicantik.whatsapp.free.text.wizard"
+    _description = "WhatsApp Text to a Citizen"
+
+    partner_id = fields.Many2one("res.partner", string="Citizen", required=True, readonly=True)
+    text = fields.Text()
+    provider_id = fields.Many2one(
+        "sicantik.whatsapp.provider",
+        string="Send through",
+        domain="[('id', 'in', allowed_provider_ids)]",
+    )
+    allowed_provider_ids = fields.Many2many(
+        "sicantik.whatsapp.provider", compute="_compute_options", string="Available Profiles"
+    )
+    options_text = fields.Text(compute="_compute_options", string="Profiles")
+    message_id = fields.Many2one("sicantik.whatsapp.message", string="Message Sent", readonly=True)
+
+    def _reason(self, option):
+        """The engine's code as a sentence for the clerk (its English words as the detail)."""
+        texts = {
+            "free_text.gateway": _("available: a gateway sends any text"),
+            "free_text.meta_window_open": _("available: the citizen wrote within the last 24 hours"),
+            "free_text.meta_window_closed": _(
+                "not available: the citizen's last message is more than 24 hours old (only templates)"
+            ),
+            "free_text.meta_no_inbound": _(
+                "not available: free text only within 24 hours of a message from the citizen"
+            ),
+            "free_text.not_configured": _("not available: the profile is not configured"),
+            "free_text.opted_out": _("not available: the citizen asked not to receive WhatsApp messages"),
+        }
+        return texts.get(option["code"]) or option.get("message") or option["code"]
+
+    @api.depends("partner_id", "text")
+    def _compute_options(self):
+        providers = self.env["sicantik.whatsapp.provider"].sudo()
+        for wiz in self:
+            wiz.allowed_provider_ids = False
+            wiz.options_text = False
+            if not wiz.partner_id:
+                continue
+            try:
+                answer = self.env["sicantik.whatsapp.dispatcher"].free_text_options(wiz.partner_id, wiz.text or "")
+            except EngineError as e:
+                wiz.options_text = "%s: %s" % (e.code, e.message)
+                continue
+            allowed = providers.browse()
+            lines = []
+            for option in answer["options"]:
+                record = providers._from_engine_id(option["provider"])
+                if option["allowed"] and record:
+                    allowed |= record
+                lines.append("%s — %s" % (record.name or option.get("name"), wiz._reason(option)))
+            wiz.allowed_provider_ids = allowed
+            wiz.options_text = "\n".join(lines)
+
+    @api.onchange("partner_id")
+    def _onchange_partner_default_provider(self):
+        if not self.provider_id and self.allowed_provider_ids:
+            self.provider_id = self.allowed_provider_ids[:1]
+
+    def action_send(self):
+        self.ensure_one()
+        if not self.provider_id:
+            raise UserError(_("Choose the profile that sends the text."))
+        message = self.env["sicantik.whatsapp.dispatcher"].send_free_text(
+            self.partner_id, self.text or "", self.provider_id
+        )
+        self.message_id = message
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "sicantik.whatsapp.message",
+            "res_id": message.id,
+            "view_mode": "form",
+            "target": "current",
+        }
