@@ -30,6 +30,7 @@ pub mod replay;
 pub mod route;
 pub mod secrets;
 pub mod template;
+pub mod template_health;
 pub mod transport;
 
 #[cfg(feature = "host-abi")]

@@ -220,6 +220,16 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
             "evidenceVerify" => to_json(&crate::evidence::verify(parse(args)?)?),
             // Shadow replay (src/replay.rs): both configurations come with the call.
             "replay" => to_json(&crate::replay::replay(args)?),
+            // Meta template health (src/template_health.rs): no configuration needed.
+            "metaTemplateEvents" => {
+                let payload: serde_json::Value = parse(args)?;
+                to_json(&crate::template_health::events(&payload)?)
+            }
+            "metaTemplateHealth" => {
+                let t: MasterTemplate = parse(args)?;
+                crate::limits::check_template(&t)?;
+                to_json(&crate::template_health::health(&t))
+            }
             other => Err(Error::input(format!("unknown op {other:?}"))),
         }
     }
