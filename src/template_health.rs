@@ -15,7 +15,7 @@
 //! A quality change is recognised by its `new_quality_score` too, as one reference labels it
 //! with the status field's name. Anything else in the payload (messages, statuses) is ignored.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{Map, Value};
 
 use crate::error::{Error, Result};
@@ -27,7 +27,7 @@ use crate::model::MasterTemplate;
 const NOT_A_STATUS: &[&str] = &["FLAGGED"];
 
 /// One template change of a webhook.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TemplateEvent {
     /// `status` or `quality`.
@@ -101,7 +101,7 @@ pub fn events(payload: &Value) -> Result<Vec<TemplateEvent>> {
 }
 
 /// Whether Meta may carry a master template now, and if not why.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TemplateHealth {
     /// False when the template has a Meta mapping that Meta will not take now.
