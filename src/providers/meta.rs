@@ -518,8 +518,10 @@ impl MetaError {
             return common::throttled(resp, code, self.detail(), default_ms);
         }
         Classified {
+            // A listed code says it; otherwise (no code, or one Meta's page does not list) the
+            // HTTP status does, as for the classification.
             profile_error: class == Classification::ConfigError
-                && match self.code {
+                && match self.code.filter(|c| code_class(*c).is_some()) {
                     Some(c) => code_breaks_profile(c),
                     None => common::is_profile_status(status),
                 },
@@ -1219,6 +1221,31 @@ mod tests {
         assert_eq!(c.classification, Classification::ConfigError);
         assert_eq!(c.code.as_deref(), Some("190"));
         assert!(c.detail.contains("Session has expired"), "{}", c.detail);
+    }
+
+    #[test]
+    fn only_profile_codes_break_the_profile() {
+        // The profile's own: token, permission, account, number registration.
+        for code in [0, 3, 10, 33, 190, 200, 299, 368, 131031, 131045, 133010] {
+            let c = classify(400, &error_body(code, "x", ""));
+            assert_eq!(c.classification, Classification::ConfigError, "{code}");
+            assert!(c.profile_error, "{code} breaks the profile");
+        }
+        // A template's, a request's or a recipient's: the profile is fine.
+        for code in [100, 131008, 131009, 132000, 132001, 132015, 131026, 131047] {
+            assert!(
+                !classify(400, &error_body(code, "x", "")).profile_error,
+                "{code}"
+            );
+        }
+        // No Meta error: 401/403/404 are the credentials or the endpoint, 400 the request.
+        assert!(classify(401, "<html>Unauthorized</html>").profile_error);
+        assert!(classify(404, "").profile_error);
+        assert!(!classify(400, "").profile_error);
+        assert!(!classify(503, "").profile_error);
+        // An unlisted code: the HTTP status says.
+        assert!(classify(403, &error_body(999_999, "x", "")).profile_error);
+        assert!(!classify(400, &error_body(999_999, "x", "")).profile_error);
     }
 
     #[test]

@@ -226,6 +226,7 @@ class SicantikWhatsappWebhook(http.Controller):
         if not providers:
             _logger.warning("Meta webhook refused: missing or bad X-Hub-Signature-256")
             raise Forbidden()
+        template_events = []
         try:
             payload = json.loads(raw or b"{}")
             statuses, messages = _meta_events(payload)
@@ -237,10 +238,8 @@ class SicantikWhatsappWebhook(http.Controller):
                 "malformed payload", status=400, headers=[("Content-Type", "text/plain")]
             )
         except EngineUnavailable as e:
-            _logger.error("Meta webhook not processed: %s", e)
-            return request.make_response(
-                "engine unavailable", status=503, headers=[("Content-Type", "text/plain")]
-            )
+            # Delivery statuses and STOP need no engine here; the templates wait for the next sync.
+            _logger.error("Meta webhook: template changes not read: %s", e)
         if template_events:
             request.env["sicantik.whatsapp.template.master"].sudo()._apply_meta_template_events(
                 # Another account's template of the same name is not ours (one Meta app may serve

@@ -9,6 +9,7 @@ from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import mute_logger
 
 from ..engine.host import EngineError, TransportFailure, now_ms
 
@@ -459,17 +460,23 @@ class SicantikWhatsappProvider(models.Model):
         rec = self.sudo()
         try:
             with self.env.cr.savepoint():
-                self.env.cr.execute(
-                    "SELECT id FROM sicantik_whatsapp_provider WHERE id = %s AND state != 'error' "
-                    "FOR UPDATE SKIP LOCKED",
-                    (rec.id,),
-                )
-                if not self.env.cr.fetchone():
+                # Expected under concurrency, and handled: not an error in the log.
+                with mute_logger("odoo.sql_db"):
+                    self.env.cr.execute(
+                        "SELECT state FROM sicantik_whatsapp_provider WHERE id = %s AND state != 'error' "
+                        "FOR UPDATE SKIP LOCKED",
+                        (rec.id,),
+                    )
+                row = self.env.cr.fetchone()
+                if not row:
                     return False
                 rec.invalidate_recordset(["state"])
                 now = fields.Datetime.now()
                 rec.write({"state": "error", "state_message": reason, "state_code": code or False, "state_date": now})
-                rec._notify_error(code, reason, who)
+                # A draft profile was never in service: nobody needs telling, but a manager's own
+                # decision always leaves a trace.
+                if row[0] == "configured" or code == "manual":
+                    rec._notify_error(code, reason, who)
         except (psycopg2.errors.SerializationFailure, psycopg2.errors.LockNotAvailable):
             _logger.info("WhatsApp provider %s: another transaction is moving it to error", rec.id)
             return False

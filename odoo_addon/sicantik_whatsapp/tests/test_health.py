@@ -9,6 +9,7 @@ import json
 
 from lxml import etree
 
+from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -125,6 +126,39 @@ class TestProviderHealth(HealthCommon):
         outcome["attempts"][0].update(provider=self.fonnte._engine_id(), profileError=False)
         Provider._apply_send_outcome(outcome)
         self.assertEqual(self.fonnte.state, "configured")
+
+    def test_two_concurrent_transactions_make_one_transition(self):
+        """Two workers meet the same error at once, in real separate transactions: the one that
+        locks the profile first moves it to error; the other neither waits for it (``SKIP
+        LOCKED``) nor, once it committed, repeats it (a serialization failure, caught)."""
+        with self.registry.cursor() as cr0:
+            env0 = api.Environment(cr0, SUPERUSER_ID, {})
+            provider_id = env0["sicantik.whatsapp.provider"].create(
+                {"name": "Fonnte Concurrent", "kind": "fonnte", "token": "fonnte-concurrent", "state": "configured"}
+            ).id
+        cursors = [self.registry.cursor() for _i in range(3)]
+        try:
+            env1, env2, env3 = (api.Environment(cr, SUPERUSER_ID, {}) for cr in cursors)
+            p1, p2, p3 = (env["sicantik.whatsapp.provider"].browse(provider_id) for env in (env1, env2, env3))
+            self.assertEqual(p3.state, "configured")  # cr3's snapshot is taken before cr1 commits
+            self.assertTrue(p1._set_error("fonnte.invalid token", "the Fonnte device token is invalid"))
+            # cr1 holds the row: cr2 skips it at once instead of waiting.
+            self.assertFalse(p2._set_error("fonnte.invalid token", "the Fonnte device token is invalid"))
+            cursors[0].commit()
+            # cr3 read the row before cr1's commit: locking it now is a serialization failure.
+            self.assertFalse(p3._set_error("fonnte.invalid token", "the Fonnte device token is invalid"))
+            for cr in cursors[1:]:
+                cr.rollback()
+            with self.registry.cursor() as cr4:
+                provider = api.Environment(cr4, SUPERUSER_ID, {})["sicantik.whatsapp.provider"].browse(provider_id)
+                self.assertEqual(provider.state, "error")
+                self.assertEqual(len(provider.message_ids.filtered(lambda m: "fonnte.invalid token" in (m.body or ""))), 1)
+        finally:
+            for cr in cursors:
+                cr.rollback()
+                cr.close()
+            with self.registry.cursor() as cr0:
+                api.Environment(cr0, SUPERUSER_ID, {})["sicantik.whatsapp.provider"].browse(provider_id).unlink()
 
     def test_outbox_moves_the_profile_to_error_and_keeps_its_group(self):
         Message = self.env["sicantik.whatsapp.message"]
