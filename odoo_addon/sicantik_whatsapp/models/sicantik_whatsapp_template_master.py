@@ -232,6 +232,8 @@ class SicantikWhatsappTemplateMaster(models.Model):
         "meta_body_params",
         "meta_header_param",
         "meta_status",
+        "meta_approved_param_count",
+        "meta_approved_known",
         "watzap_body",
         "fonnte_body",
         "language",
