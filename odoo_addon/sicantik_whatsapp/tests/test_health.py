@@ -372,3 +372,28 @@ class TestTemplateHealth(HttpCase, HealthCommon):
         message, fake = self.send(self.partner_opted_in, values=values, responses=[fonnte_ok()])
         self.assertIn("route.skip_meta_changed", message.decision_text)
         self.assertEqual(len(fake.requests), 1, "Meta was not tried and refused")
+
+
+@tagged("post_install", "-at_install")
+class TestHealthScreens(HttpCase, HealthCommon):
+    """The health screens in Indonesian, in the web client (headless Chromium)."""
+
+    def setUp(self):
+        super().setUp()
+        self.env["res.lang"]._activate_lang("id_ID")
+        self.env["ir.module.module"]._load_module_terms(["sicantik_whatsapp", "mail", "web"], ["id_ID"], overwrite=True)
+        self.env.ref("base.user_admin").lang = "id_ID"
+
+    def test_mark_error_and_back(self):
+        url = "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_provider_action/%s" % self.watzap.id
+        self.start_tour(url, "sicantik_whatsapp_provider_health", login="admin", timeout=120)
+        self.assertEqual(self.watzap.state, "configured")
+        self.assertTrue(self.notes(self.watzap, "Nomor Watzap sedang diganti"))
+
+    def test_unknown_message_requeue_warns(self):
+        message, _fake = self.send(self.partner_gateway, responses=[fonnte_ok()])
+        message.write({"state": "unknown"})
+        url = "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_message_action/%s" % message.id
+        self.start_tour(url, "sicantik_whatsapp_unknown_requeue", login="admin", timeout=120)
+        self.assertEqual(message.state, "unknown", "cancelled: not queued again")
+
