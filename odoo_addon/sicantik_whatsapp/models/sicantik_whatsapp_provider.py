@@ -414,7 +414,11 @@ class SicantikWhatsappProvider(models.Model):
 
     def action_reset_draft(self):
         self._check_manager_rights()
+        was_error = self.filtered(lambda p: p.state == "error")
         self.write({"state": "draft", "state_message": False, "state_code": False, "state_date": fields.Datetime.now()})
+        # Out of service on purpose now: the error's activities have nothing left to ask.
+        for rec in was_error.sudo():
+            rec._health_activities().action_feedback(feedback=_("Reset to draft by %s.", self.env.user.name))
 
     def action_mark_error(self):
         """Open the dialog asking why the profile is put in error (managers only)."""

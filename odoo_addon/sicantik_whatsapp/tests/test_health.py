@@ -207,6 +207,13 @@ class TestProviderHealth(HealthCommon):
         self.watzap.with_user(self.manager).action_mark_configured()
         self.assertEqual(self.watzap.state, "configured")
         self.assertFalse(self.health_activities(self.watzap))
+        # Reset to draft from error: the activities are done too.
+        self.watzap.with_user(self.manager).action_mark_error()
+        self.watzap._set_error("manual", "Diganti", who=self.manager.name)
+        self.assertTrue(self.health_activities(self.watzap))
+        self.watzap.with_user(self.manager).action_reset_draft()
+        self.assertEqual(self.watzap.state, "draft")
+        self.assertFalse(self.health_activities(self.watzap))
 
     def test_only_managers_mark_error(self):
         for user in (self.wa_user,):
