@@ -171,6 +171,9 @@ impl Dispatch {
                         provider: id,
                         kind,
                         classification: Classification::ConfigError,
+                        // A request that cannot be built (a template mapping, a missing
+                        // credential) is checked by the profile's and template's own lint.
+                        profile_error: false,
                         code: Some(e.code().to_string()),
                         detail: e.to_string(),
                         message_ids: Vec::new(),
@@ -306,6 +309,7 @@ impl Dispatch {
             provider: id,
             kind,
             classification: c.classification,
+            profile_error: c.profile_error,
             code: c.code,
             detail: c.detail,
             message_ids: c.message_ids,
@@ -403,6 +407,7 @@ pub(crate) fn classify_transport_error(error: &TransportError) -> Classified {
             ),
             message_ids: Vec::new(),
             retry_after_ms: None,
+            profile_error: false,
         }
     } else {
         Classified {
@@ -411,6 +416,7 @@ pub(crate) fn classify_transport_error(error: &TransportError) -> Classified {
             detail: format!("The request could not be sent ({})", error.message),
             message_ids: Vec::new(),
             retry_after_ms: None,
+            profile_error: false,
         }
     }
 }

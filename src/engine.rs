@@ -26,8 +26,8 @@ pub struct Engine {
     /// Templates that failed validation: reported when used, so one broken template does not stop
     /// the others from being sent.
     template_errors: BTreeMap<String, Error>,
-    /// Templates whose Meta lint has an error, with its message: Meta is not eligible for them.
-    meta_blocked: BTreeMap<String, String>,
+    /// Templates whose Meta lint has an error, with the error: Meta is not eligible for them.
+    meta_blocked: BTreeMap<String, route::MetaBlock>,
     opt_in_text: route::OptInText,
     quiet: Option<QuietRules>,
 }
@@ -131,7 +131,7 @@ impl Engine {
             }
             // An oversize template is refused before its texts are parsed or linted.
             if let Err(e) = crate::limits::check_template(t) {
-                meta_blocked.insert(t.code.clone(), e.to_string());
+                meta_blocked.insert(t.code.clone(), route::MetaBlock::lint(e.to_string()));
                 compiled.push(None);
                 template_errors.insert(t.code.clone(), e);
                 continue;
@@ -139,11 +139,23 @@ impl Engine {
             // Meta would refuse a template that breaks its rules: find out once, not per send.
             if t.meta.is_some() {
                 let issues = crate::lint::lint_template(t);
-                if let Some(first) = issues
-                    .iter()
-                    .find(|i| i.severity == crate::lint::Severity::Error)
-                {
-                    meta_blocked.insert(t.code.clone(), first.message.clone());
+                let errors = || {
+                    issues
+                        .iter()
+                        .filter(|i| i.severity == crate::lint::Severity::Error)
+                };
+                // An edit since Meta's approval is said as such: it is what the admin must fix.
+                let changed = errors().find(|i| i.code == crate::lint::APPROVED_MISMATCH);
+                if let Some(issue) = changed {
+                    meta_blocked.insert(
+                        t.code.clone(),
+                        route::MetaBlock::changed(issue.message.clone()),
+                    );
+                } else if let Some(first) = errors().next() {
+                    meta_blocked.insert(
+                        t.code.clone(),
+                        route::MetaBlock::lint(first.message.clone()),
+                    );
                 }
             }
             match CompiledTemplate::new(t) {
@@ -256,9 +268,7 @@ impl Engine {
             prepared.template,
             prepared.notification,
             prepared.phone.clone(),
-            self.meta_blocked
-                .get(&prepared.template.code)
-                .map(String::as_str),
+            self.meta_blocked.get(&prepared.template.code),
         )
     }
 

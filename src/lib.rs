@@ -31,6 +31,7 @@ pub mod replay;
 pub mod route;
 pub mod secrets;
 pub mod template;
+pub mod template_health;
 pub mod transport;
 
 // Its exports pack 32-bit addresses: meaningful only in a wasm32 instance.

@@ -28,7 +28,7 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 
 use crate::convert::{meta_body_params, meta_header_param, MetaShape};
-use crate::model::{MasterTemplate, MetaParamFormat};
+use crate::model::{MasterTemplate, MetaMapping, MetaParamFormat};
 use crate::template::{self, non_blank, CompiledTemplate, Resolved, Segment};
 
 /// Meta's limits (providers.md §C.6).
@@ -160,6 +160,9 @@ fn lint_body(t: &MasterTemplate, body: &[Segment], order: &[String], issues: &mu
 
     if let Some(meta) = t.meta.as_ref().filter(|m| !m.body_params.is_empty()) {
         lint_param_count(&meta.body_params, &distinct, issues);
+    }
+    if let Some(meta) = &t.meta {
+        lint_approved(meta, order.len(), issues);
     }
     match format {
         MetaParamFormat::Positional => lint_positional_order(&distinct, order, issues),
@@ -514,6 +517,30 @@ fn lint_param_count(body_params: &[String], distinct: &[String], issues: &mut Ve
             ),
         ));
     }
+}
+
+/// The code of the issue saying the template changed since Meta approved it.
+pub const APPROVED_MISMATCH: &str = "meta.approved_mismatch";
+
+/// The master template was edited after Meta approved its Meta template: a different number of
+/// body parameters is refused by Meta (132000) on every send.
+fn lint_approved(meta: &MetaMapping, sent: usize, issues: &mut Vec<LintIssue>) {
+    let Some(approved) = meta.approved_body_param_count else {
+        return;
+    };
+    if usize::try_from(approved).is_ok_and(|a| a == sent) {
+        return;
+    }
+    issues.push(LintIssue::error(
+        APPROVED_MISMATCH,
+        "body",
+        format!(
+            "the body sends {sent} parameters, but the Meta template {:?} that Meta approved has \
+             {approved}: the Meta template no longer matches (submit the changed template to Meta \
+             and sync, or change the body back)",
+            meta.template_name
+        ),
+    ));
 }
 
 /// Numbered placeholders are Meta positions: they must be 1..n, and bodyParams must agree.

@@ -224,6 +224,16 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
             "freeTextOptions" => to_json(&crate::free_text::options(engine()?, &parse(args)?)?),
             "freeTextRequest" => to_json(&crate::free_text::request(engine()?, &parse(args)?)?),
             "freeTextClassify" => to_json(&crate::free_text::classify(engine()?, &parse(args)?)?),
+            // Meta template health (src/template_health.rs): no configuration needed.
+            "metaTemplateEvents" => {
+                let payload: serde_json::Value = parse(args)?;
+                to_json(&crate::template_health::events(&payload)?)
+            }
+            "metaTemplateHealth" => {
+                let t: MasterTemplate = parse(args)?;
+                crate::limits::check_template(&t)?;
+                to_json(&crate::template_health::health(&t))
+            }
             other => Err(Error::input(format!("unknown op {other:?}"))),
         }
     }

@@ -8,8 +8,10 @@
 //!    fallback order, then the remaining profiles;
 //! 4. a candidate must be `configured` (`route.skip_not_configured`); Meta also needs the recipient's
 //!    opt-in (`route.skip_no_opt_in`) and an approved Meta mapping of the template
-//!    (`route.skip_no_meta_template`, `route.skip_meta_not_approved`), and a template that breaks
-//!    Meta's rules (`route.skip_meta_lint`);
+//!    (`route.skip_no_meta_template`, `route.skip_meta_not_approved` — paused, disabled,
+//!    rejected…), a quality Meta rates `RED` (`route.skip_meta_quality`), a template edited since
+//!    Meta approved it (`route.skip_meta_changed`), and a template that breaks Meta's rules
+//!    (`route.skip_meta_lint`);
 //! 5. the first eligible candidate is chosen (`route.selected`), the others follow in the chain
 //!    (`route.fallback`); none → `route.no_provider`;
 //! 6. a gateway send to a recipient without Meta opt-in carries the opt-in invitation
@@ -20,8 +22,8 @@ use std::borrow::Cow;
 use crate::concat;
 use crate::error::{Error, Result};
 use crate::model::{
-    Decision, EngineConfig, MasterTemplate, Notification, ProviderConfig, ProviderKind,
-    ProviderState, TraceStep,
+    Decision, EngineConfig, MasterTemplate, MetaMapping, Notification, ProviderConfig,
+    ProviderKind, ProviderState, TraceStep,
 };
 
 /// Indonesian invitation used when the config has no text. `{url}` is replaced by the link.
@@ -31,6 +33,63 @@ pub const DEFAULT_OPT_IN_TEXT: &str =
 /// Meta review statuses under which a template can be sent.
 fn meta_status_allows_sending(status: Option<&str>) -> bool {
     status.is_none_or(|s| s.trim().is_empty() || s.eq_ignore_ascii_case("approved"))
+}
+
+/// Meta quality scores under which a template is not sent through Meta: Meta pauses a `RED`
+/// template, and every further send lowers the number's own rating.
+fn meta_quality_blocks(quality: Option<&str>) -> bool {
+    quality.is_some_and(|q| q.trim().eq_ignore_ascii_case("red"))
+}
+
+/// Why Meta's own review stops a Meta template: its status (paused, disabled, rejected,
+/// pending…) or a `RED` quality score. `(trace code, reason)`; `None` when Meta may carry it.
+pub fn meta_review_block(meta: &MetaMapping) -> Option<(&'static str, String)> {
+    if !meta_status_allows_sending(meta.status.as_deref()) {
+        return Some((
+            "route.skip_meta_not_approved",
+            format!(
+                "Meta template {:?} is {}, not approved",
+                meta.template_name,
+                meta.status.as_deref().unwrap_or_default()
+            ),
+        ));
+    }
+    if meta_quality_blocks(meta.quality.as_deref()) {
+        return Some((
+            "route.skip_meta_quality",
+            format!(
+                "Meta rates template {:?} low quality (RED)",
+                meta.template_name
+            ),
+        ));
+    }
+    None
+}
+
+/// Why Meta would refuse a template, found once when the engine is built.
+#[derive(Debug, Clone)]
+pub struct MetaBlock {
+    /// The trace code of the skip.
+    code: &'static str,
+    message: String,
+}
+
+impl MetaBlock {
+    /// The template breaks one of Meta's rules (`route.skip_meta_lint`).
+    pub(crate) fn lint(message: String) -> Self {
+        MetaBlock {
+            code: "route.skip_meta_lint",
+            message,
+        }
+    }
+
+    /// The template was edited after Meta approved it (`route.skip_meta_changed`).
+    pub(crate) fn changed(message: String) -> Self {
+        MetaBlock {
+            code: "route.skip_meta_changed",
+            message,
+        }
+    }
 }
 
 struct Trace(Vec<TraceStep>);
@@ -59,7 +118,7 @@ fn ineligibility(
     p: &ProviderConfig,
     template: &MasterTemplate,
     n: &Notification,
-    meta_lint_error: Option<&str>,
+    meta_block: Option<&MetaBlock>,
 ) -> Option<(&'static str, String)> {
     let name = p.display_name();
     if p.state != ProviderState::Configured {
@@ -91,22 +150,15 @@ fn ineligibility(
                 ),
             ));
         };
-        if !meta_status_allows_sending(meta.status.as_deref()) {
-            return Some((
-                "route.skip_meta_not_approved",
-                format!(
-                    "{name} skipped: Meta template {:?} is {}, not approved",
-                    meta.template_name,
-                    meta.status.as_deref().unwrap_or_default()
-                ),
-            ));
+        if let Some((code, reason)) = meta_review_block(meta) {
+            return Some((code, concat(&[name, " skipped: ", &reason])));
         }
-        if let Some(reason) = meta_lint_error {
+        if let Some(block) = meta_block {
             return Some((
-                "route.skip_meta_lint",
+                block.code,
                 format!(
-                    "{name} skipped: Meta would refuse template {:?} ({reason})",
-                    template.code
+                    "{name} skipped: Meta would refuse template {:?} ({})",
+                    template.code, block.message
                 ),
             ));
         }
@@ -214,7 +266,7 @@ pub fn decide(
     template: &MasterTemplate,
     n: &Notification,
     phone: String,
-    meta_lint_error: Option<&str>,
+    meta_block: Option<&MetaBlock>,
 ) -> Result<Decision> {
     // Each trace gets room for the most steps its branch can take, and no more: a batch keeps
     // every decision.
@@ -264,7 +316,7 @@ pub fn decide(
     let mut trace = Trace::with_capacity(config.providers.len() + 2);
     let mut chain: Vec<&ProviderConfig> = Vec::new();
     for p in candidates(config, &mut trace)? {
-        match ineligibility(p, template, n, meta_lint_error) {
+        match ineligibility(p, template, n, meta_block) {
             Some((code, message)) => trace.push(code, Some(p), message),
             None => {
                 if chain.is_empty() {

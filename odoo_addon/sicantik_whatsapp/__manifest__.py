@@ -21,6 +21,7 @@
         "data/sicantik_whatsapp_evidence_data.xml",
         # Before the views whose buttons open it.
         "wizards/sicantik_whatsapp_replay_wizard_views.xml",
+        "wizards/sicantik_whatsapp_provider_error_wizard_views.xml",
         "views/sicantik_whatsapp_provider_views.xml",
         "views/sicantik_whatsapp_template_master_views.xml",
         "views/sicantik_whatsapp_message_views.xml",

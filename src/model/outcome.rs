@@ -27,6 +27,11 @@ pub struct Attempt {
     pub provider: String,
     pub kind: ProviderKind,
     pub classification: Classification,
+    /// The answer says the provider profile itself is broken (credentials, account, endpoint):
+    /// the host moves the profile to error until someone fixes it, and tells its managers. Only
+    /// ever true with `config_error`; false for a template or message problem.
+    #[serde(default)]
+    pub profile_error: bool,
     /// Provider error code when there is one (`131026`, `invalid token`, `1002`, `http.503`).
     pub code: Option<String>,
     /// English explanation of the classification.

@@ -49,6 +49,16 @@ pub struct MetaMapping {
     /// Meta review status as last synced (`APPROVED`, `PENDING`, …). When set and not approved,
     /// Meta is not eligible for this template.
     pub status: Option<String>,
+    /// Meta's quality score as last known (`GREEN`, `YELLOW`, `RED`, `UNKNOWN`), from the sync or
+    /// the `message_template_quality_update` webhook. `RED`: Meta is not used for this template
+    /// (it pauses such templates; sends would fail with 132015 or hurt the number's rating).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quality: Option<String>,
+    /// Distinct body parameters of the Meta template as Meta approved it (the sync's
+    /// `bodyParamCount`). When the master template sends another number, Meta would refuse every
+    /// send (132000): the lint says so (`meta.approved_mismatch`) and routing skips Meta.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub approved_body_param_count: Option<u32>,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize)]

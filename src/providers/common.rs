@@ -433,7 +433,23 @@ pub(crate) fn classified(
         detail: detail.into(),
         message_ids: Vec::new(),
         retry_after_ms: None,
+        profile_error: false,
     }
+}
+
+/// A `config_error` about the profile itself (credentials, account, endpoint): the host moves the
+/// profile to error (see [`Classified::profile_error`]).
+pub(crate) fn profile_error(code: Option<String>, detail: impl Into<String>) -> Classified {
+    Classified {
+        profile_error: true,
+        ..classified(Classification::ConfigError, code, detail)
+    }
+}
+
+/// HTTP statuses that say the credentials or the endpoint are wrong, whatever the body: 401
+/// (not authenticated), 403 (not allowed), 404 (no such endpoint: base URL or version).
+pub(crate) fn is_profile_status(status: u16) -> bool {
+    matches!(status, 401 | 403 | 404)
 }
 
 /// A throttled classification: `Retry-After` when the answer has one, else `default_ms`.

@@ -101,14 +101,14 @@ impl Provider for Fonnte {
                 format!("Fonnte is unavailable (HTTP {http}; {excerpt})"),
             )
         } else if common::is_client_error(http) {
-            classified(
-                Classification::ConfigError,
-                code,
-                format!(
-                    "Fonnte refused the request with HTTP {http} (check the base URL and token; \
-                     {excerpt})"
-                ),
-            )
+            let detail = format!(
+                "Fonnte refused the request with HTTP {http} (check the base URL and token; \
+                 {excerpt})"
+            );
+            Classified {
+                profile_error: common::is_profile_status(http),
+                ..classified(Classification::ConfigError, code, detail)
+            }
         } else {
             classified(
                 Classification::Unknown,
@@ -434,7 +434,13 @@ fn failure(obj: &Map<String, Value>) -> Classified {
             "Fonnte did not queue the message (status false)",
         )
     };
-    classified(class, code, format!("{why}. {said}"))
+    let detail = format!("{why}. {said}");
+    if is_token_reason(&lower) {
+        // The device token is the profile's: every send through it fails until it is replaced.
+        // A quota resets with the package or the next day, so it leaves the profile alone.
+        return common::profile_error(code, detail);
+    }
+    classified(class, code, detail)
 }
 
 #[cfg(test)]

@@ -421,14 +421,15 @@ fn non_meta_failure(resp: &HttpResponse) -> Classified {
             format!("Meta is unavailable (HTTP {status}; {excerpt})"),
         )
     } else if common::is_client_error(status) {
-        classified(
-            Classification::ConfigError,
-            code,
-            format!(
-                "Meta refused the request with HTTP {status} and no Meta error (check the base URL, \
-                 API version and access token; {excerpt})"
-            ),
-        )
+        let detail = format!(
+            "Meta refused the request with HTTP {status} and no Meta error (check the base URL, \
+             API version and access token; {excerpt})"
+        );
+        if common::is_profile_status(status) {
+            common::profile_error(code, detail)
+        } else {
+            classified(Classification::ConfigError, code, detail)
+        }
     } else {
         classified(
             Classification::Unknown,
@@ -516,8 +517,40 @@ impl MetaError {
             };
             return common::throttled(resp, code, self.detail(), default_ms);
         }
-        classified(class, code, self.detail())
+        Classified {
+            // A listed code says it; otherwise (no code, or one Meta's page does not list) the
+            // HTTP status does, as for the classification.
+            profile_error: class == Classification::ConfigError
+                && match self.code.filter(|c| code_class(*c).is_some()) {
+                    Some(c) => code_breaks_profile(c),
+                    None => common::is_profile_status(status),
+                },
+            ..classified(class, code, self.detail())
+        }
     }
+}
+
+/// Meta codes that say the profile itself is broken — the token, its permissions, the phone
+/// number's registration or the business account — rather than one template or message
+/// (132xxx, 131008/131009 parameters, 100 a request field): every later send would fail too.
+fn code_breaks_profile(code: i64) -> bool {
+    matches!(
+        code,
+        0 | 3
+            | 10
+            | 33
+            | 190
+            | 200..=299
+            | 368
+            | 131005
+            | 131031
+            | 131037
+            | 131042
+            | 131045
+            | 133000
+            | 133005..=133010
+            | 133015
+    )
 }
 
 /// The routing policy for every code of Meta's error-code page (§C.5, §F; README
@@ -837,6 +870,12 @@ fn template_info(t: &Map<String, Value>) -> Option<MetaTemplateInfo> {
         header_param,
         button_index,
         status: status.clone(),
+        quality: quality_score.clone(),
+        // Only an approved version is what Meta will accept sends against.
+        approved_body_param_count: status
+            .as_deref()
+            .filter(|s| s.eq_ignore_ascii_case("approved"))
+            .map(|_| body_param_count),
     };
     Some(MetaTemplateInfo {
         id,
@@ -1185,6 +1224,31 @@ mod tests {
     }
 
     #[test]
+    fn only_profile_codes_break_the_profile() {
+        // The profile's own: token, permission, account, number registration.
+        for code in [0, 3, 10, 33, 190, 200, 299, 368, 131031, 131045, 133010] {
+            let c = classify(400, &error_body(code, "x", ""));
+            assert_eq!(c.classification, Classification::ConfigError, "{code}");
+            assert!(c.profile_error, "{code} breaks the profile");
+        }
+        // A template's, a request's or a recipient's: the profile is fine.
+        for code in [100, 131008, 131009, 132000, 132001, 132015, 131026, 131047] {
+            assert!(
+                !classify(400, &error_body(code, "x", "")).profile_error,
+                "{code}"
+            );
+        }
+        // No Meta error: 401/403/404 are the credentials or the endpoint, 400 the request.
+        assert!(classify(401, "<html>Unauthorized</html>").profile_error);
+        assert!(classify(404, "").profile_error);
+        assert!(!classify(400, "").profile_error);
+        assert!(!classify(503, "").profile_error);
+        // An unlisted code: the HTTP status says.
+        assert!(classify(403, &error_body(999_999, "x", "")).profile_error);
+        assert!(!classify(400, &error_body(999_999, "x", "")).profile_error);
+    }
+
+    #[test]
     fn template_errors_are_config_errors() {
         let c = classify(
             400,
@@ -1457,6 +1521,8 @@ mod tests {
                 header_param: Some("1".into()),
                 button_index: Some(1),
                 status: Some("APPROVED".into()),
+                quality: Some("GREEN".into()),
+                approved_body_param_count: Some(4),
             }
         );
 

@@ -46,6 +46,9 @@ pub struct Classified {
     pub message_ids: Vec<String>,
     /// For `throttled`: how long to wait before trying the same provider again.
     pub retry_after_ms: Option<i64>,
+    /// The answer says the provider profile itself is broken (credentials, account, endpoint),
+    /// not this message or its template: every later send through it would fail the same way.
+    pub profile_error: bool,
 }
 
 /// Result of a provider's status endpoint ("Test connection").

@@ -95,8 +95,7 @@ impl Provider for Watzap {
         }
         if let Some(Status::Code(code)) = &status {
             if let Some(meaning) = credential_code(code) {
-                return classified(
-                    Classification::ConfigError,
+                return common::profile_error(
                     Some(code.clone()),
                     format!("Watzap error {code}: {meaning}{said}"),
                 );
@@ -158,14 +157,14 @@ impl Provider for Watzap {
             }
         }
         if common::is_client_error(http) {
-            return classified(
-                Classification::ConfigError,
-                code,
-                format!(
-                    "Watzap refused the request with HTTP {http} (check the base URL and keys){said}{}",
-                    excerpt_unless(&message, &resp.body)
-                ),
+            let detail = format!(
+                "Watzap refused the request with HTTP {http} (check the base URL and keys){said}{}",
+                excerpt_unless(&message, &resp.body)
             );
+            return Classified {
+                profile_error: common::is_profile_status(http),
+                ..classified(Classification::ConfigError, code, detail)
+            };
         }
         let what = match (&body, &status) {
             (None, _) => "a body that is not a JSON object".to_string(),

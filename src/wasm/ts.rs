@@ -23,6 +23,10 @@ export interface ProviderConfig {
 export interface MetaMapping {
   templateName: string; language?: string | null; paramFormat?: "positional" | "named";
   bodyParams?: string[]; headerParam?: string | null; buttonIndex?: number | null; status?: string | null;
+  /** Meta's quality score (`RED`: Meta is not used for the template). */
+  quality?: string | null;
+  /** Body parameters of the version Meta approved (another count: Meta is skipped). */
+  approvedBodyParamCount?: number | null;
 }
 export interface GatewayMapping { body?: string | null; variables?: string[]; }
 export interface MasterTemplate {
@@ -64,6 +68,8 @@ export interface TransportError { kind: "connect" | "timeout" | "other"; maybeSe
 export type Classification = "accepted" | "rejected" | "config_error" | "throttled" | "provider_down" | "unknown";
 export interface Attempt {
   provider: string; kind: ProviderKind; classification: Classification; code: string | null; detail: string;
+  /** The profile itself is broken (credentials, account): the host moves it to error. */
+  profileError: boolean;
   messageIds: string[]; request: HttpRequest | null; response: HttpResponse | null;
   transportError: TransportError | null; atMs: number;
 }

@@ -215,6 +215,7 @@ pub const SUITES: &[(&str, &str)] = &[
     ("dispatch.json", include_str!("../fixtures/dispatch.json")),
     ("evidence.json", include_str!("../fixtures/evidence.json")),
     ("free-text.json", include_str!("../fixtures/free-text.json")),
+    ("health.json", include_str!("../fixtures/health.json")),
     ("limits.json", include_str!("../fixtures/limits.json")),
     ("pacing.json", include_str!("../fixtures/pacing.json")),
     ("phone.json", include_str!("../fixtures/phone.json")),

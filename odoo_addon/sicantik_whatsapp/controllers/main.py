@@ -251,12 +251,26 @@ class SicantikWhatsappWebhook(http.Controller):
         if not providers:
             _logger.warning("Meta webhook refused: missing or bad X-Hub-Signature-256")
             raise Forbidden()
+        template_events = []
         try:
-            statuses, messages = _meta_events(json.loads(raw or b"{}"))
-        except (ValueError, RecursionError) as e:  # JSON errors too: signed, but not what Meta sends
+            payload = json.loads(raw or b"{}")
+            statuses, messages = _meta_events(payload)
+            # Template status and quality changes: read by the engine (providers.md §C.8).
+            template_events = get_engine().call("metaTemplateEvents", payload)
+        except (ValueError, RecursionError, EngineError) as e:  # signed, but not what Meta sends
             _logger.warning("Meta webhook refused: malformed payload (%s)", e)
             return request.make_response(
                 "malformed payload", status=400, headers=[("Content-Type", "text/plain")]
+            )
+        except EngineUnavailable as e:
+            # Delivery statuses and STOP need no engine here; the templates wait for the next sync.
+            _logger.error("Meta webhook: template changes not read: %s", e)
+        if template_events:
+            request.env["sicantik.whatsapp.template.master"].sudo()._apply_meta_template_events(
+                # Another account's template of the same name is not ours (one Meta app may serve
+                # several accounts); signing profiles without an account id cannot tell.
+                template_events,
+                waba_ids={p.waba_id for p in providers if p.waba_id} or None,
             )
         for status in statuses:
             self._meta_status(providers, status)

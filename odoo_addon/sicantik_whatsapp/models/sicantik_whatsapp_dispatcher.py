@@ -548,6 +548,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             except EngineError:
                 body_text = None
         message._apply_outcome(decision, outcome, notification, body_text, attempt_sink=attempts)
+        self._apply_profile_health(outcome)
         if message.state == "sent":
             note = self._chatter_note(message)
             if notes is None:
@@ -555,6 +556,19 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             else:
                 notes.append(note)
         return message
+
+    @api.model
+    def _apply_profile_health(self, outcome):
+        """Move the profiles the engine says are broken to error (``profileError`` attempts).
+        Its own savepoint: the message's outcome is kept whatever happens to the profile or its
+        notifications."""
+        if not any(a.get("profileError") for a in outcome.get("attempts") or []):
+            return
+        try:
+            with self.env.cr.savepoint():
+                self.env["sicantik.whatsapp.provider"].sudo()._apply_send_outcome(outcome)
+        except Exception:  # pylint: disable=broad-except
+            _logger.exception("WhatsApp: the profile error of an outcome could not be applied")
 
     @api.model
     def _post_in_chatter(self, message):

@@ -5,13 +5,15 @@ import json
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
+#: In the order of the status bar: a message that failed (or may not have left) stops before
+#: *Sent*, never after it.
 MESSAGE_STATES = [
     ("queued", "Queued"),
-    ("sending", "Sending"),
-    ("sent", "Sent"),
     ("deferred", "Deferred"),
-    ("failed", "Failed"),
+    ("sending", "Sending"),
     ("unknown", "Unknown"),
+    ("failed", "Failed"),
+    ("sent", "Sent"),
 ]
 
 
@@ -81,6 +83,12 @@ class SicantikWhatsappMessage(models.Model):
         help="Last status reported by the provider's webhook.",
     )
     delivery_date = fields.Datetime(readonly=True, copy=False)
+    rejected_for_recipient = fields.Boolean(
+        string="Refused for This Recipient",
+        compute="_compute_rejected_for_recipient",
+        help="The last provider refused this message for this recipient (the engine's "
+        "classification 'rejected', e.g. Meta 131026): sending it again will most likely fail.",
+    )
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
@@ -89,6 +97,12 @@ class SicantikWhatsappMessage(models.Model):
     def _compute_attempt_count(self):
         for rec in self:
             rec.attempt_count = len(rec.attempt_ids)
+
+    @api.depends("state", "attempt_ids.classification")
+    def _compute_rejected_for_recipient(self):
+        for rec in self:
+            last = rec.attempt_ids.sorted("id")[-1:] if rec.state == "failed" else rec.attempt_ids.browse()
+            rec.rejected_for_recipient = last.classification == "rejected"
 
     @api.depends("template_code", "partner_id")
     def _compute_display_name(self):

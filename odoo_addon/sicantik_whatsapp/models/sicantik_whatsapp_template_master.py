@@ -4,6 +4,8 @@ import json
 import logging
 import re
 
+from markupsafe import Markup
+
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
@@ -58,8 +60,26 @@ def _split_list(text):
     return [p.strip() for p in (text or "").split(",") if p.strip()]
 
 
+#: What Meta said about a template, stored from its webhooks and the sync: part of the engine's
+#: Meta mapping, not of the mapping an admin edits (nor of the replay wizard's draft).
+META_HEALTH_FIELDS = ("meta_quality", "meta_approved_param_count", "meta_approved_known")
+
+#: Fields whose change can make Meta refuse the template (the engine judges it again).
+META_HEALTH_TRIGGERS = (
+    "body",
+    "header",
+    "button_url_suffix",
+    "params",
+    "meta_template_name",
+    "meta_param_format",
+    "meta_body_params",
+    "meta_status",
+) + META_HEALTH_FIELDS
+
+
 class SicantikWhatsappTemplateMaster(models.Model):
     _name = "sicantik.whatsapp.template.master"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _description = "WhatsApp Master Template"
     _order = "code"
 
@@ -123,6 +143,24 @@ class SicantikWhatsappTemplateMaster(models.Model):
     meta_category = fields.Char(string="Meta Category", copy=False, readonly=True)
     meta_quality = fields.Char(string="Meta Quality", copy=False, readonly=True)
     meta_last_sync = fields.Datetime(string="Last Meta Sync", copy=False, readonly=True)
+    meta_approved_param_count = fields.Integer(
+        string="Approved Meta Parameters",
+        copy=False,
+        readonly=True,
+        help="Body parameters of the Meta template as Meta approved it (from the sync). When the "
+        "body sends another number, Meta would refuse every send: Meta is skipped.",
+    )
+    meta_approved_known = fields.Boolean(string="Approved Parameters Known", copy=False, readonly=True)
+    meta_usable = fields.Boolean(
+        string="Meta Usable",
+        default=True,
+        copy=False,
+        readonly=True,
+        help="Whether Meta takes this template now (status, quality, unchanged since approval). "
+        "When not, its citizens get the message through a gateway, with the invitation.",
+    )
+    meta_health_code = fields.Char(string="Meta Skip Code", copy=False, readonly=True)
+    meta_health_message = fields.Text(string="Why Meta Is Skipped", copy=False, readonly=True)
     # Gateways
     watzap_body = fields.Text(
         string="Watzap Text", help="Text for Watzap instead of the body (same placeholders)."
@@ -151,7 +189,7 @@ class SicantikWhatsappTemplateMaster(models.Model):
     def _engine_template(self):
         """This template as an engine ``MasterTemplate``."""
         self.ensure_one()
-        meta = self._engine_meta({name: self[name] for name in META_FIELDS})
+        meta = self._engine_meta({name: self[name] for name in META_FIELDS + META_HEALTH_FIELDS})
         return {
             "code": self.code or "",
             "name": self.name or "",
@@ -185,10 +223,14 @@ class SicantikWhatsappTemplateMaster(models.Model):
     @api.model
     def _engine_meta(self, values):
         """The engine's Meta mapping from the ``meta_*`` field values in ``values`` (a record's,
-        or a draft's: the replay wizard); ``None`` without a Meta template name."""
+        or a draft's: the replay wizard); ``None`` without a Meta template name. What Meta said
+        (:data:`META_HEALTH_FIELDS`) is the record's own unless ``values`` has it."""
         if not values.get("meta_template_name"):
             return None
+        health = {name: values[name] if name in values else (self[name] if len(self) == 1 else False) for name in META_HEALTH_FIELDS}
         return {
+            "quality": health["meta_quality"] or None,
+            "approvedBodyParamCount": health["meta_approved_param_count"] if health["meta_approved_known"] else None,
             "templateName": values["meta_template_name"],
             "language": values.get("meta_language") or None,
             "paramFormat": values.get("meta_param_format") or "positional",
@@ -233,6 +275,8 @@ class SicantikWhatsappTemplateMaster(models.Model):
         "meta_body_params",
         "meta_header_param",
         "meta_status",
+        "meta_approved_param_count",
+        "meta_approved_known",
         "watzap_body",
         "fonnte_body",
         "language",
@@ -279,7 +323,93 @@ class SicantikWhatsappTemplateMaster(models.Model):
     def write(self, vals):
         res = super().write(vals)
         self.env.registry.clear_cache()
+        if not self.env.context.get("sicantik_whatsapp_no_health") and set(vals) & set(META_HEALTH_TRIGGERS):
+            self._check_meta_health()
         return res
+
+    # ------------------------------------------------------------------
+    # Health: Meta's verdict on the template, told to the managers when it changes
+    # ------------------------------------------------------------------
+
+    def _check_meta_health(self):
+        """Ask the engine whether Meta takes each template now (``metaTemplateHealth``: status,
+        quality, an edit since Meta's approval) and store it; when that changes, the managers are
+        told (an activity and a chatter note going out of use, the activity closed coming back)."""
+        try:
+            engine = self.env["sicantik.whatsapp.dispatcher"]._wasm()
+        except UserError:
+            return
+        for rec in self.sudo().with_context(sicantik_whatsapp_no_health=True):
+            try:
+                health = engine.call("metaTemplateHealth", rec._engine_template())
+            except EngineError as e:
+                _logger.warning("WhatsApp template %s: Meta health not checked: %s", rec.code, e)
+                continue
+            usable = bool(health.get("usable"))
+            vals = {
+                "meta_usable": usable,
+                "meta_health_code": health.get("code") or False,
+                "meta_health_message": health.get("message") or False,
+            }
+            if all(rec[k] == v for k, v in vals.items()):
+                continue
+            was_usable = rec.meta_usable
+            rec.write(vals)
+            if was_usable and not usable:
+                rec._notify_meta_skipped(vals["meta_health_code"], vals["meta_health_message"])
+            elif usable and not was_usable:
+                rec._notify_meta_back()
+
+    def _health_activities(self):
+        activity_type = self.env.ref("mail.mail_activity_data_warning", raise_if_not_found=False)
+        return self.activity_ids.filtered(lambda a: a.activity_type_id == activity_type)
+
+    def _notify_meta_skipped(self, code, message):
+        self.ensure_one()
+        note = Markup("<p>%s</p><p>[%s] %s</p>") % (
+            _(
+                "Meta does not take template %(template)s now: its citizens get the message "
+                "through a gateway (Watzap.id, Fonnte), with the invitation to opt in.",
+                template=self.meta_template_name,
+            ),
+            code or "",
+            message or "",
+        )
+        self.message_post(body=note, subtype_xmlid="mail.mt_note")
+        summary = _("Meta skips WhatsApp template %(name)s", name=self.name)
+        for user in self.env["sicantik.whatsapp.provider"]._managers():
+            self.activity_schedule("mail.mail_activity_data_warning", summary=summary, note=note, user_id=user.id)
+
+    def _notify_meta_back(self):
+        self.ensure_one()
+        text = _("Meta takes template %(template)s again: routing uses Meta for it again.", template=self.meta_template_name)
+        self._health_activities().action_feedback(feedback=text)
+        self.message_post(body=Markup("<p>%s</p>") % text, subtype_xmlid="mail.mt_note")
+
+    @api.model
+    def _apply_meta_template_events(self, events, waba_ids=None):
+        """Store the template statuses and quality scores of Meta's webhook (the engine's
+        ``metaTemplateEvents``), on the master templates mapped to that Meta template name and
+        language; ``waba_ids``: the WhatsApp Business Accounts of the profiles that signed the
+        webhook (an event of another account is ignored). Returns the updated templates."""
+        updated = self.browse()
+        for event in events:
+            if waba_ids is not None and event.get("wabaId") and event["wabaId"] not in waba_ids:
+                continue
+            vals = {}
+            if event.get("status"):
+                vals["meta_status"] = event["status"]
+            if event.get("quality"):
+                vals["meta_quality"] = event["quality"]
+            if not vals:
+                continue
+            for tmpl in self.sudo().search([("meta_template_name", "=", event.get("templateName"))]):
+                lang = event.get("language")
+                if lang and (tmpl.meta_language or tmpl.language) != lang:
+                    continue
+                tmpl.write(vals)
+                updated |= tmpl
+        return updated
 
     def unlink(self):
         res = super().unlink()
@@ -361,6 +491,10 @@ class SicantikWhatsappTemplateMaster(models.Model):
             }
             if match.get("qualityScore"):
                 vals["meta_quality"] = match["qualityScore"]
+            # What Meta approved, as the engine reads it (only an approved version counts).
+            approved = (match.get("suggestedMapping") or {}).get("approvedBodyParamCount")
+            if approved is not None:
+                vals.update(meta_approved_param_count=approved, meta_approved_known=True)
             fmt = (match.get("paramFormat") or "").lower()
             if fmt in ("positional", "named"):
                 vals["meta_param_format"] = fmt

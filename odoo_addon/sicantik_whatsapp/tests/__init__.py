@@ -25,3 +25,4 @@ from . import test_quiet_hours
 from . import test_replay
 from . import test_screens
 from . import test_free_text
+from . import test_health
