@@ -13,6 +13,7 @@
 //! - `abi` (feature `host-abi`): a JS-free JSON-in/JSON-out ABI for wasmtime.
 
 pub mod convert;
+pub mod describe;
 pub mod dispatch;
 pub mod engine;
 pub mod error;

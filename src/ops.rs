@@ -131,17 +131,9 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
             }
             "convertParams" => {
                 let a: ConvertArgs = parse(args)?;
-                // A code ("permit_ready") or an inline template: told apart by the first token
-                // rather than an untagged enum, whose buffering costs the web build ~10 KB.
-                let template = a.template.get();
-                if template.trim_start().starts_with('"') {
-                    let code: String = parse(template)?;
-                    to_json(&convert(engine()?.template(&code)?, &a.values)?)
-                } else {
-                    let t: MasterTemplate = parse(template)?;
-                    crate::limits::check_template(&t)?;
-                    to_json(&convert(&t, &a.values)?)
-                }
+                let t = template_arg(engine, &a.template)?;
+                crate::limits::check_template(&t)?;
+                to_json(&convert(&t, &a.values)?)
             }
             "lintTemplate" => {
                 let t: MasterTemplate = parse(args)?;
@@ -220,8 +212,31 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
             "evidenceVerify" => to_json(&crate::evidence::verify(parse(args)?)?),
             // Shadow replay (src/replay.rs): both configurations come with the call.
             "replay" => to_json(&crate::replay::replay(args)?),
+            // What a template asks for (src/describe.rs): hosts build their forms from it.
+            "describeTemplate" => {
+                // `convertParams`'s arguments without values: one argument parser less in the
+                // web build (each costs about a kilobyte).
+                let a: ConvertArgs = parse(args)?;
+                let t = template_arg(engine, &a.template)?;
+                crate::describe::describe(&t)
+            }
             other => Err(Error::input(format!("unknown op {other:?}"))),
         }
+    }
+}
+
+/// A template given by code ("permit_ready", from the configuration) or inline. Told apart by
+/// the first token rather than an untagged enum, whose buffering costs the web build ~10 KB.
+fn template_arg<'e>(
+    engine: impl FnOnce() -> Result<&'e Engine>,
+    raw: &RawValue,
+) -> Result<std::borrow::Cow<'e, MasterTemplate>> {
+    let text = raw.get();
+    if text.trim_start().starts_with('"') {
+        let code: String = parse(text)?;
+        Ok(std::borrow::Cow::Borrowed(engine()?.template(&code)?))
+    } else {
+        Ok(std::borrow::Cow::Owned(parse(text)?))
     }
 }
 

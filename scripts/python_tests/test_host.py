@@ -136,6 +136,20 @@ def test_errors_have_stable_codes(engine):
     assert err.value.code == "input.invalid"
 
 
+def test_describe_template_inline_and_by_code(engine):
+    """The wrappers of ``describeTemplate``: the form's fields come from the engine, not a regex."""
+    d = engine.describe_template({"code": "x", "body": "Yth. {{1}}, izin {{2}}"})
+    assert [(p["name"], p["ask"]) for p in d["params"]] == [("1", True), ("2", True)]
+    assert d["error"] is None
+    assert engine.describe_template({"code": "x", "body": "Yth. {{\nname}}"})["error"]["code"] == "template.malformed"
+    handle = engine.configured(CONFIG)
+    by_code = handle.describe_template("permit_ready")
+    assert [(p["name"], p["role"]) for p in by_code["params"]] == [
+        ("partner_name", "partnerName"),
+        ("permit_number", "value"),
+    ]
+
+
 def test_engine_is_cached_per_process(engine):
     assert host.get_engine() is engine
 

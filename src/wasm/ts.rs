@@ -96,6 +96,20 @@ export interface Converted {
   meta: MetaTemplatePayload | null; metaError: { code: string; message: string } | null;
   watzap: Record<string, string>; fonnte: Record<string, string>; text: string; lint: LintIssue[];
 }
+/** Who gives a parameter its value: a person, the engine (the consent link) or the host. */
+export type ParamRole = "value" | "optInLink" | "partnerName" | "officeName";
+export interface TemplateParam {
+  name: string; positional: boolean; role: ParamRole;
+  /** Whether a form asks for it (every role but `optInLink`). */
+  ask: boolean;
+  /** The texts it appears in. */
+  in: ("header" | "body" | "buttonUrlSuffix" | "watzap" | "fonnte")[];
+}
+/** `engine.call("describeTemplate", {template})`: parameters in canonical order; `error` is what the renderer refuses it with. */
+export interface TemplateDescription {
+  params: TemplateParam[]; reserved: { name: string; role: ParamRole }[];
+  error: { code: string; message: string } | null;
+}
 export interface Transport {
   send(request: HttpRequest): Promise<HttpResponse>;
   /** Waits before a paced send; the global setTimeout when absent (a fake clock in tests). */

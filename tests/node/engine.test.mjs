@@ -132,6 +132,21 @@ test("convertParams and lintTemplate work on a template given inline", () => {
   assert.ok(broken.some((i) => i.severity === "error"), JSON.stringify(broken));
 });
 
+test("describeTemplate asks for Meta's positional {{1}}, {{2}} and never for the opt-in link", () => {
+  const describe = (template) => engine.call("describeTemplate", { template });
+  const d = describe({ code: "x", body: "Yth. {{1}}, izin {{2}}. {{opt_in_link}}" });
+  assert.deepEqual(d.params.map((p) => [p.name, p.role, p.ask]), [
+    ["1", "value", true],
+    ["2", "value", true],
+    ["opt_in_link", "optInLink", false],
+  ]);
+  assert.equal(d.error, null);
+  // A newline inside the braces is refused by the renderer: no field, the renderer's error.
+  assert.equal(describe({ code: "x", body: "Yth. {{\nname}}" }).error.code, "template.malformed");
+  // By code: the configuration's template, described as given inline.
+  assert.deepEqual(describe("permit_ready"), describe(config.templates.find((t) => t.code === "permit_ready")));
+});
+
 test("engine.call runs any JSON operation", () => {
   assert.equal(engine.call("version", null), pkg.version());
   assert.equal(engine.call("normalizePhone", { phone: "0812-3456-7890" }), "6281234567890");

@@ -531,6 +531,12 @@ class WasmEngine:
     def lint_template(self, template):
         return self.call("lintTemplate", template)
 
+    def describe_template(self, template):
+        """What ``template`` (a ``MasterTemplate`` dict) asks for (``describeTemplate``):
+        ``{"params": [{"name", "positional", "role", "ask", "in"}], "reserved", "error"}``, the
+        parameters in canonical order as the renderer reads them. Never scan placeholders here."""
+        return self.call("describeTemplate", {"template": template})
+
     def lint_profile(self, provider, now_ms):
         """``[LintIssue]`` of a provider profile (no credentials needed) at ``now_ms``."""
         return self.call("lintProfile", {"provider": provider, "nowMs": int(now_ms)})
@@ -642,6 +648,10 @@ class ConfiguredEngine:
 
     def lint_template(self, template):
         return self.call("lintTemplate", template)
+
+    def describe_template(self, template):
+        """``describeTemplate`` of a template code of this configuration, or an inline template."""
+        return self.call("describeTemplate", {"template": template})
 
     def health_check_request(self, provider):
         return self.call("healthCheckRequest", {"provider": provider})
