@@ -46,9 +46,7 @@ impl Host {
 
     /// The engine configured by the last successful `configure`.
     pub fn engine(&self) -> Result<&Engine> {
-        self.engine.as_ref().ok_or_else(|| Error::DispatchState {
-            reason: "no configuration yet: call `configure` first".into(),
-        })
+        self.engine.as_ref().ok_or(Error::NotConfigured)
     }
 
     /// Run one call given as JSON text; always returns JSON text.
@@ -92,11 +90,7 @@ impl Host {
 
 /// Run every op but `configure` against an engine (when the op needs one).
 pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
-    let engine = || {
-        engine.ok_or_else(|| Error::DispatchState {
-            reason: "no configuration yet: call `configure` first".into(),
-        })
-    };
+    let engine = || engine.ok_or(Error::NotConfigured);
     {
         match op {
             "version" => to_json(&crate::VERSION),
@@ -220,6 +214,11 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
                 let t = template_arg(engine, &a.template)?;
                 crate::describe::describe(&t)
             }
+            // The catalogue (src/catalogue.rs): not in the web build, whose size it would grow.
+            #[cfg(any(not(feature = "js"), feature = "catalogue"))]
+            "catalogue" => crate::catalogue::catalogue(),
+            #[cfg(any(not(feature = "js"), feature = "catalogue"))]
+            "maskConfig" => to_json(&crate::catalogue::mask_config(parse(args)?)),
             other => Err(Error::input(format!("unknown op {other:?}"))),
         }
     }
@@ -499,7 +498,7 @@ mod tests {
         assert_eq!(code(&host.call(r#"{"op": "version"}"#)), "ok");
         assert_eq!(
             code(&host.call(r#"{"op": "decide", "args": {}}"#)),
-            "dispatch.state"
+            "engine.not_configured"
         );
     }
 

@@ -150,6 +150,38 @@ def test_describe_template_inline_and_by_code(engine):
     ]
 
 
+def test_catalogue_has_both_sentences_for_every_code(engine):
+    """A host renders from the catalogue: a code without its Indonesian or English sentence, or a
+    sentence naming an argument it does not declare, fails here."""
+    catalogue = engine.catalogue()
+    assert catalogue is engine.catalogue(), "read once per process"
+    codes = catalogue["codes"]
+    for code in ("template.missing_param", "route.skip_no_opt_in", "meta.param_count", "engine.not_configured"):
+        assert code in codes, code
+    for code, entry in codes.items():
+        for lang in ("id", "en"):
+            text = entry[lang]
+            assert text.strip(), (code, lang)
+            filled = text
+            for arg in entry["args"]:
+                filled = filled.replace("{%s}" % arg, "x")
+            assert "{" not in filled.replace("{{…}}", "").replace("{{x}}", ""), (code, lang, text)
+    assert catalogue["defaults"]["country"] == "62"
+    assert catalogue["defaults"]["secretMask"] == "\u2022\u2022\u2022"
+    secret = {(k["kind"], f["name"]): f["secret"] for k in catalogue["credentials"] for f in k["fields"]}
+    assert secret[("meta", "accessToken")] and not secret[("meta", "phoneNumberId")]
+
+
+def test_mask_config_keeps_only_public_identifiers(engine):
+    masked = engine.mask_config(CONFIG)
+    text = json.dumps(masked)
+    for secret in SECRETS:
+        assert secret not in text
+    meta = next(p for p in masked["providers"] if p["id"] == "meta")
+    assert meta["credentials"]["phoneNumberId"] == "100000000000001"
+    assert meta["credentials"]["accessToken"] == engine.catalogue()["defaults"]["secretMask"]
+
+
 def test_engine_is_cached_per_process(engine):
     assert host.get_engine() is engine
 

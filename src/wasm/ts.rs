@@ -110,6 +110,16 @@ export interface TemplateDescription {
   params: TemplateParam[]; reserved: { name: string; role: ParamRole }[];
   error: { code: string; message: string } | null;
 }
+/** `catalogue()` of the package (the `catalogue` op). */
+export interface Catalogue {
+  /** Every code's sentences; `{arg}` is filled from the argument of that name. */
+  codes: Record<string, { args: string[]; id: string; en: string }>;
+  credentials: { kind: ProviderKind; fields: { name: string; secret: boolean }[] }[];
+  defaults: {
+    country: string; optInText: string; metaApiVersion: string; language: string;
+    timeoutMs: number; retryAfterMs: number; secretMask: string;
+  };
+}
 export interface Transport {
   send(request: HttpRequest): Promise<HttpResponse>;
   /** Waits before a paced send; the global setTimeout when absent (a fake clock in tests). */

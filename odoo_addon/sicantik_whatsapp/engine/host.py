@@ -531,6 +531,21 @@ class WasmEngine:
     def lint_template(self, template):
         return self.call("lintTemplate", template)
 
+    def catalogue(self):
+        """The engine's catalogue (``catalogue`` op), read once per process: ``{"codes": {code:
+        {"args", "id", "en"}}, "credentials": [{"kind", "fields": [{"name", "secret"}]}],
+        "defaults": {"country", "optInText", "metaApiVersion", "language", "timeoutMs",
+        "retryAfterMs", "secretMask"}}``. Hosts render codes and take defaults from it; never copy."""
+        catalogue = self.__dict__.get("_catalogue")
+        if catalogue is None:
+            catalogue = self._catalogue = self.call("catalogue")
+        return catalogue
+
+    def mask_config(self, config):
+        """``config`` (an ``EngineConfig`` dict) for a browser: every secret credential replaced
+        by the engine's mask, the public identifiers kept (``maskConfig``)."""
+        return self.call("maskConfig", config)
+
     def describe_template(self, template):
         """What ``template`` (a ``MasterTemplate`` dict) asks for (``describeTemplate``):
         ``{"params": [{"name", "positional", "role", "ask", "in"}], "reserved", "error"}``, the
