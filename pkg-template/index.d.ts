@@ -6,7 +6,7 @@ import type { Catalogue, EngineConfig, Notification, Outcome, SendOptions } from
 
 // Type-only: the glue's `initSync` and default export are not part of this entry's values.
 export type * from "./web/sicantik_whatsapp.js";
-export { normalizePhone, convertParams, lintTemplate, lintProfile, version, initLogging } from "./web/sicantik_whatsapp.js";
+export { normalizePhone, lintTemplate, lintProfile, version, initLogging } from "./web/sicantik_whatsapp.js";
 
 /** What `init()` can load the engine from. */
 export type InitInput =
@@ -54,6 +54,9 @@ export interface SicantikError extends Error {
   code: ErrorCode | (string & {});
   /** A corrected input the person probably meant (`phone.trunk_zero_doubled`: `"0812…"`). */
   suggestion?: string;
+  /** The arguments of the code's catalogue sentence (`param`, `template`, `provider`…): fill
+   * `sentence(code, lang, args)` from them, never parse `message`. */
+  args?: Record<string, string>;
 }
 
 export function isSicantikError(e: unknown): e is SicantikError;

@@ -97,12 +97,6 @@ export function normalizePhone(text, defaultCountry) {
   return glue.normalizePhone(text, defaultCountry);
 }
 
-/** Every provider's parameter form (Meta components, Watzap, Fonnte, gateway text). */
-export function convertParams(template, values) {
-  assertReady("convertParams()");
-  return glue.convertParams(template, values);
-}
-
 /**
  * The engine's catalogue (its `catalogue` op, generated into ./catalogue.js at build time: the
  * sentences stay out of the web .wasm). Every code's Indonesian and English sentence with its

@@ -232,6 +232,65 @@ mod tests {
     }
 
     #[test]
+    fn every_error_gives_the_arguments_its_sentence_names() {
+        use crate::limits::Limit;
+        let t = || "t".to_string();
+        let errors = [
+            Error::PhoneInvalid {
+                input: t(),
+                reason: t(),
+            },
+            Error::PhoneTrunkZeroDoubled {
+                input: t(),
+                suggestion: Some(t()),
+            },
+            Error::TemplateUnknown { code: t() },
+            Error::TemplateMissingParam {
+                template: t(),
+                param: t(),
+            },
+            Error::TemplateUnknownPlaceholder {
+                template: t(),
+                placeholder: t(),
+            },
+            Error::TemplateMalformed {
+                template: t(),
+                reason: t(),
+            },
+            Error::TemplateEmpty { template: t() },
+            Error::TemplateMapping {
+                template: t(),
+                reason: t(),
+            },
+            Error::ConfigInvalid { reason: t() },
+            Error::ProviderUnknown { id: t() },
+            Error::ProviderUnsupported {
+                id: t(),
+                reason: t(),
+            },
+            Error::InputInvalid { reason: t() },
+            Error::DispatchState { reason: t() },
+            Error::NotConfigured,
+            Error::TooLarge {
+                limit: Limit::Value,
+                what: t(),
+                actual: 9,
+            },
+        ];
+        let sentences = sentences();
+        for e in errors {
+            let declared: Vec<&str> = sentences[e.code()]["args"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{} has no sentence", e.code()))
+                .iter()
+                .map(|a| a.as_str().unwrap())
+                .collect();
+            let given: Vec<&str> = e.args().iter().map(|(k, _)| *k).collect();
+            assert_eq!(given, declared, "{}", e.code());
+        }
+    }
+
+    #[test]
     fn the_answer_has_codes_credentials_and_defaults() {
         let v: Value = serde_json::from_str(&catalogue().unwrap()).unwrap();
         assert_eq!(

@@ -15,7 +15,6 @@ use crate::engine::Engine;
 use crate::error::{Error, ErrorInfo, Result};
 use crate::lint::{self, LintIssue};
 use crate::model::{EngineConfig, HttpResponse, MasterTemplate, Notification, TransportError};
-use crate::preview::convert;
 use crate::providers::{meta, provider};
 
 /// A host's engine state: the configuration given by `configure`.
@@ -123,12 +122,6 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
                     .unwrap_or(crate::phone::DEFAULT_COUNTRY);
                 to_json(&crate::phone::normalize(&a.phone, country)?)
             }
-            "convertParams" => {
-                let a: ConvertArgs = parse(args)?;
-                let t = template_arg(engine, &a.template)?;
-                crate::limits::check_template(&t)?;
-                to_json(&convert(&t, &a.values)?)
-            }
             "lintTemplate" => {
                 let t: MasterTemplate = parse(args)?;
                 to_json(&lint_with_validation(&t))
@@ -208,9 +201,7 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
             "replay" => to_json(&crate::replay::replay(args)?),
             // What a template asks for (src/describe.rs): hosts build their forms from it.
             "describeTemplate" => {
-                // `convertParams`'s arguments without values: one argument parser less in the
-                // web build (each costs about a kilobyte).
-                let a: ConvertArgs = parse(args)?;
+                let a: TemplateArgs = parse(args)?;
                 let t = template_arg(engine, &a.template)?;
                 crate::describe::describe(&t)
             }
@@ -395,12 +386,9 @@ struct PhoneArgs {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ConvertArgs {
+struct TemplateArgs {
     /// A template code or an inline `MasterTemplate`.
     template: Box<RawValue>,
-    #[serde(default)]
-    values: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -542,25 +530,27 @@ mod tests {
     }
 
     #[test]
-    fn convert_params_takes_a_code_or_an_inline_template() {
+    fn describe_template_takes_a_code_or_an_inline_template() {
         let mut host = Host::new();
         let config = r#"{"op": "configure", "args": {"templates": [
             {"code": "t", "name": "T", "language": "id", "body": "Halo {{name}}"}]}}"#;
         assert_eq!(code(&host.call(config)), "ok");
-        let text = |answer: String| -> String {
+        let first = |answer: String| -> String {
             let v: serde_json::Value = serde_json::from_str(&answer).expect("JSON");
-            v["ok"]["text"].as_str().unwrap_or(&answer).to_string()
+            v["ok"]["params"][0]["name"]
+                .as_str()
+                .unwrap_or(&answer)
+                .to_string()
         };
-        let by_code =
-            r#"{"op": "convertParams", "args": {"template": "t", "values": {"name": "Siti"}}}"#;
-        assert_eq!(text(host.call(by_code)), "Halo Siti");
-        let inline = r#"{"op": "convertParams", "args": {"template":
-            {"code": "x", "body": "Yth. {{name}}"}, "values": {"name": "Budi"}}}"#;
-        assert_eq!(text(host.call(inline)), "Yth. Budi");
-        let unknown = r#"{"op": "convertParams", "args": {"template": "nope"}}"#;
+        let by_code = r#"{"op": "describeTemplate", "args": {"template": "t"}}"#;
+        assert_eq!(first(host.call(by_code)), "name");
+        let inline = r#"{"op": "describeTemplate", "args": {"template":
+            {"code": "x", "body": "Yth. {{nama}}"}}}"#;
+        assert_eq!(first(host.call(inline)), "nama");
+        let unknown = r#"{"op": "describeTemplate", "args": {"template": "nope"}}"#;
         assert_eq!(code(&host.call(unknown)), "template.unknown");
         for bad in ["42", "[1]", "{\"body\": 1}"] {
-            let call = format!(r#"{{"op": "convertParams", "args": {{"template": {bad}}}}}"#);
+            let call = format!(r#"{{"op": "describeTemplate", "args": {{"template": {bad}}}}}"#);
             assert_eq!(code(&host.call(&call)), "input.invalid", "{bad}");
         }
     }

@@ -172,6 +172,18 @@ def test_catalogue_has_both_sentences_for_every_code(engine):
     assert secret[("meta", "accessToken")] and not secret[("meta", "phoneNumberId")]
 
 
+def test_errors_carry_their_sentence_arguments(engine):
+    handle = engine.configured(CONFIG)
+    n = notification()
+    del n["values"]["permit_number"]
+    with pytest.raises(host.EngineError) as err:
+        handle.call("decide", n)
+    assert err.value.code == "template.missing_param"
+    assert err.value.fields == {"template": "permit_ready", "param": "permit_number"}
+    declared = engine.catalogue()["codes"]["template.missing_param"]["args"]
+    assert sorted(declared) == sorted(err.value.fields)
+
+
 def test_mask_config_keeps_only_public_identifiers(engine):
     masked = engine.mask_config(CONFIG)
     text = json.dumps(masked)

@@ -92,10 +92,6 @@ export interface Plan { decision: Decision; request: HttpRequest | null; text: s
 export interface CompactPlan { provider: string | null; phone: string; appendOptInLink: boolean; trace: string[]; request: HttpRequest | null; }
 export type BatchItem = { ok: Plan } | { error: { code: string; message: string } };
 export type CompactBatchItem = { ok: CompactPlan } | { error: { code: string; message: string } };
-export interface Converted {
-  meta: MetaTemplatePayload | null; metaError: { code: string; message: string } | null;
-  watzap: Record<string, string>; fonnte: Record<string, string>; text: string; lint: LintIssue[];
-}
 /** Who gives a parameter its value: a person, the engine (the consent link) or the host. */
 export type ParamRole = "value" | "optInLink" | "partnerName" | "officeName";
 export interface TemplateParam {

@@ -122,12 +122,8 @@ test("planBatchCompact: the same requests and trace codes, without the words", (
   assertNoSecrets(JSON.stringify(compact), "planBatchCompact");
 });
 
-test("convertParams and lintTemplate work on a template given inline", () => {
+test("lintTemplate works on a template given inline", () => {
   const t = config.templates[0];
-  const c = pkg.convertParams(t, permitReady().values);
-  assert.equal(c.meta.name, "permit_ready");
-  assert.match(c.text, /^Yth\. Budi Santoso/);
-  assert.ok(c.watzap && c.fonnte);
   assert.ok(Array.isArray(pkg.lintTemplate(t)));
   const broken = pkg.lintTemplate({ code: "x", body: "Halo {{nama" });
   assert.ok(broken.some((i) => i.severity === "error"), JSON.stringify(broken));
@@ -171,6 +167,21 @@ test("catalogue: every code has its Indonesian and English sentence, the node bu
   const e = new node.Engine({});
   assert.deepEqual(e.call("catalogue", null), catalogue);
   e.free();
+});
+
+test("an error carries its catalogue sentence's arguments: no host parses the message", () => {
+  const n = permitReady();
+  delete n.values.permit_number;
+  let error;
+  try {
+    engine.decide(n);
+  } catch (e) {
+    error = e;
+  }
+  assert.equal(error?.code, "template.missing_param");
+  assert.deepEqual(error.args, { template: "permit_ready", param: "permit_number" });
+  assert.deepEqual(Object.keys(error.args).sort(), [...pkg.catalogue().codes[error.code].args].sort());
+  assert.equal(pkg.sentence(error.code, "id", error.args), "Templat permit_ready memerlukan nilai untuk {{permit_number}}.");
 });
 
 test("engine.call runs any JSON operation", () => {

@@ -47,13 +47,16 @@ class EngineUnavailable(Exception):
 class EngineError(Exception):
     """An error answered by the engine, with its stable ``code`` (``phone.invalid``...) and, when
     the engine has one, a ``suggestion``: the corrected input the person probably meant (e.g.
-    ``0812…`` for ``phone.trunk_zero_doubled``)."""
+    ``0812…`` for ``phone.trunk_zero_doubled``). ``fields`` are the arguments of the code's
+    catalogue sentence (``{"template": …, "param": …}``): fill the sentence from them, never
+    parse ``message`` (``args`` is Python's own tuple of an exception)."""
 
-    def __init__(self, code, message, suggestion=None):
+    def __init__(self, code, message, suggestion=None, fields=None):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
         self.suggestion = suggestion
+        self.fields = fields or {}
 
 
 class TransportFailure(Exception):
@@ -497,12 +500,14 @@ class WasmEngine:
         result = json.loads(answer)
         if "error" in result:
             err = result["error"] or {}
-            raise EngineError(err.get("code") or "engine.error", err.get("message") or "", err.get("suggestion"))
+            raise EngineError(
+                err.get("code") or "engine.error", err.get("message") or "", err.get("suggestion"), err.get("args")
+            )
         return result.get("ok")
 
     def call(self, op, args=None):
         """Run one op that needs no configuration (``version``, ``normalizePhone``,
-        ``lintTemplate``, ``convertParams`` with an inline template...)."""
+        ``lintTemplate``, ``describeTemplate`` with an inline template...)."""
         with self._lock:
             return self._call_locked(op, args)
 
@@ -555,9 +560,6 @@ class WasmEngine:
     def lint_profile(self, provider, now_ms):
         """``[LintIssue]`` of a provider profile (no credentials needed) at ``now_ms``."""
         return self.call("lintProfile", {"provider": provider, "nowMs": int(now_ms)})
-
-    def convert_params(self, template, values):
-        return self.call("convertParams", {"template": template, "values": values or {}})
 
     def configured(self, config, key=None):
         """A handle on this engine holding ``config`` (an ``EngineConfig`` dict).
@@ -657,9 +659,6 @@ class ConfiguredEngine:
         if default_country:
             args["defaultCountry"] = default_country
         return self.call("normalizePhone", args)
-
-    def convert_params(self, template, values):
-        return self.call("convertParams", {"template": template, "values": values or {}})
 
     def lint_template(self, template):
         return self.call("lintTemplate", template)
