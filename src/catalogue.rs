@@ -290,6 +290,50 @@ mod tests {
         }
     }
 
+    /// Every trace step of the shared routing and quiet-hours fixtures gives each argument its
+    /// sentence names (`provider` from the step's own field).
+    #[test]
+    fn every_trace_step_gives_the_arguments_its_sentence_names() {
+        let sentences = sentences();
+        let mut checked = BTreeSet::new();
+        for file in ["routing.json", "quiet.json", "dispatch.json"] {
+            let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/");
+            let text = std::fs::read_to_string(format!("{path}{file}")).unwrap();
+            let suite: Value = serde_json::from_str(&text).unwrap();
+            let mut host = crate::ops::Host::new();
+            let config = serde_json::json!({"op": "configure", "args": suite["config"]});
+            host.call(&config.to_string());
+            for case in suite["cases"].as_array().unwrap() {
+                let mut calls = Vec::new();
+                if case["notification"].is_object() {
+                    calls.push(serde_json::json!({"op": "decide", "args": case["notification"]}));
+                }
+                for call in case["calls"].as_array().into_iter().flatten() {
+                    calls.push(call.clone());
+                }
+                for call in calls {
+                    let answer: Value = serde_json::from_str(&host.call(&call.to_string())).unwrap();
+                    let trace = answer["ok"]["trace"].as_array().cloned().unwrap_or_default();
+                    for step in trace {
+                        let code = step["code"].as_str().unwrap();
+                        let declared = sentences[code]["args"].as_array().unwrap();
+                        for arg in declared {
+                            let arg = arg.as_str().unwrap();
+                            let given = if arg == "provider" {
+                                step.get("provider")
+                            } else {
+                                step["args"].get(arg)
+                            };
+                            assert!(given.is_some(), "{file}: {code} lacks {arg}: {step}");
+                        }
+                        checked.insert(code.to_string());
+                    }
+                }
+            }
+        }
+        assert!(checked.len() > 15, "too few codes seen: {checked:?}");
+    }
+
     #[test]
     fn the_answer_has_codes_credentials_and_defaults() {
         let v: Value = serde_json::from_str(&catalogue().unwrap()).unwrap();

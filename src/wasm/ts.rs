@@ -51,7 +51,8 @@ export interface Notification {
   template: string; recipient: Recipient; values?: Values;
   forceProvider?: string | null; idempotencyKey?: string | null;
 }
-export interface TraceStep { code: string; message: string; provider?: string; }
+/** `provider` and `args` are the arguments of the code's catalogue sentence: never parse `message`. */
+export interface TraceStep { code: string; message: string; provider?: string; args?: Record<string, string>; }
 export interface Decision {
   provider: string | null; kind: ProviderKind | null; chain: string[]; appendOptInLink: boolean;
   phone: string; template: string; trace: TraceStep[];
