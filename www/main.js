@@ -104,10 +104,8 @@ function fieldFor(/** @type {any} */ err) {
     case 'phone.invalid':
     case 'phone.trunk_zero_doubled':
       return 'phone';
-    case 'template.missing_param': {
-      const param = /\{\{(\w+)\}\}/.exec(message)?.[1];
-      return param ? `value:${param}` : 'template';
-    }
+    case 'template.missing_param':
+      return err.args?.param ? `value:${err.args.param}` : 'template';
     case 'template.unknown':
       return 'template';
     case 'template.unknown_placeholder':
@@ -173,7 +171,7 @@ function update() {
     if (role === 'optInLink' && state.optIn.url.trim()) continue; // the engine fills it
     if (!(state.values[name] ?? '').trim()) {
       missing.add(name);
-      placeError({ code: 'template.missing_param', message: `{{${name}}}` });
+      placeError({ code: 'template.missing_param', message: `{{${name}}}`, args: { template: tpl.code, param: name } });
     }
   }
   // A custom body's own errors, before any value is involved.
@@ -225,7 +223,7 @@ function update() {
       const err = /** @type {any} */ (e);
       const already =
         (String(err.code).startsWith('phone.') && phoneBad) ||
-        (err.code === 'template.missing_param' && missing.has(/\{\{(\w+)\}\}/.exec(err.message)?.[1])) ||
+        (err.code === 'template.missing_param' && missing.has(err.args?.param)) ||
         (templateBad && String(err.code).startsWith('template.'));
       if (!already) placeError(err);
     }
