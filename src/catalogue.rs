@@ -312,8 +312,12 @@ mod tests {
                     calls.push(call.clone());
                 }
                 for call in calls {
-                    let answer: Value = serde_json::from_str(&host.call(&call.to_string())).unwrap();
-                    let trace = answer["ok"]["trace"].as_array().cloned().unwrap_or_default();
+                    let answer: Value =
+                        serde_json::from_str(&host.call(&call.to_string())).unwrap();
+                    let trace = answer["ok"]["trace"]
+                        .as_array()
+                        .cloned()
+                        .unwrap_or_default();
                     for step in trace {
                         let code = step["code"].as_str().unwrap();
                         let declared = sentences[code]["args"].as_array().unwrap();
