@@ -2,11 +2,11 @@
 // serde types and emitted into the wasm-bindgen glue's .d.ts), plus the facade's own.
 
 import * as glue from "./web/sicantik_whatsapp.js";
-import type { EngineConfig, Notification, Outcome, SendOptions } from "./web/sicantik_whatsapp.js";
+import type { Catalogue, EngineConfig, Notification, Outcome, SendOptions } from "./web/sicantik_whatsapp.js";
 
 // Type-only: the glue's `initSync` and default export are not part of this entry's values.
 export type * from "./web/sicantik_whatsapp.js";
-export { normalizePhone, convertParams, lintTemplate, lintProfile, version, initLogging } from "./web/sicantik_whatsapp.js";
+export { normalizePhone, lintTemplate, lintProfile, version, initLogging } from "./web/sicantik_whatsapp.js";
 
 /** What `init()` can load the engine from. */
 export type InitInput =
@@ -25,6 +25,11 @@ export type InitInput =
  */
 export function init(input?: InitInput): Promise<void>;
 
+/** The engine's catalogue: codes' sentences (Indonesian, English) and arguments, credential fields, defaults. */
+export function catalogue(): Catalogue;
+/** The sentence of `code` in `lang` with its `{arg}`s filled; `null` for a code the catalogue lacks. */
+export function sentence(code: string, lang: "id" | "en", args?: Record<string, unknown>): string | null;
+
 /** Stable error codes (`engine.not_initialized` comes from this facade). */
 export type ErrorCode =
   | "phone.invalid"
@@ -42,6 +47,7 @@ export type ErrorCode =
   | "input.invalid"
   | "dispatch.state"
   | "meta.header_too_long"
+  | "engine.not_configured"
   | "engine.not_initialized";
 
 /** Every error the engine throws: a real `Error` with a stable `code`. */
@@ -50,6 +56,9 @@ export interface SicantikError extends Error {
   code: ErrorCode | (string & {});
   /** A corrected input the person probably meant (`phone.trunk_zero_doubled`: `"0812…"`). */
   suggestion?: string;
+  /** The arguments of the code's catalogue sentence (`param`, `template`, `provider`…): fill
+   * `sentence(code, lang, args)` from them, never parse `message`. */
+  args?: Record<string, string>;
 }
 
 export function isSicantikError(e: unknown): e is SicantikError;

@@ -76,6 +76,7 @@ fn call_too_large(len: u32) -> crate::ErrorInfo {
             code: "input.invalid".into(),
             message: "invalid input: the call is longer than the input buffer".into(),
             suggestion: None,
+            args: Default::default(),
         })
 }
 

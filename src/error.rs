@@ -7,6 +7,7 @@
 //! does not parse). Expected business results — recipient opted out, no eligible provider, a
 //! provider rejecting a message — are [`crate::model::Outcome`] values, not errors.
 
+use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::Serialize;
@@ -57,6 +58,8 @@ pub enum Error {
     /// too long" is likely), so the engine does not send it there; nothing left, so the next
     /// provider may carry the message (docs/meta-conformance.md).
     MetaHeaderTooLong { template: String, chars: usize },
+    /// An op that needs a configuration was called before any `configure` succeeded.
+    NotConfigured,
     /// An input above one of the limits of [`crate::limits`]; `what` names it (never its text).
     TooLarge {
         limit: crate::limits::Limit,
@@ -84,6 +87,7 @@ impl Error {
             Error::InputInvalid { .. } => "input.invalid",
             Error::DispatchState { .. } => "dispatch.state",
             Error::MetaHeaderTooLong { .. } => "meta.header_too_long",
+            Error::NotConfigured => "engine.not_configured",
             Error::TooLarge { limit, .. } => limit.code(),
         }
     }
@@ -91,10 +95,71 @@ impl Error {
     /// The wire form shared by every host: `{"code": "...", "message": "..."}`, plus
     /// `suggestion` when the engine has a corrected input to offer (hosts never parse `message`).
     pub fn info(&self) -> ErrorInfo {
+        // Inserted one by one, not collected: see `providers::common::request`.
+        let mut args = BTreeMap::new();
+        for (k, v) in self.args() {
+            args.insert(k.to_string(), v);
+        }
         ErrorInfo {
             code: self.code().to_string(),
             message: self.to_string(),
             suggestion: self.suggestion().map(str::to_string),
+            args,
+        }
+    }
+
+    /// The error's structured fields, named as the catalogue's sentence for its code names its
+    /// arguments (src/catalogue/sentences.json): hosts fill the sentence from these and never
+    /// parse `message`.
+    pub fn args(&self) -> Vec<(&'static str, String)> {
+        let s = |v: &String| v.clone();
+        match self {
+            Error::PhoneInvalid { input, reason } => {
+                vec![("input", s(input)), ("reason", s(reason))]
+            }
+            Error::PhoneTrunkZeroDoubled { input, suggestion } => {
+                let mut args = vec![("input", s(input))];
+                if let Some(suggestion) = suggestion {
+                    args.push(("suggestion", s(suggestion)));
+                }
+                args
+            }
+            Error::TemplateUnknown { code } => vec![("template", s(code))],
+            Error::TemplateMissingParam { template, param } => {
+                vec![("template", s(template)), ("param", s(param))]
+            }
+            Error::TemplateUnknownPlaceholder {
+                template,
+                placeholder,
+            } => vec![("template", s(template)), ("placeholder", s(placeholder))],
+            Error::TemplateMalformed { template, reason }
+            | Error::TemplateMapping { template, reason } => {
+                vec![("template", s(template)), ("reason", s(reason))]
+            }
+            Error::TemplateEmpty { template } => vec![("template", s(template))],
+            Error::ConfigInvalid { reason }
+            | Error::InputInvalid { reason }
+            | Error::DispatchState { reason } => vec![("reason", s(reason))],
+            Error::ProviderUnknown { id } => vec![("provider", s(id))],
+            Error::ProviderUnsupported { id, reason } => {
+                vec![("provider", s(id)), ("reason", s(reason))]
+            }
+            Error::NotConfigured | Error::TextEmpty => Vec::new(),
+            Error::MetaHeaderTooLong { template, chars } => vec![
+                ("template", s(template)),
+                ("chars", chars.to_string()),
+                ("max", crate::lint::META_HEADER_MAX.to_string()),
+            ],
+            Error::TooLarge {
+                limit,
+                what,
+                actual,
+            } => vec![
+                ("what", s(what)),
+                ("actual", actual.to_string()),
+                ("max", limit.max().to_string()),
+                ("unit", limit.unit().to_string()),
+            ],
         }
     }
 
@@ -167,6 +232,7 @@ impl fmt::Display for Error {
                  value; Meta allows at most {max}, so it is not sent through Meta",
                 max = crate::lint::META_HEADER_MAX
             ),
+            Error::NotConfigured => write!(f, "no configuration yet: call `configure` first"),
             Error::TooLarge {
                 limit,
                 what,
@@ -191,6 +257,10 @@ pub struct ErrorInfo {
     /// See [`Error::suggestion`]; absent from the JSON when there is none.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub suggestion: Option<String>,
+    /// [`Error::args`]: the arguments of the code's catalogue sentence; absent when none. The
+    /// same map type as a notification's values (one B-tree type in the web build).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub args: BTreeMap<String, String>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

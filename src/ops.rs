@@ -15,7 +15,6 @@ use crate::engine::Engine;
 use crate::error::{Error, ErrorInfo, Result};
 use crate::lint::{self, LintIssue};
 use crate::model::{EngineConfig, HttpResponse, MasterTemplate, Notification, TransportError};
-use crate::preview::convert;
 use crate::providers::{meta, provider};
 
 /// A host's engine state: the configuration given by `configure`.
@@ -46,9 +45,7 @@ impl Host {
 
     /// The engine configured by the last successful `configure`.
     pub fn engine(&self) -> Result<&Engine> {
-        self.engine.as_ref().ok_or_else(|| Error::DispatchState {
-            reason: "no configuration yet: call `configure` first".into(),
-        })
+        self.engine.as_ref().ok_or(Error::NotConfigured)
     }
 
     /// Run one call given as JSON text; always returns JSON text.
@@ -92,11 +89,7 @@ impl Host {
 
 /// Run every op but `configure` against an engine (when the op needs one).
 pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
-    let engine = || {
-        engine.ok_or_else(|| Error::DispatchState {
-            reason: "no configuration yet: call `configure` first".into(),
-        })
-    };
+    let engine = || engine.ok_or(Error::NotConfigured);
     {
         match op {
             "version" => to_json(&crate::VERSION),
@@ -128,20 +121,6 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
                     .as_deref()
                     .unwrap_or(crate::phone::DEFAULT_COUNTRY);
                 to_json(&crate::phone::normalize(&a.phone, country)?)
-            }
-            "convertParams" => {
-                let a: ConvertArgs = parse(args)?;
-                // A code ("permit_ready") or an inline template: told apart by the first token
-                // rather than an untagged enum, whose buffering costs the web build ~10 KB.
-                let template = a.template.get();
-                if template.trim_start().starts_with('"') {
-                    let code: String = parse(template)?;
-                    to_json(&convert(engine()?.template(&code)?, &a.values)?)
-                } else {
-                    let t: MasterTemplate = parse(template)?;
-                    crate::limits::check_template(&t)?;
-                    to_json(&convert(&t, &a.values)?)
-                }
             }
             "lintTemplate" => {
                 let t: MasterTemplate = parse(args)?;
@@ -234,8 +213,34 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
                 crate::limits::check_template(&t)?;
                 to_json(&crate::template_health::health(&t))
             }
+            // What a template asks for (src/describe.rs): hosts build their forms from it.
+            "describeTemplate" => {
+                let a: TemplateArgs = parse(args)?;
+                let t = template_arg(engine, &a.template)?;
+                crate::describe::describe(&t)
+            }
+            // The catalogue (src/catalogue.rs): not in the web build, whose size it would grow.
+            #[cfg(any(not(feature = "js"), feature = "catalogue"))]
+            "catalogue" => crate::catalogue::catalogue(),
+            #[cfg(any(not(feature = "js"), feature = "catalogue"))]
+            "maskConfig" => to_json(&crate::catalogue::mask_config(parse(args)?)),
             other => Err(Error::input(format!("unknown op {other:?}"))),
         }
+    }
+}
+
+/// A template given by code ("permit_ready", from the configuration) or inline. Told apart by
+/// the first token rather than an untagged enum, whose buffering costs the web build ~10 KB.
+fn template_arg<'e>(
+    engine: impl FnOnce() -> Result<&'e Engine>,
+    raw: &RawValue,
+) -> Result<std::borrow::Cow<'e, MasterTemplate>> {
+    let text = raw.get();
+    if text.trim_start().starts_with('"') {
+        let code: String = parse(text)?;
+        Ok(std::borrow::Cow::Borrowed(engine()?.template(&code)?))
+    } else {
+        Ok(std::borrow::Cow::Owned(parse(text)?))
     }
 }
 
@@ -395,12 +400,9 @@ struct PhoneArgs {
 }
 
 #[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-struct ConvertArgs {
+struct TemplateArgs {
     /// A template code or an inline `MasterTemplate`.
     template: Box<RawValue>,
-    #[serde(default)]
-    values: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -498,7 +500,7 @@ mod tests {
         assert_eq!(code(&host.call(r#"{"op": "version"}"#)), "ok");
         assert_eq!(
             code(&host.call(r#"{"op": "decide", "args": {}}"#)),
-            "dispatch.state"
+            "engine.not_configured"
         );
     }
 
@@ -542,25 +544,27 @@ mod tests {
     }
 
     #[test]
-    fn convert_params_takes_a_code_or_an_inline_template() {
+    fn describe_template_takes_a_code_or_an_inline_template() {
         let mut host = Host::new();
         let config = r#"{"op": "configure", "args": {"templates": [
             {"code": "t", "name": "T", "language": "id", "body": "Halo {{name}}"}]}}"#;
         assert_eq!(code(&host.call(config)), "ok");
-        let text = |answer: String| -> String {
+        let first = |answer: String| -> String {
             let v: serde_json::Value = serde_json::from_str(&answer).expect("JSON");
-            v["ok"]["text"].as_str().unwrap_or(&answer).to_string()
+            v["ok"]["params"][0]["name"]
+                .as_str()
+                .unwrap_or(&answer)
+                .to_string()
         };
-        let by_code =
-            r#"{"op": "convertParams", "args": {"template": "t", "values": {"name": "Siti"}}}"#;
-        assert_eq!(text(host.call(by_code)), "Halo Siti");
-        let inline = r#"{"op": "convertParams", "args": {"template":
-            {"code": "x", "body": "Yth. {{name}}"}, "values": {"name": "Budi"}}}"#;
-        assert_eq!(text(host.call(inline)), "Yth. Budi");
-        let unknown = r#"{"op": "convertParams", "args": {"template": "nope"}}"#;
+        let by_code = r#"{"op": "describeTemplate", "args": {"template": "t"}}"#;
+        assert_eq!(first(host.call(by_code)), "name");
+        let inline = r#"{"op": "describeTemplate", "args": {"template":
+            {"code": "x", "body": "Yth. {{nama}}"}}}"#;
+        assert_eq!(first(host.call(inline)), "nama");
+        let unknown = r#"{"op": "describeTemplate", "args": {"template": "nope"}}"#;
         assert_eq!(code(&host.call(unknown)), "template.unknown");
         for bad in ["42", "[1]", "{\"body\": 1}"] {
-            let call = format!(r#"{{"op": "convertParams", "args": {{"template": {bad}}}}}"#);
+            let call = format!(r#"{{"op": "describeTemplate", "args": {{"template": {bad}}}}}"#);
             assert_eq!(code(&host.call(&call)), "input.invalid", "{bad}");
         }
     }

@@ -2,15 +2,12 @@
 
 use serde::Serialize;
 
-use crate::convert::{self, MetaTemplatePayload, OrderedParams};
+use crate::convert::{self, OrderedParams};
 use crate::engine::{Engine, Message, Prepared};
 use crate::error::{ErrorInfo, Result};
 use crate::lint::{self, LintIssue};
-use crate::model::{
-    Decision, HttpRequest, MasterTemplate, ProviderConfig, ProviderKind, ProviderState,
-};
+use crate::model::{Decision, HttpRequest, ProviderConfig, ProviderKind, ProviderState};
 use crate::providers::Secrets;
-use crate::template::Resolved;
 
 /// Decision plus every provider's masked request.
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -161,49 +158,6 @@ impl Plan {
             decision,
             request: Some(request),
             text,
-        })
-    }
-}
-
-/// Every provider's parameter form for one template and its values.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct Converted {
-    pub meta: Option<MetaTemplatePayload>,
-    /// Why there is no Meta form (no mapping, mapping does not fit).
-    pub meta_error: Option<ErrorInfo>,
-    pub watzap: OrderedParams,
-    pub fonnte: OrderedParams,
-    /// The master body rendered with the values.
-    pub text: String,
-    pub lint: Vec<LintIssue>,
-}
-
-/// Every provider's parameter form for a template and its values (no configuration needed).
-pub fn convert(
-    t: &MasterTemplate,
-    values: &std::collections::BTreeMap<String, String>,
-) -> Result<Converted> {
-    crate::template::validate(t)?;
-    let resolved = crate::template::resolve(t, values)?;
-    Converted::build(t, &resolved)
-}
-
-impl Converted {
-    fn build(t: &MasterTemplate, resolved: &Resolved) -> Result<Converted> {
-        let (meta, meta_error) = match convert::meta_template(t, resolved) {
-            Ok(m) => (Some(m), None),
-            Err(e) => (None, Some(e.info())),
-        };
-        let mut lint = lint::lint_template(t);
-        lint.extend(lint::lint_values(t, resolved));
-        Ok(Converted {
-            meta,
-            meta_error,
-            watzap: convert::watzap_params(t, resolved),
-            fonnte: convert::fonnte_params(t, resolved),
-            text: crate::template::render(&t.code, &t.body, resolved)?,
-            lint,
         })
     }
 }

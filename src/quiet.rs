@@ -199,17 +199,25 @@ impl QuietRules {
             push_date(&mut text, day);
             if self.holidays.contains(&day) {
                 code.get_or_insert("quiet.holiday");
+                let date = text.clone();
                 text.push_str(" is an office holiday");
-                trace.push(step("quiet.holiday", text));
+                trace.push(step("quiet.holiday", text).arg("date", date));
                 t = (day + 1) * DAY_MS;
             } else if let Some(end) = self.quiet_until(t - day * DAY_MS) {
                 code.get_or_insert("quiet.hours");
                 text.push(' ');
                 push_hhmm(&mut text, (t - day * DAY_MS) / MINUTE_MS);
+                let time = text.clone();
+                let mut window = String::with_capacity(16);
+                self.window_text(&mut window);
                 text.push_str(" is within quiet hours (");
-                self.window_text(&mut text);
+                text.push_str(&window);
                 text.push_str(" local time)");
-                trace.push(step("quiet.hours", text));
+                trace.push(
+                    step("quiet.hours", text)
+                        .arg("time", time)
+                        .arg("window", window),
+                );
                 t = day * DAY_MS + end;
             } else {
                 break;
@@ -222,16 +230,22 @@ impl QuietRules {
             text.push_str(&w.now_local);
             text.push(' ');
             text.push_str(&w.label);
+            let time = text.clone();
+            let mut window = String::with_capacity(16);
+            self.window_text(&mut window);
             text.push_str(": outside quiet hours (");
-            self.window_text(&mut text);
+            text.push_str(&window);
             text.push_str(") and not an office holiday");
-            w.trace.push(step("quiet.clear", text));
+            w.trace.push(
+                step("quiet.clear", text)
+                    .arg("time", time)
+                    .arg("window", window),
+            );
         } else {
             text.push_str("Waits until ");
-            text.push_str(&w.at_local);
-            text.push(' ');
-            text.push_str(&w.label);
-            w.trace.push(step("quiet.wait", text));
+            let until = crate::concat(&[&w.at_local, " ", &w.label]);
+            text.push_str(&until);
+            w.trace.push(step("quiet.wait", text).arg("until", until));
         }
         w
     }
@@ -264,7 +278,11 @@ pub fn resolve_zone(name: Option<&str>, offset_minutes: Option<i64>) -> Result<(
         let mut text = crate::concat(&["The recipient's time zone is ", shown, " (", label, ", "]);
         push_utc(&mut text, offset_minutes);
         text.push(')');
-        return Ok((zone, step("quiet.zone", text)));
+        let shown_zone = text
+            .get("The recipient's time zone is ".len()..)
+            .unwrap_or_default()
+            .to_string();
+        return Ok((zone, step("quiet.zone", text).arg("zone", shown_zone)));
     }
     let Some(m) = offset_minutes else {
         let text = crate::concat(&[
@@ -272,7 +290,7 @@ pub fn resolve_zone(name: Option<&str>, offset_minutes: Option<i64>) -> Result<(
             shown,
             "\" and no UTC offset: WIB (UTC+7) is assumed",
         ]);
-        return Ok((wib(), step("quiet.zone_unknown", text)));
+        return Ok((wib(), step("quiet.zone_unknown", text).arg("zone", shown)));
     };
     let mut label = String::with_capacity(9);
     push_utc(&mut label, m);
@@ -283,12 +301,15 @@ pub fn resolve_zone(name: Option<&str>, offset_minutes: Option<i64>) -> Result<(
         &label,
         " is used",
     ]);
+    let step = step("quiet.zone_offset", text)
+        .arg("zone", shown)
+        .arg("offset", label.as_str());
     let zone = Zone {
         name: shown.to_string(),
         label: Cow::Owned(label),
         offset_minutes: m,
     };
-    Ok((zone, step("quiet.zone_offset", text)))
+    Ok((zone, step))
 }
 
 /// Input echoed in a trace or an error, kept short when absurd.
@@ -305,6 +326,7 @@ fn step(code: &'static str, message: impl Into<Cow<'static, str>>) -> TraceStep 
         code: Cow::Borrowed(code),
         message: message.into(),
         provider: None,
+        args: Default::default(),
     }
 }
 

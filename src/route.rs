@@ -104,14 +104,20 @@ impl Trace {
         code: &'static str,
         provider: Option<&ProviderConfig>,
         message: impl Into<Cow<'static, str>>,
-    ) {
+    ) -> &mut TraceStep {
         self.0.push(TraceStep {
             code: Cow::Borrowed(code),
             message: message.into(),
             provider: provider.map(|p| p.id.clone()),
+            args: Default::default(),
         });
+        let last = self.0.len() - 1;
+        &mut self.0[last]
     }
 }
+
+/// A skipped provider's trace step: code, English words, the sentence's arguments.
+type Skip = (&'static str, String, Vec<(&'static str, String)>);
 
 /// Why a provider cannot carry this notification, if it cannot.
 fn ineligibility(
@@ -119,12 +125,13 @@ fn ineligibility(
     template: &MasterTemplate,
     n: &Notification,
     meta_block: Option<&MetaBlock>,
-) -> Option<(&'static str, String)> {
+) -> Option<Skip> {
     let name = p.display_name();
     if p.state != ProviderState::Configured {
         return Some((
             "route.skip_not_configured",
             concat(&[name, " skipped: its profile is not marked as configured"]),
+            Vec::new(),
         ));
     }
     if p.kind == ProviderKind::Meta {
@@ -135,6 +142,7 @@ fn ineligibility(
                     name,
                     " skipped: the recipient has not opted in to official WhatsApp messages",
                 ]),
+                Vec::new(),
             ));
         }
         let Some(meta) = template
@@ -148,10 +156,19 @@ fn ineligibility(
                     "{name} skipped: template {:?} has no Meta template mapping",
                     template.code
                 ),
+                vec![("template", template.code.clone())],
             ));
         };
         if let Some((code, reason)) = meta_review_block(meta) {
-            return Some((code, concat(&[name, " skipped: ", &reason])));
+            return Some((
+                code,
+                concat(&[name, " skipped: ", &reason]),
+                vec![
+                    ("metaTemplate", meta.template_name.clone()),
+                    ("status", meta.status.clone().unwrap_or_default()),
+                    ("quality", meta.quality.clone().unwrap_or_default()),
+                ],
+            ));
         }
         if let Some(block) = meta_block {
             return Some((
@@ -160,6 +177,10 @@ fn ineligibility(
                     "{name} skipped: Meta would refuse template {:?} ({})",
                     template.code, block.message
                 ),
+                vec![
+                    ("template", template.code.clone()),
+                    ("reason", block.message.clone()),
+                ],
             ));
         }
     }
@@ -317,7 +338,12 @@ pub fn decide(
     let mut chain: Vec<&ProviderConfig> = Vec::new();
     for p in candidates(config, &mut trace)? {
         match ineligibility(p, template, n, meta_block) {
-            Some((code, message)) => trace.push(code, Some(p), message),
+            Some((code, message, args)) => {
+                let step = trace.push(code, Some(p), message);
+                for (name, value) in args {
+                    step.args.insert(name.to_string(), value);
+                }
+            }
             None => {
                 if chain.is_empty() {
                     trace.push(
@@ -326,16 +352,19 @@ pub fn decide(
                         concat(&[p.display_name(), " is used first"]),
                     );
                 } else {
-                    trace.push(
-                        "route.fallback",
-                        Some(p),
-                        concat(&[
-                            p.display_name(),
-                            " is fallback number ",
-                            &chain.len().to_string(),
-                            " if the previous one is unavailable",
-                        ]),
-                    );
+                    trace
+                        .push(
+                            "route.fallback",
+                            Some(p),
+                            concat(&[
+                                p.display_name(),
+                                " is fallback number ",
+                                &chain.len().to_string(),
+                                " if the previous one is unavailable",
+                            ]),
+                        )
+                        .args
+                        .insert("number".into(), chain.len().to_string());
                 }
                 chain.push(p);
             }
@@ -415,14 +444,17 @@ fn finish(
         if n.recipient.meta_opt_in {
             // Already opted in: an invitation would be noise.
         } else if template.append_opt_in_link == Some(false) {
-            trace.push(
-                "route.opt_in_link_not_for_template",
-                Some(p),
-                format!(
-                    "Template {:?} does not carry the opt-in invitation",
-                    template.code
-                ),
-            );
+            trace
+                .push(
+                    "route.opt_in_link_not_for_template",
+                    Some(p),
+                    format!(
+                        "Template {:?} does not carry the opt-in invitation",
+                        template.code
+                    ),
+                )
+                .args
+                .insert("template".into(), template.code.clone());
         } else if opt_in_link(config, template, n, p.kind).is_some() {
             append = true;
             trace.push(

@@ -1,7 +1,9 @@
 // Page texts in Indonesian (the office's language, the default) and English.
 //
-// The engine speaks English in its messages and stable codes everywhere; the page translates the
-// codes (errors, trace steps, classifications, lint) and shows the engine's own words as detail.
+// The page's own texts. The engine's codes (errors, trace steps, classifications, lint) are put in
+// words by the engine's catalogue (`sentence` of the package), never from a table here.
+
+import { sentence } from 'sicantik-whatsapp';
 
 /** @typedef {"id" | "en"} Lang */
 
@@ -17,6 +19,7 @@ const STRINGS = {
     langGroup: 'Bahasa',
     loading: 'Memuat mesin…',
     loadFailed: 'Mesin tidak dapat dimuat',
+    engineError: 'Galat mesin ({code})',
     caseForm: 'Kasus uji',
     // recipient
     recipient: 'Penerima',
@@ -150,6 +153,7 @@ const STRINGS = {
     langGroup: 'Language',
     loading: 'Loading the engine…',
     loadFailed: 'The engine could not be loaded',
+    engineError: 'Engine error ({code})',
     caseForm: 'Test case',
     recipient: 'Recipient',
     phone: 'WhatsApp number',
@@ -268,58 +272,6 @@ const STRINGS = {
   },
 };
 
-/** Engine error codes → what the person at the form should read. */
-const ERRORS = {
-  id: {
-    'phone.invalid': 'Nomor telepon tidak valid',
-    'phone.trunk_zero_doubled': 'Nomor diawali dua angka nol',
-    'template.unknown': 'Templat tidak dikenal',
-    'template.missing_param': 'Nilai untuk {{{param}}} wajib diisi',
-    'template.unknown_placeholder': 'Templat memakai placeholder yang tidak dideklarasikan',
-    'template.malformed': 'Penulisan placeholder {{…}} salah',
-    'template.empty': 'Isi templat kosong',
-    'template.mapping': 'Pemetaan templat ke penyedia tidak sesuai',
-    'config.invalid': 'Konfigurasi tidak valid',
-    'provider.unknown': 'Penyedia tidak dikenal',
-    'provider.unsupported': 'Penyedia tidak dapat mengirim ini',
-    'input.invalid': 'Masukan tidak valid',
-    'dispatch.state': 'Urutan pengiriman salah',
-    'meta.header_too_long': 'Header terlalu panjang untuk Meta dengan nilai ini',
-    'engine.not_initialized': 'Mesin belum dimuat',
-    fallback: 'Galat mesin',
-  },
-  en: {
-    'phone.invalid': 'Invalid phone number',
-    'phone.trunk_zero_doubled': 'The number starts with two zeros',
-    'template.unknown': 'Unknown template',
-    'template.missing_param': 'A value for {{{param}}} is required',
-    'template.unknown_placeholder': 'The template uses a placeholder it does not declare',
-    'template.malformed': 'A {{…}} placeholder is malformed',
-    'template.empty': 'The template body is empty',
-    'template.mapping': 'The template’s provider mapping does not fit',
-    'config.invalid': 'Invalid configuration',
-    'provider.unknown': 'Unknown provider',
-    'meta.header_too_long': 'The header is too long for Meta with this value',
-    'provider.unsupported': 'The provider cannot send this',
-    'input.invalid': 'Invalid input',
-    'dispatch.state': 'Send driven out of order',
-    'engine.not_initialized': 'The engine is not loaded yet',
-    fallback: 'Engine error',
-  },
-};
-
-/** The hint of `phone.trunk_zero_doubled`, built from its structured `suggestion` (never the message). */
-const TRUNK_ZERO_HINT = {
-  id: {
-    suggestion: 'Maksud Anda {suggestion}?',
-    rule: 'Nomor ponsel Indonesia diawali satu angka 0 (08…); nomor luar negeri ditulis dengan + dan kode negara.',
-  },
-  en: {
-    suggestion: 'Did you mean {suggestion}?',
-    rule: 'An Indonesian mobile starts with one 0 (08…); a number abroad is written with + and its country code.',
-  },
-};
-
 /** The engine's English reasons for a bad phone number, by a fragment that identifies each. */
 const PHONE_REASONS_ID = [
   ['is empty', 'nomor masih kosong'],
@@ -336,85 +288,6 @@ const PHONE_REASONS_ID = [
   ['too short', 'nomor terlalu pendek'],
   ['too long', 'nomor terlalu panjang'],
 ];
-
-/** @type {{id: Record<string, (provider: string, fallbackNumber: number) => string>}} */
-const TRACE = {
-  id: {
-    'route.opted_out': () => 'Penerima menolak pesan WhatsApp: tidak ada yang dikirim',
-    'route.forced': (p) => `${p} dipaksa oleh pengirim; penyedia lain tidak dicoba`,
-    'route.forced_not_configured': (p) => `${p} belum berstatus terkonfigurasi, tetapi tetap dipakai karena dipaksa`,
-    'route.forced_without_opt_in': () => 'Meta dipakai walaupun penerima belum opt-in, karena dipaksa',
-    'route.default': (p) => `${p} adalah penyedia utama`,
-    'route.default_meta': () => 'Penyedia utama tidak diatur: Meta dicoba lebih dulu',
-    'route.skip_not_configured': (p) => `${p} dilewati: profilnya belum berstatus terkonfigurasi`,
-    'route.skip_no_opt_in': (p) => `${p} dilewati: penerima belum menyetujui pesan WhatsApp resmi`,
-    'route.skip_no_meta_template': (p) => `${p} dilewati: templat ini tidak dipetakan ke templat Meta`,
-    'route.skip_meta_not_approved': (p) => `${p} dilewati: templat Meta belum disetujui`,
-    'route.skip_meta_lint': (p) => `${p} dilewati: templat ini melanggar aturan Meta (lihat peringatan lint)`,
-    'route.selected': (p) => `${p} dicoba lebih dulu`,
-    'route.fallback': (p, n) => `${p} menjadi cadangan ke-${n} bila yang sebelumnya tidak tersedia`,
-    'route.no_provider': () => 'Tidak ada penyedia yang memenuhi syarat untuk penerima dan templat ini',
-    'route.opt_in_link': () => 'Undangan untuk menyetujui pesan WhatsApp resmi ditambahkan',
-    'route.opt_in_link_missing': () => 'Tautan opt-in belum diatur, jadi tidak ada undangan',
-    'route.opt_in_link_not_for_template': () => 'Templat ini tidak membawa undangan opt-in',
-  },
-};
-
-const CLASSIFICATION = {
-  id: {
-    accepted: 'diterima penyedia',
-    rejected: 'ditolak untuk penerima ini (permanen)',
-    config_error: 'kesalahan konfigurasi — admin perlu memeriksa',
-    throttled: 'dibatasi — coba lagi nanti di penyedia yang sama',
-    provider_down: 'penyedia tidak tersedia — pesan tidak diambil',
-    unknown: 'tidak pasti — tidak dikirim ulang ke penyedia lain',
-  },
-  en: {
-    accepted: 'accepted by the provider',
-    rejected: 'rejected for this recipient (permanent)',
-    config_error: 'configuration error — the admin should look',
-    throttled: 'throttled — retry the same provider later',
-    provider_down: 'provider unavailable — the message was not taken',
-    unknown: 'unknown — never resent to another provider',
-  },
-};
-
-const LINT = {
-  id: {
-    'meta.param_sanitized': 'Nilai parameter dibersihkan untuk Meta (baris baru, tab atau spasi berlebih)',
-    'meta.body_too_long': 'Isi terlalu panjang untuk Meta',
-    'meta.too_many_params': 'Terlalu banyak parameter untuk Meta',
-    'meta.template_name': 'Nama templat Meta tidak valid',
-    'meta.template_invalid': 'Templat tidak valid untuk Meta',
-    'meta.header_params': 'Header Meta hanya boleh satu placeholder',
-    'meta.header_too_long': 'Header terlalu panjang untuk Meta',
-    'meta.api_version_ending': 'Versi Graph API segera berakhir',
-    'meta.api_version_ended': 'Versi Graph API sudah berakhir',
-    'meta.api_version_unlisted': 'Tanggal akhir versi Graph API tidak diketahui',
-    'meta.api_version_invalid': 'Versi Graph API tidak valid',
-    'meta.param_count': 'Jumlah parameter Meta tidak cocok',
-    'meta.param_order': 'Urutan parameter Meta tidak sesuai',
-    'meta.param_name': 'Nama parameter tidak diterima Meta',
-    'meta.param_adjacent': 'Placeholder di awal/akhir isi atau bersebelahan',
-  },
-  en: {
-    'meta.param_sanitized': 'Parameter value cleaned for Meta (newline, tab or extra spaces)',
-    'meta.body_too_long': 'Body too long for Meta',
-    'meta.too_many_params': 'Too many parameters for Meta',
-    'meta.template_name': 'Invalid Meta template name',
-    'meta.template_invalid': 'Template not valid for Meta',
-    'meta.header_params': 'A Meta header takes at most one placeholder',
-    'meta.header_too_long': 'Header too long for Meta',
-    'meta.api_version_ending': 'Graph API version ends soon',
-    'meta.api_version_ended': 'Graph API version has ended',
-    'meta.api_version_unlisted': 'Graph API version end date unknown',
-    'meta.api_version_invalid': 'Invalid Graph API version',
-    'meta.param_count': 'Meta parameter count does not match',
-    'meta.param_order': 'Meta parameter order does not fit',
-    'meta.param_name': 'Parameter name not accepted by Meta',
-    'meta.param_adjacent': 'Placeholder at the start/end of the body or next to another',
-  },
-};
 
 /** @type {Lang} */
 let current = 'id';
@@ -453,55 +326,41 @@ export function translatePage(root = document) {
 }
 
 /**
- * What to show for an engine error: a translated headline from its `code`, and the engine's own
- * (English) message as detail — translated too where the page knows it (phone reasons).
- * @param {{code?: string, message?: string, suggestion?: string}} err
+ * What to show for an engine error: its sentence from the engine's catalogue in the page's
+ * language, filled from the error's structured `args` (never from its words), and the engine's
+ * own (English) message as detail where the sentence does not already say it all.
+ * @param {{code?: string, message?: string, args?: Record<string, string>}} err
  * @returns {{title: string, detail: string}}
  */
 export function describeError(err) {
   const code = err?.code ?? '';
   const message = err?.message ?? String(err);
-  /** @type {Record<string, string>} */
-  const table = ERRORS[current];
-  const param = /\{\{(\w+)\}\}/.exec(message)?.[1] ?? '';
-  /** @type {Record<string, string>} */
-  const lint = LINT[current];
-  const title = (table[code] ?? lint[code] ?? table.fallback).replace('{param}', param);
-  let detail = message;
-  if (code === 'phone.invalid') {
-    const reason = /: ([^:]+)$/.exec(message)?.[1] ?? message;
-    detail = current === 'id' ? (PHONE_REASONS_ID.find(([k]) => reason.includes(k))?.[1] ?? reason) : reason;
+  const args = { ...(err?.args ?? {}) };
+  if (code === 'phone.invalid' && current === 'id' && args.reason) {
+    // The engine gives a bad number's reason in English only (no code yet): see README.
+    args.reason = PHONE_REASONS_ID.find(([k]) => args.reason.includes(k))?.[1] ?? args.reason;
   }
-  if (code === 'phone.trunk_zero_doubled') {
-    const hint = TRUNK_ZERO_HINT[current];
-    const suggestion = typeof err?.suggestion === 'string' ? err.suggestion : '';
-    detail = suggestion ? `${hint.suggestion.replace('{suggestion}', suggestion)} ${hint.rule}` : hint.rule;
-  }
-  if (code === 'template.missing_param') detail = '';
-  return { title, detail };
+  const title = sentence(code, current, args) ?? t('engineError', { code });
+  const complete = code === 'template.missing_param' || code === 'phone.trunk_zero_doubled' || code === 'phone.invalid';
+  return { title, detail: complete ? '' : message };
 }
 
 /**
- * A trace step in words: Indonesian from the code, English as the engine wrote it.
- * @param {{code: string, message: string, provider?: string}} step
+ * A trace step in words: its catalogue sentence, `{provider}` filled with the profile's name and
+ * the other arguments from the step's `args`; the engine's words for a code the catalogue lacks.
+ * @param {{code: string, message: string, provider?: string, args?: Record<string, string>}} step
  * @param {string} providerName
- * @param {number} fallbackNumber
  */
-export function traceText(step, providerName, fallbackNumber) {
-  const fn = current === 'id' ? TRACE.id[step.code] : undefined;
-  return fn ? fn(providerName, fallbackNumber) : step.message;
+export function traceText(step, providerName) {
+  return sentence(step.code, current, { ...(step.args ?? {}), provider: providerName }) ?? step.message;
 }
 
+/** A dispatch attempt's classification (`accepted`, `throttled`…) in words. */
 export function classificationText(/** @type {string} */ c) {
-  /** @type {Record<string, string>} */
-  const table = CLASSIFICATION[current];
-  return table[c] ?? c;
+  return sentence(`classification.${c}`, current) ?? c;
 }
 
+/** A lint issue's (or a template error's) headline. */
 export function lintTitle(/** @type {string} */ code) {
-  /** @type {Record<string, string>} */
-  const lint = LINT[current];
-  /** @type {Record<string, string>} */
-  const errors = ERRORS[current];
-  return lint[code] ?? errors[code] ?? code;
+  return sentence(code, current) ?? code;
 }

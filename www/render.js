@@ -134,7 +134,6 @@ export function renderDecision(/** @type {Preview} */ preview) {
   const d = preview.decision;
   const name = (/** @type {string | null | undefined} */ id) => nameOf(preview, id);
   const opted = d.trace.some((s) => s.code === 'route.opted_out');
-  let fallbackNo = 0;
   const summary = d.provider
     ? h('p', { class: 'decision-summary', 'data-testid': 'decision-summary', dataset: { provider: d.provider } },
         h('span', { class: 'badge ok' }, '✓'), ' ', t('decisionFirst', { name: '' }), h('strong', null, name(d.provider)))
@@ -159,8 +158,7 @@ export function renderDecision(/** @type {Preview} */ preview) {
     h('h3', { class: 'subhead' }, t('trace')),
     h('ol', { class: 'trace', 'data-testid': 'trace' },
       d.trace.map((s) => {
-        if (s.code === 'route.fallback') fallbackNo += 1;
-        return h('li', { dataset: { code: s.code } }, mask(traceText(s, name(s.provider), fallbackNo)), ' ', h('code', { class: 'code' }, s.code));
+        return h('li', { dataset: { code: s.code } }, mask(traceText(s, name(s.provider))), ' ', h('code', { class: 'code' }, s.code));
       })),
   );
 }

@@ -112,21 +112,28 @@ impl ProviderConfig {
 }
 
 /// Credentials of every kind in one flat shape; each kind reads its own fields.
-/// Secret fields never leave the engine unmasked except in the request actually sent.
+/// Secret fields never leave the engine unmasked except in the request actually sent. Unset ones
+/// are left out when written (`maskConfig`): a kind's credentials show only its own fields.
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default)]
 pub struct Credentials {
     /// Meta: System User access token (secret).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub access_token: Option<String>,
     /// Meta: Phone Number ID (not secret; part of the URL).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub phone_number_id: Option<String>,
     /// Meta: WhatsApp Business Account id (not secret; template sync).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub waba_id: Option<String>,
     /// Watzap: account API key (secret).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub api_key: Option<String>,
     /// Watzap: number key of the paired WhatsApp number (secret).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub number_key: Option<String>,
     /// Fonnte: device token (secret).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }
 

@@ -1,4 +1,5 @@
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -31,4 +32,17 @@ pub struct TraceStep {
     pub message: Cow<'static, str>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub provider: Option<String>,
+    /// The arguments of the code's catalogue sentence beyond `provider` (a fallback's `number`,
+    /// a `template`, a quiet-hours `time`…); absent when none. Hosts fill the sentence from
+    /// them and never parse `message`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub args: BTreeMap<String, String>,
+}
+
+impl TraceStep {
+    /// `self` with the argument `name` set.
+    pub(crate) fn arg(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.args.insert(name.to_string(), value.into());
+        self
+    }
 }

@@ -17,5 +17,11 @@ pub fn into_js_error(e: crate::Error) -> JsValue {
     if let Some(s) = e.suggestion() {
         let _ = js_sys::Reflect::set(&err, &"suggestion".into(), &s.into());
     }
+    // The arguments of the code's catalogue sentence (`Error::args`): hosts never parse `message`.
+    let args = js_sys::Object::new();
+    for (name, value) in e.args() {
+        let _ = js_sys::Reflect::set(&args, &name.into(), &value.into());
+    }
+    let _ = js_sys::Reflect::set(&err, &"args".into(), &args);
     err
 }

@@ -83,18 +83,6 @@ pub fn normalize_phone(text: &str, default_country: Option<String>) -> Result<St
     crate::phone::normalize(text, &country).map_err(into_js_error)
 }
 
-/// Every provider's parameter form for a template and values.
-#[wasm_bindgen(js_name = convertParams, unchecked_return_type = "Converted")]
-pub fn convert_params(
-    #[wasm_bindgen(unchecked_param_type = "MasterTemplate")] template: JsValue,
-    #[wasm_bindgen(unchecked_param_type = "Values")] values: JsValue,
-) -> Result<JsValue, JsValue> {
-    let args = js_sys::Object::new();
-    js_sys::Reflect::set(&args, &"template".into(), &template)?;
-    js_sys::Reflect::set(&args, &"values".into(), &values)?;
-    call(None, "convertParams", &args)
-}
-
 /// Template validation and Meta lint issues.
 #[wasm_bindgen(js_name = lintTemplate, unchecked_return_type = "LintIssue[]")]
 pub fn lint_template(

@@ -55,7 +55,8 @@ export interface Notification {
   template: string; recipient: Recipient; values?: Values;
   forceProvider?: string | null; idempotencyKey?: string | null;
 }
-export interface TraceStep { code: string; message: string; provider?: string; }
+/** `provider` and `args` are the arguments of the code's catalogue sentence: never parse `message`. */
+export interface TraceStep { code: string; message: string; provider?: string; args?: Record<string, string>; }
 export interface Decision {
   provider: string | null; kind: ProviderKind | null; chain: string[]; appendOptInLink: boolean;
   phone: string; template: string; trace: TraceStep[];
@@ -98,9 +99,29 @@ export interface Plan { decision: Decision; request: HttpRequest | null; text: s
 export interface CompactPlan { provider: string | null; phone: string; appendOptInLink: boolean; trace: string[]; request: HttpRequest | null; }
 export type BatchItem = { ok: Plan } | { error: { code: string; message: string } };
 export type CompactBatchItem = { ok: CompactPlan } | { error: { code: string; message: string } };
-export interface Converted {
-  meta: MetaTemplatePayload | null; metaError: { code: string; message: string } | null;
-  watzap: Record<string, string>; fonnte: Record<string, string>; text: string; lint: LintIssue[];
+/** Who gives a parameter its value: a person, the engine (the consent link) or the host. */
+export type ParamRole = "value" | "optInLink" | "partnerName" | "officeName";
+export interface TemplateParam {
+  name: string; positional: boolean; role: ParamRole;
+  /** Whether a form asks for it (every role but `optInLink`). */
+  ask: boolean;
+  /** The texts it appears in. */
+  in: ("header" | "body" | "buttonUrlSuffix" | "watzap" | "fonnte")[];
+}
+/** `engine.call("describeTemplate", {template})`: parameters in canonical order; `error` is what the renderer refuses it with. */
+export interface TemplateDescription {
+  params: TemplateParam[]; reserved: { name: string; role: ParamRole }[];
+  error: { code: string; message: string } | null;
+}
+/** `catalogue()` of the package (the `catalogue` op). */
+export interface Catalogue {
+  /** Every code's sentences; `{arg}` is filled from the argument of that name. */
+  codes: Record<string, { args: string[]; id: string; en: string }>;
+  credentials: { kind: ProviderKind; fields: { name: string; secret: boolean }[] }[];
+  defaults: {
+    country: string; optInText: string; metaApiVersion: string; language: string;
+    timeoutMs: number; retryAfterMs: number; secretMask: string;
+  };
 }
 export interface Transport {
   send(request: HttpRequest): Promise<HttpResponse>;

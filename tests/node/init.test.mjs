@@ -23,7 +23,6 @@ test("every function and new Engine() fail with engine.not_initialized before in
     const calls = {
       version: () => pkg.version(),
       normalizePhone: () => pkg.normalizePhone("0812-3456-7890"),
-      convertParams: () => pkg.convertParams({ code: "x", body: "hi" }, {}),
       lintTemplate: () => pkg.lintTemplate({ code: "x", body: "hi" }),
       initLogging: () => pkg.initLogging(),
       Engine: () => new pkg.Engine({}),

@@ -90,6 +90,17 @@ test('dry run: phone, decision with the opt-in link, the Fonnte request body', a
   const trace = await text('[data-testid="trace"]');
   assert.match(trace, /route\.skip_no_opt_in/);
   assert.match(trace, /route\.opt_in_link/);
+  // Every step in words from the engine's catalogue (Indonesian, the page's default), its
+  // arguments filled: a code without a sentence would show the engine's English instead.
+  const steps = await page.locator('[data-testid="trace"] li').evaluateAll((els) =>
+    els.map((e) => ({ code: e.dataset.code, text: e.textContent })));
+  const codes = await page.evaluate(async () => Object.keys((await import('sicantik-whatsapp')).catalogue().codes));
+  for (const { code, text: words } of steps) {
+    assert.ok(codes.includes(code), `${code} has no sentence in the catalogue`);
+    assert.doesNotMatch(words, /\{\w+\}/, `${code}: an argument left unfilled`);
+  }
+  assert.match(trace, /Meta Cloud API dilewati: penerima belum menyetujui pesan WhatsApp resmi\./);
+  assert.match(trace, /Fonnte menjadi cadangan ke-1 bila yang sebelumnya tidak tersedia\./);
   assert.deepEqual(
     await page.locator('[data-testid="chain"] li').evaluateAll((els) => els.map((e) => e.getAttribute('data-provider'))),
     ['watzap', 'fonnte'],
@@ -140,12 +151,33 @@ test('a doubled trunk zero is refused at the phone field with the engine\'s sugg
   await page.getByTestId('err-phone').waitFor({ state: 'visible' });
   const shownText = await text('[data-testid="err-phone"]');
   assert.match(shownText, /phone\.trunk_zero_doubled/);
-  assert.match(shownText, /Nomor diawali dua angka nol/);
+  assert.match(shownText, /diawali dua angka nol/);
   assert.match(shownText, /Maksud Anda 081234567890\?/);
   assert.equal(await text('#f-phone-out'), '');
   await page.fill('#f-phone', '0812-3456-7890');
   await settled();
   await page.getByTestId('err-phone').waitFor({ state: 'hidden' });
+});
+
+test('a custom Meta-style body with {{1}} and {{2}} asks for both values (the engine describes it)', async () => {
+  await page.selectOption('#f-template', 'custom');
+  await page.fill('#f-custom-body', 'Yth. {{1}}, izin {{2}}');
+  await page.locator('#f-value-1').waitFor();
+  assert.deepEqual(
+    await page.locator('#values input').evaluateAll((els) => els.map((e) => e.id)),
+    ['f-value-1', 'f-value-2'],
+  );
+  await page.fill('#f-value-1', 'Budi Santoso');
+  await page.fill('#f-value-2', 'PBG');
+  await settled();
+  await page.getByTestId('decision-summary').waitFor();
+  assert.match(await text('[data-testid="http-fonnte"]'), /Budi(\+|%20| )Santoso/);
+  // A blank one is reported at its own field, like a named value.
+  await page.fill('#f-value-2', '');
+  await page.locator('#err-value-2').waitFor({ state: 'visible' });
+  await page.fill('#f-value-2', 'PBG');
+  await page.selectOption('#f-template', 'permit_ready');
+  await settled();
 });
 
 test('live: Watzap answers 503, the send falls back to Fonnte, no duplicate', async () => {

@@ -456,7 +456,8 @@ class SicantikWhatsappWebhook(http.Controller):
             return matched
         env = request.env
         icp = env["ir.config_parameter"].sudo()
-        country = (icp.get_param("sicantik_whatsapp.default_country") or "62").strip()
+        # Unset: the engine's own default country.
+        country = (icp.get_param("sicantik_whatsapp.default_country") or "").strip() or None
         try:
             engine = get_engine()
             target = engine.normalize_phone(phone, country)

@@ -47,13 +47,16 @@ class EngineUnavailable(Exception):
 class EngineError(Exception):
     """An error answered by the engine, with its stable ``code`` (``phone.invalid``...) and, when
     the engine has one, a ``suggestion``: the corrected input the person probably meant (e.g.
-    ``0812…`` for ``phone.trunk_zero_doubled``)."""
+    ``0812…`` for ``phone.trunk_zero_doubled``). ``fields`` are the arguments of the code's
+    catalogue sentence (``{"template": …, "param": …}``): fill the sentence from them, never
+    parse ``message`` (``args`` is Python's own tuple of an exception)."""
 
-    def __init__(self, code, message, suggestion=None):
+    def __init__(self, code, message, suggestion=None, fields=None):
         super().__init__(f"{code}: {message}")
         self.code = code
         self.message = message
         self.suggestion = suggestion
+        self.fields = fields or {}
 
 
 class TransportFailure(Exception):
@@ -497,12 +500,14 @@ class WasmEngine:
         result = json.loads(answer)
         if "error" in result:
             err = result["error"] or {}
-            raise EngineError(err.get("code") or "engine.error", err.get("message") or "", err.get("suggestion"))
+            raise EngineError(
+                err.get("code") or "engine.error", err.get("message") or "", err.get("suggestion"), err.get("args")
+            )
         return result.get("ok")
 
     def call(self, op, args=None):
         """Run one op that needs no configuration (``version``, ``normalizePhone``,
-        ``lintTemplate``, ``convertParams`` with an inline template...)."""
+        ``lintTemplate``, ``describeTemplate`` with an inline template...)."""
         with self._lock:
             return self._call_locked(op, args)
 
@@ -531,12 +536,30 @@ class WasmEngine:
     def lint_template(self, template):
         return self.call("lintTemplate", template)
 
+    def catalogue(self):
+        """The engine's catalogue (``catalogue`` op), read once per process: ``{"codes": {code:
+        {"args", "id", "en"}}, "credentials": [{"kind", "fields": [{"name", "secret"}]}],
+        "defaults": {"country", "optInText", "metaApiVersion", "language", "timeoutMs",
+        "retryAfterMs", "secretMask"}}``. Hosts render codes and take defaults from it; never copy."""
+        catalogue = self.__dict__.get("_catalogue")
+        if catalogue is None:
+            catalogue = self._catalogue = self.call("catalogue")
+        return catalogue
+
+    def mask_config(self, config):
+        """``config`` (an ``EngineConfig`` dict) for a browser: every secret credential replaced
+        by the engine's mask, the public identifiers kept (``maskConfig``)."""
+        return self.call("maskConfig", config)
+
+    def describe_template(self, template):
+        """What ``template`` (a ``MasterTemplate`` dict) asks for (``describeTemplate``):
+        ``{"params": [{"name", "positional", "role", "ask", "in"}], "reserved", "error"}``, the
+        parameters in canonical order as the renderer reads them. Never scan placeholders here."""
+        return self.call("describeTemplate", {"template": template})
+
     def lint_profile(self, provider, now_ms):
         """``[LintIssue]`` of a provider profile (no credentials needed) at ``now_ms``."""
         return self.call("lintProfile", {"provider": provider, "nowMs": int(now_ms)})
-
-    def convert_params(self, template, values):
-        return self.call("convertParams", {"template": template, "values": values or {}})
 
     def configured(self, config, key=None):
         """A handle on this engine holding ``config`` (an ``EngineConfig`` dict).
@@ -637,11 +660,12 @@ class ConfiguredEngine:
             args["defaultCountry"] = default_country
         return self.call("normalizePhone", args)
 
-    def convert_params(self, template, values):
-        return self.call("convertParams", {"template": template, "values": values or {}})
-
     def lint_template(self, template):
         return self.call("lintTemplate", template)
+
+    def describe_template(self, template):
+        """``describeTemplate`` of a template code of this configuration, or an inline template."""
+        return self.call("describeTemplate", {"template": template})
 
     def health_check_request(self, provider):
         return self.call("healthCheckRequest", {"provider": provider})

@@ -2,9 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import fields, models
 
-#: Same words as the engine's default (route::DEFAULT_OPT_IN_TEXT); ``{url}`` is the personal link.
-DEFAULT_OPT_IN_TEXT = "Ingin menerima notifikasi resmi melalui WhatsApp Business kami? Setujui di sini: {url}"
-
 
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
@@ -19,14 +16,15 @@ class ResConfigSettings(models.TransientModel):
     sicantik_wa_opt_in_text = fields.Char(
         string="Opt-in Invitation",
         config_parameter="sicantik_whatsapp.opt_in_text",
-        default=DEFAULT_OPT_IN_TEXT,
+        # The engine's default words ({url} is the personal link), from its catalogue.
+        default=lambda self: self.env["sicantik.whatsapp.dispatcher"]._engine_default("optInText"),
         help="Appended to Watzap/Fonnte messages for citizens who have not opted in; {url} is "
         "replaced by their personal consent link.",
     )
     sicantik_wa_default_country = fields.Char(
         string="Default Calling Code",
         config_parameter="sicantik_whatsapp.default_country",
-        default="62",
+        default=lambda self: self.env["sicantik.whatsapp.dispatcher"]._engine_default("country"),
         help="Calling code assumed for numbers written without one (62 for Indonesia).",
     )
     sicantik_wa_sending_timeout = fields.Integer(

@@ -95,7 +95,8 @@ class ResPartner(models.Model):
         except EngineUnavailable:
             engine = None
         icp = self.env["ir.config_parameter"].sudo()
-        country = (icp.get_param(PARAM_DEFAULT_COUNTRY) or "62").strip()
+        # Unset: the engine's own default country.
+        country = (icp.get_param(PARAM_DEFAULT_COUNTRY) or "").strip() or None
         for partner in self:
             number = partner.mobile or partner.phone
             partner.wa_phone = partner.wa_phone_warning = False

@@ -19,7 +19,6 @@ payload comes from the Wasm engine. This service only
 """
 
 import contextlib
-import copy
 import datetime
 import hashlib
 import json
@@ -56,14 +55,6 @@ PARAM_DEFAULT_COUNTRY = "sicantik_whatsapp.default_country"
 PARAM_SENDING_TIMEOUT = "sicantik_whatsapp.sending_timeout_minutes"
 PARAM_MAX_DEFERRALS = "sicantik_whatsapp.max_deferrals"
 PARAM_TIME_BUDGET = "sicantik_whatsapp.outbox_time_budget_seconds"
-
-#: What replaces a credential in the configuration given to the browser (the engine's own mask, so
-#: the browser's masked previews are byte-identical to the server's).
-SECRET_MASK = "\u2022\u2022\u2022"
-#: Credential keys the browser may see as they are: identifiers that are part of the request URL
-#: and of every masked preview. Every other credential (accessToken, apiKey, numberKey, token and
-#: any key added later) reaches the browser masked.
-BROWSER_PUBLIC_CREDENTIALS = ("phoneNumberId", "wabaId")
 
 #: The longest wait for a rate-limited provider's slot before a message's first request; a
 #: message whose slot is further away goes back to the queue for that time (nothing was sent).
@@ -239,6 +230,16 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
     # ------------------------------------------------------------------
 
     @api.model
+    def _engine_default(self, name):
+        """One of the engine's defaults (its catalogue's ``defaults``: ``country``, ``optInText``,
+        ``metaApiVersion``, ``timeoutMs``, ``secretMask``…); ``False`` when the engine is not
+        installed. Never repeat one of them here."""
+        try:
+            return get_engine().catalogue()["defaults"][name]
+        except EngineUnavailable:
+            return False
+
+    @api.model
     def _wasm(self):
         """The process-wide engine, or a ``UserError`` saying what to install."""
         try:
@@ -278,7 +279,8 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             # Empty: the engine tries the profiles in the order given, i.e. by sequence.
             "fallbackOrder": [],
             "optIn": {"url": None, "text": icp.get_param(PARAM_OPT_IN_TEXT) or None},
-            "defaultCountry": (icp.get_param(PARAM_DEFAULT_COUNTRY) or "62").strip(),
+            # Unset: the engine's default (its catalogue's ``defaults.country``).
+            "defaultCountry": (icp.get_param(PARAM_DEFAULT_COUNTRY) or "").strip() or None,
             "providers": [p._engine_config() for p in providers],
             "templates": [t._engine_template() for t in templates],
             "quietHours": self.env["sicantik.whatsapp.holiday"]._engine_quiet_hours(company),
@@ -320,14 +322,8 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         """
         company = company or self.env.company
         _signature, config = self._engine_config_cached(company.id)
-        config = copy.deepcopy(config)  # the cached one is shared: never modify it
-        for provider in config.get("providers") or []:
-            credentials = provider.get("credentials") or {}
-            provider["credentials"] = {
-                key: value if key in BROWSER_PUBLIC_CREDENTIALS else SECRET_MASK
-                for key, value in credentials.items()
-            }
-        return config
+        # The engine masks (maskConfig): it alone knows which credentials are secret.
+        return self._wasm().mask_config(config)
 
     @api.model
     def _engine(self, company=None):

@@ -2,6 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 import logging
+import re
 import secrets
 
 import psycopg2
@@ -25,7 +26,6 @@ CREDENTIAL_FIELDS = (
     "token",
 )
 #: The secret ones (never shown outside the credentials tab, never sent to the engine's output).
-SECRET_FIELDS = ("access_token", "app_secret", "webhook_verify_token", "api_key", "number_key", "token")
 
 #: What decides where a profile's credentials are sent (and for which company's messages):
 #: system administrators only, like the credentials themselves. A manager who could point the
@@ -288,11 +288,20 @@ class SicantikWhatsappProvider(models.Model):
             config["ratePerMinute"] = rec.rate_per_minute
         return config
 
+    @api.model
+    def _secret_field_names(self):
+        """This model's fields holding a credential the engine's catalogue marks secret
+        (``accessToken`` → ``access_token``…): the engine alone says which are secret."""
+        catalogue = self.env["sicantik.whatsapp.dispatcher"]._wasm().catalogue()
+        names = {f["name"] for kind in catalogue["credentials"] for f in kind["fields"] if f["secret"]}
+        fields_ = [re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() for name in sorted(names)]
+        return [f for f in fields_ if f in self._fields]
+
     def _secret_values(self):
         """Every secret of these profiles (for redaction checks)."""
         values = []
         for rec in self.sudo():
-            values += [rec[f] for f in SECRET_FIELDS if rec[f]]
+            values += [rec[f] for f in self._secret_field_names() if rec[f]]
         return values
 
     # ------------------------------------------------------------------

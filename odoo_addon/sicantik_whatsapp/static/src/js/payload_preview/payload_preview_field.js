@@ -318,12 +318,10 @@ export class PayloadPreviewField extends Component {
     compute(inputs, sample) {
         const result = { hint: null, error: null, preview: null, lint: [], params: [], values: {} };
         try {
-            const { config, template, values, forceProvider, lintTarget } = this.engineInputs(
-                inputs,
-                sample
-            );
+            const { config, template, values, forceProvider, params, lintTarget } =
+                this.engineInputs(inputs, sample);
             if (template) {
-                result.params = this.isTemplateMode ? paramNames(template) : [];
+                result.params = params;
                 result.values = values;
             }
             if (!template || !sample) {
@@ -356,8 +354,10 @@ export class PayloadPreviewField extends Component {
     }
 
     /**
-     * Configuration, template, values and forced provider for the engine, and the template to
-     * lint when the preview fails (the whole template, never a stand-in holding only its code).
+     * Configuration, template, values and forced provider for the engine; in template mode, the
+     * names of the values to ask for (from the engine's description of the template); and the
+     * template to lint when the preview fails (the whole template, never a stand-in holding
+     * only its code).
      */
     engineInputs(inputs, sample) {
         let config = this.serverContext.config;
@@ -365,6 +365,7 @@ export class PayloadPreviewField extends Component {
         let lintTarget = null;
         let values = {};
         let forceProvider = false;
+        let params = [];
         if (this.isTemplateMode) {
             template = { ...inputs.template };
             if (!template.code) {
@@ -378,7 +379,8 @@ export class PayloadPreviewField extends Component {
                     template,
                 ],
             };
-            for (const name of paramNames(template)) {
+            params = paramNames(this.getEngine(config), template);
+            for (const name of params) {
                 values[name] = this.defaultValue(name, sample);
             }
             forceProvider = this.state.forceProvider || false;
@@ -392,7 +394,7 @@ export class PayloadPreviewField extends Component {
                 forceProvider = providerEngineId(config, inputs.providerId);
             }
         }
-        return { config, template, values, forceProvider, lintTarget };
+        return { config, template, values, forceProvider, params, lintTarget };
     }
 
     templateCode(templateId) {
