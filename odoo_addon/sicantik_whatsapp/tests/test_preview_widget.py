@@ -333,7 +333,8 @@ class TestPreviewTranslations(TransactionCase):
                 if name.endswith(".js"):
                     with open(os.path.join(root, name), encoding="utf-8") as f:
                         literals.update(re.findall(r'_t\(\s*"((?:[^"\\]|\\.)*)"', f.read()))
-        self.assertGreater(len(literals), 50)
+        # (The engine's codes are worded by its catalogue, not by _t terms: issue 14.)
+        self.assertGreater(len(literals), 20)
         missing = sorted(t for t in literals if not terms.get(t))
         self.assertFalse(missing, "JS terms without Indonesian translation (re-export the .pot, fill id.po)")
         with file_open("sicantik_whatsapp/i18n/sicantik_whatsapp.pot", "rb") as f:
