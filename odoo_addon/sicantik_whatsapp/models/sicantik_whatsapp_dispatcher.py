@@ -223,6 +223,11 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
                 if k != "partner_name"
             },
             "canSend": self.env.user.has_group("sicantik_whatsapp.group_sicantik_whatsapp_user"),
+            # The engine's words for its codes, in the user's language (Indonesian, else English).
+            "catalogue": {
+                "lang": "id" if (self.env.lang or "").startswith("id") else "en",
+                "codes": self._wasm().catalogue()["codes"],
+            },
         }
 
     # ------------------------------------------------------------------

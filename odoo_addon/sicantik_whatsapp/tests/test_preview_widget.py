@@ -64,6 +64,21 @@ class TestPreviewContext(SicantikWhatsappCommon):
                     json.dumps(server.preview(notification), ensure_ascii=False),
                 )
 
+    def test_context_carries_the_catalogue_in_the_users_language(self):
+        """The widget puts engine codes in words from the catalogue the server sends: every code
+        has its sentence in the user's language (Indonesian for an Indonesian user)."""
+        self.env["res.lang"]._activate_lang("id_ID")
+        template = self.env.ref("sicantik_whatsapp.template_permit_ready")
+        context = self.dispatcher.with_context(lang="id_ID")._preview_context(template, self.partner_gateway)
+        catalogue = context["catalogue"]
+        self.assertEqual(catalogue["lang"], "id")
+        for code in ("template.missing_param", "route.skip_no_opt_in", "meta.param_adjacent", "engine.not_configured"):
+            self.assertIn(code, catalogue["codes"])
+        for code, entry in catalogue["codes"].items():
+            self.assertTrue(entry["id"].strip() and entry["en"].strip(), code)
+        english = self.dispatcher.with_context(lang="en_US")._preview_context(template, self.partner_gateway)
+        self.assertEqual(english["catalogue"]["lang"], "en")
+
     def test_context_content(self):
         template = self.env.ref("sicantik_whatsapp.template_permit_ready")
         context = self.dispatcher._preview_context(template, self.partner_gateway)
@@ -318,7 +333,8 @@ class TestPreviewTranslations(TransactionCase):
                 if name.endswith(".js"):
                     with open(os.path.join(root, name), encoding="utf-8") as f:
                         literals.update(re.findall(r'_t\(\s*"((?:[^"\\]|\\.)*)"', f.read()))
-        self.assertGreater(len(literals), 50)
+        # (The engine's codes are worded by its catalogue, not by _t terms: issue 14.)
+        self.assertGreater(len(literals), 20)
         missing = sorted(t for t in literals if not terms.get(t))
         self.assertFalse(missing, "JS terms without Indonesian translation (re-export the .pot, fill id.po)")
         with file_open("sicantik_whatsapp/i18n/sicantik_whatsapp.pot", "rb") as f:

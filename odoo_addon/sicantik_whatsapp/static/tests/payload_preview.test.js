@@ -10,9 +10,7 @@ import {
     defineModels,
     mountView,
     onRpc,
-    patchTranslations,
     patchWithCleanup,
-    serverState,
 } from "@web/../tests/web_test_helpers";
 
 import { ENGINE_WASM_URL, engineLoader } from "@sicantik_whatsapp/js/engine_service";
@@ -183,11 +181,8 @@ test("sample values, sample recipient and forced provider change the preview", a
 });
 
 test("engine errors are shown next to the field, in the user's language", async () => {
-    serverState.lang = "id_ID";
-    patchTranslations({
-        "A placeholder of the template has no value.": "Ada placeholder template yang belum diberi nilai.",
-    });
-    mockContextRoute();
+    // The server sends the catalogue in the user's language; the widget fills it from `args`.
+    mockContextRoute({ lang: "id" });
     await mountTemplateForm();
     expect(".o_sicantik_whatsapp_error").toHaveCount(0);
 
@@ -199,7 +194,7 @@ test("engine errors are shown next to the field, in the user's language", async 
     await advanceTime(DEBOUNCE);
     await animationFrame();
     expect('.o_sicantik_whatsapp_error[data-code="template.missing_param"]').toHaveCount(1);
-    expect(".o_sicantik_whatsapp_error strong").toHaveText("Ada placeholder template yang belum diberi nilai.");
+    expect(".o_sicantik_whatsapp_error strong").toHaveText("Templat permit_ready memerlukan nilai untuk {{kode_baru}}.");
     // The engine's own (English) words stay as the technical detail.
     expect(".o_sicantik_whatsapp_error .font-monospace").toHaveText('template "permit_ready" needs a value for {{kode_baru}}');
     expect(".o_sicantik_whatsapp_result").toHaveCount(0);

@@ -45,14 +45,16 @@ export function makeFakeEngineModule({ initError = null, previewError = null } =
             }
             const template = this.config.templates.find((t) => t.code === notification.template);
             if (!template) {
-                throw engineError("template.unknown", `unknown template "${notification.template}"`);
+                throw Object.assign(engineError("template.unknown", `unknown template "${notification.template}"`), {
+                    args: { template: notification.template },
+                });
             }
             const text = template.body.replace(/{{\s*(\w+)\s*}}/g, (_m, name) => {
                 const value = notification.values[name];
                 if (value === undefined || value === "") {
-                    throw engineError(
-                        "template.missing_param",
-                        `template "${template.code}" needs a value for {{${name}}}`
+                    throw Object.assign(
+                        engineError("template.missing_param", `template "${template.code}" needs a value for {{${name}}}`),
+                        { args: { template: template.code, param: name } }
                     );
                 }
                 return String(value);
@@ -76,6 +78,7 @@ export function makeFakeEngineModule({ initError = null, previewError = null } =
                       code: i ? "route.fallback" : "route.selected",
                       message: i ? `${id} is fallback number ${i}` : `${id} is used first`,
                       provider: id,
+                      ...(i ? { args: { number: String(i) } } : {}),
                   }));
             return {
                 decision: {
@@ -156,6 +159,27 @@ export function makeFakeEngineModule({ initError = null, previewError = null } =
     return { calls, module };
 }
 
+/** A few of the engine's catalogue sentences (src/catalogue/sentences.json), as the server sends them. */
+const CATALOGUE_CODES = {
+    "route.selected": { args: ["provider"], id: "{provider} dicoba lebih dulu.", en: "{provider} is used first." },
+    "route.fallback": {
+        args: ["provider", "number"],
+        id: "{provider} menjadi cadangan ke-{number} bila yang sebelumnya tidak tersedia.",
+        en: "{provider} is fallback number {number} if the previous one is unavailable.",
+    },
+    "route.opted_out": {
+        args: [],
+        id: "Penerima menolak pesan WhatsApp: tidak ada yang dikirim.",
+        en: "The recipient asked not to receive WhatsApp messages: nothing is sent.",
+    },
+    "template.missing_param": {
+        args: ["template", "param"],
+        id: "Templat {template} memerlukan nilai untuk {{{param}}}.",
+        en: "Template {template} needs a value for {{{param}}}.",
+    },
+    "template.unknown": { args: ["template"], id: "Templat {template} tidak dikenal.", en: "Unknown template {template}." },
+};
+
 const PERMIT_READY = {
     code: "permit_ready",
     name: "Izin terbit",
@@ -192,7 +216,7 @@ function sample(key, label, recipient, partnerId = false) {
 }
 
 /** What `/sicantik_whatsapp/preview/context` answers (the server masks every credential). */
-export function makeServerContext({ partners = [] } = {}) {
+export function makeServerContext({ partners = [], lang = "en" } = {}) {
     return {
         config: {
             defaultProvider: null,
@@ -270,6 +294,8 @@ export function makeServerContext({ partners = [] } = {}) {
             permit_type: "Persetujuan Bangunan Gedung",
         },
         canSend: true,
+        // The part of the engine's catalogue these tests meet (the server sends all of it).
+        catalogue: { lang, codes: CATALOGUE_CODES },
     };
 }
 

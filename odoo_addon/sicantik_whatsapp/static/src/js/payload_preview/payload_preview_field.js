@@ -332,13 +332,13 @@ export class PayloadPreviewField extends Component {
                     result.preview = this.getEngine(config).preview(notification);
                     result.lint = result.preview.lint;
                 } catch (error) {
-                    result.error = describeEngineError(error);
+                    result.error = describeEngineError(error, this.catalogue);
                     // The template's own issues still help; a recipient's do not belong here.
                     result.lint = lintTarget ? this.safeLint(lintTarget) : [];
                 }
             }
         } catch (error) {
-            result.error = describeEngineError(error);
+            result.error = describeEngineError(error, this.catalogue);
         }
         Object.assign(this.state, result);
         if (result.preview) {
@@ -397,6 +397,11 @@ export class PayloadPreviewField extends Component {
         return { config, template, values, forceProvider, params, lintTarget };
     }
 
+    /** The engine's catalogue from the server (sentences in the user's language). */
+    get catalogue() {
+        return this.serverContext && this.serverContext.catalogue;
+    }
+
     templateCode(templateId) {
         const found = (this.serverContext.templates || []).find((t) => t.id === templateId);
         return found ? found.code : false;
@@ -441,7 +446,7 @@ export class PayloadPreviewField extends Component {
     }
 
     showError(error) {
-        this.state.error = describeEngineError(error);
+        this.state.error = describeEngineError(error, this.catalogue);
         this.state.preview = null;
         this.state.revision++;
     }
@@ -504,7 +509,7 @@ export class PayloadPreviewField extends Component {
         if (!decision) {
             return [];
         }
-        const helpers = { providerName: (id) => this.providerName(id), chain: decision.chain };
+        const helpers = { providerName: (id) => this.providerName(id), catalogue: this.catalogue };
         return decision.trace.map((step) => ({
             code: step.code,
             text: String(traceText(step, helpers)),
@@ -515,7 +520,7 @@ export class PayloadPreviewField extends Component {
     lintLines() {
         return (this.state.lint || []).map((issue) => ({
             ...issue,
-            title: lintTitle(issue),
+            title: lintTitle(issue, this.catalogue),
         }));
     }
 
@@ -559,7 +564,7 @@ export class PayloadPreviewField extends Component {
     }
 
     providerError(item) {
-        return item.error ? describeEngineError(item.error) : null;
+        return item.error ? describeEngineError(item.error, this.catalogue) : null;
     }
 
     get canSendTest() {
