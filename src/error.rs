@@ -32,6 +32,12 @@ pub enum Error {
         template: String,
         placeholder: String,
     },
+    /// A typed value (a date, a number…) that cannot be written: `reason` says why.
+    ValueInvalid {
+        template: String,
+        param: String,
+        reason: String,
+    },
     /// Unbalanced or malformed `{{ }}` in a template text.
     TemplateMalformed { template: String, reason: String },
     /// The template (or the text chosen for a provider) is empty.
@@ -68,6 +74,7 @@ impl Error {
             Error::TemplateMissingParam { .. } => "template.missing_param",
             Error::TemplateUnknownPlaceholder { .. } => "template.unknown_placeholder",
             Error::TemplateMalformed { .. } => "template.malformed",
+            Error::ValueInvalid { .. } => "template.invalid_value",
             Error::TemplateEmpty { .. } => "template.empty",
             Error::TemplateMapping { .. } => "template.mapping",
             Error::ConfigInvalid { .. } => "config.invalid",
@@ -136,6 +143,14 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "template {template:?} uses {{{{{placeholder}}}}}, which is not one of its parameters"
+            ),
+            Error::ValueInvalid {
+                template,
+                param,
+                reason,
+            } => write!(
+                f,
+                "template {template:?}: the value of {{{{{param}}}}} cannot be written: {reason}"
             ),
             Error::TemplateMalformed { template, reason } => {
                 write!(f, "template {template:?} is malformed: {reason}")

@@ -31,6 +31,7 @@ pub mod route;
 pub mod secrets;
 pub mod template;
 pub mod transport;
+pub mod typed;
 
 #[cfg(feature = "host-abi")]
 pub mod abi;

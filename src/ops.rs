@@ -133,15 +133,32 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
                 let a: ConvertArgs = parse(args)?;
                 // A code ("permit_ready") or an inline template: told apart by the first token
                 // rather than an untagged enum, whose buffering costs the web build ~10 KB.
-                let template = a.template.get();
-                if template.trim_start().starts_with('"') {
-                    let code: String = parse(template)?;
-                    to_json(&convert(engine()?.template(&code)?, &a.values)?)
-                } else {
-                    let t: MasterTemplate = parse(template)?;
-                    crate::limits::check_template(&t)?;
-                    to_json(&convert(&t, &a.values)?)
-                }
+                let inline;
+                let t = match template_arg(&a.template)? {
+                    TemplateArg::Code(code) => engine()?.template(&code)?,
+                    TemplateArg::Inline(t) => {
+                        inline = t;
+                        &inline
+                    }
+                };
+                // Typed values as a send writes them; a datetime in WIB (no recipient here).
+                let lang = crate::typed::Lang::of(t.language.as_deref());
+                let values = a
+                    .values
+                    .formatted(&t.code, lang, &mut || Ok(Default::default()))?;
+                to_json(&convert(t, &values)?)
+            }
+            "describeTemplate" => {
+                let a: DescribeArgs = parse(args)?;
+                let inline;
+                let t = match template_arg(&a.template)? {
+                    TemplateArg::Code(code) => engine()?.template(&code)?,
+                    TemplateArg::Inline(t) => {
+                        inline = t;
+                        &inline
+                    }
+                };
+                to_json(&crate::template::describe(t)?)
             }
             "lintTemplate" => {
                 let t: MasterTemplate = parse(args)?;
@@ -386,7 +403,31 @@ struct ConvertArgs {
     /// A template code or an inline `MasterTemplate`.
     template: Box<RawValue>,
     #[serde(default)]
-    values: BTreeMap<String, String>,
+    values: crate::model::Values,
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+struct DescribeArgs {
+    /// A template code or an inline `MasterTemplate`.
+    template: Box<RawValue>,
+}
+
+enum TemplateArg {
+    Code(String),
+    Inline(Box<MasterTemplate>),
+}
+
+/// A code ("permit_ready") or an inline template (checked against the size limits): told apart
+/// by the first token rather than an untagged enum, whose buffering costs the web build ~10 KB.
+fn template_arg(raw: &RawValue) -> Result<TemplateArg> {
+    let text = raw.get();
+    if text.trim_start().starts_with('"') {
+        return Ok(TemplateArg::Code(parse(text)?));
+    }
+    let t: MasterTemplate = parse(text)?;
+    crate::limits::check_template(&t)?;
+    Ok(TemplateArg::Inline(Box::new(t)))
 }
 
 #[derive(Deserialize)]

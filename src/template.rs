@@ -18,6 +18,52 @@ use crate::model::{GatewayMapping, MasterTemplate, MetaParamFormat, ProviderKind
 /// other parameter (`{{opt_in_link}}`).
 pub const OPT_IN_LINK: &str = "opt_in_link";
 
+/// Parameter names with a meaning for every host, in this order: the recipient's consent link
+/// (filled by the engine), the recipient's name and the sending office's name (filled by the host
+/// unless the caller gives them).
+pub const RESERVED: [&str; 3] = [OPT_IN_LINK, "partner_name", "office_name"];
+
+/// What a host needs to gather a template's values: its parameters in canonical order, which of
+/// them are reserved, and how typed values will be written.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TemplateDescription {
+    pub code: String,
+    pub params: Vec<ParamDescription>,
+    /// [`RESERVED`].
+    pub reserved: [&'static str; 3],
+    /// The language typed values are written in (`id` or `en`, see [`crate::typed`]).
+    pub value_language: &'static str,
+    /// The `type`s a typed value may have.
+    pub value_types: [&'static str; 5],
+}
+
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ParamDescription {
+    pub name: String,
+    /// Whether the name is one of [`RESERVED`].
+    pub reserved: bool,
+}
+
+/// The description of `t` (the `describeTemplate` op); an error when its texts do not parse.
+pub fn describe(t: &MasterTemplate) -> Result<TemplateDescription> {
+    let params = params(t)?
+        .into_iter()
+        .map(|name| ParamDescription {
+            reserved: RESERVED.contains(&name.as_str()),
+            name,
+        })
+        .collect();
+    Ok(TemplateDescription {
+        code: t.code.clone(),
+        params,
+        reserved: RESERVED,
+        value_language: crate::typed::Lang::of(t.language.as_deref()).code(),
+        value_types: crate::typed::TYPES,
+    })
+}
+
 /// A piece of template text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Segment {
@@ -313,10 +359,12 @@ impl Values for Resolved {
 
 /// The values of one send, checked like [`resolve`] but borrowed from the notification: what a
 /// [`Resolved`] holds, without copying a name or a value.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct SendValues<'a> {
     params: &'a [String],
     given: &'a BTreeMap<String, String>,
+    /// The typed values given, formatted (owned: written for this send's template).
+    formatted: BTreeMap<String, String>,
     /// Fills [`OPT_IN_LINK`] when the caller gave no value for it.
     opt_in_link: Option<&'a str>,
     /// `opt_in_link` is the recipient's own (signed) link: it is the value of [`OPT_IN_LINK`]
@@ -330,13 +378,15 @@ impl<'a> SendValues<'a> {
         template_code: &str,
         params: &'a [String],
         given: &'a BTreeMap<String, String>,
+        formatted: BTreeMap<String, String>,
         opt_in_link: Option<&'a str>,
         personal_link: bool,
     ) -> Result<SendValues<'a>> {
-        crate::limits::check_values(template_code, given)?;
+        crate::limits::check_values(template_code, given.iter().chain(&formatted))?;
         let values = SendValues {
             params,
             given,
+            formatted,
             opt_in_link,
             personal_link,
         };
@@ -352,17 +402,20 @@ impl<'a> SendValues<'a> {
     }
 
     /// The same values as [`resolve`] gives them.
-    pub(crate) fn to_resolved(self) -> Resolved {
+    pub(crate) fn to_resolved(&self) -> Resolved {
         let params = Names::of(self.params);
         let owned = |name: &String| (name.clone(), self.value(name).unwrap_or_default().into());
+        let mut unused: Vec<String> = self
+            .given
+            .keys()
+            .chain(self.formatted.keys())
+            .filter(|k| !params.contains(k))
+            .cloned()
+            .collect();
+        crate::sort_texts(&mut unused, str::cmp);
         Resolved {
             values: self.params.iter().map(owned).collect(),
-            unused: self
-                .given
-                .keys()
-                .filter(|k| !params.contains(k))
-                .cloned()
-                .collect(),
+            unused,
         }
     }
 }
@@ -374,7 +427,7 @@ impl Values for SendValues<'_> {
         if name == OPT_IN_LINK && self.personal_link {
             return self.opt_in_link;
         }
-        match self.given.get(name) {
+        match self.given.get(name).or_else(|| self.formatted.get(name)) {
             Some(v) => Some(v),
             None if name == OPT_IN_LINK => self.opt_in_link,
             None => None,
@@ -507,6 +560,7 @@ impl CompiledTemplate {
         &'a self,
         template_code: &str,
         given: &'a BTreeMap<String, String>,
+        formatted: BTreeMap<String, String>,
         opt_in_link: Option<&'a str>,
         personal_link: bool,
     ) -> Result<SendValues<'a>> {
@@ -514,6 +568,7 @@ impl CompiledTemplate {
             template_code,
             &self.params,
             given,
+            formatted,
             opt_in_link,
             personal_link,
         )

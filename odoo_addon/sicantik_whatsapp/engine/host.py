@@ -538,6 +538,12 @@ class WasmEngine:
     def convert_params(self, template, values):
         return self.call("convertParams", {"template": template, "values": values or {}})
 
+    def describe_template(self, template):
+        """``describeTemplate`` of an inline template (a ``MasterTemplate`` dict): ``{"params":
+        [{"name", "reserved"}], "reserved", "valueLanguage", "valueTypes"}``, parameters in
+        canonical order."""
+        return self.call("describeTemplate", {"template": template})
+
     def configured(self, config, key=None):
         """A handle on this engine holding ``config`` (an ``EngineConfig`` dict).
 

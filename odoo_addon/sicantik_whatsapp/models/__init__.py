@@ -12,3 +12,5 @@ from . import sicantik_whatsapp_evidence_hooks
 from . import sicantik_whatsapp_evidence_report
 from . import sicantik_whatsapp_evidence_funnel
 from . import sicantik_whatsapp_holiday
+from . import sicantik_whatsapp_template_mapping
+from . import sicantik_whatsapp_mixin

@@ -23,3 +23,4 @@ from . import test_bounds
 from . import test_partner_phone
 from . import test_quiet_hours
 from . import test_replay
+from . import test_record_templates
