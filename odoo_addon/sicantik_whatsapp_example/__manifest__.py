@@ -10,14 +10,16 @@
     "license": "LGPL-3",
     "application": False,
     "installable": True,
-    "depends": ["sicantik_whatsapp"],
+    "depends": ["sicantik_whatsapp", "base_automation"],
     "data": [
         "security/ir.model.access.csv",
         "security/sicantik_whatsapp_example_security.xml",
         "data/sicantik_whatsapp_example_template_data.xml",
         "views/sicantik_whatsapp_example_permit_views.xml",
+        "views/sicantik_whatsapp_example_composer_views.xml",
     ],
     "demo": [
         "demo/sicantik_whatsapp_example_permit_demo.xml",
+        "demo/sicantik_whatsapp_example_automation_demo.xml",
     ],
 }

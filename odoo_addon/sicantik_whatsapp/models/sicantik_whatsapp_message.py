@@ -124,6 +124,23 @@ class SicantikWhatsappMessage(models.Model):
             "res_id": record.id,
             "view_mode": "form",
         }
+    batch_id = fields.Many2one(
+        "sicantik.whatsapp.batch", string="Batch", index="btree_not_null", ondelete="set null", copy=False
+    )
+    dedupe_key = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Record, template and trigger of an automation rule's message: a second message with "
+        "the same key is refused by the database, so a rule never notifies a record twice.",
+    )
+
+    _sql_constraints = [
+        (
+            "dedupe_key_unique",
+            "UNIQUE(dedupe_key)",
+            "This record was already notified with this template for this trigger.",
+        )
+    ]
 
     @api.depends("attempt_ids")
     def _compute_attempt_count(self):

@@ -1,2 +1,3 @@
 from . import sicantik_whatsapp_test_wizard
 from . import sicantik_whatsapp_replay_wizard
+from . import sicantik_whatsapp_composer
