@@ -71,11 +71,8 @@ class IrActionsServer(models.Model):
         by_trigger = {}
         for record in records:
             by_trigger.setdefault(self._sicantik_whatsapp_trigger(record), []).append(record.id)
+        rule = self.base_automation_id if "base_automation_id" in self._fields else None
+        label = rule.name if rule else self.name
         for trigger, ids in by_trigger.items():
-            Batch._enqueue(
-                template.sudo(),
-                records.browse(ids),
-                trigger=self.display_name,
-                dedupe_trigger=trigger,
-            )
+            Batch._enqueue(template.sudo(), records.browse(ids), trigger=label, dedupe_trigger=trigger)
         return False

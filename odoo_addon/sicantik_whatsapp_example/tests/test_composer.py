@@ -409,3 +409,20 @@ class TestAutomation(PermitCommon):
         message = self.messages(permit, self.template_ready)
         with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.UniqueViolation), self.env.cr.savepoint():
             message.copy({"dedupe_key": message.dedupe_key})
+
+
+@tagged("post_install", "-at_install")
+class TestComposerIndonesian(PermitCommon):
+    def test_composer_and_action_type_in_indonesian(self):
+        self.env["res.lang"]._activate_lang("id_ID")
+        self.env["ir.module.module"]._load_module_terms(["sicantik_whatsapp"], ["id_ID"], overwrite=True)
+        env = self.env(context=dict(self.env.context, lang="id_ID"))
+        self.assertEqual(env.ref("sicantik_whatsapp.sicantik_whatsapp_composer_action").name, "Kirim WhatsApp")
+        states = dict(env["ir.actions.server"]._fields["state"]._description_selection(env))
+        self.assertEqual(states["sicantik_whatsapp"], "Kirim master template WhatsApp")
+        orphan = self.permit(self.no_partner, "503/PBG/2026/ID01")
+        wizard = self.composer(orphan).with_env(env)
+        self.assertIn("503/PBG/2026/ID01", wizard.single_error)
+        opted_out = self.permit(self.partner_opted_out, "503/PBG/2026/ID02")
+        wizard = self.composer(opted_out).with_env(env)
+        self.assertEqual(wizard.single_error, "warga telah berhenti berlangganan pesan WhatsApp")
