@@ -236,17 +236,16 @@ def run_round(opts, workers, count):
     return seconds, reports
 
 
-def throughput(registry, odoo, opts, partner_ids, workers):
+def drain(registry, opts, ids, workers):
+    """``workers`` workers send the queued messages ``ids``: the figures of the round (every
+    message sent, once: ``ok``)."""
     sim(opts, "DELETE", "/_sim/stats")
-    ids = enqueue(registry, odoo, partner_ids, "w%d" % workers)
     seconds, reports = run_round(opts, workers, len(ids))
     st = states(registry, ids)
     stats = sim(opts, "GET", "/_sim/stats")
     accepted = stats["meta"]["accepted"] + stats["watzap"]["accepted"] + stats["fonnte"]["accepted"]
     sent = st.get("sent", 0)
-    ok = sent == len(ids) and stats["duplicates"] == 0 and accepted == len(ids)
     return {
-        "bench": "dispatch.odoo.w%d" % workers,
         "workers": workers,
         "messages": len(ids),
         "sent": sent,
@@ -257,8 +256,13 @@ def throughput(registry, odoo, opts, partner_ids, workers):
         "msgPerSec": round(len(ids) / seconds, 1),
         "batchSize": opts.batch_size,
         "cpuMsPerMsg": reports[-1]["cpuMsPerMsg"],
-        "ok": ok,
+        "ok": sent == len(ids) and stats["duplicates"] == 0 and accepted == len(ids),
     }
+
+
+def throughput(registry, odoo, opts, partner_ids, workers):
+    ids = enqueue(registry, odoo, partner_ids, "w%d" % workers)
+    return dict({"bench": "dispatch.odoo.w%d" % workers}, **drain(registry, opts, ids, workers))
 
 
 def pacing(registry, odoo, opts, partner_ids, rate, workers=2):
@@ -338,30 +342,19 @@ def composer(registry, odoo, opts, partner_ids, workers=2):
         batch = env["sicantik.whatsapp.batch"].browse(action["res_id"])
         ids = batch.message_ids.ids
     log("composer: %d records planned in %.1f s, enqueued in %.1f s" % (count, t1 - t0, t2 - t1))
-    sim(opts, "DELETE", "/_sim/stats")
-    seconds, reports = run_round(opts, workers, len(ids))
-    st = states(registry, ids)
-    stats = sim(opts, "GET", "/_sim/stats")
-    accepted = stats["meta"]["accepted"] + stats["watzap"]["accepted"] + stats["fonnte"]["accepted"]
-    sent = st.get("sent", 0)
-    return {
-        "bench": "dispatch.odoo.composer",
-        "records": count,
-        "planned": planned,
-        "planMsPerRecord": round((t1 - t0) * 1000 / count, 3),
-        "enqueueSeconds": round(t2 - t1, 3),
-        "enqueueMsPerRecord": round((t2 - t1) * 1000 / count, 3),
-        "workers": workers,
-        "messages": len(ids),
-        "sent": sent,
-        "states": st,
-        "accepted": accepted,
-        "duplicates": stats["duplicates"],
-        "seconds": round(seconds, 3),
-        "msgPerSec": round(len(ids) / seconds, 1),
-        "cpuMsPerMsg": reports[-1]["cpuMsPerMsg"],
-        "ok": sent == count == len(ids) and stats["duplicates"] == 0 and accepted == count,
-    }
+    row = drain(registry, opts, ids, workers)
+    row["ok"] = row["ok"] and len(ids) == count
+    return dict(
+        {
+            "bench": "dispatch.odoo.composer",
+            "records": count,
+            "planned": planned,
+            "planMsPerRecord": round((t1 - t0) * 1000 / count, 3),
+            "enqueueSeconds": round(t2 - t1, 3),
+            "enqueueMsPerRecord": round((t2 - t1) * 1000 / count, 3),
+        },
+        **row,
+    )
 
 
 # --- worker process ---------------------------------------------------------------------------------

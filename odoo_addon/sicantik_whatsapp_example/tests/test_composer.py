@@ -138,6 +138,28 @@ class TestComposer(PermitCommon):
         self.drain()
         self.assertEqual(by_record[good].state, "sent")
 
+    def test_missing_values_and_invalid_numbers_are_counted_and_logged_failed(self):
+        today = fields.Date.today()
+        ok = self.permit(self.partner_gateway, "503/PBG/2026/M001", expiry_date=today)
+        no_expiry = self.permit(self.partner_gateway, "503/PBG/2026/M002")
+        bad_phone = self.permit(
+            self.env["res.partner"].create({"name": "Nomor Salah", "mobile": "12"}), "503/PBG/2026/M003", expiry_date=today
+        )
+        wizard = (
+            self.env["sicantik.whatsapp.composer"]
+            .with_context(active_model=PERMIT, active_ids=(ok | no_expiry | bad_phone).ids)
+            .create({"template_id": self.template_reminder.id})
+        )
+        self.assertEqual((wizard.gateway_count, wizard.missing_count, wizard.invalid_count), (1, 1, 1))
+        self.assertIn("expiry_date", wizard.problems)
+        batch = self.env["sicantik.whatsapp.batch"].browse(wizard.action_send()["res_id"])
+        by_record = {m._source_record(): m for m in batch.message_ids}
+        self.assertEqual(by_record[ok].state, "queued")
+        self.assertEqual((by_record[no_expiry].state, by_record[no_expiry].error_code), ("failed", "template.missing_param"))
+        self.assertEqual(by_record[bad_phone].state, "failed")
+        self.assertTrue(by_record[bad_phone].error_code.startswith("phone."))
+        self.assertTrue(by_record[bad_phone].error_message)
+
     def test_the_composer_is_bound_to_the_templates_model(self):
         action = self.env["ir.actions.act_window"].search(
             [("res_model", "=", "sicantik.whatsapp.composer"), ("binding_model_id.model", "=", PERMIT)]
