@@ -131,16 +131,8 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
             }
             "convertParams" => {
                 let a: ConvertArgs = parse(args)?;
-                // A code ("permit_ready") or an inline template: told apart by the first token
-                // rather than an untagged enum, whose buffering costs the web build ~10 KB.
-                let inline;
-                let t = match template_arg(&a.template)? {
-                    TemplateArg::Code(code) => engine()?.template(&code)?,
-                    TemplateArg::Inline(t) => {
-                        inline = t;
-                        &inline
-                    }
-                };
+                let arg = template_arg(&a.template)?;
+                let t = arg.template(engine)?;
                 // Typed values as a send writes them; a datetime in WIB (no recipient here).
                 let lang = crate::typed::Lang::of(t.language.as_deref());
                 let values = a
@@ -150,15 +142,8 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
             }
             "describeTemplate" => {
                 let a: DescribeArgs = parse(args)?;
-                let inline;
-                let t = match template_arg(&a.template)? {
-                    TemplateArg::Code(code) => engine()?.template(&code)?,
-                    TemplateArg::Inline(t) => {
-                        inline = t;
-                        &inline
-                    }
-                };
-                to_json(&crate::template::describe(t)?)
+                let arg = template_arg(&a.template)?;
+                to_json(&crate::template::describe(arg.template(engine)?)?)
             }
             "lintTemplate" => {
                 let t: MasterTemplate = parse(args)?;
@@ -416,6 +401,19 @@ struct DescribeArgs {
 enum TemplateArg {
     Code(String),
     Inline(Box<MasterTemplate>),
+}
+
+impl TemplateArg {
+    /// The template: the configured one of a code (`engine` is asked only then), or the inline one.
+    fn template<'a>(
+        &'a self,
+        engine: impl FnOnce() -> Result<&'a Engine>,
+    ) -> Result<&'a MasterTemplate> {
+        match self {
+            TemplateArg::Code(code) => engine()?.template(code),
+            TemplateArg::Inline(t) => Ok(t),
+        }
+    }
 }
 
 /// A code ("permit_ready") or an inline template (checked against the size limits): told apart
