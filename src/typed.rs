@@ -61,14 +61,6 @@ impl Lang {
             _ => Lang::Id,
         }
     }
-
-    /// `id` or `en`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Id => "id",
-            Lang::En => "en",
-        }
-    }
 }
 
 /// Where a datetime is shown: the recipient's zone's UTC offset and label (`WIB`).

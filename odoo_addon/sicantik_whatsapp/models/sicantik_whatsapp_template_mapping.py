@@ -287,8 +287,9 @@ class SicantikWhatsappTemplateMaster(models.Model):
     # ------------------------------------------------------------------
 
     def _engine_params(self):
-        """``[{"name", "reserved"}]``: the template's parameters in canonical order, as the engine
-        describes them (``describeTemplate``); empty when its texts do not parse yet."""
+        """``[{"name", "role", ...}]``: the template's parameters in canonical order, as the
+        engine describes them (``describeTemplate``; ``role`` is ``value`` or a reserved one);
+        empty when its texts do not parse yet."""
         self.ensure_one()
         if not self.body:
             return []
@@ -301,7 +302,7 @@ class SicantikWhatsappTemplateMaster(models.Model):
     def _default_mapping(self, param):
         """The values of a new mapping line for ``param`` (a ``describeTemplate`` parameter)."""
         name = param["name"]
-        vals = {"template_id": self.id, "param": name, "reserved": param["reserved"], "kind": "field"}
+        vals = {"template_id": self.id, "param": name, "reserved": param["role"] != "value", "kind": "field"}
         if name == "opt_in_link":
             vals["kind"] = "consent"
         elif name == "office_name":

@@ -401,6 +401,17 @@ describe("with the real engine (the web build that make addon puts in static lib
         ).toBe(`Bearer ${MASK}`);
         expect(queryAll(".o_sicantik_whatsapp_trace li").map((li) => li.dataset.code)).toInclude("route.skip_no_opt_in");
 
+        // Meta's positional {{1}}, {{2}}: asked for, as the engine reads them (a regex over names
+        // found none, and the preview failed with template.missing_param).
+        await contains(".o_field_text[name=body] textarea").edit("Yth. {{1}}, izin {{2}}", { confirm: false });
+        await advanceTime(DEBOUNCE);
+        await animationFrame();
+        expect(queryAll(".o_sicantik_whatsapp_value").map((input) => input.name)).toEqual(["1", "2"]);
+        expect(".o_sicantik_whatsapp_error").toHaveCount(0);
+        expect(queryOne('pre[data-provider="fonnte-2"][data-field="body"]').textContent).toInclude(
+            "Yth.+contoh+1%2C+izin+contoh+2"
+        );
+
         // A header with two placeholders: Meta lint, live.
         await contains(".o_field_char[name=header] input").edit("{{permit_type}} {{permit_number}}", { confirm: false });
         await advanceTime(DEBOUNCE);
