@@ -2,7 +2,7 @@
 // serde types and emitted into the wasm-bindgen glue's .d.ts), plus the facade's own.
 
 import * as glue from "./web/sicantik_whatsapp.js";
-import type { EngineConfig, Notification, Outcome, SendOptions } from "./web/sicantik_whatsapp.js";
+import type { Catalogue, EngineConfig, Notification, Outcome, SendOptions } from "./web/sicantik_whatsapp.js";
 
 // Type-only: the glue's `initSync` and default export are not part of this entry's values.
 export type * from "./web/sicantik_whatsapp.js";
@@ -25,6 +25,11 @@ export type InitInput =
  */
 export function init(input?: InitInput): Promise<void>;
 
+/** The engine's catalogue: codes' sentences (Indonesian, English) and arguments, credential fields, defaults. */
+export function catalogue(): Catalogue;
+/** The sentence of `code` in `lang` with its `{arg}`s filled; `null` for a code the catalogue lacks. */
+export function sentence(code: string, lang: "id" | "en", args?: Record<string, unknown>): string | null;
+
 /** Stable error codes (`engine.not_initialized` comes from this facade). */
 export type ErrorCode =
   | "phone.invalid"
@@ -40,6 +45,7 @@ export type ErrorCode =
   | "provider.unsupported"
   | "input.invalid"
   | "dispatch.state"
+  | "engine.not_configured"
   | "engine.not_initialized";
 
 /** Every error the engine throws: a real `Error` with a stable `code`. */

@@ -7,6 +7,7 @@
 // self-initializing nodejs build instead (./node/), so it never needs `init()`.
 
 import initGlue, * as glue from "./web/sicantik_whatsapp.js";
+import CATALOGUE from "./catalogue.js";
 
 let pending = null; // the in-flight or settled init, shared by every caller
 let ready = false;
@@ -100,6 +101,29 @@ export function normalizePhone(text, defaultCountry) {
 export function convertParams(template, values) {
   assertReady("convertParams()");
   return glue.convertParams(template, values);
+}
+
+/**
+ * The engine's catalogue (its `catalogue` op, generated into ./catalogue.js at build time: the
+ * sentences stay out of the web .wasm). Every code's Indonesian and English sentence with its
+ * arguments, each provider kind's credential fields (secret or public), and the defaults.
+ * Needs no `init()`.
+ */
+export function catalogue() {
+  return CATALOGUE;
+}
+
+/**
+ * The sentence of `code` in `lang` (`"id"` or `"en"`), each `{arg}` filled from `args`; `null`
+ * when the catalogue has no such code.
+ * @param {string} code
+ * @param {"id" | "en"} lang
+ * @param {Record<string, unknown>} [args]
+ */
+export function sentence(code, lang, args = {}) {
+  const entry = CATALOGUE.codes[code];
+  if (!entry) return null;
+  return entry[lang].replace(/\{(\w+)\}/g, (m, name) => (args[name] ?? "") === "" ? m : String(args[name]));
 }
 
 /** Template validation errors and Meta lint issues. */

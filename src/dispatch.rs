@@ -27,7 +27,7 @@ use crate::model::{
 use crate::providers::{provider, Classified, Secrets};
 
 /// Wait used when a provider throttles without saying for how long.
-const DEFAULT_RETRY_AFTER_MS: i64 = 60_000;
+pub(crate) const DEFAULT_RETRY_AFTER_MS: i64 = 60_000;
 
 /// What the host should do next.
 #[derive(Debug, Clone, PartialEq, Serialize)]

@@ -56,6 +56,8 @@ pub enum Error {
     /// The dispatch state machine was driven out of order (e.g. a response fed while no request was
     /// pending).
     DispatchState { reason: String },
+    /// An op that needs a configuration was called before any `configure` succeeded.
+    NotConfigured,
     /// An input above one of the limits of [`crate::limits`]; `what` names it (never its text).
     TooLarge {
         limit: crate::limits::Limit,
@@ -82,6 +84,7 @@ impl Error {
             Error::ProviderUnsupported { .. } => "provider.unsupported",
             Error::InputInvalid { .. } => "input.invalid",
             Error::DispatchState { .. } => "dispatch.state",
+            Error::NotConfigured => "engine.not_configured",
             Error::TooLarge { limit, .. } => limit.code(),
         }
     }
@@ -166,6 +169,7 @@ impl fmt::Display for Error {
             }
             Error::InputInvalid { reason } => write!(f, "invalid input: {reason}"),
             Error::DispatchState { reason } => write!(f, "dispatch driven out of order: {reason}"),
+            Error::NotConfigured => write!(f, "no configuration yet: call `configure` first"),
             Error::TooLarge {
                 limit,
                 what,

@@ -12,7 +12,10 @@
 //! - `wasm/` (feature `js`, wasm32 only): the wasm-bindgen API for JS hosts;
 //! - `abi` (feature `host-abi`): a JS-free JSON-in/JSON-out ABI for wasmtime.
 
+#[cfg(any(not(feature = "js"), feature = "catalogue"))]
+pub mod catalogue;
 pub mod convert;
+pub mod describe;
 pub mod dispatch;
 pub mod engine;
 pub mod error;

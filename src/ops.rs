@@ -46,9 +46,7 @@ impl Host {
 
     /// The engine configured by the last successful `configure`.
     pub fn engine(&self) -> Result<&Engine> {
-        self.engine.as_ref().ok_or_else(|| Error::DispatchState {
-            reason: "no configuration yet: call `configure` first".into(),
-        })
+        self.engine.as_ref().ok_or(Error::NotConfigured)
     }
 
     /// Run one call given as JSON text; always returns JSON text.
@@ -92,11 +90,7 @@ impl Host {
 
 /// Run every op but `configure` against an engine (when the op needs one).
 pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
-    let engine = || {
-        engine.ok_or_else(|| Error::DispatchState {
-            reason: "no configuration yet: call `configure` first".into(),
-        })
-    };
+    let engine = || engine.ok_or(Error::NotConfigured);
     {
         match op {
             "version" => to_json(&crate::VERSION),
@@ -131,34 +125,14 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
             }
             "convertParams" => {
                 let a: ConvertArgs = parse(args)?;
-                // A code ("permit_ready") or an inline template: told apart by the first token
-                // rather than an untagged enum, whose buffering costs the web build ~10 KB.
-                let inline;
-                let t = match template_arg(&a.template)? {
-                    TemplateArg::Code(code) => engine()?.template(&code)?,
-                    TemplateArg::Inline(t) => {
-                        inline = t;
-                        &inline
-                    }
-                };
+                let t = template_arg(engine, &a.template)?;
+                crate::limits::check_template(&t)?;
                 // Typed values as a send writes them; a datetime in WIB (no recipient here).
                 let lang = crate::typed::Lang::of(t.language.as_deref());
                 let values = a
                     .values
                     .formatted(&t.code, lang, &mut || Ok(Default::default()))?;
-                to_json(&convert(t, &values)?)
-            }
-            "describeTemplate" => {
-                let a: DescribeArgs = parse(args)?;
-                let inline;
-                let t = match template_arg(&a.template)? {
-                    TemplateArg::Code(code) => engine()?.template(&code)?,
-                    TemplateArg::Inline(t) => {
-                        inline = t;
-                        &inline
-                    }
-                };
-                to_json(&crate::template::describe(t)?)
+                to_json(&convert(&t, &values)?)
             }
             "lintTemplate" => {
                 let t: MasterTemplate = parse(args)?;
@@ -237,8 +211,36 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
             "evidenceVerify" => to_json(&crate::evidence::verify(parse(args)?)?),
             // Shadow replay (src/replay.rs): both configurations come with the call.
             "replay" => to_json(&crate::replay::replay(args)?),
+            // What a template asks for (src/describe.rs): hosts build their forms from it.
+            "describeTemplate" => {
+                // `convertParams`'s arguments without values: one argument parser less in the
+                // web build (each costs about a kilobyte).
+                let a: ConvertArgs = parse(args)?;
+                let t = template_arg(engine, &a.template)?;
+                crate::describe::describe(&t)
+            }
+            // The catalogue (src/catalogue.rs): not in the web build, whose size it would grow.
+            #[cfg(any(not(feature = "js"), feature = "catalogue"))]
+            "catalogue" => crate::catalogue::catalogue(),
+            #[cfg(any(not(feature = "js"), feature = "catalogue"))]
+            "maskConfig" => to_json(&crate::catalogue::mask_config(parse(args)?)),
             other => Err(Error::input(format!("unknown op {other:?}"))),
         }
+    }
+}
+
+/// A template given by code ("permit_ready", from the configuration) or inline. Told apart by
+/// the first token rather than an untagged enum, whose buffering costs the web build ~10 KB.
+fn template_arg<'e>(
+    engine: impl FnOnce() -> Result<&'e Engine>,
+    raw: &RawValue,
+) -> Result<std::borrow::Cow<'e, MasterTemplate>> {
+    let text = raw.get();
+    if text.trim_start().starts_with('"') {
+        let code: String = parse(text)?;
+        Ok(std::borrow::Cow::Borrowed(engine()?.template(&code)?))
+    } else {
+        Ok(std::borrow::Cow::Owned(parse(text)?))
     }
 }
 
@@ -408,30 +410,6 @@ struct ConvertArgs {
 
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
-struct DescribeArgs {
-    /// A template code or an inline `MasterTemplate`.
-    template: Box<RawValue>,
-}
-
-enum TemplateArg {
-    Code(String),
-    Inline(Box<MasterTemplate>),
-}
-
-/// A code ("permit_ready") or an inline template (checked against the size limits): told apart
-/// by the first token rather than an untagged enum, whose buffering costs the web build ~10 KB.
-fn template_arg(raw: &RawValue) -> Result<TemplateArg> {
-    let text = raw.get();
-    if text.trim_start().starts_with('"') {
-        return Ok(TemplateArg::Code(parse(text)?));
-    }
-    let t: MasterTemplate = parse(text)?;
-    crate::limits::check_template(&t)?;
-    Ok(TemplateArg::Inline(Box::new(t)))
-}
-
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
 struct StartArgs {
     notification: Notification,
     now_ms: i64,
@@ -525,7 +503,7 @@ mod tests {
         assert_eq!(code(&host.call(r#"{"op": "version"}"#)), "ok");
         assert_eq!(
             code(&host.call(r#"{"op": "decide", "args": {}}"#)),
-            "dispatch.state"
+            "engine.not_configured"
         );
     }
 

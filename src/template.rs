@@ -18,52 +18,6 @@ use crate::model::{GatewayMapping, MasterTemplate, MetaParamFormat, ProviderKind
 /// other parameter (`{{opt_in_link}}`).
 pub const OPT_IN_LINK: &str = "opt_in_link";
 
-/// Parameter names with a meaning for every host, in this order: the recipient's consent link
-/// (filled by the engine), the recipient's name and the sending office's name (filled by the host
-/// unless the caller gives them).
-pub const RESERVED: [&str; 3] = [OPT_IN_LINK, "partner_name", "office_name"];
-
-/// What a host needs to gather a template's values: its parameters in canonical order, which of
-/// them are reserved, and how typed values will be written.
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct TemplateDescription {
-    pub code: String,
-    pub params: Vec<ParamDescription>,
-    /// [`RESERVED`].
-    pub reserved: [&'static str; 3],
-    /// The language typed values are written in (`id` or `en`, see [`crate::typed`]).
-    pub value_language: &'static str,
-    /// The `type`s a typed value may have.
-    pub value_types: [&'static str; 5],
-}
-
-#[derive(Debug, Clone, PartialEq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ParamDescription {
-    pub name: String,
-    /// Whether the name is one of [`RESERVED`].
-    pub reserved: bool,
-}
-
-/// The description of `t` (the `describeTemplate` op); an error when its texts do not parse.
-pub fn describe(t: &MasterTemplate) -> Result<TemplateDescription> {
-    let params = params(t)?
-        .into_iter()
-        .map(|name| ParamDescription {
-            reserved: RESERVED.contains(&name.as_str()),
-            name,
-        })
-        .collect();
-    Ok(TemplateDescription {
-        code: t.code.clone(),
-        params,
-        reserved: RESERVED,
-        value_language: crate::typed::Lang::of(t.language.as_deref()).code(),
-        value_types: crate::typed::TYPES,
-    })
-}
-
 /// A piece of template text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Segment {

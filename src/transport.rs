@@ -12,6 +12,10 @@ use crate::error::Result;
 use crate::model::{HttpRequest, HttpResponse, Notification, Outcome, TransportError};
 use crate::pace::Pacer;
 
+/// A request's timeout when neither the request nor the provider profile sets one (every host's
+/// transport; hosts read it from the `catalogue` op's defaults).
+pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
+
 /// Performs one HTTP request. Implementations must say, on failure, whether the request may have
 /// reached the provider (`TransportError::maybe_sent`): that decides between fallback and `unknown`.
 #[allow(async_fn_in_trait)] // hosts are single-threaded (Wasm); no Send bound wanted

@@ -21,6 +21,7 @@ use serde::de::{self, Deserializer, Visitor};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+use crate::quiet::{civil_from_days, days_from_civil};
 
 /// The type names a typed value may have, in the order of the table above.
 pub const TYPES: [&str; 5] = ["date", "datetime", "number", "currency", "text"];
@@ -58,14 +59,6 @@ impl Lang {
         match code.map(str::trim) {
             Some(c) if c.len() >= 2 && c[..2].eq_ignore_ascii_case("en") => Lang::En,
             _ => Lang::Id,
-        }
-    }
-
-    /// `id` or `en`.
-    pub fn code(self) -> &'static str {
-        match self {
-            Lang::Id => "id",
-            Lang::En => "en",
         }
     }
 }
@@ -325,30 +318,6 @@ fn parse_datetime(text: &str) -> Option<i64> {
         return None;
     }
     Some(days_from_civil(y, m, d) * 1440 + h * 60 + mi - offset)
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (m + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
-}
-
-/// The date of a day number (inverse of [`days_from_civil`]).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(m <= 2), m, d)
 }
 
 /// A decimal number as its digits: exact, whatever its size (no float rounding).

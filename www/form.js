@@ -5,7 +5,7 @@
 import { byId, fill, h } from './dom.js';
 import { t } from './i18n.js';
 import {
-  CREDENTIAL_FIELDS, CUSTOM, FAULTS, TEMPLATES, currentTemplate, placeholders, simBaseUrl,
+  CREDENTIAL_FIELDS, CUSTOM, FAULTS, TEMPLATES, currentTemplate, simBaseUrl,
 } from './state.js';
 
 /** @typedef {import("./state.js").Case} Case */
@@ -16,6 +16,8 @@ import {
  * @property {Record<string, Record<string, string>>} credentials  by provider id (never in the case)
  * @property {string | null} simulatorUrl
  * @property {(structural?: boolean) => void} onChange
+ * @property {(template: import("sicantik-whatsapp").MasterTemplate) => import("sicantik-whatsapp").TemplateParam[]} params
+ *   the template's parameters as the engine reads them (`describeTemplate`)
  */
 
 /** Read a dotted path of the case. */
@@ -107,10 +109,10 @@ export function syncFields(/** @type {FormContext} */ ctx) {
   byId('faults').hidden = !ctx.state.live;
 }
 
-/** Value fields for the current template's placeholders (rebuilt only when they change). */
+/** Value fields for the current template's parameters (rebuilt only when they change). */
 export function renderValues(/** @type {FormContext} */ ctx) {
-  const tpl = currentTemplate(ctx.state);
-  const names = placeholders([tpl.header ?? '', tpl.body, tpl.buttonUrlSuffix ?? ''].join('\n'));
+  const params = ctx.params(currentTemplate(ctx.state));
+  const names = params.map((p) => p.name);
   const box = byId('values');
   if (box.dataset.names === names.join(',') && box.dataset.lang === document.documentElement.lang) return;
   box.dataset.names = names.join(',');
@@ -118,9 +120,9 @@ export function renderValues(/** @type {FormContext} */ ctx) {
   if (names.length === 0) return fill(box, h('p', { class: 'hint' }, t('noPlaceholders')));
   fill(
     box,
-    names.map((name) => {
+    params.map(({ name, role }) => {
       const id = `f-value-${name}`;
-      const auto = name === 'opt_in_link';
+      const auto = role === 'optInLink'; // the engine fills it when left blank
       return h(
         'div',
         { class: 'field', dataset: { field: `value:${name}` } },

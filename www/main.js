@@ -14,7 +14,7 @@ import {
 } from './render.js';
 import {
   CUSTOM, SIM_CREDENTIALS, currentTemplate, customTemplate, decodeCase, defaultCase, encodeCase, engineConfig,
-  notification, placeholders, simBaseUrl,
+  notification, simBaseUrl,
 } from './state.js';
 
 /** @typedef {import("sicantik-whatsapp").Preview} Preview */
@@ -43,6 +43,10 @@ const credentials = Object.fromEntries(
 
 /** @type {Engine | null} */
 let engine = null;
+/** An engine without configuration: describes the template being edited, whatever the case's
+ * configuration (which may not build). */
+/** @type {Engine | null} */
+let describer = null;
 let engineKey = '';
 /** @type {Preview | null} */
 let lastPreview = null;
@@ -65,6 +69,11 @@ const ctx = {
   },
   credentials,
   simulatorUrl: page.simulatorUrl,
+  /** @returns {import("sicantik-whatsapp").TemplateParam[]} */
+  params: (/** @type {import("sicantik-whatsapp").MasterTemplate} */ template) => {
+    describer ??= new Engine({});
+    return describer.call('describeTemplate', { template }).params;
+  },
   onChange: (/** @type {boolean} */ structural = false) => {
     if (structural) {
       renderValues(ctx);
@@ -75,6 +84,11 @@ const ctx = {
     timer = setTimeout(update, 120);
   },
 };
+
+/** The names of the current template's parameters, as the engine reads them. */
+function usedParams() {
+  return ctx.params(currentTemplate(state)).map((p) => p.name);
+}
 
 // --- errors ---------------------------------------------------------------------------------------
 
@@ -155,8 +169,8 @@ function update() {
   // Blank values: every one is reported at its field (the engine stops at the first).
   const tpl = currentTemplate(state);
   const missing = new Set();
-  for (const name of placeholders([tpl.header ?? '', tpl.body, tpl.buttonUrlSuffix ?? ''].join('\n'))) {
-    if (name === 'opt_in_link' && state.optIn.url.trim()) continue; // the engine fills it
+  for (const { name, role } of ctx.params(tpl)) {
+    if (role === 'optInLink' && state.optIn.url.trim()) continue; // the engine fills it
     if (!(state.values[name] ?? '').trim()) {
       missing.add(name);
       placeError({ code: 'template.missing_param', message: `{{${name}}}` });
@@ -206,7 +220,7 @@ function update() {
   lastPreview = null;
   if (engine) {
     try {
-      lastPreview = engine.preview(notification(state));
+      lastPreview = engine.preview(notification(state, usedParams()));
     } catch (e) {
       const err = /** @type {any} */ (e);
       const already =
@@ -253,7 +267,7 @@ async function send() {
     const first = general[0];
     return showSend(() => renderSendError({ title: t('sendFailed'), detail: first?.title ?? t('fixFields') }));
   }
-  const n = notification(state);
+  const n = notification(state, usedParams());
   if (!state.live) {
     try {
       const plan = engine.call('plan', n);

@@ -228,16 +228,6 @@ export function decodeCase(hash) {
 
 // --- engine inputs --------------------------------------------------------------------------------
 
-/** The `{{placeholders}}` of a text, in order of first appearance (the engine's syntax). */
-export function placeholders(/** @type {string} */ text) {
-  /** @type {string[]} */
-  const names = [];
-  for (const m of text.matchAll(/\{\{[ \t]*([A-Za-z_][A-Za-z0-9_]*|[0-9]+)[ \t]*\}\}/g)) {
-    if (!names.includes(m[1])) names.push(m[1]);
-  }
-  return names;
-}
-
 /** @returns {MasterTemplate} */
 export function customTemplate(/** @type {Case} */ c) {
   const metaName = c.custom.metaName.trim();
@@ -293,14 +283,15 @@ export function engineConfig(c, credentials, simulatorUrl) {
 }
 
 /**
- * The notification for a case: only the values the template uses (others stay in the form for
- * when the template changes back), blanks left out so the engine reports them as missing.
+ * The notification for a case: only the values of the template's parameters `used` (the
+ * engine's `describeTemplate`; others stay in the form for when the template changes back),
+ * blanks left out so the engine reports them as missing.
  * @param {Case} c
+ * @param {string[]} used
  * @returns {Notification}
  */
-export function notification(c) {
+export function notification(c, used) {
   const t = currentTemplate(c);
-  const used = placeholders([t.header ?? '', t.body, t.buttonUrlSuffix ?? ''].join('\n'));
   /** @type {Record<string, string>} */
   const values = {};
   for (const name of used) {

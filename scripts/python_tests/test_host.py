@@ -136,6 +136,52 @@ def test_errors_have_stable_codes(engine):
     assert err.value.code == "input.invalid"
 
 
+def test_describe_template_inline_and_by_code(engine):
+    """The wrappers of ``describeTemplate``: the form's fields come from the engine, not a regex."""
+    d = engine.describe_template({"code": "x", "body": "Yth. {{1}}, izin {{2}}"})
+    assert [(p["name"], p["ask"]) for p in d["params"]] == [("1", True), ("2", True)]
+    assert d["error"] is None
+    assert engine.describe_template({"code": "x", "body": "Yth. {{\nname}}"})["error"]["code"] == "template.malformed"
+    handle = engine.configured(CONFIG)
+    by_code = handle.describe_template("permit_ready")
+    assert [(p["name"], p["role"]) for p in by_code["params"]] == [
+        ("partner_name", "partnerName"),
+        ("permit_number", "value"),
+    ]
+
+
+def test_catalogue_has_both_sentences_for_every_code(engine):
+    """A host renders from the catalogue: a code without its Indonesian or English sentence, or a
+    sentence naming an argument it does not declare, fails here."""
+    catalogue = engine.catalogue()
+    assert catalogue is engine.catalogue(), "read once per process"
+    codes = catalogue["codes"]
+    for code in ("template.missing_param", "route.skip_no_opt_in", "meta.param_count", "engine.not_configured"):
+        assert code in codes, code
+    for code, entry in codes.items():
+        for lang in ("id", "en"):
+            text = entry[lang]
+            assert text.strip(), (code, lang)
+            filled = text
+            for arg in entry["args"]:
+                filled = filled.replace("{%s}" % arg, "x")
+            assert "{" not in filled.replace("{{…}}", "").replace("{{x}}", ""), (code, lang, text)
+    assert catalogue["defaults"]["country"] == "62"
+    assert catalogue["defaults"]["secretMask"] == "\u2022\u2022\u2022"
+    secret = {(k["kind"], f["name"]): f["secret"] for k in catalogue["credentials"] for f in k["fields"]}
+    assert secret[("meta", "accessToken")] and not secret[("meta", "phoneNumberId")]
+
+
+def test_mask_config_keeps_only_public_identifiers(engine):
+    masked = engine.mask_config(CONFIG)
+    text = json.dumps(masked)
+    for secret in SECRETS:
+        assert secret not in text
+    meta = next(p for p in masked["providers"] if p["id"] == "meta")
+    assert meta["credentials"]["phoneNumberId"] == "100000000000001"
+    assert meta["credentials"]["accessToken"] == engine.catalogue()["defaults"]["secretMask"]
+
+
 def test_engine_is_cached_per_process(engine):
     assert host.get_engine() is engine
 

@@ -3,7 +3,7 @@
 //! One module per provider behind one [`Provider`] trait; [`provider`] picks the implementation
 //! for a kind. Nothing here performs I/O.
 
-mod common;
+pub(crate) mod common;
 pub mod fonnte;
 pub mod graph_version;
 pub mod meta;

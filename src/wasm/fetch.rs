@@ -16,8 +16,7 @@ extern "C" {
     fn global_fetch(url: &str, init: &web_sys::RequestInit) -> Result<js_sys::Promise, JsValue>;
 }
 
-/// Used when neither the request nor the provider profile sets a timeout.
-pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
+use crate::transport::DEFAULT_TIMEOUT_MS;
 
 /// Error codes (node/undici `cause.code`) that mean the request never left this machine.
 const NOT_SENT_CODES: &[&str] = &[

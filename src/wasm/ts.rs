@@ -14,12 +14,6 @@ export interface TypedValue {
   /** Digits after the decimal mark of a number or amount. */ decimals?: number | null;
 }
 export type Values = Record<string, string | number | boolean | null | TypedValue>;
-/** `describeTemplate`'s answer: the parameters in canonical order, reserved ones marked. */
-export interface TemplateDescription {
-  code: string; params: { name: string; reserved: boolean }[];
-  reserved: ["opt_in_link", "partner_name", "office_name"]; valueLanguage: "id" | "en";
-  valueTypes: TypedValue["type"][];
-}
 
 export interface Credentials {
   accessToken?: string | null; phoneNumberId?: string | null; wabaId?: string | null;
@@ -107,6 +101,30 @@ export type CompactBatchItem = { ok: CompactPlan } | { error: { code: string; me
 export interface Converted {
   meta: MetaTemplatePayload | null; metaError: { code: string; message: string } | null;
   watzap: Record<string, string>; fonnte: Record<string, string>; text: string; lint: LintIssue[];
+}
+/** Who gives a parameter its value: a person, the engine (the consent link) or the host. */
+export type ParamRole = "value" | "optInLink" | "partnerName" | "officeName";
+export interface TemplateParam {
+  name: string; positional: boolean; role: ParamRole;
+  /** Whether a form asks for it (every role but `optInLink`). */
+  ask: boolean;
+  /** The texts it appears in. */
+  in: ("header" | "body" | "buttonUrlSuffix" | "watzap" | "fonnte")[];
+}
+/** `engine.call("describeTemplate", {template})`: parameters in canonical order; `error` is what the renderer refuses it with. */
+export interface TemplateDescription {
+  params: TemplateParam[]; reserved: { name: string; role: ParamRole }[];
+  error: { code: string; message: string } | null;
+}
+/** `catalogue()` of the package (the `catalogue` op). */
+export interface Catalogue {
+  /** Every code's sentences; `{arg}` is filled from the argument of that name. */
+  codes: Record<string, { args: string[]; id: string; en: string }>;
+  credentials: { kind: ProviderKind; fields: { name: string; secret: boolean }[] }[];
+  defaults: {
+    country: string; optInText: string; metaApiVersion: string; language: string;
+    timeoutMs: number; retryAfterMs: number; secretMask: string;
+  };
 }
 export interface Transport {
   send(request: HttpRequest): Promise<HttpResponse>;

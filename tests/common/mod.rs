@@ -212,6 +212,7 @@ pub const SUITES: &[(&str, &str)] = &[
         "conformance-meta.json",
         include_str!("../fixtures/conformance-meta.json"),
     ),
+    ("describe.json", include_str!("../fixtures/describe.json")),
     ("dispatch.json", include_str!("../fixtures/dispatch.json")),
     ("evidence.json", include_str!("../fixtures/evidence.json")),
     ("limits.json", include_str!("../fixtures/limits.json")),

@@ -3,6 +3,7 @@
 
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { createRequire } from "node:module";
 import { assertNoSecrets, demoConfig, loadPkg, permitReady } from "./helpers.mjs";
 
 const pkg = await loadPkg();
@@ -130,6 +131,46 @@ test("convertParams and lintTemplate work on a template given inline", () => {
   assert.ok(Array.isArray(pkg.lintTemplate(t)));
   const broken = pkg.lintTemplate({ code: "x", body: "Halo {{nama" });
   assert.ok(broken.some((i) => i.severity === "error"), JSON.stringify(broken));
+});
+
+test("describeTemplate asks for Meta's positional {{1}}, {{2}} and never for the opt-in link", () => {
+  const describe = (template) => engine.call("describeTemplate", { template });
+  const d = describe({ code: "x", body: "Yth. {{1}}, izin {{2}}. {{opt_in_link}}" });
+  assert.deepEqual(d.params.map((p) => [p.name, p.role, p.ask]), [
+    ["1", "value", true],
+    ["2", "value", true],
+    ["opt_in_link", "optInLink", false],
+  ]);
+  assert.equal(d.error, null);
+  // A newline inside the braces is refused by the renderer: no field, the renderer's error.
+  assert.equal(describe({ code: "x", body: "Yth. {{\nname}}" }).error.code, "template.malformed");
+  // By code: the configuration's template, described as given inline.
+  assert.deepEqual(describe("permit_ready"), describe(config.templates.find((t) => t.code === "permit_ready")));
+});
+
+test("catalogue: every code has its Indonesian and English sentence, the node build answers the same", () => {
+  const catalogue = pkg.catalogue();
+  const codes = Object.keys(catalogue.codes);
+  assert.ok(codes.includes("template.missing_param") && codes.includes("route.skip_no_opt_in"), codes.join());
+  for (const [code, entry] of Object.entries(catalogue.codes)) {
+    for (const lang of ["id", "en"]) {
+      assert.ok(entry[lang]?.trim(), `${code}: no ${lang} sentence`);
+      const args = Object.fromEntries(entry.args.map((a) => [a, "x"]));
+      const filled = pkg.sentence(code, lang, args).replaceAll("{{…}}", "").replaceAll("{{x}}", "");
+      assert.ok(!filled.includes("{"), `${code} (${lang}) names an undeclared argument: ${entry[lang]}`);
+    }
+  }
+  assert.equal(
+    pkg.sentence("template.missing_param", "id", { template: "permit_ready", param: "permit_number" }),
+    "Templat permit_ready memerlukan nilai untuk {{permit_number}}.",
+  );
+  assert.equal(pkg.sentence("no.such_code", "en"), null);
+  assert.equal(catalogue.defaults.secretMask, "•••");
+  // The generated module is the node build's op answer, byte for byte.
+  const node = createRequire(import.meta.url)("../../pkg/node/sicantik_whatsapp.js");
+  const e = new node.Engine({});
+  assert.deepEqual(e.call("catalogue", null), catalogue);
+  e.free();
 });
 
 test("engine.call runs any JSON operation", () => {

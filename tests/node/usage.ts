@@ -8,7 +8,7 @@ import {
   type HttpRequest, type HttpResponse, type Transport, type TransportError, type BatchItem, type Converted,
   type LintIssue, type InitInput, type SicantikError, type ErrorCode, type Attempt, type Classification,
   type PaceSlot,
-  type SendWindow,
+  type SendWindow, type TemplateDescription, type ParamRole,
 } from "../../pkg/index.js";
 
 const config: EngineConfig = {
@@ -94,6 +94,10 @@ async function main(): Promise<void> {
   const phone2: string = normalizePhone("812-3456-7890", "62");
   const converted: Converted = convertParams(config.templates![0]!, { partner_name: "Budi" });
   const issues: LintIssue[] = lintTemplate(config.templates![0]!);
+  const described: TemplateDescription = engine.call("describeTemplate", { template: config.templates![0]! });
+  const asked: string[] = described.params.filter((p) => p.ask).map((p) => p.name);
+  const role: ParamRole | undefined = described.reserved[0]?.role;
+  const refused: string | undefined = described.error?.code;
   const v: string = version();
 
   try {
@@ -107,7 +111,7 @@ async function main(): Promise<void> {
     }
   }
   engine.free();
-  console.log(first, chain, words, masked, lint, text, viaFetch, status, classes, failure, step, slot.waitMs, waitsFor, window.atLocal, phone, phone2, converted, issues, v);
+  console.log(first, chain, words, masked, lint, text, viaFetch, status, classes, failure, step, slot.waitMs, waitsFor, window.atLocal, phone, phone2, converted, issues, v, asked, role, refused);
 }
 
 void main;

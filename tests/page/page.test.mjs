@@ -145,6 +145,27 @@ test('a doubled trunk zero is refused at the phone field with the engine\'s sugg
   await page.getByTestId('err-phone').waitFor({ state: 'hidden' });
 });
 
+test('a custom Meta-style body with {{1}} and {{2}} asks for both values (the engine describes it)', async () => {
+  await page.selectOption('#f-template', 'custom');
+  await page.fill('#f-custom-body', 'Yth. {{1}}, izin {{2}}');
+  await page.locator('#f-value-1').waitFor();
+  assert.deepEqual(
+    await page.locator('#values input').evaluateAll((els) => els.map((e) => e.id)),
+    ['f-value-1', 'f-value-2'],
+  );
+  await page.fill('#f-value-1', 'Budi Santoso');
+  await page.fill('#f-value-2', 'PBG');
+  await settled();
+  await page.getByTestId('decision-summary').waitFor();
+  assert.match(await text('[data-testid="http-fonnte"]'), /Budi(\+|%20| )Santoso/);
+  // A blank one is reported at its own field, like a named value.
+  await page.fill('#f-value-2', '');
+  await page.locator('#err-value-2').waitFor({ state: 'visible' });
+  await page.fill('#f-value-2', 'PBG');
+  await page.selectOption('#f-template', 'permit_ready');
+  await settled();
+});
+
 test('live: Watzap answers 503, the send falls back to Fonnte, no duplicate', async () => {
   await fetch(`${demo.simulatorUrl}/_sim/reset`, { method: 'POST' });
   await page.check('#mode-live');

@@ -531,18 +531,33 @@ class WasmEngine:
     def lint_template(self, template):
         return self.call("lintTemplate", template)
 
+    def catalogue(self):
+        """The engine's catalogue (``catalogue`` op), read once per process: ``{"codes": {code:
+        {"args", "id", "en"}}, "credentials": [{"kind", "fields": [{"name", "secret"}]}],
+        "defaults": {"country", "optInText", "metaApiVersion", "language", "timeoutMs",
+        "retryAfterMs", "secretMask"}}``. Hosts render codes and take defaults from it; never copy."""
+        catalogue = self.__dict__.get("_catalogue")
+        if catalogue is None:
+            catalogue = self._catalogue = self.call("catalogue")
+        return catalogue
+
+    def mask_config(self, config):
+        """``config`` (an ``EngineConfig`` dict) for a browser: every secret credential replaced
+        by the engine's mask, the public identifiers kept (``maskConfig``)."""
+        return self.call("maskConfig", config)
+
+    def describe_template(self, template):
+        """What ``template`` (a ``MasterTemplate`` dict) asks for (``describeTemplate``):
+        ``{"params": [{"name", "positional", "role", "ask", "in"}], "reserved", "error"}``, the
+        parameters in canonical order as the renderer reads them. Never scan placeholders here."""
+        return self.call("describeTemplate", {"template": template})
+
     def lint_profile(self, provider, now_ms):
         """``[LintIssue]`` of a provider profile (no credentials needed) at ``now_ms``."""
         return self.call("lintProfile", {"provider": provider, "nowMs": int(now_ms)})
 
     def convert_params(self, template, values):
         return self.call("convertParams", {"template": template, "values": values or {}})
-
-    def describe_template(self, template):
-        """``describeTemplate`` of an inline template (a ``MasterTemplate`` dict): ``{"params":
-        [{"name", "reserved"}], "reserved", "valueLanguage", "valueTypes"}``, parameters in
-        canonical order."""
-        return self.call("describeTemplate", {"template": template})
 
     def configured(self, config, key=None):
         """A handle on this engine holding ``config`` (an ``EngineConfig`` dict).
@@ -648,6 +663,10 @@ class ConfiguredEngine:
 
     def lint_template(self, template):
         return self.call("lintTemplate", template)
+
+    def describe_template(self, template):
+        """``describeTemplate`` of a template code of this configuration, or an inline template."""
+        return self.call("describeTemplate", {"template": template})
 
     def health_check_request(self, provider):
         return self.call("healthCheckRequest", {"provider": provider})

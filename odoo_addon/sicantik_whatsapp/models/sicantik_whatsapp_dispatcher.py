@@ -209,20 +209,28 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         return samples
 
     @api.model
+    def _item_notification(self, template_code, item):
+        """The engine ``Notification`` of a prepared record (an item of
+        ``template._sicantik_prepare_record_messages``), as its message will be sent: in the
+        record's company, to its contact or else its number (no consent link then). For counting
+        or planning a batch before it is queued (the engine's ``planBatch``)."""
+        partner = item["partner"] or self.env["res.partner"].new(
+            {"name": item["record"].display_name, "mobile": item["phone"] or False}
+        )
+        partner = partner.with_context(**self.env.context)
+        notification = self.with_company(item["company"])._notification(partner, template_code, item["values"])
+        if not item["partner"]:
+            notification["recipient"]["optInUrl"] = None
+        return notification
+
+    @api.model
     def _record_preview_sample(self, template, record):
         """The payload preview's sample of a record of a record-bound template: its recipient and
         its mapped values (typed values as they are: the engine in the browser writes them), with
         an example consent link. ``record`` was checked readable by the caller."""
         template = template.sudo().with_context(**{PREVIEW_LINK_CONTEXT: True})
         [item] = template._sicantik_prepare_record_messages(record.sudo().with_context(**{PREVIEW_LINK_CONTEXT: True}))
-        partner = item["partner"] or self.env["res.partner"].new(
-            {"name": record.display_name, "mobile": item["phone"] or False}
-        )
-        notification = self.with_company(item["company"])._notification(
-            partner.with_context(**{PREVIEW_LINK_CONTEXT: True}), template.code, item["values"]
-        )
-        if not item["partner"]:
-            notification["recipient"]["optInUrl"] = None
+        notification = self.with_context(**{PREVIEW_LINK_CONTEXT: True})._item_notification(template.code, item)
         return {
             "key": "record:%s,%s" % (record._name, record.id),
             "label": _("Record: %s", record.display_name),
@@ -514,31 +522,17 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         return template
 
     @api.model
-    def send_records(
-        self,
-        records,
-        template_code,
-        values=None,
-        force_provider=None,
-        queue=False,
-        scheduled_date=None,
-        priority=10,
-        message_vals=None,
-    ):
+    def send_records(self, records, template_code, **options):
         """Notify the recipient of each record with a template, its values taken from the
-        template's mapping (``values`` override them). Rights: the user must be a WhatsApp user
-        who can read ``records``.
+        template's mapping. Rights: the user must be a WhatsApp user who can read ``records`` and
+        works in their companies. ``options`` are :meth:`_send_records`'s.
 
-        :param queue: ``True``: queue the messages in the outbox (sent by the cron in batches);
-            ``False``: send them now, in this transaction.
-        :param message_vals: more values of every message (dict), or a function of the prepared
-            item (see :meth:`_create_message_rows`).
         :return: the messages, one per record in order; a record that cannot be sent (no
             recipient, a field path that no longer exists, an empty value, a value the engine
             refuses) has a ``failed`` message with the reason, the others are not held back.
         """
         self._check_record_send_rights(records)
-        return self._send_records(records, template_code, values, force_provider, queue, scheduled_date, priority, message_vals)
+        return self._send_records(records, template_code, **options)
 
     @api.model
     def _send_records(
@@ -552,7 +546,15 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         priority=10,
         message_vals=None,
     ):
-        """:meth:`send_records` without the rights check (callers check first)."""
+        """:meth:`send_records` without the rights check (callers check first, or run as a
+        system job).
+
+        :param values: values overriding the mapping's (same for every record)
+        :param queue: ``True``: queue the messages in the outbox (sent by the cron in batches);
+            ``False``: send them now, in this transaction.
+        :param message_vals: more values of every message (dict), or a function of the prepared
+            item giving them (see :meth:`_create_message_rows`), e.g. a dedupe key.
+        """
         template = self._bound_template(template_code)
         items = template._sicantik_prepare_record_messages(records.sudo(), values)
         messages = self._create_message_rows(

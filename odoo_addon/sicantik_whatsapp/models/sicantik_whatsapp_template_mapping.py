@@ -113,14 +113,9 @@ def path_error(env, model_name, path):
     return None
 
 
-def path_value(record, path):
-    """The value of ``path`` (``partner_id.name``) on ``record`` as an engine value; the first
-    record of a one2many / many2many on the way. Raises :class:`RecordValueError` when the path no
-    longer exists."""
-    error = path_error(record.env, record._name, path)
-    if error:
-        raise RecordValueError("mapping.path_missing", error)
-    names = path.strip().split(".")
+def read_path(record, names):
+    """The value of a field path (checked by :func:`path_error`, given as its field names) on
+    ``record`` as an engine value; the first record of a one2many / many2many on the way."""
     value = record
     for name in names[:-1]:
         value = value[name][:1]
@@ -175,27 +170,46 @@ class SicantikWhatsappTemplateMapping(models.Model):
                     )
                 )
 
-    def _value(self, record, partner, company):
-        """This mapping's value for ``record`` (engine value, ``None`` when empty)."""
+    def _rule(self, model_name):
+        """This mapping as plain data, checked once for a batch of ``model_name`` records:
+        ``(param, kind, names, fixed, error)`` where ``error`` is a :class:`RecordValueError` every
+        record of the batch gets (a path that no longer exists, a parameter left unmapped)."""
         self.ensure_one()
-        if self.kind == "fixed":
-            return self.fixed_value or None
-        if self.kind == "company":
-            return path_value(company, self.company_field or "name")
-        if self.kind == "consent":
-            if self.param == "opt_in_link":
-                return None  # the engine fills it with the recipient's own signed link
-            return partner._wa_consent_url() if partner and partner.id else None
-        if not self.field_path:
-            raise RecordValueError(
-                "mapping.unmapped",
-                _(
-                    'Template "%(template)s": parameter %(param)s is not mapped to a field.',
-                    template=self.template_id.display_name,
-                    param=self.param,
-                ),
-            )
-        return path_value(record, self.field_path)
+        error = None
+        names = None
+        if self.kind in ("field", "company"):
+            model, path = (model_name, self.field_path) if self.kind == "field" else ("res.company", self.company_field or "name")
+            if not path:
+                error = RecordValueError(
+                    "mapping.unmapped",
+                    _(
+                        'Template "%(template)s": parameter %(param)s is not mapped to a field.',
+                        template=self.template_id.display_name,
+                        param=self.param,
+                    ),
+                )
+            elif path_error(self.env, model, path):
+                error = RecordValueError("mapping.path_missing", path_error(self.env, model, path))
+            else:
+                names = path.strip().split(".")
+        return (self.param, self.kind, names, self.fixed_value or None, error)
+
+
+def _rule_value(rule, record, partner, company):
+    """The value of a mapping rule (:meth:`SicantikWhatsappTemplateMapping._rule`) for one record
+    (engine value, ``None`` when empty)."""
+    param, kind, names, fixed, error = rule
+    if error is not None:
+        raise error
+    if kind == "fixed":
+        return fixed
+    if kind == "company":
+        return read_path(company, names)
+    if kind == "consent":
+        if param == "opt_in_link":
+            return None  # the engine fills it with the recipient's own signed link
+        return partner._wa_consent_url() if partner and partner.id else None
+    return read_path(record, names)
 
 
 class SicantikWhatsappTemplateMaster(models.Model):
@@ -273,8 +287,9 @@ class SicantikWhatsappTemplateMaster(models.Model):
     # ------------------------------------------------------------------
 
     def _engine_params(self):
-        """``[{"name", "reserved"}]``: the template's parameters in canonical order, as the engine
-        describes them (``describeTemplate``); empty when its texts do not parse yet."""
+        """``[{"name", "role", ...}]``: the template's parameters in canonical order, as the
+        engine describes them (``describeTemplate``; ``role`` is ``value`` or a reserved one);
+        empty when its texts do not parse yet."""
         self.ensure_one()
         if not self.body:
             return []
@@ -287,7 +302,7 @@ class SicantikWhatsappTemplateMaster(models.Model):
     def _default_mapping(self, param):
         """The values of a new mapping line for ``param`` (a ``describeTemplate`` parameter)."""
         name = param["name"]
-        vals = {"template_id": self.id, "param": name, "reserved": param["reserved"], "kind": "field"}
+        vals = {"template_id": self.id, "param": name, "reserved": param["role"] != "value", "kind": "field"}
         if name == "opt_in_link":
             vals["kind"] = "consent"
         elif name == "office_name":
@@ -385,14 +400,17 @@ class SicantikWhatsappTemplateMaster(models.Model):
         self.ensure_one()
         extra = {k: python_value(v) for k, v in (values or {}).items() if v is not None and v is not False}
         mappings = self.mapping_ids if self.model and self.model == records._name else self.mapping_ids.browse()
+        # Checked once for the batch, then plain data: no ORM access to the mapping per record.
+        rules = [
+            m._rule(records._name)
+            for m in mappings
+            if m.param not in extra and not (m.reserved and m.kind == "field" and not m.field_path)
+        ]  # given by the caller, or left to the dispatcher (partner_name, office_name)
+        has_company = "company_id" in records._fields and records._fields["company_id"].type == "many2one"
         result = []
         for record in records:
             partner, phone = self._record_recipient(record)
-            company = (
-                record.company_id
-                if "company_id" in record._fields and record._fields["company_id"].type == "many2one" and record.company_id
-                else self.env.company
-            )
+            company = (record.company_id if has_company else None) or self.env.company
             item = {"record": record, "partner": partner, "phone": phone, "company": company, "values": {}, "error": False}
             result.append(item)
             if not partner and not phone:
@@ -402,23 +420,22 @@ class SicantikWhatsappTemplateMaster(models.Model):
                 )
                 continue
             try:
-                for mapping in mappings:
-                    if mapping.param in extra or (mapping.reserved and mapping.kind == "field" and not mapping.field_path):
-                        continue  # given, or left to the dispatcher (partner_name, office_name)
-                    value = mapping._value(record, partner, company)
+                for rule in rules:
+                    value = _rule_value(rule, record, partner, company)
+                    param, kind, names = rule[:3]
                     if value is None:
-                        if mapping.kind == "consent" or (mapping.param == "partner_name" and partner):
+                        if kind == "consent" or (param == "partner_name" and partner):
                             continue  # the engine / the dispatcher fill these
                         raise RecordValueError(
                             "template.missing_param",
                             _(
                                 "%(record)s has no value for %(param)s (%(origin)s).",
                                 record=record.display_name,
-                                param=mapping.param,
-                                origin=mapping.field_path or mapping.company_field or mapping.kind,
+                                param=param,
+                                origin=".".join(names or ()) or kind,
                             ),
                         )
-                    item["values"][mapping.param] = value
+                    item["values"][param] = value
             except RecordValueError as e:
                 item["error"] = (e.code, e.message)
             item["values"].update(extra)

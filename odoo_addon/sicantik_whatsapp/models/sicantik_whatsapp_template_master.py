@@ -2,7 +2,6 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 import logging
-import re
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -10,10 +9,6 @@ from odoo.exceptions import UserError, ValidationError
 from ..engine.host import EngineError
 
 _logger = logging.getLogger(__name__)
-
-#: Only used to prefill sample values in the test wizard; the engine owns placeholder parsing.
-_PLACEHOLDER = re.compile(r"{{\s*([A-Za-z_][A-Za-z0-9_]*)\s*}}")
-
 
 #: The Meta mapping's fields (see ``_engine_meta``).
 META_FIELDS = (
@@ -166,17 +161,13 @@ class SicantikWhatsappTemplateMaster(models.Model):
         }
 
     def _param_names(self):
-        """Declared parameters, else the placeholders in order (sample values only)."""
+        """The values a form asks for, in the engine's canonical order (``describeTemplate``: the
+        renderer's own reading of ``{{1}}``, ``{{ name }}``…; the consent link is left out, the
+        engine fills it). Never scan placeholders here."""
         self.ensure_one()
-        names = _split_list(self.params)
-        if names:
-            return names
-        seen = []
-        for text in (self.header, self.body, self.button_url_suffix):
-            for name in _PLACEHOLDER.findall(text or ""):
-                if name not in seen:
-                    seen.append(name)
-        return seen
+        engine = self.env["sicantik.whatsapp.dispatcher"]._wasm()
+        description = engine.describe_template(self._engine_template())
+        return [p["name"] for p in description["params"] if p["ask"]]
 
     @api.depends(
         "code",
@@ -363,8 +354,7 @@ class SicantikWhatsappTemplateMaster(models.Model):
         """Mock values for every parameter (test wizard): the catalog's, else ``contoh <name>``."""
         self.ensure_one()
         samples = self._sample_catalog(partner)
-        # opt_in_link is left out: the engine fills it with the partner's personal consent link.
-        return {p: samples.get(p, "contoh %s" % p) for p in self._param_names() if p != "opt_in_link"}
+        return {p: samples.get(p, "contoh %s" % p) for p in self._param_names()}
 
     def _sample_values_json(self, partner=None):
         return json.dumps(self._sample_values(partner), indent=2, ensure_ascii=False)

@@ -290,3 +290,20 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
         texts = [p.get("text") or "" for p in preview["providers"]]
         self.assertTrue(any("31 Januari 2027 pukul 06.30 WIB" in t for t in texts), texts)
         self.assertFalse(sample["error"])
+
+    def test_prepared_records_plan_like_they_send(self):
+        """A batch can be counted before it is queued: the engine plans each record's
+        notification (the composer's summary)."""
+        items = self.template._sicantik_prepare_record_messages(self.partner_gateway | self.partner_opted_in)
+        notifications = [self.dispatcher._item_notification("partner_card", item) for item in items]
+        plans = self.dispatcher._engine().plan_batch(notifications, compact=True)
+        # The template has no Meta mapping: both go through the first gateway.
+        self.assertEqual([p["ok"]["provider"] for p in plans], [self.fonnte._engine_id()] * 2)
+        self.assertEqual([p["ok"]["phone"] for p in plans], ["6281311112222", "6281234567890"])
+        # A record without a contact is planned to its own number.
+        self.template.partner_field = "parent_id"
+        self.template.body = BODY.replace(" Setuju: {{opt_in_link}}", "")
+        orphan = self.env["res.partner"].create({"name": "Tanpa Kontak", "ref": "X", "mobile": "0812-7777-8888"})
+        [item] = self.template._sicantik_prepare_record_messages(orphan)
+        [plan] = self.dispatcher._engine().plan_batch([self.dispatcher._item_notification("partner_card", item)])
+        self.assertEqual(plan["ok"]["decision"]["phone"], "6281277778888")

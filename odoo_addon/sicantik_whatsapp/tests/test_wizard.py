@@ -64,3 +64,21 @@ class TestWizard(SicantikWhatsappCommon):
         wizard.values_json = json.dumps({"permit_type": "PBG"})
         wizard.action_run()
         self.assertIn("template.missing_param", wizard.result_error)
+
+    def test_positional_template_asks_for_its_values(self):
+        """Meta's ``{{1}}``, ``{{2}}``: the wizard asks for both, as the engine's renderer reads
+        them (a regex over names found none, and the send failed with template.missing_param)."""
+        template = self.env["sicantik.whatsapp.template.master"].create(
+            {"name": "Bernomor", "code": "numbered", "body": "Yth. {{1}}, izin {{2}}"}
+        )
+        self.assertEqual(template._param_names(), ["1", "2"])
+        with Form(self.env["sicantik.whatsapp.test.wizard"]) as form:
+            form.partner_id = self.partner_gateway
+            form.template_id = template
+        wizard = form.record
+        self.assertEqual(json.loads(wizard.values_json), {"1": "contoh 1", "2": "contoh 2"})
+        with self.mock_transport() as fake:
+            wizard.action_run()
+        self.assertFalse(fake.requests)
+        self.assertFalse(wizard.result_error, wizard.result_error)
+        self.assertIn("Yth. contoh 1, izin contoh 2", wizard.result_payloads)

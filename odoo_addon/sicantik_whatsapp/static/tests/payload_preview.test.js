@@ -184,6 +184,54 @@ test("sample values, sample recipient and forced provider change the preview", a
     expect(".o_sicantik_whatsapp_decision").toHaveAttribute("data-provider", "");
 });
 
+test("preview from a record: its recipient and mapped values, typed ones for the engine to write", async () => {
+    const received = [];
+    onRpc(CONTEXT_ROUTE, async (request) => {
+        const { params } = await request.json();
+        received.push(params);
+        const context = makeServerContext();
+        if (params.preview_record) {
+            context.samples.push({
+                key: `record:${params.preview_record}`,
+                label: "Record: 503/PBG/2026/0142",
+                partnerId: serverState.partnerId,
+                notification: {
+                    template: "",
+                    recipient: { phone: "0812-1111-2222", name: "Rina Ginting", metaOptIn: false, optedOut: false },
+                    values: {
+                        partner_name: "Rina Ginting",
+                        office_name: "DPMPTSP Kabupaten Karo",
+                        permit_type: "PBG",
+                        permit_number: { type: "number", value: 142 },
+                    },
+                },
+            });
+        }
+        return context;
+    });
+    patchWithCleanup(SicantikWhatsappTemplateMaster._records[0], {
+        preview_record: `res.partner,${serverState.partnerId}`,
+    });
+    await mountView({
+        type: "form",
+        resModel: "sicantik.whatsapp.template.master",
+        resId: 1,
+        arch: TEMPLATE_FORM_ARCH.replace('<field name="fonnte_body"/>', '<field name="fonnte_body"/><field name="preview_record"/>'),
+    });
+    await animationFrame();
+    expect(received.at(-1)).toEqual({
+        template_id: 1,
+        partner_ids: [],
+        preview_record: `res.partner,${serverState.partnerId}`,
+    });
+    const key = `record:res.partner,${serverState.partnerId}`;
+    expect(PREVIEW).toHaveAttribute("data-sample", key);
+    // The typed value reaches the engine as it is; its input shows its own text.
+    expect(lastNotification().values.permit_number).toEqual({ type: "number", value: 142 });
+    expect(lastNotification().recipient.name).toBe("Rina Ginting");
+    expect(".o_sicantik_whatsapp_value[name=permit_number]").toHaveValue("142");
+});
+
 test("engine errors are shown next to the field, in the user's language", async () => {
     serverState.lang = "id_ID";
     patchTranslations({
@@ -352,6 +400,17 @@ describe("with the real engine (the web build that make addon puts in static lib
             queryOne('.o_sicantik_whatsapp_provider[data-provider="meta-1"] tr[data-header="Authorization"] td').textContent
         ).toBe(`Bearer ${MASK}`);
         expect(queryAll(".o_sicantik_whatsapp_trace li").map((li) => li.dataset.code)).toInclude("route.skip_no_opt_in");
+
+        // Meta's positional {{1}}, {{2}}: asked for, as the engine reads them (a regex over names
+        // found none, and the preview failed with template.missing_param).
+        await contains(".o_field_text[name=body] textarea").edit("Yth. {{1}}, izin {{2}}", { confirm: false });
+        await advanceTime(DEBOUNCE);
+        await animationFrame();
+        expect(queryAll(".o_sicantik_whatsapp_value").map((input) => input.name)).toEqual(["1", "2"]);
+        expect(".o_sicantik_whatsapp_error").toHaveCount(0);
+        expect(queryOne('pre[data-provider="fonnte-2"][data-field="body"]').textContent).toInclude(
+            "Yth.+contoh+1%2C+izin+contoh+2"
+        );
 
         // A header with two placeholders: Meta lint, live.
         await contains(".o_field_char[name=header] input").edit("{{permit_type}} {{permit_number}}", { confirm: false });

@@ -114,6 +114,25 @@ export function makeFakeEngineModule({ initError = null, previewError = null } =
                 unusedValues: [],
             };
         }
+        /** `describeTemplate` only: the names the fake's `preview` renders, the consent link not asked. */
+        call(op, { template }) {
+            if (op !== "describeTemplate") {
+                throw engineError("input.invalid", `the fake engine has no op ${op}`);
+            }
+            const names = [];
+            for (const text of [template.header, template.body, template.buttonUrlSuffix]) {
+                for (const [, name] of (text || "").matchAll(/{{\s*(\w+)\s*}}/g)) {
+                    if (!names.includes(name)) {
+                        names.push(name);
+                    }
+                }
+            }
+            const params = (template.params?.length ? template.params : names).map((name) => ({
+                name,
+                ask: name !== "opt_in_link",
+            }));
+            return { params, error: null };
+        }
         free() {
             calls.freed++;
         }
@@ -274,6 +293,7 @@ export class SicantikWhatsappTemplateMaster extends models.Model {
     meta_status = fields.Char();
     watzap_body = fields.Text();
     fonnte_body = fields.Text();
+    preview_record = fields.Reference({ selection: [["res.partner", "Contact"]] });
 
     _records = [
         {

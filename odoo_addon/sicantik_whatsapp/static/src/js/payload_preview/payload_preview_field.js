@@ -352,9 +352,9 @@ export class PayloadPreviewField extends Component {
     compute(inputs, sample) {
         const result = { hint: null, error: null, preview: null, lint: [], params: [], values: {} };
         try {
-            const { config, template, values, forceProvider } = this.engineInputs(inputs, sample);
+            const { config, template, values, forceProvider, params } = this.engineInputs(inputs, sample);
             if (template) {
-                result.params = this.isTemplateMode ? paramNames(template) : [];
+                result.params = params;
                 result.values = values;
             }
             if (!template || !sample) {
@@ -385,12 +385,14 @@ export class PayloadPreviewField extends Component {
         this.state.revision++;
     }
 
-    /** Configuration, template, values and forced provider for the engine. */
+    /** Configuration, template, values and forced provider for the engine; in template mode,
+     * the names of the values to ask for (from the engine's description of the template). */
     engineInputs(inputs, sample) {
         let config = this.serverContext.config;
         let template = null;
         let values = {};
         let forceProvider = false;
+        let params = [];
         if (this.isTemplateMode) {
             template = { ...inputs.template };
             if (!template.code) {
@@ -404,7 +406,8 @@ export class PayloadPreviewField extends Component {
                     template,
                 ],
             };
-            for (const name of paramNames(template)) {
+            params = paramNames(this.getEngine(config), template);
+            for (const name of params) {
                 values[name] = this.defaultValue(name, sample);
             }
             forceProvider = this.state.forceProvider || false;
@@ -416,7 +419,7 @@ export class PayloadPreviewField extends Component {
                 forceProvider = providerEngineId(config, inputs.providerId);
             }
         }
-        return { config, template, values, forceProvider };
+        return { config, template, values, forceProvider, params };
     }
 
     templateCode(templateId) {

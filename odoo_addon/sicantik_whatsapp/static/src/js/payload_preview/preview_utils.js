@@ -66,29 +66,18 @@ export function engineTemplateFromData(data) {
     };
 }
 
-const PLACEHOLDER = /{{\s*([A-Za-z_][A-Za-z0-9_]*)\s*}}/g;
-
 /**
- * Names of the values to ask for: the declared parameters, else the placeholders in order of first
- * appearance (header, body, button) — the server's `_param_names()`; `opt_in_link` is left out
- * (the engine fills it with the recipient's consent link).
+ * Names of the values a form asks for, in the engine's canonical order: its `describeTemplate`
+ * answer, the renderer's own reading of `{{1}}`, `{{ name }}`… (never a regex here). The consent
+ * link (`optInLink` role) is left out: the engine fills it with the recipient's own link.
  *
+ * @param {{call: Function}} engine an engine `Engine`
  * @param {object} template an engine `MasterTemplate`
  * @returns {string[]}
  */
-export function paramNames(template) {
-    let names = [...(template.params || [])];
-    if (!names.length) {
-        for (const text of [template.header, template.body, template.buttonUrlSuffix]) {
-            for (const match of (text || "").matchAll(PLACEHOLDER)) {
-                if (!names.includes(match[1])) {
-                    names.push(match[1]);
-                }
-            }
-        }
-    }
-    names = names.filter((name) => name !== "opt_in_link");
-    return names;
+export function paramNames(engine, template) {
+    const { params } = engine.call("describeTemplate", { template });
+    return params.filter((param) => param.ask).map((param) => param.name);
 }
 
 /**
@@ -108,7 +97,10 @@ export function buildNotification(sample, templateCode, values, forceProvider) {
         if (value === null || value === undefined || value === false) {
             continue;
         }
-        merged[key] = typeof value === "object" ? JSON.stringify(value) : value;
+        // A typed value ({type, value}: a record's date or amount) is the engine's to write;
+        // any other object or list is shown as its JSON text.
+        const typed = typeof value === "object" && !Array.isArray(value) && "type" in value;
+        merged[key] = typeof value === "object" && !typed ? JSON.stringify(value) : value;
     }
     const notification = {
         template: templateCode,

@@ -1,0 +1,289 @@
+//! The engine's catalogue, for hosts that show its results: every trace, lint and error code with
+//! its Indonesian and English sentence and the named arguments the sentence takes; per provider
+//! kind, each credential field marked secret or public; and the defaults a host would otherwise
+//! repeat (country code, opt-in text, Meta API version, timeouts, the secret mask).
+//!
+//! Hosts render from it and keep no copy: a sentence is `id` or `en` with each `{arg}` replaced
+//! by the argument of that name (from the error's, step's or issue's fields); `{{{param}}}` shows
+//! a placeholder as the template writes it. A test fails when a code used anywhere in `src/` has
+//! no sentence.
+//!
+//! The sentences (src/catalogue/sentences.json) are kept out of the web `.wasm` (its size budget):
+//! the `catalogue` and `maskConfig` ops are built without the `js` feature (native, host ABI) or
+//! with the `catalogue` feature (the npm package's node build, from which `scripts/build-pkg.sh`
+//! writes `pkg/catalogue.js` for the browser facade).
+
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use crate::error::{Error, Result};
+use crate::model::{EngineConfig, ProviderKind, SECRET_MASK};
+
+/// Every code's sentences: `{"<code>": {"args": [...], "id": "...", "en": "..."}}`.
+pub const SENTENCES: &str = include_str!("catalogue/sentences.json");
+
+/// Whether a credential field is a secret (masked everywhere) or a public identifier (shown, and
+/// part of a URL): only Meta's phone number id and business account id are public.
+pub fn is_secret(field: &str) -> bool {
+    !matches!(field, "phoneNumberId" | "wabaId")
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Answer<'a> {
+    codes: &'a RawValue,
+    credentials: Vec<KindFields>,
+    defaults: Defaults,
+}
+
+#[derive(Serialize)]
+struct KindFields {
+    kind: ProviderKind,
+    fields: Vec<Field>,
+}
+
+#[derive(Serialize)]
+struct Field {
+    name: &'static str,
+    secret: bool,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Defaults {
+    /// Country code of a number typed without one (`0812…`).
+    country: &'static str,
+    /// The opt-in invitation when the configuration has none; `{url}` is the personal link.
+    opt_in_text: &'static str,
+    meta_api_version: &'static str,
+    /// Language of a template without one, and of Meta's when its mapping has none.
+    language: &'static str,
+    /// A request's timeout when neither the request nor the profile sets one.
+    timeout_ms: u32,
+    /// How long to wait after a throttled send when the provider says nothing.
+    retry_after_ms: i64,
+    /// What replaces a secret in previews, logs and browser configurations.
+    secret_mask: &'static str,
+}
+
+/// The `catalogue` op's answer (JSON text).
+pub fn catalogue() -> Result<String> {
+    let codes: &RawValue = serde_json::from_str(SENTENCES)
+        .map_err(|e| Error::config(format!("the catalogue's sentences are not JSON: {e}")))?;
+    let credentials = [
+        ProviderKind::Meta,
+        ProviderKind::Watzap,
+        ProviderKind::Fonnte,
+    ]
+    .into_iter()
+    .map(|kind| KindFields {
+        kind,
+        fields: crate::secrets::credential_fields(kind)
+            .iter()
+            .map(|&name| Field {
+                name,
+                secret: is_secret(name),
+            })
+            .collect(),
+    })
+    .collect();
+    let answer = Answer {
+        codes,
+        credentials,
+        defaults: Defaults {
+            country: crate::phone::DEFAULT_COUNTRY,
+            opt_in_text: crate::route::DEFAULT_OPT_IN_TEXT,
+            meta_api_version: crate::providers::meta::DEFAULT_API_VERSION,
+            language: crate::convert::DEFAULT_LANGUAGE,
+            timeout_ms: crate::transport::DEFAULT_TIMEOUT_MS,
+            retry_after_ms: crate::dispatch::DEFAULT_RETRY_AFTER_MS,
+            secret_mask: SECRET_MASK,
+        },
+    };
+    serde_json::to_string(&answer)
+        .map_err(|e| Error::input(format!("cannot encode the catalogue: {e}")))
+}
+
+/// `config` as a browser may hold it: every secret credential replaced by the mask, public
+/// identifiers kept (a preview built from it is byte-identical to the server's masked preview; a
+/// request built from it for sending fails). The `maskConfig` op.
+pub fn mask_config(mut config: EngineConfig) -> EngineConfig {
+    for p in &mut config.providers {
+        p.credentials = p.credentials.masked();
+    }
+    config
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value;
+    use std::collections::BTreeSet;
+
+    fn sentences() -> serde_json::Map<String, Value> {
+        serde_json::from_str(SENTENCES).expect("sentences.json is a JSON object")
+    }
+
+    /// Every `"<family>.<name>"` literal of the engine's sources (tests and examples excluded)
+    /// that names a code.
+    fn codes_in_sources() -> BTreeSet<String> {
+        const FAMILIES: &[&str] = &[
+            "phone",
+            "template",
+            "config",
+            "provider",
+            "input",
+            "dispatch",
+            "engine",
+            "limit",
+            "credentials",
+            "route",
+            "quiet",
+            "meta",
+            "evidence",
+        ];
+        // Literals with a family's prefix that are not codes: a lint issue's `field`.
+        const NOT_CODES: &[&str] = &["meta.templateName", "meta.bodyParams", "meta.headerParam"];
+        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        let mut found = BTreeSet::new();
+        let mut stack = vec![std::path::PathBuf::from(dir)];
+        while let Some(path) = stack.pop() {
+            if path.is_dir() {
+                stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+                continue;
+            }
+            if path.extension().is_none_or(|e| e != "rs") || path.ends_with("catalogue.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(&path).unwrap();
+            // Only production code: a module's tests start at its `#[cfg(test)]`.
+            let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+            for literal in code.split('"').skip(1).step_by(2) {
+                let Some((family, name)) = literal.split_once('.') else {
+                    continue;
+                };
+                let is_code = FAMILIES.contains(&family)
+                    && !name.is_empty()
+                    && name
+                        .bytes()
+                        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+                if is_code && !NOT_CODES.contains(&literal) {
+                    found.insert(literal.to_string());
+                }
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn every_code_used_in_the_engine_has_its_sentences() {
+        let sentences = sentences();
+        let used = codes_in_sources();
+        assert!(used.len() > 60, "the scan found too few codes: {used:?}");
+        let missing: Vec<&String> = used
+            .iter()
+            .filter(|c| !sentences.contains_key(*c))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "codes without a sentence in src/catalogue/sentences.json: {missing:?}"
+        );
+        // Every error the engine can raise, whatever its form in the sources.
+        use crate::limits::Limit;
+        for limit in [
+            Limit::Call,
+            Limit::TemplateText,
+            Limit::Placeholders,
+            Limit::Value,
+            Limit::Message,
+            Limit::Batch,
+        ] {
+            assert!(sentences.contains_key(limit.code()), "{}", limit.code());
+        }
+    }
+
+    #[test]
+    fn every_sentence_is_in_both_languages_with_its_declared_arguments() {
+        for (code, entry) in sentences() {
+            let args: BTreeSet<&str> = entry["args"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{code}: args"))
+                .iter()
+                .map(|a| a.as_str().unwrap())
+                .collect();
+            for lang in ["id", "en"] {
+                let text = entry[lang]
+                    .as_str()
+                    .unwrap_or_else(|| panic!("{code}: no {lang} sentence"));
+                assert!(!text.trim().is_empty(), "{code}: empty {lang} sentence");
+                // `{name}` arguments, `{{{name}}}` (a placeholder as written) included.
+                for part in text.split('{').skip(1) {
+                    let name = part.split('}').next().unwrap_or_default();
+                    if name.is_empty() || name == "{" || name == "…" {
+                        continue;
+                    }
+                    assert!(
+                        args.contains(name),
+                        "{code} ({lang}) uses {{{name}}}, not in its args {args:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn the_answer_has_codes_credentials_and_defaults() {
+        let v: Value = serde_json::from_str(&catalogue().unwrap()).unwrap();
+        assert_eq!(
+            v["codes"]["template.missing_param"]["args"],
+            serde_json::json!(["template", "param"])
+        );
+        assert_eq!(v["defaults"]["country"], "62");
+        assert_eq!(v["defaults"]["secretMask"], "•••");
+        assert_eq!(
+            v["defaults"]["metaApiVersion"],
+            crate::providers::meta::DEFAULT_API_VERSION
+        );
+        let meta = &v["credentials"][0];
+        assert_eq!(meta["kind"], "meta");
+        let secret = |kind: usize, field: &str| {
+            v["credentials"][kind]["fields"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|f| f["name"] == field)
+                .map(|f| f["secret"].as_bool().unwrap())
+        };
+        assert_eq!(secret(0, "accessToken"), Some(true));
+        assert_eq!(secret(0, "phoneNumberId"), Some(false));
+        assert_eq!(secret(0, "appSecret"), Some(true));
+        assert_eq!(secret(1, "numberKey"), Some(true));
+        assert_eq!(secret(2, "token"), Some(true));
+    }
+
+    #[test]
+    fn the_engine_masks_exactly_the_fields_marked_secret() {
+        // Every credential set to its own name: what `masked` keeps must be the public ones.
+        let c = crate::model::Credentials {
+            access_token: Some("accessToken".into()),
+            phone_number_id: Some("phoneNumberId".into()),
+            waba_id: Some("wabaId".into()),
+            api_key: Some("apiKey".into()),
+            number_key: Some("numberKey".into()),
+            token: Some("token".into()),
+        };
+        let masked = serde_json::to_value(c.masked()).unwrap();
+        for (field, value) in masked.as_object().unwrap() {
+            let expected = if is_secret(field) {
+                SECRET_MASK
+            } else {
+                field.as_str()
+            };
+            assert_eq!(value, expected, "{field}");
+        }
+        let redacted: Vec<&str> = c.secrets().collect();
+        for field in ["accessToken", "apiKey", "numberKey", "token"] {
+            assert!(redacted.contains(&field), "{field} is redacted");
+        }
+    }
+}
