@@ -145,13 +145,7 @@ class SicantikWhatsappBatch(models.Model):
                 code = item["error"][0]
                 item["status"] = "no_recipient" if code == "record.no_recipient" else _error_status(code)
                 continue
-            # A record without a contact is sent to its number (as the outbox does).
-            partner = item["partner"] or self.env["res.partner"].new(
-                {"name": item["record"].display_name, "mobile": item["phone"]}
-            )
-            item["notification"] = Dispatcher.with_company(item["company"])._notification(
-                partner, template.code, item["values"]
-            )
+            item["notification"] = Dispatcher._item_notification(template.code, item)
             by_company.setdefault(item["company"], []).append(item)
         for company, todo in by_company.items():
             dispatcher = Dispatcher.with_company(company)
