@@ -198,7 +198,8 @@ class SicantikWhatsappBatch(models.Model):
 
         ``dedupe_trigger``: the automation trigger; each message then carries the key
         ``model,id:template:trigger`` and a record already notified under it is left out (the
-        database refuses a second one, even from a concurrent transaction). Returns the batch.
+        database refuses a second one, even from a concurrent transaction). Returns the batch
+        (none for a rule's single record).
         """
         items = self._plan(template, records)
         if dedupe_trigger:
@@ -209,16 +210,20 @@ class SicantikWhatsappBatch(models.Model):
             items = [item for item in items if item["dedupe_key"] not in taken]
             if not items:
                 return self.browse()  # every record was notified already: nothing to record
-        batch = self.sudo().create(
-            dict(
-                self._counts(items),
-                name=_("%(template)s: %(count)s records", template=template.name or template.code, count=len(items)),
-                template_id=template.id,
-                res_model=records._name,
-                trigger=trigger or False,
-                company_id=self.env.company.id,
+        batch = self.browse()
+        # A rule fires per record (base_automation runs its actions one record at a time): a
+        # single message of a rule is no batch to watch, it is found on its record.
+        if not dedupe_trigger or len(items) > 1:
+            batch = self.sudo().create(
+                dict(
+                    self._counts(items),
+                    name=_("%(template)s: %(count)s records", template=template.name or template.code, count=len(items)),
+                    template_id=template.id,
+                    res_model=records._name,
+                    trigger=trigger or False,
+                    company_id=self.env.company.id,
+                )
             )
-        )
         if items:
             self._create_messages(template, items, batch)
             self.env["sicantik.whatsapp.dispatcher"]._trigger_outbox()
@@ -231,7 +236,7 @@ class SicantikWhatsappBatch(models.Model):
         Dispatcher = self.env["sicantik.whatsapp.dispatcher"]
 
         def vals(item):
-            return {"batch_id": batch.id, "dedupe_key": item.get("dedupe_key") or False}
+            return {"batch_id": batch.id or False, "dedupe_key": item.get("dedupe_key") or False}
 
         try:
             with self.env.cr.savepoint():

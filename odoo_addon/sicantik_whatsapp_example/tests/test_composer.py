@@ -327,6 +327,7 @@ class TestAutomation(PermitCommon):
         self.assertEqual(len(message), 1)
         self.assertEqual(message.state, "queued")
         self.assertTrue(message.dedupe_key)
+        self.assertFalse(message.batch_id, "a rule's single message is no batch")
         # The rule fires again (back to draft, done again): the record is not notified twice.
         permit.write({"state": "draft"})
         permit.write({"state": "done"})
