@@ -34,3 +34,20 @@ class TestComposerTour(HttpCase, SicantikWhatsappCommon):
         server = self.dispatcher.preview(self.partner_gateway, message.template_code, values)
         self.assertSamePreview(shown, server)
         self.assertIn("503/PBG/2026/0777", shown["bubble"])
+
+    def test_send_whatsapp_to_selected_permits(self):
+        self.env["base.automation"].search([("model_id.model", "=", PERMIT)]).write({"active": False})
+        Permit = self.env[PERMIT]
+        Permit.search([]).unlink()
+        permits = Permit.create(
+            [
+                {"name": "503/PBG/2026/L001", "partner_id": self.partner_gateway.id, "permit_type": "pbg"},
+                {"name": "503/PBG/2026/L002", "partner_id": self.partner_opted_in.id, "permit_type": "pbg"},
+                {"name": "503/PBG/2026/L003", "partner_id": False, "permit_type": "pbg"},
+            ]
+        )
+        self.start_tour("/odoo/action-%s" % PERMIT_ACTION, "sicantik_whatsapp_composer_list", login="admin", timeout=180)
+        messages = self.env["sicantik.whatsapp.message"].search([("source_model", "=", PERMIT), ("source_res_id", "in", permits.ids)])
+        self.assertEqual(len(messages), 3)
+        self.assertEqual(sorted(messages.mapped("state")), ["failed", "queued", "queued"])
+        self.assertEqual(len(messages.batch_id), 1)

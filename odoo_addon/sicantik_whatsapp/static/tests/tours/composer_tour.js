@@ -50,3 +50,46 @@ registry.category("web_tour.tours").add("sicantik_whatsapp_composer_form", {
         },
     ],
 });
+
+registry.category("web_tour.tours").add("sicantik_whatsapp_composer_list", {
+    steps: () => [
+        {
+            content: "Select every permit of the list",
+            trigger: ".o_list_view thead .o_list_record_selector input",
+            run: "click",
+        },
+        {
+            content: "Send WhatsApp to the selected permits",
+            trigger: ".o_list_view button.o_sicantik_whatsapp_send",
+            run: "click",
+        },
+        {
+            content: "Choose the template",
+            trigger: ".modal .o_field_widget[name=template_id] input",
+            run: "edit Izin terbit",
+        },
+        {
+            trigger: ".o-autocomplete--dropdown-item a:contains(Izin terbit)",
+            run: "click",
+        },
+        {
+            content: "The plan is counted before anything is sent",
+            trigger: ".modal .o_field_widget[name=meta_count]:contains(1)",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=no_recipient_count]:contains(1)",
+        },
+        {
+            trigger: ".modal .o_field_widget[name=gateway_count]:contains(1)",
+        },
+        {
+            content: "Send: queued in the outbox",
+            trigger: ".modal-footer button[name=action_send]",
+            run: "click",
+        },
+        {
+            content: "The batch shows its progress",
+            trigger: ".modal .o_form_view .o_field_widget[name=queued_count]:contains(2)",
+        },
+    ],
+});
