@@ -394,24 +394,7 @@ fn parse_date(text: &str) -> Result<i64> {
             "\" is not a date YYYY-MM-DD",
         ]))
     };
-    let b = text.trim().as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return Err(bad());
-    }
-    let y = two_digits(&b[0..2]).ok_or_else(bad)? * 100 + two_digits(&b[2..4]).ok_or_else(bad)?;
-    let m = two_digits(&b[5..7]).ok_or_else(bad)?;
-    let d = two_digits(&b[8..10]).ok_or_else(bad)?;
-    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-    let month_days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return Err(bad()),
-    };
-    if y == 0 || d < 1 || d > month_days {
-        return Err(bad());
-    }
+    let (y, m, d) = crate::typed::parse_date(text.trim()).ok_or_else(bad)?;
     Ok(days_from_civil(y, m, d))
 }
 

@@ -255,7 +255,7 @@ fn digits(b: &[u8]) -> Option<i64> {
 }
 
 /// `YYYY-MM-DD` as a real calendar date (years 1 to 9999).
-fn parse_date(text: &str) -> Option<(i64, i64, i64)> {
+pub(crate) fn parse_date(text: &str) -> Option<(i64, i64, i64)> {
     let b = text.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;

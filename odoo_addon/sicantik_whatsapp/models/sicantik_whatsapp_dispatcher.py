@@ -452,7 +452,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         # A value above the engine's limit is refused before it is stored (once per message, in
         # several fields): the message fails with the limit's code, without the value.
         max_bytes = self._wasm().limits()["valueBytes"]
-        vals_list = []
+        vals_list, errors = [], []
         for item in items:
             values = dict(item["values"])
             oversize = sorted(k for k, v in values.items() if len(str(_value_text(v)).encode("utf-8")) > max_bytes)
@@ -476,12 +476,16 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             error = item.get("error")
             if not error and oversize:
                 error = ("limit.value", self._limit_error_text("limit.value", _("Values: %s", ", ".join(oversize))))
-            if error:
-                vals.update(state="failed", error_code=error[0], error_message=error[1])
             if message_vals:
                 vals.update(message_vals(item) if callable(message_vals) else message_vals)
             vals_list.append(vals)
-        return self.env["sicantik.whatsapp.message"].sudo().create(vals_list)
+            errors.append(error)
+        messages = self.env["sicantik.whatsapp.message"].sudo().create(vals_list)
+        # Failed through a write, like any outcome: the evidence chain records it.
+        for message, error in zip(messages, errors):
+            if error:
+                message._fail(*error)
+        return messages
 
     # ------------------------------------------------------------------
     # Sending from records (record-bound templates)

@@ -190,6 +190,7 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
         self.assertEqual((failed.state, failed.error_code), ("failed", "template.missing_param"))
         self.assertIn("ref_no", failed.error_message)
         self.assertEqual(failed.record_ref, no_date)
+        self.assertTrue(failed.evidence_chained, "a refused record is an outcome like any other")
         self.assertEqual(by_record[no_phone.id].state, "failed")
         self.assertEqual(by_record[bad_phone.id].error_code, "phone.invalid")
 
