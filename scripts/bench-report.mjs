@@ -278,6 +278,23 @@ for (const c of [1, 8, 32]) {
     }
   }
   {
+    // The list composer (issue 16): the engine plans every record in one call, the messages are
+    // queued, then 2 workers drain them; "near today's" compares with the outbox round above.
+    const r = get("dispatch.odoo.composer");
+    const w2 = get("dispatch.odoo.w2");
+    const target = "drain ≥ 80 % of the outbox round, 0 dup";
+    const figure = r?.records ? `Odoo list composer, ${num(r.records)} records, then ${r.workers} workers` : "Odoo list composer (10,000 records)";
+    if (r?.msgPerSec == null) missing("dispatch", figure, r, target);
+    else {
+      const near = w2?.msgPerSec ? r.msgPerSec >= 0.8 * w2.msgPerSec : false;
+      row("dispatch", figure,
+        `enqueue ${num(r.enqueueMsPerRecord, 3)} ms/record (plan shown before sending ${num(r.planMsPerRecord, 3)} ms/record); ` +
+          `drain ${num(r.msgPerSec)} msg/s (${num(r.sent)}/${num(r.messages)} sent, ${r.duplicates} dup, ${r.seconds} s)`,
+        w2?.msgPerSec ? `${num(w2.msgPerSec)} msg/s outbox` : "—",
+        w2?.msgPerSec ? ratio(r.msgPerSec / w2.msgPerSec) : "—", target, met(r.ok && near));
+    }
+  }
+  {
     const r = get("dispatch.odoo.pacing");
     const target = "achieved ≤ configured; gaps ≥ interval − 5 ms";
     const figure = r?.configuredPerMin

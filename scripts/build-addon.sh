@@ -11,15 +11,17 @@ rm -rf "$lib" && mkdir -p "$lib"
 # The web build of the engine for the Odoo web client (static/lib is not transpiled by Odoo).
 cp pkg/web/sicantik_whatsapp.js pkg/web/sicantik_whatsapp_bg.wasm pkg/web/sicantik_whatsapp.d.ts "$lib/"
 cp LICENSE "$lib/LICENSE"
-version=$(python3 -c "import ast,sys; print(ast.literal_eval(open('$addon/__manifest__.py').read())['version'])")
+# One zip per addon: the module and its example (a permit model using the mixin).
 mkdir -p dist
-zip_path=dist/sicantik_whatsapp-$version.zip
-rm -f "$zip_path"
-python3 - "$zip_path" <<'PY'
+for name in sicantik_whatsapp sicantik_whatsapp_example; do
+  version=$(python3 -c "import ast,sys; print(ast.literal_eval(open('odoo_addon/$name/__manifest__.py').read())['version'])")
+  zip_path=dist/$name-$version.zip
+  rm -f "$zip_path"
+  python3 - "$zip_path" "odoo_addon/$name" <<'PY'
 import os, sys, zipfile
-out = sys.argv[1]
+out, src = sys.argv[1], sys.argv[2]
 with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
-    for root, dirs, files in os.walk("odoo_addon/sicantik_whatsapp"):
+    for root, dirs, files in os.walk(src):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
         for f in sorted(files):
             if f.endswith(".pyc"):
@@ -27,4 +29,5 @@ with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
             path = os.path.join(root, f)
             z.write(path, os.path.relpath(path, "odoo_addon"))
 PY
-echo "addon: $zip_path ($(du -k "$zip_path" | cut -f1) KB)"
+  echo "addon: $zip_path ($(du -k "$zip_path" | cut -f1) KB)"
+done

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Run the Odoo addon's tests (odoo_addon/sicantik_whatsapp) in a real Odoo 18 on a fresh database.
+# Run the Odoo addons' tests (odoo_addon/sicantik_whatsapp and the example addon
+# odoo_addon/sicantik_whatsapp_example) in a real Odoo 18 on a fresh database.
 #
 #   ODOO_SRC=/path/to/odoo-18.0 ODOO_PYTHON=/path/to/venv/bin/python scripts/odoo-test.sh
 #   scripts/odoo-test.sh --find-lab    exit 0 when a lab is found (used by `make odoo-test`)
@@ -10,7 +11,7 @@
 #                    the tests are skipped (exit 0) with a "SKIPPED: …" line saying why.
 #   ODOO_PYTHON      Python that has Odoo's requirements + wasmtime + phonenumbers +
 #                    websocket-client installed. Unset: python3 from PATH, with a warning.
-#   ODOO_TEST_TAGS   --test-tags value (default /sicantik_whatsapp).
+#   ODOO_TEST_TAGS   --test-tags value (default /sicantik_whatsapp,/sicantik_whatsapp_example).
 #   ODOO_DB_PREFIX   database name prefix (default sw_test); a timestamp is appended.
 #   KEEP_DB=1        keep the database afterwards (default: dropped).
 #   ODOO_LOG         where to write Odoo's full log (default: a temporary file, shown on failure).
@@ -25,6 +26,8 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 ADDONS="$ROOT/odoo_addon"
 MODULE=sicantik_whatsapp
+# Installed and tested with it: the example addon (a permit model using the mixin).
+MODULES="$MODULE,sicantik_whatsapp_example"
 WASM="$ADDONS/$MODULE/engine/sicantik_whatsapp_engine.wasm"
 
 . "$ROOT/scripts/lib/odoo-lab.sh"
@@ -94,17 +97,17 @@ cleanup() {
 }
 trap cleanup EXIT
 
-echo "Odoo tests of $MODULE on database $DB (port $PORT), log: $LOG"
+echo "Odoo tests of $MODULES on database $DB (port $PORT), log: $LOG"
 # Fresh database without demo data (the tests create what they need); post_install tests run
 # after the module is installed. --log-level=test shows each test's result.
 set +e
 "$ODOO_PYTHON" "$ODOO_SRC/odoo-bin" \
     -d "$DB" \
     --addons-path="$ODOO_SRC/addons,$ADDONS" \
-    -i "$MODULE" \
+    -i "$MODULES" \
     --without-demo=all \
     --test-enable \
-    --test-tags "${ODOO_TEST_TAGS:-/$MODULE}" \
+    --test-tags "${ODOO_TEST_TAGS:-/$MODULE,/sicantik_whatsapp_example}" \
     --stop-after-init \
     --http-port="$PORT" \
     --gevent-port="$((PORT + 1))" \

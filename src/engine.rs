@@ -246,7 +246,27 @@ impl Engine {
         let phone = self.normalize_phone(&n.recipient.phone)?;
         let opt_in_link = route::opt_in_url(&self.config, n);
         let personal = route::personal_opt_in_url(n).is_some();
-        let values = compiled.values(&template.code, &n.values, opt_in_link, personal)?;
+        let formatted = if n.values.typed.is_empty() {
+            BTreeMap::new()
+        } else {
+            let r = &n.recipient;
+            let mut clock = || {
+                let (zone, _) = quiet::resolve_zone(r.time_zone.as_deref(), r.utc_offset_minutes)?;
+                Ok(crate::typed::Clock {
+                    offset_minutes: zone.offset_minutes,
+                    label: zone.label.into_owned(),
+                })
+            };
+            let lang = crate::typed::Lang::of(template.language.as_deref());
+            crate::typed::format_all(&template.code, &n.values.typed, lang, &mut clock)?
+        };
+        let values = compiled.values(
+            &template.code,
+            &n.values.text,
+            formatted,
+            opt_in_link,
+            personal,
+        )?;
         Ok(Prepared {
             notification: n,
             template,

@@ -33,6 +33,12 @@ pub enum Error {
         template: String,
         placeholder: String,
     },
+    /// A typed value (a date, a number…) that cannot be written: `reason` says why.
+    ValueInvalid {
+        template: String,
+        param: String,
+        reason: String,
+    },
     /// Unbalanced or malformed `{{ }}` in a template text.
     TemplateMalformed { template: String, reason: String },
     /// The template (or the text chosen for a provider) is empty.
@@ -78,6 +84,7 @@ impl Error {
             Error::TemplateMissingParam { .. } => "template.missing_param",
             Error::TemplateUnknownPlaceholder { .. } => "template.unknown_placeholder",
             Error::TemplateMalformed { .. } => "template.malformed",
+            Error::ValueInvalid { .. } => "template.invalid_value",
             Error::TemplateEmpty { .. } => "template.empty",
             Error::TextEmpty => "text.empty",
             Error::TemplateMapping { .. } => "template.mapping",
@@ -137,6 +144,15 @@ impl Error {
                 vec![("template", s(template)), ("reason", s(reason))]
             }
             Error::TemplateEmpty { template } => vec![("template", s(template))],
+            Error::ValueInvalid {
+                template,
+                param,
+                reason,
+            } => vec![
+                ("template", s(template)),
+                ("param", s(param)),
+                ("reason", s(reason)),
+            ],
             Error::ConfigInvalid { reason }
             | Error::InputInvalid { reason }
             | Error::DispatchState { reason } => vec![("reason", s(reason))],
@@ -210,6 +226,14 @@ impl fmt::Display for Error {
             } => write!(
                 f,
                 "template {template:?} uses {{{{{placeholder}}}}}, which is not one of its parameters"
+            ),
+            Error::ValueInvalid {
+                template,
+                param,
+                reason,
+            } => write!(
+                f,
+                "template {template:?}: the value of {{{{{param}}}}} cannot be written: {reason}"
             ),
             Error::TemplateMalformed { template, reason } => {
                 write!(f, "template {template:?} is malformed: {reason}")

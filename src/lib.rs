@@ -36,6 +36,7 @@ pub mod secrets;
 pub mod template;
 pub mod template_health;
 pub mod transport;
+pub mod typed;
 
 // Its exports pack 32-bit addresses: meaningful only in a wasm32 instance.
 #[cfg(all(feature = "host-abi", target_arch = "wasm32"))]

@@ -416,24 +416,7 @@ fn parse_date(text: &str) -> Result<i64> {
             "\" is not a date YYYY-MM-DD",
         ]))
     };
-    let b = text.trim().as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return Err(bad());
-    }
-    let y = two_digits(&b[0..2]).ok_or_else(bad)? * 100 + two_digits(&b[2..4]).ok_or_else(bad)?;
-    let m = two_digits(&b[5..7]).ok_or_else(bad)?;
-    let d = two_digits(&b[8..10]).ok_or_else(bad)?;
-    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
-    let month_days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return Err(bad()),
-    };
-    if y == 0 || d < 1 || d > month_days {
-        return Err(bad());
-    }
+    let (y, m, d) = crate::typed::parse_date(text.trim()).ok_or_else(bad)?;
     Ok(days_from_civil(y, m, d))
 }
 
@@ -447,7 +430,7 @@ fn two_digits(b: &[u8]) -> Option<i64> {
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's algorithm).
-fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+pub(crate) fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
     let y = if m <= 2 { y - 1 } else { y };
     let era = y.div_euclid(400);
     let yoe = y - era * 400;
@@ -458,7 +441,7 @@ fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
 }
 
 /// The date of a day number (inverse of [`days_from_civil`]).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
+pub(crate) fn civil_from_days(z: i64) -> (i64, i64, i64) {
     let z = z + 719_468;
     let era = z.div_euclid(146_097);
     let doe = z - era * 146_097;

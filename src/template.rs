@@ -313,10 +313,12 @@ impl Values for Resolved {
 
 /// The values of one send, checked like [`resolve`] but borrowed from the notification: what a
 /// [`Resolved`] holds, without copying a name or a value.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct SendValues<'a> {
     params: &'a [String],
     given: &'a BTreeMap<String, String>,
+    /// The typed values given, formatted (owned: written for this send's template).
+    formatted: BTreeMap<String, String>,
     /// Fills [`OPT_IN_LINK`] when the caller gave no value for it.
     opt_in_link: Option<&'a str>,
     /// `opt_in_link` is the recipient's own (signed) link: it is the value of [`OPT_IN_LINK`]
@@ -330,13 +332,15 @@ impl<'a> SendValues<'a> {
         template_code: &str,
         params: &'a [String],
         given: &'a BTreeMap<String, String>,
+        formatted: BTreeMap<String, String>,
         opt_in_link: Option<&'a str>,
         personal_link: bool,
     ) -> Result<SendValues<'a>> {
-        crate::limits::check_values(template_code, given)?;
+        crate::limits::check_values(template_code, given.iter().chain(&formatted))?;
         let values = SendValues {
             params,
             given,
+            formatted,
             opt_in_link,
             personal_link,
         };
@@ -352,17 +356,20 @@ impl<'a> SendValues<'a> {
     }
 
     /// The same values as [`resolve`] gives them.
-    pub(crate) fn to_resolved(self) -> Resolved {
+    pub(crate) fn to_resolved(&self) -> Resolved {
         let params = Names::of(self.params);
         let owned = |name: &String| (name.clone(), self.value(name).unwrap_or_default().into());
+        let mut unused: Vec<String> = self
+            .given
+            .keys()
+            .chain(self.formatted.keys())
+            .filter(|k| !params.contains(k))
+            .cloned()
+            .collect();
+        crate::sort_texts(&mut unused, str::cmp);
         Resolved {
             values: self.params.iter().map(owned).collect(),
-            unused: self
-                .given
-                .keys()
-                .filter(|k| !params.contains(k))
-                .cloned()
-                .collect(),
+            unused,
         }
     }
 }
@@ -374,7 +381,7 @@ impl Values for SendValues<'_> {
         if name == OPT_IN_LINK && self.personal_link {
             return self.opt_in_link;
         }
-        match self.given.get(name) {
+        match self.given.get(name).or_else(|| self.formatted.get(name)) {
             Some(v) => Some(v),
             None if name == OPT_IN_LINK => self.opt_in_link,
             None => None,
@@ -507,6 +514,7 @@ impl CompiledTemplate {
         &'a self,
         template_code: &str,
         given: &'a BTreeMap<String, String>,
+        formatted: BTreeMap<String, String>,
         opt_in_link: Option<&'a str>,
         personal_link: bool,
     ) -> Result<SendValues<'a>> {
@@ -514,6 +522,7 @@ impl CompiledTemplate {
             template_code,
             &self.params,
             given,
+            formatted,
             opt_in_link,
             personal_link,
         )

@@ -32,6 +32,7 @@
         "views/res_config_settings_views.xml",
         "views/sicantik_whatsapp_consent_templates.xml",
         "wizards/sicantik_whatsapp_test_wizard_views.xml",
+        "wizards/sicantik_whatsapp_composer_views.xml",
         "views/sicantik_whatsapp_menus.xml",
         "views/sicantik_whatsapp_evidence_views.xml",
         "report/sicantik_whatsapp_proof_report.xml",

@@ -17,6 +17,11 @@ exactly once. One JSON line per round on stdout (``dispatch.odoo.w1`` / ``dispat
 ``--pacing RATE`` adds a round with the gateway limited to RATE messages per minute
 (``dispatch.odoo.pacing``): the spacing is read from the simulator's recorded arrival times.
 
+``--composer N`` adds the list composer round (``dispatch.odoo.composer``): N permits of the example
+addon (``sicantik_whatsapp_example``, installed by odoo-outbox.sh), the counts the composer shows
+before sending, then *Send* (records prepared, planned by one ``planBatch``, queued), each timed
+per record; then 2 workers drain the outbox as in the rounds above.
+
 ``worker`` is the internal mode of the worker processes.
 """
 
@@ -36,6 +41,15 @@ SIM_CREDENTIALS = {
     },
     "watzap": {"api_key": "sim-watzap-key", "number_key": "sim-watzap-number"},
 }
+
+
+#: The example addon's permits and the template bound to them (the list composer round).
+PERMIT_MODEL = "sicantik.whatsapp.example.permit"
+PERMIT_TEMPLATE = "sicantik_whatsapp.template_permit_ready"
+
+
+def permit_vals(partner_id, number):
+    return {"name": number, "partner_id": partner_id, "permit_type": "pbg", "state": "done"}
 
 
 def log(*args):
@@ -222,17 +236,16 @@ def run_round(opts, workers, count):
     return seconds, reports
 
 
-def throughput(registry, odoo, opts, partner_ids, workers):
+def drain(registry, opts, ids, workers):
+    """``workers`` workers send the queued messages ``ids``: the figures of the round (every
+    message sent, once: ``ok``)."""
     sim(opts, "DELETE", "/_sim/stats")
-    ids = enqueue(registry, odoo, partner_ids, "w%d" % workers)
     seconds, reports = run_round(opts, workers, len(ids))
     st = states(registry, ids)
     stats = sim(opts, "GET", "/_sim/stats")
     accepted = stats["meta"]["accepted"] + stats["watzap"]["accepted"] + stats["fonnte"]["accepted"]
     sent = st.get("sent", 0)
-    ok = sent == len(ids) and stats["duplicates"] == 0 and accepted == len(ids)
     return {
-        "bench": "dispatch.odoo.w%d" % workers,
         "workers": workers,
         "messages": len(ids),
         "sent": sent,
@@ -243,8 +256,13 @@ def throughput(registry, odoo, opts, partner_ids, workers):
         "msgPerSec": round(len(ids) / seconds, 1),
         "batchSize": opts.batch_size,
         "cpuMsPerMsg": reports[-1]["cpuMsPerMsg"],
-        "ok": ok,
+        "ok": sent == len(ids) and stats["duplicates"] == 0 and accepted == len(ids),
     }
+
+
+def throughput(registry, odoo, opts, partner_ids, workers):
+    ids = enqueue(registry, odoo, partner_ids, "w%d" % workers)
+    return dict({"bench": "dispatch.odoo.w%d" % workers}, **drain(registry, opts, ids, workers))
 
 
 def pacing(registry, odoo, opts, partner_ids, rate, workers=2):
@@ -288,6 +306,55 @@ def pacing(registry, odoo, opts, partner_ids, rate, workers=2):
             and min_gap >= interval - 5
         ),
     }
+
+
+# --- list composer (issue 16) --------------------------------------------------------------------------
+
+
+def composer(registry, odoo, opts, partner_ids, workers=2):
+    """The list composer on ``opts.composer`` permits of the example addon: the plan it shows
+    before sending (one ``planBatch``), the enqueue (records prepared, planned and queued), then
+    ``workers`` workers drain the outbox. Times per record; the drain rate as the outbox rounds."""
+    count = opts.composer
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {"tracking_disable": True})
+        Permit = env[PERMIT_MODEL].with_context(mail_create_nolog=True, tracking_disable=True)
+        permits = Permit.create(
+            [
+                permit_vals(partner_ids[i % len(partner_ids)], "503/PBG/2026/C%05d" % i)
+                for i in range(count)
+            ]
+        )
+        template = env.ref(PERMIT_TEMPLATE)
+        wizard = (
+            env["sicantik.whatsapp.composer"]
+            .with_context(active_model=PERMIT_MODEL, active_ids=permits.ids)
+            .create({"template_id": template.id})
+        )
+        cr.commit()
+        t0 = time.monotonic()
+        planned = wizard.recipient_count + wizard.invalid_count  # the counts shown before sending
+        t1 = time.monotonic()
+        wizard.invalidate_recordset()
+        action = wizard.action_send()
+        cr.commit()
+        t2 = time.monotonic()
+        batch = env["sicantik.whatsapp.batch"].browse(action["res_id"])
+        ids = batch.message_ids.ids
+    log("composer: %d records planned in %.1f s, enqueued in %.1f s" % (count, t1 - t0, t2 - t1))
+    row = drain(registry, opts, ids, workers)
+    row["ok"] = row["ok"] and len(ids) == count
+    return dict(
+        {
+            "bench": "dispatch.odoo.composer",
+            "records": count,
+            "planned": planned,
+            "planMsPerRecord": round((t1 - t0) * 1000 / count, 3),
+            "enqueueSeconds": round(t2 - t1, 3),
+            "enqueueMsPerRecord": round((t2 - t1) * 1000 / count, 3),
+        },
+        **row,
+    )
 
 
 # --- worker process ---------------------------------------------------------------------------------
@@ -343,6 +410,7 @@ def main():
     parser.add_argument("--batch-size", type=int, default=100)
     parser.add_argument("--pacing", type=int, default=0, help="gateway rate per minute for the pacing round")
     parser.add_argument("--pacing-messages", type=int, default=60)
+    parser.add_argument("--composer", type=int, default=0, help="records for the list composer round (0: none)")
     parser.add_argument("--profile", help="cProfile each worker into PROFILE.w<workers>-<i>")
     opts = parser.parse_args()
     if opts.mode == "worker":
@@ -360,6 +428,13 @@ def main():
         log(
             "pacing at %d/min: %s/min achieved, min gap %s ms"
             % (opts.pacing, row["achievedPerMin"], row["minGapMs"])
+        )
+        print(json.dumps(row), flush=True)
+    if opts.composer:
+        row = composer(registry, odoo, opts, partner_ids)
+        log(
+            "composer: %s ms/record to enqueue, drained at %s msg/s"
+            % (row["enqueueMsPerRecord"], row["msgPerSec"])
         )
         print(json.dumps(row), flush=True)
     return 0

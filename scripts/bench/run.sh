@@ -12,7 +12,7 @@
 #   node      scripts/bench/node.mjs      pkg/ vs mustache + JSON.stringify; cold init()
 #   python    scripts/bench/python_bench.py   host-ABI build via wasmtime vs re.sub + json.dumps
 #   dispatch  scripts/bench/dispatch.mjs  engine.send over fetch to the simulator (own process)
-#   odoo      scripts/bench/odoo-outbox.sh    the addon's outbox cron, 1 and 2 workers, and pacing
+#   odoo      scripts/bench/odoo-outbox.sh    the addon's outbox cron, 1 and 2 workers, pacing, list composer
 #             (needs ODOO_SRC / ODOO_PYTHON; a fresh database, dropped afterwards)
 #   sizes     scripts/bench/sizes.mjs     both .wasm, raw and gzip
 # Targets are reported, never asserted: the exit code is 0 when targets are missed.
@@ -82,8 +82,8 @@ timeout 150 node scripts/bench/dispatch.mjs > "$OUT/dispatch.jsonl" 2> >(tee "$O
 # The Odoo outbox (only with ODOO_SRC / ODOO_PYTHON: otherwise one skip row per figure). Its rows
 # replace dispatch.mjs's placeholders (later files win in the report).
 say "odoo: the outbox cron with 1 and 2 workers, and gateway pacing, against the simulator"
-if ! timeout 600 scripts/bench/odoo-outbox.sh > "$OUT/odoo.jsonl" 2> >(tee "$OUT/odoo.log" >&2); then
-  for b in w1 w2 pacing; do
+if ! timeout 900 scripts/bench/odoo-outbox.sh > "$OUT/odoo.jsonl" 2> >(tee "$OUT/odoo.log" >&2); then
+  for b in w1 w2 pacing composer; do
     grep -q "\"dispatch.odoo.$b\"" "$OUT/odoo.jsonl" \
       || failed "dispatch.odoo.$b" "odoo-outbox.sh failed or timed out (see out/bench/odoo.log)" odoo
   done

@@ -17,6 +17,6 @@ pub use config::{
 };
 pub use decision::{Decision, TraceStep};
 pub use http::{HttpRequest, HttpResponse, TransportError, TransportErrorKind};
-pub use notification::{Notification, Recipient};
+pub use notification::{Notification, Recipient, Values};
 pub use outcome::{Attempt, Classification, Outcome, OutcomeStatus};
 pub use template::{GatewayMapping, MasterTemplate, MetaMapping, MetaParamFormat};

@@ -3,7 +3,9 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use serde::de::{self, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+use crate::typed::{Clock, Lang, TypedValue};
 
 /// One message to one citizen, in the generic form (named values).
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -13,9 +15,10 @@ pub struct Notification {
     pub template: String,
     pub recipient: Recipient,
     /// Named values for the template's `{{placeholders}}`. Numbers and booleans are accepted and
-    /// turned into text.
-    #[serde(default, deserialize_with = "scalar_map")]
-    pub values: BTreeMap<String, String>,
+    /// turned into text; a typed value (`{"type": "date", "value": "2027-01-31"}`) is written in
+    /// the template's language (see [`crate::typed`]).
+    #[serde(default)]
+    pub values: Values,
     /// Provider id to use and nothing else (the test wizard).
     #[serde(default)]
     pub force_provider: Option<String>,
@@ -49,27 +52,76 @@ pub struct Recipient {
     pub utc_offset_minutes: Option<i64>,
 }
 
-/// The values map, each value text, a number or a boolean (turned into text as JSON writes it);
-/// `null` means absent. Read straight from the input: no intermediate `serde_json::Value` tree.
-fn scalar_map<'de, D: Deserializer<'de>>(d: D) -> Result<BTreeMap<String, String>, D::Error> {
-    d.deserialize_option(ScalarMap)
+/// A notification's values: texts, and typed values formatted once the template is known. A name
+/// is in one of the two (the last one given wins). Typed values are few: a list, not a second
+/// B-tree type (each costs the web build some 6 KB).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Values {
+    pub text: BTreeMap<String, String>,
+    pub typed: Vec<(String, TypedValue)>,
+}
+
+impl Values {
+    /// Texts only.
+    pub fn texts(text: BTreeMap<String, String>) -> Values {
+        Values {
+            text,
+            typed: Vec::new(),
+        }
+    }
+
+    /// Every value, typed ones formatted for `lang` (`clock` is asked for by a datetime).
+    pub fn formatted(
+        &self,
+        template: &str,
+        lang: Lang,
+        clock: &mut dyn FnMut() -> crate::error::Result<Clock>,
+    ) -> crate::error::Result<BTreeMap<String, String>> {
+        let mut all = crate::typed::format_all(template, &self.typed, lang, clock)?;
+        all.extend(self.text.iter().map(|(k, v)| (k.clone(), v.clone())));
+        Ok(all)
+    }
+}
+
+impl Serialize for Values {
+    /// One object again, as it was given.
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.text.len() + self.typed.len()))?;
+        for (k, v) in &self.text {
+            map.serialize_entry(k, v)?;
+        }
+        for (k, v) in &self.typed {
+            map.serialize_entry(k, v)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Values {
+    /// Each value text, a number or a boolean (turned into text as JSON writes it), or a typed
+    /// value; `null` means absent. Read straight from the input: no intermediate
+    /// `serde_json::Value` tree.
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Values, D::Error> {
+        d.deserialize_option(ScalarMap)
+    }
 }
 
 struct ScalarMap;
 
 impl<'de> Visitor<'de> for ScalarMap {
-    type Value = BTreeMap<String, String>;
+    type Value = Values;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
         f.write_str("an object of values")
     }
 
     fn visit_none<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(BTreeMap::new())
+        Ok(Values::default())
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(BTreeMap::new())
+        Ok(Values::default())
     }
 
     fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
@@ -77,21 +129,31 @@ impl<'de> Visitor<'de> for ScalarMap {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        let mut out = BTreeMap::new();
+        let mut out = Values::default();
         while let Some(key) = map.next_key::<String>()? {
             let value = map
                 .next_value::<Scalar>()
                 .map_err(|e| de::Error::custom(format_args!("value of {key:?}: {e}")))?;
-            if let Scalar(Some(v)) = value {
-                out.insert(key, v);
+            out.typed.retain(|(k, _)| *k != key);
+            out.text.remove(&key);
+            match value {
+                Scalar::Text(v) => {
+                    out.text.insert(key, v);
+                }
+                Scalar::Typed(v) => out.typed.push((key, v)),
+                Scalar::Null => {}
             }
         }
         Ok(out)
     }
 }
 
-/// One value as text; `None` for `null`. Objects and arrays are refused.
-struct Scalar(Option<String>);
+/// One value: text, a typed value (an object) or `null`. Arrays are refused.
+enum Scalar {
+    Text(String),
+    Typed(TypedValue),
+    Null,
+}
 
 impl<'de> Deserialize<'de> for Scalar {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
@@ -105,41 +167,45 @@ impl<'de> Visitor<'de> for ScalarVisitor {
     type Value = Scalar;
 
     fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("text, a number or a boolean")
+        f.write_str("text, a number, a boolean or a typed value {\"type\", \"value\"}")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Scalar, A::Error> {
+        TypedValue::deserialize(de::value::MapAccessDeserializer::new(map)).map(Scalar::Typed)
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Scalar, E> {
-        Ok(Scalar(Some(v.to_owned())))
+        Ok(Scalar::Text(v.to_owned()))
     }
 
     fn visit_string<E: de::Error>(self, v: String) -> Result<Scalar, E> {
-        Ok(Scalar(Some(v)))
+        Ok(Scalar::Text(v))
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Scalar, E> {
-        Ok(Scalar(Some(v.to_string())))
+        Ok(Scalar::Text(v.to_string()))
     }
 
     fn visit_i64<E: de::Error>(self, v: i64) -> Result<Scalar, E> {
-        Ok(Scalar(Some(v.to_string())))
+        Ok(Scalar::Text(v.to_string()))
     }
 
     fn visit_u64<E: de::Error>(self, v: u64) -> Result<Scalar, E> {
-        Ok(Scalar(Some(v.to_string())))
+        Ok(Scalar::Text(v.to_string()))
     }
 
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<Scalar, E> {
         // As serde_json writes numbers (`1.5`, `1e+20`), the text the engine always produced.
         let n = serde_json::Number::from_f64(v).ok_or_else(|| E::custom("not a finite number"))?;
-        Ok(Scalar(Some(n.to_string())))
+        Ok(Scalar::Text(n.to_string()))
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<Scalar, E> {
-        Ok(Scalar(None))
+        Ok(Scalar::Null)
     }
 
     fn visit_none<E: de::Error>(self) -> Result<Scalar, E> {
-        Ok(Scalar(None))
+        Ok(Scalar::Null)
     }
 }
 
@@ -151,7 +217,7 @@ mod tests {
         let text =
             format!(r#"{{"template": "t", "recipient": {{"phone": "1"}}, "values": {json}}}"#);
         serde_json::from_str::<Notification>(&text)
-            .map(|n| n.values)
+            .map(|n| n.values.text)
             .map_err(|e| e.to_string())
     }
 
@@ -169,11 +235,31 @@ mod tests {
     fn nested_values_are_refused_with_the_key() {
         for bad in [r#"{"a": {"x": 1}}"#, r#"{"a": [1]}"#] {
             let e = values(bad).expect_err(bad);
-            assert!(
-                e.contains(r#"value of "a""#) && e.contains("text, a number or a boolean"),
-                "{e}"
-            );
+            assert!(e.contains(r#"value of "a""#), "{e}");
         }
         assert!(values(r#""text""#).is_err());
+    }
+
+    #[test]
+    fn typed_values_round_trip_in_the_same_object() {
+        let json = r#"{"template": "t", "recipient": {"phone": "1"}, "values":
+            {"a": "x", "d": {"type": "date", "value": "2027-01-31"}, "n": {"type": "number", "value": 12.5},
+             "a2": {"type": "text", "value": "y"}, "d": {"type": "date", "value": "2027-02-01"}}}"#;
+        let n: Notification = serde_json::from_str(json).expect("typed");
+        assert_eq!(n.values.text.len(), 1);
+        let typed: Vec<_> = n
+            .values
+            .typed
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.value.as_str()))
+            .collect();
+        assert_eq!(
+            typed,
+            [("n", "12.5"), ("a2", "y"), ("d", "2027-02-01")],
+            "the last one given wins"
+        );
+        let again: Notification =
+            serde_json::from_str(&serde_json::to_string(&n).expect("json")).expect("back");
+        assert_eq!(again, n);
     }
 }

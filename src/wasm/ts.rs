@@ -7,7 +7,13 @@ use wasm_bindgen::prelude::*;
 const TS_TYPES: &'static str = r#"
 export type ProviderKind = "meta" | "watzap" | "fonnte";
 export type ProviderState = "draft" | "configured" | "error";
-export type Values = Record<string, string | number | boolean | null>;
+/** A value written by the engine in the template's language: `{type: "date", value: "2027-01-31"}` → `31 Januari 2027`. */
+export interface TypedValue {
+  type: "date" | "datetime" | "number" | "currency" | "text"; value: string | number;
+  /** ISO 4217 code of a `currency` value (default IDR). */ currency?: string | null;
+  /** Digits after the decimal mark of a number or amount. */ decimals?: number | null;
+}
+export type Values = Record<string, string | number | boolean | null | TypedValue>;
 
 export interface Credentials {
   accessToken?: string | null; phoneNumberId?: string | null; wabaId?: string | null;

@@ -224,6 +224,10 @@ pub const SUITES: &[(&str, &str)] = &[
     ("routing.json", include_str!("../fixtures/routing.json")),
     ("replay.json", include_str!("../fixtures/replay.json")),
     ("templates.json", include_str!("../fixtures/templates.json")),
+    (
+        "typed-values.json",
+        include_str!("../fixtures/typed-values.json"),
+    ),
 ];
 
 #[cfg(all(target_arch = "wasm32", feature = "js"))]

@@ -39,16 +39,35 @@ def _record(model, rec_id):
     return record
 
 
+def _typed_value(value):
+    """A typed value (a record's date or amount, written by the engine): ``{"type", "value"}``
+    with scalars only."""
+    return (
+        isinstance(value, dict)
+        and {"type", "value"} <= set(value)
+        and set(value) <= {"type", "value", "currency", "decimals"}
+        and all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value.values())
+    )
+
+
 class SicantikWhatsappPreview(http.Controller):
     @http.route("/sicantik_whatsapp/preview/context", type="json", auth="user", methods=["POST"])
-    def preview_context(self, template_id=None, partner_ids=None):
-        """Masked engine configuration, saved template and sample recipients."""
+    def preview_context(self, template_id=None, partner_ids=None, preview_record=None):
+        """Masked engine configuration, saved template and sample recipients; with
+        ``preview_record`` (``"model,id"``, a record of the template's model) that record's
+        recipient and mapped values as a sample too."""
         _check_user()
         template = _record("sicantik.whatsapp.template.master", template_id)
         partners = request.env["res.partner"]
         for partner_id in partner_ids or []:
             partners |= _record("res.partner", partner_id)
-        return request.env["sicantik.whatsapp.dispatcher"]._preview_context(template, partners)
+        record = None
+        if preview_record:
+            model, _sep, rec_id = str(preview_record).partition(",")
+            if not template or model != template.sudo().model or model not in request.env:
+                raise UserError(_("The preview record must be a record of the template's model."))
+            record = _record(model, rec_id)
+        return request.env["sicantik.whatsapp.dispatcher"]._preview_context(template, partners, record)
 
     @http.route("/sicantik_whatsapp/preview/send", type="json", auth="user", methods=["POST"])
     def preview_send(self, template_id, partner_id, values=None, force_provider_id=None):
@@ -59,7 +78,8 @@ class SicantikWhatsappPreview(http.Controller):
         if not template or not partner:
             raise UserError(_("Choose a saved template and an existing contact to send a test."))
         if not isinstance(values or {}, dict) or any(
-            not isinstance(v, (str, int, float, bool)) and v is not None for v in (values or {}).values()
+            not isinstance(v, (str, int, float, bool)) and v is not None and not _typed_value(v)
+            for v in (values or {}).values()
         ):
             raise UserError(_("The values must be a JSON object of texts and numbers."))
         provider = _record("sicantik.whatsapp.provider", force_provider_id)

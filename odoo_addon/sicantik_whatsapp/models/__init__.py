@@ -13,3 +13,8 @@ from . import sicantik_whatsapp_evidence_report
 from . import sicantik_whatsapp_evidence_funnel
 from . import sicantik_whatsapp_holiday
 from . import sicantik_whatsapp_free_text
+from . import sicantik_whatsapp_template_mapping
+from . import sicantik_whatsapp_mixin
+from . import sicantik_whatsapp_batch
+from . import ir_actions_server
+from . import sicantik_whatsapp_template_binding

@@ -31,7 +31,7 @@ import psycopg2
 from markupsafe import Markup
 
 from odoo import _, api, fields, models, tools
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 from odoo.tools import config, plaintext2html
 
 from ..engine.host import (
@@ -45,6 +45,7 @@ from ..engine.host import (
 )
 from .res_partner import PREVIEW_LINK_CONTEXT
 from .sicantik_whatsapp_message import _ms_to_datetime
+from .sicantik_whatsapp_template_mapping import python_value
 
 _logger = logging.getLogger(__name__)
 
@@ -89,14 +90,11 @@ class ClaimLost(Exception):
 _JOB_START = {}
 
 
-def _json_scalar(value):
-    if isinstance(value, (str, int, float, bool)):
-        return value
-    if isinstance(value, (datetime.date, datetime.datetime)):
-        return (
-            fields.Date.to_string(value) if type(value) is datetime.date else fields.Datetime.to_string(value)
-        )
-    return str(value)
+
+
+def _value_text(value):
+    """The text of a value whose size the engine limits (a typed value's own text)."""
+    return value.get("value", "") if isinstance(value, dict) else value
 
 
 class SicantikWhatsappDispatcher(models.AbstractModel):
@@ -115,7 +113,10 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         :param template_code: master template code, e.g. ``"permit_ready"``
         :param values: named values of the template's placeholders (``partner_name`` defaults to
             the partner's name, ``office_name`` to the company's; ``opt_in_link`` is the partner's
-            personal consent link)
+            personal consent link). ``date``, ``datetime`` and ``float`` values are passed as typed
+            values: the engine writes them in the template's language (``31 Januari 2027``,
+            ``1.234,5``); a typed value may also be given as a dict
+            (``{"type": "currency", "value": 150000, "currency": "IDR"}``).
         :param force_provider: provider record, id or engine id to use alone (bypasses routing)
         :return: the message; look at ``state`` (``sent``, ``failed``, ``unknown``, ``deferred``),
             ``error_code`` and ``attempt_ids``. Engine problems (invalid phone, missing value...)
@@ -199,7 +200,38 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         return samples
 
     @api.model
-    def _preview_context(self, template=None, partners=None):
+    def _item_notification(self, template_code, item):
+        """The engine ``Notification`` of a prepared record (an item of
+        ``template._sicantik_prepare_record_messages``), as its message will be sent: in the
+        record's company, to its contact or else its number (no consent link then). For counting
+        or planning a batch before it is queued (the engine's ``planBatch``)."""
+        partner = item["partner"] or self.env["res.partner"].new(
+            {"name": item["record"].display_name, "mobile": item["phone"] or False}
+        )
+        partner = partner.with_context(**self.env.context)
+        notification = self.with_company(item["company"])._notification(partner, template_code, item["values"])
+        if not item["partner"]:
+            notification["recipient"]["optInUrl"] = None
+        return notification
+
+    @api.model
+    def _record_preview_sample(self, template, record):
+        """The payload preview's sample of a record of a record-bound template: its recipient and
+        its mapped values (typed values as they are: the engine in the browser writes them), with
+        an example consent link. ``record`` was checked readable by the caller."""
+        template = template.sudo().with_context(**{PREVIEW_LINK_CONTEXT: True})
+        [item] = template._sicantik_prepare_record_messages(record.sudo().with_context(**{PREVIEW_LINK_CONTEXT: True}))
+        notification = self.with_context(**{PREVIEW_LINK_CONTEXT: True})._item_notification(template.code, item)
+        return {
+            "key": "record:%s,%s" % (record._name, record.id),
+            "label": _("Record: %s", record.display_name),
+            "partnerId": item["partner"].id or False,
+            "notification": notification,
+            "error": item["error"][1] if item["error"] else False,
+        }
+
+    @api.model
+    def _preview_context(self, template=None, partners=None, record=None):
         """Everything the payload preview widget needs to run the engine in the browser.
 
         The configuration is :meth:`_browser_engine_config` (credentials masked): the browser
@@ -207,6 +239,9 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         (the widget replaces it by the form's current values).
         """
         template = template or self.env["sicantik.whatsapp.template.master"]
+        samples = self._preview_samples(partners)
+        if record is not None and template:
+            samples.append(self._record_preview_sample(template, record))
         return {
             "config": self._browser_engine_config(),
             "template": template._engine_template() if template else None,
@@ -216,7 +251,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
                 {"id": t.id, "code": t.code}
                 for t in self.env["sicantik.whatsapp.template.master"].sudo().search([], order="code")
             ],
-            "samples": self._preview_samples(partners),
+            "samples": samples,
             "sampleValues": {
                 k: v
                 for k, v in self.env["sicantik.whatsapp.template.master"]._sample_catalog().items()
@@ -360,7 +395,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         for key, value in (values or {}).items():
             if value is None or value is False:
                 continue
-            vals[key] = _json_scalar(value)
+            vals[key] = python_value(value)
         notification = {
             "template": template_code,
             "recipient": {
@@ -388,6 +423,23 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
     def _create_messages(
         self, partners, template_code, values=None, force_provider=None, scheduled_date=None, priority=10
     ):
+        values = {k: python_value(v) for k, v in (values or {}).items() if v is not None}
+        items = [
+            {"record": None, "partner": partner, "phone": False, "company": self.env.company, "values": values, "error": False}
+            for partner in partners
+        ]
+        return self._create_message_rows(template_code, items, force_provider, scheduled_date, priority)
+
+    @api.model
+    def _create_message_rows(
+        self, template_code, items, force_provider=None, scheduled_date=None, priority=10, message_vals=None
+    ):
+        """Create one message per item of ``items`` (dicts as
+        ``sicantik.whatsapp.template.master._sicantik_prepare_record_messages`` gives them:
+        ``record`` (or ``None``), ``partner``, ``phone``, ``company``, ``values``, ``error``), in one
+        ``create``. An item with an ``error`` becomes a ``failed`` message with its reason (nothing
+        is skipped). ``message_vals``: more field values for every message, or a function of the
+        item giving them (e.g. a dedupe key)."""
         template = (
             self.env["sicantik.whatsapp.template.master"]
             .sudo()
@@ -398,38 +450,139 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         if force_provider:
             ref = self._provider_ref(force_provider)
             force_id = self.env["sicantik.whatsapp.provider"].sudo()._from_engine_id(ref).id
-        values = {k: _json_scalar(v) for k, v in (values or {}).items() if v is not None}
         # A value above the engine's limit is refused before it is stored (once per message, in
         # several fields): the message fails with the limit's code, without the value.
         max_bytes = self._wasm().limits()["valueBytes"]
-        oversize = sorted(k for k, v in values.items() if len(str(v).encode("utf-8")) > max_bytes)
-        for name in oversize:
-            del values[name]
-        values_json = json.dumps(values, ensure_ascii=False)
-        messages = (
-            self.env["sicantik.whatsapp.message"]
-            .sudo()
-            .create(
-                [
-                    {
-                        "partner_id": partner.id,
-                        "template_code": template_code,
-                        "template_id": template.id or False,
-                        "values_json": values_json,
-                        "force_provider_id": force_id,
-                        "scheduled_date": scheduled_date or False,
-                        "priority": priority,
-                        "company_id": self.env.company.id,
-                    }
-                    for partner in partners
-                ]
-            )
-        )
-        if oversize:
-            messages._fail(
-                "limit.value", self._limit_error_text("limit.value", _("Values: %s", ", ".join(oversize)))
-            )
+        vals_list, errors = [], []
+        for item in items:
+            values = dict(item["values"])
+            oversize = sorted(k for k, v in values.items() if len(str(_value_text(v)).encode("utf-8")) > max_bytes)
+            for name in oversize:
+                del values[name]
+            record = item.get("record")
+            vals = {
+                "partner_id": item["partner"].id or False,
+                "recipient_phone": item.get("phone") or False,
+                "recipient_name": record.display_name if record is not None and not item["partner"] else False,
+                "template_code": template_code,
+                "template_id": template.id or False,
+                "values_json": json.dumps(values, ensure_ascii=False),
+                "force_provider_id": force_id,
+                "scheduled_date": scheduled_date or False,
+                "priority": priority,
+                "company_id": item["company"].id,
+                "source_model": record._name if record is not None else False,
+                "source_res_id": record.id if record is not None else False,
+            }
+            error = item.get("error")
+            if not error and oversize:
+                error = ("limit.value", self._limit_error_text("limit.value", _("Values: %s", ", ".join(oversize))))
+            if message_vals:
+                vals.update(message_vals(item) if callable(message_vals) else message_vals)
+            vals_list.append(vals)
+            errors.append(error)
+        messages = self.env["sicantik.whatsapp.message"].sudo().create(vals_list)
+        # Failed through a write, like any outcome: the evidence chain records it.
+        for message, error in zip(messages, errors):
+            if error:
+                message._fail(*error)
         return messages
+
+    # ------------------------------------------------------------------
+    # Sending from records (record-bound templates)
+    # ------------------------------------------------------------------
+
+    @api.model
+    def _check_record_send_rights(self, records):
+        """Who may send from ``records``: WhatsApp users who may read them (record rules and
+        companies included). Checked before anything is read with ``sudo()``."""
+        if self.env.su:
+            return
+        if not self.env.user.has_group("sicantik_whatsapp.group_sicantik_whatsapp_user"):
+            raise AccessError(_("Only WhatsApp users can send WhatsApp messages from records."))
+        records.check_access("read")
+        # Some models let everyone read every company's records (contacts): a message is sent in
+        # the name of the record's company, which must be one the user works in now.
+        field = records._fields.get("company_id")
+        if field is not None and field.type == "many2one":
+            for record in records:
+                if record.sudo().company_id and record.sudo().company_id not in self.env.companies:
+                    raise AccessError(
+                        _(
+                            "%(record)s belongs to %(company)s: switch to that company to send from it.",
+                            record=record.display_name,
+                            company=record.sudo().company_id.name,
+                        )
+                    )
+
+    @api.model
+    def _bound_template(self, template_code):
+        template = (
+            self.env["sicantik.whatsapp.template.master"]
+            .sudo()
+            .search([("code", "=", template_code)], limit=1)
+        )
+        if not template:
+            raise UserError(_('There is no active WhatsApp template with the code "%s".', template_code))
+        return template
+
+    @api.model
+    def send_records(self, records, template_code, **options):
+        """Notify the recipient of each record with a template, its values taken from the
+        template's mapping. Rights: the user must be a WhatsApp user who can read ``records`` and
+        works in their companies. ``options`` are :meth:`_send_records`'s.
+
+        :return: the messages, one per record in order; a record that cannot be sent (no
+            recipient, a field path that no longer exists, an empty value, a value the engine
+            refuses) has a ``failed`` message with the reason, the others are not held back.
+        """
+        self._check_record_send_rights(records)
+        return self._send_records(records, template_code, **options)
+
+    @api.model
+    def _send_records(
+        self,
+        records,
+        template_code,
+        values=None,
+        force_provider=None,
+        queue=False,
+        scheduled_date=None,
+        priority=10,
+        message_vals=None,
+    ):
+        """:meth:`send_records` without the rights check (callers check first, or run as a
+        system job).
+
+        :param values: values overriding the mapping's (same for every record)
+        :param queue: ``True``: queue the messages in the outbox (sent by the cron in batches);
+            ``False``: send them now, in this transaction.
+        :param message_vals: more values of every message (dict), or a function of the prepared
+            item giving them (see :meth:`_create_message_rows`), e.g. a dedupe key.
+        """
+        template = self._bound_template(template_code)
+        items = template._sicantik_prepare_record_messages(records.sudo(), values)
+        messages = self._create_message_rows(
+            template_code, items, force_provider, scheduled_date, priority, message_vals
+        )
+        if queue:
+            self._trigger_outbox(scheduled_date)
+        else:
+            self._send_messages(messages.filtered(lambda m: m.state != "failed"))
+        return messages
+
+    @api.model
+    def _engine_error_text(self, code, message):
+        """An engine error refusing a message, as a sentence for people (the engine's own words,
+        which name the value, follow)."""
+        if code.startswith("limit."):
+            return self._limit_error_text(code, message)
+        texts = {
+            "template.invalid_value": _("A value cannot be written in the message: %s"),
+            "template.missing_param": _("A value of the template is missing: %s"),
+            "phone.invalid": _("The phone number cannot be used: %s"),
+        }
+        return texts[code] % message if code in texts else message
 
     @api.model
     def _limit_error_text(self, code, detail=""):
@@ -464,6 +617,11 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         if message.state != "sending":  # the outbox's claim already did it
             message.write({"state": "sending", "claimed_at": fields.Datetime.now()})
         partner = message.partner_id
+        if not partner and message.recipient_phone:
+            # A record without a contact: its number, no consent link (no one to sign it for).
+            partner = self.env["res.partner"].new(
+                {"name": message.recipient_name or message.recipient_phone, "mobile": message.recipient_phone}
+            )
         if not partner:
             message._fail("outbox.no_recipient", _("The recipient was deleted."))
             return message
@@ -482,7 +640,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             if e.code == "engine.trap":
                 _logger.error("WhatsApp engine bug while deciding message %s: %s", message.id, e.message)
             message.write({"notification_json": json.dumps(notification, indent=2, ensure_ascii=False)})
-            text = self._limit_error_text(e.code, e.message) if e.code.startswith("limit.") else e.message
+            text = self._engine_error_text(e.code, e.message)
             message._fail(e.code, text)
             return message
 
@@ -491,7 +649,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
 
         def transport_for(provider_ref):
             # The recipient in the context: Odoo Enterprise's composer sends "for" a record.
-            return self.with_context(sicantik_whatsapp_partner_id=partner.id)._get_transport(
+            return self.with_context(sicantik_whatsapp_partner_id=message.partner_id.id)._get_transport(
                 provider_model._from_engine_id(provider_ref)
             )
 
@@ -551,11 +709,11 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         message._apply_outcome(decision, outcome, notification, body_text, attempt_sink=attempts)
         self._apply_profile_health(outcome)
         if message.state == "sent":
-            note = self._chatter_note(message)
+            new_notes = self._chatter_notes(message)
             if notes is None:
-                self._log_notes([note])
+                self._log_notes(new_notes)
             else:
-                notes.append(note)
+                notes.extend(new_notes)
         return message
 
     @api.model
@@ -583,17 +741,40 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         Notes nobody is notified of: ``_message_log_batch`` skips ``message_post``'s follower and
         notification machinery, which was most of the outbox's time per message.
         """
+        # A target is a partner id, or (model, id) for a message's source record.
         notes = [note for note in notes if note and note[0]]
         while notes:
             bodies, later = {}, []
-            for partner_id, body in notes:  # one note per partner per creation
-                if partner_id in bodies:
-                    later.append((partner_id, body))
+            for target, body in notes:  # one note per record per creation
+                model, res_id = target if isinstance(target, tuple) else ("res.partner", target)
+                per_model = bodies.setdefault(model, {})
+                if res_id in per_model:
+                    later.append((target, body))
                 else:
-                    bodies[partner_id] = body
-            partners = self.env["res.partner"].sudo().browse(list(bodies))
-            partners._message_log_batch(bodies, message_type="comment")
+                    per_model[res_id] = body
+            for model, per_model in bodies.items():
+                self.env[model].sudo().browse(list(per_model))._message_log_batch(per_model, message_type="comment")
             notes = later
+
+    @api.model
+    def _chatter_notes(self, message):
+        """The notes logging a sent message: on its recipient, and on its source record when that
+        record has a chatter (``(model, id)`` target)."""
+        notes = [self._chatter_note(message)]
+        record = message._source_record()
+        if record is not None and hasattr(record, "_message_log_batch") and record._name != "res.partner":
+            intro = _(
+                'WhatsApp notification "%(template)s" sent via %(provider)s to %(recipient)s (%(phone)s).',
+                template=message.template_id.name or message.template_code,
+                provider=message.provider_id.name or "?",
+                recipient=message.partner_id.display_name or message.recipient_name or "?",
+                phone=message.phone or "",
+            )
+            body = Markup("<p>%s</p>") % intro
+            if message.body_text:
+                body += plaintext2html(message.body_text)
+            notes.append(((record._name, record.id), body))
+        return [note for note in notes if note]
 
     @api.model
     def _chatter_note(self, message):

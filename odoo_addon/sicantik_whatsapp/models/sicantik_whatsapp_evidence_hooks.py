@@ -19,7 +19,9 @@ class SicantikWhatsappMessage(models.Model):
     evidence_purged = fields.Boolean(string="Purged (retention)", readonly=True, copy=False, index=True)
     evidence_purged_date = fields.Datetime(string="Purged On", readonly=True, copy=False)
     source_model = fields.Char(string="Source Model", readonly=True, index=True, copy=False)
-    source_res_id = fields.Integer(string="Source Record ID", readonly=True, index=True, copy=False)
+    source_res_id = fields.Many2oneReference(
+        string="Source Record ID", model_field="source_model", readonly=True, index=True, copy=False
+    )
 
     def write(self, vals):
         res = super().write(vals)

@@ -92,6 +92,63 @@ class SicantikWhatsappMessage(models.Model):
     company_id = fields.Many2one(
         "res.company", required=True, default=lambda self: self.env.company, index=True
     )
+    # The record the message was sent from (record-bound templates, the proof of notification):
+    # ``source_model`` / ``source_res_id`` (sicantik_whatsapp_evidence_hooks.py), shown as a link.
+    record_ref = fields.Reference(
+        selection="_selection_record_models", compute="_compute_record_ref", string="Source Record"
+    )
+    recipient_phone = fields.Char(
+        readonly=True, copy=False, help="The number of a source record without a contact, as given."
+    )
+    recipient_name = fields.Char(readonly=True, copy=False)
+
+    @api.model
+    def _selection_record_models(self):
+        return [(m.model, m.name) for m in self.env["ir.model"].sudo().search([])]
+
+    @api.depends("source_model", "source_res_id")
+    def _compute_record_ref(self):
+        for rec in self:
+            record = rec._source_record()
+            rec.record_ref = "%s,%s" % (record._name, record.id) if record is not None else False
+
+    def _source_record(self):
+        """The source record, ``None`` when there is none (or it was deleted)."""
+        self.ensure_one()
+        if not self.source_model or not self.source_res_id or self.source_model not in self.env:
+            return None
+        record = self.env[self.source_model].browse(self.source_res_id).exists()
+        return record or None
+
+    def action_open_record(self):
+        self.ensure_one()
+        record = self._source_record()
+        if record is None:
+            raise UserError(_("The source record no longer exists."))
+        record.check_access("read")
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": record._name,
+            "res_id": record.id,
+            "view_mode": "form",
+        }
+    batch_id = fields.Many2one(
+        "sicantik.whatsapp.batch", string="Batch", index="btree_not_null", ondelete="set null", copy=False
+    )
+    dedupe_key = fields.Char(
+        readonly=True,
+        copy=False,
+        help="Record, template and trigger of an automation rule's message: a second message with "
+        "the same key is refused by the database, so a rule never notifies a record twice.",
+    )
+
+    _sql_constraints = [
+        (
+            "dedupe_key_unique",
+            "UNIQUE(dedupe_key)",
+            "This record was already notified with this template for this trigger.",
+        )
+    ]
 
     @api.depends("attempt_ids")
     def _compute_attempt_count(self):

@@ -180,6 +180,54 @@ test("sample values, sample recipient and forced provider change the preview", a
     expect(".o_sicantik_whatsapp_decision").toHaveAttribute("data-provider", "");
 });
 
+test("preview from a record: its recipient and mapped values, typed ones for the engine to write", async () => {
+    const received = [];
+    onRpc(CONTEXT_ROUTE, async (request) => {
+        const { params } = await request.json();
+        received.push(params);
+        const context = makeServerContext();
+        if (params.preview_record) {
+            context.samples.push({
+                key: `record:${params.preview_record}`,
+                label: "Record: 503/PBG/2026/0142",
+                partnerId: serverState.partnerId,
+                notification: {
+                    template: "",
+                    recipient: { phone: "0812-1111-2222", name: "Rina Ginting", metaOptIn: false, optedOut: false },
+                    values: {
+                        partner_name: "Rina Ginting",
+                        office_name: "DPMPTSP Kabupaten Karo",
+                        permit_type: "PBG",
+                        permit_number: { type: "number", value: 142 },
+                    },
+                },
+            });
+        }
+        return context;
+    });
+    patchWithCleanup(SicantikWhatsappTemplateMaster._records[0], {
+        preview_record: `res.partner,${serverState.partnerId}`,
+    });
+    await mountView({
+        type: "form",
+        resModel: "sicantik.whatsapp.template.master",
+        resId: 1,
+        arch: TEMPLATE_FORM_ARCH.replace('<field name="fonnte_body"/>', '<field name="fonnte_body"/><field name="preview_record"/>'),
+    });
+    await animationFrame();
+    expect(received.at(-1)).toEqual({
+        template_id: 1,
+        partner_ids: [],
+        preview_record: `res.partner,${serverState.partnerId}`,
+    });
+    const key = `record:res.partner,${serverState.partnerId}`;
+    expect(PREVIEW).toHaveAttribute("data-sample", key);
+    // The typed value reaches the engine as it is; its input shows its own text.
+    expect(lastNotification().values.permit_number).toEqual({ type: "number", value: 142 });
+    expect(lastNotification().recipient.name).toBe("Rina Ginting");
+    expect(".o_sicantik_whatsapp_value[name=permit_number]").toHaveValue("142");
+});
+
 test("engine errors are shown next to the field, in the user's language", async () => {
     // The server sends the catalogue in the user's language; the widget fills it from `args`.
     mockContextRoute({ lang: "id" });

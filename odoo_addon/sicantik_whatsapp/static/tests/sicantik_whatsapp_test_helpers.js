@@ -324,6 +324,7 @@ export class SicantikWhatsappTemplateMaster extends models.Model {
     meta_status = fields.Char();
     watzap_body = fields.Text();
     fonnte_body = fields.Text();
+    preview_record = fields.Reference({ selection: [["res.partner", "Contact"]] });
 
     _records = [
         {

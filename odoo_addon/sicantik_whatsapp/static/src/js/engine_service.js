@@ -9,7 +9,7 @@
  * `static/lib/sicantik_whatsapp/` (generated, not committed; Odoo does not transpile `static/lib`).
  * This service loads it lazily and once per page: a memoized dynamic `import()` of the glue, then
  * its `init({module_or_path})` with the absolute URL of the `.wasm`. Widgets `await load()` in
- * `onWillStart` and get the module: `Engine`, `lintTemplate`, `convertParams`, `normalizePhone`,
+ * `onWillStart` and get the module: `Engine`, `lintTemplate`, `normalizePhone`,
  * `version`.
  *
  * The engine only computes (sans-IO): the widgets give it a configuration whose credentials the

@@ -165,6 +165,11 @@ export class PayloadPreviewField extends Component {
 
     readInputs(record) {
         const data = {};
+        if (this.isTemplateMode && "preview_record" in record.fields) {
+            // A record of the template's model whose mapped values the preview shows.
+            const ref = record.data.preview_record;
+            data.previewRecord = ref && ref.resId ? `${ref.resModel},${ref.resId}` : false;
+        }
         for (const name of this.watchedFields) {
             if (name in record.fields) {
                 data[name] = record.data[name];
@@ -254,14 +259,15 @@ export class PayloadPreviewField extends Component {
         await this.refresh();
     }
 
-    async fetchContext(partnerIds) {
+    async fetchContext(partnerIds, previewRecord = false) {
         const templateId = this.isTemplateMode
             ? this.props.record.resId || false
             : (this.inputs && this.currentInputs().templateId) || false;
-        const context = await rpc(CONTEXT_ROUTE, {
-            template_id: templateId,
-            partner_ids: partnerIds,
-        });
+        const params = { template_id: templateId, partner_ids: partnerIds };
+        if (previewRecord && templateId) {
+            params.preview_record = previewRecord;
+        }
+        const context = await rpc(CONTEXT_ROUTE, params);
         if (!this.serverContext) {
             this.serverContext = context;
         }
@@ -269,6 +275,33 @@ export class PayloadPreviewField extends Component {
             this.samples.set(sample.key, sample);
         }
         return context;
+    }
+
+    /** When the form's preview record changes: its sample (recipient and mapped values, from
+     * the server) becomes the one shown. */
+    async followPreviewRecord() {
+        const ref = this.inputs.data.previewRecord || false;
+        if (ref === (this.previewRecord || false)) {
+            return;
+        }
+        this.previewRecord = ref;
+        if (!ref || !this.props.record.resId) {
+            return;
+        }
+        const key = `record:${ref}`;
+        if (!this.samples.has(key)) {
+            await this.fetchContext([], ref);
+        }
+        if (this.samples.has(key)) {
+            this.state.sampleKey = key;
+            this.overrides = {};
+        }
+    }
+
+    /** A value as its input shows it: a typed value (a date, an amount) by its own text; the
+     * engine writes it in the preview. */
+    shownValue(value) {
+        return value && typeof value === "object" ? String(value.value ?? "") : value;
     }
 
     async ensurePartnerSample(partnerId) {
@@ -292,6 +325,7 @@ export class PayloadPreviewField extends Component {
         let sample;
         try {
             if (this.isTemplateMode) {
+                await this.followPreviewRecord();
                 sample = this.samples.get(this.state.sampleKey);
                 if (!sample && this.state.contactId) {
                     sample = await this.ensurePartnerSample(this.state.contactId);

@@ -97,7 +97,10 @@ export function buildNotification(sample, templateCode, values, forceProvider) {
         if (value === null || value === undefined || value === false) {
             continue;
         }
-        merged[key] = typeof value === "object" ? JSON.stringify(value) : value;
+        // A typed value ({type, value}: a record's date or amount) is the engine's to write;
+        // any other object or list is shown as its JSON text.
+        const typed = typeof value === "object" && !Array.isArray(value) && "type" in value;
+        merged[key] = typeof value === "object" && !typed ? JSON.stringify(value) : value;
     }
     const notification = {
         template: templateCode,
