@@ -9,10 +9,16 @@ ADDON := odoo_addon/sicantik_whatsapp
 # Debian's driver and browser; stops wasm-pack from downloading its own.
 export CHROMEDRIVER := /usr/bin/chromedriver
 
-.PHONY: test check test-rust abi test-python pkg test-node test-page test-wasm-node test-wasm-browser \
+.PHONY: test check lint format readme wheel test-rust abi test-python pkg test-node test-page test-wasm-node test-wasm-browser \
         odoo-test odoo-crash-test odoo-lab-config addon demo setup fuzz fuzz-short bench
 
 FUZZ_SECONDS ?= 60
+# What prettier checks (make lint, make check) and rewrites (make format): the JS, XML, styles
+# and HTML under these folders (exported for scripts/oca-lint.sh).
+export PRETTIER_PATHS := odoo_addon www scripts tests
+export PRETTIER_EXT := js,mjs,ts,xml,css,scss,html
+PRETTIER := NODE_PATH=$(CURDIR)/.tools/lint/node_modules .tools/lint/node_modules/.bin/prettier
+LINT_BIN := .venv-lint/bin
 
 test: check test-rust test-python test-wasm-node test-wasm-browser test-node test-page fuzz-short odoo-test odoo-crash-test
 	@echo "make test: all suites passed"
@@ -28,6 +34,21 @@ check:
 	$(CARGO) clippy --lib --target wasm32-unknown-unknown --no-default-features --features host-abi \
 		--target-dir target/abi -- -D warnings
 	$(CARGO) check --no-default-features --lib
+	@$(MAKE) --no-print-directory lint
+
+# OCA's checks for the addons (pylint-odoo, oca-odoo-pre-commit-hooks, ruff, prettier), at the
+# versions and settings of OCA's addon template for Odoo 18 (odoo_addon/.pylintrc*, .ruff.toml,
+# prettier.config.cjs).
+lint:
+	@scripts/setup.sh lint
+	scripts/oca-lint.sh
+
+# Rewrites in place what ruff and prettier can fix (the rest is left to `make lint` to report).
+format:
+	@scripts/setup.sh lint
+	$(LINT_BIN)/ruff check --fix --exit-zero -q odoo_addon
+	$(LINT_BIN)/ruff format odoo_addon
+	$(PRETTIER) --write --log-level warn $(foreach p,$(PRETTIER_PATHS),'$(p)/**/*.{$(PRETTIER_EXT)}')
 
 test-rust:
 	$(CARGO) test --features host-abi
@@ -94,6 +115,16 @@ odoo-lab-config:
 
 addon: abi pkg
 	scripts/build-addon.sh
+
+# The addon as a wheel (whool, as OCA ships addons) with both engine builds: dist/*.whl.
+wheel: addon
+	@scripts/setup.sh lint
+	scripts/build-wheel.sh
+
+# README.rst of each addon from its readme/ fragments, by OCA's oca-gen-addon-readme; that tool is
+# not on PyPI: OCA_MAINTAINER_TOOLS=<checkout of OCA's maintainer-tools> make readme.
+readme:
+	scripts/gen-readme.sh
 
 demo: pkg
 	@scripts/setup.sh node

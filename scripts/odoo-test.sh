@@ -12,6 +12,8 @@
 #   ODOO_PYTHON      Python that has Odoo's requirements + wasmtime + phonenumbers +
 #                    websocket-client installed. Unset: python3 from PATH, with a warning.
 #   ODOO_TEST_TAGS   --test-tags value (default /sicantik_whatsapp,/sicantik_whatsapp_example).
+#   ODOO_ADDONS_DIR  the addons directory holding the module (default odoo_addon/ of this checkout;
+#                    e.g. <dir>/odoo/addons after `pip install --target <dir>` of the wheel).
 #   ODOO_DB_PREFIX   database name prefix (default sw_test); a timestamp is appended.
 #   KEEP_DB=1        keep the database afterwards (default: dropped).
 #   ODOO_LOG         where to write Odoo's full log (default: a temporary file, shown on failure).
@@ -24,7 +26,7 @@
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-ADDONS="$ROOT/odoo_addon"
+ADDONS="${ODOO_ADDONS_DIR:-$ROOT/odoo_addon}"
 MODULE=sicantik_whatsapp
 # Installed and tested with it: the example addon (a permit model using the mixin).
 MODULES="$MODULE,sicantik_whatsapp_example"

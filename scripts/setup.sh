@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Idempotent set-up of what the build and tests need, from the package registries only.
-# Usage: scripts/setup.sh rust|wasm|node|browser|python|odoo|all ...
+# Usage: scripts/setup.sh rust|wasm|node|browser|python|odoo|lint|all ...
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
@@ -82,6 +82,29 @@ setup_python() {
   fi
 }
 
+# OCA's linters at the versions OCA's addon template pins for Odoo 18 (its .pre-commit-config.yaml):
+# Python ones in their own venv (.venv-lint), node ones under .tools/lint (found through NODE_PATH,
+# so prettier.config.cjs and eslint.config.cjs stay as OCA writes them). whool builds the wheel.
+LINT_PY=(pylint-odoo==9.1.3 oca-odoo-pre-commit-hooks==0.0.33 ruff==0.6.8 whool==1.3.1)
+LINT_NODE=(prettier@3.3.3 @prettier/plugin-xml@3.4.1 eslint@9.12.0 eslint-plugin-jsdoc@50.3.1 globals@16.0.0)
+setup_lint() {
+  [ -x .venv-lint/bin/python ] || { say "python venv .venv-lint"; python3 -m venv .venv-lint; }
+  local stamp=.venv-lint/.sicantik-lint
+  if [ "$(cat "$stamp" 2>/dev/null)" != "${LINT_PY[*]}" ]; then
+    say "pip install ${LINT_PY[*]} into .venv-lint"
+    .venv-lint/bin/pip install -q --disable-pip-version-check "${LINT_PY[@]}"
+    echo "${LINT_PY[*]}" > "$stamp"
+  fi
+  stamp=$TOOLS/lint/.sicantik-lint
+  if [ "$(cat "$stamp" 2>/dev/null)" != "${LINT_NODE[*]}" ]; then
+    say "npm install ${LINT_NODE[*]} into .tools/lint"
+    mkdir -p "$TOOLS/lint"
+    [ -f "$TOOLS/lint/package.json" ] || echo '{"private": true}' > "$TOOLS/lint/package.json"
+    npm install --prefix "$TOOLS/lint" --no-audit --no-fund --silent "${LINT_NODE[@]}"
+    echo "${LINT_NODE[*]}" > "$stamp"
+  fi
+}
+
 [ $# -gt 0 ] || set -- all
 for what in "$@"; do
   case "$what" in
@@ -91,7 +114,8 @@ for what in "$@"; do
     browser) setup_browser ;;
     python) setup_python ;;
     odoo) setup_odoo ;;
-    all) setup_rust; setup_wasm; setup_node; setup_browser; setup_python ;;
+    lint) setup_lint ;;
+    all) setup_rust; setup_wasm; setup_node; setup_browser; setup_python; setup_lint ;;
     *) echo "setup.sh: unknown part $what" >&2; exit 2 ;;
   esac
 done

@@ -7,6 +7,11 @@
     "version": "18.0.1.0.0",
     "category": "Productivity/Discuss",
     "author": "DPMPTSP sicantik-whatsapp contributors",
+    # No "website": the project has no public URL yet (none in its README or package metadata).
+    # GitHub logins of the maintainers, as OCA lists them: none published yet.
+    "maintainers": [],
+    # Feature-complete and tested, not yet run in production: the data model may still change.
+    "development_status": "Beta",
     "license": "LGPL-3",
     "application": True,
     "installable": True,

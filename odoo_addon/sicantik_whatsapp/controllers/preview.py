@@ -78,7 +78,7 @@ class SicantikWhatsappPreview(http.Controller):
         if not template or not partner:
             raise UserError(_("Choose a saved template and an existing contact to send a test."))
         if not isinstance(values or {}, dict) or any(
-            not isinstance(v, (str, int, float, bool)) and v is not None and not _typed_value(v)
+            not isinstance(v, str | int | float | bool) and v is not None and not _typed_value(v)
             for v in (values or {}).values()
         ):
             raise UserError(_("The values must be a JSON object of texts and numbers."))

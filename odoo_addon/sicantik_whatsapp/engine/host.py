@@ -170,7 +170,8 @@ class RequestsTransport(Transport):
             session.close()
             session = None
         if session is None:
-            from http.cookiejar import DefaultCookiePolicy  # pylint: disable=import-outside-toplevel
+            # pylint: disable-next=import-outside-toplevel
+            from http.cookiejar import DefaultCookiePolicy
 
             session = local.session = requests.Session()
             # Providers' cookies are never sent back: each request stands alone, as without a session.
@@ -480,7 +481,8 @@ class WasmEngine:
             try:
                 inst.close()
             except Exception:  # pylint: disable=broad-except
-                pass  # already unusable; the memory goes with the object
+                # Already unusable; the memory goes with the object.
+                _logger.debug("engine: closing a discarded instance failed", exc_info=True)
 
     def _call_locked(self, op, args):
         payload = json.dumps({"op": op, "args": args}, ensure_ascii=False, separators=(",", ":"))

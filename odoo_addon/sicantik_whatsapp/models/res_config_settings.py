@@ -61,3 +61,10 @@ class ResConfigSettings(models.TransientModel):
         help="End of the quiet window (messages leave from this time on). Equal to the start: no "
         "window, holidays only.",
     )
+    sicantik_wa_retention_days = fields.Integer(
+        string="Retention (days)",
+        config_parameter="sicantik_whatsapp.retention_days",
+        default=365,
+        help="Message texts, payloads and provider answers older than this are purged by a daily "
+        "job; their SHA-256, the states, times and consent evidence are kept.",
+    )

@@ -88,7 +88,8 @@ class ResPartner(models.Model):
     @api.depends("mobile", "phone")
     def _compute_wa_phone(self):
         # Imported here: the dispatcher module imports this one.
-        from .sicantik_whatsapp_dispatcher import PARAM_DEFAULT_COUNTRY  # pylint: disable=import-outside-toplevel
+        # pylint: disable-next=import-outside-toplevel
+        from .sicantik_whatsapp_dispatcher import PARAM_DEFAULT_COUNTRY
 
         try:
             engine = get_engine()

@@ -27,7 +27,6 @@ import threading
 import time
 
 import psycopg2
-
 from markupsafe import Markup
 
 from odoo import _, api, fields, models, tools
@@ -379,7 +378,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             return None
         if isinstance(provider, str) and not provider.isdigit():
             return provider
-        if isinstance(provider, (int, str)):
+        if isinstance(provider, int | str):
             provider = self.env["sicantik.whatsapp.provider"].sudo().browse(int(provider))
         return provider._engine_id()
 
@@ -903,7 +902,8 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             if not group:
                 break
             if auto_commit:
-                self.env.cr.commit()
+                # The cron owns its transactions: the claim is committed before any request.
+                self.env.cr.commit()  # pylint: disable=invalid-commit
             processed = self._send_group(group, auto_commit, deadline)
             done += processed
             if processed < len(group):
@@ -992,7 +992,8 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         notes.clear()
         attempts.clear()
         if auto_commit:
-            self.env.cr.commit()
+            # The cron owns its transactions: what was sent is kept even if a later group crashes.
+            self.env.cr.commit()  # pylint: disable=invalid-commit
 
     @api.model
     def _reserve_slot(self, engine, provider_ref, max_wait_ms=None):

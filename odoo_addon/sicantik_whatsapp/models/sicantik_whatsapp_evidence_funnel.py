@@ -4,6 +4,7 @@
 opt-in → first successful Meta delivery after the opt-in."""
 
 from odoo import api, fields, models, tools
+from odoo.tools import SQL
 
 #: (rate field, numerator, denominator)
 RATES = (
@@ -55,11 +56,15 @@ class SicantikWhatsappConsentFunnel(models.Model):
 
     def init(self):
         tools.drop_view_if_exists(self.env.cr, self._table)
-        rates = ",\n".join(
-            "CASE WHEN sum(%s) > 0 THEN 100.0 * sum(%s) / sum(%s) ELSE 0 END AS %s" % (d, n, d, r)
+        rates = SQL(",\n").join(
+            SQL(
+                "CASE WHEN sum(%s) > 0 THEN 100.0 * sum(%s) / sum(%s) ELSE 0 END AS %s",
+                *map(SQL.identifier, (d, n, d, r)),
+            )
             for r, n, d in RATES
         )
         self.env.cr.execute(
+            SQL(
             """
             CREATE VIEW %s AS
             WITH invites AS (
@@ -107,8 +112,10 @@ class SicantikWhatsappConsentFunnel(models.Model):
                        %s
                   FROM events GROUP BY 1, 2, 3
               ) grouped
-            """
-            % (self._table, rates)
+            """,
+                SQL.identifier(self._table),
+                rates,
+            )
         )
 
     @api.model

@@ -7,7 +7,13 @@ the webhooks, staff actions). Only a write that bypasses the ORM escapes, and *V
 
 from odoo import api, fields, models
 
-from .sicantik_whatsapp_evidence import NO_CHAIN, OUTCOME_STATES, TRACKED_FIELDS, datetime_ms, now_ms
+from .sicantik_whatsapp_evidence import (
+    NO_CHAIN,
+    OUTCOME_STATES,
+    TRACKED_FIELDS,
+    datetime_ms,
+    now_ms,
+)
 
 
 class SicantikWhatsappMessage(models.Model):
@@ -18,7 +24,7 @@ class SicantikWhatsappMessage(models.Model):
     evidence_chained = fields.Boolean(readonly=True, copy=False)
     evidence_purged = fields.Boolean(string="Purged (retention)", readonly=True, copy=False, index=True)
     evidence_purged_date = fields.Datetime(string="Purged On", readonly=True, copy=False)
-    source_model = fields.Char(string="Source Model", readonly=True, index=True, copy=False)
+    source_model = fields.Char(readonly=True, index=True, copy=False)
     source_res_id = fields.Many2oneReference(
         string="Source Record ID", model_field="source_model", readonly=True, index=True, copy=False
     )
@@ -67,7 +73,7 @@ class SicantikWhatsappMessage(models.Model):
                 for m in messages
             ]
         )
-        for message, fact in zip(messages, facts):
+        for message, fact in zip(messages, facts, strict=True):
             vals = {
                 "body_sha256": fact.get("bodySha256") or False,
                 "answer_sha256": fact.get("answerSha256") or False,
@@ -115,15 +121,3 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         if source is not None and isinstance(source, models.BaseModel) and len(source) == 1:
             messages.sudo().write({"source_model": source._name, "source_res_id": source.id})
         return messages
-
-
-class ResConfigSettings(models.TransientModel):
-    _inherit = "res.config.settings"
-
-    sicantik_wa_retention_days = fields.Integer(
-        string="Retention (days)",
-        config_parameter="sicantik_whatsapp.retention_days",
-        default=365,
-        help="Message texts, payloads and provider answers older than this are purged by a daily "
-        "job; their SHA-256, the states, times and consent evidence are kept.",
-    )

@@ -105,10 +105,9 @@ class SicantikWhatsappTemplateMaster(models.Model):
     )
     # Meta mapping
     meta_template_name = fields.Char(
-        string="Meta Template Name",
         help="Name of the approved template on Meta (lowercase, digits, underscore).",
     )
-    meta_language = fields.Char(string="Meta Language", help="Empty: the template's language.")
+    meta_language = fields.Char(help="Empty: the template's language.")
     meta_param_format = fields.Selection(
         [("positional", "Positional ({{1}}, {{2}}...)"), ("named", "Named")],
         string="Meta Parameter Format",
@@ -123,7 +122,6 @@ class SicantikWhatsappTemplateMaster(models.Model):
     meta_header_param = fields.Char(string="Meta Header Parameter")
     meta_button_index = fields.Integer(string="Meta URL Button Index", default=0)
     meta_status = fields.Char(
-        string="Meta Status",
         copy=False,
         help="Review status on Meta as last synced (APPROVED, PENDING, REJECTED...). When set and "
         "not approved, Meta is not used for this template.",
@@ -135,8 +133,8 @@ class SicantikWhatsappTemplateMaster(models.Model):
         META_QUALITIES, string="Quality on Meta", compute="_compute_meta_labels"
     )
     meta_template_uid = fields.Char(string="Meta Template ID", copy=False, readonly=True)
-    meta_category = fields.Char(string="Meta Category", copy=False, readonly=True)
-    meta_quality = fields.Char(string="Meta Quality", copy=False, readonly=True)
+    meta_category = fields.Char(copy=False, readonly=True)
+    meta_quality = fields.Char(copy=False, readonly=True)
     meta_last_sync = fields.Datetime(string="Last Meta Sync", copy=False, readonly=True)
     meta_approved_param_count = fields.Integer(
         string="Approved Meta Parameters",

@@ -33,7 +33,7 @@ class TestEvidence(SicantikWhatsappCommon):
         self.assertGreater(self.Evidence._seal(), 0)
         entries = self.Evidence.search([("company_id", "=", self.company.id)], order="seq")
         self.assertEqual(entries.mapped("seq"), list(range(1, len(entries) + 1)))
-        for prev, entry in zip(entries, entries[1:]):
+        for prev, entry in zip(entries, entries[1:], strict=False):
             self.assertEqual(entry.prev_hash, prev.hash)
         chained = entries.filtered(lambda e: e.message_id == message)
         self.assertEqual(chained.kind, "message.outcome")

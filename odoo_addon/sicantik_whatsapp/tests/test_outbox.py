@@ -218,7 +218,7 @@ class TestOutbox(SicantikWhatsappCommon):
             patch.object(dispatcher_cls, "_outbox_clock", lambda self: clock[0]),
             self.mock_transport(handler=slow) as fake,
         ):
-            self.dispatcher.with_context(cron_with_progress.env.context)._cron_process_outbox(time_budget=25)
+            self.dispatcher.with_context(**cron_with_progress.env.context)._cron_process_outbox(time_budget=25)
             self.assertEqual(len(fake.requests), 3)
             self.assertEqual(messages.mapped("state").count("sent"), 3)
             rest = messages.filtered(lambda m: m.state != "sent")

@@ -101,7 +101,7 @@ class TestPacing(SicantikWhatsappCommon):
         self.assertFalse(errors)
         self.assertEqual(len(slots), 10)
         slots.sort()
-        gaps = [b - a for a, b in zip(slots, slots[1:])]
+        gaps = [b - a for a, b in zip(slots, slots[1:], strict=False)]
         self.assertTrue(all(g >= 100 for g in gaps), "slots closer than the interval: %s" % gaps)
         ((next_free,),) = self._slots(self.fonnte)
         self.assertEqual(int(next_free), slots[-1] + 100)
@@ -120,7 +120,7 @@ class TestPacing(SicantikWhatsappCommon):
                 for _i in range(3)
             ]
         self.assertEqual([m.state for m in messages], ["sent"] * 3)
-        gaps = [b - a for a, b in zip(times, times[1:])]
+        gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
         self.assertTrue(all(g >= 0.095 for g in gaps), "sends closer than 100 ms: %s" % gaps)
 
     def test_far_slot_leaves_the_message_queued(self):

@@ -5,6 +5,7 @@ from what is in force, replayed over the company's last messages; nothing sent, 
 
 import json
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import SicantikWhatsappCommon
@@ -77,7 +78,7 @@ class TestReplay(SicantikWhatsappCommon):
     def test_settings_fallback_order(self):
         wizard = self.wizard()
         # Watzap before Fonnte: the citizen without opt-in moves, and keeps the invitation.
-        wizard.line_ids.filtered(lambda l: l.provider_id == self.watzap).sequence = 0
+        wizard.line_ids.filtered(lambda line: line.provider_id == self.watzap).sequence = 0
         self.replay(wizard)
         self.assertEqual(wizard.example_ids.message_id, self.msg_gateway)
         self.assertEqual(wizard.example_ids.current, "Fonnte DPMPTSP + invitation")
@@ -85,14 +86,14 @@ class TestReplay(SicantikWhatsappCommon):
 
     def test_provider_state_toggled(self):
         wizard = self.wizard("provider", self.fonnte)
-        line = wizard.line_ids.filtered(lambda l: l.provider_id == self.fonnte)
+        line = wizard.line_ids.filtered(lambda line: line.provider_id == self.fonnte)
         self.assertEqual(line.state, "draft", "from the profile's form the draft takes it out of service")
         self.replay(wizard)
         self.assertEqual(wizard.example_ids.message_id, self.msg_gateway)
         self.assertEqual(wizard.example_ids.draft, "Watzap DPMPTSP + invitation")
         self.assertEqual(self.fonnte.state, "configured", "the profile is unchanged")
         # Every gateway out of service: the citizen without opt-in becomes ineligible.
-        wizard.line_ids.filtered(lambda l: l.provider_id == self.watzap).state = "error"
+        wizard.line_ids.filtered(lambda line: line.provider_id == self.watzap).state = "error"
         self.replay(wizard)
         self.assertIn("Become ineligible", wizard.example_ids.changes)
         self.assertIn("Lose the opt-in invitation", wizard.example_ids.changes)
@@ -118,5 +119,5 @@ class TestReplay(SicantikWhatsappCommon):
         wizard = self.wizard(message_count=2)
         self.assertEqual(wizard._messages(), self.msg_opted_out | self.msg_purged)
         wizard.message_count = 10001
-        with self.assertRaises(Exception):
+        with self.assertRaisesRegex(UserError, "between 1 and 10000"):
             wizard.action_replay()

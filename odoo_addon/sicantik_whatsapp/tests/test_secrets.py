@@ -2,7 +2,14 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo.tests import tagged
 
-from .common import SicantikWhatsappCommon, TransportFailure, fonnte_refused, http_error, meta_ok, watzap_ok
+from .common import (
+    SicantikWhatsappCommon,
+    TransportFailure,
+    fonnte_refused,
+    http_error,
+    meta_ok,
+    watzap_ok,
+)
 
 
 @tagged("post_install", "-at_install")

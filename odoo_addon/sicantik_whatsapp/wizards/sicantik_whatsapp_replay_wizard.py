@@ -8,7 +8,7 @@ held by this wizard. Nothing is sent and nothing is saved: the draft lives in th
 
 import copy
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -126,7 +126,7 @@ class SicantikWhatsappReplayWizard(models.TransientModel):
         # The fallback order is the profiles' order: the draft's lines, by sequence then id.
         by_id = {p["id"]: p for p in draft["providers"]}
         ordered = []
-        for line in self.line_ids.sorted(lambda l: (l.sequence, l.provider_id.id)):
+        for line in self.line_ids.sorted(lambda line: (line.sequence, line.provider_id.id)):
             provider = by_id.pop(line.provider_id._engine_id(), None)
             if provider is not None:
                 provider["state"] = line.state
