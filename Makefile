@@ -46,7 +46,7 @@ lint:
 # Rewrites in place what ruff and prettier can fix (the rest is left to `make lint` to report).
 format:
 	@scripts/setup.sh lint
-	$(LINT_BIN)/ruff check --fix --exit-zero -q odoo_addon
+	$(LINT_BIN)/ruff check --fix --exit-zero --silent odoo_addon
 	$(LINT_BIN)/ruff format odoo_addon
 	$(PRETTIER) --write --log-level warn $(foreach p,$(PRETTIER_PATHS),'$(p)/**/*.{$(PRETTIER_EXT)}')
 

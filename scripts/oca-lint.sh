@@ -24,7 +24,7 @@ step "pylint-odoo (OCA mandatory)" bash -c 'cd odoo_addon && "$0" --rcfile=.pyli
   "$BIN/pylint" "${addons[@]}"
 step "oca-checks-odoo-module" "$BIN/oca-checks-odoo-module" odoo_addon/*/__manifest__.py
 step "oca-checks-po" "$BIN/oca-checks-po" --disable=po-pretty-format odoo_addon/*/i18n/*.po odoo_addon/*/i18n/*.pot
-step "ruff check" "$BIN/ruff" check --no-fix odoo_addon
+step "ruff check" "$BIN/ruff" check --no-fix --output-format=concise odoo_addon
 step "ruff format --check" "$BIN/ruff" format --check odoo_addon
 globs=()
 for path in $PRETTIER_PATHS; do globs+=("$path/**/*.{$PRETTIER_EXT}"); done
