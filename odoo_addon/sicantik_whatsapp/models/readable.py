@@ -6,10 +6,13 @@ a line, and an HTML page (a gateway's error page) reduced to its text: never ren
 escaped line wider than the dialog. Presentation only: nothing here decides anything."""
 
 import json
+import logging
 import re
 from urllib.parse import parse_qsl
 
 from odoo.tools import html2plaintext
+
+_logger = logging.getLogger(__name__)
 
 #: What a page holds that is not its text.
 _SCRIPT_STYLE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.IGNORECASE | re.DOTALL)
@@ -37,7 +40,7 @@ def readable_body(body, content_type=""):
         try:
             return json.dumps(json.loads(stripped), indent=2, ensure_ascii=False, sort_keys=True)
         except ValueError:
-            pass
+            _logger.debug("A body that looks like JSON is not: shown as text")
     if _looks_like_html(stripped):
         return html2plaintext(_SCRIPT_STYLE.sub("", stripped)).strip()
     if "x-www-form-urlencoded" in (content_type or "").lower():

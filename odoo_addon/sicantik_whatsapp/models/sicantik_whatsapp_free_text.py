@@ -23,8 +23,9 @@ FREE_TEXT_CODE = "free_text"
 _STATES = {"accepted": "sent", "unknown": "unknown"}
 
 
+# One file per feature of the dispatcher until issue 15 splits it into services.
 class SicantikWhatsappDispatcher(models.AbstractModel):
-    _inherit = "sicantik.whatsapp.dispatcher"
+    _inherit = "sicantik.whatsapp.dispatcher"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _free_text_args(self, partner, text, provider=None, masked=False):
@@ -84,7 +85,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             built = engine.free_text_request(self._free_text_args(partner, text, provider))
             masked = engine.free_text_request(self._free_text_args(partner, text, provider, masked=True))
         except EngineError as e:
-            raise UserError("%s: %s" % (e.code, e.message)) from None
+            raise UserError(_("%(code)s: %(message)s", code=e.code, message=e.message)) from None
         ref = built["provider"]
         try:
             # The gateway's rate limit holds for free text too (a slot shared with the outbox).

@@ -212,8 +212,9 @@ def _rule_value(rule, record, partner, company):
     return read_path(record, names)
 
 
+# The record-bound part of the template, kept next to its mapping lines.
 class SicantikWhatsappTemplateMaster(models.Model):
-    _inherit = "sicantik.whatsapp.template.master"
+    _inherit = "sicantik.whatsapp.template.master"  # pylint: disable=consider-merging-classes-inherited
 
     model_id = fields.Many2one(
         "ir.model",
@@ -234,7 +235,6 @@ class SicantikWhatsappTemplateMaster(models.Model):
     )
     preview_record = fields.Reference(
         selection="_selection_preview_models",
-        string="Preview Record",
         help="A record of the template's model: the live preview shows its values.",
     )
 

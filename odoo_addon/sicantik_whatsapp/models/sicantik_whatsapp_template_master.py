@@ -145,7 +145,6 @@ class SicantikWhatsappTemplateMaster(models.Model):
     )
     meta_approved_known = fields.Boolean(string="Approved Parameters Known", copy=False, readonly=True)
     meta_usable = fields.Boolean(
-        string="Meta Usable",
         default=True,
         copy=False,
         readonly=True,
