@@ -20,6 +20,8 @@ class TestTranslationFiles(TransactionCase):
         self.env["ir.module.module"]._load_module_terms(["sicantik_whatsapp"], ["id_ID"], overwrite=True)
         env = self.env(context=dict(self.env.context, lang="id_ID"))
         self.assertEqual(env.ref("sicantik_whatsapp.menu_sicantik_whatsapp_evidence_chain").name, "Rantai Bukti")
+        self.assertEqual(env.ref("sicantik_whatsapp.menu_sicantik_whatsapp_template").name, "Template Induk")
+        self.assertEqual(env.ref("sicantik_whatsapp.menu_sicantik_whatsapp_test").name, "Uji Multi-Provider")
         field = env["res.config.settings"]._fields["sicantik_wa_retention_days"]
         self.assertEqual(field._description_string(env), "Masa Retensi (hari)")
         arch = env["res.config.settings"].get_view(view_type="form")["arch"]
