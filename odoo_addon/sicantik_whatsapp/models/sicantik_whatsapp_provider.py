@@ -506,7 +506,9 @@ class SicantikWhatsappProvider(models.Model):
         """One activity for each WhatsApp manager who can see the profile, and a chatter note."""
         self.ensure_one()
         summary = _("WhatsApp profile %(name)s is in error", name=self.name)
-        why = "%s%s" % ("[%s] " % code if code else "", reason or "")
+        # A manager's own mark has no provider code: "Marked as error by …" says where it came from.
+        shown_code = code if code and code != "manual" else ""
+        why = "%s%s" % ("[%s] " % shown_code if shown_code else "", reason or "")
         intro = (
             _("Marked as error by %s.", who)
             if who

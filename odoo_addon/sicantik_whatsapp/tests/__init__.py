@@ -27,3 +27,4 @@ from . import test_screens
 from . import test_free_text
 from . import test_health
 from . import test_record_templates
+from . import test_translation_files

@@ -201,6 +201,9 @@ class TestProviderHealth(HealthCommon):
         self.assertEqual(self.watzap.state_code, "manual")
         self.assertEqual(self.watzap.state_message, "Nomor Watzap sedang diganti")
         self.assertTrue(self.notes(self.watzap, self.manager.name))
+        # The admin reads who marked it and why, not the internal code "manual".
+        self.assertFalse(self.notes(self.watzap, "[manual]"))
+        self.assertNotIn("[manual]", self.health_activities(self.watzap)[0].note or "")
         self.assertTrue(self.health_activities(self.watzap))
         message, _fake = self.send(self.partner_gateway, responses=[fonnte_ok()])
         self.assertIn("route.skip_not_configured", message.decision_text)

@@ -15,9 +15,10 @@ class TestIndonesian(TransactionCase):
 
         self.assertEqual(name("menu_sicantik_whatsapp_config"), "Konfigurasi")
         self.assertEqual(name("menu_sicantik_whatsapp_provider"), "Profil Provider")
+        # The office knows this menu by its English name.
         self.assertEqual(name("menu_sicantik_whatsapp_template"), "Master Templates")
         self.assertEqual(name("menu_sicantik_whatsapp_monitoring"), "Pantauan & Laporan")
-        self.assertEqual(name("menu_sicantik_whatsapp_test"), "Test Multi-Provider")
+        self.assertEqual(name("menu_sicantik_whatsapp_test"), "Uji Multi-Provider")
         self.assertEqual(name("menu_sicantik_whatsapp_report"), "Laporan Pengiriman")
         self.assertEqual(name("menu_sicantik_whatsapp_consent"), "Konversi Opt-in")
         states = dict(env["sicantik.whatsapp.message"]._fields["state"]._description_selection(env))

@@ -180,6 +180,17 @@ class TestWizardScreen(SicantikWhatsappCommon):
         self.assertNotIn("template.empty", wizard.result_error)
         self.assertEqual(wizard.result_error.count("phone.invalid"), 1)
 
+    def test_invalid_phone_error_is_worded_in_indonesian(self):
+        self.env["res.lang"]._activate_lang("id_ID")
+        self.env["ir.module.module"]._load_module_terms(["sicantik_whatsapp"], ["id_ID"], overwrite=True)
+        self.partner_gateway.mobile = "12ab"
+        wizard = self._wizard(self.partner_gateway).with_context(lang="id_ID")
+        wizard.action_run()
+        self.assertTrue(
+            wizard.result_error.startswith("Nomor telepon tidak dapat digunakan: "), wizard.result_error
+        )
+        self.assertTrue(wizard.result_error.endswith("(phone.invalid)"), wizard.result_error)
+
     def test_result_comes_before_the_live_preview(self):
         arch = etree.fromstring(self.env.ref("sicantik_whatsapp.sicantik_whatsapp_test_wizard_view_form").arch)
         order = [

@@ -186,7 +186,9 @@ class SicantikWhatsappTestWizard(models.TransientModel):
         try:
             preview = dispatcher.preview(self.partner_id, self.template_id.code, values, force)
         except EngineError as e:
-            vals["result_error"] = "%s: %s" % (e.code, e.message)
+            # The admin reads the same Indonesian lead-in as on the message form; the code stays
+            # for whoever they ask for help.
+            vals["result_error"] = "%s (%s)" % (dispatcher._engine_error_text(e.code, e.message), e.code)
         else:
             vals.update(self._describe_decision(preview["decision"]))
             vals["result_payloads"] = self._describe_previews(preview)
