@@ -742,6 +742,18 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         """
         # A target is a partner id, or (model, id) for a message's source record.
         notes = [note for note in notes if note and note[0]]
+        # A source record deleted since its message was sent has no chatter left: its note is
+        # dropped (the recipient's is kept). One query per model for all the notes.
+        asked = {}
+        for target, _body in notes:
+            if isinstance(target, tuple):
+                asked.setdefault(target[0], set()).add(target[1])
+        alive = {
+            (model, res_id)
+            for model, ids in asked.items()
+            for res_id in self.env[model].sudo().browse(list(ids)).exists().ids
+        }
+        notes = [note for note in notes if not isinstance(note[0], tuple) or note[0] in alive]
         while notes:
             bodies, later = {}, []
             for target, body in notes:  # one note per record per creation
@@ -760,8 +772,15 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         """The notes logging a sent message: on its recipient, and on its source record when that
         record has a chatter (``(model, id)`` target)."""
         notes = [self._chatter_note(message)]
-        record = message._source_record()
-        if record is not None and hasattr(record, "_message_log_batch") and record._name != "res.partner":
+        # Whether the record still exists is checked by _log_notes, once per model for a group.
+        model, res_id = message.source_model, message.source_res_id
+        if (
+            model
+            and res_id
+            and model != "res.partner"
+            and model in self.env
+            and hasattr(self.env[model], "_message_log_batch")
+        ):
             intro = _(
                 'WhatsApp notification "%(template)s" sent via %(provider)s to %(recipient)s (%(phone)s).',
                 template=message.template_id.name or message.template_code,
@@ -772,7 +791,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             body = Markup("<p>%s</p>") % intro
             if message.body_text:
                 body += plaintext2html(message.body_text)
-            notes.append(((record._name, record.id), body))
+            notes.append(((model, res_id), body))
         return [note for note in notes if note]
 
     @api.model

@@ -108,17 +108,30 @@ class SicantikWhatsappMessage(models.Model):
 
     @api.depends("source_model", "source_res_id")
     def _compute_record_ref(self):
+        records = self._source_records()
         for rec in self:
-            record = rec._source_record()
+            record = records.get(rec.id)
             rec.record_ref = "%s,%s" % (record._name, record.id) if record is not None else False
 
     def _source_record(self):
         """The source record, ``None`` when there is none (or it was deleted)."""
         self.ensure_one()
-        if not self.source_model or not self.source_res_id or self.source_model not in self.env:
-            return None
-        record = self.env[self.source_model].browse(self.source_res_id).exists()
-        return record or None
+        return self._source_records().get(self.id)
+
+    def _source_records(self):
+        """``{message id: source record}`` of the messages whose source record still exists:
+        one query per model, not one per message (a list of messages, a group of the outbox)."""
+        per_model = {}
+        for rec in self:
+            if rec.source_model and rec.source_res_id and rec.source_model in self.env:
+                per_model.setdefault(rec.source_model, []).append(rec)
+        found = {}
+        for model, messages in per_model.items():
+            alive = set(self.env[model].browse({m.source_res_id for m in messages}).exists().ids)
+            for m in messages:
+                if m.source_res_id in alive:
+                    found[m.id] = self.env[model].browse(m.source_res_id)
+        return found
 
     def action_open_record(self):
         self.ensure_one()

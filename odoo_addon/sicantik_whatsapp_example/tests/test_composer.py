@@ -86,6 +86,36 @@ class TestComposer(PermitCommon):
         self.assertEqual(batch.sent_count, 1)
         self.assertIn("503/PBG/2026/0777", message.body_text)
 
+    def test_each_sent_message_is_logged_on_its_permit_and_partner_even_if_one_permit_was_deleted(self):
+        partners = self.env["res.partner"].create(
+            [{"name": "Warga Log %s" % i, "mobile": "0812%08d" % (30_000_000 + i)} for i in range(3)]
+        )
+        permits = self.Permit
+        for i, partner in enumerate(partners):
+            permits |= self.permit(partner, "503/PBG/2026/L%02d" % i)
+        batch = self.env["sicantik.whatsapp.batch"].browse(self.composer(permits).action_send()["res_id"])
+        messages = batch.message_ids
+        self.assertEqual(len(messages), 3)
+        gone = permits[1]
+        gone_message = messages.filtered(lambda m: m.source_res_id == gone.id)
+        gone.unlink()  # after queueing, before the outbox sends: the group must go on
+        self.assertIsNone(gone_message._source_record())
+        self.drain()
+        self.assertEqual(set(messages.mapped("state")), {"sent"})
+        for i, (partner, permit) in enumerate(zip(partners, permits)):
+            number = "503/PBG/2026/L%02d" % i
+            on_partner = partner.message_ids.filtered(lambda m, n=number: n in (m.body or ""))
+            self.assertEqual(len(on_partner), 1, "the recipient's chatter logs every sent message")
+            if permit == gone:
+                continue
+            on_permit = permit.message_ids.filtered(lambda m, n=number: n in (m.body or ""))
+            self.assertEqual(len(on_permit), 1, "the permit's chatter logs its message")
+            self.assertIn(partner.name, on_permit.body)
+        self.assertFalse(
+            self.env["mail.message"].search([("model", "=", PERMIT), ("res_id", "=", gone.id)]),
+            "no note on a deleted permit",
+        )
+
     def test_500_records_counted_before_sending_then_all_queued_and_drained(self):
         partners = self.env["res.partner"].create(
             [{"name": "Warga %03d" % i, "mobile": "0812%08d" % (20_000_000 + i), "wa_meta_opt_in": i % 2 == 0} for i in range(480)]
