@@ -827,15 +827,31 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         return int(self.env["ir.config_parameter"].sudo().get_param(PARAM_MAX_DEFERRALS) or 5)
 
     @api.model
-    def _claim_outbox(self, limit=100):
+    def _claim_outbox(self, limit=100, fresh_retries=0):
         """Claim up to ``limit`` ready messages in the current transaction.
 
         Rows locked by another transaction are skipped (``SKIP LOCKED``), and the claimed rows
         are moved to ``sending`` before the caller commits, so two workers never get the same
-        message.
+        message. In repeatable read (Odoo's cron cursors), a row another worker claimed and
+        committed after this transaction's snapshot cannot be locked: nothing is claimed then,
+        and with ``fresh_retries`` (a caller with nothing uncommitted) the claim is tried again
+        in a fresh transaction, which sees that worker's claim.
         """
+        messages = self.env["sicantik.whatsapp.message"]
+        messages.flush_model()
+        for attempt in range(fresh_retries + 1):
+            try:
+                with self.env.cr.savepoint(flush=False):
+                    return self._claim_outbox_rows(limit)
+            except psycopg2.errors.SerializationFailure:
+                _logger.info("WhatsApp outbox: claim met another worker's claim (attempt %s)", attempt + 1)
+                if attempt < fresh_retries:
+                    self.env.cr.rollback()
+        return messages
+
+    @api.model
+    def _claim_outbox_rows(self, limit):
         now = fields.Datetime.now()
-        self.env["sicantik.whatsapp.message"].flush_model()
         self.env.cr.execute(
             """
             SELECT id
@@ -917,7 +933,11 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             if self._outbox_clock() >= deadline:
                 out_of_time = True
                 break
-            group = self._claim_outbox(min(OUTBOX_COMMIT_EVERY, batch_size - done))
+            # Nothing is uncommitted here in a cron run: a claim that met another worker's may
+            # start a fresh transaction.
+            group = self._claim_outbox(
+                min(OUTBOX_COMMIT_EVERY, batch_size - done), fresh_retries=3 if auto_commit else 0
+            )
             if not group:
                 break
             if auto_commit:

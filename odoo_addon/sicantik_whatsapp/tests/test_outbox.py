@@ -232,6 +232,59 @@ class TestOutbox(SicantikWhatsappCommon):
         self.assertEqual(set(messages.mapped("state")), {"sent"})
         self.assertEqual(len({str(r["body"]) for r in fake.requests}), 5, "each message sent once")
 
+    def test_a_claim_that_meets_another_workers_claim_in_repeatable_read_claims_nothing(self):
+        """Odoo's cron cursors run in repeatable read: a row another worker claimed and committed
+        after this transaction's snapshot cannot be locked (PostgreSQL's "could not serialize
+        access"). The claim then takes nothing and the worker lives on; with fresh retries it
+        claims the rest in a new transaction."""
+        with self.registry.cursor() as cr0:
+            env0 = api.Environment(cr0, SUPERUSER_ID, {})
+            partner = env0["res.partner"].create({"name": "Snapshot Claim", "mobile": "081200002222"})
+            messages = env0["sicantik.whatsapp.message"].create(
+                [
+                    {
+                        "partner_id": partner.id,
+                        "template_code": "permit_ready",
+                        "values_json": "{}",
+                        "company_id": env0.company.id,
+                    }
+                    for _i in range(4)
+                ]
+            )
+            ids = set(messages.ids)
+            partner_id = partner.id
+        try:
+            cr1 = self.registry.cursor()
+            cr2 = self.registry.cursor()
+            try:
+                env1 = api.Environment(cr1, SUPERUSER_ID, {})
+                env2 = api.Environment(cr2, SUPERUSER_ID, {})
+                cr2.execute("SELECT count(*) FROM sicantik_whatsapp_message")  # cr2's snapshot
+                claimed1 = set(env1["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=2).ids) & ids
+                cr1.commit()
+                self.assertEqual(len(claimed1), 2)
+                with mute_logger("odoo.sql_db"):
+                    claimed2 = env2["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=100)
+                self.assertFalse(claimed2, "nothing claimed, no exception")
+                cr2.execute("SELECT 1")  # the transaction is still usable
+                cr2.rollback()
+                cr2.execute("SELECT count(*) FROM sicantik_whatsapp_message")  # a new snapshot...
+                claimed_b = set(env1["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=1).ids) & ids
+                cr1.commit()  # ...that the other worker's next claim outdates
+                with mute_logger("odoo.sql_db"):
+                    claimed3 = env2["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=100, fresh_retries=1)
+                self.assertEqual(set(claimed3.ids) & ids, ids - claimed1 - claimed_b)
+            finally:
+                cr1.rollback()
+                cr1.close()
+                cr2.rollback()
+                cr2.close()
+        finally:
+            with self.registry.cursor() as cr0:
+                env0 = api.Environment(cr0, SUPERUSER_ID, {})
+                env0["sicantik.whatsapp.message"].browse(list(ids)).unlink()
+                env0["res.partner"].browse(partner_id).unlink()
+
     def test_concurrent_claims_never_get_the_same_message(self):
         """Two workers claim the outbox at the same time: each message goes to one of them.
 
