@@ -7,7 +7,7 @@
 #
 #   ODOO_SRC=/path/to/odoo-18.0 ODOO_PYTHON=/path/to/python scripts/bench/odoo-outbox.sh
 #
-# Environment: ODOO_SRC and ODOO_PYTHON as for scripts/odoo-test.sh (unset ODOO_SRC: one skip row
+# Environment: ODOO_SRC and ODOO_PYTHON as for scripts/odoo-test.sh, or the lab config file (none: one skip row
 # per figure, exit 0); BENCH_QUICK=1 for 300 messages instead of 2,000 (composer: 1,000 records
 # instead of 10,000); ODOO_BENCH_MESSAGES and ODOO_BENCH_COMPOSER to choose; ODOO_BENCH_PROFILE=prefix to cProfile each worker; KEEP_DB=1 to keep the database.
 # A fresh database with the addon installed is created and dropped at the end. Nothing here
@@ -22,7 +22,8 @@ skip() {
   echo "SKIPPED: $1" >&2
   exit 0
 }
-[ -n "${ODOO_SRC:-}" ] || skip "ODOO_SRC not set (an Odoo 18 source tree, with ODOO_PYTHON, runs the Odoo outbox bench)"
+. "$ROOT/scripts/lib/odoo-lab.sh"
+odoo_lab_load || skip "no Odoo 18 lab: ODOO_SRC is not set and $ODOO_LAB_CONFIG does not exist (make odoo-lab-config)"
 [ -f "$ODOO_SRC/odoo-bin" ] || { echo "ERROR: $ODOO_SRC/odoo-bin not found" >&2; exit 2; }
 ODOO_PYTHON="${ODOO_PYTHON:-$(command -v python3)}"
 [ -f "$ADDONS/$MODULE/engine/sicantik_whatsapp_engine.wasm" ] \
