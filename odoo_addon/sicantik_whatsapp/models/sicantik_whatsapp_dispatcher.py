@@ -23,6 +23,7 @@ import datetime
 import hashlib
 import json
 import logging
+import re
 import threading
 import time
 
@@ -47,6 +48,9 @@ from .sicantik_whatsapp_message import _ms_to_datetime
 from .sicantik_whatsapp_template_mapping import python_value
 
 _logger = logging.getLogger(__name__)
+
+# A named argument in a catalogue sentence (`{provider}`).
+_SENTENCE_ARG = re.compile(r"\{(\w+)\}")
 
 #: ir.config_parameter keys.
 PARAM_DEFAULT_PROVIDER = "sicantik_whatsapp.default_provider_id"
@@ -259,10 +263,30 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             "canSend": self.env.user.has_group("sicantik_whatsapp.group_sicantik_whatsapp_user"),
             # The engine's words for its codes, in the user's language (Indonesian, else English).
             "catalogue": {
-                "lang": "id" if (self.env.lang or "").startswith("id") else "en",
+                "lang": self._engine_lang(),
                 "codes": self._wasm().catalogue()["codes"],
             },
         }
+
+    @api.model
+    def _engine_lang(self):
+        """The catalogue language for this user: Indonesian, else English."""
+        return "id" if (self.env.lang or "").startswith("id") else "en"
+
+    @api.model
+    def _engine_sentence(self, code, args=None, default=None):
+        """The engine catalogue's sentence for ``code`` in the user's language, each ``{arg}``
+        filled from ``args`` (as the widget does); ``default`` when the catalogue lacks it."""
+        entry = self._wasm().catalogue()["codes"].get(code)
+        if not entry:
+            return default
+        args = args or {}
+
+        def fill(match):
+            value = args.get(match.group(1))
+            return match.group(0) if value in (None, "") else str(value)
+
+        return _SENTENCE_ARG.sub(fill, entry[self._engine_lang()])
 
     # ------------------------------------------------------------------
     # Engine and transport

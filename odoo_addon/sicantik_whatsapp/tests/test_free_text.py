@@ -114,6 +114,18 @@ class TestFreeText(SicantikWhatsappCommon):
             self.dispatcher.with_user(plain).free_text_options(self.partner_gateway, TEXT)
         self.assertFalse(fake.requests)
 
+    def test_wizard_words_each_profile_from_the_engine_catalogue(self):
+        """The reasons are the engine's sentences for its free_text.* codes, in the clerk's
+        language: no table of them in the addon."""
+        wizard_model = self.env["sicantik.whatsapp.free.text.wizard"]
+        catalogue = self.dispatcher._wasm().catalogue()["codes"]
+        for lang, key in (("en_US", "en"), ("id_ID", "id")):
+            self.env["res.lang"]._activate_lang(lang)
+            wizard = wizard_model.with_context(lang=lang).create({"partner_id": self.partner_gateway.id, "text": TEXT})
+            self.assertIn(catalogue["free_text.gateway"][key], wizard.options_text)
+            self.assertIn(catalogue["free_text.meta_no_inbound"][key], wizard.options_text)
+        self.assertIn("tersedia", catalogue["free_text.gateway"]["id"])
+
     def test_wizard_from_the_contact(self):
         user = new_test_user(
             self.env, login="sw_wa_user", groups="base.group_user,sicantik_whatsapp.group_sicantik_whatsapp_user"

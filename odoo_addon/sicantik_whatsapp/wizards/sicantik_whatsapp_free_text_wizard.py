@@ -27,20 +27,10 @@ class SicantikWhatsappFreeTextWizard(models.TransientModel):
     message_id = fields.Many2one("sicantik.whatsapp.message", string="Message Sent", readonly=True)
 
     def _reason(self, option):
-        """The engine's code as a sentence for the clerk (its English words as the detail)."""
-        texts = {
-            "free_text.gateway": _("available: a gateway sends any text"),
-            "free_text.meta_window_open": _("available: the citizen wrote within the last 24 hours"),
-            "free_text.meta_window_closed": _(
-                "not available: the citizen's last message is more than 24 hours old (only templates)"
-            ),
-            "free_text.meta_no_inbound": _(
-                "not available: free text only within 24 hours of a message from the citizen"
-            ),
-            "free_text.not_configured": _("not available: the profile is not configured"),
-            "free_text.opted_out": _("not available: the citizen asked not to receive WhatsApp messages"),
-        }
-        return texts.get(option["code"]) or option.get("message") or option["code"]
+        """The engine's sentence for the option's code, in the clerk's language."""
+        return self.env["sicantik.whatsapp.dispatcher"]._engine_sentence(
+            option["code"], option.get("args"), default=option.get("message") or option["code"]
+        )
 
     @api.depends("partner_id", "text")
     def _compute_options(self):
