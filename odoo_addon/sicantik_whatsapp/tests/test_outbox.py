@@ -1,5 +1,6 @@
 # Copyright 2026 DPMPTSP sicantik-whatsapp contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import contextlib
 from datetime import timedelta
 from unittest.mock import patch
 
@@ -232,14 +233,13 @@ class TestOutbox(SicantikWhatsappCommon):
         self.assertEqual(set(messages.mapped("state")), {"sent"})
         self.assertEqual(len({str(r["body"]) for r in fake.requests}), 5, "each message sent once")
 
-    def test_a_claim_that_meets_another_workers_claim_in_repeatable_read_claims_nothing(self):
-        """Odoo's cron cursors run in repeatable read: a row another worker claimed and committed
-        after this transaction's snapshot cannot be locked (PostgreSQL's "could not serialize
-        access"). The claim then takes nothing and the worker lives on; with fresh retries it
-        claims the rest in a new transaction."""
+    @contextlib.contextmanager
+    def _two_workers(self, count, name, mobile):
+        """``count`` queued messages committed for real, and two workers' own transactions
+        (cursors from ``self.registry.cursor()``, not the test's); all removed again after."""
         with self.registry.cursor() as cr0:
             env0 = api.Environment(cr0, SUPERUSER_ID, {})
-            partner = env0["res.partner"].create({"name": "Snapshot Claim", "mobile": "081200002222"})
+            partner = env0["res.partner"].create({"name": name, "mobile": mobile})
             messages = env0["sicantik.whatsapp.message"].create(
                 [
                     {
@@ -248,7 +248,7 @@ class TestOutbox(SicantikWhatsappCommon):
                         "values_json": "{}",
                         "company_id": env0.company.id,
                     }
-                    for _i in range(4)
+                    for _i in range(count)
                 ]
             )
             ids = set(messages.ids)
@@ -257,23 +257,7 @@ class TestOutbox(SicantikWhatsappCommon):
             cr1 = self.registry.cursor()
             cr2 = self.registry.cursor()
             try:
-                env1 = api.Environment(cr1, SUPERUSER_ID, {})
-                env2 = api.Environment(cr2, SUPERUSER_ID, {})
-                cr2.execute("SELECT count(*) FROM sicantik_whatsapp_message")  # cr2's snapshot
-                claimed1 = set(env1["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=2).ids) & ids
-                cr1.commit()
-                self.assertEqual(len(claimed1), 2)
-                with mute_logger("odoo.sql_db"):
-                    claimed2 = env2["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=100)
-                self.assertFalse(claimed2, "nothing claimed, no exception")
-                cr2.execute("SELECT 1")  # the transaction is still usable
-                cr2.rollback()
-                cr2.execute("SELECT count(*) FROM sicantik_whatsapp_message")  # a new snapshot...
-                claimed_b = set(env1["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=1).ids) & ids
-                cr1.commit()  # ...that the other worker's next claim outdates
-                with mute_logger("odoo.sql_db"):
-                    claimed3 = env2["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=100, fresh_retries=1)
-                self.assertEqual(set(claimed3.ids) & ids, ids - claimed1 - claimed_b)
+                yield ids, (cr1, api.Environment(cr1, SUPERUSER_ID, {})), (cr2, api.Environment(cr2, SUPERUSER_ID, {}))
             finally:
                 cr1.rollback()
                 cr1.close()
@@ -284,6 +268,28 @@ class TestOutbox(SicantikWhatsappCommon):
                 env0 = api.Environment(cr0, SUPERUSER_ID, {})
                 env0["sicantik.whatsapp.message"].browse(list(ids)).unlink()
                 env0["res.partner"].browse(partner_id).unlink()
+
+    def test_a_claim_that_meets_another_workers_claim_in_repeatable_read_claims_nothing(self):
+        """Odoo's cron cursors run in repeatable read: a row another worker claimed and committed
+        after this transaction's snapshot cannot be locked (PostgreSQL's "could not serialize
+        access"). The claim then takes nothing and the worker lives on; with fresh retries it
+        claims the rest in a new transaction."""
+        with self._two_workers(4, "Snapshot Claim", "081200002222") as (ids, (cr1, env1), (cr2, env2)):
+            cr2.execute("SELECT count(*) FROM sicantik_whatsapp_message")  # cr2's snapshot
+            claimed1 = set(env1["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=2).ids) & ids
+            cr1.commit()
+            self.assertEqual(len(claimed1), 2)
+            with mute_logger("odoo.sql_db"):
+                claimed2 = env2["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=100)
+            self.assertFalse(claimed2, "nothing claimed, no exception")
+            cr2.execute("SELECT 1")  # the transaction is still usable
+            cr2.rollback()
+            cr2.execute("SELECT count(*) FROM sicantik_whatsapp_message")  # a new snapshot...
+            claimed_b = set(env1["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=1).ids) & ids
+            cr1.commit()  # ...that the other worker's next claim outdates
+            with mute_logger("odoo.sql_db"):
+                claimed3 = env2["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=100, fresh_retries=1)
+            self.assertEqual(set(claimed3.ids) & ids, ids - claimed1 - claimed_b)
 
     def test_concurrent_claims_never_get_the_same_message(self):
         """Two workers claim the outbox at the same time: each message goes to one of them.
@@ -292,50 +298,19 @@ class TestOutbox(SicantikWhatsappCommon):
         ``self.registry.cursor()`` (not the test's cursor): the messages are created and
         committed with a third cursor, and removed again at the end.
         """
-        with self.registry.cursor() as cr0:
-            env0 = api.Environment(cr0, SUPERUSER_ID, {})
-            partner = env0["res.partner"].create({"name": "Concurrent Claim", "mobile": "081200001111"})
-            messages = env0["sicantik.whatsapp.message"].create(
-                [
-                    {
-                        "partner_id": partner.id,
-                        "template_code": "permit_ready",
-                        "values_json": "{}",
-                        "company_id": env0.company.id,
-                    }
-                    for _i in range(6)
-                ]
-            )
-            ids = set(messages.ids)
-            partner_id = partner.id
-        try:
-            cr1 = self.registry.cursor()
-            cr2 = self.registry.cursor()
-            try:
-                env1 = api.Environment(cr1, SUPERUSER_ID, {})
-                env2 = api.Environment(cr2, SUPERUSER_ID, {})
-                claimed1 = set(env1["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=4).ids) & ids
-                # cr1 has not committed: its rows are locked, cr2 skips them instead of waiting.
-                claimed2 = set(env2["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=100).ids) & ids
-                self.assertEqual(len(claimed1), 4)
-                self.assertEqual(len(claimed2), 2)
-                self.assertFalse(claimed1 & claimed2, "a message was claimed twice")
-                self.assertEqual(claimed1 | claimed2, ids)
-                # The first worker commits its claim (state 'sending'); the second one dies.
-                cr1.commit()
-                cr2.rollback()
-                with self.registry.cursor() as cr3:
-                    env3 = api.Environment(cr3, SUPERUSER_ID, {})
-                    claimed3 = set(env3["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=100).ids) & ids
-                    self.assertEqual(claimed3, claimed2, "only the rolled-back claims are available again")
-                    cr3.rollback()
-            finally:
-                cr1.rollback()
-                cr1.close()
-                cr2.rollback()
-                cr2.close()
-        finally:
-            with self.registry.cursor() as cr0:
-                env0 = api.Environment(cr0, SUPERUSER_ID, {})
-                env0["sicantik.whatsapp.message"].browse(list(ids)).unlink()
-                env0["res.partner"].browse(partner_id).unlink()
+        with self._two_workers(6, "Concurrent Claim", "081200001111") as (ids, (cr1, env1), (cr2, env2)):
+            claimed1 = set(env1["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=4).ids) & ids
+            # cr1 has not committed: its rows are locked, cr2 skips them instead of waiting.
+            claimed2 = set(env2["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=100).ids) & ids
+            self.assertEqual(len(claimed1), 4)
+            self.assertEqual(len(claimed2), 2)
+            self.assertFalse(claimed1 & claimed2, "a message was claimed twice")
+            self.assertEqual(claimed1 | claimed2, ids)
+            # The first worker commits its claim (state 'sending'); the second one dies.
+            cr1.commit()
+            cr2.rollback()
+            with self.registry.cursor() as cr3:
+                env3 = api.Environment(cr3, SUPERUSER_ID, {})
+                claimed3 = set(env3["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=100).ids) & ids
+                self.assertEqual(claimed3, claimed2, "only the rolled-back claims are available again")
+                cr3.rollback()
