@@ -4,13 +4,20 @@
 // A bad row (malformed CSV, invalid phone, missing value) is reported with its row number and
 // never stops the others. Uses the package in pkg/.
 
-import { readFile } from "node:fs/promises";
-import { basename } from "node:path";
-import { parseArgs } from "node:util";
+import {readFile} from "node:fs/promises";
+import {basename} from "node:path";
+import {parseArgs} from "node:util";
 import {
-  DEFAULT_BASE_URL, UsageError, errorInfo, loadConfig, loadPackage, statusColor, styler, table,
+  DEFAULT_BASE_URL,
+  UsageError,
+  errorInfo,
+  loadConfig,
+  loadPackage,
+  statusColor,
+  styler,
+  table,
 } from "./lib/cli-common.mjs";
-import { readRows } from "./lib/cli-rows.mjs";
+import {readRows} from "./lib/cli-rows.mjs";
 
 const HELP = `Usage: node scripts/bulk.mjs FILE.csv [options]      (FILE "-" reads standard input)
 
@@ -44,26 +51,30 @@ was invalid or not sent, 2 on usage errors (bad option, unreadable file or heade
 `;
 
 const OPTIONS = {
-  template: { type: "string" },
-  config: { type: "string" },
-  "base-url": { type: "string" },
-  format: { type: "string", default: "table" },
-  send: { type: "boolean", default: false },
-  concurrency: { type: "string", default: "4" },
-  strict: { type: "boolean", default: false },
-  delimiter: { type: "string" },
-  "no-color": { type: "boolean", default: false },
-  help: { type: "boolean", short: "h", default: false },
+  template: {type: "string"},
+  config: {type: "string"},
+  "base-url": {type: "string"},
+  format: {type: "string", default: "table"},
+  send: {type: "boolean", default: false},
+  concurrency: {type: "string", default: "4"},
+  strict: {type: "boolean", default: false},
+  delimiter: {type: "string"},
+  "no-color": {type: "boolean", default: false},
+  help: {type: "boolean", short: "h", default: false},
 };
 
 // --- output -------------------------------------------------------------------------------------
 
 /** Where a row is, as a person finds it: the spreadsheet row, and the line if it differs. */
-const where = (r) => (r.line !== r.row ? `row ${r.row} (line ${r.line})` : `row ${r.row}`);
+const where = (r) =>
+  r.line !== r.row ? `row ${r.row} (line ${r.line})` : `row ${r.row}`;
 
 function reportError(out, r, s) {
-  if (out.jsonl) out.line(JSON.stringify({ type: "error", row: r.row, line: r.line, ...r.error }));
-  out.err(`${s.red("error")} ${where(r)}: ${r.error.message} ${s.dim(`[${r.error.code}]`)}`);
+  if (out.jsonl)
+    out.line(JSON.stringify({type: "error", row: r.row, line: r.line, ...r.error}));
+  out.err(
+    `${s.red("error")} ${where(r)}: ${r.error.message} ${s.dim(`[${r.error.code}]`)}`
+  );
 }
 
 /** Counts per provider and status, plus invalid rows. */
@@ -74,13 +85,20 @@ class Summary {
   }
   add(provider, status) {
     const key = provider ?? "(none)";
-    const c = this.byProvider.get(key) ?? { sent: 0, failed: 0, unknown: 0, deferred: 0, planned: 0 };
+    const c = this.byProvider.get(key) ?? {
+      sent: 0,
+      failed: 0,
+      unknown: 0,
+      deferred: 0,
+      planned: 0,
+    };
     c[status] += 1;
     this.byProvider.set(key, c);
   }
   get total() {
-    const t = { sent: 0, failed: 0, unknown: 0, deferred: 0, planned: 0 };
-    for (const c of this.byProvider.values()) for (const k of Object.keys(t)) t[k] += c[k];
+    const t = {sent: 0, failed: 0, unknown: 0, deferred: 0, planned: 0};
+    for (const c of this.byProvider.values())
+      for (const k of Object.keys(t)) t[k] += c[k];
     return t;
   }
   toJSON() {
@@ -103,7 +121,9 @@ function dryRun(engine, rows, out, s) {
     else r.plan = plans[i].ok;
   });
   const summary = new Summary();
-  const tableRows = [["row", "phone", "template", "provider", "chain", "opt-in link"].map(s.bold)];
+  const tableRows = [
+    ["row", "phone", "template", "provider", "chain", "opt-in link"].map(s.bold),
+  ];
   for (const r of rows) {
     if (r.error) {
       summary.invalid.push(r.row);
@@ -113,25 +133,39 @@ function dryRun(engine, rows, out, s) {
     const d = r.plan.decision;
     summary.add(d.provider, "planned");
     if (out.jsonl) {
-      out.line(JSON.stringify({
-        type: "plan", row: r.row, phone: d.phone, template: d.template, provider: d.provider,
-        chain: d.chain, appendOptInLink: d.appendOptInLink, trace: d.trace, text: r.plan.text, request: r.plan.request,
-      }));
+      out.line(
+        JSON.stringify({
+          type: "plan",
+          row: r.row,
+          phone: d.phone,
+          template: d.template,
+          provider: d.provider,
+          chain: d.chain,
+          appendOptInLink: d.appendOptInLink,
+          trace: d.trace,
+          text: r.plan.text,
+          request: r.plan.request,
+        })
+      );
     } else {
       tableRows.push([
-        String(r.row), d.phone, d.template, d.provider ? s.green(d.provider) : s.red("none"),
-        d.chain.join(" → ") || s.dim(d.trace.at(-1)?.code ?? ""), d.appendOptInLink ? "yes" : "no",
+        String(r.row),
+        d.phone,
+        d.template,
+        d.provider ? s.green(d.provider) : s.red("none"),
+        d.chain.join(" → ") || s.dim(d.trace.at(-1)?.code ?? ""),
+        d.appendOptInLink ? "yes" : "no",
       ]);
     }
   }
   if (out.jsonl) {
-    out.line(JSON.stringify({ type: "summary", mode: "dry-run", ...summary.toJSON() }));
+    out.line(JSON.stringify({type: "summary", mode: "dry-run", ...summary.toJSON()}));
   } else {
     if (tableRows.length > 1) out.line(table(tableRows));
     const per = [...summary.byProvider].map(([p, c]) => `${p} ${c.planned}`).join(", ");
     out.line(
       `\n${rows.length} rows: ${summary.total.planned} planned${per ? ` (${per})` : ""}, ` +
-      `${summary.invalid.length} invalid${summary.invalid.length ? ` (rows ${summary.invalid.join(", ")})` : ""}. Nothing was sent.`,
+        `${summary.invalid.length} invalid${summary.invalid.length ? ` (rows ${summary.invalid.join(", ")})` : ""}. Nothing was sent.`
     );
   }
   return summary;
@@ -139,7 +173,7 @@ function dryRun(engine, rows, out, s) {
 
 // --- live send ----------------------------------------------------------------------------------
 
-async function sendAll(engine, rows, { concurrency, out, s }) {
+async function sendAll(engine, rows, {concurrency, out, s}) {
   const summary = new Summary();
   const progress = out.progress ? new ProgressBar(out, rows.length, s) : null;
   const done = () => progress?.tick(summary);
@@ -159,13 +193,27 @@ async function sendAll(engine, rows, { concurrency, out, s }) {
       return done();
     }
     summary.add(outcome.provider, outcome.status);
-    const attempts = outcome.attempts.map((a) => ({ provider: a.provider, classification: a.classification, code: a.code }));
+    const attempts = outcome.attempts.map((a) => ({
+      provider: a.provider,
+      classification: a.classification,
+      code: a.code,
+    }));
     if (out.jsonl) {
-      out.line(JSON.stringify({
-        type: "outcome", row: r.row, phone: r.notification.recipient.phone, template: r.notification.template, status: outcome.status, provider: outcome.provider,
-        messageIds: outcome.messageIds, code: outcome.code, message: outcome.message,
-        retryAtMs: outcome.retryAtMs, attempts,
-      }));
+      out.line(
+        JSON.stringify({
+          type: "outcome",
+          row: r.row,
+          phone: r.notification.recipient.phone,
+          template: r.notification.template,
+          status: outcome.status,
+          provider: outcome.provider,
+          messageIds: outcome.messageIds,
+          code: outcome.code,
+          message: outcome.message,
+          retryAtMs: outcome.retryAtMs,
+          attempts,
+        })
+      );
     } else if (!progress || outcome.status !== "sent") {
       // On a terminal the bar shows progress; only what needs a look is printed above it.
       // Fixed widths: rows finish in any order, one line at a time.
@@ -183,18 +231,25 @@ async function sendAll(engine, rows, { concurrency, out, s }) {
   const worker = async () => {
     while (next < rows.length) await handle(rows[next++]);
   };
-  await Promise.all(Array.from({ length: Math.min(concurrency, rows.length) }, worker));
+  await Promise.all(Array.from({length: Math.min(concurrency, rows.length)}, worker));
   progress?.finish();
 
   if (out.jsonl) {
-    out.line(JSON.stringify({ type: "summary", mode: "send", ...summary.toJSON() }));
+    out.line(JSON.stringify({type: "summary", mode: "send", ...summary.toJSON()}));
   } else {
     const head = ["provider", "sent", "failed", "unknown", "deferred"];
     const counts = (c) => [c.sent, c.failed, c.unknown, c.deferred].map(String);
-    const lines = [head.map(s.bold), ...[...summary.byProvider].sort(([a], [b]) => a.localeCompare(b)).map(([p, c]) => [p, ...counts(c)])];
+    const lines = [
+      head.map(s.bold),
+      ...[...summary.byProvider]
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([p, c]) => [p, ...counts(c)]),
+    ];
     lines.push([s.bold("total"), ...counts(summary.total)]);
     out.line(`\n${table(lines)}`);
-    out.line(`invalid rows: ${summary.invalid.length}${summary.invalid.length ? ` (rows ${summary.invalid.sort((a, b) => a - b).join(", ")})` : ""}`);
+    out.line(
+      `invalid rows: ${summary.invalid.length}${summary.invalid.length ? ` (rows ${summary.invalid.sort((a, b) => a - b).join(", ")})` : ""}`
+    );
   }
   return summary;
 }
@@ -202,8 +257,8 @@ async function sendAll(engine, rows, { concurrency, out, s }) {
 /** A one-line progress bar on stderr, redrawn in place (terminals only). */
 class ProgressBar {
   constructor(out, total, s) {
-    Object.assign(this, { out, total, s, count: 0, line: "" });
-    this.draw({ total: { sent: 0, failed: 0, unknown: 0, deferred: 0 }, invalid: [] });
+    Object.assign(this, {out, total, s, count: 0, line: ""});
+    this.draw({total: {sent: 0, failed: 0, unknown: 0, deferred: 0}, invalid: []});
   }
   tick(summary) {
     this.count += 1;
@@ -236,7 +291,7 @@ class ProgressBar {
 async function main(argv) {
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+    parsed = parseArgs({args: argv, options: OPTIONS, allowPositionals: true});
   } catch (e) {
     throw new UsageError(e.message);
   }
@@ -245,11 +300,15 @@ async function main(argv) {
     process.stdout.write(HELP);
     return 0;
   }
-  if (parsed.positionals.length !== 1) throw new UsageError("give exactly one CSV file (or - for standard input)");
-  if (!["table", "jsonl"].includes(opts.format)) throw new UsageError(`--format must be table or jsonl, not ${opts.format}`);
+  if (parsed.positionals.length !== 1)
+    throw new UsageError("give exactly one CSV file (or - for standard input)");
+  if (!["table", "jsonl"].includes(opts.format))
+    throw new UsageError(`--format must be table or jsonl, not ${opts.format}`);
   const concurrency = Number(opts.concurrency);
-  if (!Number.isInteger(concurrency) || concurrency < 1) throw new UsageError("--concurrency must be a whole number ≥ 1");
-  if (opts.delimiter !== undefined && opts.delimiter.length !== 1) throw new UsageError("--delimiter must be one character");
+  if (!Number.isInteger(concurrency) || concurrency < 1)
+    throw new UsageError("--concurrency must be a whole number ≥ 1");
+  if (opts.delimiter !== undefined && opts.delimiter.length !== 1)
+    throw new UsageError("--delimiter must be one character");
   if (opts.send && opts.config && !opts["base-url"]) {
     throw new UsageError("--send with --config needs --base-url (the simulator's URL)");
   }
@@ -261,18 +320,21 @@ async function main(argv) {
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${e.message}`);
   }
-  const rows = readRows(text, { delimiter: opts.delimiter, defaultTemplate: opts.template });
-  const config = await loadConfig({ configPath: opts.config, baseUrl: opts["base-url"] });
+  const rows = readRows(text, {
+    delimiter: opts.delimiter,
+    defaultTemplate: opts.template,
+  });
+  const config = await loadConfig({configPath: opts.config, baseUrl: opts["base-url"]});
   const pkg = await loadPackage();
   let engine;
   try {
     engine = new pkg.Engine(config);
   } catch (e) {
-    const { code, message } = errorInfo(e);
+    const {code, message} = errorInfo(e);
     throw new UsageError(`the configuration is not usable: ${message} [${code}]`);
   }
 
-  const color = opts["no-color"] ? { color: false } : {};
+  const color = opts["no-color"] ? {color: false} : {};
   const s = styler(process.stdout, color);
   const out = {
     jsonl: opts.format === "jsonl",
@@ -289,10 +351,14 @@ async function main(argv) {
   };
   if (opts.send && !out.jsonl) {
     const base = opts["base-url"] ?? (opts.config ? "" : DEFAULT_BASE_URL);
-    out.err(s.dim(`sending ${rows.filter((r) => r.notification).length} rows from ${basename(file)} to ${base}, ${concurrency} at a time`));
+    out.err(
+      s.dim(
+        `sending ${rows.filter((r) => r.notification).length} rows from ${basename(file)} to ${base}, ${concurrency} at a time`
+      )
+    );
   }
   const summary = opts.send
-    ? await sendAll(engine, rows, { concurrency, out, s })
+    ? await sendAll(engine, rows, {concurrency, out, s})
     : dryRun(engine, rows, out, s);
   const t = summary.total;
   const clean = summary.invalid.length === 0 && t.failed + t.unknown + t.deferred === 0;
@@ -315,5 +381,5 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`bulk: ${e?.stack ?? e}\n`);
       process.exitCode = 1;
     }
-  },
+  }
 );

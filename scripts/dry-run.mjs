@@ -2,9 +2,16 @@
 // One notification through the engine, nothing sent: the routing decision, the trace in words,
 // and the request every provider would get (credentials masked). Uses the package in pkg/.
 
-import { parseArgs } from "node:util";
+import {parseArgs} from "node:util";
 import {
-  DEFAULT_BASE_URL, UsageError, errorInfo, loadConfig, loadPackage, parseKeyValue, styler, table,
+  DEFAULT_BASE_URL,
+  UsageError,
+  errorInfo,
+  loadConfig,
+  loadPackage,
+  parseKeyValue,
+  styler,
+  table,
 } from "./lib/cli-common.mjs";
 
 const HELP = `Usage: node scripts/dry-run.mjs --template CODE --phone NUMBER [options]
@@ -37,18 +44,18 @@ Exit status: 0 on success, 1 when the engine refuses the input (e.g. phone.inval
 `;
 
 const OPTIONS = {
-  template: { type: "string" },
-  phone: { type: "string" },
-  name: { type: "string" },
-  value: { type: "string", multiple: true, default: [] },
-  "opt-in": { type: "boolean", default: false },
-  "opted-out": { type: "boolean", default: false },
-  force: { type: "string" },
-  config: { type: "string" },
-  "base-url": { type: "string" },
-  json: { type: "boolean", default: false },
-  "no-color": { type: "boolean", default: false },
-  help: { type: "boolean", short: "h", default: false },
+  template: {type: "string"},
+  phone: {type: "string"},
+  name: {type: "string"},
+  value: {type: "string", multiple: true, default: []},
+  "opt-in": {type: "boolean", default: false},
+  "opted-out": {type: "boolean", default: false},
+  force: {type: "string"},
+  config: {type: "string"},
+  "base-url": {type: "string"},
+  json: {type: "boolean", default: false},
+  "no-color": {type: "boolean", default: false},
+  help: {type: "boolean", short: "h", default: false},
 };
 
 function notificationFrom(opts) {
@@ -78,33 +85,58 @@ function render(preview, s) {
   const names = Object.fromEntries(preview.providers.map((p) => [p.provider, p.name]));
   out.push(
     table([
-      ["provider", d.provider ? `${s.green(d.provider)} (${names[d.provider] ?? d.kind})` : s.red("none: nothing will be sent")],
+      [
+        "provider",
+        d.provider
+          ? `${s.green(d.provider)} (${names[d.provider] ?? d.kind})`
+          : s.red("none: nothing will be sent"),
+      ],
       ["chain", d.chain.length ? d.chain.join(" → ") : "—"],
       ["opt-in link", d.appendOptInLink ? "appended" : "no"],
-    ]).replace(/^/gm, "  "),
+    ]).replace(/^/gm, "  ")
   );
 
   title("Trace");
   out.push(
-    table(d.trace.map((t, i) => [s.dim(`${i + 1}.`), t.message, s.dim(t.code), s.dim(t.provider ?? "")])).replace(/^/gm, "  "),
+    table(
+      d.trace.map((t, i) => [
+        s.dim(`${i + 1}.`),
+        t.message,
+        s.dim(t.code),
+        s.dim(t.provider ?? ""),
+      ])
+    ).replace(/^/gm, "  ")
   );
 
   title("Requests (credentials masked)");
   // Chain order first, then the providers that are not in the chain.
-  const order = (p) => (p.position ?? Number.MAX_SAFE_INTEGER);
+  const order = (p) => p.position ?? Number.MAX_SAFE_INTEGER;
   for (const p of [...preview.providers].sort((a, b) => order(a) - order(b))) {
-    const where = p.position === null ? s.dim("not in the chain") : `#${p.position + 1} in the chain`;
-    out.push("", `  ${s.bold(p.provider)} ${s.dim(`(${p.name}, ${p.kind}, ${p.state})`)}  ${where}`);
+    const where =
+      p.position === null
+        ? s.dim("not in the chain")
+        : `#${p.position + 1} in the chain`;
+    out.push(
+      "",
+      `  ${s.bold(p.provider)} ${s.dim(`(${p.name}, ${p.kind}, ${p.state})`)}  ${where}`
+    );
     if (p.error) {
-      out.push(`    ${s.red(`cannot build a request: ${p.error.message}`)} ${s.dim(`[${p.error.code}]`)}`);
+      out.push(
+        `    ${s.red(`cannot build a request: ${p.error.message}`)} ${s.dim(`[${p.error.code}]`)}`
+      );
       continue;
     }
     const r = p.request;
-    out.push(`    ${r.method} ${r.url}${r.timeoutMs ? s.dim(`  (timeout ${r.timeoutMs} ms)`) : ""}`);
-    for (const [k, v] of Object.entries(r.headers)) out.push(`    ${s.dim(`${k}:`)} ${v}`);
+    out.push(
+      `    ${r.method} ${r.url}${r.timeoutMs ? s.dim(`  (timeout ${r.timeoutMs} ms)`) : ""}`
+    );
+    for (const [k, v] of Object.entries(r.headers))
+      out.push(`    ${s.dim(`${k}:`)} ${v}`);
     if (r.body !== null) out.push(indent(prettyBody(r.body), 4));
     if (p.text !== null && p.kind !== "meta") {
-      out.push(`    ${s.dim("text:")} ${p.text.split("\n").join("\n          ").replace(/ +$/gm, "")}`);
+      out.push(
+        `    ${s.dim("text:")} ${p.text.split("\n").join("\n          ").replace(/ +$/gm, "")}`
+      );
     }
   }
 
@@ -112,10 +144,14 @@ function render(preview, s) {
     title("Notes");
     for (const l of preview.lint) {
       const sev = l.severity === "error" ? s.red(l.severity) : s.yellow(l.severity);
-      out.push(`  ${sev} ${l.message} ${s.dim(`[${l.code}${l.field ? ` ${l.field}` : ""}]`)}`);
+      out.push(
+        `  ${sev} ${l.message} ${s.dim(`[${l.code}${l.field ? ` ${l.field}` : ""}]`)}`
+      );
     }
     if (preview.unusedValues.length) {
-      out.push(`  ${s.yellow("warning")} values not used by the template: ${preview.unusedValues.join(", ")}`);
+      out.push(
+        `  ${s.yellow("warning")} values not used by the template: ${preview.unusedValues.join(", ")}`
+      );
     }
   }
   return out.join("\n");
@@ -128,8 +164,11 @@ function prettyBody(body) {
   } catch {
     if (/^[^\s=&]+=[^&]*(&[^\s=&]+=[^&]*)*$/.test(body)) {
       // Line breaks inside a value are shown escaped, so every field stays on its own line.
-      const show = (v) => (/[\u0000-\u001f]/.test(v) ? JSON.stringify(v).slice(1, -1) : v);
-      return [...new URLSearchParams(body)].map(([k, v]) => `${k}=${show(v)}`).join("\n");
+      const show = (v) =>
+        /[\u0000-\u001f]/.test(v) ? JSON.stringify(v).slice(1, -1) : v;
+      return [...new URLSearchParams(body)]
+        .map(([k, v]) => `${k}=${show(v)}`)
+        .join("\n");
     }
     return body;
   }
@@ -139,11 +178,14 @@ function prettyBody(body) {
 function compactJson(value, depth = 0) {
   // Strings never contain a raw line break in JSON, so this only joins the formatting.
   const flat = JSON.stringify(value, null, 1).replace(/\n */g, " ");
-  if (value === null || typeof value !== "object" || flat.length + depth * 2 <= 88) return flat;
+  if (value === null || typeof value !== "object" || flat.length + depth * 2 <= 88)
+    return flat;
   const pad = "  ".repeat(depth + 1);
   const items = Array.isArray(value)
     ? value.map((v) => pad + compactJson(v, depth + 1))
-    : Object.entries(value).map(([k, v]) => `${pad}${JSON.stringify(k)}: ${compactJson(v, depth + 1)}`);
+    : Object.entries(value).map(
+        ([k, v]) => `${pad}${JSON.stringify(k)}: ${compactJson(v, depth + 1)}`
+      );
   const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
   return `${open}\n${items.join(",\n")}\n${"  ".repeat(depth)}${close}`;
 }
@@ -153,7 +195,7 @@ const indent = (text, n) => text.replace(/^/gm, " ".repeat(n));
 async function main(argv) {
   let opts;
   try {
-    opts = parseArgs({ args: argv, options: OPTIONS, allowPositionals: false }).values;
+    opts = parseArgs({args: argv, options: OPTIONS, allowPositionals: false}).values;
   } catch (e) {
     throw new UsageError(e.message);
   }
@@ -162,20 +204,26 @@ async function main(argv) {
     return 0;
   }
   const notification = notificationFrom(opts);
-  const config = await loadConfig({ configPath: opts.config, baseUrl: opts["base-url"] });
+  const config = await loadConfig({configPath: opts.config, baseUrl: opts["base-url"]});
   const pkg = await loadPackage();
-  const color = opts["no-color"] ? { color: false } : {};
+  const color = opts["no-color"] ? {color: false} : {};
   const s = styler(process.stdout, color);
   let preview;
   try {
     preview = new pkg.Engine(config).preview(notification);
   } catch (e) {
-    const { code, message } = errorInfo(e);
-    if (opts.json) process.stdout.write(`${JSON.stringify({ error: { code, message } }, null, 2)}\n`);
-    else process.stderr.write(`${styler(process.stderr, color).red("error")} [${code}] ${message}\n`);
+    const {code, message} = errorInfo(e);
+    if (opts.json)
+      process.stdout.write(`${JSON.stringify({error: {code, message}}, null, 2)}\n`);
+    else
+      process.stderr.write(
+        `${styler(process.stderr, color).red("error")} [${code}] ${message}\n`
+      );
     return 1;
   }
-  process.stdout.write(opts.json ? `${JSON.stringify(preview, null, 2)}\n` : `${render(preview, s)}\n`);
+  process.stdout.write(
+    opts.json ? `${JSON.stringify(preview, null, 2)}\n` : `${render(preview, s)}\n`
+  );
   return 0;
 }
 
@@ -189,5 +237,5 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`dry-run: ${e?.stack ?? e}\n`);
       process.exitCode = 1;
     }
-  },
+  }
 );

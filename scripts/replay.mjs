@@ -5,10 +5,10 @@
 // Nothing is sent. A bad row is reported with its row number and never stops the others. Uses
 // the package in pkg/.
 
-import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
-import { UsageError, errorInfo, loadPackage, styler, table } from "./lib/cli-common.mjs";
-import { readRows } from "./lib/cli-rows.mjs";
+import {readFile} from "node:fs/promises";
+import {parseArgs} from "node:util";
+import {UsageError, errorInfo, loadPackage, styler, table} from "./lib/cli-common.mjs";
+import {readRows} from "./lib/cli-rows.mjs";
 
 /** The engine's bound on one replay (src/replay.rs MAX_MESSAGES). */
 const MAX_LAST = 10_000;
@@ -38,14 +38,14 @@ file or header, a configuration the engine refuses).
 `;
 
 const OPTIONS = {
-  current: { type: "string" },
-  draft: { type: "string" },
-  last: { type: "string", default: "1000" },
-  examples: { type: "string", default: "5" },
-  format: { type: "string", default: "table" },
-  delimiter: { type: "string" },
-  "no-color": { type: "boolean", default: false },
-  help: { type: "boolean", short: "h", default: false },
+  current: {type: "string"},
+  draft: {type: "string"},
+  last: {type: "string", default: "1000"},
+  examples: {type: "string", default: "5"},
+  format: {type: "string", default: "table"},
+  delimiter: {type: "string"},
+  "no-color": {type: "boolean", default: false},
+  help: {type: "boolean", short: "h", default: false},
 };
 
 /** Rows in the CSV's order; a CSV `ref` that is a whole number is passed as a number. */
@@ -66,32 +66,65 @@ const CHANGES = [
 ];
 
 function printTable(report, invalid, out, s) {
-  const { current, draft } = report;
-  const providers = [...new Set([...Object.keys(current.byProvider), ...Object.keys(draft.byProvider)])].sort();
-  const delta = (a, b) => (a === b ? s.dim("=") : b > a ? s.green(`+${b - a}`) : s.red(String(b - a)));
+  const {current, draft} = report;
+  const providers = [
+    ...new Set([...Object.keys(current.byProvider), ...Object.keys(draft.byProvider)]),
+  ].sort();
+  const delta = (a, b) =>
+    a === b ? s.dim("=") : b > a ? s.green(`+${b - a}`) : s.red(String(b - a));
   const line = (label, a, b) => [label, String(a), String(b), delta(a, b)];
   const rows = [["", "current", "draft", "change"].map(s.bold)];
-  for (const p of providers) rows.push(line(`sent by ${p}`, current.byProvider[p] ?? 0, draft.byProvider[p] ?? 0));
+  for (const p of providers)
+    rows.push(
+      line(`sent by ${p}`, current.byProvider[p] ?? 0, draft.byProvider[p] ?? 0)
+    );
   rows.push(line("nothing may be sent", current.ineligible, draft.ineligible));
-  rows.push(line("with opt-in invitation", current.withInvitation, draft.withInvitation));
+  rows.push(
+    line("with opt-in invitation", current.withInvitation, draft.withInvitation)
+  );
   rows.push(line("refused by the engine", current.refused, draft.refused));
-  const codes = [...new Set([...Object.keys(current.refusedCodes), ...Object.keys(draft.refusedCodes)])].sort();
-  for (const c of codes) rows.push(line(s.dim(`  ${c}`), current.refusedCodes[c] ?? 0, draft.refusedCodes[c] ?? 0));
+  const codes = [
+    ...new Set([
+      ...Object.keys(current.refusedCodes),
+      ...Object.keys(draft.refusedCodes),
+    ]),
+  ].sort();
+  for (const c of codes)
+    rows.push(
+      line(s.dim(`  ${c}`), current.refusedCodes[c] ?? 0, draft.refusedCodes[c] ?? 0)
+    );
   out.line(table(rows));
 
-  out.line(`\n${s.bold(`${report.changed} of ${report.replayed} messages change`)}${report.changed ? ":" : "."}`);
-  const changes = CHANGES.filter(([k]) => report.changes[k]).map(([k, words]) => [String(report.changes[k]), words]);
+  out.line(
+    `\n${s.bold(`${report.changed} of ${report.replayed} messages change`)}${report.changed ? ":" : "."}`
+  );
+  const changes = CHANGES.filter(([k]) => report.changes[k]).map(([k, words]) => [
+    String(report.changes[k]),
+    words,
+  ]);
   if (changes.length) out.line(table(changes));
 
   if (report.examples.length) {
     out.line(`\n${s.bold("examples")}`);
-    const side = (r) => (r.error ? s.red(r.error.code) : r.provider ? `${r.provider}${r.invitation ? " +invitation" : ""}` : s.red("none"));
+    const side = (r) =>
+      r.error
+        ? s.red(r.error.code)
+        : r.provider
+          ? `${r.provider}${r.invitation ? " +invitation" : ""}`
+          : s.red("none");
     const ex = [["ref", "changes", "current", "draft", "draft reasons"].map(s.bold)];
     for (const e of report.examples) {
-      ex.push([String(e.ref), e.changes.join(", "), side(e.current), side(e.draft), s.dim(e.draft.codes.join(" "))]);
+      ex.push([
+        String(e.ref),
+        e.changes.join(", "),
+        side(e.current),
+        side(e.draft),
+        s.dim(e.draft.codes.join(" ")),
+      ]);
     }
     out.line(table(ex));
-    if (report.examplesOmitted) out.line(s.dim(`(${report.examplesOmitted} more changed messages not shown)`));
+    if (report.examplesOmitted)
+      out.line(s.dim(`(${report.examplesOmitted} more changed messages not shown)`));
   }
   if (invalid.length) {
     out.line(`\n${invalid.length} rows not replayable (rows ${invalid.join(", ")}).`);
@@ -109,15 +142,16 @@ async function readJson(path, what) {
 
 const whole = (text, name, max) => {
   const n = Number(text);
-  if (!Number.isInteger(n) || n < 1 || n > max) throw new UsageError(`--${name} must be a whole number from 1 to ${max}`);
+  if (!Number.isInteger(n) || n < 1 || n > max)
+    throw new UsageError(`--${name} must be a whole number from 1 to ${max}`);
   return n;
 };
 
 async function main(argv) {
-  const io = { stdout: process.stdout, stderr: process.stderr, stdin: process.stdin };
+  const io = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin};
   let parsed;
   try {
-    parsed = parseArgs({ args: argv, options: OPTIONS, allowPositionals: true });
+    parsed = parseArgs({args: argv, options: OPTIONS, allowPositionals: true});
   } catch (e) {
     throw new UsageError(e.message);
   }
@@ -126,10 +160,14 @@ async function main(argv) {
     io.stdout.write(HELP);
     return 0;
   }
-  if (parsed.positionals.length !== 1) throw new UsageError("give exactly one CSV file (or - for standard input)");
-  if (!opts.current || !opts.draft) throw new UsageError("--current and --draft are both required");
-  if (!["table", "json"].includes(opts.format)) throw new UsageError(`--format must be table or json, not ${opts.format}`);
-  if (opts.delimiter !== undefined && opts.delimiter.length !== 1) throw new UsageError("--delimiter must be one character");
+  if (parsed.positionals.length !== 1)
+    throw new UsageError("give exactly one CSV file (or - for standard input)");
+  if (!opts.current || !opts.draft)
+    throw new UsageError("--current and --draft are both required");
+  if (!["table", "json"].includes(opts.format))
+    throw new UsageError(`--format must be table or json, not ${opts.format}`);
+  if (opts.delimiter !== undefined && opts.delimiter.length !== 1)
+    throw new UsageError("--delimiter must be one character");
   const last = whole(opts.last, "last", MAX_LAST);
   const examples = whole(opts.examples, "examples", 50);
 
@@ -140,31 +178,45 @@ async function main(argv) {
   } catch (e) {
     throw new UsageError(`cannot read ${file}: ${e.message}`);
   }
-  const rows = readRows(text, { delimiter: opts.delimiter, extraColumns: { ref: "ref" } }).slice(-last);
-  const [current, draft] = [await readJson(opts.current, "current"), await readJson(opts.draft, "draft")];
+  const rows = readRows(text, {
+    delimiter: opts.delimiter,
+    extraColumns: {ref: "ref"},
+  }).slice(-last);
+  const [current, draft] = [
+    await readJson(opts.current, "current"),
+    await readJson(opts.draft, "draft"),
+  ];
   const pkg = await loadPackage();
 
-  const s = styler(io.stdout, opts["no-color"] ? { color: false } : {});
-  const out = { line: (l) => io.stdout.write(`${l}\n`) };
+  const s = styler(io.stdout, opts["no-color"] ? {color: false} : {});
+  const out = {line: (l) => io.stdout.write(`${l}\n`)};
   const invalid = [];
   const messages = [];
   for (const r of rows) {
     if (r.error) {
       invalid.push(r.row);
-      io.stderr.write(`${s.red("error")} row ${r.row}: ${r.error.message} ${s.dim(`[${r.error.code}]`)}\n`);
+      io.stderr.write(
+        `${s.red("error")} row ${r.row}: ${r.error.message} ${s.dim(`[${r.error.code}]`)}\n`
+      );
     } else {
-      messages.push({ ref: refOf(r), notification: r.notification });
+      messages.push({ref: refOf(r), notification: r.notification});
     }
   }
   let report;
   try {
     // The op carries both configurations: the engine instance only runs it.
-    report = new pkg.Engine(current).call("replay", { current, draft, messages, examples });
+    report = new pkg.Engine(current).call("replay", {
+      current,
+      draft,
+      messages,
+      examples,
+    });
   } catch (e) {
-    const { code, message } = errorInfo(e);
+    const {code, message} = errorInfo(e);
     throw new UsageError(`the engine refused the replay: ${message} [${code}]`);
   }
-  if (opts.format === "json") out.line(JSON.stringify({ ...report, invalidRows: invalid }, null, 2));
+  if (opts.format === "json")
+    out.line(JSON.stringify({...report, invalidRows: invalid}, null, 2));
   else printTable(report, invalid, out, s);
   return 0;
 }
@@ -185,5 +237,5 @@ main(process.argv.slice(2)).then(
       process.stderr.write(`replay: ${e?.stack ?? e}\n`);
       process.exitCode = 1;
     }
-  },
+  }
 );

@@ -15,11 +15,12 @@ export function h(tag, attrs, ...children) {
   const el = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs ?? {})) {
     if (v === null || v === undefined || v === false) continue;
-    if (k === 'dataset') Object.assign(el.dataset, v);
-    else if (k === 'class') el.className = v;
-    else if (k.startsWith('on') && typeof v === 'function') el.addEventListener(k.slice(2), v);
-    else if (k in el && typeof v !== 'string') /** @type {any} */ (el)[k] = v;
-    else el.setAttribute(k, v === true ? '' : String(v));
+    if (k === "dataset") Object.assign(el.dataset, v);
+    else if (k === "class") el.className = v;
+    else if (k.startsWith("on") && typeof v === "function")
+      el.addEventListener(k.slice(2), v);
+    else if (k in el && typeof v !== "string") /** @type {any} */ (el)[k] = v;
+    else el.setAttribute(k, v === true ? "" : String(v));
   }
   append(el, children);
   return el;
@@ -27,9 +28,11 @@ export function h(tag, attrs, ...children) {
 
 /** @param {Node} el @param {Child[]} children */
 function append(el, children) {
-  for (const c of /** @type {(Node | string | number | null | undefined | false)[]} */ (children.flat(Infinity))) {
+  for (const c of /** @type {(Node | string | number | null | undefined | false)[]} */ (
+    children.flat(Infinity)
+  )) {
     if (c === null || c === undefined || c === false) continue;
-    el.appendChild(typeof c === 'object' ? c : document.createTextNode(String(c)));
+    el.appendChild(typeof c === "object" ? c : document.createTextNode(String(c)));
   }
 }
 

@@ -2,11 +2,16 @@
 // case (value fields from the template's placeholders, provider profiles, fallback order, fault
 // toggles). Every change updates the case and calls `onChange`; the output is computed elsewhere.
 
-import { byId, fill, h } from './dom.js';
-import { t } from './i18n.js';
+import {byId, fill, h} from "./dom.js";
+import {t} from "./i18n.js";
 import {
-  CREDENTIAL_FIELDS, CUSTOM, FAULTS, TEMPLATES, currentTemplate, simBaseUrl,
-} from './state.js';
+  CREDENTIAL_FIELDS,
+  CUSTOM,
+  FAULTS,
+  TEMPLATES,
+  currentTemplate,
+  simBaseUrl,
+} from "./state.js";
 
 /** @typedef {import("./state.js").Case} Case */
 
@@ -22,11 +27,15 @@ import {
 
 /** Read a dotted path of the case. */
 function getPath(/** @type {any} */ obj, /** @type {string} */ path) {
-  return path.split('.').reduce((o, k) => o?.[k], obj);
+  return path.split(".").reduce((o, k) => o?.[k], obj);
 }
 
-function setPath(/** @type {any} */ obj, /** @type {string} */ path, /** @type {unknown} */ value) {
-  const keys = path.split('.');
+function setPath(
+  /** @type {any} */ obj,
+  /** @type {string} */ path,
+  /** @type {unknown} */ value
+) {
+  const keys = path.split(".");
   const last = /** @type {string} */ (keys.pop());
   const target = keys.reduce((o, k) => o[k], obj);
   target[last] = value;
@@ -34,52 +43,59 @@ function setPath(/** @type {any} */ obj, /** @type {string} */ path, /** @type {
 
 /** Wire the static fields once. */
 export function bindForm(/** @type {FormContext} */ ctx) {
-  const form = byId('case-form');
+  const form = byId("case-form");
   const onInput = (/** @type {Event} */ ev) => {
     const el = /** @type {HTMLInputElement} */ (ev.target);
     if (el.dataset.cred) {
-      const [id, field] = el.dataset.cred.split('.');
+      const [id, field] = el.dataset.cred.split(".");
       ctx.credentials[id][field] = el.value;
       return ctx.onChange();
     }
     const path = el.dataset.bind;
     if (!path) return;
     let value;
-    if (el.type === 'checkbox') value = el.checked;
-    else if (el.type === 'radio') {
+    if (el.type === "checkbox") value = el.checked;
+    else if (el.type === "radio") {
       if (!el.checked) return;
-      value = el.dataset.value === 'true' ? true : el.dataset.value === 'false' ? false : el.value;
-    } else if (el.type === 'number') value = Math.max(1, Math.round(Number(el.value) || 0)) || 1;
+      value =
+        el.dataset.value === "true"
+          ? true
+          : el.dataset.value === "false"
+            ? false
+            : el.value;
+    } else if (el.type === "number")
+      value = Math.max(1, Math.round(Number(el.value) || 0)) || 1;
     else if (el.dataset.baseUrl !== undefined) {
       // The simulator's own endpoint (or nothing) is stored as "the default", so a shared link
       // follows the simulator of whoever opens it.
       const dflt = simBaseUrl(ctx.simulatorUrl, el.dataset.baseUrl);
-      value = el.value.trim() === '' || el.value.trim() === dflt ? null : el.value.trim();
+      value =
+        el.value.trim() === "" || el.value.trim() === dflt ? null : el.value.trim();
     } else value = el.value;
     setPath(ctx.state, path, value);
-    const structural = path === 'template' || path === 'custom.body' || path === 'live';
+    const structural = path === "template" || path === "custom.body" || path === "live";
     ctx.onChange(structural);
   };
-  form.addEventListener('input', onInput);
-  form.addEventListener('change', onInput);
+  form.addEventListener("input", onInput);
+  form.addEventListener("change", onInput);
   // The send card's controls sit outside the form but bind the same way.
-  byId('send-card').addEventListener('change', onInput);
+  byId("send-card").addEventListener("change", onInput);
 }
 
 /** (Re)build every generated part and put the case's values into every field. */
 export function renderForm(/** @type {FormContext} */ ctx) {
-  const { state } = ctx;
+  const {state} = ctx;
   fill(
-    byId('f-template'),
-    TEMPLATES.map((tpl) => h('option', { value: tpl.code }, `${tpl.name} (${tpl.code})`)),
-    h('option', { value: CUSTOM }, t('customTemplate')),
+    byId("f-template"),
+    TEMPLATES.map((tpl) => h("option", {value: tpl.code}, `${tpl.name} (${tpl.code})`)),
+    h("option", {value: CUSTOM}, t("customTemplate"))
   );
   const providerOptions = (/** @type {string} */ autoLabel) => [
-    h('option', { value: '' }, autoLabel),
-    state.providers.map((p) => h('option', { value: p.id }, p.name)),
+    h("option", {value: ""}, autoLabel),
+    state.providers.map((p) => h("option", {value: p.id}, p.name)),
   ];
-  fill(byId('f-default'), providerOptions(t('defaultAuto')));
-  fill(byId('f-force'), providerOptions(t('forceAuto')));
+  fill(byId("f-default"), providerOptions(t("defaultAuto")));
+  fill(byId("f-force"), providerOptions(t("forceAuto")));
   renderProviders(ctx);
   renderFallback(ctx);
   renderValues(ctx);
@@ -89,165 +105,195 @@ export function renderForm(/** @type {FormContext} */ ctx) {
 
 /** Put the case's values into the static fields. */
 export function syncFields(/** @type {FormContext} */ ctx) {
-  for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('[data-bind]'))) {
+  for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (
+    document.querySelectorAll("[data-bind]")
+  )) {
     const path = /** @type {string} */ (el.dataset.bind);
     const value = getPath(ctx.state, path);
-    if (el.type === 'checkbox') el.checked = Boolean(value);
-    else if (el.type === 'radio') el.checked = String(value) === (el.dataset.value ?? el.value);
-    else if (el.dataset.baseUrl !== undefined) el.value = value ?? simBaseUrl(ctx.simulatorUrl, el.dataset.baseUrl);
-    else el.value = value ?? '';
+    if (el.type === "checkbox") el.checked = Boolean(value);
+    else if (el.type === "radio")
+      el.checked = String(value) === (el.dataset.value ?? el.value);
+    else if (el.dataset.baseUrl !== undefined)
+      el.value = value ?? simBaseUrl(ctx.simulatorUrl, el.dataset.baseUrl);
+    else el.value = value ?? "";
   }
-  for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (document.querySelectorAll('[data-cred]'))) {
-    const [id, field] = /** @type {string} */ (el.dataset.cred).split('.');
-    el.value = ctx.credentials[id]?.[field] ?? '';
+  for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (
+    document.querySelectorAll("[data-cred]")
+  )) {
+    const [id, field] = /** @type {string} */ (el.dataset.cred).split(".");
+    el.value = ctx.credentials[id]?.[field] ?? "";
   }
   const custom = ctx.state.template === CUSTOM;
-  byId('custom-fields').hidden = !custom;
-  const body = byId('template-body');
+  byId("custom-fields").hidden = !custom;
+  const body = byId("template-body");
   body.hidden = custom;
-  body.textContent = custom ? '' : currentTemplate(ctx.state).body;
-  byId('faults').hidden = !ctx.state.live;
+  body.textContent = custom ? "" : currentTemplate(ctx.state).body;
+  byId("faults").hidden = !ctx.state.live;
 }
 
 /** Value fields for the current template's parameters (rebuilt only when they change). */
 export function renderValues(/** @type {FormContext} */ ctx) {
   const params = ctx.params(currentTemplate(ctx.state));
   const names = params.map((p) => p.name);
-  const box = byId('values');
-  if (box.dataset.names === names.join(',') && box.dataset.lang === document.documentElement.lang) return;
-  box.dataset.names = names.join(',');
+  const box = byId("values");
+  if (
+    box.dataset.names === names.join(",") &&
+    box.dataset.lang === document.documentElement.lang
+  )
+    return;
+  box.dataset.names = names.join(",");
   box.dataset.lang = document.documentElement.lang;
-  if (names.length === 0) return fill(box, h('p', { class: 'hint' }, t('noPlaceholders')));
+  if (names.length === 0)
+    return fill(box, h("p", {class: "hint"}, t("noPlaceholders")));
   fill(
     box,
-    params.map(({ name, role }) => {
+    params.map(({name, role}) => {
       const id = `f-value-${name}`;
-      const auto = role === 'optInLink'; // the engine fills it when left blank
+      const auto = role === "optInLink"; // the engine fills it when left blank
       return h(
-        'div',
-        { class: 'field', dataset: { field: `value:${name}` } },
-        h('label', { for: id }, h('code', null, `{{${name}}}`)),
-        h('input', {
+        "div",
+        {class: "field", dataset: {field: `value:${name}`}},
+        h("label", {for: id}, h("code", null, `{{${name}}}`)),
+        h("input", {
           id,
-          'data-bind': `values.${name}`,
-          value: ctx.state.values[name] ?? '',
-          placeholder: auto ? t('optInLinkAuto') : null,
-          'aria-describedby': `err-value-${name}`,
+          "data-bind": `values.${name}`,
+          value: ctx.state.values[name] ?? "",
+          placeholder: auto ? t("optInLinkAuto") : null,
+          "aria-describedby": `err-value-${name}`,
         }),
-        h('p', { class: 'field-error', id: `err-value-${name}`, hidden: true }),
+        h("p", {class: "field-error", id: `err-value-${name}`, hidden: true})
       );
-    }),
+    })
   );
 }
 
 function renderProviders(/** @type {FormContext} */ ctx) {
   fill(
-    byId('providers'),
+    byId("providers"),
     ctx.state.providers.map((p, i) => {
       const pre = `f-p-${p.id}`;
       const creds = CREDENTIAL_FIELDS[p.kind].map(([field, secret]) =>
         h(
-          'div',
-          { class: 'field' },
-          h('label', { for: `${pre}-${field}` }, t(/** @type {string} */ (field))),
+          "div",
+          {class: "field"},
+          h("label", {for: `${pre}-${field}`}, t(/** @type {string} */ (field))),
           h(
-            'div',
-            { class: secret ? 'secret' : null },
-            h('input', {
+            "div",
+            {class: secret ? "secret" : null},
+            h("input", {
               id: `${pre}-${field}`,
-              type: secret ? 'password' : 'text',
-              'data-cred': `${p.id}.${field}`,
-              autocomplete: 'off',
-              spellcheck: 'false',
+              type: secret ? "password" : "text",
+              "data-cred": `${p.id}.${field}`,
+              autocomplete: "off",
+              spellcheck: "false",
             }),
             secret &&
-              h('button', {
-                type: 'button',
-                class: 'ghost',
-                'aria-pressed': 'false',
-                'aria-controls': `${pre}-${field}`,
-                'aria-label': `${t('showSecret')}: ${t(/** @type {string} */ (field))} ${p.name}`,
-                onclick: (/** @type {MouseEvent} */ ev) => {
-                  const btn = /** @type {HTMLButtonElement} */ (ev.currentTarget);
-                  const input = /** @type {HTMLInputElement} */ (document.getElementById(`${pre}-${field}`));
-                  const show = input.type === 'password';
-                  input.type = show ? 'text' : 'password';
-                  btn.setAttribute('aria-pressed', String(show));
+              h(
+                "button",
+                {
+                  type: "button",
+                  class: "ghost",
+                  "aria-pressed": "false",
+                  "aria-controls": `${pre}-${field}`,
+                  "aria-label": `${t("showSecret")}: ${t(/** @type {string} */ (field))} ${p.name}`,
+                  onclick: (/** @type {MouseEvent} */ ev) => {
+                    const btn = /** @type {HTMLButtonElement} */ (ev.currentTarget);
+                    const input = /** @type {HTMLInputElement} */ (
+                      document.getElementById(`${pre}-${field}`)
+                    );
+                    const show = input.type === "password";
+                    input.type = show ? "text" : "password";
+                    btn.setAttribute("aria-pressed", String(show));
+                  },
                 },
-              }, t('showSecret')),
-          ),
-        ),
+                t("showSecret")
+              )
+          )
+        )
       );
       return h(
-        'section',
-        { class: 'provider-form', dataset: { provider: p.id }, 'aria-labelledby': `${pre}-title` },
-        h('h3', { id: `${pre}-title` }, p.name, ' ', h('span', { class: 'kind' }, p.kind)),
+        "section",
+        {
+          class: "provider-form",
+          dataset: {provider: p.id},
+          "aria-labelledby": `${pre}-title`,
+        },
+        h("h3", {id: `${pre}-title`}, p.name, " ", h("span", {class: "kind"}, p.kind)),
         h(
-          'div',
-          { class: 'field-row' },
+          "div",
+          {class: "field-row"},
           h(
-            'div',
-            { class: 'field' },
-            h('label', { for: `${pre}-state` }, t('state')),
+            "div",
+            {class: "field"},
+            h("label", {for: `${pre}-state`}, t("state")),
             h(
-              'select',
-              { id: `${pre}-state`, 'data-bind': `providers.${i}.state` },
-              h('option', { value: 'configured' }, t('stateConfigured')),
-              h('option', { value: 'draft' }, t('stateDraft')),
-              h('option', { value: 'error' }, t('stateError')),
-            ),
+              "select",
+              {id: `${pre}-state`, "data-bind": `providers.${i}.state`},
+              h("option", {value: "configured"}, t("stateConfigured")),
+              h("option", {value: "draft"}, t("stateDraft")),
+              h("option", {value: "error"}, t("stateError"))
+            )
           ),
           h(
-            'div',
-            { class: 'field' },
-            h('label', { for: `${pre}-timeout` }, t('timeoutMs')),
-            h('input', { id: `${pre}-timeout`, type: 'number', min: '1', step: '500', 'data-bind': `providers.${i}.timeoutMs` }),
-          ),
+            "div",
+            {class: "field"},
+            h("label", {for: `${pre}-timeout`}, t("timeoutMs")),
+            h("input", {
+              id: `${pre}-timeout`,
+              type: "number",
+              min: "1",
+              step: "500",
+              "data-bind": `providers.${i}.timeoutMs`,
+            })
+          )
         ),
         h(
-          'div',
-          { class: 'field', dataset: { field: `baseUrl:${p.id}` } },
-          h('label', { for: `${pre}-base` }, t('baseUrl')),
-          h('input', {
+          "div",
+          {class: "field", dataset: {field: `baseUrl:${p.id}`}},
+          h("label", {for: `${pre}-base`}, t("baseUrl")),
+          h("input", {
             id: `${pre}-base`,
-            type: 'url',
-            spellcheck: 'false',
-            'data-bind': `providers.${i}.baseUrl`,
-            'data-base-url': p.kind,
-            'aria-describedby': `${pre}-base-hint err-baseUrl-${p.id}`,
+            type: "url",
+            spellcheck: "false",
+            "data-bind": `providers.${i}.baseUrl`,
+            "data-base-url": p.kind,
+            "aria-describedby": `${pre}-base-hint err-baseUrl-${p.id}`,
           }),
-          h('p', { class: 'hint', id: `${pre}-base-hint` }, t('baseUrlHint')),
-          h('p', { class: 'field-error', id: `err-baseUrl-${p.id}`, hidden: true }),
+          h("p", {class: "hint", id: `${pre}-base-hint`}, t("baseUrlHint")),
+          h("p", {class: "field-error", id: `err-baseUrl-${p.id}`, hidden: true})
         ),
-        p.kind === 'meta' &&
+        p.kind === "meta" &&
           h(
-            'div',
-            { class: 'field', dataset: { field: `apiVersion:${p.id}` } },
-            h('label', { for: `${pre}-version` }, t('apiVersion')),
-            h('input', {
+            "div",
+            {class: "field", dataset: {field: `apiVersion:${p.id}`}},
+            h("label", {for: `${pre}-version`}, t("apiVersion")),
+            h("input", {
               id: `${pre}-version`,
-              type: 'text',
-              spellcheck: 'false',
-              placeholder: 'v25.0',
-              'data-bind': `providers.${i}.apiVersion`,
-              'aria-describedby': `err-apiVersion-${p.id}`,
+              type: "text",
+              spellcheck: "false",
+              placeholder: "v25.0",
+              "data-bind": `providers.${i}.apiVersion`,
+              "aria-describedby": `err-apiVersion-${p.id}`,
             }),
             // The engine's profile lint (a version ending soon or ended) is shown here.
-            h('p', { class: 'field-error', id: `err-apiVersion-${p.id}`, hidden: true }),
+            h("p", {class: "field-error", id: `err-apiVersion-${p.id}`, hidden: true})
           ),
         creds,
-        h('p', { class: 'field-error', id: `err-provider-${p.id}`, hidden: true }),
+        h("p", {class: "field-error", id: `err-provider-${p.id}`, hidden: true})
       );
-    }),
+    })
   );
 }
 
 /** The fallback order: ticked providers in order, then the others; up/down buttons reorder. */
 export function renderFallback(/** @type {FormContext} */ ctx) {
-  const { state } = ctx;
-  const rest = state.providers.map((p) => p.id).filter((id) => !state.fallbackOrder.includes(id));
+  const {state} = ctx;
+  const rest = state.providers
+    .map((p) => p.id)
+    .filter((id) => !state.fallbackOrder.includes(id));
   const order = [...state.fallbackOrder, ...rest];
-  const name = (/** @type {string} */ id) => state.providers.find((p) => p.id === id)?.name ?? id;
+  const name = (/** @type {string} */ id) =>
+    state.providers.find((p) => p.id === id)?.name ?? id;
   const commit = (/** @type {string[]} */ ids, /** @type {Set<string>} */ ticked) => {
     state.fallbackOrder = ids.filter((id) => ticked.has(id));
     renderFallback(ctx);
@@ -258,22 +304,24 @@ export function renderFallback(/** @type {FormContext} */ ctx) {
     const ids = order.slice();
     [ids[i], ids[i + by]] = [ids[i + by], ids[i]];
     commit(ids, ticked);
-    /** @type {HTMLElement | null} */ (document.querySelector(`#fallback [data-move="${ids[i + by]}:${by}"]`))?.focus();
+    /** @type {HTMLElement | null} */ (
+      document.querySelector(`#fallback [data-move="${ids[i + by]}:${by}"]`)
+    )?.focus();
   };
   fill(
-    byId('fallback'),
+    byId("fallback"),
     order.map((id, i) =>
       h(
-        'li',
-        { dataset: { provider: id } },
+        "li",
+        {dataset: {provider: id}},
         h(
-          'span',
-          { class: 'check' },
-          h('input', {
-            type: 'checkbox',
+          "span",
+          {class: "check"},
+          h("input", {
+            type: "checkbox",
             id: `f-fb-${id}`,
             checked: ticked.has(id),
-            'aria-label': t('inFallback', { name: name(id) }),
+            "aria-label": t("inFallback", {name: name(id)}),
             onchange: (/** @type {Event} */ ev) => {
               ev.stopPropagation();
               if (/** @type {HTMLInputElement} */ (ev.target).checked) ticked.add(id);
@@ -282,36 +330,63 @@ export function renderFallback(/** @type {FormContext} */ ctx) {
               document.getElementById(`f-fb-${id}`)?.focus();
             },
           }),
-          h('label', { for: `f-fb-${id}` }, name(id)),
+          h("label", {for: `f-fb-${id}`}, name(id))
         ),
         h(
-          'span',
-          { class: 'move' },
-          h('button', { type: 'button', class: 'ghost', disabled: i === 0, 'data-move': `${id}:-1`, 'aria-label': t('moveUp', { name: name(id) }), onclick: move(i, -1) }, '↑'),
-          h('button', { type: 'button', class: 'ghost', disabled: i === order.length - 1, 'data-move': `${id}:1`, 'aria-label': t('moveDown', { name: name(id) }), onclick: move(i, 1) }, '↓'),
-        ),
-      ),
-    ),
+          "span",
+          {class: "move"},
+          h(
+            "button",
+            {
+              type: "button",
+              class: "ghost",
+              disabled: i === 0,
+              "data-move": `${id}:-1`,
+              "aria-label": t("moveUp", {name: name(id)}),
+              onclick: move(i, -1),
+            },
+            "↑"
+          ),
+          h(
+            "button",
+            {
+              type: "button",
+              class: "ghost",
+              disabled: i === order.length - 1,
+              "data-move": `${id}:1`,
+              "aria-label": t("moveDown", {name: name(id)}),
+              onclick: move(i, 1),
+            },
+            "↓"
+          )
+        )
+      )
+    )
   );
 }
 
 /** One fault select per provider (live mode). */
 function renderFaults(/** @type {FormContext} */ ctx) {
   fill(
-    byId('fault-fields'),
+    byId("fault-fields"),
     ctx.state.providers.map((p) =>
       h(
-        'div',
-        { class: 'field' },
-        h('label', { for: `f-fault-${p.id}` }, p.name),
+        "div",
+        {class: "field"},
+        h("label", {for: `f-fault-${p.id}`}, p.name),
         h(
-          'select',
-          { id: `f-fault-${p.id}`, 'data-bind': `faults.${p.id}`, 'data-testid': `fault-${p.id}`, 'aria-label': t('faultFor', { name: p.name }) },
-          h('option', { value: '' }, t('faultNone')),
-          FAULTS[p.kind].map((f) => h('option', { value: f }, f.replace(':', ' '))),
-        ),
-      ),
-    ),
+          "select",
+          {
+            id: `f-fault-${p.id}`,
+            "data-bind": `faults.${p.id}`,
+            "data-testid": `fault-${p.id}`,
+            "aria-label": t("faultFor", {name: p.name}),
+          },
+          h("option", {value: ""}, t("faultNone")),
+          FAULTS[p.kind].map((f) => h("option", {value: f}, f.replace(":", " ")))
+        )
+      )
+    )
   );
 }
 
@@ -319,11 +394,12 @@ function renderFaults(/** @type {FormContext} */ ctx) {
 
 /** Clear every field error. */
 export function clearFieldErrors() {
-  for (const el of document.querySelectorAll('#case-form .field-error')) {
+  for (const el of document.querySelectorAll("#case-form .field-error")) {
     el.replaceChildren();
     /** @type {HTMLElement} */ (el).hidden = true;
   }
-  for (const el of document.querySelectorAll('#case-form [aria-invalid]')) el.removeAttribute('aria-invalid');
+  for (const el of document.querySelectorAll("#case-form [aria-invalid]"))
+    el.removeAttribute("aria-invalid");
 }
 
 /**
@@ -334,15 +410,16 @@ export function clearFieldErrors() {
  * @param {{title: string, detail: string, code?: string}} error
  */
 export function showFieldError(key, error) {
-  const el = document.getElementById(`err-${key.replace(':', '-')}`);
+  const el = document.getElementById(`err-${key.replace(":", "-")}`);
   if (!el) return false;
   if (!el.hidden) {
     // Several errors for one field: keep them all.
-    el.append(h('br'));
+    el.append(h("br"));
   }
-  el.append(h('strong', null, error.title), error.detail ? ` — ${error.detail}` : '');
-  if (error.code) el.append(h('code', { class: 'code' }, error.code));
+  el.append(h("strong", null, error.title), error.detail ? ` — ${error.detail}` : "");
+  if (error.code) el.append(h("code", {class: "code"}, error.code));
   el.hidden = false;
-  for (const input of document.querySelectorAll(`[aria-describedby~="${el.id}"]`)) input.setAttribute('aria-invalid', 'true');
+  for (const input of document.querySelectorAll(`[aria-describedby~="${el.id}"]`))
+    input.setAttribute("aria-invalid", "true");
   return true;
 }

@@ -4,18 +4,46 @@
 // The engine is the npm package's web build ("sicantik-whatsapp", mapped to /pkg/index.js by the
 // import map in index.html). /config.js, served by scripts/demo.mjs, says where the simulator is.
 
-import { Engine, init, normalizePhone, lintTemplate, lintProfile } from 'sicantik-whatsapp';
-import { byId, h } from './dom.js';
-import { bindForm, clearFieldErrors, renderForm, renderValues, showFieldError, syncFields } from './form.js';
-import { describeError, setLang, t, translatePage } from './i18n.js';
-import { armFaults, isLoopback, stats, statsDelta } from './live.js';
 import {
-  clearPreview, renderDecision, renderDryRun, renderLint, renderOutcome, renderRequests, renderSendError, setSecrets,
-} from './render.js';
+  Engine,
+  init,
+  normalizePhone,
+  lintTemplate,
+  lintProfile,
+} from "sicantik-whatsapp";
+import {byId, h} from "./dom.js";
 import {
-  CUSTOM, SIM_CREDENTIALS, currentTemplate, customTemplate, decodeCase, defaultCase, encodeCase, engineConfig,
-  notification, simBaseUrl,
-} from './state.js';
+  bindForm,
+  clearFieldErrors,
+  renderForm,
+  renderValues,
+  showFieldError,
+  syncFields,
+} from "./form.js";
+import {describeError, setLang, t, translatePage} from "./i18n.js";
+import {armFaults, isLoopback, stats, statsDelta} from "./live.js";
+import {
+  clearPreview,
+  renderDecision,
+  renderDryRun,
+  renderLint,
+  renderOutcome,
+  renderRequests,
+  renderSendError,
+  setSecrets,
+} from "./render.js";
+import {
+  CUSTOM,
+  SIM_CREDENTIALS,
+  currentTemplate,
+  customTemplate,
+  decodeCase,
+  defaultCase,
+  encodeCase,
+  engineConfig,
+  notification,
+  simBaseUrl,
+} from "./state.js";
 
 /** @typedef {import("sicantik-whatsapp").Preview} Preview */
 /** @typedef {{title: string, detail: string, code?: string}} Shown */
@@ -25,20 +53,28 @@ async function loadPageConfig() {
   /** @type {{simulatorUrl?: string, credentials?: Record<string, Record<string, string>>}} */
   let config = {};
   try {
-    config = (await import(new URL('./config.js', import.meta.url).href)).default ?? {};
+    config = (await import(new URL("./config.js", import.meta.url).href)).default ?? {};
   } catch {
     // Served without the demo server: dry runs still work.
   }
-  const fromQuery = new URLSearchParams(location.search).get('sim');
-  const simulatorUrl = (fromQuery ?? config.simulatorUrl ?? '').replace(/\/+$/, '') || null;
-  return { simulatorUrl, credentials: config.credentials ?? SIM_CREDENTIALS };
+  const fromQuery = new URLSearchParams(location.search).get("sim");
+  const simulatorUrl =
+    (fromQuery ?? config.simulatorUrl ?? "").replace(/\/+$/, "") || null;
+  return {simulatorUrl, credentials: config.credentials ?? SIM_CREDENTIALS};
 }
 
 const page = await loadPageConfig();
 let state = decodeCase(location.hash) ?? defaultCase();
 /** Credentials as typed, by provider id; never in the URL. */
 const credentials = Object.fromEntries(
-  state.providers.map((p) => [p.id, { ...(/** @type {Record<string, Record<string, string>>} */ (page.credentials)[p.kind] ?? {}) }]),
+  state.providers.map((p) => [
+    p.id,
+    {
+      .../** @type {Record<string, Record<string, string>>} */ ((page.credentials)[
+        p.kind
+      ] ?? {}),
+    },
+  ])
 );
 
 /** @type {Engine | null} */
@@ -47,10 +83,10 @@ let engine = null;
  * configuration (which may not build). */
 /** @type {Engine | null} */
 let describer = null;
-let engineKey = '';
+let engineKey = "";
 /** @type {Preview | null} */
 let lastPreview = null;
-let writtenHash = '';
+let writtenHash = "";
 /** @type {ReturnType<typeof setTimeout> | undefined} */
 let timer;
 let sending = false;
@@ -72,7 +108,7 @@ const ctx = {
   /** @returns {import("sicantik-whatsapp").TemplateParam[]} */
   params: (/** @type {import("sicantik-whatsapp").MasterTemplate} */ template) => {
     describer ??= new Engine({});
-    return describer.call('describeTemplate', { template }).params;
+    return describer.call("describeTemplate", {template}).params;
   },
   onChange: (/** @type {boolean} */ structural = false) => {
     if (structural) {
@@ -80,7 +116,7 @@ const ctx = {
       syncFields(ctx);
     }
     clearTimeout(timer);
-    document.body.dataset.pending = 'true'; // tests wait for the output to settle
+    document.body.dataset.pending = "true"; // tests wait for the output to settle
     timer = setTimeout(update, 120);
   },
 };
@@ -94,31 +130,31 @@ function usedParams() {
 
 /** @param {any} err @returns {Shown} */
 function shown(err) {
-  return { ...describeError(err), code: err?.code };
+  return {...describeError(err), code: err?.code};
 }
 
 /** The form field an engine error concerns, or null for the general area. */
 function fieldFor(/** @type {any} */ err) {
-  const message = String(err?.message ?? '');
+  const message = String(err?.message ?? "");
   switch (err?.code) {
-    case 'phone.invalid':
-    case 'phone.trunk_zero_doubled':
-      return 'phone';
-    case 'template.missing_param':
-      return err.args?.param ? `value:${err.args.param}` : 'template';
-    case 'template.unknown':
-      return 'template';
-    case 'template.unknown_placeholder':
-    case 'template.malformed':
-    case 'template.empty':
-    case 'template.mapping':
-      return state.template === CUSTOM ? 'customBody' : 'template';
-    case 'provider.unknown':
-      return state.forceProvider ? 'forceProvider' : 'defaultProvider';
-    case 'config.invalid':
-      if (message.includes('defaultProvider')) return 'defaultProvider';
-      if (message.includes('fallbackOrder')) return 'fallback';
-      if (message.includes('optIn')) return 'optIn';
+    case "phone.invalid":
+    case "phone.trunk_zero_doubled":
+      return "phone";
+    case "template.missing_param":
+      return err.args?.param ? `value:${err.args.param}` : "template";
+    case "template.unknown":
+      return "template";
+    case "template.unknown_placeholder":
+    case "template.malformed":
+    case "template.empty":
+    case "template.mapping":
+      return state.template === CUSTOM ? "customBody" : "template";
+    case "provider.unknown":
+      return state.forceProvider ? "forceProvider" : "defaultProvider";
+    case "config.invalid":
+      if (message.includes("defaultProvider")) return "defaultProvider";
+      if (message.includes("fallbackOrder")) return "fallback";
+      if (message.includes("optIn")) return "optIn";
       return null;
     default:
       return null;
@@ -134,9 +170,17 @@ function placeError(/** @type {any} */ err) {
 }
 
 function renderGeneral() {
-  const box = byId('general-error');
+  const box = byId("general-error");
   box.replaceChildren(
-    ...general.map((e) => h('p', null, h('strong', null, e.title), e.detail ? ` — ${e.detail}` : '', e.code ? h('code', { class: 'code' }, e.code) : null)),
+    ...general.map((e) =>
+      h(
+        "p",
+        null,
+        h("strong", null, e.title),
+        e.detail ? ` — ${e.detail}` : "",
+        e.code ? h("code", {class: "code"}, e.code) : null
+      )
+    )
   );
   box.hidden = general.length === 0;
 }
@@ -144,7 +188,7 @@ function renderGeneral() {
 // --- the live output ------------------------------------------------------------------------------
 
 /** What the output shows now, so an unchanged preview is not redrawn (keeps selection, no flicker). */
-let renderedKey = '';
+let renderedKey = "";
 
 function update() {
   clearTimeout(timer);
@@ -154,12 +198,12 @@ function update() {
   setSecrets(Object.values(credentials).flatMap((c) => Object.values(c)));
 
   // The phone on its own, so its verdict shows whatever else is wrong.
-  const phoneOut = byId('f-phone-out');
+  const phoneOut = byId("f-phone-out");
   let phoneBad = false;
   try {
     phoneOut.textContent = `→ ${normalizePhone(state.recipient.phone)}`;
   } catch (e) {
-    phoneOut.textContent = '';
+    phoneOut.textContent = "";
     phoneBad = true;
     placeError(e);
   }
@@ -167,20 +211,27 @@ function update() {
   // Blank values: every one is reported at its field (the engine stops at the first).
   const tpl = currentTemplate(state);
   const missing = new Set();
-  for (const { name, role } of ctx.params(tpl)) {
-    if (role === 'optInLink' && state.optIn.url.trim()) continue; // the engine fills it
-    if (!(state.values[name] ?? '').trim()) {
+  for (const {name, role} of ctx.params(tpl)) {
+    if (role === "optInLink" && state.optIn.url.trim()) continue; // the engine fills it
+    if (!(state.values[name] ?? "").trim()) {
       missing.add(name);
-      placeError({ code: 'template.missing_param', message: `{{${name}}}`, args: { template: tpl.code, param: name } });
+      placeError({
+        code: "template.missing_param",
+        message: `{{${name}}}`,
+        args: {template: tpl.code, param: name},
+      });
     }
   }
   // A custom body's own errors, before any value is involved.
   let templateBad = false;
   if (state.template === CUSTOM) {
     for (const issue of lintTemplate(customTemplate(state))) {
-      if (issue.severity !== 'error') continue; // warnings stay in the lint card
-      if (issue.code.startsWith('meta.')) {
-        showFieldError(issue.field?.startsWith('meta.') ? 'customMeta' : 'customBody', shown(issue));
+      if (issue.severity !== "error") continue; // warnings stay in the lint card
+      if (issue.code.startsWith("meta.")) {
+        showFieldError(
+          issue.field?.startsWith("meta.") ? "customMeta" : "customBody",
+          shown(issue)
+        );
       } else {
         templateBad = true;
         placeError(issue);
@@ -192,15 +243,19 @@ function update() {
   if (state.live) {
     for (const p of state.providers) {
       const url = p.baseUrl ?? simBaseUrl(page.simulatorUrl, p.kind);
-      if (!isLoopback(url)) showFieldError(`baseUrl:${p.id}`, { title: t('liveNotLoopback'), detail: url });
+      if (!isLoopback(url))
+        showFieldError(`baseUrl:${p.id}`, {title: t("liveNotLoopback"), detail: url});
     }
   }
 
   const config = engineConfig(state, credentials, page.simulatorUrl);
   // Each profile's lint at today's date (a Meta Graph API version ending or ended).
   for (const p of config.providers ?? []) {
-    for (const issue of lintProfile({ id: p.id, kind: p.kind, apiVersion: p.apiVersion }, Date.now())) {
-      showFieldError(`${issue.field ?? 'provider'}:${p.id}`, shown(issue));
+    for (const issue of lintProfile(
+      {id: p.id, kind: p.kind, apiVersion: p.apiVersion},
+      Date.now()
+    )) {
+      showFieldError(`${issue.field ?? "provider"}:${p.id}`, shown(issue));
     }
   }
   const key = JSON.stringify(config);
@@ -210,7 +265,7 @@ function update() {
       engineKey = key;
     } catch (e) {
       engine = null;
-      engineKey = '';
+      engineKey = "";
       placeError(e);
     }
   }
@@ -222,9 +277,9 @@ function update() {
     } catch (e) {
       const err = /** @type {any} */ (e);
       const already =
-        (String(err.code).startsWith('phone.') && phoneBad) ||
-        (err.code === 'template.missing_param' && missing.has(err.args?.param)) ||
-        (templateBad && String(err.code).startsWith('template.'));
+        (String(err.code).startsWith("phone.") && phoneBad) ||
+        (err.code === "template.missing_param" && missing.has(err.args?.param)) ||
+        (templateBad && String(err.code).startsWith("template."));
       if (!already) placeError(err);
     }
   }
@@ -239,10 +294,11 @@ function update() {
     // A profile that cannot build its request (a missing credential) is shown at its form; other
     // reasons (no Meta mapping for this template) are about the template, shown in its card.
     for (const p of lastPreview.providers) {
-      if (p.error?.code === 'config.invalid') showFieldError(`provider:${p.provider}`, shown(p.error));
+      if (p.error?.code === "config.invalid")
+        showFieldError(`provider:${p.provider}`, shown(p.error));
     }
   } else {
-    renderedKey = '';
+    renderedKey = "";
     clearPreview();
   }
   renderGeneral();
@@ -251,7 +307,7 @@ function update() {
 
 function writeHash() {
   const hash = encodeCase(state);
-  if (hash !== location.hash) history.replaceState(null, '', hash);
+  if (hash !== location.hash) history.replaceState(null, "", hash);
   writtenHash = hash;
 }
 
@@ -263,12 +319,14 @@ async function send() {
   if (!engine || !lastPreview) {
     // The case has errors, shown at their fields (or on top): nothing to send.
     const first = general[0];
-    return showSend(() => renderSendError({ title: t('sendFailed'), detail: first?.title ?? t('fixFields') }));
+    return showSend(() =>
+      renderSendError({title: t("sendFailed"), detail: first?.title ?? t("fixFields")})
+    );
   }
   const n = notification(state, usedParams());
   if (!state.live) {
     try {
-      const plan = engine.call('plan', n);
+      const plan = engine.call("plan", n);
       const preview = lastPreview;
       showSend(() => renderDryRun(plan, preview));
     } catch (e) {
@@ -277,16 +335,20 @@ async function send() {
     return;
   }
   const sim = page.simulatorUrl;
-  if (!sim) return showSend(() => renderSendError({ title: t('simUnavailable'), detail: '' }));
-  const far = state.providers.map((p) => p.baseUrl ?? simBaseUrl(sim, p.kind)).find((u) => !isLoopback(u));
-  if (far !== undefined) return showSend(() => renderSendError({ title: t('liveNotLoopback'), detail: far }));
+  if (!sim)
+    return showSend(() => renderSendError({title: t("simUnavailable"), detail: ""}));
+  const far = state.providers
+    .map((p) => p.baseUrl ?? simBaseUrl(sim, p.kind))
+    .find((u) => !isLoopback(u));
+  if (far !== undefined)
+    return showSend(() => renderSendError({title: t("liveNotLoopback"), detail: far}));
 
-  const button = /** @type {HTMLButtonElement} */ (byId('send'));
-  const result = byId('send-result');
+  const button = /** @type {HTMLButtonElement} */ (byId("send"));
+  const result = byId("send-result");
   sending = true;
   button.disabled = true;
-  button.textContent = t('sending');
-  result.setAttribute('aria-busy', 'true');
+  button.textContent = t("sending");
+  result.setAttribute("aria-busy", "true");
   const active = engine; // a re-render while sending must not swap the engine under this send
   const preview = lastPreview;
   try {
@@ -294,15 +356,22 @@ async function send() {
     try {
       await armFaults(
         sim,
-        Object.fromEntries(state.providers.map((p) => [p.kind, state.faults[p.id] ?? ''])),
-        Object.fromEntries(state.providers.map((p) => [p.kind, p.timeoutMs])),
+        Object.fromEntries(
+          state.providers.map((p) => [p.kind, state.faults[p.id] ?? ""])
+        ),
+        Object.fromEntries(state.providers.map((p) => [p.kind, p.timeoutMs]))
       );
       before = await stats(sim);
     } catch (e) {
       const detail = String(/** @type {any} */ (e)?.message ?? e);
-      return showSend(() => renderSendError({ title: t('simControlFailed', { url: sim }), detail }));
+      return showSend(() =>
+        renderSendError({title: t("simControlFailed", {url: sim}), detail})
+      );
     }
-    const outcome = await active.send({ ...n, idempotencyKey: `page-${Date.now().toString(36)}` });
+    const outcome = await active.send({
+      ...n,
+      idempotencyKey: `page-${Date.now().toString(36)}`,
+    });
     const after = await stats(sim).catch(() => null);
     const delta = after ? statsDelta(before, after) : null;
     showSend(() => renderOutcome(outcome, preview, delta, state.recipient.timeZone));
@@ -311,8 +380,8 @@ async function send() {
   } finally {
     sending = false;
     button.disabled = false;
-    button.textContent = t('send');
-    result.removeAttribute('aria-busy');
+    button.textContent = t("send");
+    result.removeAttribute("aria-busy");
   }
 }
 
@@ -320,12 +389,14 @@ async function send() {
 
 function applyLang() {
   setLang(state.lang);
-  for (const b of document.querySelectorAll('[data-lang]')) {
-    b.setAttribute('aria-pressed', String(b.getAttribute('data-lang') === state.lang));
+  for (const b of document.querySelectorAll("[data-lang]")) {
+    b.setAttribute("aria-pressed", String(b.getAttribute("data-lang") === state.lang));
   }
-  document.title = `${t('title')} — SiCantik`;
+  document.title = `${t("title")} — SiCantik`;
   translatePage();
-  byId('sim-url').textContent = page.simulatorUrl ? `${t('simUrl')}: ${page.simulatorUrl}` : t('simUnavailable');
+  byId("sim-url").textContent = page.simulatorUrl
+    ? `${t("simUrl")}: ${page.simulatorUrl}`
+    : t("simUnavailable");
 }
 
 function rebuild() {
@@ -337,14 +408,14 @@ function rebuild() {
 
 async function share() {
   writeHash();
-  const status = byId('share-status');
+  const status = byId("share-status");
   try {
     await navigator.clipboard.writeText(location.href);
-    status.textContent = t('shared');
+    status.textContent = t("shared");
   } catch {
-    status.textContent = t('sharedManual');
+    status.textContent = t("sharedManual");
   }
-  setTimeout(() => (status.textContent = ''), 2500);
+  setTimeout(() => (status.textContent = ""), 2500);
 }
 
 async function main() {
@@ -352,21 +423,21 @@ async function main() {
   try {
     await init();
   } catch (e) {
-    const boot = byId('boot');
-    boot.textContent = `${t('loadFailed')}: ${String(/** @type {any} */ (e)?.message ?? e)}`;
-    boot.classList.add('field-error');
+    const boot = byId("boot");
+    boot.textContent = `${t("loadFailed")}: ${String(/** @type {any} */ (e)?.message ?? e)}`;
+    boot.classList.add("field-error");
     return;
   }
   bindForm(ctx);
-  for (const b of document.querySelectorAll('[data-lang]')) {
-    b.addEventListener('click', () => {
-      state.lang = b.getAttribute('data-lang') === 'en' ? 'en' : 'id';
+  for (const b of document.querySelectorAll("[data-lang]")) {
+    b.addEventListener("click", () => {
+      state.lang = b.getAttribute("data-lang") === "en" ? "en" : "id";
       rebuild();
     });
   }
-  byId('share').addEventListener('click', share);
-  byId('send').addEventListener('click', send);
-  window.addEventListener('hashchange', () => {
+  byId("share").addEventListener("click", share);
+  byId("send").addEventListener("click", send);
+  window.addEventListener("hashchange", () => {
     if (location.hash === writtenHash) return;
     const next = decodeCase(location.hash);
     if (next) {
@@ -375,9 +446,9 @@ async function main() {
     }
   });
   rebuild();
-  byId('boot').hidden = true;
-  byId('layout').hidden = false;
-  document.body.dataset.ready = 'true';
+  byId("boot").hidden = true;
+  byId("layout").hidden = false;
+  document.body.dataset.ready = "true";
 }
 
 main();

@@ -37,48 +37,53 @@
  * @property {Record<string, string>} faults  provider id → fault ("" = none)
  */
 
-export const CUSTOM = 'custom';
+export const CUSTOM = "custom";
 
 /** The office's five master templates (the texts of tests/fixtures/routing.json). */
 export const TEMPLATES = /** @type {MasterTemplate[]} */ ([
   {
-    code: 'permit_ready',
-    name: 'Izin terbit',
-    language: 'id',
-    body: 'Yth. {{partner_name}}, izin {{permit_type}} Anda dengan nomor {{permit_number}} telah terbit dan dapat diambil di {{office_name}}. Terima kasih.',
+    code: "permit_ready",
+    name: "Izin terbit",
+    language: "id",
+    body: "Yth. {{partner_name}}, izin {{permit_type}} Anda dengan nomor {{permit_number}} telah terbit dan dapat diambil di {{office_name}}. Terima kasih.",
     meta: {
-      templateName: 'permit_ready',
-      language: 'id',
-      bodyParams: ['partner_name', 'permit_type', 'permit_number', 'office_name'],
-      status: 'APPROVED',
+      templateName: "permit_ready",
+      language: "id",
+      bodyParams: ["partner_name", "permit_type", "permit_number", "office_name"],
+      status: "APPROVED",
     },
   },
   {
-    code: 'permit_reminder',
-    name: 'Pengingat masa berlaku izin',
-    language: 'id',
-    body: 'Yth. {{partner_name}}, izin Anda nomor {{permit_number}} akan berakhir pada {{expiry_date}}. Silakan ajukan perpanjangan sebelum tanggal tersebut.',
-    meta: { templateName: 'permit_reminder', language: 'id', status: 'APPROVED' },
+    code: "permit_reminder",
+    name: "Pengingat masa berlaku izin",
+    language: "id",
+    body: "Yth. {{partner_name}}, izin Anda nomor {{permit_number}} akan berakhir pada {{expiry_date}}. Silakan ajukan perpanjangan sebelum tanggal tersebut.",
+    meta: {templateName: "permit_reminder", language: "id", status: "APPROVED"},
   },
   {
-    code: 'status_update',
-    name: 'Perubahan status permohonan',
-    language: 'id',
-    body: 'Yth. {{partner_name}}, status permohonan izin nomor {{permit_number}} saat ini: {{status}}.',
-    meta: { templateName: 'status_update', language: 'id', paramFormat: 'named', status: 'APPROVED' },
+    code: "status_update",
+    name: "Perubahan status permohonan",
+    language: "id",
+    body: "Yth. {{partner_name}}, status permohonan izin nomor {{permit_number}} saat ini: {{status}}.",
+    meta: {
+      templateName: "status_update",
+      language: "id",
+      paramFormat: "named",
+      status: "APPROVED",
+    },
   },
   {
-    code: 'renewal_approved',
-    name: 'Perpanjangan disetujui',
-    language: 'id',
-    body: 'Yth. {{partner_name}}, perpanjangan izin nomor {{permit_number}} telah disetujui dan berlaku hingga {{expiry_date}}.',
-    meta: { templateName: 'renewal_approved', language: 'id', status: 'APPROVED' },
+    code: "renewal_approved",
+    name: "Perpanjangan disetujui",
+    language: "id",
+    body: "Yth. {{partner_name}}, perpanjangan izin nomor {{permit_number}} telah disetujui dan berlaku hingga {{expiry_date}}.",
+    meta: {templateName: "renewal_approved", language: "id", status: "APPROVED"},
   },
   {
-    code: 'meta_opt_in_request',
-    name: 'Permintaan persetujuan WhatsApp resmi',
-    language: 'id',
-    body: 'Yth. {{partner_name}}, {{office_name}} kini mengirim notifikasi perizinan melalui WhatsApp resmi. Setujui untuk menerima pesan resmi di: {{opt_in_link}}',
+    code: "meta_opt_in_request",
+    name: "Permintaan persetujuan WhatsApp resmi",
+    language: "id",
+    body: "Yth. {{partner_name}}, {{office_name}} kini mengirim notifikasi perizinan melalui WhatsApp resmi. Setujui untuk menerima pesan resmi di: {{opt_in_link}}",
     appendOptInLink: false,
   },
 ]);
@@ -88,16 +93,27 @@ export const TEMPLATES = /** @type {MasterTemplate[]} */ ([
  * @type {Record<string, [string, boolean][]>}
  */
 export const CREDENTIAL_FIELDS = {
-  meta: [['accessToken', true], ['phoneNumberId', false], ['wabaId', false]],
-  watzap: [['apiKey', true], ['numberKey', true]],
-  fonnte: [['token', true]],
+  meta: [
+    ["accessToken", true],
+    ["phoneNumberId", false],
+    ["wabaId", false],
+  ],
+  watzap: [
+    ["apiKey", true],
+    ["numberKey", true],
+  ],
+  fonnte: [["token", true]],
 };
 
 /** The simulator's harmless credentials (also served by the demo server's /config.js). */
 export const SIM_CREDENTIALS = {
-  meta: { accessToken: 'sim-meta-token', phoneNumberId: '100000000000001', wabaId: '200000000000001' },
-  watzap: { apiKey: 'sim-watzap-key', numberKey: 'sim-watzap-number' },
-  fonnte: { token: 'sim-fonnte-token' },
+  meta: {
+    accessToken: "sim-meta-token",
+    phoneNumberId: "100000000000001",
+    wabaId: "200000000000001",
+  },
+  watzap: {apiKey: "sim-watzap-key", numberKey: "sim-watzap-number"},
+  fonnte: {token: "sim-fonnte-token"},
 };
 
 /**
@@ -105,52 +121,104 @@ export const SIM_CREDENTIALS = {
  * @type {Record<string, string[]>}
  */
 export const FAULTS = {
-  meta: ['http500', 'http503', 'http429', 'slow', 'drop', 'malformed', 'metaError:131026', 'metaError:190', 'metaError:132001', 'metaError:130429'],
-  watzap: ['http500', 'http503', 'http429', 'slow', 'drop', 'malformed'],
-  fonnte: ['http500', 'http503', 'http429', 'slow', 'drop', 'malformed', 'fonnteStatusFalse'],
+  meta: [
+    "http500",
+    "http503",
+    "http429",
+    "slow",
+    "drop",
+    "malformed",
+    "metaError:131026",
+    "metaError:190",
+    "metaError:132001",
+    "metaError:130429",
+  ],
+  watzap: ["http500", "http503", "http429", "slow", "drop", "malformed"],
+  fonnte: [
+    "http500",
+    "http503",
+    "http429",
+    "slow",
+    "drop",
+    "malformed",
+    "fonnteStatusFalse",
+  ],
 };
 
 /** @returns {Case} */
 export function defaultCase() {
   return {
-    lang: 'id',
-    recipient: { phone: '0812-3456-7890', name: 'Budi Santoso', metaOptIn: false, optedOut: false, timeZone: 'Asia/Jakarta' },
-    template: 'permit_ready',
-    custom: { body: 'Yth. {{partner_name}}, berkas {{permit_number}} sudah kami terima.', metaName: '' },
+    lang: "id",
+    recipient: {
+      phone: "0812-3456-7890",
+      name: "Budi Santoso",
+      metaOptIn: false,
+      optedOut: false,
+      timeZone: "Asia/Jakarta",
+    },
+    template: "permit_ready",
+    custom: {
+      body: "Yth. {{partner_name}}, berkas {{permit_number}} sudah kami terima.",
+      metaName: "",
+    },
     values: {
-      partner_name: 'Budi Santoso',
-      permit_type: 'PBG',
-      permit_number: '503/PBG/2026/0142',
-      office_name: 'DPMPTSP Kabupaten Karo',
-      expiry_date: '31 Desember 2026',
-      status: 'Verifikasi berkas',
+      partner_name: "Budi Santoso",
+      permit_type: "PBG",
+      permit_number: "503/PBG/2026/0142",
+      office_name: "DPMPTSP Kabupaten Karo",
+      expiry_date: "31 Desember 2026",
+      status: "Verifikasi berkas",
     },
     providers: [
-      { id: 'meta', kind: 'meta', name: 'Meta Cloud API', state: 'configured', baseUrl: null, timeoutMs: 4000, apiVersion: 'v25.0' },
-      { id: 'watzap', kind: 'watzap', name: 'Watzap.id', state: 'configured', baseUrl: null, timeoutMs: 4000, apiVersion: '' },
-      { id: 'fonnte', kind: 'fonnte', name: 'Fonnte', state: 'configured', baseUrl: null, timeoutMs: 4000, apiVersion: '' },
+      {
+        id: "meta",
+        kind: "meta",
+        name: "Meta Cloud API",
+        state: "configured",
+        baseUrl: null,
+        timeoutMs: 4000,
+        apiVersion: "v25.0",
+      },
+      {
+        id: "watzap",
+        kind: "watzap",
+        name: "Watzap.id",
+        state: "configured",
+        baseUrl: null,
+        timeoutMs: 4000,
+        apiVersion: "",
+      },
+      {
+        id: "fonnte",
+        kind: "fonnte",
+        name: "Fonnte",
+        state: "configured",
+        baseUrl: null,
+        timeoutMs: 4000,
+        apiVersion: "",
+      },
     ],
-    defaultProvider: '',
-    forceProvider: '',
-    fallbackOrder: ['watzap', 'fonnte'],
-    optIn: { url: 'https://dpmptsp.karokab.go.id/wa/setuju', text: '' },
-    quiet: { enabled: false, start: '21:00', end: '06:00', holidays: '' },
+    defaultProvider: "",
+    forceProvider: "",
+    fallbackOrder: ["watzap", "fonnte"],
+    optIn: {url: "https://dpmptsp.karokab.go.id/wa/setuju", text: ""},
+    quiet: {enabled: false, start: "21:00", end: "06:00", holidays: ""},
     urgent: false,
     live: false,
-    faults: { meta: '', watzap: '', fonnte: '' },
+    faults: {meta: "", watzap: "", fonnte: ""},
   };
 }
 
 // --- URL hash -------------------------------------------------------------------------------------
 
 function toBase64Url(/** @type {string} */ text) {
-  let bin = '';
+  let bin = "";
   for (const b of new TextEncoder().encode(text)) bin += String.fromCharCode(b);
-  return btoa(bin).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return btoa(bin).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
 function fromBase64Url(/** @type {string} */ text) {
-  const bin = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
+  const bin = atob(text.replace(/-/g, "+").replace(/_/g, "/"));
   return new TextDecoder().decode(Uint8Array.from(bin, (c) => c.charCodeAt(0)));
 }
 
@@ -174,17 +242,24 @@ export function decodeCase(hash) {
   } catch {
     return null;
   }
-  if (!raw || typeof raw !== 'object') return null;
+  if (!raw || typeof raw !== "object") return null;
   const d = defaultCase();
-  const str = (/** @type {unknown} */ v, /** @type {string} */ dflt) => (typeof v === 'string' ? v : dflt);
-  const bool = (/** @type {unknown} */ v, /** @type {boolean} */ dflt) => (typeof v === 'boolean' ? v : dflt);
+  const str = (/** @type {unknown} */ v, /** @type {string} */ dflt) =>
+    typeof v === "string" ? v : dflt;
+  const bool = (/** @type {unknown} */ v, /** @type {boolean} */ dflt) =>
+    typeof v === "boolean" ? v : dflt;
   const r = raw.recipient ?? {};
   const ids = d.providers.map((p) => p.id);
   /** @type {Record<string, any>} */
-  const byId = Object.fromEntries((Array.isArray(raw.providers) ? raw.providers : []).map((/** @type {any} */ p) => [p?.id, p]));
-  const states = ['draft', 'configured', 'error'];
+  const byId = Object.fromEntries(
+    (Array.isArray(raw.providers) ? raw.providers : []).map((/** @type {any} */ p) => [
+      p?.id,
+      p,
+    ])
+  );
+  const states = ["draft", "configured", "error"];
   return {
-    lang: raw.lang === 'en' ? 'en' : 'id',
+    lang: raw.lang === "en" ? "en" : "id",
     recipient: {
       phone: str(r.phone, d.recipient.phone),
       name: str(r.name, d.recipient.name),
@@ -193,9 +268,14 @@ export function decodeCase(hash) {
       timeZone: str(r.timeZone, d.recipient.timeZone),
     },
     template: str(raw.template, d.template),
-    custom: { body: str(raw.custom?.body, d.custom.body), metaName: str(raw.custom?.metaName, '') },
+    custom: {
+      body: str(raw.custom?.body, d.custom.body),
+      metaName: str(raw.custom?.metaName, ""),
+    },
     values: Object.fromEntries(
-      Object.entries(raw.values && typeof raw.values === 'object' ? raw.values : d.values).filter(([, v]) => typeof v === 'string'),
+      Object.entries(
+        raw.values && typeof raw.values === "object" ? raw.values : d.values
+      ).filter(([, v]) => typeof v === "string")
     ),
     providers: d.providers.map((p) => {
       const q = byId[p.id] ?? {};
@@ -203,26 +283,33 @@ export function decodeCase(hash) {
         ...p,
         name: str(q.name, p.name),
         state: states.includes(q.state) ? q.state : p.state,
-        baseUrl: typeof q.baseUrl === 'string' ? q.baseUrl : null,
-        timeoutMs: Number.isInteger(q.timeoutMs) && q.timeoutMs > 0 ? q.timeoutMs : p.timeoutMs,
-        apiVersion: p.kind === 'meta' ? str(q.apiVersion, p.apiVersion) : '',
+        baseUrl: typeof q.baseUrl === "string" ? q.baseUrl : null,
+        timeoutMs:
+          Number.isInteger(q.timeoutMs) && q.timeoutMs > 0 ? q.timeoutMs : p.timeoutMs,
+        apiVersion: p.kind === "meta" ? str(q.apiVersion, p.apiVersion) : "",
       };
     }),
-    defaultProvider: ids.includes(raw.defaultProvider) ? raw.defaultProvider : '',
-    forceProvider: ids.includes(raw.forceProvider) ? raw.forceProvider : '',
+    defaultProvider: ids.includes(raw.defaultProvider) ? raw.defaultProvider : "",
+    forceProvider: ids.includes(raw.forceProvider) ? raw.forceProvider : "",
     fallbackOrder: Array.isArray(raw.fallbackOrder)
-      ? [...new Set(raw.fallbackOrder.filter((/** @type {unknown} */ id) => ids.includes(/** @type {string} */ (id))))]
+      ? [
+          ...new Set(
+            raw.fallbackOrder.filter((/** @type {unknown} */ id) =>
+              ids.includes(/** @type {string} */ (id))
+            )
+          ),
+        ]
       : d.fallbackOrder,
-    optIn: { url: str(raw.optIn?.url, d.optIn.url), text: str(raw.optIn?.text, '') },
+    optIn: {url: str(raw.optIn?.url, d.optIn.url), text: str(raw.optIn?.text, "")},
     quiet: {
       enabled: bool(raw.quiet?.enabled, false),
       start: str(raw.quiet?.start, d.quiet.start),
       end: str(raw.quiet?.end, d.quiet.end),
-      holidays: str(raw.quiet?.holidays, ''),
+      holidays: str(raw.quiet?.holidays, ""),
     },
     urgent: bool(raw.urgent, false),
     live: bool(raw.live, false),
-    faults: Object.fromEntries(ids.map((id) => [id, str(raw.faults?.[id], '')])),
+    faults: Object.fromEntries(ids.map((id) => [id, str(raw.faults?.[id], "")])),
   };
 }
 
@@ -233,21 +320,28 @@ export function customTemplate(/** @type {Case} */ c) {
   const metaName = c.custom.metaName.trim();
   return {
     code: CUSTOM,
-    name: 'Templat sendiri',
-    language: 'id',
+    name: "Templat sendiri",
+    language: "id",
     body: c.custom.body,
-    meta: metaName ? { templateName: metaName, language: 'id', status: 'APPROVED' } : null,
+    meta: metaName
+      ? {templateName: metaName, language: "id", status: "APPROVED"}
+      : null,
   };
 }
 
 /** The template the case uses. */
 export function currentTemplate(/** @type {Case} */ c) {
-  return c.template === CUSTOM ? customTemplate(c) : TEMPLATES.find((t) => t.code === c.template) ?? TEMPLATES[0];
+  return c.template === CUSTOM
+    ? customTemplate(c)
+    : (TEMPLATES.find((t) => t.code === c.template) ?? TEMPLATES[0]);
 }
 
 /** Where a provider of this kind lives in the simulator. */
-export function simBaseUrl(/** @type {string | null} */ simulatorUrl, /** @type {string} */ kind) {
-  return simulatorUrl ? `${simulatorUrl}/${kind}` : '';
+export function simBaseUrl(
+  /** @type {string | null} */ simulatorUrl,
+  /** @type {string} */ kind
+) {
+  return simulatorUrl ? `${simulatorUrl}/${kind}` : "";
 }
 
 /**
@@ -258,26 +352,32 @@ export function simBaseUrl(/** @type {string | null} */ simulatorUrl, /** @type 
  * @returns {EngineConfig}
  */
 export function engineConfig(c, credentials, simulatorUrl) {
-  const blankToNull = (/** @type {string} */ s) => (s.trim() === '' ? null : s);
+  const blankToNull = (/** @type {string} */ s) => (s.trim() === "" ? null : s);
   return {
     defaultProvider: c.defaultProvider || null,
     fallbackOrder: c.fallbackOrder,
-    optIn: { url: blankToNull(c.optIn.url), text: blankToNull(c.optIn.text) },
+    optIn: {url: blankToNull(c.optIn.url), text: blankToNull(c.optIn.text)},
     providers: c.providers.map((p) => ({
       id: p.id,
       kind: p.kind,
       state: p.state,
       name: p.name,
       baseUrl: p.baseUrl ?? (blankToNull(simBaseUrl(simulatorUrl, p.kind)) || null),
-      apiVersion: p.kind === 'meta' ? blankToNull(p.apiVersion) : null,
+      apiVersion: p.kind === "meta" ? blankToNull(p.apiVersion) : null,
       timeoutMs: p.timeoutMs,
       credentials: Object.fromEntries(
-        Object.entries(credentials[p.id] ?? {}).map(([k, v]) => [k, blankToNull(v)]),
+        Object.entries(credentials[p.id] ?? {}).map(([k, v]) => [k, blankToNull(v)])
       ),
     })),
-    templates: [...TEMPLATES, customTemplate(c)].map((t) => (c.urgent && t.code === currentTemplate(c).code ? { ...t, urgent: true } : t)),
+    templates: [...TEMPLATES, customTemplate(c)].map((t) =>
+      c.urgent && t.code === currentTemplate(c).code ? {...t, urgent: true} : t
+    ),
     quietHours: c.quiet.enabled
-      ? { start: c.quiet.start, end: c.quiet.end, holidays: c.quiet.holidays.split(/[\s,]+/).filter(Boolean) }
+      ? {
+          start: c.quiet.start,
+          end: c.quiet.end,
+          holidays: c.quiet.holidays.split(/[\s,]+/).filter(Boolean),
+        }
       : null,
   };
 }
@@ -296,7 +396,7 @@ export function notification(c, used) {
   const values = {};
   for (const name of used) {
     const v = c.values[name];
-    if (typeof v === 'string' && v.trim() !== '') values[name] = v;
+    if (typeof v === "string" && v.trim() !== "") values[name] = v;
   }
   return {
     template: t.code,

@@ -29,7 +29,11 @@ export function notification(i) {
   const provider = PROVIDERS[i % 3];
   return {
     template: "permit_ready",
-    recipient: { phone: `0812${pad(i % 100_000_000, 8)}`, name: "Budi", metaOptIn: provider === "meta" },
+    recipient: {
+      phone: `0812${pad(i % 100_000_000, 8)}`,
+      name: "Budi",
+      metaOptIn: provider === "meta",
+    },
     values: {
       partner_name: `Warga ${i}`,
       permit_type: "PBG",
@@ -49,17 +53,21 @@ const BOUNDARY = "sicantik-whatsapp-form-boundary";
  */
 export function verificationSet() {
   const odd = [
-    { phone: "0812-3456-7890", name: 'Budi "Santoso" & Co – Ñandú' },
-    { phone: "+62 812 3456 7891", name: "Siti\nNurhaliza     binti  Ahmad" },
-    { phone: "62 813-0000-0001", name: "Tono <b>'Ganteng'</b> 🙏 50% =+?/#" },
-    { phone: "0821 1111 2222", name: "  Leading and trailing\t" },
+    {phone: "0812-3456-7890", name: 'Budi "Santoso" & Co – Ñandú'},
+    {phone: "+62 812 3456 7891", name: "Siti\nNurhaliza     binti  Ahmad"},
+    {phone: "62 813-0000-0001", name: "Tono <b>'Ganteng'</b> 🙏 50% =+?/#"},
+    {phone: "0821 1111 2222", name: "  Leading and trailing\t"},
   ];
   const out = [];
   for (const provider of PROVIDERS) {
     for (const [k, o] of odd.entries()) {
       out.push({
         template: "permit_ready",
-        recipient: { phone: o.phone, name: "x", metaOptIn: provider === "meta" || k === 3 },
+        recipient: {
+          phone: o.phone,
+          name: "x",
+          metaOptIn: provider === "meta" || k === 3,
+        },
         values: {
           partner_name: o.name,
           permit_type: "PBG & SLF",
@@ -87,7 +95,7 @@ export function makeBaseline(config) {
   const providers = new Map(config.providers.map((p) => [p.id, p]));
   const optInUrl = config.optIn?.url ?? "";
   const invitation = `Ingin menerima notifikasi resmi melalui WhatsApp Business kami? Setujui di sini: ${optInUrl}`;
-  const noEscape = { escape: (s) => s };
+  const noEscape = {escape: (s) => s};
   for (const t of templates.values()) Mustache.parse(t.body); // mustache caches parsed templates
 
   const build = {
@@ -100,8 +108,8 @@ export function makeBaseline(config) {
         messaging_product: "whatsapp",
         recipient_type: "individual",
         template: {
-          components: [{ parameters: params, type: "body" }],
-          language: { code: t.meta.language, policy: "deterministic" },
+          components: [{parameters: params, type: "body"}],
+          language: {code: t.meta.language, policy: "deterministic"},
           name: t.meta.templateName,
         },
         to,
@@ -112,7 +120,10 @@ export function makeBaseline(config) {
         request: {
           method: "POST",
           url: `${p.baseUrl}/${p.apiVersion}/${p.credentials.phoneNumberId}/messages`,
-          headers: { Authorization: `Bearer ${p.credentials.accessToken}`, "Content-Type": "application/json" },
+          headers: {
+            Authorization: `Bearer ${p.credentials.accessToken}`,
+            "Content-Type": "application/json",
+          },
           body: JSON.stringify(body),
           timeoutMs: p.timeoutMs,
         },
@@ -120,13 +131,18 @@ export function makeBaseline(config) {
     },
     watzap(p, t, to, values, optedIn) {
       const text = gatewayText(t, values, optedIn);
-      const body = { api_key: p.credentials.apiKey, message: text, number_key: p.credentials.numberKey, phone_no: to };
+      const body = {
+        api_key: p.credentials.apiKey,
+        message: text,
+        number_key: p.credentials.numberKey,
+        phone_no: to,
+      };
       return {
         text,
         request: {
           method: "POST",
           url: `${p.baseUrl}/send_message`,
-          headers: { "Content-Type": "application/json" },
+          headers: {"Content-Type": "application/json"},
           body: JSON.stringify(body),
           timeoutMs: p.timeoutMs,
         },
@@ -136,14 +152,18 @@ export function makeBaseline(config) {
       const text = gatewayText(t, values, optedIn);
       // multipart/form-data with a fixed boundary, as the engine writes it (a hand-written
       // baseline: FormData picks a random boundary).
-      const part = (name, value) => `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
+      const part = (name, value) =>
+        `--${BOUNDARY}\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
       const body = `${part("target", to)}${part("message", text)}${part("countryCode", "62")}--${BOUNDARY}--\r\n`;
       return {
         text,
         request: {
           method: "POST",
           url: `${p.baseUrl}/send`,
-          headers: { Authorization: p.credentials.token, "Content-Type": `multipart/form-data; boundary=${BOUNDARY}` },
+          headers: {
+            Authorization: p.credentials.token,
+            "Content-Type": `multipart/form-data; boundary=${BOUNDARY}`,
+          },
           body,
           timeoutMs: p.timeoutMs,
         },
@@ -165,7 +185,7 @@ export function makeBaseline(config) {
     const p = providers.get(id);
     const to = phone62(n.recipient.phone);
     const out = build[p.kind](p, t, to, n.values, optedIn);
-    return { provider: id, phone: to, text: out.text, request: out.request };
+    return {provider: id, phone: to, text: out.text, request: out.request};
   };
 }
 
@@ -196,7 +216,12 @@ export function maskedConfig(config) {
     ...config,
     providers: config.providers.map((p) => ({
       ...p,
-      credentials: Object.fromEntries(Object.entries(p.credentials).map(([k, v]) => [k, SECRET_FIELDS.has(k) ? MASK : v])),
+      credentials: Object.fromEntries(
+        Object.entries(p.credentials).map(([k, v]) => [
+          k,
+          SECRET_FIELDS.has(k) ? MASK : v,
+        ])
+      ),
     })),
   };
 }
@@ -211,14 +236,19 @@ export function compareRequests(label, engineReq, engineText, base) {
   const r = base.request;
   for (const key of ["method", "url", "body", "timeoutMs"]) {
     if (engineReq[key] !== r[key]) {
-      diffs.push(`${label}: ${key} differs\n  engine:   ${JSON.stringify(engineReq[key])}\n  baseline: ${JSON.stringify(r[key])}`);
+      diffs.push(
+        `${label}: ${key} differs\n  engine:   ${JSON.stringify(engineReq[key])}\n  baseline: ${JSON.stringify(r[key])}`
+      );
     }
   }
   const eh = JSON.stringify(Object.entries(engineReq.headers ?? {}).sort());
   const bh = JSON.stringify(Object.entries(r.headers).sort());
-  if (eh !== bh) diffs.push(`${label}: headers differ\n  engine:   ${eh}\n  baseline: ${bh}`);
+  if (eh !== bh)
+    diffs.push(`${label}: headers differ\n  engine:   ${eh}\n  baseline: ${bh}`);
   if (engineText !== undefined && engineText !== base.text) {
-    diffs.push(`${label}: text differs\n  engine:   ${JSON.stringify(engineText)}\n  baseline: ${JSON.stringify(base.text)}`);
+    diffs.push(
+      `${label}: text differs\n  engine:   ${JSON.stringify(engineText)}\n  baseline: ${JSON.stringify(base.text)}`
+    );
   }
   return diffs;
 }
@@ -228,7 +258,8 @@ export function compareRequests(label, engineReq, engineText, base) {
 let sink = 0;
 /** Keep a result alive so no work is optimized away. */
 export function consume(x) {
-  sink = (sink + (typeof x === "string" ? x.length : Array.isArray(x) ? x.length : 1)) | 0;
+  sink =
+    (sink + (typeof x === "string" ? x.length : Array.isArray(x) ? x.length : 1)) | 0;
 }
 export const sinkValue = () => sink;
 
@@ -246,7 +277,11 @@ function runFor(fn, calls) {
  * `msgsPerCall` messages per call. Returns median ns per message of each and their ratio
  * (baseline / engine: > 1 means the engine is faster).
  */
-export function sideBySide(engine, baseline, { msgsPerCall = 1, rounds = 7, roundMs = 150, warmupMs = 300 } = {}) {
+export function sideBySide(
+  engine,
+  baseline,
+  {msgsPerCall = 1, rounds = 7, roundMs = 150, warmupMs = 300} = {}
+) {
   const calibrate = (fn) => {
     let calls = 1;
     const deadline = Date.now() + warmupMs;
@@ -272,7 +307,10 @@ export function sideBySide(engine, baseline, { msgsPerCall = 1, rounds = 7, roun
     baselineNsPerOp: round1(mb),
     ratio: Math.round((mb / me) * 1000) / 1000,
     rounds,
-    spread: { engine: [round1(Math.min(...e)), round1(Math.max(...e))], baseline: [round1(Math.min(...b)), round1(Math.max(...b))] },
+    spread: {
+      engine: [round1(Math.min(...e)), round1(Math.max(...e))],
+      baseline: [round1(Math.min(...b)), round1(Math.max(...b))],
+    },
   };
 }
 

@@ -12,11 +12,11 @@
 // engine.send at concurrency 8, spacing measured from the simulator's recorded arrival times
 // (/_sim/arrivals). Also the Odoo outbox rows (skipped; see below).
 
-import { spawn } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { readFileSync } from "node:fs";
-import { emit, makeBaseline, note, notification } from "./common.mjs";
-import { demoConfig } from "../lib/cli-common.mjs";
+import {spawn} from "node:child_process";
+import {fileURLToPath} from "node:url";
+import {readFileSync} from "node:fs";
+import {emit, makeBaseline, note, notification} from "./common.mjs";
+import {demoConfig} from "../lib/cli-common.mjs";
 
 const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 const arg = (name, fallback) => {
@@ -30,10 +30,14 @@ const LEVELS = [1, 8, 32];
 
 /** Start the simulator in a child process; resolves with its URL and a stop function. */
 function startSimulatorProcess() {
-  const child = spawn(process.execPath, ["scripts/simulator.mjs", "--port", "0", "--quiet"], {
-    cwd: ROOT,
-    stdio: ["ignore", "pipe", "pipe"],
-  });
+  const child = spawn(
+    process.execPath,
+    ["scripts/simulator.mjs", "--port", "0", "--quiet"],
+    {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    }
+  );
   const stop = () => {
     if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
   };
@@ -51,7 +55,7 @@ function startSimulatorProcess() {
       const m = /http:\/\/127\.0\.0\.1:\d+/.exec(out);
       if (m) {
         clearTimeout(timer);
-        resolve({ url: m[0], child, stop });
+        resolve({url: m[0], child, stop});
       }
     });
     child.once("exit", (code) => {
@@ -62,7 +66,7 @@ function startSimulatorProcess() {
 }
 
 async function sim(url, method, path) {
-  const r = await fetch(`${url}${path}`, { method, signal: AbortSignal.timeout(10_000) });
+  const r = await fetch(`${url}${path}`, {method, signal: AbortSignal.timeout(10_000)});
   if (!r.ok) throw new Error(`${method} ${path}: HTTP ${r.status}`);
   return r.json();
 }
@@ -81,7 +85,7 @@ function cpuSeconds(pid) {
  * The ceiling without the engine: the same requests (built by the plain-JS baseline, real
  * credentials) POSTed with a bare `fetch`, same concurrency and caps. Checked for HTTP 200 only.
  */
-async function rawLevel(build, url, concurrency, { max, seconds, offset }) {
+async function rawLevel(build, url, concurrency, {max, seconds, offset}) {
   await sim(url, "POST", "/_sim/reset");
   const deadline = performance.now() + seconds * 1000;
   let next = 0;
@@ -90,9 +94,14 @@ async function rawLevel(build, url, concurrency, { max, seconds, offset }) {
   const t0 = performance.now();
   const worker = async () => {
     while (next < max && performance.now() < deadline) {
-      const { request: r } = build(notification(offset + next++));
+      const {request: r} = build(notification(offset + next++));
       try {
-        const res = await fetch(r.url, { method: r.method, headers: r.headers, body: r.body, signal: AbortSignal.timeout(r.timeoutMs) });
+        const res = await fetch(r.url, {
+          method: r.method,
+          headers: r.headers,
+          body: r.body,
+          signal: AbortSignal.timeout(r.timeoutMs),
+        });
         await res.text();
         if (res.ok) ok += 1;
       } catch {
@@ -100,7 +109,7 @@ async function rawLevel(build, url, concurrency, { max, seconds, offset }) {
       }
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(Array.from({length: concurrency}, worker));
   const elapsed = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   return {
@@ -112,7 +121,7 @@ async function rawLevel(build, url, concurrency, { max, seconds, offset }) {
 }
 
 /** Send up to `max` messages with `concurrency` workers, for at most `seconds`. */
-async function level(engine, url, concurrency, { max, seconds, offset, simPid }) {
+async function level(engine, url, concurrency, {max, seconds, offset, simPid}) {
   await sim(url, "POST", "/_sim/reset");
   const cpu0 = process.cpuUsage();
   const simCpu0 = cpuSeconds(simPid);
@@ -129,16 +138,20 @@ async function level(engine, url, concurrency, { max, seconds, offset, simPid })
         statuses[outcome.status] = (statuses[outcome.status] ?? 0) + 1;
       } catch (e) {
         errors += 1;
-        if (errors <= 3) note(`dispatch: send failed: ${e?.code ?? ""} ${e?.message ?? e}`);
+        if (errors <= 3)
+          note(`dispatch: send failed: ${e?.code ?? ""} ${e?.message ?? e}`);
       }
     }
   };
-  await Promise.all(Array.from({ length: concurrency }, worker));
+  await Promise.all(Array.from({length: concurrency}, worker));
   const elapsed = (performance.now() - t0) / 1000;
   const cpu = process.cpuUsage(cpu0);
   const simCpu1 = cpuSeconds(simPid);
   const stats = await sim(url, "GET", "/_sim/stats");
-  const accepted = ["meta", "watzap", "fonnte"].reduce((s, p) => s + (stats[p]?.accepted ?? 0), 0);
+  const accepted = ["meta", "watzap", "fonnte"].reduce(
+    (s, p) => s + (stats[p]?.accepted ?? 0),
+    0
+  );
   const sent = statuses.sent ?? 0;
   return {
     bench: `dispatch.node.c${concurrency}`,
@@ -155,7 +168,10 @@ async function level(engine, url, concurrency, { max, seconds, offset, simPid })
     capped: next >= max ? "count" : "time",
     // CPU per message of each process: which side saturates first.
     clientCpuUsPerMsg: next ? Math.round((cpu.user + cpu.system) / next) : null,
-    simulatorCpuUsPerMsg: next && simCpu0 !== null && simCpu1 !== null ? Math.round(((simCpu1 - simCpu0) * 1e6) / next) : null,
+    simulatorCpuUsPerMsg:
+      next && simCpu0 !== null && simCpu1 !== null
+        ? Math.round(((simCpu1 - simCpu0) * 1e6) / next)
+        : null,
   };
 }
 
@@ -166,7 +182,7 @@ async function level(engine, url, concurrency, { max, seconds, offset, simPid })
  * interval − 5 ms.
  */
 async function pacingLevel(pkg, url, provider, rate, count) {
-  const config = demoConfig(url, { timeoutMs: 10_000 });
+  const config = demoConfig(url, {timeoutMs: 10_000});
   config.providers.find((p) => p.id === provider).ratePerMinute = rate;
   const engine = new pkg.Engine(config);
   await sim(url, "POST", "/_sim/reset");
@@ -174,8 +190,13 @@ async function pacingLevel(pkg, url, provider, rate, count) {
   const statuses = {};
   const worker = async () => {
     while (next < count) {
-      const n = { ...notification(700_000 + rate * 10 + next++), forceProvider: provider };
-      const outcome = await engine.send(n).catch((e) => ({ status: `error ${e?.code ?? e}` }));
+      const n = {
+        ...notification(700_000 + rate * 10 + next++),
+        forceProvider: provider,
+      };
+      const outcome = await engine
+        .send(n)
+        .catch((e) => ({status: `error ${e?.code ?? e}`}));
       statuses[outcome.status] = (statuses[outcome.status] ?? 0) + 1;
     }
   };
@@ -185,16 +206,17 @@ async function pacingLevel(pkg, url, provider, rate, count) {
   const departures = [];
   const realFetch = globalThis.fetch;
   globalThis.fetch = (input, init) => {
-    if (String(input).startsWith(`${url}/${provider}/`)) departures.push(performance.timeOrigin + performance.now());
+    if (String(input).startsWith(`${url}/${provider}/`))
+      departures.push(performance.timeOrigin + performance.now());
     return realFetch(input, init);
   };
   try {
-    await Promise.all(Array.from({ length: 8 }, worker));
+    await Promise.all(Array.from({length: 8}, worker));
   } finally {
     globalThis.fetch = realFetch;
   }
   const departureGaps = departures.slice(1).map((t, i) => t - departures[i]);
-  const { [provider]: a } = await sim(url, "GET", `/_sim/arrivals?provider=${provider}`);
+  const {[provider]: a} = await sim(url, "GET", `/_sim/arrivals?provider=${provider}`);
   const stats = await sim(url, "GET", "/_sim/stats");
   const intervalMs = Math.ceil(60_000 / rate);
   const gaps = a.gaps;
@@ -212,16 +234,24 @@ async function pacingLevel(pkg, url, provider, rate, count) {
     arrivals: a.count,
     sent: statuses.sent ?? 0,
     meanGapMs: gaps.length ? r2(gaps.reduce((x, y) => x + y, 0) / gaps.length) : null,
-    meanDeviationMs: dev.length ? r2(dev.reduce((x, y) => x + y, 0) / dev.length) : null,
+    meanDeviationMs: dev.length
+      ? r2(dev.reduce((x, y) => x + y, 0) / dev.length)
+      : null,
     maxDeviationMs: dev.length ? r2(Math.max(...dev)) : null,
     minGapMs: minGapMs === null ? null : r2(minGapMs),
     minDepartureGapMs: departureGaps.length ? r2(Math.min(...departureGaps)) : null,
-    maxDepartureDeviationMs: departureGaps.length ? r2(Math.max(...departureGaps.map((g) => Math.abs(g - intervalMs)))) : null,
+    maxDepartureDeviationMs: departureGaps.length
+      ? r2(Math.max(...departureGaps.map((g) => Math.abs(g - intervalMs))))
+      : null,
     duplicates: stats.duplicates,
     // "achieved ≤ configured" allows the same 5 ms of arrival jitter as the gaps: the first
     // arrival's own latency can shorten the measured span by a millisecond or two.
-    ok: a.count === count && (statuses.sent ?? 0) === count && stats.duplicates === 0 &&
-      span + 5 >= (count - 1) * intervalMs && minGapMs >= intervalMs - 5,
+    ok:
+      a.count === count &&
+      (statuses.sent ?? 0) === count &&
+      stats.duplicates === 0 &&
+      span + 5 >= (count - 1) * intervalMs &&
+      minGapMs >= intervalMs - 5,
   };
 }
 
@@ -231,18 +261,38 @@ let simulator;
 try {
   simulator = await startSimulatorProcess();
   note(`dispatch: simulator at ${simulator.url} (own process)`);
-  const config = demoConfig(simulator.url, { timeoutMs: 10_000 });
+  const config = demoConfig(simulator.url, {timeoutMs: 10_000});
   const engine = new pkg.Engine(config);
   const build = makeBaseline(config);
   const simPid = simulator.child.pid;
   // Warm-up (JIT, keep-alive connections), not counted.
-  await level(engine, simulator.url, 8, { max: quick ? 50 : 200, seconds: 5, offset: 900_000, simPid });
-  await rawLevel(build, simulator.url, 8, { max: quick ? 50 : 200, seconds: 5, offset: 950_000 });
+  await level(engine, simulator.url, 8, {
+    max: quick ? 50 : 200,
+    seconds: 5,
+    offset: 900_000,
+    simPid,
+  });
+  await rawLevel(build, simulator.url, 8, {
+    max: quick ? 50 : 200,
+    seconds: 5,
+    offset: 950_000,
+  });
   let offset = 0;
   for (const c of LEVELS) {
-    note(`dispatch: concurrency ${c} (at most ${MAX} messages / ${SECONDS} s), engine.send then bare fetch`);
-    const r = await level(engine, simulator.url, c, { max: MAX, seconds: SECONDS, offset, simPid });
-    const raw = await rawLevel(build, simulator.url, c, { max: MAX, seconds: SECONDS, offset: offset + 500_000 });
+    note(
+      `dispatch: concurrency ${c} (at most ${MAX} messages / ${SECONDS} s), engine.send then bare fetch`
+    );
+    const r = await level(engine, simulator.url, c, {
+      max: MAX,
+      seconds: SECONDS,
+      offset,
+      simPid,
+    });
+    const raw = await rawLevel(build, simulator.url, c, {
+      max: MAX,
+      seconds: SECONDS,
+      offset: offset + 500_000,
+    });
     offset += MAX;
     emit({
       ...r,
@@ -250,13 +300,15 @@ try {
       baselineOk: raw.ok === raw.messages,
       baselineClientCpuUsPerMsg: raw.clientCpuUsPerMsg,
       // engine rate / bare-fetch rate: the share of the loopback ceiling the engine reaches.
-      ratio: raw.msgPerSec ? Math.round((r.msgPerSec / raw.msgPerSec) * 1000) / 1000 : null,
+      ratio: raw.msgPerSec
+        ? Math.round((r.msgPerSec / raw.msgPerSec) * 1000) / 1000
+        : null,
       maxMessages: MAX,
       maxSeconds: SECONDS,
     });
   }
 } catch (e) {
-  emit({ bench: "dispatch.node", error: String(e?.message ?? e) });
+  emit({bench: "dispatch.node", error: String(e?.message ?? e)});
   process.exitCode = 1;
 }
 
@@ -264,13 +316,23 @@ try {
 if (simulator) {
   try {
     const runs = [];
-    for (const [provider, rate, count] of [["watzap", 600, quick ? 15 : 60], ["fonnte", 3000, quick ? 60 : 200]]) {
-      note(`dispatch: pacing, ${provider} at ${rate}/min, ${count} messages at concurrency 8`);
+    for (const [provider, rate, count] of [
+      ["watzap", 600, quick ? 15 : 60],
+      ["fonnte", 3000, quick ? 60 : 200],
+    ]) {
+      note(
+        `dispatch: pacing, ${provider} at ${rate}/min, ${count} messages at concurrency 8`
+      );
       runs.push(await pacingLevel(pkg, simulator.url, provider, rate, count));
     }
-    emit({ bench: "dispatch.pacing", concurrency: 8, rates: runs, ok: runs.every((r) => r.ok) });
+    emit({
+      bench: "dispatch.pacing",
+      concurrency: 8,
+      rates: runs,
+      ok: runs.every((r) => r.ok),
+    });
   } catch (e) {
-    emit({ bench: "dispatch.pacing", error: String(e?.message ?? e) });
+    emit({bench: "dispatch.pacing", error: String(e?.message ?? e)});
     process.exitCode = 1;
   }
 }
@@ -280,4 +342,5 @@ simulator?.stop();
 const odooReason = process.env.ODOO_SRC
   ? "skipped: ODOO_SRC is set, but the addon's outbox cron bench is not written yet (addon in progress)"
   : "skipped: ODOO_SRC not set";
-for (const workers of [1, 2]) emit({ bench: `dispatch.odoo.w${workers}`, workers, skipped: odooReason });
+for (const workers of [1, 2])
+  emit({bench: `dispatch.odoo.w${workers}`, workers, skipped: odooReason});

@@ -11,9 +11,9 @@
 // and node.instantiate: cold `import` + `init()` + `new Engine(config)` in fresh processes.
 // The baseline's bytes are checked against the engine's masked requests before any timing.
 
-import { spawnSync } from "node:child_process";
-import { fileURLToPath } from "node:url";
-import { performance } from "node:perf_hooks";
+import {spawnSync} from "node:child_process";
+import {fileURLToPath} from "node:url";
+import {performance} from "node:perf_hooks";
 
 const SELF = fileURLToPath(import.meta.url);
 const PKG = new URL("../../pkg/index.js", import.meta.url).href;
@@ -24,17 +24,30 @@ if (process.argv[2] === "--cold-init") {
   const pkg = await import(PKG);
   await pkg.init();
   const t1 = performance.now();
-  const { demoConfig } = await import("../lib/cli-common.mjs");
+  const {demoConfig} = await import("../lib/cli-common.mjs");
   const t2 = performance.now();
   new pkg.Engine(demoConfig());
   const t3 = performance.now();
-  process.stdout.write(`${JSON.stringify({ initMs: t1 - t0, engineMs: t3 - t2, sinceProcessStartMs: t3 })}\n`);
+  process.stdout.write(
+    `${JSON.stringify({initMs: t1 - t0, engineMs: t3 - t2, sinceProcessStartMs: t3})}\n`
+  );
   process.exit(0);
 }
 
-const { emit, note, notification, verificationSet, makeBaseline, maskedConfig, compareRequests, sideBySide, consume, median, sinkValue } =
-  await import("./common.mjs");
-const { demoConfig } = await import("../lib/cli-common.mjs");
+const {
+  emit,
+  note,
+  notification,
+  verificationSet,
+  makeBaseline,
+  maskedConfig,
+  compareRequests,
+  sideBySide,
+  consume,
+  median,
+  sinkValue,
+} = await import("./common.mjs");
+const {demoConfig} = await import("../lib/cli-common.mjs");
 
 const quick = process.env.BENCH_QUICK === "1";
 const pkg = await import(PKG);
@@ -47,36 +60,78 @@ const baseline = makeBaseline(config);
 {
   const masked = makeBaseline(maskedConfig(config));
   const diffs = [];
-  const checked = [...verificationSet(), ...Array.from({ length: 300 }, (_, i) => notification(i))];
+  const checked = [
+    ...verificationSet(),
+    ...Array.from({length: 300}, (_, i) => notification(i)),
+  ];
   for (const [k, n] of checked.entries()) {
     const plan = engine.call("plan", n);
-    diffs.push(...compareRequests(`plan #${k} (${n.forceProvider})`, plan.request, plan.text, masked(n)));
+    diffs.push(
+      ...compareRequests(
+        `plan #${k} (${n.forceProvider})`,
+        plan.request,
+        plan.text,
+        masked(n)
+      )
+    );
     const r = engine.render(n, n.forceProvider);
     // render's text is the preview text for every provider (Meta's too): compared for gateways.
     const text = n.forceProvider === "meta" ? undefined : r.text;
-    diffs.push(...compareRequests(`render #${k} (${n.forceProvider})`, r.request, text, masked(n)));
+    diffs.push(
+      ...compareRequests(
+        `render #${k} (${n.forceProvider})`,
+        r.request,
+        text,
+        masked(n)
+      )
+    );
   }
   const batch = engine.planBatch(checked);
   for (const [k, item] of batch.entries()) {
     if (!item.ok) diffs.push(`planBatch #${k}: ${JSON.stringify(item.error)}`);
-    else diffs.push(...compareRequests(`planBatch #${k}`, item.ok.request, item.ok.text, masked(checked[k])));
+    else
+      diffs.push(
+        ...compareRequests(
+          `planBatch #${k}`,
+          item.ok.request,
+          item.ok.text,
+          masked(checked[k])
+        )
+      );
   }
   for (const [k, item] of engine.planBatchCompact(checked).entries()) {
     if (!item.ok) diffs.push(`planBatchCompact #${k}: ${JSON.stringify(item.error)}`);
-    else diffs.push(...compareRequests(`planBatchCompact #${k}`, item.ok.request, undefined, masked(checked[k])));
+    else
+      diffs.push(
+        ...compareRequests(
+          `planBatchCompact #${k}`,
+          item.ok.request,
+          undefined,
+          masked(checked[k])
+        )
+      );
   }
-  emit({ bench: "node.verify", ok: diffs.length === 0, checked: checked.length * 4, differences: diffs.length });
+  emit({
+    bench: "node.verify",
+    ok: diffs.length === 0,
+    checked: checked.length * 4,
+    differences: diffs.length,
+  });
   if (diffs.length) {
     for (const d of diffs.slice(0, 5)) process.stderr.write(`${d}\n`);
-    note(`node: the baseline does not build the engine's bytes (${diffs.length} differences); no timing`);
+    note(
+      `node: the baseline does not build the engine's bytes (${diffs.length} differences); no timing`
+    );
     process.exit(1);
   }
-  note(`node: baseline bytes equal the engine's masked requests (${checked.length} notifications × plan/render/planBatch/planBatchCompact)`);
+  note(
+    `node: baseline bytes equal the engine's masked requests (${checked.length} notifications × plan/render/planBatch/planBatchCompact)`
+  );
 }
 
 // --- 2. single calls and batches, side by side -----------------------------------------------------
-const opts = quick ? { rounds: 3, roundMs: 50, warmupMs: 100 } : {};
-const pool = Array.from({ length: 3 * 1024 }, (_, i) => notification(i));
+const opts = quick ? {rounds: 3, roundMs: 50, warmupMs: 100} : {};
+const pool = Array.from({length: 3 * 1024}, (_, i) => notification(i));
 let j = 0;
 const next = () => pool[(j = j + 1 === pool.length ? 0 : j + 1)];
 
@@ -85,9 +140,9 @@ const next = () => pool[(j = j + 1 === pool.length ? 0 : j + 1)];
   const r = sideBySide(
     () => consume(engine.call("plan", next()).request.body),
     () => consume(baseline(next()).request.body),
-    opts,
+    opts
   );
-  emit({ bench: "node.single.plan", unit: "ns/msg", ...r });
+  emit({bench: "node.single.plan", unit: "ns/msg", ...r});
 }
 {
   note("node: single render");
@@ -97,15 +152,21 @@ const next = () => pool[(j = j + 1 === pool.length ? 0 : j + 1)];
       consume(engine.render(n, n.forceProvider).request.body);
     },
     () => consume(baseline(next()).request.body),
-    opts,
+    opts
   );
-  emit({ bench: "node.single.render", unit: "ns/msg", ...r });
+  emit({bench: "node.single.render", unit: "ns/msg", ...r});
 }
 // Full plans (decision with the trace's words, text) and compact ones (what a bulk sender needs).
-for (const [form, size] of [["full", 1_000], ["full", 10_000], ["compact", 1_000], ["compact", 10_000]]) {
+for (const [form, size] of [
+  ["full", 1_000],
+  ["full", 10_000],
+  ["compact", 1_000],
+  ["compact", 10_000],
+]) {
   note(`node: batch of ${size}, ${form} plans`);
-  const list = Array.from({ length: size }, (_, i) => notification(i));
-  const plan = form === "full" ? (l) => engine.planBatch(l) : (l) => engine.planBatchCompact(l);
+  const list = Array.from({length: size}, (_, i) => notification(i));
+  const plan =
+    form === "full" ? (l) => engine.planBatch(l) : (l) => engine.planBatchCompact(l);
   const r = sideBySide(
     () => {
       const items = plan(list);
@@ -116,16 +177,24 @@ for (const [form, size] of [["full", 1_000], ["full", 10_000], ["compact", 1_000
       for (let k = 0; k < list.length; k++) items[k] = baseline(list[k]);
       for (let k = 0; k < items.length; k++) consume(items[k].request.body);
     },
-    { msgsPerCall: size, ...(quick ? { rounds: 3, roundMs: 100, warmupMs: 200 } : { rounds: 5, roundMs: 300, warmupMs: 500 }) },
+    {
+      msgsPerCall: size,
+      ...(quick
+        ? {rounds: 3, roundMs: 100, warmupMs: 200}
+        : {rounds: 5, roundMs: 300, warmupMs: 500}),
+    }
   );
-  const name = form === "full" ? `node.batch.${size / 1000}k` : `node.batch.compact.${size / 1000}k`;
-  emit({ bench: name, unit: "ns/msg", batch: size, ...r });
+  const name =
+    form === "full"
+      ? `node.batch.${size / 1000}k`
+      : `node.batch.compact.${size / 1000}k`;
+  emit({bench: name, unit: "ns/msg", batch: size, ...r});
 }
 
 // Where a batch's time goes (orientation for the report): the JSON text in and out and the
 // JSON.parse of the answer, measured apart from the engine call.
 {
-  const list = Array.from({ length: 10_000 }, (_, i) => notification(i));
+  const list = Array.from({length: 10_000}, (_, i) => notification(i));
   const time = (fn, reps = quick ? 2 : 5) => {
     const xs = [];
     for (let k = 0; k < reps; k++) {
@@ -136,16 +205,22 @@ for (const [form, size] of [["full", 1_000], ["full", 10_000], ["compact", 1_000
     return Math.round(median(xs) * 10) / 10;
   };
   for (const form of ["full", "compact"]) {
-    const plan = form === "full" ? (l) => engine.planBatch(l) : (l) => engine.planBatchCompact(l);
+    const plan =
+      form === "full" ? (l) => engine.planBatch(l) : (l) => engine.planBatchCompact(l);
     const answer = JSON.stringify(plan(list));
     emit({
-      bench: form === "full" ? "node.batch.10k.breakdown" : "node.batch.compact.10k.breakdown",
+      bench:
+        form === "full"
+          ? "node.batch.10k.breakdown"
+          : "node.batch.compact.10k.breakdown",
       unit: "ns/msg",
       total: time(() => consume(plan(list))),
-      stringifyArgs: time(() => consume(JSON.stringify({ notifications: list }))),
+      stringifyArgs: time(() => consume(JSON.stringify({notifications: list}))),
       parseAnswer: time(() => consume(JSON.parse(answer))),
       answerBytesPerMsg: Math.round(answer.length / list.length),
-      argsBytesPerMsg: Math.round(JSON.stringify({ notifications: list }).length / list.length),
+      argsBytesPerMsg: Math.round(
+        JSON.stringify({notifications: list}).length / list.length
+      ),
     });
   }
 }
@@ -159,24 +234,34 @@ for (const [form, size] of [["full", 1_000], ["full", 10_000], ["compact", 1_000
   const draft = structuredClone(config);
   draft.providers.find((p) => p.kind === "meta").state = "draft";
   draft.fallbackOrder = ["fonnte", "watzap"];
-  const messages = Array.from({ length: 10_000 }, (_, i) => {
-    const { forceProvider, ...n } = notification(i);
-    return { ref: i, notification: n };
+  const messages = Array.from({length: 10_000}, (_, i) => {
+    const {forceProvider, ...n} = notification(i);
+    return {ref: i, notification: n};
   });
   let best = Infinity;
   let report;
   for (let k = 0; k < (quick ? 1 : 3); k++) {
     const t0 = process.hrtime.bigint();
-    report = engine.call("replay", { current, draft, messages });
+    report = engine.call("replay", {current, draft, messages});
     best = Math.min(best, Number(process.hrtime.bigint() - t0));
   }
-  emit({ bench: "node.replay.10k", unit: "ns/msg", nsPerOp: Math.round(best / 1e4), totalMs: Math.round(best / 1e5) / 10, changed: report.changed });
+  emit({
+    bench: "node.replay.10k",
+    unit: "ns/msg",
+    nsPerOp: Math.round(best / 1e4),
+    totalMs: Math.round(best / 1e5) / 10,
+    changed: report.changed,
+  });
 }
 
 // The fixed cost of one crossing (JSON.stringify of the args, the op, JSON.parse of the answer).
 {
-  const r = sideBySide(() => consume(engine.call("version", null)), () => consume(JSON.parse('"0.1.0"')), opts);
-  emit({ bench: "node.call.version", unit: "ns/call", nsPerOp: r.nsPerOp });
+  const r = sideBySide(
+    () => consume(engine.call("version", null)),
+    () => consume(JSON.parse('"0.1.0"')),
+    opts
+  );
+  emit({bench: "node.call.version", unit: "ns/call", nsPerOp: r.nsPerOp});
 }
 
 // --- 3. cold instantiate in fresh processes ------------------------------------------------------
@@ -185,7 +270,10 @@ for (const [form, size] of [["full", 1_000], ["full", 10_000], ["compact", 1_000
   note(`node: cold init() in ${runs} fresh processes`);
   const samples = [];
   for (let k = 0; k < runs; k++) {
-    const child = spawnSync(process.execPath, [SELF, "--cold-init"], { encoding: "utf8", timeout: 30_000 });
+    const child = spawnSync(process.execPath, [SELF, "--cold-init"], {
+      encoding: "utf8",
+      timeout: 30_000,
+    });
     if (child.status !== 0) {
       note(`node: cold-init child failed: ${child.stderr}`);
       continue;
@@ -202,7 +290,7 @@ for (const [form, size] of [["full", 1_000], ["full", 10_000], ["compact", 1_000
       samples: samples.map((s) => r(s.initMs)),
     });
   } else {
-    emit({ bench: "node.instantiate", error: "every cold-init child failed" });
+    emit({bench: "node.instantiate", error: "every cold-init child failed"});
   }
 }
 note(`node: done (${sinkValue() & 1})`);

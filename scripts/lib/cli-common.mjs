@@ -2,8 +2,8 @@
 // providers on the simulator, five Indonesian templates), loading the engine from pkg/, terminal
 // styling and small formatting helpers.
 
-import { readFile } from "node:fs/promises";
-import { DEFAULT_CREDENTIALS } from "../simulator.mjs";
+import {readFile} from "node:fs/promises";
+import {DEFAULT_CREDENTIALS} from "../simulator.mjs";
 
 /** Where `node scripts/simulator.mjs` listens by default. */
 export const DEFAULT_BASE_URL = "http://127.0.0.1:8787";
@@ -26,21 +26,26 @@ const TEMPLATES = [
     name: "Pengingat masa berlaku izin",
     language: "id",
     body: "Yth. {{partner_name}}, izin Anda nomor {{permit_number}} akan berakhir pada {{expiry_date}}. Silakan ajukan perpanjangan sebelum tanggal tersebut.",
-    meta: { templateName: "permit_reminder", language: "id", status: "APPROVED" },
+    meta: {templateName: "permit_reminder", language: "id", status: "APPROVED"},
   },
   {
     code: "status_update",
     name: "Perubahan status permohonan",
     language: "id",
     body: "Yth. {{partner_name}}, status permohonan izin nomor {{permit_number}} saat ini: {{status}}.",
-    meta: { templateName: "status_update", language: "id", paramFormat: "named", status: "APPROVED" },
+    meta: {
+      templateName: "status_update",
+      language: "id",
+      paramFormat: "named",
+      status: "APPROVED",
+    },
   },
   {
     code: "renewal_approved",
     name: "Perpanjangan disetujui",
     language: "id",
     body: "Yth. {{partner_name}}, perpanjangan izin nomor {{permit_number}} telah disetujui dan berlaku hingga {{expiry_date}}.",
-    meta: { templateName: "renewal_approved", language: "id", status: "APPROVED" },
+    meta: {templateName: "renewal_approved", language: "id", status: "APPROVED"},
   },
   {
     code: "meta_opt_in_request",
@@ -55,23 +60,29 @@ const TEMPLATES = [
  * The demo office: Meta first for opted-in citizens, then Watzap, then Fonnte, all on the provider
  * simulator at `baseUrl` with its default credentials.
  */
-export function demoConfig(baseUrl = DEFAULT_BASE_URL, { timeoutMs = 10_000 } = {}) {
+export function demoConfig(baseUrl = DEFAULT_BASE_URL, {timeoutMs = 10_000} = {}) {
   const c = DEFAULT_CREDENTIALS;
   const provider = (id, name, credentials, extra = {}) => ({
-    id, kind: id, state: "configured", name, timeoutMs, credentials: { ...credentials }, ...extra,
+    id,
+    kind: id,
+    state: "configured",
+    name,
+    timeoutMs,
+    credentials: {...credentials},
+    ...extra,
   });
   return withBaseUrl(
     {
       fallbackOrder: ["watzap", "fonnte"],
-      optIn: { url: "https://dpmptsp.karokab.go.id/wa/setuju" },
+      optIn: {url: "https://dpmptsp.karokab.go.id/wa/setuju"},
       providers: [
-        provider("meta", "Meta Cloud API", c.meta, { apiVersion: "v25.0" }),
+        provider("meta", "Meta Cloud API", c.meta, {apiVersion: "v25.0"}),
         provider("watzap", "Watzap.id", c.watzap),
         provider("fonnte", "Fonnte", c.fonnte),
       ],
       templates: structuredClone(TEMPLATES),
     },
-    baseUrl,
+    baseUrl
   );
 }
 
@@ -80,12 +91,15 @@ export function withBaseUrl(config, baseUrl) {
   const base = baseUrl.replace(/\/+$/, "");
   return {
     ...config,
-    providers: (config.providers ?? []).map((p) => ({ ...p, baseUrl: `${base}/${p.kind}` })),
+    providers: (config.providers ?? []).map((p) => ({
+      ...p,
+      baseUrl: `${base}/${p.kind}`,
+    })),
   };
 }
 
 /** The config from `--config` (a JSON file), else the demo one; `--base-url` re-points providers. */
-export async function loadConfig({ configPath, baseUrl }) {
+export async function loadConfig({configPath, baseUrl}) {
   if (!configPath) return demoConfig(baseUrl ?? DEFAULT_BASE_URL);
   let config;
   try {
@@ -102,7 +116,9 @@ export async function loadPackage() {
   try {
     pkg = await import("../../pkg/index.js");
   } catch (e) {
-    throw new UsageError(`cannot load the package from pkg/ (run \`make pkg\` first): ${e.message}`);
+    throw new UsageError(
+      `cannot load the package from pkg/ (run \`make pkg\` first): ${e.message}`
+    );
   }
   await pkg.init();
   return pkg;
@@ -114,9 +130,14 @@ export class UsageError extends Error {
 }
 
 /** `text` for the terminal: `--no-color`, NO_COLOR and non-TTY streams get plain text. */
-export function styler(stream, { color } = {}) {
-  const on = color ?? (Boolean(stream.isTTY) && !("NO_COLOR" in process.env) && process.env.TERM !== "dumb");
-  const wrap = (open, close) => (s) => (on ? `\x1b[${open}m${s}\x1b[${close}m` : String(s));
+export function styler(stream, {color} = {}) {
+  const on =
+    color ??
+    (Boolean(stream.isTTY) &&
+      !("NO_COLOR" in process.env) &&
+      process.env.TERM !== "dumb");
+  const wrap = (open, close) => (s) =>
+    on ? `\x1b[${open}m${s}\x1b[${close}m` : String(s);
   return {
     enabled: on,
     bold: wrap(1, 22),
@@ -130,42 +151,56 @@ export function styler(stream, { color } = {}) {
 
 /** Colour for an outcome status. */
 export function statusColor(s, status) {
-  return { sent: s.green, failed: s.red, unknown: s.yellow, deferred: s.cyan }[status] ?? ((x) => x);
+  return (
+    {sent: s.green, failed: s.red, unknown: s.yellow, deferred: s.cyan}[status] ??
+    ((x) => x)
+  );
 }
 
 /** Visible width of a string, ignoring ANSI colour codes. */
 export const visibleWidth = (s) => String(s).replace(/\x1b\[[0-9;]*m/g, "").length;
 
 /** Left-aligned columns, padded to the widest cell of each (ANSI-aware). */
-export function table(rows, { gap = "  " } = {}) {
+export function table(rows, {gap = "  "} = {}) {
   const widths = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visibleWidth(cell))));
+  for (const row of rows)
+    row.forEach(
+      (cell, i) => (widths[i] = Math.max(widths[i] ?? 0, visibleWidth(cell)))
+    );
   return rows
     .map((row) =>
       row
-        .map((cell, i) => (i === row.length - 1 ? String(cell) : String(cell) + " ".repeat(widths[i] - visibleWidth(cell))))
+        .map((cell, i) =>
+          i === row.length - 1
+            ? String(cell)
+            : String(cell) + " ".repeat(widths[i] - visibleWidth(cell))
+        )
         .join(gap)
-        .trimEnd(),
+        .trimEnd()
     )
     .join("\n");
 }
 
 /** `{code, message}` of an engine error, or of anything else thrown. */
 export function errorInfo(e) {
-  if (e && typeof e === "object" && typeof e.code === "string") return { code: e.code, message: e.message };
-  return { code: "error", message: String(e?.message ?? e) };
+  if (e && typeof e === "object" && typeof e.code === "string")
+    return {code: e.code, message: e.message};
+  return {code: "error", message: String(e?.message ?? e)};
 }
 
 /** `key=value` (the first `=` splits; the value may contain more). */
 export function parseKeyValue(text) {
   const i = text.indexOf("=");
-  if (i <= 0) throw new UsageError(`--value needs key=value, got ${JSON.stringify(text)}`);
+  if (i <= 0)
+    throw new UsageError(`--value needs key=value, got ${JSON.stringify(text)}`);
   return [text.slice(0, i).trim(), text.slice(i + 1)];
 }
 
 /** yes/no as people write it in a spreadsheet (English and Indonesian); empty is `fallback`. */
 export function parseBool(text, fallback = false) {
-  const t = String(text ?? "").trim().toLowerCase();
+  const t = String(text ?? "")
+    .trim()
+    .toLowerCase();
   if (t === "") return fallback;
   if (["1", "true", "yes", "y", "ya", "x"].includes(t)) return true;
   if (["0", "false", "no", "n", "tidak"].includes(t)) return false;

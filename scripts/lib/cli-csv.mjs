@@ -13,29 +13,29 @@
  */
 
 /** Split `text` into records. Blank lines are skipped. */
-export function* readCsv(text, { delimiter } = {}) {
+export function* readCsv(text, {delimiter} = {}) {
   if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
   const sep = delimiter ?? guessDelimiter(text);
   let i = 0;
   let line = 1;
   let row = 0;
   while (i < text.length) {
-    const start = { i, line };
+    const start = {i, line};
     const result = readRecord(text, i, line, sep);
     if (result.blank) {
-      ({ i, line } = result);
+      ({i, line} = result);
       continue;
     }
     row += 1;
     if (result.error) {
-      yield { row, line: start.line, error: result.error };
+      yield {row, line: start.line, error: result.error};
       // Resume on the line after the one where the record started: an unterminated quote would
       // otherwise swallow the rest of the file.
-      ({ i, line } = nextLine(text, start.i, start.line));
+      ({i, line} = nextLine(text, start.i, start.line));
       continue;
     }
-    yield { row, line: start.line, fields: result.fields };
-    ({ i, line } = result);
+    yield {row, line: start.line, fields: result.fields};
+    ({i, line} = result);
   }
 }
 
@@ -46,14 +46,14 @@ function guessDelimiter(text) {
 
 function nextLine(text, i, line) {
   const nl = text.indexOf("\n", i);
-  return nl < 0 ? { i: text.length, line } : { i: nl + 1, line: line + 1 };
+  return nl < 0 ? {i: text.length, line} : {i: nl + 1, line: line + 1};
 }
 
 /** One record from `i`: its fields and where the next one starts, or an error. */
 function readRecord(text, i, line, sep) {
   const fields = [];
   if (text[i] === "\n" || (text[i] === "\r" && text[i + 1] === "\n")) {
-    return { blank: true, i: i + (text[i] === "\r" ? 2 : 1), line: line + 1 };
+    return {blank: true, i: i + (text[i] === "\r" ? 2 : 1), line: line + 1};
   }
   for (;;) {
     let field = "";
@@ -61,7 +61,10 @@ function readRecord(text, i, line, sep) {
       const quoteLine = line;
       i += 1;
       for (;;) {
-        if (i >= text.length) return { error: `quoted field ${fields.length + 1} opened on line ${quoteLine} is never closed` };
+        if (i >= text.length)
+          return {
+            error: `quoted field ${fields.length + 1} opened on line ${quoteLine} is never closed`,
+          };
         const c = text[i];
         if (c === '"') {
           if (text[i + 1] === '"') {
@@ -77,18 +80,31 @@ function readRecord(text, i, line, sep) {
         i += 1;
       }
       const after = text[i];
-      if (i < text.length && after !== sep && after !== "\n" && !(after === "\r" && text[i + 1] === "\n")) {
+      if (
+        i < text.length &&
+        after !== sep &&
+        after !== "\n" &&
+        !(after === "\r" && text[i + 1] === "\n")
+      ) {
         // A quote that "closes" lines later usually means the opening one was never closed.
         return {
-          error: line > quoteLine
-            ? `quoted field ${fields.length + 1} opened on line ${quoteLine} is not closed on that line (a missing quote?)`
-            : `unexpected ${JSON.stringify(after)} after the closing quote of field ${fields.length + 1}`,
+          error:
+            line > quoteLine
+              ? `quoted field ${fields.length + 1} opened on line ${quoteLine} is not closed on that line (a missing quote?)`
+              : `unexpected ${JSON.stringify(after)} after the closing quote of field ${fields.length + 1}`,
         };
       }
     } else {
-      while (i < text.length && text[i] !== sep && text[i] !== "\n" && !(text[i] === "\r" && text[i + 1] === "\n")) {
+      while (
+        i < text.length &&
+        text[i] !== sep &&
+        text[i] !== "\n" &&
+        !(text[i] === "\r" && text[i + 1] === "\n")
+      ) {
         if (text[i] === '"') {
-          return { error: `a quote inside unquoted field ${fields.length + 1} (quote the whole field and double the quote: "a ""b"" c")` };
+          return {
+            error: `a quote inside unquoted field ${fields.length + 1} (quote the whole field and double the quote: "a ""b"" c")`,
+          };
         }
         field += text[i];
         i += 1;
@@ -105,6 +121,6 @@ function readRecord(text, i, line, sep) {
       i += 1;
       line += 1;
     }
-    return { fields, i, line };
+    return {fields, i, line};
   }
 }

@@ -2,8 +2,8 @@
 // scripts/bulk.mjs and scripts/replay.mjs. A bad row becomes `{row, line, error}` and never stops
 // the others; a bad header is a UsageError.
 
-import { UsageError, parseBool } from "./cli-common.mjs";
-import { readCsv } from "./cli-csv.mjs";
+import {UsageError, parseBool} from "./cli-common.mjs";
+import {readCsv} from "./cli-csv.mjs";
 
 /** Reserved columns by normalized header name; every other column is a template value. */
 const COLUMNS = {
@@ -16,24 +16,31 @@ const COLUMNS = {
   idempotencykey: "idempotencyKey",
   optinurl: "optInUrl",
 };
-const normalizeHeader = (h) => h.trim().toLowerCase().replace(/[\s_-]/g, "");
+const normalizeHeader = (h) =>
+  h
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]/g, "");
 
 /** What each header column means; throws a UsageError when no row could be read. */
 function readHeader(fields, defaultTemplate, extra) {
   const columns = fields.map((h) => {
     const reserved = COLUMNS[normalizeHeader(h)] ?? extra[normalizeHeader(h)];
-    return reserved ? { reserved } : { value: h.trim() };
+    return reserved ? {reserved} : {value: h.trim()};
   });
   const seen = new Set();
   for (const c of columns) {
     const key = c.reserved ?? `value:${c.value}`;
     if (c.value === "") throw new UsageError("the header has an empty column name");
-    if (seen.has(key)) throw new UsageError(`the header names ${c.reserved ?? c.value} twice`);
+    if (seen.has(key))
+      throw new UsageError(`the header names ${c.reserved ?? c.value} twice`);
     seen.add(key);
   }
   if (!seen.has("phone")) throw new UsageError("the header has no phone column");
   if (!seen.has("template") && !defaultTemplate) {
-    throw new UsageError("the header has no template column: add one or pass --template");
+    throw new UsageError(
+      "the header has no template column: add one or pass --template"
+    );
   }
   return columns;
 }
@@ -48,9 +55,12 @@ class RowError extends Error {
 /** One CSV record → a Notification (throws RowError for what the engine would not see). */
 function notificationFrom(columns, fields, defaultTemplate, extraKeys) {
   if (fields.length !== columns.length) {
-    throw new RowError("csv.field_count", `expected ${columns.length} fields as in the header, got ${fields.length}`);
+    throw new RowError(
+      "csv.field_count",
+      `expected ${columns.length} fields as in the header, got ${fields.length}`
+    );
   }
-  const n = { template: "", recipient: { phone: "" }, values: {} };
+  const n = {template: "", recipient: {phone: ""}, values: {}};
   columns.forEach((c, i) => {
     const cell = fields[i].trim();
     if (extraKeys.has(c.reserved)) return;
@@ -67,7 +77,11 @@ function notificationFrom(columns, fields, defaultTemplate, extraKeys) {
       case "metaOptIn":
       case "optedOut": {
         const b = parseBool(cell);
-        if (b === undefined) throw new RowError("csv.invalid_value", `${c.reserved}: ${JSON.stringify(cell)} is not yes/no`);
+        if (b === undefined)
+          throw new RowError(
+            "csv.invalid_value",
+            `${c.reserved}: ${JSON.stringify(cell)} is not yes/no`
+          );
         n.recipient[c.reserved] = b;
         break;
       }
@@ -76,7 +90,11 @@ function notificationFrom(columns, fields, defaultTemplate, extraKeys) {
     }
   });
   n.template ||= defaultTemplate ?? "";
-  if (!n.template) throw new RowError("csv.invalid_value", "no template: the template cell is empty and --template is not given");
+  if (!n.template)
+    throw new RowError(
+      "csv.invalid_value",
+      "no template: the template cell is empty and --template is not given"
+    );
   return n;
 }
 
@@ -85,31 +103,40 @@ function notificationFrom(columns, fields, defaultTemplate, extraKeys) {
  * `extraColumns` maps more normalized header names to keys the caller reads from `extra` instead
  * of taking them as template values (replay's `ref`).
  */
-export function readRows(text, { delimiter, defaultTemplate, extraColumns = {} }) {
-  const records = readCsv(text, { delimiter });
+export function readRows(text, {delimiter, defaultTemplate, extraColumns = {}}) {
+  const records = readCsv(text, {delimiter});
   const first = records.next();
   if (first.done) throw new UsageError("the CSV is empty: it needs a header row");
-  if (first.value.error) throw new UsageError(`the header row is malformed: ${first.value.error}`);
+  if (first.value.error)
+    throw new UsageError(`the header row is malformed: ${first.value.error}`);
   const columns = readHeader(first.value.fields, defaultTemplate, extraColumns);
   const extraKeys = new Set(Object.values(extraColumns));
   const rows = [];
   for (const r of records) {
     if (r.error) {
-      rows.push({ row: r.row, line: r.line, error: { code: "csv.malformed", message: r.error } });
+      rows.push({
+        row: r.row,
+        line: r.line,
+        error: {code: "csv.malformed", message: r.error},
+      });
       continue;
     }
     if (r.fields.every((f) => f.trim() === "")) continue; // a spreadsheet's trailing ",,,," line
     try {
-      const notification = notificationFrom(columns, r.fields, defaultTemplate, extraKeys);
+      const notification = notificationFrom(
+        columns,
+        r.fields,
+        defaultTemplate,
+        extraKeys
+      );
       const extra = {};
       columns.forEach((c, i) => {
         if (extraKeys.has(c.reserved)) extra[c.reserved] = r.fields[i].trim();
       });
-      rows.push({ row: r.row, line: r.line, notification, extra });
+      rows.push({row: r.row, line: r.line, notification, extra});
     } catch (e) {
-      rows.push({ row: r.row, line: r.line, error: { code: e.code, message: e.message } });
+      rows.push({row: r.row, line: r.line, error: {code: e.code, message: e.message}});
     }
   }
   return rows;
 }
-

@@ -1,6 +1,6 @@
 // Shared by the command-line scripts that are also imported as modules (simulator, demo).
-import { realpathSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import {realpathSync} from "node:fs";
+import {fileURLToPath} from "node:url";
 
 /**
  * Run `main` when the module at `moduleUrl` is the script node was started with (not when it is
@@ -12,7 +12,9 @@ import { fileURLToPath } from 'node:url';
 export function runIfMain(moduleUrl, main, name) {
   let direct = false;
   try {
-    direct = Boolean(process.argv[1]) && realpathSync(process.argv[1]) === realpathSync(fileURLToPath(moduleUrl));
+    direct =
+      Boolean(process.argv[1]) &&
+      realpathSync(process.argv[1]) === realpathSync(fileURLToPath(moduleUrl));
   } catch {
     direct = false;
   }

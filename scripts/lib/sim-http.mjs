@@ -6,16 +6,16 @@ export const BODY_LIMIT = 1024 * 1024;
 // Past this we stop draining an oversized upload and cut the connection instead.
 const DRAIN_LIMIT = 8 * BODY_LIMIT;
 
-export const REDACTED = '•••';
+export const REDACTED = "•••";
 
 // Headed on every answer: the test page calls the simulator from another origin, and it must be
 // able to read Retry-After on a simulated 429.
 const CORS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-headers': 'Authorization, Content-Type',
-  'access-control-allow-methods': 'GET, POST, DELETE, OPTIONS',
-  'access-control-expose-headers': 'Retry-After',
-  'access-control-max-age': '600',
+  "access-control-allow-origin": "*",
+  "access-control-allow-headers": "Authorization, Content-Type",
+  "access-control-allow-methods": "GET, POST, DELETE, OPTIONS",
+  "access-control-expose-headers": "Retry-After",
+  "access-control-max-age": "600",
 };
 
 /**
@@ -27,15 +27,17 @@ export function readBody(req) {
   return new Promise((resolve, reject) => {
     const chunks = [];
     let size = 0;
-    let tooLarge = Number(req.headers['content-length']) > BODY_LIMIT;
-    req.on('data', (chunk) => {
+    let tooLarge = Number(req.headers["content-length"]) > BODY_LIMIT;
+    req.on("data", (chunk) => {
       size += chunk.length;
       if (size > BODY_LIMIT) tooLarge = true;
       if (size > DRAIN_LIMIT) req.socket.destroy();
       else if (!tooLarge) chunks.push(chunk);
     });
-    req.on('end', () => resolve({ raw: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge }));
-    req.on('error', reject);
+    req.on("end", () =>
+      resolve({raw: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks), tooLarge})
+    );
+    req.on("error", reject);
   });
 }
 
@@ -44,28 +46,32 @@ export function readBody(req) {
  * the engine sends Fonnte's), or (no/unknown type) whichever fits.
  * @returns {{body: object|null, error: string|null}}
  */
-export function parseBody(raw, contentType = '') {
-  const text = raw.toString('utf8');
-  if (text.trim() === '') return { body: null, error: null };
-  const type = contentType.split(';')[0].trim().toLowerCase();
+export function parseBody(raw, contentType = "") {
+  const text = raw.toString("utf8");
+  if (text.trim() === "") return {body: null, error: null};
+  const type = contentType.split(";")[0].trim().toLowerCase();
   const asJson = () => {
     try {
       const value = JSON.parse(text);
-      if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-        return { body: null, error: 'body must be a JSON object' };
+      if (value === null || typeof value !== "object" || Array.isArray(value)) {
+        return {body: null, error: "body must be a JSON object"};
       }
-      return { body: value, error: null };
+      return {body: value, error: null};
     } catch (e) {
       // Not e.message: node quotes the offending text there, and it may hold a credential.
       const at = /position (\d+)/.exec(e.message);
-      return { body: null, error: `invalid JSON${at ? ` at position ${at[1]}` : ''}` };
+      return {body: null, error: `invalid JSON${at ? ` at position ${at[1]}` : ""}`};
     }
   };
-  const asForm = () => ({ body: Object.fromEntries(new URLSearchParams(text)), error: null });
-  if (type === 'application/json' || type.endsWith('+json')) return asJson();
+  const asForm = () => ({
+    body: Object.fromEntries(new URLSearchParams(text)),
+    error: null,
+  });
+  if (type === "application/json" || type.endsWith("+json")) return asJson();
   // A JSON text sent as a form (curl -d does that) is read as JSON: no real form starts with "{".
-  if (type === 'application/x-www-form-urlencoded') return /^\s*\{/.test(text) ? asJson() : asForm();
-  if (type === 'multipart/form-data') return parseMultipart(text, contentType);
+  if (type === "application/x-www-form-urlencoded")
+    return /^\s*\{/.test(text) ? asJson() : asForm();
+  if (type === "multipart/form-data") return parseMultipart(text, contentType);
   return /^\s*[{[]/.test(text) ? asJson() : asForm();
 }
 
@@ -75,32 +81,37 @@ export function parseBody(raw, contentType = '') {
  * @returns {{body: object|null, error: string|null}}
  */
 export function parseMultipart(text, contentType) {
-  const fail = (error) => ({ body: null, error });
+  const fail = (error) => ({body: null, error});
   const b = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
-  if (!b) return fail('multipart body without a boundary parameter');
+  if (!b) return fail("multipart body without a boundary parameter");
   const parts = text.split(`--${b[1] ?? b[2]}`);
   // parts[0] is the preamble; the part after the last delimiter starts with "--" (the close).
-  if (parts.length < 2 || !parts[parts.length - 1].startsWith('--')) return fail('multipart body without its closing boundary');
+  if (parts.length < 2 || !parts[parts.length - 1].startsWith("--"))
+    return fail("multipart body without its closing boundary");
   const body = {};
   for (const part of parts.slice(1, -1)) {
-    if (!part.startsWith('\r\n') || !part.endsWith('\r\n')) return fail('multipart part not delimited by CRLF');
+    if (!part.startsWith("\r\n") || !part.endsWith("\r\n"))
+      return fail("multipart part not delimited by CRLF");
     const inner = part.slice(2, -2);
-    const end = inner.indexOf('\r\n\r\n');
-    if (end < 0) return fail('multipart part without a blank line after its headers');
-    const name = /^content-disposition:\s*form-data\s*;(?:.*;)?\s*name="([^"]*)"/im.exec(inner.slice(0, end));
-    if (!name) return fail('multipart part without a form-data name');
+    const end = inner.indexOf("\r\n\r\n");
+    if (end < 0) return fail("multipart part without a blank line after its headers");
+    const name =
+      /^content-disposition:\s*form-data\s*;(?:.*;)?\s*name="([^"]*)"/im.exec(
+        inner.slice(0, end)
+      );
+    if (!name) return fail("multipart part without a form-data name");
     body[name[1]] = inner.slice(end + 4);
   }
-  return { body, error: null };
+  return {body, error: null};
 }
 
 /** Write a reply (object → JSON) unless the client is already gone. Returns whether it was sent. */
 export function reply(res, status, body, headers = {}) {
   if (res.destroyed || res.headersSent) return false;
-  const isText = typeof body === 'string';
-  const payload = body === undefined ? '' : isText ? body : JSON.stringify(body);
-  const type = isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8';
-  res.writeHead(status, { ...CORS, 'content-type': type, ...headers });
+  const isText = typeof body === "string";
+  const payload = body === undefined ? "" : isText ? body : JSON.stringify(body);
+  const type = isText ? "text/plain; charset=utf-8" : "application/json; charset=utf-8";
+  res.writeHead(status, {...CORS, "content-type": type, ...headers});
   res.end(payload);
   return true;
 }
@@ -111,8 +122,14 @@ export function replyPreflight(res) {
   res.end();
 }
 
-const SECRET_KEY = /^(api[_-]?key|number[_-]?key|token|access[_-]?token|password|secret|app[_-]?secret|authorization)$/i;
-const SECRET_HEADER = new Set(['authorization', 'proxy-authorization', 'cookie', 'x-api-key']);
+const SECRET_KEY =
+  /^(api[_-]?key|number[_-]?key|token|access[_-]?token|password|secret|app[_-]?secret|authorization)$/i;
+const SECRET_HEADER = new Set([
+  "authorization",
+  "proxy-authorization",
+  "cookie",
+  "x-api-key",
+]);
 
 /** Whether a body field or query parameter name holds a credential. */
 export const isSecretKey = (key) => SECRET_KEY.test(key);
@@ -125,12 +142,13 @@ export function presentedSecrets(headers, body, query) {
   const found = [];
   for (const name of SECRET_HEADER) {
     const value = headers[name];
-    if (typeof value === 'string' && value) found.push(value, value.replace(/^\s*\w+\s+/, ''));
+    if (typeof value === "string" && value)
+      found.push(value, value.replace(/^\s*\w+\s+/, ""));
   }
   const walk = (v) => {
-    if (!v || typeof v !== 'object') return;
+    if (!v || typeof v !== "object") return;
     for (const [k, x] of Object.entries(v)) {
-      if (isSecretKey(k) && typeof x === 'string' && x) found.push(x);
+      if (isSecretKey(k) && typeof x === "string" && x) found.push(x);
       else walk(x);
     }
   };
@@ -152,15 +170,29 @@ export function redact(value, secrets) {
  * only rebuilt when it holds one (the recorder runs this on every request of a bench).
  */
 function redactor(secrets) {
-  const needles = [...new Set(secrets)].filter((s) => typeof s === 'string' && s.length >= 4)
+  const needles = [...new Set(secrets)]
+    .filter((s) => typeof s === "string" && s.length >= 4)
     .sort((a, b) => b.length - a.length);
-  const scrub = (s) => needles.reduce((acc, n) => (acc.includes(n) ? acc.split(n).join(REDACTED) : acc), s);
+  const scrub = (s) =>
+    needles.reduce(
+      (acc, n) => (acc.includes(n) ? acc.split(n).join(REDACTED) : acc),
+      s
+    );
   const walk = (v, key) => {
-    if (key !== undefined && isSecretKey(key) && v !== null && v !== undefined && v !== '') return REDACTED;
-    if (typeof v === 'string') return scrub(v);
+    if (
+      key !== undefined &&
+      isSecretKey(key) &&
+      v !== null &&
+      v !== undefined &&
+      v !== ""
+    )
+      return REDACTED;
+    if (typeof v === "string") return scrub(v);
     if (Array.isArray(v)) return v.map((x) => walk(x));
-    if (v && typeof v === 'object') {
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [scrub(k), walk(x, k)]));
+    if (v && typeof v === "object") {
+      return Object.fromEntries(
+        Object.entries(v).map(([k, x]) => [scrub(k), walk(x, k)])
+      );
     }
     return v;
   };
@@ -186,6 +218,7 @@ export function redactHeaders(headers, secrets) {
 export function redactPath(pathname, query, secrets) {
   if ([...query.keys()].length === 0) return pathname;
   const q = new URLSearchParams();
-  for (const [k, v] of query) q.append(k, isSecretKey(k) ? REDACTED : redact(v, secrets));
+  for (const [k, v] of query)
+    q.append(k, isSecretKey(k) ? REDACTED : redact(v, secrets));
   return `${pathname}?${q.toString().replaceAll(encodeURIComponent(REDACTED), REDACTED)}`;
 }

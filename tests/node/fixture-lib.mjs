@@ -37,15 +37,21 @@ export function subset(expected, actual, path = "expect") {
     }
     return null;
   }
-  return deepEqual(expected, actual) ? null : `${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
+  return deepEqual(expected, actual)
+    ? null
+    : `${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
 }
 
 function deepEqual(a, b) {
   if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
   if (isObject(a) && isObject(b)) {
     const ka = Object.keys(a);
-    return ka.length === Object.keys(b).length && ka.every((k) => k in b && deepEqual(a[k], b[k]));
+    return (
+      ka.length === Object.keys(b).length &&
+      ka.every((k) => k in b && deepEqual(a[k], b[k]))
+    );
   }
   return false;
 }
@@ -54,10 +60,10 @@ function deepEqual(a, b) {
 export function errorOf(e) {
   if (e instanceof Error && typeof e.code === "string") {
     return e.suggestion === undefined
-      ? { code: e.code, message: e.message }
-      : { code: e.code, message: e.message, suggestion: e.suggestion };
+      ? {code: e.code, message: e.message}
+      : {code: e.code, message: e.message, suggestion: e.suggestion};
   }
-  return { code: "fixture.not_an_error_with_code", message: String(e) };
+  return {code: "fixture.not_an_error_with_code", message: String(e)};
 }
 
 /**
@@ -100,7 +106,9 @@ export function runCase(pkg, suiteConfig, testCase) {
   // A batch case: one planBatch call (tests/fixtures/batch.json).
   if (Array.isArray(testCase.batch)) {
     try {
-      actual.planBatch = testCase.compact ? engine.planBatchCompact(testCase.batch) : engine.planBatch(testCase.batch);
+      actual.planBatch = testCase.compact
+        ? engine.planBatchCompact(testCase.batch)
+        : engine.planBatch(testCase.batch);
     } catch (e) {
       actual.error = errorOf(e);
     }
@@ -124,15 +132,18 @@ export function runCase(pkg, suiteConfig, testCase) {
     const scripted = [...(testCase.responses ?? [])];
     let step;
     try {
-      step = engine.call("dispatchStart", { notification, nowMs: now });
+      step = engine.call("dispatchStart", {notification, nowMs: now});
       while (step.action.type !== "done") {
         requests.push(step.action.request);
         const next = scripted.shift();
         if (!next) {
-          actual.error = { code: "fixture.unscripted_request", message: JSON.stringify(step.action.request) };
+          actual.error = {
+            code: "fixture.unscripted_request",
+            message: JSON.stringify(step.action.request),
+          };
           break;
         }
-        step = engine.call("dispatchFeed", { ...next, state: step.state, nowMs: now });
+        step = engine.call("dispatchFeed", {...next, state: step.state, nowMs: now});
       }
       if (step.action.type === "done") actual.outcome = step.action.outcome;
     } catch (e) {
@@ -147,6 +158,7 @@ export function runCase(pkg, suiteConfig, testCase) {
 export function checkCase(pkg, suiteConfig, testCase) {
   const actual = runCase(pkg, suiteConfig, testCase);
   const expect = testCase.expect ?? {};
-  if (actual.error && !("error" in expect)) return `unexpected error ${JSON.stringify(actual.error)}`;
+  if (actual.error && !("error" in expect))
+    return `unexpected error ${JSON.stringify(actual.error)}`;
   return subset(expect, actual);
 }

@@ -2,18 +2,18 @@
 // once), every kind of input. Each scenario runs in a fresh node process: the module state
 // (initialized or not) is per process.
 
-import { test } from "node:test";
+import {test} from "node:test";
 import assert from "node:assert/strict";
-import { createServer } from "node:http";
-import { readFile } from "node:fs/promises";
-import { PKG_DIR, PKG_INDEX, runNode } from "./helpers.mjs";
+import {createServer} from "node:http";
+import {readFile} from "node:fs/promises";
+import {PKG_DIR, PKG_INDEX, runNode} from "./helpers.mjs";
 
 const WASM_PATH = `${PKG_DIR}web/sicantik_whatsapp_bg.wasm`;
 
 /** Run an ES module snippet in a fresh process with the package imported as `pkg`. */
 async function fresh(body, env = {}) {
   const code = `import * as pkg from ${JSON.stringify(PKG_INDEX)};\n${body}`;
-  const r = await runNode(["--input-type=module", "-e", code], { env });
+  const r = await runNode(["--input-type=module", "-e", code], {env});
   assert.equal(r.code, 0, `child failed:\n${r.stderr}`);
   return r.stdout.trim();
 }
@@ -81,7 +81,7 @@ test("init() accepts every documented input", async (t) => {
   const bytes = await readFile(WASM_PATH);
   // Serve the .wasm over HTTP for the URL and Response forms.
   const server = createServer((req, res) => {
-    res.writeHead(200, { "content-type": "application/wasm" });
+    res.writeHead(200, {"content-type": "application/wasm"});
     res.end(bytes);
   });
   await new Promise((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -102,7 +102,9 @@ test("init() accepts every documented input", async (t) => {
   };
   for (const [name, expr] of Object.entries(inputs)) {
     await t.test(name, async () => {
-      const out = await fresh(`await pkg.init(${expr}); console.log(pkg.normalizePhone("+62 812-3456-7890"));`);
+      const out = await fresh(
+        `await pkg.init(${expr}); console.log(pkg.normalizePhone("+62 812-3456-7890"));`
+      );
       assert.equal(out, "6281234567890");
     });
   }
@@ -113,10 +115,18 @@ test("after init(), engine errors are real Errors named SicantikError with a cod
   await pkg.init();
   assert.throws(
     () => pkg.normalizePhone("021-555-0199"),
-    (e) => e instanceof Error && e.name === "SicantikError" && e.code === "phone.invalid" && pkg.isSicantikError(e),
+    (e) =>
+      e instanceof Error &&
+      e.name === "SicantikError" &&
+      e.code === "phone.invalid" &&
+      pkg.isSicantikError(e)
   );
   assert.equal(pkg.isSicantikError(new Error("plain")), false);
-  assert.equal(pkg.isSicantikError({ name: "SicantikError", code: "x" }), false, "not an Error");
+  assert.equal(
+    pkg.isSicantikError({name: "SicantikError", code: "x"}),
+    false,
+    "not an Error"
+  );
   assert.equal(pkg.isSicantikError(null), false);
   const engine = new pkg.Engine({});
   assert.ok(engine instanceof pkg.Engine);

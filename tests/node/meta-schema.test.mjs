@@ -5,16 +5,19 @@
 // with a header and a URL button covers the other components; broken payloads prove the check
 // can fail.
 
-import { test } from "node:test";
+import {test} from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import {readFileSync} from "node:fs";
 import Ajv from "ajv";
-import { demoConfig, loadPkg } from "./helpers.mjs";
+import {demoConfig, loadPkg} from "./helpers.mjs";
 
 const SCHEMA = JSON.parse(
-  readFileSync(new URL("../fixtures/schema/meta-template-message.schema.json", import.meta.url), "utf8"),
+  readFileSync(
+    new URL("../fixtures/schema/meta-template-message.schema.json", import.meta.url),
+    "utf8"
+  )
 );
-const validate = new Ajv({ allErrors: true, strict: true }).compile(SCHEMA);
+const validate = new Ajv({allErrors: true, strict: true}).compile(SCHEMA);
 const pkg = await loadPkg();
 
 const VALUES = {
@@ -31,15 +34,16 @@ const VALUES = {
 function metaBody(engine, template) {
   const notification = {
     template,
-    recipient: { phone: "0812-3456-7890", name: "Budi Santoso", metaOptIn: true },
+    recipient: {phone: "0812-3456-7890", name: "Budi Santoso", metaOptIn: true},
     values: VALUES,
   };
-  const { request, error } = engine.render(notification, "meta");
-  if (!request) throw Object.assign(new Error(error.message), { code: error.code });
+  const {request, error} = engine.render(notification, "meta");
+  if (!request) throw Object.assign(new Error(error.message), {code: error.code});
   return JSON.parse(request.body);
 }
 
-const problems = () => (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join("; ");
+const problems = () =>
+  (validate.errors ?? []).map((e) => `${e.instancePath} ${e.message}`).join("; ");
 
 test("the schema names its source: facebook/openapi, the file and the commit", () => {
   assert.match(SCHEMA.$comment, /facebook\/openapi/);
@@ -57,7 +61,10 @@ test("the default templates' Meta sends validate; the opt-in invitation has no M
     if (!t.meta) {
       // meta_opt_in_request invites people who have not opted in: gateways only, by design.
       assert.equal(t.code, "meta_opt_in_request");
-      assert.throws(() => metaBody(engine, t.code), (e) => e.code === "provider.unsupported");
+      assert.throws(
+        () => metaBody(engine, t.code),
+        (e) => e.code === "provider.unsupported"
+      );
       continue;
     }
     const body = metaBody(engine, t.code);
@@ -71,9 +78,15 @@ test("the default templates' Meta sends validate; the opt-in invitation has no M
 test("a template with a text header, a named body and a URL button validates too", () => {
   const config = demoConfig();
   const status = config.templates.find((t) => t.code === "status_update");
-  Object.assign(status, { header: "Status izin {{permit_number}}", buttonUrlSuffix: "cek/{{permit_number}}" });
+  Object.assign(status, {
+    header: "Status izin {{permit_number}}",
+    buttonUrlSuffix: "cek/{{permit_number}}",
+  });
   const body = metaBody(new pkg.Engine(config), "status_update");
-  assert.deepEqual(body.template.components.map((c) => c.type), ["header", "body", "button"]);
+  assert.deepEqual(
+    body.template.components.map((c) => c.type),
+    ["header", "body", "button"]
+  );
   assert.ok(validate(body), problems());
 });
 
@@ -85,14 +98,26 @@ test("payloads that break Meta's description are refused (the check can fail)", 
     "a policy Meta does not have": (b) => (b.template.language.policy = "fallback"),
     "no recipient": (b) => delete b.to,
     "another messaging product": (b) => (b.messaging_product = "sms"),
-    "a text parameter without text": (b) => delete b.template.components[0].parameters[0].text,
+    "a text parameter without text": (b) =>
+      delete b.template.components[0].parameters[0].text,
     "an unknown component type": (b) => (b.template.components[0].type = "footer"),
     "a button without an index": (b) =>
-      b.template.components.push({ type: "button", sub_type: "url", parameters: [{ type: "text", text: "x" }] }),
+      b.template.components.push({
+        type: "button",
+        sub_type: "url",
+        parameters: [{type: "text", text: "x"}],
+      }),
     "a button index as a number": (b) =>
-      b.template.components.push({ type: "button", sub_type: "url", index: 0, parameters: [{ type: "text", text: "x" }] }),
-    "a header without parameters": (b) => b.template.components.unshift({ type: "header", parameters: [] }),
-    "a named parameter with capitals": (b) => (b.template.components[0].parameters[0].parameter_name = "Nama"),
+      b.template.components.push({
+        type: "button",
+        sub_type: "url",
+        index: 0,
+        parameters: [{type: "text", text: "x"}],
+      }),
+    "a header without parameters": (b) =>
+      b.template.components.unshift({type: "header", parameters: []}),
+    "a named parameter with capitals": (b) =>
+      (b.template.components[0].parameters[0].parameter_name = "Nama"),
   };
   for (const [what, breakIt] of Object.entries(broken)) {
     const body = structuredClone(good);

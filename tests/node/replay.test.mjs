@@ -3,15 +3,16 @@
 // number, the last N rows only, usage errors. Nothing is sent (no simulator runs here, and every
 // provider points at a closed port).
 
-import { test, before, after } from "node:test";
+import {test, before, after} from "node:test";
 import assert from "node:assert/strict";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { assertNoSecrets, closedPort, demoConfig, runNode } from "./helpers.mjs";
+import {mkdtemp, rm, writeFile} from "node:fs/promises";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {assertNoSecrets, closedPort, demoConfig, runNode} from "./helpers.mjs";
 
 const SCRIPT = "scripts/replay.mjs";
-const HEADER = "ref,phone,metaOptIn,optedOut,template,partner_name,permit_type,permit_number,office_name";
+const HEADER =
+  "ref,phone,metaOptIn,optedOut,template,partner_name,permit_type,permit_number,office_name";
 // Rows 2–7: 2 and 5 opted in (Meta), 3 and 6 without opt-in (Watzap + invitation), 4 opted out,
 // 7 has an invalid phone, 8 is malformed CSV.
 const CSV = [
@@ -38,9 +39,17 @@ before(async () => {
   await writeFile(path("draft.json"), JSON.stringify(draft));
   await writeFile(path("messages.csv"), CSV);
 });
-after(() => rm(dir, { recursive: true, force: true }));
+after(() => rm(dir, {recursive: true, force: true}));
 
-const replay = (...args) => runNode([SCRIPT, "--current", path("current.json"), "--draft", path("draft.json"), ...args]);
+const replay = (...args) =>
+  runNode([
+    SCRIPT,
+    "--current",
+    path("current.json"),
+    "--draft",
+    path("draft.json"),
+    ...args,
+  ]);
 
 test("--help", async () => {
   const r = await runNode([SCRIPT, "--help"]);
@@ -54,18 +63,23 @@ test("JSON: the engine's counts, examples with the CSV's refs, bad rows by numbe
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout);
   assert.equal(report.replayed, 6);
-  assert.deepEqual(report.current.byProvider, { meta: 2, watzap: 2 });
-  assert.deepEqual(report.draft.byProvider, { fonnte: 4 });
+  assert.deepEqual(report.current.byProvider, {meta: 2, watzap: 2});
+  assert.deepEqual(report.draft.byProvider, {fonnte: 4});
   assert.equal(report.current.ineligible, 1);
-  assert.deepEqual(report.draft.refusedCodes, { "phone.invalid": 1 });
+  assert.deepEqual(report.draft.refusedCodes, {"phone.invalid": 1});
   assert.equal(report.changes.providerChanged, 4);
   assert.equal(report.changes.invitationLost, 0);
   // Opted-in citizens moved to a gateway get no invitation; those without opt-in keep theirs.
   assert.equal(report.current.withInvitation, 2);
   assert.equal(report.draft.withInvitation, 2);
-  assert.deepEqual(report.examples.map((e) => e.ref), ["msg-11", 12, 14, 15]);
+  assert.deepEqual(
+    report.examples.map((e) => e.ref),
+    ["msg-11", 12, 14, 15]
+  );
   assert.deepEqual(report.examples[0].current, {
-    provider: "meta", invitation: false, codes: ["route.default_meta", "route.selected", "route.fallback", "route.fallback"],
+    provider: "meta",
+    invitation: false,
+    codes: ["route.default_meta", "route.selected", "route.fallback", "route.fallback"],
   });
   assert.equal(report.examples[0].draft.provider, "fonnte");
   assert.deepEqual(report.invalidRows, [8]);
@@ -81,29 +95,58 @@ test("table: counts per provider with the change, changes, examples", async () =
   assert.match(r.stdout, /nothing may be sent\s+1\s+1\s+=/);
   assert.match(r.stdout, /4 of 6 messages change:/);
   assert.match(r.stdout, /4\s+sent by another provider/);
-  assert.match(r.stdout, /msg-11\s+providerChanged\s+meta\s+fonnte\s+route\.default_meta/);
+  assert.match(
+    r.stdout,
+    /msg-11\s+providerChanged\s+meta\s+fonnte\s+route\.default_meta/
+  );
   assert.match(r.stdout, /1 rows not replayable \(rows 8\)/);
   assert.match(r.stdout, /Nothing was sent\.$/m);
 });
 
 test("--last N replays the last N rows only; --examples bounds the examples", async () => {
-  const r = await replay("--format", "json", "--last", "3", "--examples", "1", path("messages.csv"));
+  const r = await replay(
+    "--format",
+    "json",
+    "--last",
+    "3",
+    "--examples",
+    "1",
+    path("messages.csv")
+  );
   assert.equal(r.code, 0, r.stderr);
   const report = JSON.parse(r.stdout);
   assert.equal(report.replayed, 2, "rows 6 and 7; row 8 is not replayable");
-  assert.deepEqual(report.examples.map((e) => e.ref), [15]);
+  assert.deepEqual(
+    report.examples.map((e) => e.ref),
+    [15]
+  );
   assert.equal(report.examplesOmitted, 0);
 });
 
 test("usage errors: missing draft, bad --last, a draft the engine refuses", async () => {
-  const missing = await runNode([SCRIPT, "--current", path("current.json"), path("messages.csv")]);
+  const missing = await runNode([
+    SCRIPT,
+    "--current",
+    path("current.json"),
+    path("messages.csv"),
+  ]);
   assert.equal(missing.code, 2);
   assert.match(missing.stderr, /--current and --draft are both required/);
   const last = await replay("--last", "10001", path("messages.csv"));
   assert.equal(last.code, 2);
   assert.match(last.stderr, /--last must be a whole number from 1 to 10000/);
-  await writeFile(path("bad.json"), JSON.stringify({ defaultProvider: "nope" }));
-  const bad = await runNode([SCRIPT, "--current", path("current.json"), "--draft", path("bad.json"), path("messages.csv")]);
+  await writeFile(path("bad.json"), JSON.stringify({defaultProvider: "nope"}));
+  const bad = await runNode([
+    SCRIPT,
+    "--current",
+    path("current.json"),
+    "--draft",
+    path("bad.json"),
+    path("messages.csv"),
+  ]);
   assert.equal(bad.code, 2);
-  assert.match(bad.stderr, /draft configuration: defaultProvider "nope" is not a provider id \[config\.invalid\]/);
+  assert.match(
+    bad.stderr,
+    /draft configuration: defaultProvider "nope" is not a provider id \[config\.invalid\]/
+  );
 });

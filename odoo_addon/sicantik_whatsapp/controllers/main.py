@@ -75,7 +75,9 @@ def _meta_events(payload):
             if not isinstance(value, dict):
                 raise ValueError("changes[].value must be an object")
             for status in items(value, "statuses"):
-                if not isinstance(status.get("id", ""), str) or not isinstance(status.get("status", ""), str):
+                if not isinstance(status.get("id", ""), str) or not isinstance(
+                    status.get("status", ""), str
+                ):
                     raise ValueError("statuses[].id and .status must be strings")
                 statuses.append(status)
             for message in items(value, "messages"):
@@ -184,7 +186,9 @@ class SicantikWhatsappConsent(http.Controller):
         httpreq = request.httprequest
         evidence = "Consent page (%s), link sent %s, statement accepted: %s" % (
             httpreq.path.split("/consent/")[0] + "/consent/…",
-            fields.Datetime.to_string(datetime.datetime.fromtimestamp(data["i"], datetime.timezone.utc))
+            fields.Datetime.to_string(
+                datetime.datetime.fromtimestamp(data["i"], datetime.timezone.utc)
+            )
             + " UTC",
             CONSENT_STATEMENT % {"office": company.name},
         )
@@ -231,7 +235,8 @@ class SicantikWhatsappWebhook(http.Controller):
         if mode != "subscribe" or not token:
             raise Forbidden()
         if not any(
-            p.webhook_verify_token and consteq(p.webhook_verify_token, token) for p in self._meta_providers()
+            p.webhook_verify_token and consteq(p.webhook_verify_token, token)
+            for p in self._meta_providers()
         ):
             raise Forbidden()
         return request.make_response(challenge, headers=[("Content-Type", "text/plain")])
@@ -311,7 +316,9 @@ class SicantikWhatsappWebhook(http.Controller):
         message = (
             request.env["sicantik.whatsapp.message"]
             .sudo()
-            .search([("provider_id", "in", providers.ids), ("provider_message_id", "=", wamid)], limit=1)
+            .search(
+                [("provider_id", "in", providers.ids), ("provider_message_id", "=", wamid)], limit=1
+            )
         )
         if not message:
             return
@@ -323,7 +330,9 @@ class SicantikWhatsappWebhook(http.Controller):
             err = errors[0] if isinstance(errors, list) and isinstance(errors[0], dict) else {}
             error_data = err.get("error_data") if isinstance(err.get("error_data"), dict) else {}
             details = error_data.get("details") or err.get("message") or err.get("title") or ""
-            vals.update(error_code="meta.%s" % err.get("code", "failed"), error_message=str(details)[:2000])
+            vals.update(
+                error_code="meta.%s" % err.get("code", "failed"), error_message=str(details)[:2000]
+            )
         message.write(vals)
 
     # ------------------------------------------------------------------
@@ -370,7 +379,9 @@ class SicantikWhatsappWebhook(http.Controller):
         sender = payload.get("sender")
         text = payload.get("message") or payload.get("text")
         if sender and isinstance(text, str) and _is_stop(text):
-            self._opt_out_phone(str(sender), "webhook_fonnte", "Fonnte inbound message: %r" % text, provider)
+            self._opt_out_phone(
+                str(sender), "webhook_fonnte", "Fonnte inbound message: %r" % text, provider
+            )
         return request.make_response("ok", headers=[("Content-Type", "text/plain")])
 
     def _fonnte_provider(self, secret):
@@ -407,14 +418,18 @@ class SicantikWhatsappWebhook(http.Controller):
             "expired": "failed",
         }
         new_status = mapping.get(state)
-        if not new_status or _DELIVERY_RANK.get(message.delivery_status, 0) >= _DELIVERY_RANK[new_status]:
+        if (
+            not new_status
+            or _DELIVERY_RANK.get(message.delivery_status, 0) >= _DELIVERY_RANK[new_status]
+        ):
             return
         vals = {"delivery_date": fields.Datetime.now(), "delivery_status": new_status}
         if mapping.get(state) == "failed":
             vals.update(
                 error_code="fonnte.%s" % state,
                 error_message=json.dumps(
-                    {k: v for k, v in payload.items() if k not in _FONNTE_SECRET_KEYS}, ensure_ascii=False
+                    {k: v for k, v in payload.items() if k not in _FONNTE_SECRET_KEYS},
+                    ensure_ascii=False,
                 )[:2000],
             )
         message.write(vals)
@@ -433,20 +448,24 @@ class SicantikWhatsappWebhook(http.Controller):
         shared profile (no company) serves every company: its STOP applies to all."""
         matched = self._partners_for_phone(phone, source, providers)
         if matched:
-            matched.filtered(lambda p: not p.wa_opted_out)._wa_record_opt_out(source, evidence=evidence)
+            matched.filtered(lambda p: not p.wa_opted_out)._wa_record_opt_out(
+                source, evidence=evidence
+            )
 
     def _record_inbound(self, message, providers):
         """The citizen wrote: Meta's customer-service window (free text, 24 hours) opens from the
         message's time. Recorded on the same contacts a STOP would concern."""
         try:
-            at = datetime.datetime.fromtimestamp(int(message.get("timestamp")), datetime.timezone.utc)
+            at = datetime.datetime.fromtimestamp(
+                int(message.get("timestamp")), datetime.timezone.utc
+            )
         except (TypeError, ValueError, OverflowError, OSError):
             return
         at = min(at.replace(tzinfo=None), fields.Datetime.now())
         partners = self._partners_for_phone(message.get("from"), "webhook_meta", providers)
-        partners.filtered(lambda p: not p.wa_last_inbound_date or p.wa_last_inbound_date < at).write(
-            {"wa_last_inbound_date": at}
-        )
+        partners.filtered(
+            lambda p: not p.wa_last_inbound_date or p.wa_last_inbound_date < at
+        ).write({"wa_last_inbound_date": at})
 
     def _partners_for_phone(self, phone, source, providers):
         """The partners whose mobile or phone is ``phone`` (as normalized by the engine), within
@@ -477,7 +496,9 @@ class SicantikWhatsappWebhook(http.Controller):
         candidates = env["res.partner"].sudo().browse([r[0] for r in env.cr.fetchall()])
         if all(provider.company_id for provider in providers):
             companies = providers.company_id
-            candidates = candidates.filtered(lambda p: not p.company_id or p.company_id in companies)
+            candidates = candidates.filtered(
+                lambda p: not p.company_id or p.company_id in companies
+            )
         for partner in candidates:
             for number in (partner.mobile, partner.phone):
                 if not number:

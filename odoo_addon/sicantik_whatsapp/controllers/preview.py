@@ -46,7 +46,9 @@ def _typed_value(value):
         isinstance(value, dict)
         and {"type", "value"} <= set(value)
         and set(value) <= {"type", "value", "currency", "decimals"}
-        and all(isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value.values())
+        and all(
+            isinstance(v, (str, int, float)) and not isinstance(v, bool) for v in value.values()
+        )
     )
 
 
@@ -67,7 +69,9 @@ class SicantikWhatsappPreview(http.Controller):
             if not template or model != template.sudo().model or model not in request.env:
                 raise UserError(_("The preview record must be a record of the template's model."))
             record = _record(model, rec_id)
-        return request.env["sicantik.whatsapp.dispatcher"]._preview_context(template, partners, record)
+        return request.env["sicantik.whatsapp.dispatcher"]._preview_context(
+            template, partners, record
+        )
 
     @http.route("/sicantik_whatsapp/preview/send", type="json", auth="user", methods=["POST"])
     def preview_send(self, template_id, partner_id, values=None, force_provider_id=None):
@@ -87,7 +91,9 @@ class SicantikWhatsappPreview(http.Controller):
         # working in it; a forced profile must serve that company.
         company = partner.company_id or request.env.company
         if company not in request.env.companies:
-            raise AccessError(_("%s belongs to a company you are not working in.", partner.display_name))
+            raise AccessError(
+                _("%s belongs to a company you are not working in.", partner.display_name)
+            )
         if provider.company_id and provider.company_id != company:
             raise UserError(_("%s does not serve the company of this contact.", provider.name))
         message = (
@@ -98,9 +104,9 @@ class SicantikWhatsappPreview(http.Controller):
         message = message.sudo()
         state_labels = dict(message._fields["state"]._description_selection(request.env))
         classifications = dict(
-            request.env["sicantik.whatsapp.attempt"]._fields["classification"]._description_selection(
-                request.env
-            )
+            request.env["sicantik.whatsapp.attempt"]
+            ._fields["classification"]
+            ._description_selection(request.env)
         )
         return {
             "messageId": message.id,
@@ -114,7 +120,9 @@ class SicantikWhatsappPreview(http.Controller):
                 {
                     "provider": att.provider_id.name or att.provider_ref,
                     "classification": att.classification,
-                    "classificationLabel": classifications.get(att.classification, att.classification),
+                    "classificationLabel": classifications.get(
+                        att.classification, att.classification
+                    ),
                     "code": att.code or False,
                     "detail": att.detail or False,
                 }

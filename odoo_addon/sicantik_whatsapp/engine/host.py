@@ -30,7 +30,9 @@ import time
 _logger = logging.getLogger(__name__)
 
 #: Where ``make addon`` puts the engine (next to this file).
-DEFAULT_WASM_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "sicantik_whatsapp_engine.wasm")
+DEFAULT_WASM_PATH = os.path.join(
+    os.path.dirname(os.path.abspath(__file__)), "sicantik_whatsapp_engine.wasm"
+)
 #: Environment variable that may point at another build of the engine.
 WASM_PATH_ENV = "SICANTIK_WHATSAPP_WASM"
 
@@ -216,10 +218,14 @@ class RequestsTransport(Transport):
             )
         except requests.exceptions.ConnectTimeout as e:
             # The TCP connection was never established: nothing reached the provider.
-            raise TransportFailure("connect", False, "connection timed out: %s" % _safe_reason(e)) from None
+            raise TransportFailure(
+                "connect", False, "connection timed out: %s" % _safe_reason(e)
+            ) from None
         except requests.exceptions.ReadTimeout as e:
             # The request left; the provider may have taken it.
-            raise TransportFailure("timeout", True, "no answer in time: %s" % _safe_reason(e)) from None
+            raise TransportFailure(
+                "timeout", True, "no answer in time: %s" % _safe_reason(e)
+            ) from None
         except requests.exceptions.SSLError as e:
             raise TransportFailure("other", False, "TLS error: %s" % _safe_reason(e)) from None
         except requests.exceptions.ConnectionError as e:
@@ -227,7 +233,9 @@ class RequestsTransport(Transport):
             # (ProtocolError, "Connection aborted") may happen after the provider got the request.
             maybe_sent = _looks_mid_exchange(e)
             kind = "other" if maybe_sent else "connect"
-            raise TransportFailure(kind, maybe_sent, "connection failed: %s" % _safe_reason(e)) from None
+            raise TransportFailure(
+                kind, maybe_sent, "connection failed: %s" % _safe_reason(e)
+            ) from None
         except requests.exceptions.RequestException as e:
             raise TransportFailure("other", True, "request failed: %s" % _safe_reason(e)) from None
         except UnicodeError:
@@ -235,7 +243,9 @@ class RequestsTransport(Transport):
             # fails while the request is written, before any byte leaves. The exception's
             # arguments hold the header's text, so it goes no further.
             raise TransportFailure(
-                "connect", False, "the request cannot be encoded (a credential with a non-ASCII character?)"
+                "connect",
+                False,
+                "the request cannot be encoded (a credential with a non-ASCII character?)",
             ) from None
         return {
             "status": resp.status_code,
@@ -398,7 +408,9 @@ class _DirectCall:
             if direct.call(inst.input_addr, probe) == inst.call_portable(probe):
                 return direct
         except Exception as e:  # pylint: disable=broad-except
-            _logger.info("engine: direct Wasm calls unavailable (%s); using wasmtime's public API", e)
+            _logger.info(
+                "engine: direct Wasm calls unavailable (%s); using wasmtime's public API", e
+            )
             return None
         _logger.info("engine: direct Wasm calls disagree with wasmtime's public API; not used")
         return None
@@ -494,8 +506,12 @@ class WasmEngine:
             # fresh one on the next call, and report the op that failed.
             self._discard()
             lines = [line.strip() for line in str(e).splitlines() if line.strip()]
-            reason = next((line for line in lines if "trap" in line.lower()), lines[0] if lines else "")
-            raise EngineError("engine.trap", "the engine stopped on %r: %s" % (op, reason)) from None
+            reason = next(
+                (line for line in lines if "trap" in line.lower()), lines[0] if lines else ""
+            )
+            raise EngineError(
+                "engine.trap", "the engine stopped on %r: %s" % (op, reason)
+            ) from None
         if inst.memory_bytes() > self.memory_reset_bytes:
             self._discard()
             self.memory_resets += 1
@@ -503,7 +519,10 @@ class WasmEngine:
         if "error" in result:
             err = result["error"] or {}
             raise EngineError(
-                err.get("code") or "engine.error", err.get("message") or "", err.get("suggestion"), err.get("args")
+                err.get("code") or "engine.error",
+                err.get("message") or "",
+                err.get("suggestion"),
+                err.get("args"),
             )
         return result.get("ok")
 
@@ -645,14 +664,17 @@ class ConfiguredEngine:
         rates = self.__dict__.get("_rates")
         if rates is None:
             rates = self._rates = {
-                p.get("id"): int(p.get("ratePerMinute") or 0) for p in self.config.get("providers") or []
+                p.get("id"): int(p.get("ratePerMinute") or 0)
+                for p in self.config.get("providers") or []
             }
         return rates.get(provider, 0)
 
     def pace(self, provider, now_ms, next_free_ms=None):
         """The slot of a send to ``provider`` at ``now_ms`` given the ``next_free_ms`` stored after
         the previous one: ``{"provider", "atMs", "waitMs", "nextFreeMs", "intervalMs"}``."""
-        return self.call("pace", {"provider": provider, "nowMs": int(now_ms), "nextFreeMs": next_free_ms})
+        return self.call(
+            "pace", {"provider": provider, "nowMs": int(now_ms), "nextFreeMs": next_free_ms}
+        )
 
     def normalize_phone(self, phone, default_country=None):
         args = {"phone": phone or ""}
@@ -701,7 +723,13 @@ class ConfiguredEngine:
         return self.call("metaTemplatesParse", {"response": response})
 
     def dispatch(
-        self, notification, transport, now_ms=None, on_attempt=None, transport_for=None, pacer=_DEFAULT
+        self,
+        notification,
+        transport,
+        now_ms=None,
+        on_attempt=None,
+        transport_for=None,
+        pacer=_DEFAULT,
     ):
         """Send ``notification`` through its provider chain; return the engine's ``Outcome``.
 
@@ -716,7 +744,9 @@ class ConfiguredEngine:
         pacing). It may raise :class:`PaceDeferred` before the first request only.
         """
         clock = (
-            now_ms if callable(now_ms) else ((lambda: now_ms) if now_ms is not None else globals()["now_ms"])
+            now_ms
+            if callable(now_ms)
+            else ((lambda: now_ms) if now_ms is not None else globals()["now_ms"])
         )
         if pacer is _DEFAULT:
             pacer = self.engine.pacer
@@ -737,7 +767,11 @@ class ConfiguredEngine:
             except TransportFailure as failure:
                 if on_attempt:
                     on_attempt(provider, request, failure)
-                feed = {"state": step["state"], "nowMs": clock(), "transportError": failure.to_engine()}
+                feed = {
+                    "state": step["state"],
+                    "nowMs": clock(),
+                    "transportError": failure.to_engine(),
+                }
             else:
                 if on_attempt:
                     on_attempt(provider, request, response)
@@ -749,7 +783,9 @@ def _response(resp):
     return {
         "status": int(resp.get("status") or 0),
         "headers": {str(k): str(v) for k, v in (resp.get("headers") or {}).items()},
-        "body": resp.get("body") if isinstance(resp.get("body"), str) else json.dumps(resp.get("body") or ""),
+        "body": resp.get("body")
+        if isinstance(resp.get("body"), str)
+        else json.dumps(resp.get("body") or ""),
     }
 
 

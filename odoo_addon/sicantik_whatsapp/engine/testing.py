@@ -113,7 +113,8 @@ class FakeTransport(Transport):
             item = self.handler
         else:
             raise AssertionError(
-                "FakeTransport: unexpected request %s %s" % (request.get("method"), request.get("url"))
+                "FakeTransport: unexpected request %s %s"
+                % (request.get("method"), request.get("url"))
             )
         if isinstance(item, TransportFailure):
             raise item

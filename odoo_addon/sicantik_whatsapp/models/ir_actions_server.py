@@ -74,5 +74,7 @@ class IrActionsServer(models.Model):
         rule = self.base_automation_id if "base_automation_id" in self._fields else None
         label = rule.name if rule else self.name
         for trigger, ids in by_trigger.items():
-            Batch._enqueue(template.sudo(), records.browse(ids), trigger=label, dedupe_trigger=trigger)
+            Batch._enqueue(
+                template.sudo(), records.browse(ids), trigger=label, dedupe_trigger=trigger
+            )
         return False

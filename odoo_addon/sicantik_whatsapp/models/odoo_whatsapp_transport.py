@@ -53,7 +53,8 @@ class OdooWhatsAppTransport(Transport):
         if not wa_template:
             # Shaped like Meta's "template does not exist" so the engine falls back.
             return _meta_error(
-                132001, "Template %s (%s) is not approved in Odoo WhatsApp" % (template.get("name"), lang)
+                132001,
+                "Template %s (%s) is not approved in Odoo WhatsApp" % (template.get("name"), lang),
             )
         partner_id = self.env.context.get("sicantik_whatsapp_partner_id")
         vals = {
@@ -63,7 +64,9 @@ class OdooWhatsAppTransport(Transport):
             "phone": "+" + str(payload.get("to") or "").lstrip("+"),
         }
         for component in template.get("components") or []:
-            params = [p.get("text") for p in component.get("parameters") or [] if p.get("type") == "text"]
+            params = [
+                p.get("text") for p in component.get("parameters") or [] if p.get("type") == "text"
+            ]
             ctype = component.get("type")
             if ctype == "body":
                 for i, text in enumerate(params[:10], 1):
@@ -76,7 +79,9 @@ class OdooWhatsAppTransport(Transport):
             composer = (
                 self.env["whatsapp.composer"]
                 .sudo()
-                .with_context(active_model="res.partner", active_ids=[partner_id] if partner_id else [])
+                .with_context(
+                    active_model="res.partner", active_ids=[partner_id] if partner_id else []
+                )
                 .create(vals)
             )
         except Exception as e:  # pylint: disable=broad-except
@@ -88,7 +93,9 @@ class OdooWhatsAppTransport(Transport):
         except UnicodeError:
             # Encoding the request (a credential with a non-ASCII character) fails before any
             # byte leaves: nothing was sent. Its arguments hold the text: never passed on.
-            raise TransportFailure("connect", False, "Odoo WhatsApp: the request cannot be encoded") from None
+            raise TransportFailure(
+                "connect", False, "Odoo WhatsApp: the request cannot be encoded"
+            ) from None
         except Exception as e:  # pylint: disable=broad-except
             # Odoo may have called Meta already: unknown, never sent elsewhere.
             raise TransportFailure(

@@ -27,7 +27,13 @@ PREVIEW_LINK_CONTEXT = "sicantik_whatsapp_preview_link"
 CONSENT_GROUP = "sicantik_whatsapp.group_sicantik_whatsapp_consent"
 #: The consent state of a partner: written through the consent methods (which keep the evidence).
 CONSENT_FIELDS = frozenset(
-    ("wa_meta_opt_in", "wa_meta_opt_in_date", "wa_meta_opt_in_source", "wa_opted_out", "wa_opted_out_date")
+    (
+        "wa_meta_opt_in",
+        "wa_meta_opt_in_date",
+        "wa_meta_opt_in_source",
+        "wa_opted_out",
+        "wa_opted_out_date",
+    )
 )
 
 
@@ -120,7 +126,9 @@ class ResPartner(models.Model):
                 return "%s %s" % (rule, _("Did you mean %(number)s?", number=error.suggestion))
             return rule
         if error.code == "phone.invalid":
-            return _("This number cannot receive WhatsApp messages: %(reason)s", reason=error.message)
+            return _(
+                "This number cannot receive WhatsApp messages: %(reason)s", reason=error.message
+            )
         return error.message
 
     def _compute_wa_message_count(self):
@@ -148,7 +156,11 @@ class ResPartner(models.Model):
             # Consent written as a plain field would have no evidence: only the consent right,
             # and never to undo a citizen's opt-out (only the citizen does that).
             self._wa_check_consent_right()
-            if "wa_opted_out" in vals and not vals["wa_opted_out"] and self.filtered("wa_opted_out"):
+            if (
+                "wa_opted_out" in vals
+                and not vals["wa_opted_out"]
+                and self.filtered("wa_opted_out")
+            ):
                 raise UserError(self._wa_opted_out_error(self.filtered("wa_opted_out")))
         return super().write(vals)
 
@@ -157,7 +169,7 @@ class ResPartner(models.Model):
         if not self.env.su and not self.env.user.has_group(CONSENT_GROUP):
             raise AccessError(
                 _(
-                    "Only users with the right \"WhatsApp: record consent\" can record a citizen's "
+                    'Only users with the right "WhatsApp: record consent" can record a citizen\'s '
                     "WhatsApp consent or opt-out."
                 )
             )
@@ -222,7 +234,11 @@ class ResPartner(models.Model):
         self.ensure_one()
         if time.time() >= data["e"]:
             return "expired"
-        if self.env["sicantik.whatsapp.consent"].sudo().search_count([("link_nonce", "=", data["n"])]):
+        if (
+            self.env["sicantik.whatsapp.consent"]
+            .sudo()
+            .search_count([("link_nonce", "=", data["n"])])
+        ):
             return "used"
         if self.wa_opted_out and data["i"] <= self._wa_opted_out_ts():
             return "opted_out"
@@ -245,7 +261,12 @@ class ResPartner(models.Model):
         self.ensure_one()
         self._wa_check_consent_right()
         if not self.wa_opted_out:
-            raise UserError(_("%(name)s has not opted out: invitations carry their consent link.", name=self.display_name))
+            raise UserError(
+                _(
+                    "%(name)s has not opted out: invitations carry their consent link.",
+                    name=self.display_name,
+                )
+            )
         url = "%s/sicantik_whatsapp/consent/%s" % (self.get_base_url(), self._wa_consent_token())
         self._wa_log(
             _(
@@ -294,7 +315,9 @@ class ResPartner(models.Model):
             return None
         return f"{base}/sicantik_whatsapp/consent/{self._wa_consent_token()}"
 
-    def _wa_log_consent(self, action, now, source, evidence, ip_address, user_agent, link_nonce=None):
+    def _wa_log_consent(
+        self, action, now, source, evidence, ip_address, user_agent, link_nonce=None
+    ):
         """One consent record per partner: the evidence kept for each opt-in or opt-out, with the
         user who recorded it (the acting user; the public user for the page and webhooks)."""
         self.env["sicantik.whatsapp.consent"].sudo().create(
@@ -337,7 +360,9 @@ class ResPartner(models.Model):
             author,
         )
 
-    def _wa_record_opt_out(self, source, evidence=None, ip_address=None, user_agent=None, author=None):
+    def _wa_record_opt_out(
+        self, source, evidence=None, ip_address=None, user_agent=None, author=None
+    ):
         """Opt out on every rail: no provider will be used for these partners."""
         now = fields.Datetime.now()
         self.sudo().write(
@@ -349,7 +374,10 @@ class ResPartner(models.Model):
         )
         self._wa_log_consent("opt_out", now, source, evidence, ip_address, user_agent)
         self._wa_log(
-            _("Opted out of WhatsApp notifications (%(origin)s).", origin=self._wa_source_label(source)),
+            _(
+                "Opted out of WhatsApp notifications (%(origin)s).",
+                origin=self._wa_source_label(source),
+            ),
             author,
         )
 
@@ -370,7 +398,12 @@ class ResPartner(models.Model):
 
     def _wa_staff_evidence(self):
         user = self.env.user
-        return _("Recorded by %(user)s (%(login)s, user #%(id)s).", user=user.name, login=user.login, id=user.id)
+        return _(
+            "Recorded by %(user)s (%(login)s, user #%(id)s).",
+            user=user.name,
+            login=user.login,
+            id=user.id,
+        )
 
     def action_wa_record_opt_in(self):
         """A citizen's opt-in given in person or on paper, recorded by staff with the right."""

@@ -21,9 +21,13 @@ class SicantikWhatsappAttempt(models.Model):
     _description = "WhatsApp Send Attempt"
     _order = "date, id"
 
-    message_id = fields.Many2one("sicantik.whatsapp.message", required=True, ondelete="cascade", index=True)
+    message_id = fields.Many2one(
+        "sicantik.whatsapp.message", required=True, ondelete="cascade", index=True
+    )
     company_id = fields.Many2one(related="message_id.company_id", store=True)
-    provider_id = fields.Many2one("sicantik.whatsapp.provider", string="Provider", ondelete="set null")
+    provider_id = fields.Many2one(
+        "sicantik.whatsapp.provider", string="Provider", ondelete="set null"
+    )
     provider_ref = fields.Char(string="Engine Provider ID")
     classification = fields.Selection(CLASSIFICATIONS, required=True)
     code = fields.Char()

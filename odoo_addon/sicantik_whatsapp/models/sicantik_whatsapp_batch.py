@@ -41,28 +41,48 @@ class SicantikWhatsappBatch(models.Model):
 
     name = fields.Char(required=True, readonly=True)
     template_id = fields.Many2one(
-        "sicantik.whatsapp.template.master", string="Template", required=True, readonly=True, ondelete="restrict"
+        "sicantik.whatsapp.template.master",
+        string="Template",
+        required=True,
+        readonly=True,
+        ondelete="restrict",
     )
     res_model = fields.Char(string="Source Model", required=True, readonly=True)
-    trigger = fields.Char(readonly=True, help="The automation rule that sent it (empty: the composer).")
+    trigger = fields.Char(
+        readonly=True, help="The automation rule that sent it (empty: the composer)."
+    )
     company_id = fields.Many2one(
-        "res.company", required=True, readonly=True, default=lambda self: self.env.company, index=True
+        "res.company",
+        required=True,
+        readonly=True,
+        default=lambda self: self.env.company,
+        index=True,
     )
     record_count = fields.Integer(string="Records", readonly=True)
-    recipient_count = fields.Integer(string="Recipients", readonly=True, help="Distinct citizens to be notified.")
+    recipient_count = fields.Integer(
+        string="Recipients", readonly=True, help="Distinct citizens to be notified."
+    )
     meta_count = fields.Integer(string="Via Meta", readonly=True)
-    gateway_count = fields.Integer(string="Via Gateways", readonly=True, help="Watzap.id or Fonnte, with the opt-in invitation.")
+    gateway_count = fields.Integer(
+        string="Via Gateways",
+        readonly=True,
+        help="Watzap.id or Fonnte, with the opt-in invitation.",
+    )
     opted_out_count = fields.Integer(string="Opted Out", readonly=True)
     invalid_count = fields.Integer(string="Invalid Numbers", readonly=True)
     missing_count = fields.Integer(string="Missing Values", readonly=True)
     no_recipient_count = fields.Integer(string="Without Recipient", readonly=True)
     other_error_count = fields.Integer(string="Other Problems", readonly=True)
-    message_ids = fields.One2many("sicantik.whatsapp.message", "batch_id", string="Messages", readonly=True)
+    message_ids = fields.One2many(
+        "sicantik.whatsapp.message", "batch_id", string="Messages", readonly=True
+    )
     queued_count = fields.Integer(string="Waiting", compute="_compute_progress")
     sent_count = fields.Integer(string="Sent", compute="_compute_progress")
     failed_count = fields.Integer(string="Failed", compute="_compute_progress")
     unknown_count = fields.Integer(string="Unknown", compute="_compute_progress")
-    progress = fields.Float(compute="_compute_progress", help="Share of the messages settled (sent, failed or unknown).")
+    progress = fields.Float(
+        compute="_compute_progress", help="Share of the messages settled (sent, failed or unknown)."
+    )
     state = fields.Selection(
         [("running", "Sending"), ("done", "Done")], compute="_compute_progress", string="Status"
     )
@@ -94,7 +114,9 @@ class SicantikWhatsappBatch(models.Model):
 
     def action_view_messages(self):
         self.ensure_one()
-        action = self.env["ir.actions.act_window"]._for_xml_id("sicantik_whatsapp.sicantik_whatsapp_message_action")
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "sicantik_whatsapp.sicantik_whatsapp_message_action"
+        )
         action["domain"] = [("batch_id", "=", self.id)]
         action["context"] = {}
         return action
@@ -114,10 +136,15 @@ class SicantikWhatsappBatch(models.Model):
         self.env["sicantik.whatsapp.dispatcher"]._check_record_send_rights(records)
         template.check_access("read")
         if "company_id" in records._fields and records._fields["company_id"].type == "many2one":
-            foreign = records.filtered(lambda r: r.company_id and r.company_id not in self.env.companies)
+            foreign = records.filtered(
+                lambda r: r.company_id and r.company_id not in self.env.companies
+            )
             if foreign:
                 raise AccessError(
-                    _("%(record)s belongs to a company you are not working in.", record=foreign[0].display_name)
+                    _(
+                        "%(record)s belongs to a company you are not working in.",
+                        record=foreign[0].display_name,
+                    )
                 )
 
     # ------------------------------------------------------------------
@@ -143,18 +170,28 @@ class SicantikWhatsappBatch(models.Model):
             item["notification"] = None
             if item["error"]:
                 code = item["error"][0]
-                item["status"] = "no_recipient" if code == "record.no_recipient" else _error_status(code)
+                item["status"] = (
+                    "no_recipient" if code == "record.no_recipient" else _error_status(code)
+                )
                 continue
             item["notification"] = Dispatcher._item_notification(template.code, item)
             by_company.setdefault(item["company"], []).append(item)
         for company, todo in by_company.items():
             dispatcher = Dispatcher.with_company(company)
-            kinds = {p["id"]: p["kind"] for p in dispatcher._engine_config_cached(company.id)[1]["providers"]}
-            plans = dispatcher._engine(company).plan_batch([item["notification"] for item in todo], compact=True)
-            for item, answer in zip(todo, plans):
+            kinds = {
+                p["id"]: p["kind"]
+                for p in dispatcher._engine_config_cached(company.id)[1]["providers"]
+            }
+            plans = dispatcher._engine(company).plan_batch(
+                [item["notification"] for item in todo], compact=True
+            )
+            for item, answer in zip(todo, plans, strict=False):
                 if "error" in answer:
                     code = answer["error"].get("code") or "engine.error"
-                    item.update(status=_error_status(code), error=(code, answer["error"].get("message") or code))
+                    item.update(
+                        status=_error_status(code),
+                        error=(code, answer["error"].get("message") or code),
+                    )
                     continue
                 plan = answer["ok"]
                 if plan.get("provider"):
@@ -206,7 +243,11 @@ class SicantikWhatsappBatch(models.Model):
             for item in items:
                 item["dedupe_key"] = _dedupe_key(item["record"], template, dedupe_trigger)
             Message = self.env["sicantik.whatsapp.message"].sudo().with_context(active_test=False)
-            taken = set(Message.search([("dedupe_key", "in", [i["dedupe_key"] for i in items])]).mapped("dedupe_key"))
+            taken = set(
+                Message.search([("dedupe_key", "in", [i["dedupe_key"] for i in items])]).mapped(
+                    "dedupe_key"
+                )
+            )
             items = [item for item in items if item["dedupe_key"] not in taken]
             if not items:
                 return self.browse()  # every record was notified already: nothing to record
@@ -217,7 +258,11 @@ class SicantikWhatsappBatch(models.Model):
             batch = self.sudo().create(
                 dict(
                     self._counts(items),
-                    name=_("%(template)s: %(count)s records", template=template.name or template.code, count=len(items)),
+                    name=_(
+                        "%(template)s: %(count)s records",
+                        template=template.name or template.code,
+                        count=len(items),
+                    ),
                     template_id=template.id,
                     res_model=records._name,
                     trigger=trigger or False,
@@ -248,7 +293,9 @@ class SicantikWhatsappBatch(models.Model):
         for item in items:
             try:
                 with self.env.cr.savepoint():
-                    created |= Dispatcher._create_message_rows(template.code, [item], message_vals=vals)
+                    created |= Dispatcher._create_message_rows(
+                        template.code, [item], message_vals=vals
+                    )
             except psycopg2.errors.UniqueViolation:
                 _logger.info("WhatsApp: %s already notified, left out", item["dedupe_key"])
         return created

@@ -21,7 +21,9 @@ class SicantikWhatsappConsent(models.Model):
     partner_id = fields.Many2one("res.partner", required=True, ondelete="cascade", index=True)
     action = fields.Selection([("opt_in", "Opt-in"), ("opt_out", "Opt-out")], required=True)
     source = fields.Selection(CONSENT_SOURCES, required=True)
-    evidence = fields.Text(help="What the citizen agreed to or sent (statement, keyword, message id).")
+    evidence = fields.Text(
+        help="What the citizen agreed to or sent (statement, keyword, message id)."
+    )
     ip_address = fields.Char(string="IP Address")
     user_agent = fields.Char()
     date = fields.Datetime(required=True, default=fields.Datetime.now, index=True)

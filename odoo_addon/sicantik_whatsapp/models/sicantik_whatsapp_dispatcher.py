@@ -93,8 +93,6 @@ class ClaimLost(Exception):
 _JOB_START = {}
 
 
-
-
 def _value_text(value):
     """The text of a value whose size the engine limits (a typed value's own text)."""
     return value.get("value", "") if isinstance(value, dict) else value
@@ -135,7 +133,13 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
 
     @api.model
     def enqueue(
-        self, partners, template_code, values=None, force_provider=None, scheduled_date=None, priority=10
+        self,
+        partners,
+        template_code,
+        values=None,
+        force_provider=None,
+        scheduled_date=None,
+        priority=10,
     ):
         """Queue one notification per partner in the outbox (sent by the cron in batches).
 
@@ -190,8 +194,12 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             notification = self._notification(self.env["res.partner"].new(vals), "", {})
             # A made-up citizen has no signed consent link: show what a real one looks like.
             notification["recipient"]["optInUrl"] = "%s/sicantik_whatsapp/consent/CONTOH" % base_url
-            samples.append({"key": key, "label": label, "partnerId": False, "notification": notification})
-        for partner in (partners or self.env["res.partner"]).with_context(**{PREVIEW_LINK_CONTEXT: True}):
+            samples.append(
+                {"key": key, "label": label, "partnerId": False, "notification": notification}
+            )
+        for partner in (partners or self.env["res.partner"]).with_context(
+            **{PREVIEW_LINK_CONTEXT: True}
+        ):
             samples.append(
                 {
                     "key": "partner_%s" % partner.id,
@@ -212,7 +220,9 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             {"name": item["record"].display_name, "mobile": item["phone"] or False}
         )
         partner = partner.with_context(**self.env.context)
-        notification = self.with_company(item["company"])._notification(partner, template_code, item["values"])
+        notification = self.with_company(item["company"])._notification(
+            partner, template_code, item["values"]
+        )
         if not item["partner"]:
             notification["recipient"]["optInUrl"] = None
         return notification
@@ -223,8 +233,12 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         its mapped values (typed values as they are: the engine in the browser writes them), with
         an example consent link. ``record`` was checked readable by the caller."""
         template = template.sudo().with_context(**{PREVIEW_LINK_CONTEXT: True})
-        [item] = template._sicantik_prepare_record_messages(record.sudo().with_context(**{PREVIEW_LINK_CONTEXT: True}))
-        notification = self.with_context(**{PREVIEW_LINK_CONTEXT: True})._item_notification(template.code, item)
+        [item] = template._sicantik_prepare_record_messages(
+            record.sudo().with_context(**{PREVIEW_LINK_CONTEXT: True})
+        )
+        notification = self.with_context(**{PREVIEW_LINK_CONTEXT: True})._item_notification(
+            template.code, item
+        )
         return {
             "key": "record:%s,%s" % (record._name, record.id),
             "label": _("Record: %s", record.display_name),
@@ -252,7 +266,9 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             # Record id → code of the templates in the configuration (the wizard's many2one).
             "templates": [
                 {"id": t.id, "code": t.code}
-                for t in self.env["sicantik.whatsapp.template.master"].sudo().search([], order="code")
+                for t in self.env["sicantik.whatsapp.template.master"]
+                .sudo()
+                .search([], order="code")
             ],
             "samples": samples,
             "sampleValues": {
@@ -362,7 +378,9 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
     def _default_provider(self, company, providers=None):
         """The default provider of the settings, if it is one of ``company``'s profiles."""
         providers = self._routing_providers(company) if providers is None else providers
-        default_id = int(self.env["ir.config_parameter"].sudo().get_param(PARAM_DEFAULT_PROVIDER) or 0)
+        default_id = int(
+            self.env["ir.config_parameter"].sudo().get_param(PARAM_DEFAULT_PROVIDER) or 0
+        )
         return providers.filtered(lambda p: p.id == default_id)
 
     @api.model
@@ -407,7 +425,9 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         return provider._engine_id()
 
     @api.model
-    def _notification(self, partner, template_code, values=None, force_provider=None, idempotency_key=None):
+    def _notification(
+        self, partner, template_code, values=None, force_provider=None, idempotency_key=None
+    ):
         """The engine ``Notification`` for a partner."""
         partner = partner.sudo()
         vals = {}
@@ -444,18 +464,39 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
 
     @api.model
     def _create_messages(
-        self, partners, template_code, values=None, force_provider=None, scheduled_date=None, priority=10
+        self,
+        partners,
+        template_code,
+        values=None,
+        force_provider=None,
+        scheduled_date=None,
+        priority=10,
     ):
         values = {k: python_value(v) for k, v in (values or {}).items() if v is not None}
         items = [
-            {"record": None, "partner": partner, "phone": False, "company": self.env.company, "values": values, "error": False}
+            {
+                "record": None,
+                "partner": partner,
+                "phone": False,
+                "company": self.env.company,
+                "values": values,
+                "error": False,
+            }
             for partner in partners
         ]
-        return self._create_message_rows(template_code, items, force_provider, scheduled_date, priority)
+        return self._create_message_rows(
+            template_code, items, force_provider, scheduled_date, priority
+        )
 
     @api.model
     def _create_message_rows(
-        self, template_code, items, force_provider=None, scheduled_date=None, priority=10, message_vals=None
+        self,
+        template_code,
+        items,
+        force_provider=None,
+        scheduled_date=None,
+        priority=10,
+        message_vals=None,
     ):
         """Create one message per item of ``items`` (dicts as
         ``sicantik.whatsapp.template.master._sicantik_prepare_record_messages`` gives them:
@@ -479,14 +520,18 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         vals_list, errors = [], []
         for item in items:
             values = dict(item["values"])
-            oversize = sorted(k for k, v in values.items() if len(str(_value_text(v)).encode("utf-8")) > max_bytes)
+            oversize = sorted(
+                k for k, v in values.items() if len(str(_value_text(v)).encode("utf-8")) > max_bytes
+            )
             for name in oversize:
                 del values[name]
             record = item.get("record")
             vals = {
                 "partner_id": item["partner"].id or False,
                 "recipient_phone": item.get("phone") or False,
-                "recipient_name": record.display_name if record is not None and not item["partner"] else False,
+                "recipient_name": record.display_name
+                if record is not None and not item["partner"]
+                else False,
                 "template_code": template_code,
                 "template_id": template.id or False,
                 "values_json": json.dumps(values, ensure_ascii=False),
@@ -499,14 +544,17 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             }
             error = item.get("error")
             if not error and oversize:
-                error = ("limit.value", self._limit_error_text("limit.value", _("Values: %s", ", ".join(oversize))))
+                error = (
+                    "limit.value",
+                    self._limit_error_text("limit.value", _("Values: %s", ", ".join(oversize))),
+                )
             if message_vals:
                 vals.update(message_vals(item) if callable(message_vals) else message_vals)
             vals_list.append(vals)
             errors.append(error)
         messages = self.env["sicantik.whatsapp.message"].sudo().create(vals_list)
         # Failed through a write, like any outcome: the evidence chain records it.
-        for message, error in zip(messages, errors):
+        for message, error in zip(messages, errors, strict=False):
             if error:
                 message._fail(*error)
         return messages
@@ -546,7 +594,9 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             .search([("code", "=", template_code)], limit=1)
         )
         if not template:
-            raise UserError(_('There is no active WhatsApp template with the code "%s".', template_code))
+            raise UserError(
+                _('There is no active WhatsApp template with the code "%s".', template_code)
+            )
         return template
 
     @api.model
@@ -612,12 +662,27 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         """A ``limit.*`` engine error as a sentence for people, with the engine's numbers."""
         limits = self._wasm().limits()
         texts = {
-            "limit.value": _("A value is too long to send by WhatsApp (at most %(max)s bytes per value).", max=limits["valueBytes"]),
-            "limit.message": _("The message is too long to send by WhatsApp (at most %(max)s bytes).", max=limits["messageBytes"]),
-            "limit.template_text": _("A text of the template is too long (at most %(max)s bytes).", max=limits["templateTextBytes"]),
-            "limit.placeholders": _("The template has too many placeholders (at most %(max)s).", max=limits["placeholders"]),
+            "limit.value": _(
+                "A value is too long to send by WhatsApp (at most %(max)s bytes per value).",
+                max=limits["valueBytes"],
+            ),
+            "limit.message": _(
+                "The message is too long to send by WhatsApp (at most %(max)s bytes).",
+                max=limits["messageBytes"],
+            ),
+            "limit.template_text": _(
+                "A text of the template is too long (at most %(max)s bytes).",
+                max=limits["templateTextBytes"],
+            ),
+            "limit.placeholders": _(
+                "The template has too many placeholders (at most %(max)s).",
+                max=limits["placeholders"],
+            ),
             "limit.batch": _("Too many messages at once (at most %(max)s).", max=limits["batch"]),
-            "limit.call": _("Too much data at once for the WhatsApp engine (at most %(max)s bytes).", max=limits["callBytes"]),
+            "limit.call": _(
+                "Too much data at once for the WhatsApp engine (at most %(max)s bytes).",
+                max=limits["callBytes"],
+            ),
         }
         text = texts.get(code) or _("The input is too large for the WhatsApp engine.")
         return "%s %s" % (text, detail) if detail else text
@@ -643,7 +708,10 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         if not partner and message.recipient_phone:
             # A record without a contact: its number, no consent link (no one to sign it for).
             partner = self.env["res.partner"].new(
-                {"name": message.recipient_name or message.recipient_phone, "mobile": message.recipient_phone}
+                {
+                    "name": message.recipient_name or message.recipient_phone,
+                    "mobile": message.recipient_phone,
+                }
             )
         if not partner:
             message._fail("outbox.no_recipient", _("The recipient was deleted."))
@@ -661,8 +729,12 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             decision = engine.decide(notification)
         except EngineError as e:
             if e.code == "engine.trap":
-                _logger.error("WhatsApp engine bug while deciding message %s: %s", message.id, e.message)
-            message.write({"notification_json": json.dumps(notification, indent=2, ensure_ascii=False)})
+                _logger.error(
+                    "WhatsApp engine bug while deciding message %s: %s", message.id, e.message
+                )
+            message.write(
+                {"notification_json": json.dumps(notification, indent=2, ensure_ascii=False)}
+            )
             text = self._engine_error_text(e.code, e.message)
             message._fail(e.code, text)
             return message
@@ -672,9 +744,9 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
 
         def transport_for(provider_ref):
             # The recipient in the context: Odoo Enterprise's composer sends "for" a record.
-            return self.with_context(sicantik_whatsapp_partner_id=message.partner_id.id)._get_transport(
-                provider_model._from_engine_id(provider_ref)
-            )
+            return self.with_context(
+                sicantik_whatsapp_partner_id=message.partner_id.id
+            )._get_transport(provider_model._from_engine_id(provider_ref))
 
         def on_attempt(provider_ref, request, result):
             # The request holds credentials: keep only the fact that it was made.
@@ -711,7 +783,9 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             return message
         except EngineError as e:
             if e.code == "engine.trap":
-                _logger.error("WhatsApp engine bug while sending message %s: %s", message.id, e.message)
+                _logger.error(
+                    "WhatsApp engine bug while sending message %s: %s", message.id, e.message
+                )
             # Before any request: nothing left, the message failed. After one: we cannot tell.
             vals = message._decision_vals(decision)
             vals["notification_json"] = json.dumps(notification, indent=2, ensure_ascii=False)
@@ -788,7 +862,9 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
                 else:
                     per_model[res_id] = body
             for model, per_model in bodies.items():
-                self.env[model].sudo().browse(list(per_model))._message_log_batch(per_model, message_type="comment")
+                self.env[model].sudo().browse(list(per_model))._message_log_batch(
+                    per_model, message_type="comment"
+                )
             notes = later
 
     @api.model
@@ -868,7 +944,9 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
                 with self.env.cr.savepoint(flush=False):
                     return self._claim_outbox_rows(limit)
             except psycopg2.errors.SerializationFailure:
-                _logger.info("WhatsApp outbox: claim met another worker's claim (attempt %s)", attempt + 1)
+                _logger.info(
+                    "WhatsApp outbox: claim met another worker's claim (attempt %s)", attempt + 1
+                )
                 if attempt < fresh_retries:
                     self.env.cr.rollback()
         return messages
@@ -913,7 +991,9 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             if param and float(param) > 0:
                 budget = min(budget, float(param))
         except ValueError:
-            _logger.warning("WhatsApp outbox: ignoring %s=%r (not a number)", PARAM_TIME_BUDGET, param)
+            _logger.warning(
+                "WhatsApp outbox: ignoring %s=%r (not a number)", PARAM_TIME_BUDGET, param
+            )
         return budget
 
     @api.model
@@ -1020,7 +1100,11 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
                 _logger.exception("WhatsApp message %s: unexpected error while sending", message.id)
                 if pacer.in_flight:
                     # We cannot tell whether a provider got it: never resend automatically.
-                    vals = {"state": "unknown", "error_code": "outbox.exception", "error_message": str(e)}
+                    vals = {
+                        "state": "unknown",
+                        "error_code": "outbox.exception",
+                        "error_message": str(e),
+                    }
                 else:  # before its request: nothing left
                     vals = {
                         "state": "failed",
@@ -1112,7 +1196,10 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             if self.env.registry.test_cr is not None:  # HttpCase's test cursor is one transaction
                 yield cr, ""
             else:
-                yield cr, "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '10s'; "
+                yield (
+                    cr,
+                    "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '10s'; ",
+                )
 
     @api.model
     def _mark_in_flight(self, message):
@@ -1217,7 +1304,9 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
                     "UPDATE sicantik_whatsapp_message SET state = 'queued', claimed_at = NULL WHERE id = ANY(%s)",
                     (never_sent,),
                 )
-        self.env["sicantik.whatsapp.message"].invalidate_model(["state", "error_code", "error_message", "claimed_at"])
+        self.env["sicantik.whatsapp.message"].invalidate_model(
+            ["state", "error_code", "error_message", "claimed_at"]
+        )
         if never_sent:
             _logger.info(
                 "WhatsApp outbox: %s claimed messages that never left queued again, %s in flight marked unknown",

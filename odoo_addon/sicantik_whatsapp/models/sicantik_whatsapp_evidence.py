@@ -30,7 +30,15 @@ GENESIS = "0" * 64
 OUTCOME_STATES = ("sent", "failed", "unknown", "deferred")
 #: Message fields whose change is an outcome or a delivery status worth chaining.
 TRACKED_FIELDS = frozenset(
-    {"state", "delivery_status", "provider_id", "provider_message_id", "body_text", "outcome_json", "error_code"}
+    {
+        "state",
+        "delivery_status",
+        "provider_id",
+        "provider_message_id",
+        "body_text",
+        "outcome_json",
+        "error_code",
+    }
 )
 #: Context key that suppresses chaining (the retention purge: the hashes do not change).
 NO_CHAIN = "sicantik_whatsapp_evidence_no_chain"
@@ -59,14 +67,20 @@ class SicantikWhatsappEvidence(models.Model):
     _order = "company_id, seq, id"
 
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
-    seq = fields.Integer(readonly=True, index=True, help="Position in the company's chain (empty while pending).")
+    seq = fields.Integer(
+        readonly=True, index=True, help="Position in the company's chain (empty while pending)."
+    )
     kind = fields.Char(required=True, readonly=True)
     at = fields.Datetime(string="When", required=True, readonly=True)
     fact_json = fields.Text(string="Canonical Fact", required=True, readonly=True)
     prev_hash = fields.Char(string="Previous Hash", readonly=True)
     hash = fields.Char(readonly=True, index=True)
-    message_id = fields.Many2one("sicantik.whatsapp.message", ondelete="set null", index=True, readonly=True)
-    consent_id = fields.Many2one("sicantik.whatsapp.consent", ondelete="set null", index=True, readonly=True)
+    message_id = fields.Many2one(
+        "sicantik.whatsapp.message", ondelete="set null", index=True, readonly=True
+    )
+    consent_id = fields.Many2one(
+        "sicantik.whatsapp.consent", ondelete="set null", index=True, readonly=True
+    )
     partner_id = fields.Many2one("res.partner", ondelete="set null", index=True, readonly=True)
 
     def _engine(self):
@@ -195,12 +209,23 @@ class SicantikWhatsappEvidence(models.Model):
             entries = []
             for entry_id, seq, prev_hash, hash_, fact_json, message_id, consent_id in page:
                 fact = json.loads(fact_json)
-                stored = {"seq": seq, "prevHash": prev_hash or "", "hash": hash_ or "", "fact": fact}
-                missing = (fact.get("message") and not message_id) or (fact.get("consent") and not consent_id)
+                stored = {
+                    "seq": seq,
+                    "prevHash": prev_hash or "",
+                    "hash": hash_ or "",
+                    "fact": fact,
+                }
+                missing = (fact.get("message") and not message_id) or (
+                    fact.get("consent") and not consent_id
+                )
                 if missing:
-                    return self._report(False, checked + len(entries), seq, entry_id, "evidence.record_missing", [])
+                    return self._report(
+                        False, checked + len(entries), seq, entry_id, "evidence.record_missing", []
+                    )
                 if message_id and latest.get(seq) == message_id:
-                    stored["current"] = messages.browse(message_id)._evidence_fact(fact["kind"], fact["atMs"])
+                    stored["current"] = messages.browse(message_id)._evidence_fact(
+                        fact["kind"], fact["atMs"]
+                    )
                 elif consent_id:
                     stored["current"] = consents.browse(consent_id)._evidence_fact()
                 entries.append(stored)
@@ -211,10 +236,13 @@ class SicantikWhatsappEvidence(models.Model):
             if not result["valid"]:
                 m = result["mismatch"]
                 entry_id = page[m["index"]][0]
-                return self._report(False, checked, m["seq"], entry_id, m["code"], m.get("fields") or [])
+                return self._report(
+                    False, checked, m["seq"], entry_id, m["code"], m.get("fields") or []
+                )
             prev, first_seq = result["headHash"], first_seq + len(page)
         cr.execute(
-            "SELECT seq, hash FROM sicantik_whatsapp_evidence_head WHERE company_id = %s", (company_id,)
+            "SELECT seq, hash FROM sicantik_whatsapp_evidence_head WHERE company_id = %s",
+            (company_id,),
         )
         head = cr.fetchone() or (0, GENESIS)
         if head[0] != checked or head[1] != prev:
@@ -227,16 +255,22 @@ class SicantikWhatsappEvidence(models.Model):
         )
         row = cr.fetchone()
         if row:
-            return self._report(False, checked, False, False, "evidence.unchained", [], message_id=row[0])
+            return self._report(
+                False, checked, False, False, "evidence.unchained", [], message_id=row[0]
+            )
         return self._report(True, checked, False, False, False, [], head_hash=prev)
 
     @api.model
-    def _report(self, valid, checked, seq, entry_id, code, fields_, message_id=None, head_hash=None):
+    def _report(
+        self, valid, checked, seq, entry_id, code, fields_, message_id=None, head_hash=None
+    ):
         messages = {
             "evidence.sequence_gap": _("entry %(seq)s is missing or out of order"),
             "evidence.broken_link": _("entry %(seq)s does not link to the entry before it"),
             "evidence.hash_mismatch": _("entry %(seq)s was changed after it was chained"),
-            "evidence.record_changed": _("the record of entry %(seq)s was changed afterwards (%(fields)s)"),
+            "evidence.record_changed": _(
+                "the record of entry %(seq)s was changed afterwards (%(fields)s)"
+            ),
             "evidence.record_missing": _("the record of entry %(seq)s was deleted"),
             "evidence.truncated": _("entries from %(seq)s on were removed from the chain"),
             "evidence.unchained": _("message %(message)s has an outcome that was never chained"),
@@ -303,7 +337,9 @@ class SicantikWhatsappEvidence(models.Model):
             batch = messages.filtered(lambda m, c=company: m.company_id == c)
             for message in batch:
                 # Digests of what is about to go, for messages never chained with their text.
-                fact = engine.call("evidenceFact", message._evidence_fact("message.outcome", now_ms()))
+                fact = engine.call(
+                    "evidenceFact", message._evidence_fact("message.outcome", now_ms())
+                )
                 digests = {
                     "body_sha256": fact.get("bodySha256") or False,
                     "answer_sha256": fact.get("answerSha256") or False,
@@ -321,7 +357,12 @@ class SicantikWhatsappEvidence(models.Model):
                 }
             )
             batch.attempt_ids.sudo().write(
-                {"request_masked": False, "response_masked": False, "transport_error": False, "detail": False}
+                {
+                    "request_masked": False,
+                    "response_masked": False,
+                    "transport_error": False,
+                    "detail": False,
+                }
             )
             self._append(
                 [
@@ -427,7 +468,9 @@ def seal_cursor(cr, engine):
             (company_id,),
         )
         for entry_id, fact_json in cr.fetchall():
-            entry = engine.call("evidenceEntry", {"fact": json.loads(fact_json), "seq": seq + 1, "prevHash": head})
+            entry = engine.call(
+                "evidenceEntry", {"fact": json.loads(fact_json), "seq": seq + 1, "prevHash": head}
+            )
             cr.execute(
                 "UPDATE sicantik_whatsapp_evidence SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",
                 (entry["seq"], entry["prevHash"], entry["hash"], entry_id),
@@ -444,5 +487,6 @@ def seal_cursor(cr, engine):
 def _ms_to_naive(ms):
     import datetime
 
-    return datetime.datetime.fromtimestamp(int(ms) / 1000.0, tz=datetime.timezone.utc).replace(tzinfo=None)
-
+    return datetime.datetime.fromtimestamp(int(ms) / 1000.0, tz=datetime.timezone.utc).replace(
+        tzinfo=None
+    )

@@ -42,7 +42,9 @@ class SicantikWhatsappConsentFunnel(models.Model):
     month = fields.Date(readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
     provider_id = fields.Many2one(
-        "sicantik.whatsapp.provider", string="Inviting Provider", readonly=True,
+        "sicantik.whatsapp.provider",
+        string="Inviting Provider",
+        readonly=True,
         help="The gateway whose message last carried the invitation to the citizen (empty: no invitation).",
     )
     invited = fields.Integer(string="Invitations Sent", readonly=True, aggregator="sum")
@@ -65,7 +67,7 @@ class SicantikWhatsappConsentFunnel(models.Model):
         )
         self.env.cr.execute(
             SQL(
-            """
+                """
             CREATE VIEW %s AS
             WITH invites AS (
                 SELECT m.id, m.partner_id, m.company_id, m.provider_id,
@@ -123,10 +125,14 @@ class SicantikWhatsappConsentFunnel(models.Model):
         """Rates of a group are ratios of its summed counts, not averages of the rows' rates."""
         wanted = {f.split(":")[0] for f in fields}
         extra = [f for _r, n, d in RATES for f in (n, d) if f not in wanted]
-        result = super().read_group(domain, list(fields) + extra, groupby, offset, limit, orderby, lazy)
+        result = super().read_group(
+            domain, list(fields) + extra, groupby, offset, limit, orderby, lazy
+        )
         for group in result:
             for rate, num, den in RATES:
                 if rate in wanted:
                     den_value = group.get(den) or 0
-                    group[rate] = round(100.0 * (group.get(num) or 0) / den_value, 1) if den_value else 0.0
+                    group[rate] = (
+                        round(100.0 * (group.get(num) or 0) / den_value, 1) if den_value else 0.0
+                    )
         return result

@@ -22,7 +22,9 @@ class SicantikWhatsappMessage(models.Model):
     body_sha256 = fields.Char(string="Text SHA-256", readonly=True, copy=False)
     answer_sha256 = fields.Char(string="Provider Answer SHA-256", readonly=True, copy=False)
     evidence_chained = fields.Boolean(readonly=True, copy=False)
-    evidence_purged = fields.Boolean(string="Purged (retention)", readonly=True, copy=False, index=True)
+    evidence_purged = fields.Boolean(
+        string="Purged (retention)", readonly=True, copy=False, index=True
+    )
     evidence_purged_date = fields.Datetime(string="Purged On", readonly=True, copy=False)
     source_model = fields.Char(readonly=True, index=True, copy=False)
     source_res_id = fields.Many2oneReference(
@@ -32,14 +34,24 @@ class SicantikWhatsappMessage(models.Model):
     def write(self, vals):
         res = super().write(vals)
         if TRACKED_FIELDS & vals.keys() and not self.env.context.get(NO_CHAIN):
-            kind = "message.status" if "delivery_status" in vals and "state" not in vals else "message.outcome"
+            kind = (
+                "message.status"
+                if "delivery_status" in vals and "state" not in vals
+                else "message.outcome"
+            )
             self._evidence_chain(kind)
         return res
 
     def _evidence_fact(self, kind, at_ms):
         """The engine ``Fact`` of this message as it is now (texts as text while kept)."""
         self.ensure_one()
-        fact = {"kind": kind, "atMs": at_ms, "company": self.company_id.id, "message": self.id, "state": self.state}
+        fact = {
+            "kind": kind,
+            "atMs": at_ms,
+            "company": self.company_id.id,
+            "message": self.id,
+            "state": self.state,
+        }
         optional = {
             "partner": self.partner_id.id,
             "phone": self.phone,
@@ -69,7 +81,11 @@ class SicantikWhatsappMessage(models.Model):
         at = now_ms()
         facts = self.env["sicantik.whatsapp.evidence"]._append(
             [
-                {"fact": m._evidence_fact(kind, at), "message_id": m.id, "partner_id": m.partner_id.id}
+                {
+                    "fact": m._evidence_fact(kind, at),
+                    "message_id": m.id,
+                    "partner_id": m.partner_id.id,
+                }
                 for m in messages
             ]
         )
@@ -90,7 +106,10 @@ class SicantikWhatsappConsent(models.Model):
     def create(self, vals_list):
         records = super().create(vals_list)
         self.env["sicantik.whatsapp.evidence"]._append(
-            [{"fact": c._evidence_fact(), "consent_id": c.id, "partner_id": c.partner_id.id} for c in records]
+            [
+                {"fact": c._evidence_fact(), "consent_id": c.id, "partner_id": c.partner_id.id}
+                for c in records
+            ]
         )
         return records
 
@@ -104,7 +123,11 @@ class SicantikWhatsappConsent(models.Model):
             "consent": self.id,
             "source": self.source,
         }
-        optional = {"evidence": self.evidence, "ipAddress": self.ip_address, "userAgent": self.user_agent}
+        optional = {
+            "evidence": self.evidence,
+            "ipAddress": self.ip_address,
+            "userAgent": self.user_agent,
+        }
         fact.update({k: v for k, v in optional.items() if v})
         return fact
 

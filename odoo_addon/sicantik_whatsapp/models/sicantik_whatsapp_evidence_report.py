@@ -40,11 +40,17 @@ class ReportNotificationProof(models.AbstractModel):
         companies = messages.company_id | (partners.company_id or self.env.company)
         verifications = {c.id: evidence._verify(c) for c in companies}
         entries = evidence.search(
-            ["|", ("message_id", "in", messages.ids), ("consent_id.partner_id", "in", partners.ids)],
+            [
+                "|",
+                ("message_id", "in", messages.ids),
+                ("consent_id.partner_id", "in", partners.ids),
+            ],
             order="company_id, seq",
         )
-        consents = self.env["sicantik.whatsapp.consent"].sudo().search(
-            [("partner_id", "in", partners.ids)], order="date, id"
+        consents = (
+            self.env["sicantik.whatsapp.consent"]
+            .sudo()
+            .search([("partner_id", "in", partners.ids)], order="date, id")
         )
         return {
             "doc_ids": docids,
@@ -54,7 +60,9 @@ class ReportNotificationProof(models.AbstractModel):
             "consents": consents,
             "entries": entries,
             "facts": {e.id: json.loads(e.fact_json) for e in entries},
-            "entries_by_message": {m.id: entries.filtered(lambda e, m=m: e.message_id == m) for m in messages},
+            "entries_by_message": {
+                m.id: entries.filtered(lambda e, m=m: e.message_id == m) for m in messages
+            },
             "verifications": verifications,
             "companies": companies,
         }

@@ -59,7 +59,9 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             provider.check_access("read")
         company = partner.company_id or self.env.company
         if company not in self.env.companies:
-            raise AccessError(_("%s belongs to a company you are not working in.", partner.display_name))
+            raise AccessError(
+                _("%s belongs to a company you are not working in.", partner.display_name)
+            )
         if provider and provider.company_id and provider.company_id != company:
             raise UserError(_("%s does not serve the company of this contact.", provider.name))
         return company
@@ -83,7 +85,9 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         engine = dispatcher._engine(company)
         try:
             built = engine.free_text_request(self._free_text_args(partner, text, provider))
-            masked = engine.free_text_request(self._free_text_args(partner, text, provider, masked=True))
+            masked = engine.free_text_request(
+                self._free_text_args(partner, text, provider, masked=True)
+            )
         except EngineError as e:
             raise UserError(_("%(code)s: %(message)s", code=e.code, message=e.message)) from None
         ref = built["provider"]
@@ -123,7 +127,10 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             error = failure.to_engine()
             classified = engine.free_text_classify(ref, transport_error=error)
             # The failure's own words only as the engine redacted them (in ``detail``).
-            attempt["transportError"] = {"kind": error.get("kind"), "maybeSent": error.get("maybeSent")}
+            attempt["transportError"] = {
+                "kind": error.get("kind"),
+                "maybeSent": error.get("maybeSent"),
+            }
         else:
             classified = engine.free_text_classify(ref, response=response)
             attempt["response"] = response

@@ -36,7 +36,11 @@ class SicantikWhatsappHoliday(models.Model):
     )
 
     _sql_constraints = [
-        ("date_company_unique", "unique(date, company_id)", "This date is already a holiday of this company."),
+        (
+            "date_company_unique",
+            "unique(date, company_id)",
+            "This date is already a holiday of this company.",
+        ),
     ]
 
     @api.model
@@ -49,7 +53,9 @@ class SicantikWhatsappHoliday(models.Model):
             return None
         since = fields.Date.context_today(self) - datetime.timedelta(days=2)
         holidays = self.sudo().search(
-            [("company_id", "in", [False, company.id]), ("date", ">=", since)], order="date", limit=MAX_HOLIDAYS
+            [("company_id", "in", [False, company.id]), ("date", ">=", since)],
+            order="date",
+            limit=MAX_HOLIDAYS,
         )
         return {
             "start": _hhmm(icp.get_param(PARAM_QUIET_START) or 21.0),

@@ -40,7 +40,10 @@ class SicantikWhatsappMessage(models.Model):
     template_code = fields.Char(required=True, index=True)
     values_json = fields.Text(string="Values", help="Named values of the template (JSON).")
     force_provider_id = fields.Many2one(
-        "sicantik.whatsapp.provider", string="Forced Provider", ondelete="set null", check_company=True
+        "sicantik.whatsapp.provider",
+        string="Forced Provider",
+        ondelete="set null",
+        check_company=True,
     )
     notification_json = fields.Text(
         string="Notification", readonly=True, help="What was given to the engine (JSON)."
@@ -58,7 +61,9 @@ class SicantikWhatsappMessage(models.Model):
         copy=False,
     )
     provider_kind = fields.Selection(related="provider_id.kind", store=True, string="Provider Kind")
-    provider_message_id = fields.Char(string="Provider Message ID", readonly=True, index=True, copy=False)
+    provider_message_id = fields.Char(
+        string="Provider Message ID", readonly=True, index=True, copy=False
+    )
     provider_message_ids = fields.Char(string="All Provider Message IDs", readonly=True, copy=False)
     decision_json = fields.Text(string="Decision (JSON)", readonly=True, copy=False)
     decision_text = fields.Text(string="Decision", readonly=True, copy=False)
@@ -66,12 +71,17 @@ class SicantikWhatsappMessage(models.Model):
     opt_in_link_appended = fields.Boolean(string="Opt-in Link Appended", readonly=True, copy=False)
     body_text = fields.Text(string="Message Text", readonly=True, copy=False)
     outcome_json = fields.Text(string="Outcome (JSON)", readonly=True, copy=False)
-    attempt_ids = fields.One2many("sicantik.whatsapp.attempt", "message_id", string="Attempts", readonly=True)
+    attempt_ids = fields.One2many(
+        "sicantik.whatsapp.attempt", "message_id", string="Attempts", readonly=True
+    )
     attempt_count = fields.Integer(compute="_compute_attempt_count", store=True)
     error_code = fields.Char(readonly=True, copy=False)
     error_message = fields.Text(readonly=True, copy=False)
     scheduled_date = fields.Datetime(
-        string="Send After", index=True, copy=False, help="Queued or deferred messages wait until this time."
+        string="Send After",
+        index=True,
+        copy=False,
+        help="Queued or deferred messages wait until this time.",
     )
     claimed_at = fields.Datetime(readonly=True, copy=False)
     sent_date = fields.Datetime(readonly=True, copy=False)
@@ -145,8 +155,13 @@ class SicantikWhatsappMessage(models.Model):
             "res_id": record.id,
             "view_mode": "form",
         }
+
     batch_id = fields.Many2one(
-        "sicantik.whatsapp.batch", string="Batch", index="btree_not_null", ondelete="set null", copy=False
+        "sicantik.whatsapp.batch",
+        string="Batch",
+        index="btree_not_null",
+        ondelete="set null",
+        copy=False,
     )
     dedupe_key = fields.Char(
         readonly=True,
@@ -171,7 +186,11 @@ class SicantikWhatsappMessage(models.Model):
     @api.depends("state", "attempt_ids.classification")
     def _compute_rejected_for_recipient(self):
         for rec in self:
-            last = rec.attempt_ids.sorted("id")[-1:] if rec.state == "failed" else rec.attempt_ids.browse()
+            last = (
+                rec.attempt_ids.sorted("id")[-1:]
+                if rec.state == "failed"
+                else rec.attempt_ids.browse()
+            )
             rec.rejected_for_recipient = last.classification == "rejected"
 
     @api.depends("template_code", "partner_id")
@@ -194,7 +213,9 @@ class SicantikWhatsappMessage(models.Model):
             values = {}
         return values if isinstance(values, dict) else {}
 
-    def _apply_outcome(self, decision, outcome, notification=None, body_text=None, attempt_sink=None):
+    def _apply_outcome(
+        self, decision, outcome, notification=None, body_text=None, attempt_sink=None
+    ):
         """Store what the engine decided and what came of it.
 
         ``attempt_sink``: a list collecting the attempts' values, created later in one go (the
@@ -232,7 +253,10 @@ class SicantikWhatsappMessage(models.Model):
             # Quiet hours and holidays are no provider's refusal: they never count towards giving up.
             quiet = (outcome.get("code") or "").startswith("quiet.")
             vals["retry_count"] = self.retry_count + (0 if quiet else 1)
-            if not quiet and self.retry_count + 1 > self.env["sicantik.whatsapp.dispatcher"]._max_deferrals():
+            if (
+                not quiet
+                and self.retry_count + 1 > self.env["sicantik.whatsapp.dispatcher"]._max_deferrals()
+            ):
                 vals.update(
                     state="failed",
                     error_message=_(
@@ -279,7 +303,8 @@ class SicantikWhatsappMessage(models.Model):
                     "classification": att.get("classification") or "unknown",
                     "code": att.get("code") or False,
                     "detail": att.get("detail") or False,
-                    "provider_message_ids": ",".join(str(i) for i in att.get("messageIds") or []) or False,
+                    "provider_message_ids": ",".join(str(i) for i in att.get("messageIds") or [])
+                    or False,
                     "request_masked": _pretty(att.get("request")),
                     "response_masked": _pretty(att.get("response")),
                     "transport_error": _pretty(att.get("transportError")),
@@ -310,7 +335,9 @@ class SicantikWhatsappMessage(models.Model):
     def _check_manager_rights(self):
         """Message actions send, resend or cancel: WhatsApp managers of the messages' companies,
         checked before the ``sudo()`` writes."""
-        if not self.env.su and not self.env.user.has_group("sicantik_whatsapp.group_sicantik_whatsapp_manager"):
+        if not self.env.su and not self.env.user.has_group(
+            "sicantik_whatsapp.group_sicantik_whatsapp_manager"
+        ):
             raise AccessError(_("Only WhatsApp managers can send, queue again or cancel messages."))
         self.check_access("write")
 
@@ -330,7 +357,12 @@ class SicantikWhatsappMessage(models.Model):
         if self.filtered(lambda m: m.state not in ("failed", "unknown", "deferred")):
             raise UserError(_("Only failed, unknown or deferred messages can be queued again."))
         self.sudo().write(
-            {"state": "queued", "scheduled_date": False, "error_code": False, "error_message": False}
+            {
+                "state": "queued",
+                "scheduled_date": False,
+                "error_code": False,
+                "error_message": False,
+            }
         )
         self.env["sicantik.whatsapp.dispatcher"]._trigger_outbox()
         return True
@@ -372,4 +404,6 @@ class SicantikWhatsappMessageFlight(models.Model):
 def _ms_to_datetime(ms):
     import datetime
 
-    return datetime.datetime.fromtimestamp(int(ms) / 1000.0, tz=datetime.timezone.utc).replace(tzinfo=None)
+    return datetime.datetime.fromtimestamp(int(ms) / 1000.0, tz=datetime.timezone.utc).replace(
+        tzinfo=None
+    )

@@ -44,7 +44,9 @@ class SicantikWhatsappMixin(models.AbstractModel):
             self.env["sicantik.whatsapp.message"]
             .sudo()
             ._read_group(
-                [("source_model", "=", self._name), ("source_res_id", "in", self.ids)], ["source_res_id"], ["__count"]
+                [("source_model", "=", self._name), ("source_res_id", "in", self.ids)],
+                ["source_res_id"],
+                ["__count"],
             )
         )
         counts = dict(data)
@@ -59,7 +61,9 @@ class SicantikWhatsappMixin(models.AbstractModel):
             self, template_code, values=values, force_provider=force_provider
         )
 
-    def _sicantik_whatsapp_enqueue(self, template_code, values=None, scheduled_date=None, priority=10, message_vals=None):
+    def _sicantik_whatsapp_enqueue(
+        self, template_code, values=None, scheduled_date=None, priority=10, message_vals=None
+    ):
         """Like :meth:`_sicantik_whatsapp_send`, through the outbox (sent by the cron in batches)."""
         return self.env["sicantik.whatsapp.dispatcher"].send_records(
             self,

@@ -134,9 +134,13 @@ class SicantikWhatsappProvider(models.Model):
     )
 
     # Credentials: a separate tab, system administrators only.
-    access_token = fields.Char(groups="base.group_system", copy=False, help="Meta System User access token.")
+    access_token = fields.Char(
+        groups="base.group_system", copy=False, help="Meta System User access token."
+    )
     phone_number_id = fields.Char(string="Phone Number ID", groups="base.group_system", copy=False)
-    waba_id = fields.Char(string="WhatsApp Business Account ID", groups="base.group_system", copy=False)
+    waba_id = fields.Char(
+        string="WhatsApp Business Account ID", groups="base.group_system", copy=False
+    )
     app_secret = fields.Char(
         groups="base.group_system",
         copy=False,
@@ -150,7 +154,9 @@ class SicantikWhatsappProvider(models.Model):
         help="Meta: the Verify Token entered in the Meta app's webhook settings. Fonnte: the "
         "secret that must be in the webhook URL (?token=...) or in the payload.",
     )
-    api_key = fields.Char(string="API Key", groups="base.group_system", copy=False, help="Watzap.id API key.")
+    api_key = fields.Char(
+        string="API Key", groups="base.group_system", copy=False, help="Watzap.id API key."
+    )
     number_key = fields.Char(groups="base.group_system", copy=False, help="Watzap.id number key.")
     token = fields.Char(groups="base.group_system", copy=False, help="Fonnte device token.")
     webhook_url = fields.Char(
@@ -164,7 +170,9 @@ class SicantikWhatsappProvider(models.Model):
     # The engine's check of the Graph API version today (Meta ends each version on a published
     # date): errors and warnings apart, each shown in its own alert on the form.
     version_error = fields.Text(string="Graph API Version Error", compute="_compute_version_check")
-    version_warning = fields.Text(string="Graph API Version Warning", compute="_compute_version_check")
+    version_warning = fields.Text(
+        string="Graph API Version Warning", compute="_compute_version_check"
+    )
     can_edit_destination = fields.Boolean(
         compute="_compute_can_edit_destination",
         help="Whether the current user may change where the credentials are sent.",
@@ -196,9 +204,7 @@ class SicantikWhatsappProvider(models.Model):
             if rec.kind == "meta":
                 rec.webhook_url = f"{base}/sicantik_whatsapp/webhook/meta"
             elif rec.kind == "fonnte":
-                rec.webhook_url = (
-                    f"{base}/sicantik_whatsapp/webhook/fonnte?token={rec.webhook_verify_token or ''}"
-                )
+                rec.webhook_url = f"{base}/sicantik_whatsapp/webhook/fonnte?token={rec.webhook_verify_token or ''}"
             else:
                 rec.webhook_url = False
 
@@ -207,11 +213,21 @@ class SicantikWhatsappProvider(models.Model):
         self.ensure_one()
         if self.kind != "meta":
             return []
-        profile = {"id": self._engine_id(), "kind": self.kind, "apiVersion": self.api_version or None}
+        profile = {
+            "id": self._engine_id(),
+            "kind": self.kind,
+            "apiVersion": self.api_version or None,
+        }
         try:
             return self.env["sicantik.whatsapp.dispatcher"]._wasm().lint_profile(profile, now_ms())
         except (EngineError, UserError) as e:
-            return [{"code": getattr(e, "code", "engine.unavailable"), "severity": "error", "message": str(e)}]
+            return [
+                {
+                    "code": getattr(e, "code", "engine.unavailable"),
+                    "severity": "error",
+                    "message": str(e),
+                }
+            ]
 
     def _version_issue_text(self, issues):
         titles = {
@@ -230,7 +246,9 @@ class SicantikWhatsappProvider(models.Model):
             issues = rec._version_issues()
             errors = [i for i in issues if i.get("severity") == "error"]
             rec.version_error = rec._version_issue_text(errors) or False
-            rec.version_warning = rec._version_issue_text([i for i in issues if i not in errors]) or False
+            rec.version_warning = (
+                rec._version_issue_text([i for i in issues if i not in errors]) or False
+            )
 
     def _compute_message_count(self):
         data = self.env["sicantik.whatsapp.message"]._read_group(
@@ -257,7 +275,9 @@ class SicantikWhatsappProvider(models.Model):
             return self.browse()
         # The profiles of the cached engine configuration exist (unlink clears that cache): no
         # query for them, as the outbox resolves the same few ids for every message.
-        config = self.env["sicantik.whatsapp.dispatcher"]._engine_config_cached(self.env.company.id)[1]
+        config = self.env["sicantik.whatsapp.dispatcher"]._engine_config_cached(
+            self.env.company.id
+        )[1]
         if any(p["id"] == str(engine_id) for p in config["providers"]):
             return self.browse(rec_id)
         return self.browse(rec_id).exists()
@@ -293,7 +313,9 @@ class SicantikWhatsappProvider(models.Model):
         """This model's fields holding a credential the engine's catalogue marks secret
         (``accessToken`` → ``access_token``…): the engine alone says which are secret."""
         catalogue = self.env["sicantik.whatsapp.dispatcher"]._wasm().catalogue()
-        names = {f["name"] for kind in catalogue["credentials"] for f in kind["fields"] if f["secret"]}
+        names = {
+            f["name"] for kind in catalogue["credentials"] for f in kind["fields"] if f["secret"]
+        }
         fields_ = [re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() for name in sorted(names)]
         return [f for f in fields_ if f in self._fields]
 
@@ -326,14 +348,17 @@ class SicantikWhatsappProvider(models.Model):
                 touched = [
                     f
                     for f in DESTINATION_FIELDS
-                    if f in vals and any(rec._destination_value(f) != (vals[f] or False) for rec in self)
+                    if f in vals
+                    and any(rec._destination_value(f) != (vals[f] or False) for rec in self)
                 ]
             if touched:
                 raise AccessError(
                     _(
                         "Only system administrators may change %(fields)s of a WhatsApp provider "
                         "profile: the credentials are sent where these point.",
-                        fields=", ".join(self._fields[f].get_description(self.env)["string"] for f in touched),
+                        fields=", ".join(
+                            self._fields[f].get_description(self.env)["string"] for f in touched
+                        ),
                     )
                 )
 
@@ -424,10 +449,19 @@ class SicantikWhatsappProvider(models.Model):
     def action_reset_draft(self):
         self._check_manager_rights()
         was_error = self.filtered(lambda p: p.state == "error")
-        self.write({"state": "draft", "state_message": False, "state_code": False, "state_date": fields.Datetime.now()})
+        self.write(
+            {
+                "state": "draft",
+                "state_message": False,
+                "state_code": False,
+                "state_date": fields.Datetime.now(),
+            }
+        )
         # Out of service on purpose now: the error's activities have nothing left to ask.
         for rec in was_error.sudo():
-            rec._health_activities().action_feedback(feedback=_("Reset to draft by %s.", self.env.user.name))
+            rec._health_activities().action_feedback(
+                feedback=_("Reset to draft by %s.", self.env.user.name)
+            )
 
     def action_mark_error(self):
         """Open the dialog asking why the profile is put in error (managers only)."""
@@ -451,7 +485,12 @@ class SicantikWhatsappProvider(models.Model):
         so in the chatter."""
         was_error = self.filtered(lambda p: p.state == "error")
         self.write(
-            {"state": "configured", "state_message": False, "state_code": False, "state_date": fields.Datetime.now()}
+            {
+                "state": "configured",
+                "state_message": False,
+                "state_code": False,
+                "state_date": fields.Datetime.now(),
+            }
         )
         for rec in was_error.sudo():
             rec._health_activities().action_feedback(feedback=why)
@@ -485,7 +524,14 @@ class SicantikWhatsappProvider(models.Model):
                     return False
                 rec.invalidate_recordset(["state"])
                 now = fields.Datetime.now()
-                rec.write({"state": "error", "state_message": reason, "state_code": code or False, "state_date": now})
+                rec.write(
+                    {
+                        "state": "error",
+                        "state_message": reason,
+                        "state_code": code or False,
+                        "state_date": now,
+                    }
+                )
                 # A draft profile was never in service: nobody needs telling, but a manager's own
                 # decision always leaves a trace.
                 if row[0] == "configured" or code == "manual":
@@ -512,12 +558,16 @@ class SicantikWhatsappProvider(models.Model):
         intro = (
             _("Marked as error by %s.", who)
             if who
-            else _("A provider answered with a configuration error: routing skips this profile until it is fixed.")
+            else _(
+                "A provider answered with a configuration error: routing skips this profile until it is fixed."
+            )
         )
         note = Markup("<p>%s</p><p>%s</p><p>%s</p>") % (
             intro,
             why,
-            _("Fix the credentials or the account, then use Test connection or Mark as configured."),
+            _(
+                "Fix the credentials or the account, then use Test connection or Mark as configured."
+            ),
         )
         self.message_post(body=note, subtype_xmlid="mail.mt_note")
         for user in self._managers():
@@ -544,7 +594,10 @@ class SicantikWhatsappProvider(models.Model):
             provider = self._from_engine_id(attempt.get("provider"))
             if not provider or provider.sudo().state == "error":
                 continue
-            code = "%s.%s" % (attempt.get("kind") or provider.kind, attempt.get("code") or "config_error")
+            code = "%s.%s" % (
+                attempt.get("kind") or provider.kind,
+                attempt.get("code") or "config_error",
+            )
             provider._set_error(code, attempt.get("detail") or "")
 
     def action_regenerate_webhook_token(self):
@@ -577,7 +630,9 @@ class SicantikWhatsappProvider(models.Model):
         if ok:
             self._set_configured(_("Test connection by %s succeeded.", self.env.user.name))
         elif self.state == "error":
-            self.write({"state_message": detail or check.get("code") or _("Connection test failed.")})
+            self.write(
+                {"state_message": detail or check.get("code") or _("Connection test failed.")}
+            )
         else:
             self._set_error(
                 check.get("code") or False,
@@ -618,5 +673,10 @@ class SicantikWhatsappProvider(models.Model):
         try:
             response = transport.send(request)
         except TransportFailure as failure:
-            return {"ok": False, "code": "transport." + failure.kind, "detail": failure.message, "info": None}
+            return {
+                "ok": False,
+                "code": "transport." + failure.kind,
+                "detail": failure.message,
+                "info": None,
+            }
         return engine.health_check_parse(eid, response)

@@ -43,4 +43,6 @@ class SicantikWhatsappTemplateMaster(models.Model):
             ir_model = self.env["ir.model"]._get(model)
             if ir_model:
                 # A copy keeps the name's translations.
-                self.env.ref("sicantik_whatsapp.sicantik_whatsapp_composer_action").sudo().copy({"binding_model_id": ir_model.id, "binding_view_types": "list,form"})
+                self.env.ref("sicantik_whatsapp.sicantik_whatsapp_composer_action").sudo().copy(
+                    {"binding_model_id": ir_model.id, "binding_view_types": "list,form"}
+                )

@@ -135,7 +135,8 @@ class SicantikWhatsappTemplateMapping(models.Model):
     sequence = fields.Integer(default=10)
     param = fields.Char(string="Parameter", required=True, readonly=True)
     reserved = fields.Boolean(
-        readonly=True, help="A parameter with a meaning for every template (recipient, office, consent link)."
+        readonly=True,
+        help="A parameter with a meaning for every template (recipient, office, consent link).",
     )
     kind = fields.Selection(MAPPING_KINDS, string="Value From", required=True, default="field")
     field_path = fields.Char(
@@ -178,7 +179,11 @@ class SicantikWhatsappTemplateMapping(models.Model):
         error = None
         names = None
         if self.kind in ("field", "company"):
-            model, path = (model_name, self.field_path) if self.kind == "field" else ("res.company", self.company_field or "name")
+            model, path = (
+                (model_name, self.field_path)
+                if self.kind == "field"
+                else ("res.company", self.company_field or "name")
+            )
             if not path:
                 error = RecordValueError(
                     "mapping.unmapped",
@@ -250,7 +255,11 @@ class SicantikWhatsappTemplateMaster(models.Model):
                 error = path_error(self.env, rec.model, rec.partner_field)
                 if error:
                     raise ValidationError(
-                        _('Template "%(template)s", recipient field: %(error)s', template=rec.display_name, error=error)
+                        _(
+                            'Template "%(template)s", recipient field: %(error)s',
+                            template=rec.display_name,
+                            error=error,
+                        )
                     )
                 if rec._path_target(rec.partner_field) != "res.partner":
                     raise ValidationError(
@@ -279,7 +288,10 @@ class SicantikWhatsappTemplateMaster(models.Model):
         for rec in self:
             if rec.preview_record and rec.preview_record._name != rec.model:
                 raise ValidationError(
-                    _("The preview record must be a record of %(model)s.", model=rec.model_id.name or "-")
+                    _(
+                        "The preview record must be a record of %(model)s.",
+                        model=rec.model_id.name or "-",
+                    )
                 )
 
     # ------------------------------------------------------------------
@@ -294,7 +306,11 @@ class SicantikWhatsappTemplateMaster(models.Model):
         if not self.body:
             return []
         try:
-            description = self.env["sicantik.whatsapp.dispatcher"]._wasm().describe_template(self._engine_template())
+            description = (
+                self.env["sicantik.whatsapp.dispatcher"]
+                ._wasm()
+                .describe_template(self._engine_template())
+            )
         except (EngineError, UserError):
             return []
         return description["params"]
@@ -302,7 +318,12 @@ class SicantikWhatsappTemplateMaster(models.Model):
     def _default_mapping(self, param):
         """The values of a new mapping line for ``param`` (a ``describeTemplate`` parameter)."""
         name = param["name"]
-        vals = {"template_id": self.id, "param": name, "reserved": param["role"] != "value", "kind": "field"}
+        vals = {
+            "template_id": self.id,
+            "param": name,
+            "reserved": param["role"] != "value",
+            "kind": "field",
+        }
         if name == "opt_in_link":
             vals["kind"] = "consent"
         elif name == "office_name":
@@ -311,7 +332,13 @@ class SicantikWhatsappTemplateMaster(models.Model):
             guess = name
             if name == "partner_name":
                 partner_path = self.partner_field or self._partner_field_of_model()
-                guess = "%s.name" % partner_path if partner_path else "name" if self.model == "res.partner" else ""
+                guess = (
+                    "%s.name" % partner_path
+                    if partner_path
+                    else "name"
+                    if self.model == "res.partner"
+                    else ""
+                )
             if guess and not path_error(self.env, self.model, guess):
                 vals["field_path"] = guess
         return vals
@@ -330,7 +357,9 @@ class SicantikWhatsappTemplateMaster(models.Model):
             if new:
                 self.env["sicantik.whatsapp.template.mapping"].create(new)
             for sequence, name in enumerate(names):
-                line = existing.get(name) or rec.mapping_ids.filtered(lambda m, n=name: m.param == n)
+                line = existing.get(name) or rec.mapping_ids.filtered(
+                    lambda m, n=name: m.param == n
+                )
                 if line.sequence != sequence:
                     line.sequence = sequence
 
@@ -342,7 +371,9 @@ class SicantikWhatsappTemplateMaster(models.Model):
 
     def write(self, vals):
         res = super().write(vals)
-        if {"model_id", "body", "header", "button_url_suffix", "params", "partner_field"} & set(vals):
+        if {"model_id", "body", "header", "button_url_suffix", "params", "partner_field"} & set(
+            vals
+        ):
             self._sync_mappings()
         return res
 
@@ -367,7 +398,11 @@ class SicantikWhatsappTemplateMaster(models.Model):
         """``(partner, phone)`` of ``record``: its contact (the template's recipient field, the
         model's, else ``partner_id``; a contact record is its own), else its number."""
         partner = self.env["res.partner"]
-        path = (self.partner_field or self._partner_field_of_model()) if self.model == record._name else False
+        path = (
+            (self.partner_field or self._partner_field_of_model())
+            if self.model == record._name
+            else False
+        )
         if record._name == "res.partner" and not path:
             return record, False
         if not path:
@@ -378,7 +413,9 @@ class SicantikWhatsappTemplateMaster(models.Model):
             partner = found[:1] if found and found._name == "res.partner" else partner
         if partner:
             return partner, False
-        phone_fields = getattr(record, "_sicantik_whatsapp_phone_fields", None) or DEFAULT_PHONE_FIELDS
+        phone_fields = (
+            getattr(record, "_sicantik_whatsapp_phone_fields", None) or DEFAULT_PHONE_FIELDS
+        )
         for name in phone_fields:
             if name in record._fields and record[name]:
                 return partner, record[name]
@@ -398,25 +435,45 @@ class SicantikWhatsappTemplateMaster(models.Model):
         ``sicantik.whatsapp.dispatcher.send_records``). Records are read in batches (prefetch).
         """
         self.ensure_one()
-        extra = {k: python_value(v) for k, v in (values or {}).items() if v is not None and v is not False}
-        mappings = self.mapping_ids if self.model and self.model == records._name else self.mapping_ids.browse()
+        extra = {
+            k: python_value(v)
+            for k, v in (values or {}).items()
+            if v is not None and v is not False
+        }
+        mappings = (
+            self.mapping_ids
+            if self.model and self.model == records._name
+            else self.mapping_ids.browse()
+        )
         # Checked once for the batch, then plain data: no ORM access to the mapping per record.
         rules = [
             m._rule(records._name)
             for m in mappings
             if m.param not in extra and not (m.reserved and m.kind == "field" and not m.field_path)
         ]  # given by the caller, or left to the dispatcher (partner_name, office_name)
-        has_company = "company_id" in records._fields and records._fields["company_id"].type == "many2one"
+        has_company = (
+            "company_id" in records._fields and records._fields["company_id"].type == "many2one"
+        )
         result = []
         for record in records:
             partner, phone = self._record_recipient(record)
             company = (record.company_id if has_company else None) or self.env.company
-            item = {"record": record, "partner": partner, "phone": phone, "company": company, "values": {}, "error": False}
+            item = {
+                "record": record,
+                "partner": partner,
+                "phone": phone,
+                "company": company,
+                "values": {},
+                "error": False,
+            }
             result.append(item)
             if not partner and not phone:
                 item["error"] = (
                     "record.no_recipient",
-                    _("%(record)s has no contact and no phone number to send to.", record=record.display_name),
+                    _(
+                        "%(record)s has no contact and no phone number to send to.",
+                        record=record.display_name,
+                    ),
                 )
                 continue
             try:

@@ -81,9 +81,13 @@ class SicantikWhatsappTemplateMaster(models.Model):
     code = fields.Char(required=True, help="Stable code used by other modules, e.g. permit_ready.")
     name = fields.Char(required=True)
     active = fields.Boolean(default=True)
-    language = fields.Char(default="id", required=True, help="Language code as Meta uses it (id, en_US).")
+    language = fields.Char(
+        default="id", required=True, help="Language code as Meta uses it (id, en_US)."
+    )
     body = fields.Text(required=True, help="Message text with {{named}} placeholders.")
-    header = fields.Char(help="Optional text header (Meta: at most 60 characters, one placeholder).")
+    header = fields.Char(
+        help="Optional text header (Meta: at most 60 characters, one placeholder)."
+    )
     button_url_suffix = fields.Char(
         string="Button URL Suffix",
         help="Dynamic suffix of the Meta URL button, e.g. {{permit_number}}.",
@@ -143,7 +147,9 @@ class SicantikWhatsappTemplateMaster(models.Model):
         help="Body parameters of the Meta template as Meta approved it (from the sync). When the "
         "body sends another number, Meta would refuse every send: Meta is skipped.",
     )
-    meta_approved_known = fields.Boolean(string="Approved Parameters Known", copy=False, readonly=True)
+    meta_approved_known = fields.Boolean(
+        string="Approved Parameters Known", copy=False, readonly=True
+    )
     meta_usable = fields.Boolean(
         default=True,
         copy=False,
@@ -197,7 +203,15 @@ class SicantikWhatsappTemplateMaster(models.Model):
             "fonnte": {"body": self.fonnte_body} if self.fonnte_body else None,
         }
 
-    @api.constrains("body", "header", "button_url_suffix", "params", "meta_body_params", "watzap_body", "fonnte_body")
+    @api.constrains(
+        "body",
+        "header",
+        "button_url_suffix",
+        "params",
+        "meta_body_params",
+        "watzap_body",
+        "fonnte_body",
+    )
     def _check_engine_limits(self):
         """A template above the engine's size limits is refused when saved (the engine would
         refuse every send of it)."""
@@ -210,8 +224,11 @@ class SicantikWhatsappTemplateMaster(models.Model):
             limit = next((i for i in issues if str(i.get("code", "")).startswith("limit.")), None)
             if limit:
                 raise ValidationError(
-                    self.env["sicantik.whatsapp.dispatcher"]._limit_error_text(limit["code"], limit.get("message"))
+                    self.env["sicantik.whatsapp.dispatcher"]._limit_error_text(
+                        limit["code"], limit.get("message")
+                    )
                 )
+
     @api.model
     def _engine_meta(self, values):
         """The engine's Meta mapping from the ``meta_*`` field values in ``values`` (a record's,
@@ -219,10 +236,15 @@ class SicantikWhatsappTemplateMaster(models.Model):
         (:data:`META_HEALTH_FIELDS`) is the record's own unless ``values`` has it."""
         if not values.get("meta_template_name"):
             return None
-        health = {name: values[name] if name in values else (self[name] if len(self) == 1 else False) for name in META_HEALTH_FIELDS}
+        health = {
+            name: values[name] if name in values else (self[name] if len(self) == 1 else False)
+            for name in META_HEALTH_FIELDS
+        }
         return {
             "quality": health["meta_quality"] or None,
-            "approvedBodyParamCount": health["meta_approved_param_count"] if health["meta_approved_known"] else None,
+            "approvedBodyParamCount": health["meta_approved_param_count"]
+            if health["meta_approved_known"]
+            else None,
             "templateName": values["meta_template_name"],
             "language": values.get("meta_language") or None,
             "paramFormat": values.get("meta_param_format") or "positional",
@@ -311,7 +333,9 @@ class SicantikWhatsappTemplateMaster(models.Model):
     def write(self, vals):
         res = super().write(vals)
         self.env.registry.clear_cache()
-        if not self.env.context.get("sicantik_whatsapp_no_health") and set(vals) & set(META_HEALTH_TRIGGERS):
+        if not self.env.context.get("sicantik_whatsapp_no_health") and set(vals) & set(
+            META_HEALTH_TRIGGERS
+        ):
             self._check_meta_health()
         return res
 
@@ -366,11 +390,16 @@ class SicantikWhatsappTemplateMaster(models.Model):
         self.message_post(body=note, subtype_xmlid="mail.mt_note")
         summary = _("Meta skips WhatsApp template %(name)s", name=self.name)
         for user in self.env["sicantik.whatsapp.provider"]._managers():
-            self.activity_schedule("mail.mail_activity_data_warning", summary=summary, note=note, user_id=user.id)
+            self.activity_schedule(
+                "mail.mail_activity_data_warning", summary=summary, note=note, user_id=user.id
+            )
 
     def _notify_meta_back(self):
         self.ensure_one()
-        text = _("Meta takes template %(template)s again: routing uses Meta for it again.", template=self.meta_template_name)
+        text = _(
+            "Meta takes template %(template)s again: routing uses Meta for it again.",
+            template=self.meta_template_name,
+        )
         self._health_activities().action_feedback(feedback=text)
         self.message_post(body=Markup("<p>%s</p>") % text, subtype_xmlid="mail.mt_note")
 
@@ -391,7 +420,9 @@ class SicantikWhatsappTemplateMaster(models.Model):
                 vals["meta_quality"] = event["quality"]
             if not vals:
                 continue
-            for tmpl in self.sudo().search([("meta_template_name", "=", event.get("templateName"))]):
+            for tmpl in self.sudo().search(
+                [("meta_template_name", "=", event.get("templateName"))]
+            ):
                 lang = event.get("language")
                 if lang and (tmpl.meta_language or tmpl.language) != lang:
                     continue
@@ -433,7 +464,9 @@ class SicantikWhatsappTemplateMaster(models.Model):
         providers = self.env["sicantik.whatsapp.provider"].search([("kind", "=", "meta")])
         providers = providers.filtered(lambda p: p.sudo().waba_id and p.sudo().access_token)
         if not providers:
-            raise UserError(_("No Meta provider with a WhatsApp Business Account ID and an access token."))
+            raise UserError(
+                _("No Meta provider with a WhatsApp Business Account ID and an access token.")
+            )
         dispatcher = self.env["sicantik.whatsapp.dispatcher"]
         remote = []
         for provider in providers:
@@ -490,7 +523,11 @@ class SicantikWhatsappTemplateMaster(models.Model):
             if fmt == "named" and not tmpl.meta_body_params and suggested.get("bodyParams"):
                 # Named Meta parameters are our placeholder names: the mapping is known.
                 vals["meta_body_params"] = ",".join(suggested["bodyParams"])
-            if not tmpl.meta_language and match.get("language") and match["language"] != tmpl.language:
+            if (
+                not tmpl.meta_language
+                and match.get("language")
+                and match["language"] != tmpl.language
+            ):
                 vals["meta_language"] = match["language"]
             tmpl.write(vals)
             updated |= tmpl

@@ -62,7 +62,9 @@ def multipart_fields(content_type, body):
         b"Content-Type: " + content_type.encode() + b"\r\n\r\n" + body.encode("utf-8")
     )
     return {
-        part.get_param("name", header="content-disposition"): part.get_payload(decode=True).decode("utf-8")
+        part.get_param("name", header="content-disposition"): part.get_payload(decode=True).decode(
+            "utf-8"
+        )
         for part in message.iter_parts()
     }
 
@@ -71,14 +73,18 @@ def request_text(request):
     """Every text field of a request body (JSON, multipart or url-encoded form), joined: to look
     for the message text or a link whatever the provider's body format."""
     body = request.get("body") or ""
-    ctype = next((v for k, v in (request.get("headers") or {}).items() if k.lower() == "content-type"), "")
+    ctype = next(
+        (v for k, v in (request.get("headers") or {}).items() if k.lower() == "content-type"), ""
+    )
     try:
         data = json.loads(body)
     except ValueError:
         if ctype.startswith("multipart/form-data"):
             data = multipart_fields(ctype, body)
         else:
-            data = {k: v[-1] for k, v in urllib.parse.parse_qs(body, keep_blank_values=True).items()}
+            data = {
+                k: v[-1] for k, v in urllib.parse.parse_qs(body, keep_blank_values=True).items()
+            }
     parts = []
 
     def walk(value):
@@ -184,7 +190,13 @@ class SicantikWhatsappCommon(TransactionCase):
         return mock_whatsapp_transport(self.env, responses, handler)
 
     def send(
-        self, partner, template="permit_ready", values=None, force_provider=None, responses=(), handler=None
+        self,
+        partner,
+        template="permit_ready",
+        values=None,
+        force_provider=None,
+        responses=(),
+        handler=None,
     ):
         """Send through the dispatcher with a fake transport; returns (message, fake)."""
         with self.mock_transport(responses, handler) as fake:

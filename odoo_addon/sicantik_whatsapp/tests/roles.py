@@ -38,7 +38,9 @@ class SicantikWhatsappRolesCommon(SicantikWhatsappCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_second_company()
-        (cls.partner_opted_in | cls.partner_gateway | cls.partner_opted_out).write({"company_id": cls.company_a.id})
+        (cls.partner_opted_in | cls.partner_gateway | cls.partner_opted_out).write(
+            {"company_id": cls.company_a.id}
+        )
         cls.partner_b = cls.env["res.partner"].create(
             {"name": "Rina Ginting", "mobile": "0813-5555-6666", "company_id": cls.company_b.id}
         )

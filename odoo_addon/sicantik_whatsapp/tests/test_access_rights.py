@@ -21,9 +21,18 @@ Y, N = True, False
 #: row → (test method, allowed per role, in the order of ``ROLES``)
 MATRIX = {
     "See messages, reports and the consent log": ("test_read_messages", (N, N, Y, Y, Y, Y, Y)),
-    "Test Multi-Provider (dry run or send) to a contact of their company": ("test_wizard", (N, N, Y, Y, Y, N, Y)),
-    "Test Multi-Provider to a contact of another company": ("test_wizard_other_company", (N, N, N, N, N, N, N)),
-    "See another user's Test Multi-Provider results": ("test_wizard_results_private", (N, N, N, N, N, N, N)),
+    "Test Multi-Provider (dry run or send) to a contact of their company": (
+        "test_wizard",
+        (N, N, Y, Y, Y, N, Y),
+    ),
+    "Test Multi-Provider to a contact of another company": (
+        "test_wizard_other_company",
+        (N, N, N, N, N, N, N),
+    ),
+    "See another user's Test Multi-Provider results": (
+        "test_wizard_results_private",
+        (N, N, N, N, N, N, N),
+    ),
     "Send now / queue again / cancel a message": ("test_message_actions", (N, N, N, N, Y, N, Y)),
     "Record a citizen's opt-in or opt-out": ("test_record_consent", (N, N, N, Y, N, N, N)),
     "Undo a citizen's opt-out": ("test_undo_opt_out", (N, N, N, N, N, N, N)),
@@ -32,8 +41,14 @@ MATRIX = {
         "test_edit_provider",
         (N, N, N, N, Y, N, Y),
     ),
-    "Test connection, mark configured, reset, new webhook token": ("test_provider_actions", (N, N, N, N, Y, N, Y)),
-    "Change Base URL, API version, kind or company of a profile": ("test_provider_destination", (N, N, N, N, N, N, Y)),
+    "Test connection, mark configured, reset, new webhook token": (
+        "test_provider_actions",
+        (N, N, N, N, Y, N, Y),
+    ),
+    "Change Base URL, API version, kind or company of a profile": (
+        "test_provider_destination",
+        (N, N, N, N, N, N, Y),
+    ),
     "Edit a shared profile (no company)": ("test_shared_provider", (N, N, N, N, N, N, Y)),
     "Read credentials": ("test_read_credentials", (N, N, N, N, N, N, Y)),
     "Sync templates from Meta": ("test_meta_sync", (N, N, N, N, Y, Y, Y)),
@@ -56,7 +71,9 @@ class TestAccessRights(SicantikWhatsappRolesCommon):
         """Run ``action(role)`` for every role, each in a savepoint rolled back afterwards;
         allowed roles must succeed, the others get AccessError/UserError."""
         method, allowed = MATRIX[row]
-        self.assertEqual(method, self._testMethodName, "MATRIX row %r belongs to %s" % (row, method))
+        self.assertEqual(
+            method, self._testMethodName, "MATRIX row %r belongs to %s" % (row, method)
+        )
         for role, ok in zip(ROLES, allowed, strict=True):
             with self.subTest(row=row, role=role):
                 try:
@@ -94,8 +111,17 @@ class TestAccessRights(SicantikWhatsappRolesCommon):
     def test_read_messages(self):
         def action(role):
             company = self.company_b if role == "manager_b" else self.company_a
-            consent = self.env["sicantik.whatsapp.consent"].sudo().create(
-                {"partner_id": self.partner_gateway.id, "action": "opt_in", "source": "manual", "company_id": company.id}
+            consent = (
+                self.env["sicantik.whatsapp.consent"]
+                .sudo()
+                .create(
+                    {
+                        "partner_id": self.partner_gateway.id,
+                        "action": "opt_in",
+                        "source": "manual",
+                        "company_id": company.id,
+                    }
+                )
             )
             message = self._message(company)
             self.as_role(role, message).read(["state"])
@@ -117,7 +143,9 @@ class TestAccessRights(SicantikWhatsappRolesCommon):
                         getattr(self.as_role(role, message), method)()
                     except DENIED:
                         message.invalidate_recordset()
-                        self.assertEqual(message.state, state, "a refused %s changes nothing" % method)
+                        self.assertEqual(
+                            message.state, state, "a refused %s changes nothing" % method
+                        )
                         self.assertFalse(fake.requests, "a refused %s sends nothing" % method)
                         raise
 
@@ -158,7 +186,9 @@ class TestAccessRights(SicantikWhatsappRolesCommon):
             self.assertEqual(len(fake.requests), 1)
             self.assertEqual(wizard.message_id.company_id, self.company_a)
 
-        self.check_row("Test Multi-Provider (dry run or send) to a contact of their company", action)
+        self.check_row(
+            "Test Multi-Provider (dry run or send) to a contact of their company", action
+        )
 
     def test_wizard_other_company(self):
         def action(role):
@@ -189,7 +219,9 @@ class TestAccessRights(SicantikWhatsappRolesCommon):
 
         self.check_row("See another user's Test Multi-Provider results", action)
         self.assertFalse(
-            self.env["sicantik.whatsapp.test.wizard"].with_user(self.users["admin"]).search([("id", "=", wizard.id)])
+            self.env["sicantik.whatsapp.test.wizard"]
+            .with_user(self.users["admin"])
+            .search([("id", "=", wizard.id)])
         )
 
     # -- consent -----------------------------------------------------------------------------
@@ -235,15 +267,21 @@ class TestAccessRights(SicantikWhatsappRolesCommon):
 
         self.check_row("Write consent fields directly", action)
         with self.assertRaises(AccessError):
-            self.env["res.partner"].with_user(self.users["wa_user"]).create({"name": "X", "wa_meta_opt_in": True})
+            self.env["res.partner"].with_user(self.users["wa_user"]).create(
+                {"name": "X", "wa_meta_opt_in": True}
+            )
 
     # -- providers ---------------------------------------------------------------------------
 
     def test_edit_provider(self):
         def action(role):
-            self.as_role(role, self.fonnte).write({"name": "Fonnte Karo", "timeout": 20, "rate_per_minute": 30})
+            self.as_role(role, self.fonnte).write(
+                {"name": "Fonnte Karo", "timeout": 20, "rate_per_minute": 30}
+            )
 
-        self.check_row("Edit a provider profile of their company (name, order, timeout, rate)", action)
+        self.check_row(
+            "Edit a provider profile of their company (name, order, timeout, rate)", action
+        )
 
     def test_provider_actions(self):
         def action(role):
@@ -302,7 +340,9 @@ class TestAccessRights(SicantikWhatsappRolesCommon):
     def test_manager_creates_profiles_of_their_company(self):
         Provider = self.env["sicantik.whatsapp.provider"].with_user(self.users["manager"])
         provider = Provider.create({"name": "Fonnte 2", "kind": "fonnte"})
-        self.assertEqual(provider.company_id, self.company_a, "a manager's profile is their company's")
+        self.assertEqual(
+            provider.company_id, self.company_a, "a manager's profile is their company's"
+        )
         self.assertFalse(provider.can_edit_destination)
         with self.assertRaises(AccessError):
             provider.copy({"base_url": "http://127.0.0.1:9/x"})
@@ -329,7 +369,11 @@ class TestAccessRights(SicantikWhatsappRolesCommon):
         self.check_row("Read credentials", action)
 
     def test_meta_sync(self):
-        page = {"status": 200, "headers": {"content-type": "application/json"}, "body": json.dumps({"data": []})}
+        page = {
+            "status": 200,
+            "headers": {"content-type": "application/json"},
+            "body": json.dumps({"data": []}),
+        }
 
         def action(role):
             Template = self.env["sicantik.whatsapp.template.master"].with_user(self.users[role])
@@ -350,7 +394,10 @@ class TestAccessRights(SicantikWhatsappRolesCommon):
     def test_partner_read(self):
         def action(role):
             partner = self.as_role(
-                role, {"portal": self.portal_partner, "manager_b": self.partner_b}.get(role, self.partner_gateway)
+                role,
+                {"portal": self.portal_partner, "manager_b": self.partner_b}.get(
+                    role, self.partner_gateway
+                ),
             )
             values = partner.read(portal_readable_fields(partner) if role == "portal" else None)[0]
             has_group = self.users[role].has_group("sicantik_whatsapp.group_sicantik_whatsapp_user")
@@ -377,8 +424,13 @@ class TestAccessRights(SicantikWhatsappRolesCommon):
     def test_replay_own_company_only(self):
         message_a = self._message(self.company_a)
         message_b = self._message(self.company_b)
-        for role, mine, other in (("manager", message_a, message_b), ("manager_b", message_b, message_a)):
-            wizard = self.env["sicantik.whatsapp.replay.wizard"].with_user(self.users[role]).create({})
+        for role, mine, other in (
+            ("manager", message_a, message_b),
+            ("manager_b", message_b, message_a),
+        ):
+            wizard = (
+                self.env["sicantik.whatsapp.replay.wizard"].with_user(self.users[role]).create({})
+            )
             messages = wizard._messages()
             self.assertIn(mine, messages)
             self.assertNotIn(other, messages)

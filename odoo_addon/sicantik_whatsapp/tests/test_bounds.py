@@ -35,7 +35,10 @@ class TestBounds(SicantikWhatsappCommon):
         ]
         for provider, fname in cases:
             for bad in ("ABC-SECRET-1\u200b", "ABC-SECRET 2", "ABC-SECRET-3\n"):
-                with self.subTest(field=fname, value=repr(bad)), self.assertRaises(ValidationError) as err:
+                with (
+                    self.subTest(field=fname, value=repr(bad)),
+                    self.assertRaises(ValidationError) as err,
+                ):
                     with self.cr.savepoint():
                         provider.write({fname: bad})
                 text = "%s %r" % (err.exception, err.exception.args)
@@ -58,7 +61,9 @@ class TestBounds(SicantikWhatsappCommon):
         self.fonnte.invalidate_recordset()
         self.env.registry.clear_cache()
         # The real requests transport (no mock): the failure happens while writing the request.
-        message = self.dispatcher.send(self.partner_gateway, "permit_ready", self.permit_values, self.fonnte)
+        message = self.dispatcher.send(
+            self.partner_gateway, "permit_ready", self.permit_values, self.fonnte
+        )
         self.assertEqual(message.state, "failed", message.error_message)
         self.assertEqual(server.captured, [], "no request reached the provider")
         stored = self.record_texts(message) + self.record_texts(message.attempt_ids)
@@ -69,16 +74,23 @@ class TestBounds(SicantikWhatsappCommon):
         limit = get_engine().limits()["valueBytes"]
         big = "x" * (limit + 1)
         with self.mock_transport() as fake:
-            message = self.dispatcher.send(self.partner_gateway, "permit_ready", dict(self.permit_values, note=big))
+            message = self.dispatcher.send(
+                self.partner_gateway, "permit_ready", dict(self.permit_values, note=big)
+            )
         self.assertEqual(message.state, "failed")
         self.assertEqual(message.error_code, "limit.value")
-        self.assertIn("A value is too long to send by WhatsApp (at most %s bytes per value)." % limit, message.error_message)
+        self.assertIn(
+            "A value is too long to send by WhatsApp (at most %s bytes per value)." % limit,
+            message.error_message,
+        )
         self.assertIn("note", message.error_message)
         self.assertEqual(fake.requests, [])
         self.assertLess(len(self.record_texts(message)), limit, "the value is not stored")
         # Indonesian for people who read Indonesian.
         self.env["res.lang"]._activate_lang("id_ID")
-        self.env["ir.module.module"]._load_module_terms(["sicantik_whatsapp"], ["id_ID"], overwrite=True)
+        self.env["ir.module.module"]._load_module_terms(
+            ["sicantik_whatsapp"], ["id_ID"], overwrite=True
+        )
         text = self.dispatcher.with_context(lang="id_ID")._limit_error_text("limit.value")
         self.assertIn("terlalu panjang", text)
         self.assertIn(str(limit), text)
@@ -86,10 +98,16 @@ class TestBounds(SicantikWhatsappCommon):
     def test_a_value_repeated_past_the_message_limit_fails_with_its_code(self):
         limits = get_engine().limits()
         template = self.env["sicantik.whatsapp.template.master"].create(
-            {"name": "Berulang", "code": "repeated", "body": "Isi: " + " ".join(["{{a}}"] * 40) + " selesai."}
+            {
+                "name": "Berulang",
+                "code": "repeated",
+                "body": "Isi: " + " ".join(["{{a}}"] * 40) + " selesai.",
+            }
         )
         with self.mock_transport() as fake:
-            message = self.dispatcher.send(self.partner_gateway, template.code, {"a": "x" * limits["valueBytes"]})
+            message = self.dispatcher.send(
+                self.partner_gateway, template.code, {"a": "x" * limits["valueBytes"]}
+            )
         self.assertEqual(message.state, "failed")
         # Each provider refused to build it (nothing left): the message says why.
         self.assertEqual(message.error_code, "dispatch.exhausted")
@@ -101,12 +119,16 @@ class TestBounds(SicantikWhatsappCommon):
         limits = get_engine().limits()
         Template = self.env["sicantik.whatsapp.template.master"]
         with self.assertRaises(ValidationError) as err, self.cr.savepoint():
-            Template.create({"name": "Panjang", "code": "long", "body": "a" * (limits["templateTextBytes"] + 1)})
+            Template.create(
+                {"name": "Panjang", "code": "long", "body": "a" * (limits["templateTextBytes"] + 1)}
+            )
         self.assertIn("A text of the template is too long", str(err.exception))
         many = " ".join("{{p%d}}" % i for i in range(limits["placeholders"] + 1))
         with self.assertRaises(ValidationError) as err, self.cr.savepoint():
             Template.create({"name": "Banyak", "code": "many", "body": many})
-        self.assertIn("too many placeholders (at most %s)" % limits["placeholders"], str(err.exception))
+        self.assertIn(
+            "too many placeholders (at most %s)" % limits["placeholders"], str(err.exception)
+        )
         Template.create({"name": "Pas", "code": "fits", "body": "a" * limits["templateTextBytes"]})
 
     def test_webhook_tokens_are_masked_in_the_access_log(self):
@@ -125,13 +147,16 @@ class TestBounds(SicantikWhatsappCommon):
                 self.client_address = ("127.0.0.1", 50000)
 
             def log(self, type, message, *args):  # pylint: disable=redefined-builtin
-                record = logger.makeRecord("werkzeug", logging.INFO, __file__, 1, message, args, None)
+                record = logger.makeRecord(
+                    "werkzeug", logging.INFO, __file__, 1, message, args, None
+                )
                 self.test.assertTrue(logger.filter(record))
                 lines.append(record.getMessage())
 
         Handler.test = self
         paths = [
-            "%s?hub.mode=subscribe&hub.verify_token=%s&hub.challenge=42" % (META_URL, SECRETS["meta_webhook_token"]),
+            "%s?hub.mode=subscribe&hub.verify_token=%s&hub.challenge=42"
+            % (META_URL, SECRETS["meta_webhook_token"]),
             "%s?token=%s" % (FONNTE_URL, SECRETS["fonnte_webhook_token"]),
         ]
         for path in paths:
@@ -158,12 +183,17 @@ class TestBounds(SicantikWhatsappCommon):
         )
         self.assertNotIn(SECRETS["meta_webhook_token"], line)
         self.assertIn("hub.verify_token=%s&hub.challenge=42" % MASK, line)
-        line = logged('"POST %s?token=%s HTTP/1.1" 200 -' % (FONNTE_URL, SECRETS["fonnte_webhook_token"]))
+        line = logged(
+            '"POST %s?token=%s HTTP/1.1" 200 -' % (FONNTE_URL, SECRETS["fonnte_webhook_token"])
+        )
         self.assertEqual(line, '"POST %s?token=%s HTTP/1.1" 200 -' % (FONNTE_URL, MASK))
         line = logged('"GET /sicantik_whatsapp/consent/eyJwIjo3fQ.abc123 HTTP/1.1" 200 -')
         self.assertEqual(line, '"GET /sicantik_whatsapp/consent/%s HTTP/1.1" 200 -' % MASK)
         # Other routes are left alone.
-        self.assertEqual(logged('"GET /web/login?token=x HTTP/1.1" 200 -'), '"GET /web/login?token=x HTTP/1.1" 200 -')
+        self.assertEqual(
+            logged('"GET /web/login?token=x HTTP/1.1" 200 -'),
+            '"GET /web/login?token=x HTTP/1.1" 200 -',
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -172,11 +202,20 @@ class TestBoundsHttp(HttpCase, SicantikWhatsappCommon):
         url = "%s?token=%s" % (FONNTE_URL, SECRETS["fonnte_webhook_token"])
         bodies = [b"{not json", b"[1, 2]", b'"text"', b"\xff\xfe", b"[" * 100000]
         for body in bodies:
-            with self.subTest(body=body[:20]), mute_logger("odoo.addons.sicantik_whatsapp.controllers.main"):
-                response = self.url_open(url, data=body, headers={"Content-Type": "application/json"})
+            with (
+                self.subTest(body=body[:20]),
+                mute_logger("odoo.addons.sicantik_whatsapp.controllers.main"),
+            ):
+                response = self.url_open(
+                    url, data=body, headers={"Content-Type": "application/json"}
+                )
                 self.assertEqual(response.status_code, 400)
                 self.assertNotIn("Traceback", response.text)
-        ok = self.url_open(url, data=json.dumps({"id": "1", "status": "sent"}), headers={"Content-Type": "application/json"})
+        ok = self.url_open(
+            url,
+            data=json.dumps({"id": "1", "status": "sent"}),
+            headers={"Content-Type": "application/json"},
+        )
         self.assertEqual(ok.status_code, 200)
         form = self.url_open(url, data={"id": "1", "status": "sent"})
         self.assertEqual(form.status_code, 200, "Fonnte's form posts still work")
@@ -184,9 +223,17 @@ class TestBoundsHttp(HttpCase, SicantikWhatsappCommon):
         from .test_webhooks import _sign
 
         for body in bodies:
-            with self.subTest(meta=body[:20]), mute_logger("odoo.addons.sicantik_whatsapp.controllers.main"):
+            with (
+                self.subTest(meta=body[:20]),
+                mute_logger("odoo.addons.sicantik_whatsapp.controllers.main"),
+            ):
                 response = self.url_open(
-                    META_URL, data=body, headers={"Content-Type": "application/json", "X-Hub-Signature-256": _sign(body)}
+                    META_URL,
+                    data=body,
+                    headers={
+                        "Content-Type": "application/json",
+                        "X-Hub-Signature-256": _sign(body),
+                    },
                 )
                 self.assertEqual(response.status_code, 400)
                 self.assertNotIn("Traceback", response.text)

@@ -35,20 +35,30 @@ class TestConsentLinks(HttpCase, SicantikWhatsappCommon):
         return self.env["sicantik.whatsapp.consent"].search([("partner_id", "=", partner.id)])
 
     def _token(self, partner, issued, expires, nonce="n0nce"):
-        return hash_sign(self.env(su=True), CONSENT_SCOPE, {"p": partner.id, "n": nonce, "i": issued, "e": expires})
+        return hash_sign(
+            self.env(su=True),
+            CONSENT_SCOPE,
+            {"p": partner.id, "n": nonce, "i": issued, "e": expires},
+        )
 
     def test_link_lifetime_is_the_setting(self):
-        data = self.env["res.partner"]._wa_consent_token_data(self.partner_gateway._wa_consent_token())
+        data = self.env["res.partner"]._wa_consent_token_data(
+            self.partner_gateway._wa_consent_token()
+        )
         self.assertEqual(data["e"] - data["i"], 30 * 86400, "30 days by default")
         self.env["ir.config_parameter"].sudo().set_param("sicantik_whatsapp.consent_link_days", "7")
-        data = self.env["res.partner"]._wa_consent_token_data(self.partner_gateway._wa_consent_token())
+        data = self.env["res.partner"]._wa_consent_token_data(
+            self.partner_gateway._wa_consent_token()
+        )
         self.assertEqual(data["e"] - data["i"], 7 * 86400)
         settings = self.env["res.config.settings"].create({})
         self.assertEqual(settings.sicantik_wa_consent_link_days, 7)
 
     def test_expired_link_records_nothing(self):
         now = int(time.time())
-        path = "/sicantik_whatsapp/consent/%s" % self._token(self.partner_gateway, now - 31 * 86400, now - 86400)
+        path = "/sicantik_whatsapp/consent/%s" % self._token(
+            self.partner_gateway, now - 31 * 86400, now - 86400
+        )
         page = self.url_open(path)
         self.assertEqual(page.status_code, 410)
         self.assertIn("sicantik_whatsapp_consent_expired", page.text)
@@ -88,7 +98,9 @@ class TestConsentLinks(HttpCase, SicantikWhatsappCommon):
         self.assertIn("sicantik_whatsapp_consent_used", replay.text)
         self.partner_gateway.invalidate_recordset()
         self.assertTrue(self.partner_gateway.wa_opted_out)
-        self.assertEqual(self._consents(self.partner_gateway).mapped("action"), ["opt_out", "opt_in"])
+        self.assertEqual(
+            self._consents(self.partner_gateway).mapped("action"), ["opt_out", "opt_in"]
+        )
 
     def test_link_sent_before_an_opt_out_cannot_undo_it(self):
         """The issue's attack: a link copied from the chatter, used after the citizen replied
@@ -97,7 +109,9 @@ class TestConsentLinks(HttpCase, SicantikWhatsappCommon):
         note = self.partner_gateway.message_ids.filtered(lambda m: "consent" in (m.body or ""))[:1]
         self.assertTrue(note, "the chatter shows the sent text, link included")
         (token,) = set(self.consent_tokens(str(note.body), self.partner_gateway))
-        self.partner_gateway._wa_record_opt_out("webhook_fonnte", evidence="Fonnte inbound message: 'STOP'")
+        self.partner_gateway._wa_record_opt_out(
+            "webhook_fonnte", evidence="Fonnte inbound message: 'STOP'"
+        )
         path = "/sicantik_whatsapp/consent/%s" % token
         page = self.url_open(path)
         self.assertEqual(page.status_code, 410)
@@ -135,7 +149,9 @@ class TestConsentLinks(HttpCase, SicantikWhatsappCommon):
         self.assertIn("/sicantik_whatsapp/consent/CONTOH", texts)
         self.assertNotRegex(texts, r"/consent/(?!CONTOH)[A-Za-z0-9_-]{20,}")
         samples = self.dispatcher._preview_samples(self.partner_gateway)
-        self.assertTrue(samples[-1]["notification"]["recipient"]["optInUrl"].endswith("/consent/CONTOH"))
+        self.assertTrue(
+            samples[-1]["notification"]["recipient"]["optInUrl"].endswith("/consent/CONTOH")
+        )
 
     def test_a_link_issued_after_the_opt_out_lets_the_citizen_agree_again(self):
         """The only way back after STOP: staff with the consent right issue a fresh link, and the
@@ -143,9 +159,13 @@ class TestConsentLinks(HttpCase, SicantikWhatsappCommon):
         partner = self.partner_gateway
         partner._wa_record_opt_out("webhook_fonnte", evidence="Fonnte inbound message: 'STOP'")
         # The opt-out a minute ago, a link from before it (whole seconds decide which came first).
-        partner.sudo().write({"wa_opted_out_date": partner.wa_opted_out_date - datetime.timedelta(seconds=60)})
+        partner.sudo().write(
+            {"wa_opted_out_date": partner.wa_opted_out_date - datetime.timedelta(seconds=60)}
+        )
         now = int(time.time())
-        old_path = "/sicantik_whatsapp/consent/%s" % self._token(partner, now - 120, now + 86400, nonce="before")
+        old_path = "/sicantik_whatsapp/consent/%s" % self._token(
+            partner, now - 120, now + 86400, nonce="before"
+        )
         user = self.env["res.users"].create(
             {
                 "name": "Plain Staff",
@@ -157,7 +177,9 @@ class TestConsentLinks(HttpCase, SicantikWhatsappCommon):
             partner.with_user(user).action_wa_new_consent_link()
         action = partner.action_wa_new_consent_link()
         new_url = action["params"]["message"]
-        self.assertNotIn(self._path(new_url), " ".join(partner.message_ids.mapped("body")), "never stored")
+        self.assertNotIn(
+            self._path(new_url), " ".join(partner.message_ids.mapped("body")), "never stored"
+        )
         refused = self._agree(old_path)
         self.assertNotIn("sicantik_whatsapp_consent_done", refused.text)
         done = self._agree(self._path(new_url))

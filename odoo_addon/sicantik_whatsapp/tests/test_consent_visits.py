@@ -11,7 +11,9 @@ from .common import SicantikWhatsappCommon
 @tagged("post_install", "-at_install")
 class TestConsentVisits(HttpCase, SicantikWhatsappCommon):
     def _visits(self, partner):
-        return self.env["sicantik.whatsapp.consent.visit"].search_count([("partner_id", "=", partner.id)])
+        return self.env["sicantik.whatsapp.consent.visit"].search_count(
+            [("partner_id", "=", partner.id)]
+        )
 
     def _path(self, partner):
         url = partner._wa_consent_url()
@@ -35,7 +37,9 @@ class TestConsentVisits(HttpCase, SicantikWhatsappCommon):
         self.assertEqual(self.env["sicantik.whatsapp.consent.visit"].search_count([]), before)
 
     def test_staff_opening_a_link_is_not_a_visit(self):
-        new_test_user(self.env, login="wa_staff_visit", groups="base.group_user", password="wa_staff_visit")
+        new_test_user(
+            self.env, login="wa_staff_visit", groups="base.group_user", password="wa_staff_visit"
+        )
         self.authenticate("wa_staff_visit", "wa_staff_visit")
         page = self.url_open(self._path(self.partner_gateway))
         self.assertEqual(page.status_code, 200)

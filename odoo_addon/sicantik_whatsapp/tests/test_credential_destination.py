@@ -26,17 +26,31 @@ class _Recorder(BaseHTTPRequestHandler):
         length = int(self.headers.get("Content-Length") or 0)
         body = self.rfile.read(length) if length else b""
         self.server.captured.append(
-            {"method": self.command, "path": self.path, "headers": dict(self.headers), "body": body.decode("latin-1")}
+            {
+                "method": self.command,
+                "path": self.path,
+                "headers": dict(self.headers),
+                "body": body.decode("latin-1"),
+            }
         )
         path = self.path
         if "/fonnte" in path:
-            payload = {"status": True, "id": ["80367170"], "target": ["6281311112222"], "process": "pending"}
+            payload = {
+                "status": True,
+                "id": ["80367170"],
+                "target": ["6281311112222"],
+                "process": "pending",
+            }
         elif "/watzap" in path:
             payload = {"status": "200", "message": "Successfully", "data": {}}
         elif "message_templates" in path:
             payload = {"data": [], "paging": {}}
         else:
-            payload = {"messages": [{"id": "wamid.CAPTURE"}], "id": "100000000000001", "verified_name": "DPMPTSP"}
+            payload = {
+                "messages": [{"id": "wamid.CAPTURE"}],
+                "id": "100000000000001",
+                "verified_name": "DPMPTSP",
+            }
         data = json.dumps(payload).encode()
         self.send_response(200)
         self.send_header("Content-Type", "application/json")
@@ -54,7 +68,9 @@ class _Server:
     def __init__(self):
         self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), _Recorder)
         self.httpd.captured = []
-        self.thread = threading.Thread(target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
+        self.thread = threading.Thread(
+            target=self.httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
+        )
         self.thread.start()
 
     @property
@@ -80,7 +96,11 @@ class TestCredentialDestination(SicantikWhatsappRolesCommon):
         cls.capture = _Server()
         cls.addClassCleanup(cls.legit.close)
         cls.addClassCleanup(cls.capture.close)
-        for provider, path in ((cls.meta, "/meta"), (cls.fonnte, "/fonnte"), (cls.watzap, "/watzap")):
+        for provider, path in (
+            (cls.meta, "/meta"),
+            (cls.fonnte, "/fonnte"),
+            (cls.watzap, "/watzap"),
+        ):
             provider.sudo().base_url = cls.legit.url + path
         cls.manager = cls.users["manager"]
 
@@ -95,7 +115,9 @@ class TestCredentialDestination(SicantikWhatsappRolesCommon):
 
     def assertNothingCaptured(self):
         self.assertEqual(
-            [(c["method"], c["path"]) for c in self.capture.captured], [], "a request reached the capture server"
+            [(c["method"], c["path"]) for c in self.capture.captured],
+            [],
+            "a request reached the capture server",
         )
 
     def _try(self, label, action):
@@ -103,7 +125,10 @@ class TestCredentialDestination(SicantikWhatsappRolesCommon):
         where the requests went."""
         try:
             with self.env.cr.savepoint():
-                with mute_logger("odoo.models", "odoo.addons.sicantik_whatsapp.models.sicantik_whatsapp_dispatcher"):
+                with mute_logger(
+                    "odoo.models",
+                    "odoo.addons.sicantik_whatsapp.models.sicantik_whatsapp_dispatcher",
+                ):
                     action()
         except (AccessError, UserError):
             return False
@@ -130,13 +155,18 @@ class TestCredentialDestination(SicantikWhatsappRolesCommon):
         self.assertEqual(redirected, [], "a manager changed where credentials go")
         # A new profile pointing at the capture server (it would hold no credentials anyway).
         self.assertFalse(
-            self._try("create", lambda: Provider.create({"name": "Evil", "kind": "fonnte", "base_url": evil}))
+            self._try(
+                "create",
+                lambda: Provider.create({"name": "Evil", "kind": "fonnte", "base_url": evil}),
+            )
         )
         # web.base.url and other system parameters are not theirs either.
         self.assertFalse(
             self._try(
                 "icp",
-                lambda: self.env["ir.config_parameter"].with_user(self.manager).set_param("web.base.url", evil),
+                lambda: self.env["ir.config_parameter"]
+                .with_user(self.manager)
+                .set_param("web.base.url", evil),
             )
         )
 
@@ -145,17 +175,32 @@ class TestCredentialDestination(SicantikWhatsappRolesCommon):
         template = self.env.ref("sicantik_whatsapp.template_permit_ready")
         for provider in providers:
             self._try("test connection %s" % provider.name, provider.action_test_connection)
-        self._try("send", lambda: dispatcher.send(self.partner_gateway, "permit_ready", self.permit_values))
-        self._try("send meta", lambda: dispatcher.send(self.partner_opted_in, "permit_ready", self.permit_values))
+        self._try(
+            "send",
+            lambda: dispatcher.send(self.partner_gateway, "permit_ready", self.permit_values),
+        )
+        self._try(
+            "send meta",
+            lambda: dispatcher.send(self.partner_opted_in, "permit_ready", self.permit_values),
+        )
         for provider in providers:
             self._try(
                 "forced %s" % provider.name,
-                lambda p=provider: dispatcher.send(self.partner_gateway, "permit_ready", self.permit_values, p),
+                lambda p=provider: dispatcher.send(
+                    self.partner_gateway, "permit_ready", self.permit_values, p
+                ),
             )
-        queued = dispatcher.enqueue(self.partner_gateway | self.partner_opted_in, "permit_ready", self.permit_values)
+        queued = dispatcher.enqueue(
+            self.partner_gateway | self.partner_opted_in, "permit_ready", self.permit_values
+        )
         self.env["sicantik.whatsapp.dispatcher"].sudo()._cron_process_outbox()
         self.assertTrue(all(m.state in ("sent", "failed", "unknown") for m in queued.sudo()))
-        self._try("meta sync", self.env["sicantik.whatsapp.template.master"].with_user(self.manager).action_sync_from_meta)
+        self._try(
+            "meta sync",
+            self.env["sicantik.whatsapp.template.master"]
+            .with_user(self.manager)
+            .action_sync_from_meta,
+        )
         for provider in providers:
             wizard = (
                 self.env["sicantik.whatsapp.test.wizard"]
@@ -179,7 +224,9 @@ class TestCredentialDestination(SicantikWhatsappRolesCommon):
         # The administrator's endpoint got the real credentials: the paths above did send.
         legit = json.dumps(self.legit.captured)
         for secret in ("access_token", "token", "api_key"):
-            self.assertIn(SECRETS[secret], legit, "%s was sent to the administrator's endpoint" % secret)
+            self.assertIn(
+                SECRETS[secret], legit, "%s was sent to the administrator's endpoint" % secret
+            )
 
     def test_an_administrator_decides_the_destination(self):
         """Control: the capture server does capture, when a system administrator points a

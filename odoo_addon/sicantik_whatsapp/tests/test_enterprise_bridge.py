@@ -98,7 +98,10 @@ REQUEST = {
                     {"type": "header", "parameters": [{"type": "text", "text": "IZIN"}]},
                     {
                         "type": "body",
-                        "parameters": [{"type": "text", "text": "Budi"}, {"type": "text", "text": "PBG"}],
+                        "parameters": [
+                            {"type": "text", "text": "Budi"},
+                            {"type": "text", "text": "PBG"},
+                        ],
                     },
                     {
                         "type": "button",

@@ -46,7 +46,9 @@ class TestEvidence(SicantikWhatsappCommon):
         result = self.verify()
         self.assertTrue(result["valid"], result)
         self.assertEqual(result["checked"], len(entries))
-        head = self.env["sicantik.whatsapp.evidence.head"].search([("company_id", "=", self.company.id)])
+        head = self.env["sicantik.whatsapp.evidence.head"].search(
+            [("company_id", "=", self.company.id)]
+        )
         self.assertEqual(head.hash, entries[-1].hash)
 
     def test_a_state_edited_through_sql_is_caught(self):
@@ -55,7 +57,9 @@ class TestEvidence(SicantikWhatsappCommon):
         self.Evidence._seal()
         self.assertTrue(self.verify()["valid"])
         self.env.flush_all()
-        self.env.cr.execute("UPDATE sicantik_whatsapp_message SET state = 'failed' WHERE id = %s", (message.id,))
+        self.env.cr.execute(
+            "UPDATE sicantik_whatsapp_message SET state = 'failed' WHERE id = %s", (message.id,)
+        )
         self.env.invalidate_all()
         result = self.verify()
         self.assertFalse(result["valid"])
@@ -73,7 +77,8 @@ class TestEvidence(SicantikWhatsappCommon):
         fact = json.loads(entry.fact_json)
         fact["providerMessageId"] = "wamid.FORGED"
         self.env.cr.execute(
-            "UPDATE sicantik_whatsapp_evidence SET fact_json = %s WHERE id = %s", (json.dumps(fact), entry.id)
+            "UPDATE sicantik_whatsapp_evidence SET fact_json = %s WHERE id = %s",
+            (json.dumps(fact), entry.id),
         )
         self.env.invalidate_all()
         result = self.verify()
@@ -85,13 +90,21 @@ class TestEvidence(SicantikWhatsappCommon):
         )
         self.env.invalidate_all()
         queued = self.env["sicantik.whatsapp.message"].create(
-            {"partner_id": self.partner_opted_in.id, "template_code": "permit_ready", "values_json": "{}"}
+            {
+                "partner_id": self.partner_opted_in.id,
+                "template_code": "permit_ready",
+                "values_json": "{}",
+            }
         )
         self.env.flush_all()
-        self.env.cr.execute("UPDATE sicantik_whatsapp_message SET state = 'sent' WHERE id = %s", (queued.id,))
+        self.env.cr.execute(
+            "UPDATE sicantik_whatsapp_message SET state = 'sent' WHERE id = %s", (queued.id,)
+        )
         self.env.invalidate_all()
         result = self.verify()
-        self.assertEqual((result["code"], result["message_id"]), ("evidence.unchained", queued.id), result)
+        self.assertEqual(
+            (result["code"], result["message_id"]), ("evidence.unchained", queued.id), result
+        )
 
     def test_retention_purges_texts_and_keeps_the_chain_verifiable(self):
         message, _fake = self.send(self.partner_opted_in, responses=[meta_ok("wamid.R1")])
@@ -99,12 +112,16 @@ class TestEvidence(SicantikWhatsappCommon):
         self.assertTrue(message.body_text and body_hash)
         self.env.flush_all()
         old = fields.Datetime.now() - datetime.timedelta(days=400)
-        self.env.cr.execute("UPDATE sicantik_whatsapp_message SET create_date = %s WHERE id = %s", (old, message.id))
+        self.env.cr.execute(
+            "UPDATE sicantik_whatsapp_message SET create_date = %s WHERE id = %s", (old, message.id)
+        )
         self.env.invalidate_all()
         recent, _fake = self.send(self.partner_opted_in, responses=[meta_ok("wamid.R2")])
         self.assertEqual(self.Evidence._cron_purge(), 1)
         self.assertFalse(message.body_text or message.outcome_json or message.values_json)
-        self.assertFalse(message.attempt_ids.mapped("response_masked") != [False] * len(message.attempt_ids))
+        self.assertFalse(
+            message.attempt_ids.mapped("response_masked") != [False] * len(message.attempt_ids)
+        )
         self.assertTrue(message.evidence_purged)
         self.assertEqual(message.body_sha256, body_hash)
         self.assertTrue(recent.body_text, "only messages past the retention period are purged")
@@ -115,11 +132,14 @@ class TestEvidence(SicantikWhatsappCommon):
         self.assertTrue(result["valid"], result)
         # Still tamper-evident after the purge: the kept hash cannot be replaced.
         self.env.cr.execute(
-            "UPDATE sicantik_whatsapp_message SET body_sha256 = %s WHERE id = %s", ("0" * 64, message.id)
+            "UPDATE sicantik_whatsapp_message SET body_sha256 = %s WHERE id = %s",
+            ("0" * 64, message.id),
         )
         self.env.invalidate_all()
         result = self.verify()
-        self.assertEqual((result["code"], result["fields"]), ("evidence.record_changed", ["bodySha256"]))
+        self.assertEqual(
+            (result["code"], result["fields"]), ("evidence.record_changed", ["bodySha256"])
+        )
 
     def test_the_retention_period_is_a_setting(self):
         self.assertEqual(self.Evidence._retention_days(), 365)
@@ -128,12 +148,16 @@ class TestEvidence(SicantikWhatsappCommon):
         self.assertEqual(self.Evidence._retention_days(), 30)
 
     def test_verify_is_for_managers_of_the_company(self):
-        head = self.env["sicantik.whatsapp.evidence.head"].create({"company_id": self.company.id, "seq": 0})
+        head = self.env["sicantik.whatsapp.evidence.head"].create(
+            {"company_id": self.company.id, "seq": 0}
+        )
         user = self.env["res.users"].create(
             {
                 "name": "Clerk",
                 "login": "evidence_clerk",
-                "groups_id": [(6, 0, [self.env.ref("sicantik_whatsapp.group_sicantik_whatsapp_user").id])],
+                "groups_id": [
+                    (6, 0, [self.env.ref("sicantik_whatsapp.group_sicantik_whatsapp_user").id])
+                ],
             }
         )
         from odoo.exceptions import AccessError
@@ -162,8 +186,13 @@ class TestEvidence(SicantikWhatsappCommon):
                 for i in range(10):
                     fact = engine.call(
                         "evidenceFact",
-                        {"kind": "retention.purge", "atMs": 1764000000000 + i, "company": company_id,
-                         "purged": n, "purgedBeforeMs": i},
+                        {
+                            "kind": "retention.purge",
+                            "atMs": 1764000000000 + i,
+                            "company": company_id,
+                            "purged": n,
+                            "purgedBeforeMs": i,
+                        },
                     )
                     with self.registry.cursor() as cr:  # the business transaction: a pending entry
                         cr.execute(
@@ -192,24 +221,42 @@ class TestEvidence(SicantikWhatsappCommon):
                     (tuple(ids),),
                 )
                 rows = cr.fetchall()
-                cr.execute("SELECT seq, hash FROM sicantik_whatsapp_evidence_head WHERE company_id = %s", (company_id,))
+                cr.execute(
+                    "SELECT seq, hash FROM sicantik_whatsapp_evidence_head WHERE company_id = %s",
+                    (company_id,),
+                )
                 head = cr.fetchone()
             self.assertEqual(len(rows), 20)
             seqs = [r[0] for r in rows]
-            self.assertEqual(seqs, list(range(seqs[0], seqs[0] + 20)), "every entry sealed once, in one line")
-            self.assertEqual(len({r[1] for r in rows}), 20, "no two entries share a predecessor (no fork)")
+            self.assertEqual(
+                seqs, list(range(seqs[0], seqs[0] + 20)), "every entry sealed once, in one line"
+            )
+            self.assertEqual(
+                len({r[1] for r in rows}), 20, "no two entries share a predecessor (no fork)"
+            )
             result = engine.call(
                 "evidenceVerify",
-                {"prevHash": rows[0][1], "firstSeq": seqs[0],
-                 "entries": [{"seq": r[0], "prevHash": r[1], "hash": r[2], "fact": json.loads(r[3])} for r in rows]},
+                {
+                    "prevHash": rows[0][1],
+                    "firstSeq": seqs[0],
+                    "entries": [
+                        {"seq": r[0], "prevHash": r[1], "hash": r[2], "fact": json.loads(r[3])}
+                        for r in rows
+                    ],
+                },
             )
             self.assertTrue(result["valid"], result)
             self.assertEqual(head, (seqs[-1], rows[-1][2]), "the head is the last entry")
         finally:
             with self.registry.cursor() as cr:
                 if ids:
-                    cr.execute("DELETE FROM sicantik_whatsapp_evidence WHERE id IN %s", (tuple(ids),))
-                cr.execute("DELETE FROM sicantik_whatsapp_evidence_head WHERE company_id = %s", (company_id,))
+                    cr.execute(
+                        "DELETE FROM sicantik_whatsapp_evidence WHERE id IN %s", (tuple(ids),)
+                    )
+                cr.execute(
+                    "DELETE FROM sicantik_whatsapp_evidence_head WHERE company_id = %s",
+                    (company_id,),
+                )
 
 
 @tagged("post_install", "-at_install")
@@ -237,7 +284,9 @@ class TestProofReport(SicantikWhatsappCommon):
         self.assertIn("503/PBG/2026/0142", text, "the text as sent")
         self.assertIn("Dicatat oleh petugas uji.", text)
         self.assertIn("UTUH", text)
-        entry = self.env["sicantik.whatsapp.evidence"].search([("message_id", "=", message.id)], limit=1)
+        entry = self.env["sicantik.whatsapp.evidence"].search(
+            [("message_id", "=", message.id)], limit=1
+        )
         self.assertIn(entry.hash[:32], text.replace("\n", "").replace(" ", ""))
         # From the source record, after retention: the text is gone, its hash proves it.
         message.with_context(sicantik_whatsapp_evidence_no_chain=True).write({"body_text": False})
@@ -252,7 +301,9 @@ class TestProofReport(SicantikWhatsappCommon):
         with tempfile.NamedTemporaryFile(suffix=".pdf") as f:
             f.write(pdf)
             f.flush()
-            return subprocess.run(["pdftotext", f.name, "-"], capture_output=True, check=True, text=True).stdout
+            return subprocess.run(
+                ["pdftotext", f.name, "-"], capture_output=True, check=True, text=True
+            ).stdout
 
 
 @tagged("post_install", "-at_install")
@@ -261,13 +312,17 @@ class TestConsentFunnel(SicantikWhatsappCommon):
         Funnel = self.env["sicantik.whatsapp.consent.funnel"]
         before = {
             (r["provider_id"] and r["provider_id"][0]): r
-            for r in Funnel.read_group([], ["invited", "visits", "opt_ins", "meta_delivered"], ["provider_id"])
+            for r in Funnel.read_group(
+                [], ["invited", "visits", "opt_ins", "meta_delivered"], ["provider_id"]
+            )
         }
         budi = self.partner_gateway
         siti = self.env["res.partner"].create({"name": "Siti Funnel", "mobile": "081311112222"})
         # Budi: invited by Fonnte, visits the page twice, opts in, then gets his first Meta message.
         invite, _fake = self.send(budi, force_provider=self.fonnte, responses=[fonnte_ok("11")])
-        self.assertTrue(invite.opt_in_link_appended and invite.state == "sent", invite.error_message)
+        self.assertTrue(
+            invite.opt_in_link_appended and invite.state == "sent", invite.error_message
+        )
         Visit = self.env["sicantik.whatsapp.consent.visit"]
         Visit._record(budi)
         Visit._record(budi)
@@ -282,8 +337,16 @@ class TestConsentFunnel(SicantikWhatsappCommon):
         self.env.flush_all()
         rows = Funnel.read_group(
             [],
-            ["invited", "visits", "opt_ins", "meta_delivered", "visit_rate", "opt_in_rate", "delivery_rate",
-             "conversion_rate"],
+            [
+                "invited",
+                "visits",
+                "opt_ins",
+                "meta_delivered",
+                "visit_rate",
+                "opt_in_rate",
+                "delivery_rate",
+                "conversion_rate",
+            ],
             ["provider_id"],
         )
         by_provider = {(r["provider_id"] and r["provider_id"][0]): r for r in rows}
@@ -292,10 +355,12 @@ class TestConsentFunnel(SicantikWhatsappCommon):
             return by_provider[provider.id][field] - (before.get(provider.id) or {}).get(field, 0)
 
         self.assertEqual(
-            [delta(self.fonnte, f) for f in ("invited", "visits", "opt_ins", "meta_delivered")], [1, 2, 1, 1]
+            [delta(self.fonnte, f) for f in ("invited", "visits", "opt_ins", "meta_delivered")],
+            [1, 2, 1, 1],
         )
         self.assertEqual(
-            [delta(self.watzap, f) for f in ("invited", "visits", "opt_ins", "meta_delivered")], [1, 0, 0, 0]
+            [delta(self.watzap, f) for f in ("invited", "visits", "opt_ins", "meta_delivered")],
+            [1, 0, 0, 0],
         )
         if not before:
             fonnte = by_provider[self.fonnte.id]

@@ -47,7 +47,11 @@ if ROOT:
 
 #: The simulator's own credentials (scripts/simulator.mjs DEFAULT_CREDENTIALS).
 SIM_CREDENTIALS = {
-    "meta": {"access_token": "sim-meta-token", "phone_number_id": "100000000000001", "waba_id": "200000000000001"},
+    "meta": {
+        "access_token": "sim-meta-token",
+        "phone_number_id": "100000000000001",
+        "waba_id": "200000000000001",
+    },
     "watzap": {"api_key": "sim-watzap-key", "number_key": "sim-watzap-number"},
     "fonnte": {"token": "sim-fonnte-token"},
 }
@@ -83,7 +87,9 @@ class TestFaultMatrix(SicantikWhatsappCommon):
             )
         node = shutil.which("node")
         if not node:
-            raise unittest.SkipTest("fault matrix: node is not on PATH (needed to run the provider simulator)")
+            raise unittest.SkipTest(
+                "fault matrix: node is not on PATH (needed to run the provider simulator)"
+            )
         super().setUpClass()
         cls.sim_proc = subprocess.Popen(
             [node, os.path.join(ROOT, "scripts", "simulator.mjs"), "--port", "0", "--quiet"],
@@ -99,7 +105,9 @@ class TestFaultMatrix(SicantikWhatsappCommon):
         timeout_ms = MATRIX["timeoutMs"]
         assert timeout_ms % 1000 == 0, "the addon's provider timeout is in whole seconds"
         for kind, provider in cls.by_kind.items():
-            provider.write(dict(SIM_CREDENTIALS[kind], timeout=timeout_ms // 1000, api_version="v25.0"))
+            provider.write(
+                dict(SIM_CREDENTIALS[kind], timeout=timeout_ms // 1000, api_version="v25.0")
+            )
 
     @classmethod
     def _read_simulator_url(cls, proc, timeout=20):
@@ -135,7 +143,10 @@ class TestFaultMatrix(SicantikWhatsappCommon):
     def control(self, method, path, body=None):
         data = None if body is None else json.dumps(body).encode()
         req = urllib.request.Request(
-            self.sim_url + path, data=data, method=method, headers={"content-type": "application/json"}
+            self.sim_url + path,
+            data=data,
+            method=method,
+            headers={"content-type": "application/json"},
         )
         with urllib.request.urlopen(req, timeout=10) as resp:
             return json.loads(resp.read() or b"null")
@@ -151,7 +162,9 @@ class TestFaultMatrix(SicantikWhatsappCommon):
             base_url = "%s/%s" % (self.sim_url, kind)
             if row.get("refused") == kind:
                 base_url = "http://127.0.0.1:%s/%s" % (_closed_port(), kind)
-            self.by_kind[kind].write({"sequence": sequence, "base_url": base_url, "state": "configured"})
+            self.by_kind[kind].write(
+                {"sequence": sequence, "base_url": base_url, "state": "configured"}
+            )
 
     def assertNoSimSecret(self, text, where):
         for secret in SIM_SECRETS:
@@ -163,7 +176,11 @@ class TestFaultMatrix(SicantikWhatsappCommon):
             self.control("POST", "/_sim/faults", row["fault"])
         self.configure_for(row)
         partner = self.env["res.partner"].create(
-            {"name": "Budi Santoso", "mobile": "0812-3456-7890", "wa_meta_opt_in": bool(row["optIn"])}
+            {
+                "name": "Budi Santoso",
+                "mobile": "0812-3456-7890",
+                "wa_meta_opt_in": bool(row["optIn"]),
+            }
         )
         message = self.dispatcher.send(partner, "permit_ready", dict(PERMIT_VALUES))
 
@@ -171,17 +188,22 @@ class TestFaultMatrix(SicantikWhatsappCommon):
         self.assertEqual(
             message.state,
             expect["status"],
-            "state (error %s: %s; outcome %s)" % (message.error_code, message.error_message, message.outcome_json),
+            "state (error %s: %s; outcome %s)"
+            % (message.error_code, message.error_message, message.outcome_json),
         )
         self.assertEqual(message.provider_id.kind, expect["provider"], "provider kind")
         self.assertEqual(message.provider_kind, expect["provider"])
         if "code" in expect:
             self.assertEqual(message.error_code, expect["code"])
         attempts = message.attempt_ids.sorted(lambda a: (a.date, a.id))
-        self.assertEqual(attempts.mapped("classification"), expect["classifications"], "attempt classifications")
+        self.assertEqual(
+            attempts.mapped("classification"), expect["classifications"], "attempt classifications"
+        )
         stats = self.control("GET", "/_sim/stats")
         for provider, count in expect["received"].items():
-            self.assertEqual(stats[provider]["received"], count, "requests that reached %s" % provider)
+            self.assertEqual(
+                stats[provider]["received"], count, "requests that reached %s" % provider
+            )
         self.assertEqual(stats["duplicates"], 0, "no message may be delivered twice")
 
         # Nothing stored holds a credential: the message, its attempts, the chatter.
@@ -190,7 +212,11 @@ class TestFaultMatrix(SicantikWhatsappCommon):
         self.assertNoSimSecret(message.decision_json or "", "the decision JSON")
         self.assertNoSimSecret(message.notification_json or "", "the notification JSON")
         self.assertNoSimSecret(self.record_texts(message.attempt_ids), "the attempts")
-        chatter = self.env["mail.message"].sudo().search([("model", "=", "res.partner"), ("res_id", "=", partner.id)])
+        chatter = (
+            self.env["mail.message"]
+            .sudo()
+            .search([("model", "=", "res.partner"), ("res_id", "=", partner.id)])
+        )
         self.assertNoSimSecret(self.record_texts(chatter), "the partner's chatter")
         if message.state == "sent":
             self.assertTrue(

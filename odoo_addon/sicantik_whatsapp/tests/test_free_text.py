@@ -11,8 +11,8 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
 from ..engine.host import TransportFailure
-from .common import SECRETS, SicantikWhatsappCommon, fonnte_ok, http_error, meta_ok, request_text
 from . import test_webhooks
+from .common import SECRETS, SicantikWhatsappCommon, fonnte_ok, http_error, meta_ok, request_text
 from .test_webhooks import META_URL, _sign
 
 TEXT = "Berkas Anda sudah lengkap. Silakan datang Senin pukul 09.00."
@@ -39,7 +39,10 @@ class TestFreeText(SicantikWhatsappCommon):
         self.assertEqual(_codes(answer)[meta], (True, "free_text.meta_window_open"))
         self.assertEqual(answer["provider"], meta)
         self._inbound(partner, 25)
-        self.assertEqual(_codes(self.dispatcher.free_text_options(partner, TEXT))[meta][1], "free_text.meta_window_closed")
+        self.assertEqual(
+            _codes(self.dispatcher.free_text_options(partner, TEXT))[meta][1],
+            "free_text.meta_window_closed",
+        )
 
     def test_gateway_send_is_logged_like_a_notification(self):
         with self.mock_transport(responses=[fonnte_ok("777")]) as fake:
@@ -70,7 +73,10 @@ class TestFreeText(SicantikWhatsappCommon):
     def test_meta_outside_the_window_is_refused_before_anything_leaves(self):
         self._inbound(self.partner_opted_in, 30)
         before = self.env["sicantik.whatsapp.message"].search_count([])
-        with self.mock_transport() as fake, self.assertRaisesRegex(UserError, "provider.unsupported"):
+        with (
+            self.mock_transport() as fake,
+            self.assertRaisesRegex(UserError, "provider.unsupported"),
+        ):
             self.dispatcher.send_free_text(self.partner_opted_in, TEXT, self.meta)
         self.assertFalse(fake.requests)
         self.assertEqual(self.env["sicantik.whatsapp.message"].search_count([]), before)
@@ -84,7 +90,9 @@ class TestFreeText(SicantikWhatsappCommon):
         self.assertFalse(fake.requests)
 
     def test_gateway_down_then_unknown_are_told_apart(self):
-        with self.mock_transport(responses=[http_error(502, "<html><h1>502 Bad Gateway</h1></html>")]):
+        with self.mock_transport(
+            responses=[http_error(502, "<html><h1>502 Bad Gateway</h1></html>")]
+        ):
             message = self.dispatcher.send_free_text(self.partner_gateway, TEXT, self.fonnte)
         self.assertEqual(message.state, "failed")
         self.assertEqual(message.attempt_ids.classification, "provider_down")
@@ -101,7 +109,10 @@ class TestFreeText(SicantikWhatsappCommon):
     def test_gateway_rate_limit_holds(self):
         self.fonnte.rate_per_minute = 1
         with self.mock_transport(responses=[fonnte_ok("1")]) as fake:
-            self.assertEqual(self.dispatcher.send_free_text(self.partner_gateway, TEXT, self.fonnte).state, "sent")
+            self.assertEqual(
+                self.dispatcher.send_free_text(self.partner_gateway, TEXT, self.fonnte).state,
+                "sent",
+            )
             with self.assertRaisesRegex(UserError, "rate limit"):
                 self.dispatcher.send_free_text(self.partner_gateway, TEXT, self.fonnte)
         self.assertEqual(len(fake.requests), 1, "the second text waits for the gateway's next slot")
@@ -121,14 +132,18 @@ class TestFreeText(SicantikWhatsappCommon):
         catalogue = self.dispatcher._wasm().catalogue()["codes"]
         for lang, key in (("en_US", "en"), ("id_ID", "id")):
             self.env["res.lang"]._activate_lang(lang)
-            wizard = wizard_model.with_context(lang=lang).create({"partner_id": self.partner_gateway.id, "text": TEXT})
+            wizard = wizard_model.with_context(lang=lang).create(
+                {"partner_id": self.partner_gateway.id, "text": TEXT}
+            )
             self.assertIn(catalogue["free_text.gateway"][key], wizard.options_text)
             self.assertIn(catalogue["free_text.meta_no_inbound"][key], wizard.options_text)
         self.assertIn("tersedia", catalogue["free_text.gateway"]["id"])
 
     def test_wizard_from_the_contact(self):
         user = new_test_user(
-            self.env, login="sw_wa_user", groups="base.group_user,sicantik_whatsapp.group_sicantik_whatsapp_user"
+            self.env,
+            login="sw_wa_user",
+            groups="base.group_user,sicantik_whatsapp.group_sicantik_whatsapp_user",
         )
         wizard_model = self.env["sicantik.whatsapp.free.text.wizard"].with_user(user)
         with Form(wizard_model.with_context(default_partner_id=self.partner_gateway.id)) as form:
@@ -150,14 +165,20 @@ class TestFreeTextInbound(HttpCase, SicantikWhatsappCommon):
         partner = self.partner_opted_in
         self.assertFalse(partner.wa_last_inbound_date)
         now = int(datetime.datetime.now(datetime.timezone.utc).timestamp())
-        payload = test_webhooks.TestWebhooks._inbound_payload(self, "6281234567890", "Kapan izin saya selesai?")
+        payload = test_webhooks.TestWebhooks._inbound_payload(
+            self, "6281234567890", "Kapan izin saya selesai?"
+        )
         payload["entry"][0]["changes"][0]["value"]["messages"][0]["timestamp"] = str(now - 600)
         body = json.dumps(payload).encode()
         response = self.url_open(
-            META_URL, data=body, headers={"Content-Type": "application/json", "X-Hub-Signature-256": _sign(body)}
+            META_URL,
+            data=body,
+            headers={"Content-Type": "application/json", "X-Hub-Signature-256": _sign(body)},
         )
         self.assertEqual(response.status_code, 200)
         partner.invalidate_recordset()
         self.assertTrue(partner.wa_last_inbound_date)
         answer = self.env["sicantik.whatsapp.dispatcher"].free_text_options(partner, TEXT)
-        self.assertEqual(_codes(answer)[self.meta._engine_id()], (True, "free_text.meta_window_open"))
+        self.assertEqual(
+            _codes(answer)[self.meta._engine_id()], (True, "free_text.meta_window_open")
+        )

@@ -62,7 +62,8 @@ class HealthCommon(SicantikWhatsappCommon):
 class TestProviderHealth(HealthCommon):
     def test_config_error_moves_the_profile_to_error_once(self):
         message, fake = self.send(
-            self.partner_opted_in, responses=[meta_error(190, "Error validating access token", status=401), fonnte_ok()]
+            self.partner_opted_in,
+            responses=[meta_error(190, "Error validating access token", status=401), fonnte_ok()],
         )
         self.assertEqual(message.state, "sent")
         self.assertEqual(message.provider_id, self.fonnte, "the next profile carried the message")
@@ -88,7 +89,8 @@ class TestProviderHealth(HealthCommon):
 
     def test_template_error_leaves_the_profile_alone(self):
         message, _fake = self.send(
-            self.partner_opted_in, responses=[meta_error(132000, "Number of parameters does not match"), fonnte_ok()]
+            self.partner_opted_in,
+            responses=[meta_error(132000, "Number of parameters does not match"), fonnte_ok()],
         )
         self.assertEqual(message.state, "sent")
         self.assertEqual(message.attempt_ids[0].classification, "config_error")
@@ -111,17 +113,27 @@ class TestProviderHealth(HealthCommon):
     def test_two_workers_meeting_the_same_error_tell_the_managers_once(self):
         outcome = {
             "attempts": [
-                {"provider": self.meta._engine_id(), "kind": "meta", "classification": "config_error",
-                 "code": "190", "detail": "Meta error 190: the access token has expired", "profileError": True}
+                {
+                    "provider": self.meta._engine_id(),
+                    "kind": "meta",
+                    "classification": "config_error",
+                    "code": "190",
+                    "detail": "Meta error 190: the access token has expired",
+                    "profileError": True,
+                }
             ]
         }
         Provider = self.env["sicantik.whatsapp.provider"].sudo()
         Provider._apply_send_outcome(outcome)
         Provider._apply_send_outcome(outcome)
-        self.assertFalse(self.meta._set_error("meta.190", "again"), "already in error: no transition")
+        self.assertFalse(
+            self.meta._set_error("meta.190", "again"), "already in error: no transition"
+        )
         self.assertEqual(self.meta.state, "error")
         self.assertEqual(len(self.notes(self.meta, "meta.190")), 1)
-        self.assertEqual(len(self.health_activities(self.meta).filtered(lambda a: a.user_id == self.manager)), 1)
+        self.assertEqual(
+            len(self.health_activities(self.meta).filtered(lambda a: a.user_id == self.manager)), 1
+        )
         # An attempt the engine does not flag leaves the profile alone.
         outcome["attempts"][0].update(provider=self.fonnte._engine_id(), profileError=False)
         Provider._apply_send_outcome(outcome)
@@ -133,37 +145,69 @@ class TestProviderHealth(HealthCommon):
         LOCKED``) nor, once it committed, repeats it (a serialization failure, caught)."""
         with self.registry.cursor() as cr0:
             env0 = api.Environment(cr0, SUPERUSER_ID, {})
-            provider_id = env0["sicantik.whatsapp.provider"].create(
-                {"name": "Fonnte Concurrent", "kind": "fonnte", "token": "fonnte-concurrent", "state": "configured"}
-            ).id
+            provider_id = (
+                env0["sicantik.whatsapp.provider"]
+                .create(
+                    {
+                        "name": "Fonnte Concurrent",
+                        "kind": "fonnte",
+                        "token": "fonnte-concurrent",
+                        "state": "configured",
+                    }
+                )
+                .id
+            )
         cursors = [self.registry.cursor() for _i in range(3)]
         try:
             env1, env2, env3 = (api.Environment(cr, SUPERUSER_ID, {}) for cr in cursors)
-            p1, p2, p3 = (env["sicantik.whatsapp.provider"].browse(provider_id) for env in (env1, env2, env3))
+            p1, p2, p3 = (
+                env["sicantik.whatsapp.provider"].browse(provider_id) for env in (env1, env2, env3)
+            )
             self.assertEqual(p3.state, "configured")  # cr3's snapshot is taken before cr1 commits
-            self.assertTrue(p1._set_error("fonnte.invalid token", "the Fonnte device token is invalid"))
+            self.assertTrue(
+                p1._set_error("fonnte.invalid token", "the Fonnte device token is invalid")
+            )
             # cr1 holds the row: cr2 skips it at once instead of waiting.
-            self.assertFalse(p2._set_error("fonnte.invalid token", "the Fonnte device token is invalid"))
+            self.assertFalse(
+                p2._set_error("fonnte.invalid token", "the Fonnte device token is invalid")
+            )
             cursors[0].commit()
             # cr3 read the row before cr1's commit: locking it now is a serialization failure.
-            self.assertFalse(p3._set_error("fonnte.invalid token", "the Fonnte device token is invalid"))
+            self.assertFalse(
+                p3._set_error("fonnte.invalid token", "the Fonnte device token is invalid")
+            )
             for cr in cursors[1:]:
                 cr.rollback()
             with self.registry.cursor() as cr4:
-                provider = api.Environment(cr4, SUPERUSER_ID, {})["sicantik.whatsapp.provider"].browse(provider_id)
+                provider = api.Environment(cr4, SUPERUSER_ID, {})[
+                    "sicantik.whatsapp.provider"
+                ].browse(provider_id)
                 self.assertEqual(provider.state, "error")
-                self.assertEqual(len(provider.message_ids.filtered(lambda m: "fonnte.invalid token" in (m.body or ""))), 1)
+                self.assertEqual(
+                    len(
+                        provider.message_ids.filtered(
+                            lambda m: "fonnte.invalid token" in (m.body or "")
+                        )
+                    ),
+                    1,
+                )
         finally:
             for cr in cursors:
                 cr.rollback()
                 cr.close()
             with self.registry.cursor() as cr0:
-                api.Environment(cr0, SUPERUSER_ID, {})["sicantik.whatsapp.provider"].browse(provider_id).unlink()
+                api.Environment(cr0, SUPERUSER_ID, {})["sicantik.whatsapp.provider"].browse(
+                    provider_id
+                ).unlink()
 
     def test_outbox_moves_the_profile_to_error_and_keeps_its_group(self):
         Message = self.env["sicantik.whatsapp.message"]
-        messages = self.dispatcher.enqueue(self.partner_opted_in, "permit_ready", self.permit_values)
-        messages |= self.dispatcher.enqueue(self.partner_opted_in, "permit_ready", self.permit_values)
+        messages = self.dispatcher.enqueue(
+            self.partner_opted_in, "permit_ready", self.permit_values
+        )
+        messages |= self.dispatcher.enqueue(
+            self.partner_opted_in, "permit_ready", self.permit_values
+        )
         self.assertEqual(len(messages), 2)
         with self.mock_transport(
             responses=[meta_error(190, "token expired", status=401), fonnte_ok("1"), fonnte_ok("2")]
@@ -175,10 +219,14 @@ class TestProviderHealth(HealthCommon):
         self.assertEqual(self.meta.state, "error")
         self.assertEqual(len(self.notes(self.meta, "meta.190")), 1)
         # The group's attempts were created with it.
-        self.assertEqual(Message.browse(messages.ids).attempt_ids.mapped("classification").count("accepted"), 2)
+        self.assertEqual(
+            Message.browse(messages.ids).attempt_ids.mapped("classification").count("accepted"), 2
+        )
 
     def test_test_connection_brings_the_profile_back(self):
-        self.send(self.partner_opted_in, responses=[meta_error(190, "expired", status=401), fonnte_ok()])
+        self.send(
+            self.partner_opted_in, responses=[meta_error(190, "expired", status=401), fonnte_ok()]
+        )
         self.assertEqual(self.meta.state, "error")
         self.assertTrue(self.health_activities(self.meta))
         with self.mock_transport(responses=[META_HEALTH_OK]):
@@ -227,7 +275,9 @@ class TestProviderHealth(HealthCommon):
                     {"provider_id": self.meta.id, "reason": "x"}
                 )
         # A wizard made by someone else and confirmed by a plain user still checks the rights.
-        wizard = self.env["sicantik.whatsapp.provider.error.wizard"].create({"provider_id": self.meta.id, "reason": "x"})
+        wizard = self.env["sicantik.whatsapp.provider.error.wizard"].create(
+            {"provider_id": self.meta.id, "reason": "x"}
+        )
         with self.assertRaises(AccessError):
             wizard.with_user(self.wa_user).action_confirm()
         self.assertEqual(self.meta.state, "configured")
@@ -244,9 +294,14 @@ class TestMessageActions(HealthCommon):
         self.assertEqual(message.state, "failed")
         self.assertEqual(message.error_code, "meta.131026")
         self.assertTrue(message.rejected_for_recipient)
-        other, _fake = self.send(self.partner_gateway, responses=[fonnte_refused("invalid token"), watzap_error("1002", "x")])
+        other, _fake = self.send(
+            self.partner_gateway,
+            responses=[fonnte_refused("invalid token"), watzap_error("1002", "x")],
+        )
         self.assertEqual(other.state, "failed")
-        self.assertFalse(other.rejected_for_recipient, "a configuration error is not about the recipient")
+        self.assertFalse(
+            other.rejected_for_recipient, "a configuration error is not about the recipient"
+        )
 
     def test_buttons_ask_for_confirmation(self):
         arch = self.env["sicantik.whatsapp.message"].get_view(view_type="form")["arch"]
@@ -263,12 +318,20 @@ class TestMessageActions(HealthCommon):
         self.assertIn("receive it twice", requeue[0].get("confirm"))
         # In Indonesian too.
         self.env["res.lang"]._activate_lang("id_ID")
-        self.env["ir.module.module"]._load_module_terms(["sicantik_whatsapp"], ["id_ID"], overwrite=True)
-        arch_id = self.env["sicantik.whatsapp.message"].with_context(lang="id_ID").get_view(view_type="form")["arch"]
+        self.env["ir.module.module"]._load_module_terms(
+            ["sicantik_whatsapp"], ["id_ID"], overwrite=True
+        )
+        arch_id = (
+            self.env["sicantik.whatsapp.message"]
+            .with_context(lang="id_ID")
+            .get_view(view_type="form")["arch"]
+        )
         self.assertIn("menerimanya dua kali", arch_id)
 
     def test_status_bar_puts_failed_before_sent(self):
-        states = [key for key, _label in self.env["sicantik.whatsapp.message"]._fields["state"].selection]
+        states = [
+            key for key, _label in self.env["sicantik.whatsapp.message"]._fields["state"].selection
+        ]
         for state in ("failed", "unknown", "deferred", "sending", "queued"):
             self.assertLess(states.index(state), states.index("sent"), state)
 
@@ -284,25 +347,48 @@ class TestTemplateHealth(HttpCase, HealthCommon):
         self.template = self.env.ref("sicantik_whatsapp.template_permit_ready")
 
     def _post(self, changes, waba="200000000000001", signature=None):
-        body = json.dumps({"object": "whatsapp_business_account", "entry": [{"id": waba, "changes": changes}]}).encode()
+        body = json.dumps(
+            {"object": "whatsapp_business_account", "entry": [{"id": waba, "changes": changes}]}
+        ).encode()
         return self.url_open(
             META_URL,
             data=body,
-            headers={"Content-Type": "application/json", "X-Hub-Signature-256": signature or _sign(body)},
+            headers={
+                "Content-Type": "application/json",
+                "X-Hub-Signature-256": signature or _sign(body),
+            },
         )
 
     def _status(self, event, name="permit_ready", **extra):
-        value = {"event": event, "message_template_id": 111, "message_template_name": name,
-                 "message_template_language": "id", "reason": "NONE", **extra}
+        value = {
+            "event": event,
+            "message_template_id": 111,
+            "message_template_name": name,
+            "message_template_language": "id",
+            "reason": "NONE",
+            **extra,
+        }
         return {"field": "message_template_status_update", "value": value}
 
     def _quality(self, score, previous="GREEN"):
-        value = {"previous_quality_score": previous, "new_quality_score": score, "message_template_id": 111,
-                 "message_template_name": "permit_ready", "message_template_language": "id"}
+        value = {
+            "previous_quality_score": previous,
+            "new_quality_score": score,
+            "message_template_id": 111,
+            "message_template_name": "permit_ready",
+            "message_template_language": "id",
+        }
         return {"field": "message_template_quality_update", "value": value}
 
     def test_paused_template_skips_meta_until_approved_again(self):
-        response = self._post([self._status("PAUSED", other_info={"title": "FIRST_PAUSE", "description": "Paused for 3 hours"})])
+        response = self._post(
+            [
+                self._status(
+                    "PAUSED",
+                    other_info={"title": "FIRST_PAUSE", "description": "Paused for 3 hours"},
+                )
+            ]
+        )
         self.assertEqual(response.status_code, 200)
         self.assertEqual(self.template.meta_status, "PAUSED")
         self.assertFalse(self.template.meta_usable)
@@ -343,7 +429,10 @@ class TestTemplateHealth(HttpCase, HealthCommon):
         malformed = self.url_open(
             META_URL,
             data=b'{"entry": {"id": 1}}',
-            headers={"Content-Type": "application/json", "X-Hub-Signature-256": _sign(b'{"entry": {"id": 1}}')},
+            headers={
+                "Content-Type": "application/json",
+                "X-Hub-Signature-256": _sign(b'{"entry": {"id": 1}}'),
+            },
         )
         self.assertEqual(malformed.status_code, 400)
 
@@ -357,13 +446,21 @@ class TestTemplateHealth(HttpCase, HealthCommon):
                     "category": "UTILITY",
                     "id": "111",
                     "quality_score": {"score": "GREEN"},
-                    "components": [{"type": "BODY", "text": "Yth. {{1}}, izin {{2}} nomor {{3}} di {{4}}."}],
+                    "components": [
+                        {"type": "BODY", "text": "Yth. {{1}}, izin {{2}} nomor {{3}} di {{4}}."}
+                    ],
                 }
             ]
         }
-        response = {"status": 200, "headers": {"content-type": "application/json"}, "body": json.dumps(page)}
+        response = {
+            "status": 200,
+            "headers": {"content-type": "application/json"},
+            "body": json.dumps(page),
+        }
         with self.mock_transport(responses=[response]):
-            self.env["sicantik.whatsapp.template.master"].with_user(self.manager).action_sync_from_meta()
+            self.env["sicantik.whatsapp.template.master"].with_user(
+                self.manager
+            ).action_sync_from_meta()
         self.assertTrue(self.template.meta_approved_known)
         self.assertEqual(self.template.meta_approved_param_count, 4)
         self.assertTrue(self.template.meta_usable)
@@ -391,7 +488,9 @@ class TestHealthScreens(HttpCase, HealthCommon):
     def setUp(self):
         super().setUp()
         self.env["res.lang"]._activate_lang("id_ID")
-        self.env["ir.module.module"]._load_module_terms(["sicantik_whatsapp", "mail", "web"], ["id_ID"], overwrite=True)
+        self.env["ir.module.module"]._load_module_terms(
+            ["sicantik_whatsapp", "mail", "web"], ["id_ID"], overwrite=True
+        )
         self.env.ref("base.user_admin").lang = "id_ID"
 
     def test_mark_error_and_back(self):
@@ -406,4 +505,3 @@ class TestHealthScreens(HttpCase, HealthCommon):
         url = "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_message_action/%s" % message.id
         self.start_tour(url, "sicantik_whatsapp_unknown_requeue", login="admin", timeout=120)
         self.assertEqual(message.state, "unknown", "cancelled: not queued again")
-

@@ -7,7 +7,9 @@ from odoo.tests import TransactionCase, tagged
 class TestIndonesian(TransactionCase):
     def test_menus_in_indonesian(self):
         self.env["res.lang"]._activate_lang("id_ID")
-        self.env["ir.module.module"]._load_module_terms(["sicantik_whatsapp"], ["id_ID"], overwrite=True)
+        self.env["ir.module.module"]._load_module_terms(
+            ["sicantik_whatsapp"], ["id_ID"], overwrite=True
+        )
         env = self.env(context=dict(self.env.context, lang="id_ID"))
 
         def name(xmlid):

@@ -84,17 +84,28 @@ class TestOutbox(SicantikWhatsappCommon):
         self.dispatcher.enqueue(
             self.partner_opted_in | self.partner_gateway, "permit_ready", self.permit_values
         )
-        with self.mock_transport(handler=lambda r: meta_ok() if "meta" in r["url"] else fonnte_ok()) as fake:
+        with self.mock_transport(
+            handler=lambda r: meta_ok() if "meta" in r["url"] else fonnte_ok()
+        ) as fake:
             self.dispatcher._cron_process_outbox(batch_size=1)
         self.assertEqual(len(fake.requests), 1)
 
     def _sending(self, partner, minutes_ago, in_flight):
         """A message claimed ``minutes_ago`` (its worker died), marked in flight or not."""
         message = self.dispatcher.enqueue(partner, "permit_ready", self.permit_values)
-        message.write({"state": "sending", "claimed_at": fields.Datetime.now() - timedelta(minutes=minutes_ago)})
+        message.write(
+            {
+                "state": "sending",
+                "claimed_at": fields.Datetime.now() - timedelta(minutes=minutes_ago),
+            }
+        )
         if in_flight:
             self.env["sicantik.whatsapp.message.flight"].create(
-                {"message_id": message.id, "claimed_at": message.claimed_at, "at": fields.Datetime.now()}
+                {
+                    "message_id": message.id,
+                    "claimed_at": message.claimed_at,
+                    "at": fields.Datetime.now(),
+                }
             )
         return message
 
@@ -105,7 +116,9 @@ class TestOutbox(SicantikWhatsappCommon):
         self.dispatcher._cron_recover_stuck(timeout_minutes=15)
         self.assertEqual(message.state, "unknown")
         message.action_requeue()
-        message.write({"state": "sending", "claimed_at": fields.Datetime.now() - timedelta(minutes=60)})
+        message.write(
+            {"state": "sending", "claimed_at": fields.Datetime.now() - timedelta(minutes=60)}
+        )
         self.dispatcher._cron_recover_stuck(timeout_minutes=15)
         self.assertEqual(message.state, "queued")
         with self.mock_transport(handler=lambda r: meta_ok()) as fake:
@@ -202,7 +215,10 @@ class TestOutbox(SicantikWhatsappCommon):
         return to the queue (never in flight), the cron is triggered again and the progress says
         what is left; the next run sends them, each once."""
         partners = self.env["res.partner"].create(
-            [{"name": "Warga %s" % i, "mobile": "08121111000%s" % i, "wa_meta_opt_in": True} for i in range(5)]
+            [
+                {"name": "Warga %s" % i, "mobile": "08121111000%s" % i, "wa_meta_opt_in": True}
+                for i in range(5)
+            ]
         )
         messages = self.dispatcher.enqueue(partners, "permit_ready", self.permit_values)
         cron = self.env.ref("sicantik_whatsapp.ir_cron_process_outbox")
@@ -219,15 +235,24 @@ class TestOutbox(SicantikWhatsappCommon):
             patch.object(dispatcher_cls, "_outbox_clock", lambda self: clock[0]),
             self.mock_transport(handler=slow) as fake,
         ):
-            self.dispatcher.with_context(**cron_with_progress.env.context)._cron_process_outbox(time_budget=25)
+            self.dispatcher.with_context(**cron_with_progress.env.context)._cron_process_outbox(
+                time_budget=25
+            )
             self.assertEqual(len(fake.requests), 3)
             self.assertEqual(messages.mapped("state").count("sent"), 3)
             rest = messages.filtered(lambda m: m.state != "sent")
             self.assertEqual(rest.mapped("state"), ["queued", "queued"])
             self.assertFalse(rest.mapped("claimed_at")[0] or rest.mapped("claimed_at")[1])
-            self.assertFalse(self.env["sicantik.whatsapp.message.flight"].search([("message_id", "in", rest.ids)]))
+            self.assertFalse(
+                self.env["sicantik.whatsapp.message.flight"].search(
+                    [("message_id", "in", rest.ids)]
+                )
+            )
             self.assertEqual((progress.done, progress.remaining), (3, 2))
-            self.assertTrue(self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]), "the next run is triggered")
+            self.assertTrue(
+                self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]),
+                "the next run is triggered",
+            )
             self.dispatcher._cron_process_outbox(time_budget=25)
         self.assertEqual(len(fake.requests), 5)
         self.assertEqual(set(messages.mapped("state")), {"sent"})
@@ -257,7 +282,11 @@ class TestOutbox(SicantikWhatsappCommon):
             cr1 = self.registry.cursor()
             cr2 = self.registry.cursor()
             try:
-                yield ids, (cr1, api.Environment(cr1, SUPERUSER_ID, {})), (cr2, api.Environment(cr2, SUPERUSER_ID, {}))
+                yield (
+                    ids,
+                    (cr1, api.Environment(cr1, SUPERUSER_ID, {})),
+                    (cr2, api.Environment(cr2, SUPERUSER_ID, {})),
+                )
             finally:
                 cr1.rollback()
                 cr1.close()
@@ -274,7 +303,11 @@ class TestOutbox(SicantikWhatsappCommon):
         after this transaction's snapshot cannot be locked (PostgreSQL's "could not serialize
         access"). The claim then takes nothing and the worker lives on; with fresh retries it
         claims the rest in a new transaction."""
-        with self._two_workers(4, "Snapshot Claim", "081200002222") as (ids, (cr1, env1), (cr2, env2)):
+        with self._two_workers(4, "Snapshot Claim", "081200002222") as (
+            ids,
+            (cr1, env1),
+            (cr2, env2),
+        ):
             cr2.execute("SELECT count(*) FROM sicantik_whatsapp_message")  # cr2's snapshot
             claimed1 = set(env1["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=2).ids) & ids
             cr1.commit()
@@ -288,7 +321,9 @@ class TestOutbox(SicantikWhatsappCommon):
             claimed_b = set(env1["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=1).ids) & ids
             cr1.commit()  # ...that the other worker's next claim outdates
             with mute_logger("odoo.sql_db"):
-                claimed3 = env2["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=100, fresh_retries=1)
+                claimed3 = env2["sicantik.whatsapp.dispatcher"]._claim_outbox(
+                    limit=100, fresh_retries=1
+                )
             self.assertEqual(set(claimed3.ids) & ids, ids - claimed1 - claimed_b)
 
     def test_concurrent_claims_never_get_the_same_message(self):
@@ -298,7 +333,11 @@ class TestOutbox(SicantikWhatsappCommon):
         ``self.registry.cursor()`` (not the test's cursor): the messages are created and
         committed with a third cursor, and removed again at the end.
         """
-        with self._two_workers(6, "Concurrent Claim", "081200001111") as (ids, (cr1, env1), (cr2, env2)):
+        with self._two_workers(6, "Concurrent Claim", "081200001111") as (
+            ids,
+            (cr1, env1),
+            (cr2, env2),
+        ):
             claimed1 = set(env1["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=4).ids) & ids
             # cr1 has not committed: its rows are locked, cr2 skips them instead of waiting.
             claimed2 = set(env2["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=100).ids) & ids
@@ -311,6 +350,10 @@ class TestOutbox(SicantikWhatsappCommon):
             cr2.rollback()
             with self.registry.cursor() as cr3:
                 env3 = api.Environment(cr3, SUPERUSER_ID, {})
-                claimed3 = set(env3["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=100).ids) & ids
-                self.assertEqual(claimed3, claimed2, "only the rolled-back claims are available again")
+                claimed3 = (
+                    set(env3["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=100).ids) & ids
+                )
+                self.assertEqual(
+                    claimed3, claimed2, "only the rolled-back claims are available again"
+                )
                 cr3.rollback()

@@ -25,7 +25,9 @@ class TestPacing(SicantikWhatsappCommon):
     def _forget_slots(self):
         refs = [p._engine_id() for p in self.providers]
         with self.registry.cursor() as cr:
-            cr.execute("DELETE FROM sicantik_whatsapp_provider_pace WHERE provider_ref = ANY(%s)", (refs,))
+            cr.execute(
+                "DELETE FROM sicantik_whatsapp_provider_pace WHERE provider_ref = ANY(%s)", (refs,)
+            )
 
     def _slots(self, provider):
         with self.registry.cursor() as cr:
@@ -40,7 +42,9 @@ class TestPacing(SicantikWhatsappCommon):
         config = self.dispatcher._build_engine_config()
         by_id = {p["id"]: p for p in config["providers"]}
         self.assertEqual(by_id[self.fonnte._engine_id()]["ratePerMinute"], 600)
-        self.assertNotIn("ratePerMinute", by_id[self.meta._engine_id()], "0 means no limit: not sent")
+        self.assertNotIn(
+            "ratePerMinute", by_id[self.meta._engine_id()], "0 means no limit: not sent"
+        )
         engine = self.dispatcher._engine()
         self.assertEqual(engine.rate_per_minute(self.fonnte._engine_id()), 600)
         slot = engine.pace(self.fonnte._engine_id(), 1_000_000, 1_000_050)
@@ -62,10 +66,14 @@ class TestPacing(SicantikWhatsappCommon):
 
     def test_only_the_limited_provider_is_paced(self):
         self.fonnte.rate_per_minute = 1
-        with self.mock_transport(handler=lambda r: meta_ok() if "meta" in r["url"] else fonnte_ok()) as fake:
+        with self.mock_transport(
+            handler=lambda r: meta_ok() if "meta" in r["url"] else fonnte_ok()
+        ) as fake:
             for _i in range(3):
                 self.assertEqual(
-                    self.dispatcher.send(self.partner_opted_in, "permit_ready", self.permit_values).state,
+                    self.dispatcher.send(
+                        self.partner_opted_in, "permit_ready", self.permit_values
+                    ).state,
                     "sent",
                 )
         self.assertEqual(len(fake.requests), 3, "Meta is unlimited: three sends at once")

@@ -41,11 +41,15 @@ class TestPartnerPhone(SicantikWhatsappCommon):
     def test_an_unassigned_country_code_is_refused(self):
         partner = self.env["res.partner"].create({"name": "Andi", "mobile": "+999 123 456 789"})
         self.assertFalse(partner.wa_phone)
-        self.assertIn("does not start with a country code the ITU has assigned", partner.wa_phone_warning)
+        self.assertIn(
+            "does not start with a country code the ITU has assigned", partner.wa_phone_warning
+        )
 
     def test_in_indonesian(self):
         self.env["res.lang"]._activate_lang("id_ID")
-        self.env["ir.module.module"]._load_module_terms(["sicantik_whatsapp"], ["id_ID"], overwrite=True)
+        self.env["ir.module.module"]._load_module_terms(
+            ["sicantik_whatsapp"], ["id_ID"], overwrite=True
+        )
         self.clerk.lang = "id_ID"
         env = self.env(context=dict(self.env.context, lang="id_ID"))
         number, warning = self._form(env, "00857 1234 5678")

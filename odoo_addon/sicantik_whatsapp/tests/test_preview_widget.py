@@ -58,7 +58,9 @@ class TestPreviewContext(SicantikWhatsappCommon):
         server = self.dispatcher._engine()
         for partner in (self.partner_opted_in, self.partner_gateway, self.partner_opted_out):
             for force in (None, self.meta, self.fonnte, self.watzap):
-                notification = self.dispatcher._notification(partner, "permit_ready", self.permit_values, force)
+                notification = self.dispatcher._notification(
+                    partner, "permit_ready", self.permit_values, force
+                )
                 self.assertEqual(
                     json.dumps(browser.preview(notification), ensure_ascii=False),
                     json.dumps(server.preview(notification), ensure_ascii=False),
@@ -69,14 +71,23 @@ class TestPreviewContext(SicantikWhatsappCommon):
         has its sentence in the user's language (Indonesian for an Indonesian user)."""
         self.env["res.lang"]._activate_lang("id_ID")
         template = self.env.ref("sicantik_whatsapp.template_permit_ready")
-        context = self.dispatcher.with_context(lang="id_ID")._preview_context(template, self.partner_gateway)
+        context = self.dispatcher.with_context(lang="id_ID")._preview_context(
+            template, self.partner_gateway
+        )
         catalogue = context["catalogue"]
         self.assertEqual(catalogue["lang"], "id")
-        for code in ("template.missing_param", "route.skip_no_opt_in", "meta.param_adjacent", "engine.not_configured"):
+        for code in (
+            "template.missing_param",
+            "route.skip_no_opt_in",
+            "meta.param_adjacent",
+            "engine.not_configured",
+        ):
             self.assertIn(code, catalogue["codes"])
         for code, entry in catalogue["codes"].items():
             self.assertTrue(entry["id"].strip() and entry["en"].strip(), code)
-        english = self.dispatcher.with_context(lang="en_US")._preview_context(template, self.partner_gateway)
+        english = self.dispatcher.with_context(lang="en_US")._preview_context(
+            template, self.partner_gateway
+        )
         self.assertEqual(english["catalogue"]["lang"], "en")
 
     def test_context_content(self):
@@ -89,7 +100,12 @@ class TestPreviewContext(SicantikWhatsappCommon):
         samples = {s["key"]: s for s in context["samples"]}
         self.assertEqual(
             set(samples),
-            {"sample_opted_in", "sample_gateway", "sample_opted_out", "partner_%s" % self.partner_gateway.id},
+            {
+                "sample_opted_in",
+                "sample_gateway",
+                "sample_opted_out",
+                "partner_%s" % self.partner_gateway.id,
+            },
         )
         self.assertTrue(samples["sample_opted_in"]["notification"]["recipient"]["metaOptIn"])
         self.assertTrue(samples["sample_opted_out"]["notification"]["recipient"]["optedOut"])
@@ -118,7 +134,8 @@ class TestPreviewRoutes(HttpCase, SicantikWhatsappCommon):
     def test_context_route(self):
         self.authenticate("admin", "admin")
         result = self.make_jsonrpc_request(
-            CONTEXT_ROUTE, {"template_id": self.template.id, "partner_ids": [self.partner_gateway.id]}
+            CONTEXT_ROUTE,
+            {"template_id": self.template.id, "partner_ids": [self.partner_gateway.id]},
         )
         self.assertNoSecret(result, "context route")
         self.assertEqual(result["templateCode"], "permit_ready")
@@ -139,7 +156,9 @@ class TestPreviewRoutes(HttpCase, SicantikWhatsappCommon):
         """The browser names a template, a contact and values; the server builds and sends the
         request with its real credentials and logs the message."""
         new_test_user(
-            self.env, login="wa_user", groups="base.group_user,sicantik_whatsapp.group_sicantik_whatsapp_user"
+            self.env,
+            login="wa_user",
+            groups="base.group_user,sicantik_whatsapp.group_sicantik_whatsapp_user",
         )
         self.authenticate("wa_user", "wa_user")
         with self.mock_transport(responses=[fonnte_ok("777")]) as fake:
@@ -164,7 +183,13 @@ class TestPreviewRoutes(HttpCase, SicantikWhatsappCommon):
 
     def test_send_route_forced_provider(self):
         self.authenticate("admin", "admin")
-        with self.mock_transport(handler=lambda request: {"status": 200, "headers": {}, "body": '{"status":"200","message":"Successfully","data":{"message_id":"wz-1"}}'}) as fake:
+        with self.mock_transport(
+            handler=lambda request: {
+                "status": 200,
+                "headers": {},
+                "body": '{"status":"200","message":"Successfully","data":{"message_id":"wz-1"}}',
+            }
+        ) as fake:
             result = self.make_jsonrpc_request(
                 SEND_ROUTE,
                 {
@@ -185,8 +210,16 @@ class TestPreviewRoutes(HttpCase, SicantikWhatsappCommon):
             for params in (
                 {"template_id": self.template.id, "partner_id": 0},
                 {"template_id": 0, "partner_id": self.partner_gateway.id},
-                {"template_id": self.template.id, "partner_id": self.partner_gateway.id, "values": {"a": {"url": "x"}}},
-                {"template_id": self.template.id, "partner_id": self.partner_gateway.id, "values": ["a"]},
+                {
+                    "template_id": self.template.id,
+                    "partner_id": self.partner_gateway.id,
+                    "values": {"a": {"url": "x"}},
+                },
+                {
+                    "template_id": self.template.id,
+                    "partner_id": self.partner_gateway.id,
+                    "values": ["a"],
+                },
             ):
                 with self.subTest(params=params), self.assertRaises(JsonRpcException):
                     self.make_jsonrpc_request(SEND_ROUTE, params)
@@ -221,9 +254,13 @@ class TestPreviewWidgetBrowser(HttpCase, SicantikWhatsappCommon):
         finally:
             root.removeHandler(collector)
         shown = [
-            json.loads(message.split(LOG_PREFIX, 1)[1]) for message in collector.messages if LOG_PREFIX in message
+            json.loads(message.split(LOG_PREFIX, 1)[1])
+            for message in collector.messages
+            if LOG_PREFIX in message
         ]
-        self.assertEqual(len(shown), 1, "the tour logs the preview it shows once: %s" % collector.names)
+        self.assertEqual(
+            len(shown), 1, "the tour logs the preview it shows once: %s" % collector.names
+        )
         return shown[0]
 
     def assertSamePreview(self, shown, server):
@@ -236,7 +273,9 @@ class TestPreviewWidgetBrowser(HttpCase, SicantikWhatsappCommon):
             got = shown["providers"][item["provider"]]
             with self.subTest(provider=item["provider"]):
                 self.assertTrue(request, "the server builds a request for %s" % item["provider"])
-                self.assertEqual(got["body"].encode("utf-8"), (request["body"] or "").encode("utf-8"))
+                self.assertEqual(
+                    got["body"].encode("utf-8"), (request["body"] or "").encode("utf-8")
+                )
                 self.assertEqual(got["url"], request["url"])
                 self.assertEqual(got["method"], request["method"])
                 self.assertEqual(got["headers"], request["headers"])
@@ -250,14 +289,23 @@ class TestPreviewWidgetBrowser(HttpCase, SicantikWhatsappCommon):
 
     def test_template_form_preview_is_the_server_preview(self):
         template = self.env.ref("sicantik_whatsapp.template_permit_ready")
-        url = "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_template_master_action/%s" % template.id
+        url = (
+            "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_template_master_action/%s"
+            % template.id
+        )
         # The tour ends with "Send test": the server sends through its (fake) transport.
         with self.mock_transport(responses=[fonnte_ok("888")]) as fake:
             shown = self._run_tour(url, "sicantik_whatsapp_template_preview")
         self.assertEqual(len(fake.requests), 1)
         sent = fake.requests[0]
-        self.assertEqual(sent["headers"]["Authorization"], SECRETS["token"], "the server sends with the real token")
-        message = self.env["sicantik.whatsapp.message"].search([("partner_id", "=", self.partner_gateway.id)])
+        self.assertEqual(
+            sent["headers"]["Authorization"],
+            SECRETS["token"],
+            "the server sends with the real token",
+        )
+        message = self.env["sicantik.whatsapp.message"].search(
+            [("partner_id", "=", self.partner_gateway.id)]
+        )
         self.assertEqual(message.state, "sent")
         self.assertEqual(message.provider_message_id, "888")
 
@@ -265,7 +313,9 @@ class TestPreviewWidgetBrowser(HttpCase, SicantikWhatsappCommon):
         self.env.invalidate_all()
         self.assertIn("sudah terbit. Silakan ambil di {{office_name}}.", template.body)
         self.assertEqual(shown["sample"], "partner_%s" % self.partner_gateway.id)
-        values = dict(template._sample_values(self.partner_gateway), permit_number="503/PBG/2026/0142")
+        values = dict(
+            template._sample_values(self.partner_gateway), permit_number="503/PBG/2026/0142"
+        )
         self.assertEqual(shown["values"], values)
         server = self.dispatcher.preview(self.partner_gateway, template.code, values)
         self.assertEqual(server["decision"]["provider"], self.fonnte._engine_id())
@@ -273,7 +323,9 @@ class TestPreviewWidgetBrowser(HttpCase, SicantikWhatsappCommon):
         self.assertSamePreview(shown, server)
         # ...and what it sent is what the browser previewed, but for the real token and the
         # citizen's own consent link (the preview shows an example one).
-        masked = server["providers"][[p["provider"] for p in server["providers"]].index(self.fonnte._engine_id())]
+        masked = server["providers"][
+            [p["provider"] for p in server["providers"]].index(self.fonnte._engine_id())
+        ]
         self.assertEqual(sent["url"], masked["request"]["url"])
         self.consent_tokens(request_text(sent), self.partner_gateway)
         sent_body = re.sub(r"consent/[A-Za-z0-9_-]+", "consent/CONTOH", sent["body"])
@@ -281,7 +333,10 @@ class TestPreviewWidgetBrowser(HttpCase, SicantikWhatsappCommon):
 
     def test_wizard_preview_is_the_server_preview(self):
         template = self.env.ref("sicantik_whatsapp.template_permit_ready")
-        url = "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_template_master_action/%s" % template.id
+        url = (
+            "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_template_master_action/%s"
+            % template.id
+        )
         shown = self._run_tour(url, "sicantik_whatsapp_wizard_preview")
         values = json.loads(template._sample_values_json(self.partner_gateway))
         server = self.dispatcher.preview(self.partner_gateway, template.code, values, self.watzap)
@@ -318,9 +373,14 @@ class TestPreviewTranslations(TransactionCase):
             terms["A placeholder of the template has no value."],
             "Ada placeholder template yang belum diberi nilai.",
         )
-        self.assertEqual(terms["The recipient's phone number is not valid."], "Nomor telepon penerima tidak valid.")
         self.assertEqual(
-            terms["%(provider)s skipped: the recipient has not opted in to official WhatsApp messages."],
+            terms["The recipient's phone number is not valid."],
+            "Nomor telepon penerima tidak valid.",
+        )
+        self.assertEqual(
+            terms[
+                "%(provider)s skipped: the recipient has not opted in to official WhatsApp messages."
+            ],
             "%(provider)s dilewati: penerima belum menyetujui (opt-in) pesan WhatsApp resmi.",
         )
 
@@ -336,7 +396,9 @@ class TestPreviewTranslations(TransactionCase):
         # (The engine's codes are worded by its catalogue, not by _t terms: issue 14.)
         self.assertGreater(len(literals), 20)
         missing = sorted(t for t in literals if not terms.get(t))
-        self.assertFalse(missing, "JS terms without Indonesian translation (re-export the .pot, fill id.po)")
+        self.assertFalse(
+            missing, "JS terms without Indonesian translation (re-export the .pot, fill id.po)"
+        )
         with file_open("sicantik_whatsapp/i18n/sicantik_whatsapp.pot", "rb") as f:
             rows = list(TranslationFileReader(f, fileformat="po"))
         web_rows = [r["src"] for r in rows if "odoo-javascript" in r.get("comments", [])]

@@ -40,7 +40,9 @@ class TestQuietHours(SicantikWhatsappCommon):
         icp.set_param("sicantik_whatsapp.quiet_start", 21.0)
         icp.set_param("sicantik_whatsapp.quiet_end", 6.0)
         cls.env.company.partner_id.tz = False
-        cls.template = cls.env["sicantik.whatsapp.template.master"].search([("code", "=", "permit_ready")])
+        cls.template = cls.env["sicantik.whatsapp.template.master"].search(
+            [("code", "=", "permit_ready")]
+        )
 
     def send_at(self, now, partner=None, template="permit_ready"):
         partner = partner or self.partner_gateway
@@ -58,7 +60,9 @@ class TestQuietHours(SicantikWhatsappCommon):
         self.assertEqual(message.scheduled_date, utc(2026, 12, 7, 22, 0))  # 06:00 WITA
         self.assertEqual(message.retry_count, 0, "quiet hours are not a throttled attempt")
         outcome = json.loads(message.outcome_json)
-        self.assertEqual([s["code"] for s in outcome["trace"]], ["quiet.zone", "quiet.hours", "quiet.wait"])
+        self.assertEqual(
+            [s["code"] for s in outcome["trace"]], ["quiet.zone", "quiet.hours", "quiet.wait"]
+        )
         notification = json.loads(message.notification_json)
         self.assertEqual(notification["recipient"]["timeZone"], "Asia/Makassar")
 
@@ -78,7 +82,9 @@ class TestQuietHours(SicantikWhatsappCommon):
         self.env.company.partner_id.tz = False
         message, fake = self.send_at(now)
         self.assertEqual(message.state, "sent")
-        self.assertEqual(json.loads(message.notification_json)["recipient"]["timeZone"], "Asia/Jakarta")
+        self.assertEqual(
+            json.loads(message.notification_json)["recipient"]["timeZone"], "Asia/Jakarta"
+        )
 
     def test_a_zone_abroad_uses_the_offset_computed_by_odoo(self):
         # India has no DST: the offset pytz computes today is the one on the fixed instant.
@@ -86,7 +92,9 @@ class TestQuietHours(SicantikWhatsappCommon):
         message, fake = self.send_at(utc_ms(2026, 12, 7, 16, 0))  # 21:30 IST
         self.assertEqual(message.state, "deferred")
         self.assertEqual(message.scheduled_date, utc(2026, 12, 8, 0, 30))  # 06:00 IST
-        self.assertEqual(json.loads(message.notification_json)["recipient"]["utcOffsetMinutes"], 330)
+        self.assertEqual(
+            json.loads(message.notification_json)["recipient"]["utcOffsetMinutes"], 330
+        )
         trace = json.loads(message.outcome_json)["trace"]
         self.assertEqual(trace[0]["code"], "quiet.zone_offset")
 
@@ -104,8 +112,15 @@ class TestQuietHours(SicantikWhatsappCommon):
         message, fake = self.send_at(now)
         self.assertEqual(message.state, "sent")
         Holiday = self.env["sicantik.whatsapp.holiday"]
-        Holiday.create([{"name": "Natal", "date": "2026-12-25"}, {"name": "Cuti bersama", "date": "2026-12-26"}])
-        Holiday.create({"name": "Other office", "date": "2026-12-27", "company_id": self._other_company().id})
+        Holiday.create(
+            [
+                {"name": "Natal", "date": "2026-12-25"},
+                {"name": "Cuti bersama", "date": "2026-12-26"},
+            ]
+        )
+        Holiday.create(
+            {"name": "Other office", "date": "2026-12-27", "company_id": self._other_company().id}
+        )
         message, fake = self.send_at(now)
         self.assertEqual((message.state, message.error_code), ("deferred", "quiet.holiday"))
         self.assertEqual(fake.requests, [])
@@ -120,22 +135,30 @@ class TestQuietHours(SicantikWhatsappCommon):
         # More nights than the throttling limit: quiet hours never make a message fail.
         for _night in range(self.dispatcher._max_deferrals() + 2):
             message.scheduled_date = False
-            with patch.object(host, "now_ms", lambda: night), self.mock_transport(handler=answer) as fake:
+            with (
+                patch.object(host, "now_ms", lambda: night),
+                self.mock_transport(handler=answer) as fake,
+            ):
                 self.dispatcher._cron_process_outbox()
             self.assertEqual(fake.requests, [])
             self.assertEqual((message.state, message.error_code), ("deferred", "quiet.hours"))
         self.assertEqual(message.retry_count, 0)
         message.scheduled_date = fields.Datetime.now() - datetime.timedelta(minutes=1)
-        with patch.object(host, "now_ms", lambda: utc_ms(2026, 12, 7, 22, 0)), self.mock_transport(
-            handler=answer
-        ) as fake:
+        with (
+            patch.object(host, "now_ms", lambda: utc_ms(2026, 12, 7, 22, 0)),
+            self.mock_transport(handler=answer) as fake,
+        ):
             self.dispatcher._cron_process_outbox()
         self.assertEqual(message.state, "sent")
         self.assertEqual(len(fake.requests), 1)
 
     def test_settings_build_the_engine_configuration(self):
         settings = self.env["res.config.settings"].create(
-            {"sicantik_wa_quiet_hours": True, "sicantik_wa_quiet_start": 22.5, "sicantik_wa_quiet_end": 5.0}
+            {
+                "sicantik_wa_quiet_hours": True,
+                "sicantik_wa_quiet_start": 22.5,
+                "sicantik_wa_quiet_end": 5.0,
+            }
         )
         settings.execute()
         quiet = self.dispatcher._build_engine_config()["quietHours"]
@@ -144,14 +167,22 @@ class TestQuietHours(SicantikWhatsappCommon):
         self.assertIsNone(self.dispatcher._build_engine_config()["quietHours"])
 
     def test_holiday_rights(self):
-        user = new_test_user(self.env, "wa_quiet_user", groups="sicantik_whatsapp.group_sicantik_whatsapp_user")
+        user = new_test_user(
+            self.env, "wa_quiet_user", groups="sicantik_whatsapp.group_sicantik_whatsapp_user"
+        )
         manager = new_test_user(
             self.env, "wa_quiet_manager", groups="sicantik_whatsapp.group_sicantik_whatsapp_manager"
         )
-        holiday = self.env["sicantik.whatsapp.holiday"].with_user(manager).create({"name": "Nyepi", "date": "2027-03-08"})
+        holiday = (
+            self.env["sicantik.whatsapp.holiday"]
+            .with_user(manager)
+            .create({"name": "Nyepi", "date": "2027-03-08"})
+        )
         self.assertEqual(holiday.with_user(user).name, "Nyepi")
         with self.assertRaises(AccessError):
-            self.env["sicantik.whatsapp.holiday"].with_user(user).create({"name": "X", "date": "2027-03-09"})
+            self.env["sicantik.whatsapp.holiday"].with_user(user).create(
+                {"name": "X", "date": "2027-03-09"}
+            )
 
     def _other_company(self):
         return self.env["res.company"].create({"name": "DPMPTSP Kabupaten Lain"})
@@ -163,4 +194,6 @@ class TestQuietHoursDefault(TransactionCase):
         icp = self.env["ir.config_parameter"].sudo()
         self.assertEqual(icp.get_param("sicantik_whatsapp.quiet_hours"), "True")
         config = self.env["sicantik.whatsapp.dispatcher"]._build_engine_config()
-        self.assertEqual((config["quietHours"]["start"], config["quietHours"]["end"]), ("21:00", "06:00"))
+        self.assertEqual(
+            (config["quietHours"]["start"], config["quietHours"]["end"]), ("21:00", "06:00")
+        )

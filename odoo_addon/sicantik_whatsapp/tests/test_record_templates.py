@@ -39,7 +39,9 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
         )
         cls.lines = {m.param: m for m in cls.template.mapping_ids}
         cls.lines["ref_no"].field_path = "ref"
-        cls.lines["valid_until"].field_path = "create_date"  # a datetime: shown in the citizen's zone
+        cls.lines[
+            "valid_until"
+        ].field_path = "create_date"  # a datetime: shown in the citizen's zone
         cls.lines["lat"].field_path = "partner_latitude"
         cls.lines["bring"].write({"kind": "fixed", "fixed_value": "KTP asli"})
         cls.partner_gateway.write({"ref": "KW-001", "partner_latitude": 3.5952})
@@ -50,7 +52,8 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
     def fix_create_date(cls, partners):
         """Every partner's create date at 2027-01-30 23:30 UTC: 31 January 2027, 06:30 WIB."""
         cls.env.cr.execute(
-            "UPDATE res_partner SET create_date = '2027-01-30 23:30:00' WHERE id = ANY(%s)", (partners.ids,)
+            "UPDATE res_partner SET create_date = '2027-01-30 23:30:00' WHERE id = ANY(%s)",
+            (partners.ids,),
         )
         partners.invalidate_recordset(["create_date"])
 
@@ -68,8 +71,12 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
             ["partner_name", "ref_no", "valid_until", "lat", "bring", "office_name", "opt_in_link"],
         )
         lines = self.lines
-        self.assertEqual((lines["partner_name"].kind, lines["partner_name"].field_path), ("field", "name"))
-        self.assertEqual((lines["office_name"].kind, lines["office_name"].company_field), ("company", "name"))
+        self.assertEqual(
+            (lines["partner_name"].kind, lines["partner_name"].field_path), ("field", "name")
+        )
+        self.assertEqual(
+            (lines["office_name"].kind, lines["office_name"].company_field), ("company", "name")
+        )
         self.assertEqual(lines["opt_in_link"].kind, "consent")
         self.assertTrue(lines["opt_in_link"].reserved and not lines["ref_no"].reserved)
         # A parameter added to the body gets its line; one removed loses it.
@@ -78,13 +85,18 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
         self.assertIn("email", params)
         self.assertNotIn("bring", params)
         # A new parameter named like a field of the model is mapped to it.
-        self.assertEqual(self.template.mapping_ids.filtered(lambda m: m.param == "email").field_path, "email")
+        self.assertEqual(
+            self.template.mapping_ids.filtered(lambda m: m.param == "email").field_path, "email"
+        )
 
     def test_a_template_without_model_has_no_mapping_and_sends_as_before(self):
         template = self.env.ref("sicantik_whatsapp.template_status_update")
         self.assertFalse(template.model_id or template.mapping_ids)
         message, _fake = self.send(
-            self.partner_gateway, "status_update", {"permit_number": "1", "status": "Verifikasi"}, responses=[fonnte_ok()]
+            self.partner_gateway,
+            "status_update",
+            {"permit_number": "1", "status": "Verifikasi"},
+            responses=[fonnte_ok()],
         )
         self.assertEqual(message.state, "sent", message.error_message)
         self.assertFalse(message.source_model)
@@ -98,13 +110,17 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
         values = item["values"]
         self.assertEqual(values["partner_name"], "Siti Aminah")  # field path
         self.assertEqual(values["ref_no"], "KW-001")
-        self.assertEqual(values["valid_until"], {"type": "datetime", "value": "2027-01-30 23:30:00"})  # typed
+        self.assertEqual(
+            values["valid_until"], {"type": "datetime", "value": "2027-01-30 23:30:00"}
+        )  # typed
         self.assertEqual(values["lat"]["type"], "number")
         self.assertEqual(values["bring"], "KTP asli")  # fixed text
         self.assertEqual(values["office_name"], self.env.company.name)  # company field
         self.assertNotIn("opt_in_link", values)  # the engine's: the partner's signed link
         # The caller's values win over the mapping.
-        [item] = self.template._sicantik_prepare_record_messages(self.partner_gateway, {"bring": "SIM"})
+        [item] = self.template._sicantik_prepare_record_messages(
+            self.partner_gateway, {"bring": "SIM"}
+        )
         self.assertEqual(item["values"]["bring"], "SIM")
 
     def test_a_record_send_writes_typed_values_and_links_the_record(self):
@@ -116,7 +132,10 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
         self.assertIn("Bawa KTP asli", text)
         self.assertIn(self.env.company.name, text)
         self.consent_tokens(request_text(fake.requests[0]), self.partner_gateway)
-        self.assertEqual((messages.source_model, messages.source_res_id), ("res.partner", self.partner_gateway.id))
+        self.assertEqual(
+            (messages.source_model, messages.source_res_id),
+            ("res.partner", self.partner_gateway.id),
+        )
         self.assertEqual(messages.record_ref, self.partner_gateway)
         self.assertEqual(messages.partner_id, self.partner_gateway)
         # The typed value is stored as such: what was sent can be read back.
@@ -144,7 +163,10 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
             json.loads(message.values_json)["expiry_date"], {"type": "date", "value": "2027-01-31"}
         )
         message, _fake = self.send(
-            self.partner_gateway, "status_update", {"permit_number": "1", "status": 1234567.5}, responses=[fonnte_ok()]
+            self.partner_gateway,
+            "status_update",
+            {"permit_number": "1", "status": 1234567.5},
+            responses=[fonnte_ok()],
         )
         self.assertIn("saat ini: 1.234.567,5", message.body_text)
 
@@ -169,7 +191,9 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
 
     def test_the_error_is_translated(self):
         self.env["res.lang"]._activate_lang("id_ID")
-        self.env["ir.module.module"]._load_module_terms(["sicantik_whatsapp"], ["id_ID"], overwrite=True)
+        self.env["ir.module.module"]._load_module_terms(
+            ["sicantik_whatsapp"], ["id_ID"], overwrite=True
+        )
         with self.assertRaises(ValidationError) as e:
             self.lines["ref_no"].with_context(lang="id_ID").field_path = "no_such_field"
         self.assertIn("tidak memiliki", str(e.exception))
@@ -178,8 +202,12 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
 
     def test_bad_records_fail_alone_with_their_reason(self):
         no_phone = self.env["res.partner"].create({"name": "Tanpa Nomor", "ref": "KW-9"})
-        no_date = self.env["res.partner"].create({"name": "Tanpa Nomor Kartu", "mobile": "081211112222"})
-        bad_phone = self.env["res.partner"].create({"name": "Nomor Salah", "mobile": "12", "ref": "KW-7"})
+        no_date = self.env["res.partner"].create(
+            {"name": "Tanpa Nomor Kartu", "mobile": "081211112222"}
+        )
+        bad_phone = self.env["res.partner"].create(
+            {"name": "Nomor Salah", "mobile": "12", "ref": "KW-7"}
+        )
         records = no_phone | self.partner_gateway | no_date | bad_phone | self.partner_opted_in
         messages, _fake = self.send_records(records)
         self.assertEqual(len(messages), 5, "one message per record, none skipped")
@@ -213,7 +241,8 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
     def test_a_path_that_no_longer_exists_fails_the_message(self):
         # As if the field had been removed since the mapping was saved.
         self.env.cr.execute(
-            "UPDATE sicantik_whatsapp_template_mapping SET field_path = 'x_gone' WHERE id = %s", (self.lines["ref_no"].id,)
+            "UPDATE sicantik_whatsapp_template_mapping SET field_path = 'x_gone' WHERE id = %s",
+            (self.lines["ref_no"].id,),
         )
         self.lines["ref_no"].invalidate_recordset()
         messages, _fake = self.send_records(self.partner_gateway | self.partner_opted_in)
@@ -223,7 +252,9 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
 
     def test_a_value_the_engine_refuses_fails_the_message(self):
         bad = {"valid_until": {"type": "date", "value": "2027-02-30"}}
-        messages, _fake = self.send_records(self.partner_gateway | self.partner_opted_in, values=bad)
+        messages, _fake = self.send_records(
+            self.partner_gateway | self.partner_opted_in, values=bad
+        )
         self.assertEqual(messages.mapped("error_code"), ["template.invalid_value"] * 2)
         self.assertIn("valid_until", messages[0].error_message)
         self.assertEqual(messages[0].record_ref, self.partner_gateway)
@@ -231,7 +262,9 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
     # -- outbox, chatter -------------------------------------------------------------------------
 
     def test_queued_through_the_outbox(self):
-        messages, _fake = self.send_records(self.partner_gateway | self.partner_opted_in, queue=True)
+        messages, _fake = self.send_records(
+            self.partner_gateway | self.partner_opted_in, queue=True
+        )
         self.assertEqual(messages.mapped("state"), ["queued", "queued"])
         handler = lambda request: meta_ok() if "graph.meta.test" in request["url"] else fonnte_ok()  # noqa: E731
         with self.mock_transport(handler=handler):
@@ -243,7 +276,9 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
         messages, _fake = self.send_records(
             self.partner_gateway | self.partner_opted_in,
             queue=True,
-            message_vals=lambda item: {"priority": 3 if item["record"] == self.partner_gateway else 4},
+            message_vals=lambda item: {
+                "priority": 3 if item["record"] == self.partner_gateway else 4
+            },
         )
         self.assertEqual(messages.mapped("priority"), [3, 4])
 
@@ -252,7 +287,9 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
     def test_rights_to_send_from_records(self):
         for role in ("internal", "portal"):
             with self.assertRaises(AccessError, msg=role):
-                self.dispatcher.with_user(self.users[role]).send_records(self.partner_gateway, "partner_card")
+                self.dispatcher.with_user(self.users[role]).send_records(
+                    self.partner_gateway, "partner_card"
+                )
         # A WhatsApp user who may read the record sends; not from a record of another company.
         handler = lambda request: fonnte_ok()  # noqa: E731
         with self.mock_transport(handler=handler):
@@ -261,13 +298,17 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
             )
         self.assertEqual(user_messages.state, "sent", user_messages.error_message)
         with self.assertRaises(AccessError):
-            self.dispatcher.with_user(self.users["wa_user"]).send_records(self.partner_b, "partner_card")
+            self.dispatcher.with_user(self.users["wa_user"]).send_records(
+                self.partner_b, "partner_card"
+            )
 
     def test_a_record_of_another_company_uses_that_company(self):
         self.partner_b.write({"ref": "B-1"})
         admin = self.env.user
         admin.company_ids |= self.company_b
-        messages, _fake = self.send_records(self.partner_b.with_context(allowed_company_ids=[self.company_a.id, self.company_b.id]))
+        messages, _fake = self.send_records(
+            self.partner_b.with_context(allowed_company_ids=[self.company_a.id, self.company_b.id])
+        )
         self.assertEqual(messages.company_id, self.company_b)
         self.assertEqual(json.loads(messages.values_json)["office_name"], self.company_b.name)
         # Company B has no provider profile: its routing, not company A's, decided.
@@ -283,11 +324,19 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
         self.assertEqual(sample["partnerId"], self.partner_gateway.id)
         values = sample["notification"]["values"]
         self.assertEqual(values["ref_no"], "KW-001")
-        self.assertEqual(values["valid_until"], {"type": "datetime", "value": "2027-01-30 23:30:00"})
+        self.assertEqual(
+            values["valid_until"], {"type": "datetime", "value": "2027-01-30 23:30:00"}
+        )
         # An example consent link: a preview never hands out a usable one.
-        self.assertTrue(sample["notification"]["recipient"]["optInUrl"].endswith("/sicantik_whatsapp/consent/CONTOH"))
+        self.assertTrue(
+            sample["notification"]["recipient"]["optInUrl"].endswith(
+                "/sicantik_whatsapp/consent/CONTOH"
+            )
+        )
         # The engine writes the record's values as a send would.
-        preview = self.dispatcher._engine().preview(dict(sample["notification"], template="partner_card"))
+        preview = self.dispatcher._engine().preview(
+            dict(sample["notification"], template="partner_card")
+        )
         texts = [p.get("text") or "" for p in preview["providers"]]
         self.assertTrue(any("31 Januari 2027 pukul 06.30 WIB" in t for t in texts), texts)
         self.assertFalse(sample["error"])
@@ -295,7 +344,9 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
     def test_prepared_records_plan_like_they_send(self):
         """A batch can be counted before it is queued: the engine plans each record's
         notification (the composer's summary)."""
-        items = self.template._sicantik_prepare_record_messages(self.partner_gateway | self.partner_opted_in)
+        items = self.template._sicantik_prepare_record_messages(
+            self.partner_gateway | self.partner_opted_in
+        )
         notifications = [self.dispatcher._item_notification("partner_card", item) for item in items]
         plans = self.dispatcher._engine().plan_batch(notifications, compact=True)
         # The template has no Meta mapping: both go through the first gateway.
@@ -304,7 +355,11 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
         # A record without a contact is planned to its own number.
         self.template.partner_field = "parent_id"
         self.template.body = BODY.replace(" Setuju: {{opt_in_link}}", "")
-        orphan = self.env["res.partner"].create({"name": "Tanpa Kontak", "ref": "X", "mobile": "0812-7777-8888"})
+        orphan = self.env["res.partner"].create(
+            {"name": "Tanpa Kontak", "ref": "X", "mobile": "0812-7777-8888"}
+        )
         [item] = self.template._sicantik_prepare_record_messages(orphan)
-        [plan] = self.dispatcher._engine().plan_batch([self.dispatcher._item_notification("partner_card", item)])
+        [plan] = self.dispatcher._engine().plan_batch(
+            [self.dispatcher._item_notification("partner_card", item)]
+        )
         self.assertEqual(plan["ok"]["decision"]["phone"], "6281277778888")

@@ -55,7 +55,9 @@ class TestReplay(SicantikWhatsappCommon):
 
     def test_settings_default_provider(self):
         wizard = self.wizard()
-        self.assertFalse(wizard.draft_default_provider_id, "pre-filled: the default in force (unset: Meta)")
+        self.assertFalse(
+            wizard.draft_default_provider_id, "pre-filled: the default in force (unset: Meta)"
+        )
         self.assertEqual(wizard.line_ids.provider_id, self.providers)
         wizard.draft_default_provider_id = self.fonnte
         self.replay(wizard)
@@ -69,11 +71,16 @@ class TestReplay(SicantikWhatsappCommon):
         self.assertIn("1 of 3 replayed messages would change", html)
         self.assertIn("1 messages could not be replayed", html)
         self.assertFalse(
-            self.env["ir.config_parameter"].sudo().get_param("sicantik_whatsapp.default_provider_id"),
+            self.env["ir.config_parameter"]
+            .sudo()
+            .get_param("sicantik_whatsapp.default_provider_id"),
             "the draft is never saved",
         )
         action = wizard.example_ids.action_open_message()
-        self.assertEqual((action["res_model"], action["res_id"]), ("sicantik.whatsapp.message", self.msg_opted_in.id))
+        self.assertEqual(
+            (action["res_model"], action["res_id"]),
+            ("sicantik.whatsapp.message", self.msg_opted_in.id),
+        )
 
     def test_settings_fallback_order(self):
         wizard = self.wizard()
@@ -87,7 +94,9 @@ class TestReplay(SicantikWhatsappCommon):
     def test_provider_state_toggled(self):
         wizard = self.wizard("provider", self.fonnte)
         line = wizard.line_ids.filtered(lambda line: line.provider_id == self.fonnte)
-        self.assertEqual(line.state, "draft", "from the profile's form the draft takes it out of service")
+        self.assertEqual(
+            line.state, "draft", "from the profile's form the draft takes it out of service"
+        )
         self.replay(wizard)
         self.assertEqual(wizard.example_ids.message_id, self.msg_gateway)
         self.assertEqual(wizard.example_ids.draft, "Watzap DPMPTSP + invitation")
@@ -110,7 +119,9 @@ class TestReplay(SicantikWhatsappCommon):
         self.assertIn("route.skip_meta_not_approved", wizard.example_ids.codes)
         self.assertNotEqual(self.template.meta_status, "REJECTED", "the template is unchanged")
         # A mapping naming an unknown parameter: the engine refuses every message of the template.
-        wizard.write({"draft_meta_status": "APPROVED", "draft_meta_body_params": "partner_name, nomor_izin"})
+        wizard.write(
+            {"draft_meta_status": "APPROVED", "draft_meta_body_params": "partner_name, nomor_izin"}
+        )
         self.replay(wizard)
         self.assertEqual(len(wizard.example_ids), 3)
         self.assertEqual(set(wizard.example_ids.mapped("draft")), {"refused (template.mapping)"})

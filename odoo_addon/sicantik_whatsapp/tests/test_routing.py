@@ -56,7 +56,8 @@ class TestRouting(SicantikWhatsappCommon):
         self.assertIn("503/PBG/2026/0142", text)
         self.assertIn("route.skip_no_opt_in", message.decision_text)
         self.assertEqual(
-            self.consent_tokens(message.body_text, self.partner_gateway), self.consent_tokens(text, self.partner_gateway)
+            self.consent_tokens(message.body_text, self.partner_gateway),
+            self.consent_tokens(text, self.partner_gateway),
         )
 
     def test_opted_out_gets_nothing(self):
@@ -76,13 +77,17 @@ class TestRouting(SicantikWhatsappCommon):
         self.assertIn("api.watzap.test", fake.requests[0]["url"])
 
     def test_default_provider_through_settings_form(self):
-        settings = self.env["res.config.settings"].create({"sicantik_wa_default_provider_id": self.fonnte.id})
+        settings = self.env["res.config.settings"].create(
+            {"sicantik_wa_default_provider_id": self.fonnte.id}
+        )
         settings.execute()
         message, _fake = self.send(self.partner_opted_in, responses=[fonnte_ok()])
         self.assertEqual(message.provider_id, self.fonnte)
 
     def test_forced_provider(self):
-        message, fake = self.send(self.partner_opted_in, force_provider=self.watzap, responses=[watzap_ok()])
+        message, fake = self.send(
+            self.partner_opted_in, force_provider=self.watzap, responses=[watzap_ok()]
+        )
         self.assertEqual(message.state, "sent")
         self.assertEqual(message.provider_id, self.watzap)
         self.assertEqual(message.force_provider_id, self.watzap)
@@ -94,7 +99,9 @@ class TestRouting(SicantikWhatsappCommon):
         self.assertEqual(message.state, "sent")
         self.assertEqual(message.provider_id, self.watzap)
         self.assertEqual(len(fake.requests), 2)
-        self.assertEqual(message.attempt_ids.mapped("classification"), ["provider_down", "accepted"])
+        self.assertEqual(
+            message.attempt_ids.mapped("classification"), ["provider_down", "accepted"]
+        )
         self.assertEqual(message.attempt_ids.mapped("provider_id"), self.fonnte | self.watzap)
 
     def test_fallback_when_connection_refused(self):
@@ -126,7 +133,9 @@ class TestRouting(SicantikWhatsappCommon):
         self.assertIn("131026", message.error_code or "")
 
     def test_throttled_is_deferred(self):
-        message, _fake = self.send(self.partner_opted_in, responses=[meta_error(130429, "Rate limit hit")])
+        message, _fake = self.send(
+            self.partner_opted_in, responses=[meta_error(130429, "Rate limit hit")]
+        )
         self.assertEqual(message.state, "deferred")
         self.assertTrue(message.scheduled_date)
         self.assertEqual(message.retry_count, 1)

@@ -38,11 +38,17 @@ class TestRpcAttacks(HttpCase, SicantikWhatsappRolesCommon):
         for role in ("portal", "internal", "wa_user", "consent", "manager_b"):
             with self.subTest(role=role):
                 self.login(role)
-                self.assertRefused("sicantik.whatsapp.provider", "action_regenerate_webhook_token", [[self.fonnte.id]])
+                self.assertRefused(
+                    "sicantik.whatsapp.provider",
+                    "action_regenerate_webhook_token",
+                    [[self.fonnte.id]],
+                )
                 self.fonnte.invalidate_recordset()
                 self.assertEqual(self.fonnte.sudo().webhook_verify_token, token)
         self.login("manager")
-        self.call("sicantik.whatsapp.provider", "action_regenerate_webhook_token", [[self.fonnte.id]])
+        self.call(
+            "sicantik.whatsapp.provider", "action_regenerate_webhook_token", [[self.fonnte.id]]
+        )
         self.fonnte.invalidate_recordset()
         self.assertNotEqual(self.fonnte.sudo().webhook_verify_token, token)
 
@@ -51,9 +57,15 @@ class TestRpcAttacks(HttpCase, SicantikWhatsappRolesCommon):
         for role in ("portal", "internal", "wa_user", "manager", "admin"):
             with self.subTest(role=role):
                 self.login(role)
-                self.assertRefused("res.partner", "action_wa_record_opt_out", [[self.partner_gateway.id]])
-                self.assertRefused("res.partner", "write", [[self.partner_gateway.id], {"wa_meta_opt_in": True}])
-                self.assertRefused("res.partner", "_wa_record_opt_in", [[self.partner_gateway.id], "manual"])
+                self.assertRefused(
+                    "res.partner", "action_wa_record_opt_out", [[self.partner_gateway.id]]
+                )
+                self.assertRefused(
+                    "res.partner", "write", [[self.partner_gateway.id], {"wa_meta_opt_in": True}]
+                )
+                self.assertRefused(
+                    "res.partner", "_wa_record_opt_in", [[self.partner_gateway.id], "manual"]
+                )
         self.partner_gateway.invalidate_recordset()
         self.assertFalse(self.partner_gateway.wa_opted_out or self.partner_gateway.wa_meta_opt_in)
         self.login("consent")
@@ -61,13 +73,19 @@ class TestRpcAttacks(HttpCase, SicantikWhatsappRolesCommon):
         self.call("res.partner", "action_wa_record_opt_in", [[self.partner_gateway.id]])
         self.partner_gateway.invalidate_recordset()
         self.assertTrue(self.partner_gateway.wa_meta_opt_in)
-        consent = self.env["sicantik.whatsapp.consent"].search([("partner_id", "=", self.partner_gateway.id)])
+        consent = self.env["sicantik.whatsapp.consent"].search(
+            [("partner_id", "=", self.partner_gateway.id)]
+        )
         self.assertEqual(consent.user_id, self.users["consent"])
 
     @mute_logger("odoo.http", "odoo.models")
     def test_message_actions_over_rpc(self):
         message = self.env["sicantik.whatsapp.message"].create(
-            {"partner_id": self.partner_gateway.id, "template_code": "permit_ready", "state": "unknown"}
+            {
+                "partner_id": self.partner_gateway.id,
+                "template_code": "permit_ready",
+                "state": "unknown",
+            }
         )
         for role in ("portal", "internal", "wa_user", "consent", "manager_b"):
             with self.subTest(role=role):
@@ -81,11 +99,15 @@ class TestRpcAttacks(HttpCase, SicantikWhatsappRolesCommon):
     def test_manager_cannot_redirect_credentials_over_rpc(self):
         self.login("manager")
         self.assertRefused(
-            "sicantik.whatsapp.provider", "write", [[self.fonnte.id], {"base_url": "http://127.0.0.1:9/evil"}]
+            "sicantik.whatsapp.provider",
+            "write",
+            [[self.fonnte.id], {"base_url": "http://127.0.0.1:9/evil"}],
         )
         self.assertRefused("sicantik.whatsapp.dispatcher", "_health_check", [self.fonnte.id])
         self.assertRefused(
-            "sicantik.whatsapp.provider", "create", [{"name": "Evil", "kind": "fonnte", "base_url": "http://127.0.0.1:9/"}]
+            "sicantik.whatsapp.provider",
+            "create",
+            [{"name": "Evil", "kind": "fonnte", "base_url": "http://127.0.0.1:9/"}],
         )
         self.fonnte.invalidate_recordset()
         self.assertNotIn("127.0.0.1:9", self.fonnte.base_url or "")
@@ -97,7 +119,9 @@ class TestRpcAttacks(HttpCase, SicantikWhatsappRolesCommon):
         self.assertNotIn("wa_consent_ids", values)
         self.login("portal")
         portal_partner = self.users["portal"].partner_id.with_user(self.users["portal"])
-        values = self.call("res.partner", "read", [[portal_partner.id], portal_readable_fields(portal_partner)])[0]
+        values = self.call(
+            "res.partner", "read", [[portal_partner.id], portal_readable_fields(portal_partner)]
+        )[0]
         self.assertEqual(values["id"], self.users["portal"].partner_id.id)
         self.login("wa_user")
         values = self.call("res.partner", "read", [[self.partner_gateway.id]])[0]
@@ -111,7 +135,11 @@ class TestRpcAttacks(HttpCase, SicantikWhatsappRolesCommon):
             with self.assertRaises(JsonRpcException):
                 self.make_jsonrpc_request(
                     SEND_ROUTE,
-                    {"template_id": template.id, "partner_id": self.partner_b.id, "values": self.permit_values},
+                    {
+                        "template_id": template.id,
+                        "partner_id": self.partner_b.id,
+                        "values": self.permit_values,
+                    },
                 )
             # The wizard: created for company B's citizen, then run.
             wizard_id = None
@@ -119,7 +147,13 @@ class TestRpcAttacks(HttpCase, SicantikWhatsappRolesCommon):
                 wizard_id = self.call(
                     "sicantik.whatsapp.test.wizard",
                     "create",
-                    [{"partner_id": self.partner_b.id, "template_id": template.id, "run_mode": "send"}],
+                    [
+                        {
+                            "partner_id": self.partner_b.id,
+                            "template_id": template.id,
+                            "run_mode": "send",
+                        }
+                    ],
                 )
             except JsonRpcException:
                 wizard_id = None  # refused at creation: nothing to run
@@ -129,7 +163,9 @@ class TestRpcAttacks(HttpCase, SicantikWhatsappRolesCommon):
             result = self.make_jsonrpc_request(
                 SEND_ROUTE,
                 {
-                    "template_id": self.env.ref("sicantik_whatsapp.template_meta_opt_in_request").id,
+                    "template_id": self.env.ref(
+                        "sicantik_whatsapp.template_meta_opt_in_request"
+                    ).id,
                     "partner_id": self.partner_gateway.id,
                     "values": {"opt_in_link": "https://phish.example/x"},
                 },
@@ -138,7 +174,11 @@ class TestRpcAttacks(HttpCase, SicantikWhatsappRolesCommon):
         self.assertEqual(len(fake.requests), 1, "only the legitimate send left")
         self.assertNotIn("phish.example", fake.requests[0]["body"])
         # Another user's wizard results are not readable.
-        other = self.env["sicantik.whatsapp.test.wizard"].with_user(self.users["manager"]).create(
-            {"partner_id": self.partner_gateway.id, "template_id": template.id}
+        other = (
+            self.env["sicantik.whatsapp.test.wizard"]
+            .with_user(self.users["manager"])
+            .create({"partner_id": self.partner_gateway.id, "template_id": template.id})
         )
-        self.assertRefused("sicantik.whatsapp.test.wizard", "read", [[other.id], ["result_payloads"]])
+        self.assertRefused(
+            "sicantik.whatsapp.test.wizard", "read", [[other.id], ["result_payloads"]]
+        )

@@ -36,7 +36,9 @@ class TestReadableResults(SicantikWhatsappCommon):
         self.assertNotIn('\\"', text, "no JSON escaped inside JSON")
 
     def test_html_error_page_is_reduced_to_text(self):
-        text = readable_http({"status": 502, "headers": {"Content-Type": "text/html"}, "body": GATEWAY_ERROR_PAGE})
+        text = readable_http(
+            {"status": 502, "headers": {"Content-Type": "text/html"}, "body": GATEWAY_ERROR_PAGE}
+        )
         self.assertTrue(text.startswith("HTTP 502\n"))
         self.assertIn("502 Bad Gateway", text)
         self.assertIn("nginx/1.24.0", text)
@@ -82,7 +84,8 @@ class TestReadableResults(SicantikWhatsappCommon):
                 with self.subTest(view=xmlid, field=name):
                     node = arch.xpath("//field[@name=$n]", n=name)[0]
                     wrapped = "o_sicantik_whatsapp_wrap" in (node.get("class") or "") or any(
-                        "o_sicantik_whatsapp_wrap" in (p.get("class") or "") for p in node.iterancestors()
+                        "o_sicantik_whatsapp_wrap" in (p.get("class") or "")
+                        for p in node.iterancestors()
                     )
                     self.assertTrue(wrapped)
 
@@ -91,14 +94,16 @@ class TestReadableResults(SicantikWhatsappCommon):
 class TestScreenLabels(SicantikWhatsappCommon):
     def test_meta_status_in_indonesian(self):
         self.env["res.lang"]._activate_lang("id_ID")
-        self.env["ir.module.module"]._load_module_terms(["sicantik_whatsapp"], ["id_ID"], overwrite=True)
+        self.env["ir.module.module"]._load_module_terms(
+            ["sicantik_whatsapp"], ["id_ID"], overwrite=True
+        )
         template = self.env.ref("sicantik_whatsapp.template_permit_ready")
         template.meta_status = "APPROVED"
         self.assertEqual(template.meta_status_label, "APPROVED")
         labels = dict(
-            template.with_context(lang="id_ID")._fields["meta_status_label"]._description_selection(
-                template.with_context(lang="id_ID").env
-            )
+            template.with_context(lang="id_ID")
+            ._fields["meta_status_label"]
+            ._description_selection(template.with_context(lang="id_ID").env)
         )
         self.assertEqual(labels["APPROVED"], "Disetujui")
         self.assertEqual(labels["PAUSED"], "Dijeda")
@@ -112,10 +117,16 @@ class TestScreenLabels(SicantikWhatsappCommon):
     def test_short_column_labels(self):
         """The list columns of numbers carry short labels (no "Jumlah P…" cut by the width)."""
         self.env["res.lang"]._activate_lang("id_ID")
-        self.env["ir.module.module"]._load_module_terms(["sicantik_whatsapp"], ["id_ID"], overwrite=True)
+        self.env["ir.module.module"]._load_module_terms(
+            ["sicantik_whatsapp"], ["id_ID"], overwrite=True
+        )
         for xmlid, field, longest in [
             ("sicantik_whatsapp.sicantik_whatsapp_template_master_view_list", "usage_count", 8),
-            ("sicantik_whatsapp.sicantik_whatsapp_template_master_view_list", "meta_status_label", 12),
+            (
+                "sicantik_whatsapp.sicantik_whatsapp_template_master_view_list",
+                "meta_status_label",
+                12,
+            ),
             ("sicantik_whatsapp.sicantik_whatsapp_message_view_list", "attempt_count", 10),
         ]:
             view = self.env.ref(xmlid).with_context(lang="id_ID")
@@ -139,12 +150,16 @@ class TestScreenLabels(SicantikWhatsappCommon):
         action = self.env.ref("sicantik_whatsapp.sicantik_whatsapp_message_action_report")
         self.assertNotIn("group_by", action.context or "")
         self.assertNotIn("search_default_group", action.context or "")
-        pivot = etree.fromstring(self.env.ref("sicantik_whatsapp.sicantik_whatsapp_message_view_pivot").arch)
+        pivot = etree.fromstring(
+            self.env.ref("sicantik_whatsapp.sicantik_whatsapp_message_view_pivot").arch
+        )
         self.assertEqual(
             [(f.get("name"), f.get("type")) for f in pivot.iter("field")],
             [("provider_id", "row"), ("template_code", "row"), ("state", "col")],
         )
-        by_template = self.env.ref("sicantik_whatsapp.sicantik_whatsapp_message_action_report_template")
+        by_template = self.env.ref(
+            "sicantik_whatsapp.sicantik_whatsapp_message_action_report_template"
+        )
         graph = etree.fromstring(by_template.view_id.arch)
         self.assertEqual([f.get("name") for f in graph.iter("field")], ["template_code", "state"])
         # The data behind it: states per provider and per template.
@@ -182,24 +197,33 @@ class TestWizardScreen(SicantikWhatsappCommon):
 
     def test_invalid_phone_error_is_worded_in_indonesian(self):
         self.env["res.lang"]._activate_lang("id_ID")
-        self.env["ir.module.module"]._load_module_terms(["sicantik_whatsapp"], ["id_ID"], overwrite=True)
+        self.env["ir.module.module"]._load_module_terms(
+            ["sicantik_whatsapp"], ["id_ID"], overwrite=True
+        )
         self.partner_gateway.mobile = "12ab"
         wizard = self._wizard(self.partner_gateway).with_context(lang="id_ID")
         wizard.action_run()
         self.assertTrue(
-            wizard.result_error.startswith("Nomor telepon tidak dapat digunakan: "), wizard.result_error
+            wizard.result_error.startswith("Nomor telepon tidak dapat digunakan: "),
+            wizard.result_error,
         )
         self.assertTrue(wizard.result_error.endswith("(phone.invalid)"), wizard.result_error)
 
     def test_result_comes_before_the_live_preview(self):
-        arch = etree.fromstring(self.env.ref("sicantik_whatsapp.sicantik_whatsapp_test_wizard_view_form").arch)
+        arch = etree.fromstring(
+            self.env.ref("sicantik_whatsapp.sicantik_whatsapp_test_wizard_view_form").arch
+        )
         order = [
             n.get("widget") or n.get("name")
             for n in arch.iter("field")
             if n.get("name") in ("result_error", "result_payloads") or n.get("widget")
         ]
-        self.assertLess(order.index("result_error"), order.index("sicantik_whatsapp_payload_preview"))
-        self.assertLess(order.index("result_payloads"), order.index("sicantik_whatsapp_payload_preview"))
+        self.assertLess(
+            order.index("result_error"), order.index("sicantik_whatsapp_payload_preview")
+        )
+        self.assertLess(
+            order.index("result_payloads"), order.index("sicantik_whatsapp_payload_preview")
+        )
 
     def test_changing_an_input_clears_the_result(self):
         wizard = self._wizard(self.partner_gateway)
@@ -229,7 +253,8 @@ class TestConsentPages(HttpCase, SicantikWhatsappCommon):
                 self.assertIn(self.env.company.name, page.text, "in the office's name")
                 self.assertNotIn("Not Found", page.text)
         self.assertFalse(
-            self.env["sicantik.whatsapp.consent.visit"].search_count([]), "a broken link is nobody's visit"
+            self.env["sicantik.whatsapp.consent.visit"].search_count([]),
+            "a broken link is nobody's visit",
         )
 
     def test_consent_page_is_indonesian(self):
@@ -263,6 +288,8 @@ class TestScreensTours(HttpCase, SicantikWhatsappCommon):
         with self.mock_transport(handler=lambda request: fonnte_ok("990")) as fake:
             self.start_tour(url, "sicantik_whatsapp_free_text", login="admin", timeout=180)
         self.assertEqual(len(fake.requests), 1)
-        message = self.env["sicantik.whatsapp.message"].search([("template_code", "=", "free_text")])
+        message = self.env["sicantik.whatsapp.message"].search(
+            [("template_code", "=", "free_text")]
+        )
         self.assertEqual(message.state, "sent")
         self.assertEqual(message.provider_id, self.fonnte)

@@ -11,12 +11,16 @@ class TestSecurity(SicantikWhatsappCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        cls.user = new_test_user(cls.env, "wa_user", groups="sicantik_whatsapp.group_sicantik_whatsapp_user")
+        cls.user = new_test_user(
+            cls.env, "wa_user", groups="sicantik_whatsapp.group_sicantik_whatsapp_user"
+        )
         cls.manager = new_test_user(
             cls.env, "wa_manager", groups="sicantik_whatsapp.group_sicantik_whatsapp_manager"
         )
         cls.admin = new_test_user(
-            cls.env, "wa_admin", groups="base.group_system,sicantik_whatsapp.group_sicantik_whatsapp_manager"
+            cls.env,
+            "wa_admin",
+            groups="base.group_system,sicantik_whatsapp.group_sicantik_whatsapp_manager",
         )
 
     def test_plain_user_cannot_read_credentials(self):
@@ -63,5 +67,9 @@ class TestSecurity(SicantikWhatsappCommon):
                 "company_id": other.id,
             }
         )
-        visible = self.env["sicantik.whatsapp.message"].with_user(self.user).search([("id", "=", message.id)])
+        visible = (
+            self.env["sicantik.whatsapp.message"]
+            .with_user(self.user)
+            .search([("id", "=", message.id)])
+        )
         self.assertFalse(visible)

@@ -12,7 +12,13 @@ class TestTemplates(SicantikWhatsappCommon):
     def test_default_templates(self):
         codes = set(self.env["sicantik.whatsapp.template.master"].search([]).mapped("code"))
         self.assertLessEqual(
-            {"permit_ready", "permit_reminder", "status_update", "renewal_approved", "meta_opt_in_request"},
+            {
+                "permit_ready",
+                "permit_reminder",
+                "status_update",
+                "renewal_approved",
+                "meta_opt_in_request",
+            },
             codes,
         )
         opt_in = self.env.ref("sicantik_whatsapp.template_meta_opt_in_request")
@@ -42,7 +48,9 @@ class TestTemplates(SicantikWhatsappCommon):
                     "status": "APPROVED",
                     "category": "UTILITY",
                     "id": "111",
-                    "components": [{"type": "BODY", "text": "Yth. {{1}}, izin {{2}} nomor {{3}} di {{4}}."}],
+                    "components": [
+                        {"type": "BODY", "text": "Yth. {{1}}, izin {{2}} nomor {{3}} di {{4}}."}
+                    ],
                 },
                 {
                     "name": "status_update",
@@ -52,13 +60,20 @@ class TestTemplates(SicantikWhatsappCommon):
                     "id": "222",
                     "parameter_format": "NAMED",
                     "components": [
-                        {"type": "BODY", "text": "Yth. {{partner_name}}, {{permit_number}}: {{status}}."}
+                        {
+                            "type": "BODY",
+                            "text": "Yth. {{partner_name}}, {{permit_number}}: {{status}}.",
+                        }
                     ],
                 },
             ],
             "paging": {"cursors": {"before": "A", "after": "B"}},
         }
-        response = {"status": 200, "headers": {"content-type": "application/json"}, "body": json.dumps(page)}
+        response = {
+            "status": 200,
+            "headers": {"content-type": "application/json"},
+            "body": json.dumps(page),
+        }
         with self.mock_transport(responses=[response]) as fake:
             self.env["sicantik.whatsapp.template.master"].action_sync_from_meta()
         self.assertEqual(len(fake.requests), 1)
@@ -97,7 +112,11 @@ class TestTemplates(SicantikWhatsappCommon):
             }
             if after:
                 data["paging"]["next"] = "https://graph.meta.test/next?after=" + after
-            return {"status": 200, "headers": {"content-type": "application/json"}, "body": json.dumps(data)}
+            return {
+                "status": 200,
+                "headers": {"content-type": "application/json"},
+                "body": json.dumps(data),
+            }
 
         with self.mock_transport(
             responses=[page("permit_reminder", after="CURSOR2"), page("renewal_approved")]
@@ -105,7 +124,13 @@ class TestTemplates(SicantikWhatsappCommon):
             self.env["sicantik.whatsapp.template.master"].action_sync_from_meta()
         self.assertEqual(len(fake.requests), 2)
         self.assertIn("after=CURSOR2", fake.requests[1]["url"])
-        self.assertEqual(self.env.ref("sicantik_whatsapp.template_permit_reminder").meta_status, "APPROVED")
-        self.assertEqual(self.env.ref("sicantik_whatsapp.template_renewal_approved").meta_status, "APPROVED")
+        self.assertEqual(
+            self.env.ref("sicantik_whatsapp.template_permit_reminder").meta_status, "APPROVED"
+        )
+        self.assertEqual(
+            self.env.ref("sicantik_whatsapp.template_renewal_approved").meta_status, "APPROVED"
+        )
         for request in fake.requests:
-            self.assertNotIn(self.meta.access_token, request["url"], "the token is never in the URL")
+            self.assertNotIn(
+                self.meta.access_token, request["url"], "the token is never in the URL"
+            )

@@ -17,11 +17,19 @@ class TestTranslationFiles(TransactionCase):
 
     def test_evidence_and_retention_screens_in_indonesian(self):
         self.env["res.lang"]._activate_lang("id_ID")
-        self.env["ir.module.module"]._load_module_terms(["sicantik_whatsapp"], ["id_ID"], overwrite=True)
+        self.env["ir.module.module"]._load_module_terms(
+            ["sicantik_whatsapp"], ["id_ID"], overwrite=True
+        )
         env = self.env(context=dict(self.env.context, lang="id_ID"))
-        self.assertEqual(env.ref("sicantik_whatsapp.menu_sicantik_whatsapp_evidence_chain").name, "Rantai Bukti")
-        self.assertEqual(env.ref("sicantik_whatsapp.menu_sicantik_whatsapp_template").name, "Master Templates")
-        self.assertEqual(env.ref("sicantik_whatsapp.menu_sicantik_whatsapp_test").name, "Uji Multi-Provider")
+        self.assertEqual(
+            env.ref("sicantik_whatsapp.menu_sicantik_whatsapp_evidence_chain").name, "Rantai Bukti"
+        )
+        self.assertEqual(
+            env.ref("sicantik_whatsapp.menu_sicantik_whatsapp_template").name, "Master Templates"
+        )
+        self.assertEqual(
+            env.ref("sicantik_whatsapp.menu_sicantik_whatsapp_test").name, "Uji Multi-Provider"
+        )
         field = env["res.config.settings"]._fields["sicantik_wa_retention_days"]
         self.assertEqual(field._description_string(env), "Masa Retensi (hari)")
         arch = env["res.config.settings"].get_view(view_type="form")["arch"]

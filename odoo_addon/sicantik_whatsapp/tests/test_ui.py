@@ -16,11 +16,13 @@ class TestUi(HttpCase, SicantikWhatsappCommon):
         screens = [
             ("/odoo/action-sicantik_whatsapp.sicantik_whatsapp_provider_action", ".o_list_view"),
             (
-                "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_provider_action/%s" % self.fonnte.id,
+                "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_provider_action/%s"
+                % self.fonnte.id,
                 ".o_form_view",
             ),
             (
-                "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_template_master_action/%s" % template.id,
+                "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_template_master_action/%s"
+                % template.id,
                 ".o_form_view",
             ),
             ("/odoo/action-sicantik_whatsapp.sicantik_whatsapp_message_action", ".o_list_view"),
@@ -28,11 +30,23 @@ class TestUi(HttpCase, SicantikWhatsappCommon):
                 "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_message_action/%s" % message.id,
                 ".o_form_view",
             ),
-            ("/odoo/action-sicantik_whatsapp.sicantik_whatsapp_message_action_report", ".o_pivot_view"),
-            ("/odoo/action-sicantik_whatsapp.sicantik_whatsapp_message_action_report_template", ".o_graph_view"),
+            (
+                "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_message_action_report",
+                ".o_pivot_view",
+            ),
+            (
+                "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_message_action_report_template",
+                ".o_graph_view",
+            ),
             ("/odoo/action-sicantik_whatsapp.sicantik_whatsapp_consent_action", ".o_graph_view"),
-            ("/odoo/action-sicantik_whatsapp.sicantik_whatsapp_test_wizard_action", ".modal .o_form_view"),
-            ("/odoo/action-base_setup.action_general_configuration", "#sicantik_wa_default_provider"),
+            (
+                "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_test_wizard_action",
+                ".modal .o_form_view",
+            ),
+            (
+                "/odoo/action-base_setup.action_general_configuration",
+                "#sicantik_wa_default_provider",
+            ),
             (
                 "/odoo/contacts/%s" % self.partner_gateway.id
                 if "contacts" in self.env["ir.module.module"]._installed()

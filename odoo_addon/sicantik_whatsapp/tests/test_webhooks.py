@@ -32,7 +32,12 @@ class TestWebhooks(HttpCase, SicantikWhatsappCommon):
         return response
 
     def _status_payload(self, wamid, status, errors=None):
-        item = {"id": wamid, "status": status, "timestamp": "1764000000", "recipient_id": "6281234567890"}
+        item = {
+            "id": wamid,
+            "status": status,
+            "timestamp": "1764000000",
+            "recipient_id": "6281234567890",
+        }
         if errors:
             item["errors"] = errors
         return {
@@ -41,7 +46,10 @@ class TestWebhooks(HttpCase, SicantikWhatsappCommon):
                 {
                     "id": "200000000000001",
                     "changes": [
-                        {"field": "messages", "value": {"messaging_product": "whatsapp", "statuses": [item]}}
+                        {
+                            "field": "messages",
+                            "value": {"messaging_product": "whatsapp", "statuses": [item]},
+                        }
                     ],
                 }
             ],
@@ -77,7 +85,8 @@ class TestWebhooks(HttpCase, SicantikWhatsappCommon):
     def test_meta_verify(self):
         ok = self.url_open(
             META_URL
-            + "?hub.mode=subscribe&hub.verify_token=%s&hub.challenge=12345" % SECRETS["meta_webhook_token"]
+            + "?hub.mode=subscribe&hub.verify_token=%s&hub.challenge=12345"
+            % SECRETS["meta_webhook_token"]
         )
         self.assertEqual(ok.status_code, 200)
         self.assertEqual(ok.text, "12345")
@@ -185,7 +194,11 @@ class TestWebhooks(HttpCase, SicantikWhatsappCommon):
         response = self.url_open(
             FONNTE_URL,
             data=json.dumps(
-                {"secret": SECRETS["fonnte_webhook_token"], "sender": "6281311112222", "message": "berhenti"}
+                {
+                    "secret": SECRETS["fonnte_webhook_token"],
+                    "sender": "6281311112222",
+                    "message": "berhenti",
+                }
             ),
             headers={"Content-Type": "application/json"},
         )

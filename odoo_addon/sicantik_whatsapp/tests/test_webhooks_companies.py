@@ -45,8 +45,12 @@ class TestWebhookCompanies(HttpCase, SicantikWhatsappCommon):
         )
         Partner = cls.env["res.partner"]
         phone = "0813-7777-8888"
-        cls.citizen_a = Partner.create({"name": "Citizen A", "mobile": phone, "company_id": cls.company_a.id})
-        cls.citizen_b = Partner.create({"name": "Citizen B", "mobile": phone, "company_id": cls.company_b.id})
+        cls.citizen_a = Partner.create(
+            {"name": "Citizen A", "mobile": phone, "company_id": cls.company_a.id}
+        )
+        cls.citizen_b = Partner.create(
+            {"name": "Citizen B", "mobile": phone, "company_id": cls.company_b.id}
+        )
         cls.citizen_shared = Partner.create({"name": "Citizen shared", "mobile": phone})
 
     def _message(self, provider, wamid):
@@ -67,18 +71,27 @@ class TestWebhookCompanies(HttpCase, SicantikWhatsappCommon):
         response = self.url_open(
             META_URL,
             data=body,
-            headers={"Content-Type": "application/json", "X-Hub-Signature-256": _sign(body, secret)},
+            headers={
+                "Content-Type": "application/json",
+                "X-Hub-Signature-256": _sign(body, secret),
+            },
         )
         self.assertEqual(response.status_code, expect, response.text[:200])
         return response
 
     def _status(self, wamid, status="delivered"):
         value = {"statuses": [{"id": wamid, "status": status, "recipient_id": "6281377778888"}]}
-        return {"object": "whatsapp_business_account", "entry": [{"changes": [{"field": "messages", "value": value}]}]}
+        return {
+            "object": "whatsapp_business_account",
+            "entry": [{"changes": [{"field": "messages", "value": value}]}],
+        }
 
     def _stop(self, phone="6281377778888"):
         message = {"from": phone, "id": "wamid.IN", "type": "text", "text": {"body": "STOP"}}
-        return {"object": "whatsapp_business_account", "entry": [{"changes": [{"value": {"messages": [message]}}]}]}
+        return {
+            "object": "whatsapp_business_account",
+            "entry": [{"changes": [{"value": {"messages": [message]}}]}],
+        }
 
     def _opted_out(self):
         partners = self.citizen_a | self.citizen_b | self.citizen_shared
@@ -89,7 +102,9 @@ class TestWebhookCompanies(HttpCase, SicantikWhatsappCommon):
         message_b = self._message(self.meta_b, "wamid.B1")
         self._post_meta(self._status("wamid.B1"), SECRETS["app_secret"])
         message_b.invalidate_recordset()
-        self.assertFalse(message_b.delivery_status, "company A's app secret cannot update company B's message")
+        self.assertFalse(
+            message_b.delivery_status, "company A's app secret cannot update company B's message"
+        )
         self._post_meta(self._status("wamid.B1"), SECRET_B)
         message_b.invalidate_recordset()
         self.assertEqual(message_b.delivery_status, "delivered")
@@ -131,15 +146,35 @@ class TestWebhookCompanies(HttpCase, SicantikWhatsappCommon):
             json.dumps({"entry": [1]}).encode(),
             json.dumps({"entry": [{"changes": {"value": {}}}]}).encode(),
             json.dumps({"entry": [{"changes": [{"value": []}]}]}).encode(),
-            json.dumps({"entry": [{"changes": [{"value": {"statuses": [{"id": ["wamid.A1"]}]}}]}]}).encode(),
-            json.dumps({"entry": [{"changes": [{"value": {"statuses": {"id": "wamid.A1"}}}]}]}).encode(),
-            json.dumps({"entry": [{"changes": [{"value": {"messages": [{"from": 62813, "type": "text"}]}}]}]}).encode(),
-            json.dumps({"entry": [{"changes": [{"value": {"messages": [{"type": "text", "text": "STOP"}]}}]}]}).encode(),
+            json.dumps(
+                {"entry": [{"changes": [{"value": {"statuses": [{"id": ["wamid.A1"]}]}}]}]}
+            ).encode(),
+            json.dumps(
+                {"entry": [{"changes": [{"value": {"statuses": {"id": "wamid.A1"}}}]}]}
+            ).encode(),
+            json.dumps(
+                {
+                    "entry": [
+                        {"changes": [{"value": {"messages": [{"from": 62813, "type": "text"}]}}]}
+                    ]
+                }
+            ).encode(),
+            json.dumps(
+                {
+                    "entry": [
+                        {"changes": [{"value": {"messages": [{"type": "text", "text": "STOP"}]}}]}
+                    ]
+                }
+            ).encode(),
             # Valid statuses before a malformed part: nothing is applied (Meta retries the batch).
             json.dumps(
                 {
                     "entry": [
-                        {"changes": [{"value": {"statuses": [{"id": "wamid.A1", "status": "read"}]}}]},
+                        {
+                            "changes": [
+                                {"value": {"statuses": [{"id": "wamid.A1", "status": "read"}]}}
+                            ]
+                        },
                         {"changes": [{"value": {"messages": ["x"]}}]},
                     ]
                 }
@@ -153,12 +188,30 @@ class TestWebhookCompanies(HttpCase, SicantikWhatsappCommon):
         self.assertFalse(message_a.delivery_status)
         # Odd but well-formed statuses are simply ignored.
         ok = self._post_meta(
-            {"entry": [{"changes": [{"value": {"statuses": [{"id": "wamid.A1", "status": "weird"}]}}]}]},
+            {
+                "entry": [
+                    {"changes": [{"value": {"statuses": [{"id": "wamid.A1", "status": "weird"}]}}]}
+                ]
+            },
             SECRETS["app_secret"],
         )
         self.assertEqual(ok.status_code, 200)
         failed = self._post_meta(
-            {"entry": [{"changes": [{"value": {"statuses": [{"id": "wamid.A1", "status": "failed", "errors": "x"}]}}]}]},
+            {
+                "entry": [
+                    {
+                        "changes": [
+                            {
+                                "value": {
+                                    "statuses": [
+                                        {"id": "wamid.A1", "status": "failed", "errors": "x"}
+                                    ]
+                                }
+                            }
+                        ]
+                    }
+                ]
+            },
             SECRETS["app_secret"],
         )
         self.assertEqual(failed.status_code, 200)

@@ -21,7 +21,9 @@ class TestWizard(SicantikWhatsappCommon):
     def test_values_prefilled_with_mock_data(self):
         wizard = self._wizard(self.partner_gateway)
         values = json.loads(wizard.values_json)
-        self.assertEqual(set(values), {"partner_name", "permit_type", "permit_number", "office_name"})
+        self.assertEqual(
+            set(values), {"partner_name", "permit_type", "permit_number", "office_name"}
+        )
         self.assertEqual(values["partner_name"], "Siti Aminah")
 
     def test_dry_run_sends_nothing(self):
@@ -39,7 +41,9 @@ class TestWizard(SicantikWhatsappCommon):
         self.assertNoSecret(wizard.result_payloads, "wizard payloads")
         self.assertFalse(wizard.message_id)
         self.assertFalse(
-            self.env["sicantik.whatsapp.message"].search([("partner_id", "=", self.partner_gateway.id)])
+            self.env["sicantik.whatsapp.message"].search(
+                [("partner_id", "=", self.partner_gateway.id)]
+            )
         )
 
     def test_forced_dry_run(self):

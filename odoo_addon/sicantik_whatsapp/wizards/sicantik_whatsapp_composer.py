@@ -33,7 +33,9 @@ class SicantikWhatsappComposer(models.TransientModel):
         domain="[('model', '=', res_model)]",
     )
     # One record: the widget previews the message from these (computed from the record).
-    partner_id = fields.Many2one("res.partner", string="Recipient", compute="_compute_plan", readonly=True)
+    partner_id = fields.Many2one(
+        "res.partner", string="Recipient", compute="_compute_plan", readonly=True
+    )
     values_json = fields.Text(string="Values", compute="_compute_plan", readonly=True)
     single_error = fields.Text(string="Problem", compute="_compute_plan", readonly=True)
     # Many records: the engine's plan, counted.
@@ -58,7 +60,9 @@ class SicantikWhatsappComposer(models.TransientModel):
         if ids and "res_ids" in fields_list and not res.get("res_ids"):
             res["res_ids"] = json.dumps(list(ids))
         if model and "template_id" in fields_list and not res.get("template_id"):
-            templates = self.env["sicantik.whatsapp.template.master"].search([("model", "=", model)])
+            templates = self.env["sicantik.whatsapp.template.master"].search(
+                [("model", "=", model)]
+            )
             if len(templates) == 1:
                 res["template_id"] = templates.id
         return res
@@ -88,7 +92,9 @@ class SicantikWhatsappComposer(models.TransientModel):
         records = self._records()
         Batch = self.env["sicantik.whatsapp.batch"]
         Batch._check_send_rights(records, self.template_id)
-        return Batch.with_context(**{PREVIEW_LINK_CONTEXT: True})._plan(self.template_id.sudo(), records)
+        return Batch.with_context(**{PREVIEW_LINK_CONTEXT: True})._plan(
+            self.template_id.sudo(), records
+        )
 
     @api.depends("template_id", "res_ids")
     def _compute_plan(self):
@@ -104,9 +110,14 @@ class SicantikWhatsappComposer(models.TransientModel):
             problems = [row for row in rows if row["status"] not in ("meta", "gateway")]
             single = rows[0] if wiz.composition_mode == "single" and rows else None
             wiz.partner_id = single["partner"] if single else False
-            wiz.values_json = json.dumps(single["values"], ensure_ascii=False, indent=2) if single else False
+            wiz.values_json = (
+                json.dumps(single["values"], ensure_ascii=False, indent=2) if single else False
+            )
             wiz.single_error = wiz._describe(single) if single and problems else False
-            lines = ["%s: %s" % (row["record"].display_name, wiz._describe(row)) for row in problems[:PROBLEMS_SHOWN]]
+            lines = [
+                "%s: %s" % (row["record"].display_name, wiz._describe(row))
+                for row in problems[:PROBLEMS_SHOWN]
+            ]
             if len(problems) > PROBLEMS_SHOWN:
                 lines.append(_("… and %s more", len(problems) - PROBLEMS_SHOWN))
             wiz.problems = "\n".join(lines) or False
@@ -129,7 +140,6 @@ class SicantikWhatsappComposer(models.TransientModel):
             "target": "new",
             "name": _("WhatsApp sending"),
         }
-
 
     def _describe(self, row):
         """Why a planned row will not be sent, in words for the user."""

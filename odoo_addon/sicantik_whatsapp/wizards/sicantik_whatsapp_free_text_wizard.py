@@ -41,7 +41,9 @@ class SicantikWhatsappFreeTextWizard(models.TransientModel):
             if not wiz.partner_id:
                 continue
             try:
-                answer = self.env["sicantik.whatsapp.dispatcher"].free_text_options(wiz.partner_id, wiz.text or "")
+                answer = self.env["sicantik.whatsapp.dispatcher"].free_text_options(
+                    wiz.partner_id, wiz.text or ""
+                )
             except EngineError as e:
                 wiz.options_text = "%s: %s" % (e.code, e.message)
                 continue

@@ -13,7 +13,9 @@ class SicantikWhatsappProviderErrorWizard(models.TransientModel):
     provider_id = fields.Many2one(
         "sicantik.whatsapp.provider", string="Provider Profile", required=True, ondelete="cascade"
     )
-    reason = fields.Text(required=True, help="Why the profile must not be used, for the other managers.")
+    reason = fields.Text(
+        required=True, help="Why the profile must not be used, for the other managers."
+    )
 
     def action_confirm(self):
         self.ensure_one()

@@ -27,7 +27,11 @@ class SicantikWhatsappReplayWizard(models.TransientModel):
     _description = "WhatsApp Routing Change Replay"
 
     source = fields.Selection(
-        [("settings", "Settings"), ("provider", "Provider profile"), ("template", "Master template")],
+        [
+            ("settings", "Settings"),
+            ("provider", "Provider profile"),
+            ("template", "Master template"),
+        ],
         default="settings",
         required=True,
         readonly=True,
@@ -52,7 +56,9 @@ class SicantikWhatsappReplayWizard(models.TransientModel):
         "wizard_id",
         string="Profiles (draft order and state)",
     )
-    template_id = fields.Many2one("sicantik.whatsapp.template.master", string="Template", readonly=True)
+    template_id = fields.Many2one(
+        "sicantik.whatsapp.template.master", string="Template", readonly=True
+    )
     draft_meta_template_name = fields.Char(string="Meta Template Name (draft)")
     draft_meta_language = fields.Char(string="Meta Language (draft)")
     draft_meta_param_format = fields.Selection(
@@ -93,7 +99,11 @@ class SicantikWhatsappReplayWizard(models.TransientModel):
         source = ctx.get("sicantik_whatsapp_replay_source") or "settings"
         active = None
         if source in ("provider", "template") and ctx.get("active_id"):
-            model = "sicantik.whatsapp.provider" if source == "provider" else "sicantik.whatsapp.template.master"
+            model = (
+                "sicantik.whatsapp.provider"
+                if source == "provider"
+                else "sicantik.whatsapp.template.master"
+            )
             active = self.env[model].browse(ctx["active_id"]).exists()
             self._check_rights(active)
         values["source"] = source
@@ -108,7 +118,9 @@ class SicantikWhatsappReplayWizard(models.TransientModel):
             if source == "provider" and provider == active:
                 # The change about to be made: the profile in or out of service.
                 state = "draft" if state == "configured" else "configured"
-            lines.append((0, 0, {"provider_id": provider.id, "sequence": provider.sequence, "state": state}))
+            lines.append(
+                (0, 0, {"provider_id": provider.id, "sequence": provider.sequence, "state": state})
+            )
         values["line_ids"] = lines
         if source == "template" and active:
             values["template_id"] = active.id
@@ -134,7 +146,9 @@ class SicantikWhatsappReplayWizard(models.TransientModel):
         draft["providers"] = ordered + list(by_id.values())
         if self.template_id:
             code = self.template_id.code
-            meta = self.template_id._engine_meta({name: self["draft_" + name] for name in META_FIELDS})
+            meta = self.template_id._engine_meta(
+                {name: self["draft_" + name] for name in META_FIELDS}
+            )
             for template in draft["templates"]:
                 if template["code"] == code:
                     template["meta"] = meta
@@ -168,7 +182,9 @@ class SicantikWhatsappReplayWizard(models.TransientModel):
             if not partner or message.evidence_purged or not message.values_json:
                 skipped += 1
                 continue
-            notification = dispatcher._notification(partner, message.template_code, message._values())
+            notification = dispatcher._notification(
+                partner, message.template_code, message._values()
+            )
             items.append({"ref": message.id, "notification": notification})
         return items, skipped
 
@@ -187,13 +203,21 @@ class SicantikWhatsappReplayWizard(models.TransientModel):
                 "replay", {"current": current, "draft": draft, "messages": messages, "examples": 5}
             )
         except EngineError as e:
-            raise UserError(_("The draft cannot be replayed: %(message)s [%(code)s]", message=e.message, code=e.code)) from None
+            raise UserError(
+                _(
+                    "The draft cannot be replayed: %(message)s [%(code)s]",
+                    message=e.message,
+                    code=e.code,
+                )
+            ) from None
         self.example_ids.unlink()
         self.write(
             {
                 "state": "done",
                 "result_html": self._report_html(report, skipped),
-                "example_ids": [(0, 0, self._example_vals(e)) for e in report.get("examples") or []],
+                "example_ids": [
+                    (0, 0, self._example_vals(e)) for e in report.get("examples") or []
+                ],
             }
         )
         return {
@@ -247,7 +271,10 @@ class SicantikWhatsappReplayWizard(models.TransientModel):
             cell = Markup("<td class='text-end'>%s</td>")
             delta = b - a
             change = "=" if not delta else ("%+d" % delta)
-            html = Markup("<tr%s><td>%s</td>") % (Markup(" class='fw-bold'") if strong else "", label)
+            html = Markup("<tr%s><td>%s</td>") % (
+                Markup(" class='fw-bold'") if strong else "",
+                label,
+            )
             return html + cell % a + cell % b + cell % change + Markup("</tr>")
 
         rows = []
@@ -261,10 +288,14 @@ class SicantikWhatsappReplayWizard(models.TransientModel):
                 )
             )
         rows.append(row(_("Nothing may be sent"), current["ineligible"], draft["ineligible"]))
-        rows.append(row(_("With the opt-in invitation"), current["withInvitation"], draft["withInvitation"]))
+        rows.append(
+            row(_("With the opt-in invitation"), current["withInvitation"], draft["withInvitation"])
+        )
         rows.append(row(_("Refused by the engine"), current["refused"], draft["refused"]))
         for code in sorted(set(current["refusedCodes"]) | set(draft["refusedCodes"])):
-            rows.append(row(code, current["refusedCodes"].get(code, 0), draft["refusedCodes"].get(code, 0)))
+            rows.append(
+                row(code, current["refusedCodes"].get(code, 0), draft["refusedCodes"].get(code, 0))
+            )
         head = Markup(
             "<table class='table table-sm o_sicantik_whatsapp_replay'><thead><tr><th></th>"
             "<th class='text-end'>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th>"
@@ -292,9 +323,13 @@ class SicantikWhatsappReplayWizardLine(models.TransientModel):
     _description = "WhatsApp Routing Change Replay: Draft Profile"
     _order = "sequence, id"
 
-    wizard_id = fields.Many2one("sicantik.whatsapp.replay.wizard", required=True, ondelete="cascade")
+    wizard_id = fields.Many2one(
+        "sicantik.whatsapp.replay.wizard", required=True, ondelete="cascade"
+    )
     sequence = fields.Integer(default=10)
-    provider_id = fields.Many2one("sicantik.whatsapp.provider", string="Profile", required=True, readonly=True)
+    provider_id = fields.Many2one(
+        "sicantik.whatsapp.provider", string="Profile", required=True, readonly=True
+    )
     kind = fields.Selection(related="provider_id.kind")
     state = fields.Selection(
         [("draft", "Draft"), ("configured", "Configured"), ("error", "Error")],
@@ -307,7 +342,9 @@ class SicantikWhatsappReplayWizardExample(models.TransientModel):
     _name = "sicantik.whatsapp.replay.wizard.example"
     _description = "WhatsApp Routing Change Replay: Example"
 
-    wizard_id = fields.Many2one("sicantik.whatsapp.replay.wizard", required=True, ondelete="cascade")
+    wizard_id = fields.Many2one(
+        "sicantik.whatsapp.replay.wizard", required=True, ondelete="cascade"
+    )
     message_id = fields.Many2one("sicantik.whatsapp.message", string="Message", readonly=True)
     changes = fields.Char(readonly=True)
     current = fields.Char(string="In Force", readonly=True)

@@ -20,7 +20,9 @@ class SicantikWhatsappTestWizard(models.TransientModel):
     partner_phone = fields.Char(compute="_compute_partner_info", string="Phone")
     partner_opt_in = fields.Boolean(compute="_compute_partner_info", string="Opted In")
     partner_opted_out = fields.Boolean(compute="_compute_partner_info", string="Opted Out")
-    template_id = fields.Many2one("sicantik.whatsapp.template.master", string="Template", required=True)
+    template_id = fields.Many2one(
+        "sicantik.whatsapp.template.master", string="Template", required=True
+    )
     values_json = fields.Text(
         string="Values (JSON)", help="Named values of the template; sample data is prefilled."
     )
@@ -86,7 +88,8 @@ class SicantikWhatsappTestWizard(models.TransientModel):
             "result_provider": self._provider_name(decision["provider"])
             if decision.get("provider")
             else _("None"),
-            "result_chain": " → ".join(self._provider_name(p) for p in decision.get("chain") or []) or False,
+            "result_chain": " → ".join(self._provider_name(p) for p in decision.get("chain") or [])
+            or False,
             "result_trace": "\n".join(lines),
         }
 
@@ -97,13 +100,17 @@ class SicantikWhatsappTestWizard(models.TransientModel):
             head = "== %s (%s) — %s ==" % (
                 item.get("name"),
                 item.get("kind"),
-                _("position %s in the chain", position + 1) if position is not None else _("not eligible"),
+                _("position %s in the chain", position + 1)
+                if position is not None
+                else _("not eligible"),
             )
             parts = [head]
             if item.get("text"):
                 parts.append(_("Text:") + "\n" + item["text"])
             if item.get("request"):
-                parts.append(_("Request (credentials masked):") + "\n" + readable_http(item["request"]))
+                parts.append(
+                    _("Request (credentials masked):") + "\n" + readable_http(item["request"])
+                )
             if item.get("error"):
                 parts.append(_("Cannot build: %s", item["error"].get("message")))
             blocks.append("\n".join(parts))
@@ -148,13 +155,17 @@ class SicantikWhatsappTestWizard(models.TransientModel):
         """Before the dispatcher (which reads the recipient with ``sudo()``): a WhatsApp user who
         may read this contact, template and forced profile, in one of their active companies.
         Returns the dispatcher of the contact's company."""
-        if not self.env.su and not self.env.user.has_group("sicantik_whatsapp.group_sicantik_whatsapp_user"):
+        if not self.env.su and not self.env.user.has_group(
+            "sicantik_whatsapp.group_sicantik_whatsapp_user"
+        ):
             raise AccessError(_("Only WhatsApp users can run the multi-provider test."))
         for record in (self.partner_id, self.template_id, self.provider_id):
             record.check_access("read")
         company = self.partner_id.company_id or self.env.company
         if company not in self.env.companies:
-            raise AccessError(_("%s belongs to a company you are not working in.", self.partner_id.display_name))
+            raise AccessError(
+                _("%s belongs to a company you are not working in.", self.partner_id.display_name)
+            )
         if self.provider_id.company_id and self.provider_id.company_id != company:
             raise UserError(
                 _(
@@ -188,7 +199,10 @@ class SicantikWhatsappTestWizard(models.TransientModel):
         except EngineError as e:
             # The admin reads the same Indonesian lead-in as on the message form; the code stays
             # for whoever they ask for help.
-            vals["result_error"] = "%s (%s)" % (dispatcher._engine_error_text(e.code, e.message), e.code)
+            vals["result_error"] = "%s (%s)" % (
+                dispatcher._engine_error_text(e.code, e.message),
+                e.code,
+            )
         else:
             vals.update(self._describe_decision(preview["decision"]))
             vals["result_payloads"] = self._describe_previews(preview)

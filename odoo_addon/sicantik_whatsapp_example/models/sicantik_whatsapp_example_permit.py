@@ -38,10 +38,16 @@ class SicantikWhatsappExamplePermit(models.Model):
     expiry_date = fields.Date(tracking=True)
     fee = fields.Monetary(string="Levy", currency_field="currency_id")
     currency_id = fields.Many2one(related="company_id.currency_id")
-    company_id = fields.Many2one("res.company", required=True, default=lambda self: self.env.company)
+    company_id = fields.Many2one(
+        "res.company", required=True, default=lambda self: self.env.company
+    )
 
     _sql_constraints = [
-        ("name_company_unique", "UNIQUE(name, company_id)", "A permit number is used once per company."),
+        (
+            "name_company_unique",
+            "UNIQUE(name, company_id)",
+            "A permit number is used once per company.",
+        ),
     ]
 
     def action_issue(self):
@@ -68,7 +74,11 @@ class SicantikWhatsappExamplePermit(models.Model):
             "params": {
                 "title": _("WhatsApp"),
                 "message": failed[:1].error_message
-                or _("%(count)s message(s): %(states)s", count=len(messages), states=", ".join(messages.mapped("state"))),
+                or _(
+                    "%(count)s message(s): %(states)s",
+                    count=len(messages),
+                    states=", ".join(messages.mapped("state")),
+                ),
                 "type": "warning" if failed else "success",
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },

@@ -28,7 +28,9 @@ class PermitCommon(SicantikWhatsappCommon):
         cls.template_ready = cls.env.ref("sicantik_whatsapp.template_permit_ready")
         cls.template_reminder = cls.env.ref("sicantik_whatsapp.template_permit_reminder")
         # Demo rules (when installed with demo data) would fire on the test's writes.
-        cls.env["base.automation"].search([("model_id.model", "=", PERMIT)]).write({"active": False})
+        cls.env["base.automation"].search([("model_id.model", "=", PERMIT)]).write(
+            {"active": False}
+        )
         cls.Permit = cls.env[PERMIT]
         cls.no_partner = cls.env["res.partner"]
 
@@ -36,7 +38,11 @@ class PermitCommon(SicantikWhatsappCommon):
     def permit(cls, partner, number, **vals):
         return cls.Permit.create(
             dict(
-                {"partner_id": partner.id if partner else False, "name": number, "permit_type": "pbg"},
+                {
+                    "partner_id": partner.id if partner else False,
+                    "name": number,
+                    "permit_type": "pbg",
+                },
                 **vals,
             )
         )
@@ -52,7 +58,9 @@ class PermitCommon(SicantikWhatsappCommon):
         """Run the outbox cron until nothing is ready; returns the fake transport."""
         with self.mock_transport(handler=handler or _accept) as fake:
             for _i in range(50):
-                before = self.env["sicantik.whatsapp.message"].search_count([("state", "in", ("queued", "deferred"))])
+                before = self.env["sicantik.whatsapp.message"].search_count(
+                    [("state", "in", ("queued", "deferred"))]
+                )
                 if not before:
                     break
                 self.dispatcher._cron_process_outbox(batch_size=500)
@@ -60,7 +68,11 @@ class PermitCommon(SicantikWhatsappCommon):
 
 
 def _accept(request):
-    return meta_ok("wamid.%s" % abs(hash(request["body"]))) if "graph" in request["url"] else fonnte_ok("1")
+    return (
+        meta_ok("wamid.%s" % abs(hash(request["body"])))
+        if "graph" in request["url"]
+        else fonnte_ok("1")
+    )
 
 
 @tagged("post_install", "-at_install")
@@ -86,14 +98,21 @@ class TestComposer(PermitCommon):
         self.assertEqual(batch.sent_count, 1)
         self.assertIn("503/PBG/2026/0777", message.body_text)
 
-    def test_each_sent_message_is_logged_on_its_permit_and_partner_even_if_one_permit_was_deleted(self):
+    def test_each_sent_message_is_logged_on_its_permit_and_partner_even_if_one_permit_was_deleted(
+        self,
+    ):
         partners = self.env["res.partner"].create(
-            [{"name": "Warga Log %s" % i, "mobile": "0812%08d" % (30_000_000 + i)} for i in range(3)]
+            [
+                {"name": "Warga Log %s" % i, "mobile": "0812%08d" % (30_000_000 + i)}
+                for i in range(3)
+            ]
         )
         permits = self.Permit
         for i, partner in enumerate(partners):
             permits |= self.permit(partner, "503/PBG/2026/L%02d" % i)
-        batch = self.env["sicantik.whatsapp.batch"].browse(self.composer(permits).action_send()["res_id"])
+        batch = self.env["sicantik.whatsapp.batch"].browse(
+            self.composer(permits).action_send()["res_id"]
+        )
         messages = batch.message_ids
         self.assertEqual(len(messages), 3)
         gone = permits[1]
@@ -102,7 +121,7 @@ class TestComposer(PermitCommon):
         self.assertIsNone(gone_message._source_record())
         self.drain()
         self.assertEqual(set(messages.mapped("state")), {"sent"})
-        for i, (partner, permit) in enumerate(zip(partners, permits)):
+        for i, (partner, permit) in enumerate(zip(partners, permits, strict=False)):
             number = "503/PBG/2026/L%02d" % i
             on_partner = partner.message_ids.filtered(lambda m, n=number: n in (m.body or ""))
             self.assertEqual(len(on_partner), 1, "the recipient's chatter logs every sent message")
@@ -118,9 +137,18 @@ class TestComposer(PermitCommon):
 
     def test_500_records_counted_before_sending_then_all_queued_and_drained(self):
         partners = self.env["res.partner"].create(
-            [{"name": "Warga %03d" % i, "mobile": "0812%08d" % (20_000_000 + i), "wa_meta_opt_in": i % 2 == 0} for i in range(480)]
+            [
+                {
+                    "name": "Warga %03d" % i,
+                    "mobile": "0812%08d" % (20_000_000 + i),
+                    "wa_meta_opt_in": i % 2 == 0,
+                }
+                for i in range(480)
+            ]
         )
-        invalid = self.env["res.partner"].create([{"name": "Nomor Salah %s" % i, "mobile": "12"} for i in range(7)])
+        invalid = self.env["res.partner"].create(
+            [{"name": "Nomor Salah %s" % i, "mobile": "12"} for i in range(7)]
+        )
         permits = self.Permit
         for i, partner in enumerate(partners | invalid | self.partner_opted_out):
             permits |= self.permit(partner, "503/PBG/2026/%04d" % i)
@@ -159,7 +187,9 @@ class TestComposer(PermitCommon):
     def test_a_record_without_partner_fails_with_a_reason_and_the_batch_goes_on(self):
         good = self.permit(self.partner_opted_in, "503/PBG/2026/0001")
         bad = self.permit(self.no_partner, "503/PBG/2026/0002")
-        batch = self.env["sicantik.whatsapp.batch"].browse(self.composer(good | bad).action_send()["res_id"])
+        batch = self.env["sicantik.whatsapp.batch"].browse(
+            self.composer(good | bad).action_send()["res_id"]
+        )
         by_record = {m._source_record(): m for m in batch.message_ids}
         self.assertEqual(by_record[bad].state, "failed")
         self.assertTrue(by_record[bad].error_code)
@@ -173,26 +203,36 @@ class TestComposer(PermitCommon):
         ok = self.permit(self.partner_gateway, "503/PBG/2026/M001", expiry_date=today)
         no_expiry = self.permit(self.partner_gateway, "503/PBG/2026/M002")
         bad_phone = self.permit(
-            self.env["res.partner"].create({"name": "Nomor Salah", "mobile": "12"}), "503/PBG/2026/M003", expiry_date=today
+            self.env["res.partner"].create({"name": "Nomor Salah", "mobile": "12"}),
+            "503/PBG/2026/M003",
+            expiry_date=today,
         )
         wizard = (
             self.env["sicantik.whatsapp.composer"]
             .with_context(active_model=PERMIT, active_ids=(ok | no_expiry | bad_phone).ids)
             .create({"template_id": self.template_reminder.id})
         )
-        self.assertEqual((wizard.gateway_count, wizard.missing_count, wizard.invalid_count), (1, 1, 1))
+        self.assertEqual(
+            (wizard.gateway_count, wizard.missing_count, wizard.invalid_count), (1, 1, 1)
+        )
         self.assertIn("expiry_date", wizard.problems)
         batch = self.env["sicantik.whatsapp.batch"].browse(wizard.action_send()["res_id"])
         by_record = {m._source_record(): m for m in batch.message_ids}
         self.assertEqual(by_record[ok].state, "queued")
-        self.assertEqual((by_record[no_expiry].state, by_record[no_expiry].error_code), ("failed", "template.missing_param"))
+        self.assertEqual(
+            (by_record[no_expiry].state, by_record[no_expiry].error_code),
+            ("failed", "template.missing_param"),
+        )
         self.assertEqual(by_record[bad_phone].state, "failed")
         self.assertTrue(by_record[bad_phone].error_code.startswith("phone."))
         self.assertTrue(by_record[bad_phone].error_message)
 
     def test_the_composer_is_bound_to_the_templates_model(self):
         action = self.env["ir.actions.act_window"].search(
-            [("res_model", "=", "sicantik.whatsapp.composer"), ("binding_model_id.model", "=", PERMIT)]
+            [
+                ("res_model", "=", "sicantik.whatsapp.composer"),
+                ("binding_model_id.model", "=", PERMIT),
+            ]
         )
         self.assertEqual(len(action), 1)
         self.assertEqual(action.binding_view_types, "list,form")
@@ -204,8 +244,12 @@ class TestComposerRights(PermitCommon):
     def setUpClass(cls):
         super().setUpClass()
         cls._setup_second_company()
-        cls.permit_a = cls.permit(cls.partner_gateway, "503/PBG/2026/A001", company_id=cls.company_a.id)
-        cls.permit_b = cls.permit(cls.partner_gateway, "503/PBG/2026/B001", company_id=cls.company_b.id)
+        cls.permit_a = cls.permit(
+            cls.partner_gateway, "503/PBG/2026/A001", company_id=cls.company_a.id
+        )
+        cls.permit_b = cls.permit(
+            cls.partner_gateway, "503/PBG/2026/B001", company_id=cls.company_b.id
+        )
         groups = {
             "portal": "base.group_portal",
             "internal": "base.group_user",
@@ -233,16 +277,30 @@ class TestComposerRights(PermitCommon):
 
     def test_only_whatsapp_users_send(self):
         for role in ("portal", "internal"):
-            with self.subTest(role=role), mute_logger("odoo.addons.base.models.ir_model"), self.assertRaises(AccessError):
+            with (
+                self.subTest(role=role),
+                mute_logger("odoo.addons.base.models.ir_model"),
+                self.assertRaises(AccessError),
+            ):
                 self.send_as(role, self.permit_a)
-        self.assertFalse(self.env["sicantik.whatsapp.message"].search([("template_code", "=", self.template_ready.code)]))
+        self.assertFalse(
+            self.env["sicantik.whatsapp.message"].search(
+                [("template_code", "=", self.template_ready.code)]
+            )
+        )
         action = self.send_as("wa_user", self.permit_a)
-        self.assertEqual(len(self.env["sicantik.whatsapp.batch"].browse(action["res_id"]).message_ids), 1)
+        self.assertEqual(
+            len(self.env["sicantik.whatsapp.batch"].browse(action["res_id"]).message_ids), 1
+        )
 
     def test_another_companys_records_are_refused(self):
         with mute_logger("odoo.addons.base.models.ir_rule"), self.assertRaises(AccessError):
             self.send_as("wa_user", self.permit_a | self.permit_b)
-        self.assertFalse(self.env["sicantik.whatsapp.message"].search([("template_code", "=", self.template_ready.code)]))
+        self.assertFalse(
+            self.env["sicantik.whatsapp.message"].search(
+                [("template_code", "=", self.template_ready.code)]
+            )
+        )
 
     def test_a_server_action_run_by_hand_checks_the_user(self):
         """``ir.actions.server.run()`` runs the action as superuser; the records are the
@@ -266,14 +324,20 @@ class TestComposerRights(PermitCommon):
                 else:
                     with self.assertRaises(AccessError):
                         run()
-        messages = self.env["sicantik.whatsapp.message"].search([("template_code", "=", self.template_ready.code)])
+        messages = self.env["sicantik.whatsapp.message"].search(
+            [("template_code", "=", self.template_ready.code)]
+        )
         self.assertEqual(len(messages), 1, "only the WhatsApp user's run queued a message")
 
     def test_each_message_is_sent_in_its_records_company(self):
         """A user working in both companies: each permit's message belongs to its company (its
         profiles, its office name)."""
         self.env.user.write({"company_ids": [(4, self.company_b.id)]})
-        env = self.env(context=dict(self.env.context, allowed_company_ids=[self.company_a.id, self.company_b.id]))
+        env = self.env(
+            context=dict(
+                self.env.context, allowed_company_ids=[self.company_a.id, self.company_b.id]
+            )
+        )
         wizard = (
             env["sicantik.whatsapp.composer"]
             .with_context(active_model=PERMIT, active_ids=(self.permit_a | self.permit_b).ids)
@@ -288,7 +352,10 @@ class TestComposerRights(PermitCommon):
         by_record = {m._source_record(): m for m in batch.message_ids}
         self.assertEqual(by_record[self.permit_a].state, "sent")
         self.assertEqual(by_record[self.permit_b].state, "failed")
-        self.assertIn(self.company_b.name, json.loads(by_record[self.permit_b].notification_json)["values"]["office_name"])
+        self.assertIn(
+            self.company_b.name,
+            json.loads(by_record[self.permit_b].notification_json)["values"]["office_name"],
+        )
 
 
 @tagged("post_install", "-at_install")
@@ -305,7 +372,9 @@ class TestAutomation(PermitCommon):
                 "model_id": model.id,
                 "trigger": "on_state_set",
                 "trigger_field_ids": [(6, 0, state_field.ids)],
-                "trg_selection_field_id": state_field.selection_ids.filtered(lambda s: s.value == "done").id,
+                "trg_selection_field_id": state_field.selection_ids.filtered(
+                    lambda s: s.value == "done"
+                ).id,
             }
         )
         cls.action_done = cls.env["ir.actions.server"].create(
@@ -345,9 +414,11 @@ class TestAutomation(PermitCommon):
         self.env["base.automation"]._check()
 
     def messages(self, permit, template):
-        return self.env["sicantik.whatsapp.message"].search(
-            [("template_code", "=", template.code)]
-        ).filtered(lambda m: m._source_record() == permit)
+        return (
+            self.env["sicantik.whatsapp.message"]
+            .search([("template_code", "=", template.code)])
+            .filtered(lambda m: m._source_record() == permit)
+        )
 
     def test_state_done_sends_permit_ready_once(self):
         permit = self.permit(self.partner_gateway, "503/PBG/2026/0100")
@@ -367,8 +438,16 @@ class TestAutomation(PermitCommon):
 
     def test_time_based_rule_sends_the_reminder_30_days_before_expiry_once(self):
         today = fields.Date.today()
-        soon = self.permit(self.partner_opted_in, "503/PBG/2026/0200", expiry_date=today + datetime.timedelta(days=20))
-        later = self.permit(self.partner_opted_in, "503/PBG/2026/0201", expiry_date=today + datetime.timedelta(days=90))
+        soon = self.permit(
+            self.partner_opted_in,
+            "503/PBG/2026/0200",
+            expiry_date=today + datetime.timedelta(days=20),
+        )
+        later = self.permit(
+            self.partner_opted_in,
+            "503/PBG/2026/0201",
+            expiry_date=today + datetime.timedelta(days=90),
+        )
         self.rule_expiry.last_run = fields.Datetime.now() - datetime.timedelta(days=60)
         self.check_time_based()
         self.assertEqual(len(self.messages(soon, self.template_reminder)), 1)
@@ -388,14 +467,20 @@ class TestAutomation(PermitCommon):
         second one waits on the dedupe key's unique index, then leaves the record out."""
         with self.registry.cursor() as cr0:
             env0 = api.Environment(cr0, SUPERUSER_ID, {})
-            partner = env0["res.partner"].create({"name": "Concurrent Rule", "mobile": "081200002222"})
-            permit = env0[PERMIT].create({"partner_id": partner.id, "name": "503/PBG/2026/C001", "permit_type": "pbg"})
+            partner = env0["res.partner"].create(
+                {"name": "Concurrent Rule", "mobile": "081200002222"}
+            )
+            permit = env0[PERMIT].create(
+                {"partner_id": partner.id, "name": "503/PBG/2026/C001", "permit_type": "pbg"}
+            )
             action = env0["ir.actions.server"].create(
                 {
                     "name": "Send permit_ready (concurrency test)",
                     "model_id": env0["ir.model"]._get(PERMIT).id,
                     "state": "sicantik_whatsapp",
-                    "sicantik_whatsapp_template_id": env0.ref("sicantik_whatsapp.template_permit_ready").id,
+                    "sicantik_whatsapp_template_id": env0.ref(
+                        "sicantik_whatsapp.template_permit_ready"
+                    ).id,
                 }
             )
             ids = {"partner": partner.id, "permit": permit.id, "action": action.id}
@@ -430,7 +515,9 @@ class TestAutomation(PermitCommon):
                 thread = threading.Thread(target=second)
                 thread.start()
                 thread.join(1.0)
-                self.assertTrue(thread.is_alive(), "the second transaction waits for the first one's key")
+                self.assertTrue(
+                    thread.is_alive(), "the second transaction waits for the first one's key"
+                )
                 cr1.commit()
                 thread.join(30)
                 self.assertEqual(results.get("second"), "done")
@@ -451,7 +538,12 @@ class TestAutomation(PermitCommon):
                     "DELETE FROM sicantik_whatsapp_message WHERE dedupe_key LIKE %s",
                     ("%s,%s:%%" % (PERMIT, ids["permit"]),),
                 )
-                env0["sicantik.whatsapp.batch"].search([("res_model", "=", PERMIT), ("trigger", "=", "Send permit_ready (concurrency test)")]).unlink()
+                env0["sicantik.whatsapp.batch"].search(
+                    [
+                        ("res_model", "=", PERMIT),
+                        ("trigger", "=", "Send permit_ready (concurrency test)"),
+                    ]
+                ).unlink()
                 env0["ir.actions.server"].browse(ids["action"]).unlink()
                 env0[PERMIT].browse(ids["permit"]).unlink()
                 env0["res.partner"].browse(ids["partner"]).unlink()
@@ -460,7 +552,11 @@ class TestAutomation(PermitCommon):
         permit = self.permit(self.partner_gateway, "503/PBG/2026/0300")
         permit.write({"state": "done"})
         message = self.messages(permit, self.template_ready)
-        with mute_logger("odoo.sql_db"), self.assertRaises(psycopg2.errors.UniqueViolation), self.env.cr.savepoint():
+        with (
+            mute_logger("odoo.sql_db"),
+            self.assertRaises(psycopg2.errors.UniqueViolation),
+            self.env.cr.savepoint(),
+        ):
             message.copy({"dedupe_key": message.dedupe_key})
 
 
@@ -468,9 +564,13 @@ class TestAutomation(PermitCommon):
 class TestComposerIndonesian(PermitCommon):
     def test_composer_and_action_type_in_indonesian(self):
         self.env["res.lang"]._activate_lang("id_ID")
-        self.env["ir.module.module"]._load_module_terms(["sicantik_whatsapp"], ["id_ID"], overwrite=True)
+        self.env["ir.module.module"]._load_module_terms(
+            ["sicantik_whatsapp"], ["id_ID"], overwrite=True
+        )
         env = self.env(context=dict(self.env.context, lang="id_ID"))
-        self.assertEqual(env.ref("sicantik_whatsapp.sicantik_whatsapp_composer_action").name, "Kirim WhatsApp")
+        self.assertEqual(
+            env.ref("sicantik_whatsapp.sicantik_whatsapp_composer_action").name, "Kirim WhatsApp"
+        )
         states = dict(env["ir.actions.server"]._fields["state"]._description_selection(env))
         self.assertEqual(states["sicantik_whatsapp"], "Kirim master template WhatsApp")
         orphan = self.permit(self.no_partner, "503/PBG/2026/ID01")

@@ -29,7 +29,9 @@ class TestPermitSend(SicantikWhatsappCommon):
         cls.permit_opted_in = Permit.create(
             {"name": "503/PBG/2026/0143", "partner_id": cls.partner_opted_in.id, "state": "review"}
         )
-        cls.no_holder = Permit.create({"name": "503/SIUP/2026/0031", "permit_type": "siup", "state": "review"})
+        cls.no_holder = Permit.create(
+            {"name": "503/SIUP/2026/0031", "permit_type": "siup", "state": "review"}
+        )
 
     def handler(self, request):
         return meta_ok() if "graph.meta.test" in request["url"] else fonnte_ok()
@@ -53,7 +55,9 @@ class TestPermitSend(SicantikWhatsappCommon):
             message = self.permit._sicantik_whatsapp_send("permit_ready")
         self.assertEqual(message.state, "sent", message.error_message)
         self.assertEqual(len(fake.requests), 1)
-        self.assertIn("izin Building Approval (PBG) Anda dengan nomor 503/PBG/2026/0142", message.body_text)
+        self.assertIn(
+            "izin Building Approval (PBG) Anda dengan nomor 503/PBG/2026/0142", message.body_text
+        )
         self.assertEqual(message.record_ref, self.permit)
         self.assertEqual(message.partner_id, self.partner_gateway)
         # Logged in the permit's chatter and the holder's.
@@ -90,7 +94,9 @@ class TestPermitSend(SicantikWhatsappCommon):
         with self.assertRaises(AccessError):
             self.permit.with_user(clerk)._sicantik_whatsapp_send("permit_ready")
         sender = new_test_user(
-            self.env, login="permit_sender", groups="base.group_user,sicantik_whatsapp.group_sicantik_whatsapp_user"
+            self.env,
+            login="permit_sender",
+            groups="base.group_user,sicantik_whatsapp.group_sicantik_whatsapp_user",
         )
         with self.mock_transport(handler=self.handler):
             message = self.permit.with_user(sender)._sicantik_whatsapp_send("permit_ready")

@@ -1,10 +1,10 @@
 // Copyright 2026 DPMPTSP sicantik-whatsapp contributors
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import { defineMailModels } from "@mail/../tests/mail_test_helpers";
-import { describe, expect, test } from "@odoo/hoot";
-import { animationFrame } from "@odoo/hoot-mock";
-import { getService, mountWithCleanup } from "@web/../tests/web_test_helpers";
-import { WebClient } from "@web/webclient/webclient";
+import {defineMailModels} from "@mail/../tests/mail_test_helpers";
+import {describe, expect, test} from "@odoo/hoot";
+import {animationFrame} from "@odoo/hoot-mock";
+import {getService, mountWithCleanup} from "@web/../tests/web_test_helpers";
+import {WebClient} from "@web/webclient/webclient";
 
 import "@sicantik_whatsapp/js/connection_result";
 
@@ -38,9 +38,13 @@ test("a successful test replaces the stale failure of the same profile, not anot
     await animationFrame();
     // provider-1: only the new result; provider-2's failure still stands.
     expect(NOTIFICATION).toHaveCount(2);
-    const titles = [...document.querySelectorAll(`${NOTIFICATION} .o_notification_title`)].map((el) => el.textContent);
+    const titles = [
+        ...document.querySelectorAll(`${NOTIFICATION} .o_notification_title`),
+    ].map((el) => el.textContent);
     expect(titles.sort()).toEqual(["Koneksi berhasil", "Koneksi gagal"]);
-    const contents = [...document.querySelectorAll(`${NOTIFICATION} .o_notification_content`)].map((el) => el.textContent);
+    const contents = [
+        ...document.querySelectorAll(`${NOTIFICATION} .o_notification_content`),
+    ].map((el) => el.textContent);
     expect(contents.sort()).toEqual(["Perangkat tersambung", "invalid token"]);
 });
 

@@ -1,16 +1,20 @@
 // Copyright 2026 DPMPTSP sicantik-whatsapp contributors
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-import { defineMailModels } from "@mail/../tests/mail_test_helpers";
-import { describe, expect, test } from "@odoo/hoot";
-import { Deferred } from "@odoo/hoot-mock";
-import { getService, makeMockEnv, patchWithCleanup } from "@web/../tests/web_test_helpers";
+import {defineMailModels} from "@mail/../tests/mail_test_helpers";
+import {describe, expect, test} from "@odoo/hoot";
+import {Deferred} from "@odoo/hoot-mock";
+import {
+    getService,
+    makeMockEnv,
+    patchWithCleanup,
+} from "@web/../tests/web_test_helpers";
 
 import {
     ENGINE_JS_URL,
     ENGINE_WASM_URL,
     engineLoader,
 } from "@sicantik_whatsapp/js/engine_service";
-import { makeFakeEngineModule } from "./sicantik_whatsapp_test_helpers";
+import {makeFakeEngineModule} from "./sicantik_whatsapp_test_helpers";
 
 describe.current.tags("desktop");
 defineMailModels();
@@ -39,8 +43,10 @@ test("loads the web build lazily, once, with the absolute wasm URL", async () =>
     expect(mod).toBe(fake.module);
     expect(await service.load()).toBe(fake.module);
     expect.verifySteps([`import ${ENGINE_JS_URL}`]);
-    expect(fake.calls.init).toEqual([{ module_or_path: ENGINE_WASM_URL }]);
-    expect(ENGINE_JS_URL).toBe("/sicantik_whatsapp/static/lib/sicantik_whatsapp/sicantik_whatsapp.js");
+    expect(fake.calls.init).toEqual([{module_or_path: ENGINE_WASM_URL}]);
+    expect(ENGINE_JS_URL).toBe(
+        "/sicantik_whatsapp/static/lib/sicantik_whatsapp/sicantik_whatsapp.js"
+    );
     expect(ENGINE_WASM_URL).toBe(
         "/sicantik_whatsapp/static/lib/sicantik_whatsapp/sicantik_whatsapp_bg.wasm"
     );
@@ -55,7 +61,9 @@ test("missing files (addon built without `make addon`): a clear error, retried l
         async importModule(url) {
             expect.step("import");
             if (fail) {
-                throw new TypeError(`Failed to fetch dynamically imported module: ${url}`);
+                throw new TypeError(
+                    `Failed to fetch dynamically imported module: ${url}`
+                );
             }
             return fake.module;
         },
@@ -82,8 +90,10 @@ test("missing files (addon built without `make addon`): a clear error, retried l
 });
 
 test("a broken .wasm is reported with its URL", async () => {
-    const fake = makeFakeEngineModule({ initError: new WebAssembly.CompileError("bad magic") });
-    patchWithCleanup(engineLoader, { importModule: async () => fake.module });
+    const fake = makeFakeEngineModule({
+        initError: new WebAssembly.CompileError("bad magic"),
+    });
+    patchWithCleanup(engineLoader, {importModule: async () => fake.module});
     await makeMockEnv();
     let error;
     try {
@@ -97,7 +107,7 @@ test("a broken .wasm is reported with its URL", async () => {
 });
 
 test("a module that is not the engine's glue is refused", async () => {
-    patchWithCleanup(engineLoader, { importModule: async () => ({ default: 42 }) });
+    patchWithCleanup(engineLoader, {importModule: async () => ({default: 42})});
     await makeMockEnv();
     let error;
     try {

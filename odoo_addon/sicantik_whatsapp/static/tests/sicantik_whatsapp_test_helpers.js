@@ -5,10 +5,11 @@
  * glue), the server context the widget gets from `/sicantik_whatsapp/preview/context`, and mock
  * models of the master template and the test wizard.
  */
-import { fields, models } from "@web/../tests/web_test_helpers";
+import {fields, models} from "@web/../tests/web_test_helpers";
 
 /** Fonnte's multipart body and content type, as the engine writes them (fixed boundary). */
-export const FONNTE_CONTENT_TYPE = "multipart/form-data; boundary=sicantik-whatsapp-form-boundary";
+export const FONNTE_CONTENT_TYPE =
+    "multipart/form-data; boundary=sicantik-whatsapp-form-boundary";
 export function fonnteBody(target, message) {
     const part = (name, value) =>
         `--sicantik-whatsapp-form-boundary\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
@@ -31,8 +32,8 @@ export function engineError(code, message) {
  * first configured gateway" and builds a Fonnte-like form body, enough to check the widget's
  * wiring; the real engine is exercised by the "real engine" tests and the HttpCase.
  */
-export function makeFakeEngineModule({ initError = null, previewError = null } = {}) {
-    const calls = { init: [], configs: [], notifications: [], freed: 0 };
+export function makeFakeEngineModule({initError = null, previewError = null} = {}) {
+    const calls = {init: [], configs: [], notifications: [], freed: 0};
     class Engine {
         constructor(config) {
             calls.configs.push(config);
@@ -43,18 +44,29 @@ export function makeFakeEngineModule({ initError = null, previewError = null } =
             if (previewError) {
                 throw previewError;
             }
-            const template = this.config.templates.find((t) => t.code === notification.template);
+            const template = this.config.templates.find(
+                (t) => t.code === notification.template
+            );
             if (!template) {
-                throw Object.assign(engineError("template.unknown", `unknown template "${notification.template}"`), {
-                    args: { template: notification.template },
-                });
+                throw Object.assign(
+                    engineError(
+                        "template.unknown",
+                        `unknown template "${notification.template}"`
+                    ),
+                    {
+                        args: {template: notification.template},
+                    }
+                );
             }
             const text = template.body.replace(/{{\s*(\w+)\s*}}/g, (_m, name) => {
                 const value = notification.values[name];
                 if (value === undefined || value === "") {
                     throw Object.assign(
-                        engineError("template.missing_param", `template "${template.code}" needs a value for {{${name}}}`),
-                        { args: { template: template.code, param: name } }
+                        engineError(
+                            "template.missing_param",
+                            `template "${template.code}" needs a value for {{${name}}}`
+                        ),
+                        {args: {template: template.code, param: name}}
                     );
                 }
                 return String(value);
@@ -73,17 +85,27 @@ export function makeFakeEngineModule({ initError = null, previewError = null } =
                     .map((p) => p.id);
             }
             const trace = recipient.optedOut
-                ? [{ code: "route.opted_out", message: "The recipient asked not to receive WhatsApp messages: nothing is sent" }]
+                ? [
+                      {
+                          code: "route.opted_out",
+                          message:
+                              "The recipient asked not to receive WhatsApp messages: nothing is sent",
+                      },
+                  ]
                 : chain.map((id, i) => ({
                       code: i ? "route.fallback" : "route.selected",
-                      message: i ? `${id} is fallback number ${i}` : `${id} is used first`,
+                      message: i
+                          ? `${id} is fallback number ${i}`
+                          : `${id} is used first`,
                       provider: id,
-                      ...(i ? { args: { number: String(i) } } : {}),
+                      ...(i ? {args: {number: String(i)}} : {}),
                   }));
             return {
                 decision: {
                     provider: chain[0] || null,
-                    kind: chain[0] ? providers.find((p) => p.id === chain[0]).kind : null,
+                    kind: chain[0]
+                        ? providers.find((p) => p.id === chain[0]).kind
+                        : null,
                     chain,
                     appendOptInLink: false,
                     phone: "62" + recipient.phone.replace(/\D/g, "").replace(/^0/, ""),
@@ -98,15 +120,24 @@ export function makeFakeEngineModule({ initError = null, previewError = null } =
                     position: chain.includes(p.id) ? chain.indexOf(p.id) : null,
                     appendOptInLink: false,
                     text,
-                    params: p.kind === "meta" ? { components: [{ type: "body", parameters: [] }] } : {},
+                    params:
+                        p.kind === "meta"
+                            ? {components: [{type: "body", parameters: []}]}
+                            : {},
                     request: {
                         method: "POST",
                         url: `https://${p.kind}.test/send`,
                         headers:
                             p.kind === "fonnte"
-                                ? { Authorization: p.credentials.token, "Content-Type": FONNTE_CONTENT_TYPE }
-                                : { "Content-Type": "application/json" },
-                        body: p.kind === "fonnte" ? fonnteBody("6281", text) : JSON.stringify({ text }),
+                                ? {
+                                      Authorization: p.credentials.token,
+                                      "Content-Type": FONNTE_CONTENT_TYPE,
+                                  }
+                                : {"Content-Type": "application/json"},
+                        body:
+                            p.kind === "fonnte"
+                                ? fonnteBody("6281", text)
+                                : JSON.stringify({text}),
                         timeoutMs: 15000,
                     },
                     error: null,
@@ -123,23 +154,29 @@ export function makeFakeEngineModule({ initError = null, previewError = null } =
             };
         }
         /** `describeTemplate` only: the names the fake's `preview` renders, the consent link not asked. */
-        call(op, { template }) {
+        call(op, {template}) {
             if (op !== "describeTemplate") {
                 throw engineError("input.invalid", `the fake engine has no op ${op}`);
             }
             const names = [];
-            for (const text of [template.header, template.body, template.buttonUrlSuffix]) {
+            for (const text of [
+                template.header,
+                template.body,
+                template.buttonUrlSuffix,
+            ]) {
                 for (const [, name] of (text || "").matchAll(/{{\s*(\w+)\s*}}/g)) {
                     if (!names.includes(name)) {
                         names.push(name);
                     }
                 }
             }
-            const params = (template.params?.length ? template.params : names).map((name) => ({
-                name,
-                ask: name !== "opt_in_link",
-            }));
-            return { params, error: null };
+            const params = (template.params?.length ? template.params : names).map(
+                (name) => ({
+                    name,
+                    ask: name !== "opt_in_link",
+                })
+            );
+            return {params, error: null};
         }
         free() {
             calls.freed++;
@@ -156,12 +193,16 @@ export function makeFakeEngineModule({ initError = null, previewError = null } =
         lintTemplate: () => [],
         version: () => "0.0.0-test",
     };
-    return { calls, module };
+    return {calls, module};
 }
 
 /** A few of the engine's catalogue sentences (src/catalogue/sentences.json), as the server sends them. */
 const CATALOGUE_CODES = {
-    "route.selected": { args: ["provider"], id: "{provider} dicoba lebih dulu.", en: "{provider} is used first." },
+    "route.selected": {
+        args: ["provider"],
+        id: "{provider} dicoba lebih dulu.",
+        en: "{provider} is used first.",
+    },
     "route.fallback": {
         args: ["provider", "number"],
         id: "{provider} menjadi cadangan ke-{number} bila yang sebelumnya tidak tersedia.",
@@ -177,7 +218,11 @@ const CATALOGUE_CODES = {
         id: "Templat {template} memerlukan nilai untuk {{{param}}}.",
         en: "Template {template} needs a value for {{{param}}}.",
     },
-    "template.unknown": { args: ["template"], id: "Templat {template} tidak dikenal.", en: "Unknown template {template}." },
+    "template.unknown": {
+        args: ["template"],
+        id: "Templat {template} tidak dikenal.",
+        en: "Unknown template {template}.",
+    },
 };
 
 const PERMIT_READY = {
@@ -209,19 +254,25 @@ function sample(key, label, recipient, partnerId = false) {
         partnerId,
         notification: {
             template: "",
-            recipient: { optInUrl: "http://odoo.test/sicantik_whatsapp/consent/CONTOH", ...recipient },
-            values: { partner_name: recipient.name, office_name: "DPMPTSP Kabupaten Karo" },
+            recipient: {
+                optInUrl: "http://odoo.test/sicantik_whatsapp/consent/CONTOH",
+                ...recipient,
+            },
+            values: {
+                partner_name: recipient.name,
+                office_name: "DPMPTSP Kabupaten Karo",
+            },
         },
     };
 }
 
 /** What `/sicantik_whatsapp/preview/context` answers (the server masks every credential). */
-export function makeServerContext({ partners = [], lang = "en" } = {}) {
+export function makeServerContext({partners = [], lang = "en"} = {}) {
     return {
         config: {
             defaultProvider: null,
             fallbackOrder: [],
-            optIn: { url: null, text: null },
+            optIn: {url: null, text: null},
             defaultCountry: "62",
             providers: [
                 {
@@ -232,7 +283,11 @@ export function makeServerContext({ partners = [], lang = "en" } = {}) {
                     baseUrl: "https://graph.meta.test",
                     apiVersion: "v25.0",
                     timeoutMs: 15000,
-                    credentials: { accessToken: MASK, phoneNumberId: "100000000000001", wabaId: "200000000000001" },
+                    credentials: {
+                        accessToken: MASK,
+                        phoneNumberId: "100000000000001",
+                        wabaId: "200000000000001",
+                    },
                 },
                 {
                     id: "fonnte-2",
@@ -242,7 +297,7 @@ export function makeServerContext({ partners = [], lang = "en" } = {}) {
                     baseUrl: "https://api.fonnte.test",
                     apiVersion: null,
                     timeoutMs: 15000,
-                    credentials: { token: MASK },
+                    credentials: {token: MASK},
                 },
                 {
                     id: "watzap-3",
@@ -252,14 +307,14 @@ export function makeServerContext({ partners = [], lang = "en" } = {}) {
                     baseUrl: "https://api.watzap.test/v1",
                     apiVersion: null,
                     timeoutMs: 15000,
-                    credentials: { apiKey: MASK, numberKey: MASK },
+                    credentials: {apiKey: MASK, numberKey: MASK},
                 },
             ],
             templates: [PERMIT_READY],
         },
         template: PERMIT_READY,
         templateCode: "permit_ready",
-        templates: [{ id: 1, code: "permit_ready" }],
+        templates: [{id: 1, code: "permit_ready"}],
         samples: [
             sample("sample_opted_in", "Sample citizen who opted in (Meta)", {
                 phone: "0812-3456-7890",
@@ -267,12 +322,16 @@ export function makeServerContext({ partners = [], lang = "en" } = {}) {
                 metaOptIn: true,
                 optedOut: false,
             }),
-            sample("sample_gateway", "Sample citizen without opt-in (gateway + invitation)", {
-                phone: "+62 813 1111 2222",
-                name: "Siti Aminah",
-                metaOptIn: false,
-                optedOut: false,
-            }),
+            sample(
+                "sample_gateway",
+                "Sample citizen without opt-in (gateway + invitation)",
+                {
+                    phone: "+62 813 1111 2222",
+                    name: "Siti Aminah",
+                    metaOptIn: false,
+                    optedOut: false,
+                }
+            ),
             sample("sample_opted_out", "Sample citizen who opted out", {
                 phone: "081399998888",
                 name: "Andi Wijaya",
@@ -283,7 +342,13 @@ export function makeServerContext({ partners = [], lang = "en" } = {}) {
                 sample(
                     `partner_${p.id}`,
                     p.name,
-                    { phone: p.phone, name: p.name, metaOptIn: Boolean(p.optIn), optedOut: false, optInUrl: `http://odoo.test/sicantik_whatsapp/consent/token-${p.id}` },
+                    {
+                        phone: p.phone,
+                        name: p.name,
+                        metaOptIn: Boolean(p.optIn),
+                        optedOut: false,
+                        optInUrl: `http://odoo.test/sicantik_whatsapp/consent/token-${p.id}`,
+                    },
                     p.id
                 )
             ),
@@ -295,7 +360,7 @@ export function makeServerContext({ partners = [], lang = "en" } = {}) {
         },
         canSend: true,
         // The part of the engine's catalogue these tests meet (the server sends all of it).
-        catalogue: { lang, codes: CATALOGUE_CODES },
+        catalogue: {lang, codes: CATALOGUE_CODES},
     };
 }
 
@@ -324,7 +389,7 @@ export class SicantikWhatsappTemplateMaster extends models.Model {
     meta_status = fields.Char();
     watzap_body = fields.Text();
     fonnte_body = fields.Text();
-    preview_record = fields.Reference({ selection: [["res.partner", "Contact"]] });
+    preview_record = fields.Reference({selection: [["res.partner", "Contact"]]});
 
     _records = [
         {
@@ -347,17 +412,17 @@ export class SicantikWhatsappProvider extends models.Model {
     name = fields.Char();
 
     _records = [
-        { id: 1, name: "Meta DPMPTSP" },
-        { id: 2, name: "Fonnte DPMPTSP" },
-        { id: 3, name: "Watzap DPMPTSP" },
+        {id: 1, name: "Meta DPMPTSP"},
+        {id: 2, name: "Fonnte DPMPTSP"},
+        {id: 3, name: "Watzap DPMPTSP"},
     ];
 }
 
 export class SicantikWhatsappTestWizard extends models.Model {
     _name = "sicantik.whatsapp.test.wizard";
 
-    partner_id = fields.Many2one({ relation: "res.partner" });
-    template_id = fields.Many2one({ relation: "sicantik.whatsapp.template.master" });
+    partner_id = fields.Many2one({relation: "res.partner"});
+    template_id = fields.Many2one({relation: "sicantik.whatsapp.template.master"});
     values_json = fields.Text();
     mode = fields.Selection({
         selection: [
@@ -366,7 +431,7 @@ export class SicantikWhatsappTestWizard extends models.Model {
         ],
         default: "automatic",
     });
-    provider_id = fields.Many2one({ relation: "sicantik.whatsapp.provider" });
+    provider_id = fields.Many2one({relation: "sicantik.whatsapp.provider"});
 }
 
 export const TEMPLATE_FORM_ARCH = /* xml */ `

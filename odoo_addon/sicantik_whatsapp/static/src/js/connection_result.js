@@ -8,7 +8,7 @@
  * this, a stale "Connection failed" would still be on screen after the test that succeeded.
  */
 
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 /** Profile key → closes the notification of that profile's last test. */
 export const shownResults = new Map();
@@ -32,4 +32,6 @@ export function connectionResultAction(env, action) {
     return params.next;
 }
 
-registry.category("actions").add("sicantik_whatsapp_connection_result", connectionResultAction);
+registry
+    .category("actions")
+    .add("sicantik_whatsapp_connection_result", connectionResultAction);

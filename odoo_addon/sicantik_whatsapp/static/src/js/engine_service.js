@@ -16,8 +16,8 @@
  * server has masked, so nothing secret is ever in the browser.
  */
 
-import { _t } from "@web/core/l10n/translation";
-import { registry } from "@web/core/registry";
+import {_t} from "@web/core/l10n/translation";
+import {registry} from "@web/core/registry";
 
 export const ENGINE_DIR = "/sicantik_whatsapp/static/lib/sicantik_whatsapp";
 export const ENGINE_JS_URL = `${ENGINE_DIR}/sicantik_whatsapp.js`;
@@ -50,28 +50,28 @@ async function importEngine() {
         throw new EngineUnavailableError(
             _t(
                 "The WhatsApp engine's web build cannot be loaded from %(url)s. The addon was probably installed without it: build it with “make addon” (it copies the engine into static/lib/sicantik_whatsapp/), or install the packaged addon zip, then reload the page.",
-                { url: ENGINE_JS_URL }
+                {url: ENGINE_JS_URL}
             ),
-            { cause: error }
+            {cause: error}
         );
     }
     if (typeof mod?.default !== "function" || typeof mod.Engine !== "function") {
         throw new EngineUnavailableError(
             _t(
                 "%(url)s is not the WhatsApp engine's web build. Rebuild the addon with “make addon” and reload the page.",
-                { url: ENGINE_JS_URL }
+                {url: ENGINE_JS_URL}
             )
         );
     }
     try {
-        await mod.default({ module_or_path: ENGINE_WASM_URL });
+        await mod.default({module_or_path: ENGINE_WASM_URL});
     } catch (error) {
         throw new EngineUnavailableError(
             _t(
                 "The WhatsApp engine (%(url)s) cannot be started in this browser: %(reason)s. Rebuild the addon with “make addon” and reload the page.",
-                { url: ENGINE_WASM_URL, reason: error?.message || String(error) }
+                {url: ENGINE_WASM_URL, reason: error?.message || String(error)}
             ),
-            { cause: error }
+            {cause: error}
         );
     }
     return mod;
@@ -112,4 +112,6 @@ export const sicantikWhatsappEngineService = {
     },
 };
 
-registry.category("services").add("sicantik_whatsapp_engine", sicantikWhatsappEngineService);
+registry
+    .category("services")
+    .add("sicantik_whatsapp_engine", sicantikWhatsappEngineService);

@@ -7,8 +7,8 @@
  * record's own message (bubble, decision, each provider's payload), and sending queues it.
  * The test opens the form of a permit numbered 503/PBG/2026/0777.
  */
-import { registry } from "@web/core/registry";
-import { collectPreview, LOG_PREFIX } from "./payload_preview_tour";
+import {registry} from "@web/core/registry";
+import {collectPreview, LOG_PREFIX} from "./payload_preview_tour";
 
 const READY = '.modal .o_sicantik_whatsapp_preview[data-status="ready"]';
 
@@ -36,7 +36,12 @@ registry.category("web_tour.tours").add("sicantik_whatsapp_composer_form", {
             content: "The routing decision is shown",
             trigger: `${READY} .o_sicantik_whatsapp_decision[data-provider]`,
             run() {
-                console.log(LOG_PREFIX + JSON.stringify(collectPreview(".modal .o_sicantik_whatsapp_preview")));
+                console.log(
+                    LOG_PREFIX +
+                        JSON.stringify(
+                            collectPreview(".modal .o_sicantik_whatsapp_preview")
+                        )
+                );
             },
         },
         {
@@ -46,7 +51,8 @@ registry.category("web_tour.tours").add("sicantik_whatsapp_composer_form", {
         },
         {
             content: "The batch's progress opens",
-            trigger: ".modal .o_form_view .o_field_widget[name=record_count]:contains(1)",
+            trigger:
+                ".modal .o_form_view .o_field_widget[name=record_count]:contains(1)",
         },
     ],
 });
@@ -89,7 +95,8 @@ registry.category("web_tour.tours").add("sicantik_whatsapp_composer_list", {
         },
         {
             content: "The batch shows its progress",
-            trigger: ".modal .o_form_view .o_field_widget[name=queued_count]:contains(2)",
+            trigger:
+                ".modal .o_form_view .o_field_widget[name=queued_count]:contains(2)",
         },
     ],
 });

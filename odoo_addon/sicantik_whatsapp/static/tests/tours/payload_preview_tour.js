@@ -10,7 +10,7 @@
  * compares it, byte for byte, with the server's own preview (engine/host.py through wasmtime) for
  * the same inputs.
  */
-import { registry } from "@web/core/registry";
+import {registry} from "@web/core/registry";
 
 export const LOG_PREFIX = "SICANTIK_PREVIEW ";
 
@@ -45,9 +45,15 @@ export function collectPreview(rootSelector = ".o_sicantik_whatsapp_preview") {
         bubble: root.querySelector(".o_sicantik_whatsapp_bubble_text").textContent,
         provider: decision.dataset.provider,
         chain: decision.dataset.chain ? decision.dataset.chain.split(",") : [],
-        trace: [...root.querySelectorAll(".o_sicantik_whatsapp_trace li")].map((li) => li.dataset.code),
-        lint: [...root.querySelectorAll(".o_sicantik_whatsapp_lint li")].map((li) => li.dataset.code),
-        errors: [...root.querySelectorAll(".o_sicantik_whatsapp_error")].map((el) => el.dataset.code),
+        trace: [...root.querySelectorAll(".o_sicantik_whatsapp_trace li")].map(
+            (li) => li.dataset.code
+        ),
+        lint: [...root.querySelectorAll(".o_sicantik_whatsapp_lint li")].map(
+            (li) => li.dataset.code
+        ),
+        errors: [...root.querySelectorAll(".o_sicantik_whatsapp_error")].map(
+            (el) => el.dataset.code
+        ),
         values,
     };
 }
@@ -87,7 +93,8 @@ registry.category("web_tour.tours").add("sicantik_whatsapp_template_preview", {
             run: "edit Yth. {{partner_name}}, izin {{permit_type}} Anda nomor {{permit_number}} sudah terbit. Silakan ambil di {{office_name}}.",
         },
         {
-            trigger: ".o_sicantik_whatsapp_bubble_text:contains(sudah terbit. Silakan ambil)",
+            trigger:
+                ".o_sicantik_whatsapp_bubble_text:contains(sudah terbit. Silakan ambil)",
         },
         {
             content: "Check the Fonnte payload tab",
@@ -95,7 +102,8 @@ registry.category("web_tour.tours").add("sicantik_whatsapp_template_preview", {
             run: "click",
         },
         {
-            trigger: '.o_sicantik_whatsapp_provider[data-provider^="fonnte"]:not(.d-none) .o_sicantik_whatsapp_form_fields',
+            trigger:
+                '.o_sicantik_whatsapp_provider[data-provider^="fonnte"]:not(.d-none) .o_sicantik_whatsapp_form_fields',
             run() {
                 console.log(LOG_PREFIX + JSON.stringify(collectPreview()));
             },
@@ -106,7 +114,8 @@ registry.category("web_tour.tours").add("sicantik_whatsapp_template_preview", {
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_form_status_indicator_buttons.invisible:not(:visible)",
+            trigger:
+                ".o_form_view .o_form_status_indicator_buttons.invisible:not(:visible)",
         },
         {
             content: "Send a test: the server's dispatcher sends it",
@@ -118,7 +127,8 @@ registry.category("web_tour.tours").add("sicantik_whatsapp_template_preview", {
             run: "click",
         },
         {
-            trigger: '.o_sicantik_whatsapp_send_result[data-state="sent"]:contains(Fonnte DPMPTSP)',
+            trigger:
+                '.o_sicantik_whatsapp_send_result[data-state="sent"]:contains(Fonnte DPMPTSP)',
         },
     ],
 });
@@ -162,7 +172,12 @@ registry.category("web_tour.tours").add("sicantik_whatsapp_wizard_preview", {
         {
             trigger: '.modal .o_sicantik_whatsapp_decision[data-provider^="watzap"]',
             run() {
-                console.log(LOG_PREFIX + JSON.stringify(collectPreview(".modal .o_sicantik_whatsapp_preview")));
+                console.log(
+                    LOG_PREFIX +
+                        JSON.stringify(
+                            collectPreview(".modal .o_sicantik_whatsapp_preview")
+                        )
+                );
             },
         },
         {

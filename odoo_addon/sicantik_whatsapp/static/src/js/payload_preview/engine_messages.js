@@ -11,12 +11,14 @@
  * (`engine.unavailable`, `values.invalid`, `recipient.unavailable`) are translated here.
  */
 
-import { _t } from "@web/core/l10n/translation";
+import {_t} from "@web/core/l10n/translation";
 
 /** The widget's own errors (not the engine's). */
 function widgetTitles() {
     return {
-        "engine.unavailable": _t("The WhatsApp engine could not be loaded in the browser."),
+        "engine.unavailable": _t(
+            "The WhatsApp engine could not be loaded in the browser."
+        ),
         "values.invalid": _t("The values are not a valid JSON object."),
         "recipient.unavailable": _t("The recipient could not be read from the server."),
     };
@@ -37,7 +39,9 @@ export function engineSentence(catalogue, code, args = {}) {
         return null;
     }
     return entry[catalogue.lang].replace(/\{(\w+)\}/g, (match, name) =>
-        args[name] === undefined || args[name] === null || args[name] === "" ? match : String(args[name])
+        args[name] === undefined || args[name] === null || args[name] === ""
+            ? match
+            : String(args[name])
     );
 }
 
@@ -54,8 +58,8 @@ export function describeEngineError(error, catalogue) {
     const title =
         widgetTitles()[code] ||
         engineSentence(catalogue, code, (error && error.args) || {}) ||
-        _t("The WhatsApp engine reported an error (%(code)s).", { code });
-    return { code, title: String(title), detail };
+        _t("The WhatsApp engine reported an error (%(code)s).", {code});
+    return {code, title: String(title), detail};
 }
 
 /**
@@ -76,7 +80,10 @@ export function lintTitle(issue, catalogue) {
  * @param {{code: string, message: string, provider?: string, args?: object}} step
  * @param {{providerName: (id: string) => string, catalogue?: object}} helpers
  */
-export function traceText(step, { providerName, catalogue }) {
+export function traceText(step, {providerName, catalogue}) {
     const provider = step.provider ? providerName(step.provider) : "";
-    return engineSentence(catalogue, step.code, { ...(step.args || {}), provider }) || step.message;
+    return (
+        engineSentence(catalogue, step.code, {...(step.args || {}), provider}) ||
+        step.message
+    );
 }

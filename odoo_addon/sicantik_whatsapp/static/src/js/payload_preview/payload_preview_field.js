@@ -29,16 +29,16 @@ import {
     useRef,
     useState,
 } from "@odoo/owl";
-import { ConfirmationDialog } from "@web/core/confirmation_dialog/confirmation_dialog";
-import { _t } from "@web/core/l10n/translation";
-import { rpc } from "@web/core/network/rpc";
-import { RecordSelector } from "@web/core/record_selectors/record_selector";
-import { registry } from "@web/core/registry";
-import { useService } from "@web/core/utils/hooks";
-import { useDebounced } from "@web/core/utils/timing";
-import { useRecordObserver } from "@web/model/relational_model/utils";
-import { standardFieldProps } from "@web/views/fields/standard_field_props";
-import { describeEngineError, lintTitle, traceText } from "./engine_messages";
+import {ConfirmationDialog} from "@web/core/confirmation_dialog/confirmation_dialog";
+import {_t} from "@web/core/l10n/translation";
+import {rpc} from "@web/core/network/rpc";
+import {RecordSelector} from "@web/core/record_selectors/record_selector";
+import {registry} from "@web/core/registry";
+import {useService} from "@web/core/utils/hooks";
+import {useDebounced} from "@web/core/utils/timing";
+import {useRecordObserver} from "@web/model/relational_model/utils";
+import {standardFieldProps} from "@web/views/fields/standard_field_props";
+import {describeEngineError, lintTitle, traceText} from "./engine_messages";
 import {
     buildNotification,
     describeBody,
@@ -77,17 +77,17 @@ export const TEMPLATE_FIELDS = [
 
 export class PayloadPreviewField extends Component {
     static template = "sicantik_whatsapp.PayloadPreviewField";
-    static components = { RecordSelector };
+    static components = {RecordSelector};
     static props = {
         ...standardFieldProps,
-        templateField: { type: String, optional: true },
-        partnerField: { type: String, optional: true },
-        valuesField: { type: String, optional: true },
-        modeField: { type: String, optional: true },
-        providerField: { type: String, optional: true },
-        debounce: { type: Number, optional: true },
+        templateField: {type: String, optional: true},
+        partnerField: {type: String, optional: true},
+        valuesField: {type: String, optional: true},
+        modeField: {type: String, optional: true},
+        providerField: {type: String, optional: true},
+        debounce: {type: Number, optional: true},
     };
-    static defaultProps = { debounce: 300 };
+    static defaultProps = {debounce: 300};
 
     setup() {
         this.engineService = useService("sicantik_whatsapp_engine");
@@ -139,8 +139,12 @@ export class PayloadPreviewField extends Component {
         });
         // Live while typing: text fields commit to the record on blur only, so the keystrokes of
         // the watched fields of this form are read from the DOM until then.
-        useExternalListener(window, "input", (ev) => this.onFormInput(ev), { capture: true });
-        useExternalListener(window, "change", (ev) => this.onFormChange(ev), { capture: true });
+        useExternalListener(window, "input", (ev) => this.onFormInput(ev), {
+            capture: true,
+        });
+        useExternalListener(window, "change", (ev) => this.onFormChange(ev), {
+            capture: true,
+        });
         onWillUnmount(() => this.freeEngine());
     }
 
@@ -158,9 +162,13 @@ export class PayloadPreviewField extends Component {
             return TEMPLATE_FIELDS;
         }
         const p = this.props;
-        return [p.templateField, p.partnerField, p.valuesField, p.modeField, p.providerField].filter(
-            Boolean
-        );
+        return [
+            p.templateField,
+            p.partnerField,
+            p.valuesField,
+            p.modeField,
+            p.providerField,
+        ].filter(Boolean);
     }
 
     readInputs(record) {
@@ -168,7 +176,8 @@ export class PayloadPreviewField extends Component {
         if (this.isTemplateMode && "preview_record" in record.fields) {
             // A record of the template's model whose mapped values the preview shows.
             const ref = record.data.preview_record;
-            data.previewRecord = ref && ref.resId ? `${ref.resModel},${ref.resId}` : false;
+            data.previewRecord =
+                ref && ref.resId ? `${ref.resModel},${ref.resId}` : false;
         }
         for (const name of this.watchedFields) {
             if (name in record.fields) {
@@ -178,21 +187,23 @@ export class PayloadPreviewField extends Component {
                 }
             }
         }
-        return { recordId: record.id, resId: record.resId || false, data };
+        return {recordId: record.id, resId: record.resId || false, data};
     }
 
     /** The inputs with what is being typed. */
     currentInputs() {
-        const data = { ...this.inputs.data, ...this.liveValues };
+        const data = {...this.inputs.data, ...this.liveValues};
         if (this.isTemplateMode) {
-            return { template: engineTemplateFromData(data) };
+            return {template: engineTemplateFromData(data)};
         }
         const p = this.props;
         return {
             templateId: m2oId(data[p.templateField]),
             partnerId: p.partnerField ? m2oId(data[p.partnerField]) : false,
             valuesText: p.valuesField ? data[p.valuesField] || "" : "",
-            forced: p.modeField ? data[p.modeField] === "forced" : Boolean(p.providerField),
+            forced: p.modeField
+                ? data[p.modeField] === "forced"
+                : Boolean(p.providerField),
             providerId: p.providerField ? m2oId(data[p.providerField]) : false,
         };
     }
@@ -200,7 +211,11 @@ export class PayloadPreviewField extends Component {
     /** The name of the watched text field of this form that `target` edits, if any. */
     watchedFieldOf(target) {
         const root = this.rootRef.el;
-        if (!root || root.contains(target) || !["INPUT", "TEXTAREA"].includes(target.tagName)) {
+        if (
+            !root ||
+            root.contains(target) ||
+            !["INPUT", "TEXTAREA"].includes(target.tagName)
+        ) {
             return null;
         }
         const form = root.closest(".o_form_renderer") || root.closest(".o_form_view");
@@ -210,7 +225,11 @@ export class PayloadPreviewField extends Component {
         }
         const name = fieldEl.getAttribute("name");
         const field = this.props.record.fields[name];
-        if (!this.watchedFields.includes(name) || !field || !["char", "text"].includes(field.type)) {
+        if (
+            !this.watchedFields.includes(name) ||
+            !field ||
+            !["char", "text"].includes(field.type)
+        ) {
             return null;
         }
         return name;
@@ -240,17 +259,24 @@ export class PayloadPreviewField extends Component {
 
     async start() {
         this.inputs = this.inputs || this.readInputs(this.props.record);
-        const { partnerId } = this.isTemplateMode ? {} : this.currentInputs();
+        const {partnerId} = this.isTemplateMode ? {} : this.currentInputs();
         const partnerIds = partnerId ? [partnerId] : [];
         let mod;
         try {
-            [mod] = await Promise.all([this.engineService.load(), this.fetchContext(partnerIds)]);
+            [mod] = await Promise.all([
+                this.engineService.load(),
+                this.fetchContext(partnerIds),
+            ]);
         } catch (error) {
             this.state.status = "unavailable";
             this.state.loadError = describeEngineError(
                 error.code === "engine.unavailable"
                     ? error
-                    : { code: "engine.unavailable", message: error.data?.message || error.message || String(error) }
+                    : {
+                          code: "engine.unavailable",
+                          message:
+                              error.data?.message || error.message || String(error),
+                      }
             );
             return;
         }
@@ -263,7 +289,7 @@ export class PayloadPreviewField extends Component {
         const templateId = this.isTemplateMode
             ? this.props.record.resId || false
             : (this.inputs && this.currentInputs().templateId) || false;
-        const params = { template_id: templateId, partner_ids: partnerIds };
+        const params = {template_id: templateId, partner_ids: partnerIds};
         if (previewRecord && templateId) {
             params.preview_record = previewRecord;
         }
@@ -350,18 +376,32 @@ export class PayloadPreviewField extends Component {
     }
 
     compute(inputs, sample) {
-        const result = { hint: null, error: null, preview: null, lint: [], params: [], values: {} };
+        const result = {
+            hint: null,
+            error: null,
+            preview: null,
+            lint: [],
+            params: [],
+            values: {},
+        };
         try {
-            const { config, template, values, forceProvider, params, lintTarget } =
+            const {config, template, values, forceProvider, params, lintTarget} =
                 this.engineInputs(inputs, sample);
             if (template) {
                 result.params = params;
                 result.values = values;
             }
             if (!template || !sample) {
-                result.hint = _t("Choose a recipient and a template to see the preview.");
+                result.hint = _t(
+                    "Choose a recipient and a template to see the preview."
+                );
             } else {
-                const notification = buildNotification(sample, template.code, values, forceProvider);
+                const notification = buildNotification(
+                    sample,
+                    template.code,
+                    values,
+                    forceProvider
+                );
                 try {
                     result.preview = this.getEngine(config).preview(notification);
                     result.lint = result.preview.lint;
@@ -379,7 +419,10 @@ export class PayloadPreviewField extends Component {
             // The tab follows the chosen provider, unless the user picked one.
             const ids = result.preview.providers.map((p) => p.provider);
             const chosen = result.preview.decision.provider || ids[0] || null;
-            if (!ids.includes(this.state.tab) || (!this.tabPinned && this.state.tab !== chosen)) {
+            if (
+                !ids.includes(this.state.tab) ||
+                (!this.tabPinned && this.state.tab !== chosen)
+            ) {
                 this.state.tab = chosen;
                 this.tabPinned = false;
             }
@@ -401,7 +444,7 @@ export class PayloadPreviewField extends Component {
         let forceProvider = false;
         let params = [];
         if (this.isTemplateMode) {
-            template = { ...inputs.template };
+            template = {...inputs.template};
             if (!template.code) {
                 template.code = DRAFT_CODE;
             }
@@ -421,14 +464,16 @@ export class PayloadPreviewField extends Component {
             lintTarget = template;
         } else {
             const code = inputs.templateId && this.templateCode(inputs.templateId);
-            template = code ? { code } : null;
-            lintTarget = code ? (config.templates || []).find((t) => t.code === code) || null : null;
+            template = code ? {code} : null;
+            lintTarget = code
+                ? (config.templates || []).find((t) => t.code === code) || null
+                : null;
             values = parseValues(inputs.valuesText);
             if (inputs.forced) {
                 forceProvider = providerEngineId(config, inputs.providerId);
             }
         }
-        return { config, template, values, forceProvider, params, lintTarget };
+        return {config, template, values, forceProvider, params, lintTarget};
     }
 
     /** The engine's catalogue from the server (sentences in the user's language). */
@@ -437,7 +482,9 @@ export class PayloadPreviewField extends Component {
     }
 
     templateCode(templateId) {
-        const found = (this.serverContext.templates || []).find((t) => t.id === templateId);
+        const found = (this.serverContext.templates || []).find(
+            (t) => t.id === templateId
+        );
         return found ? found.code : false;
     }
 
@@ -511,7 +558,10 @@ export class PayloadPreviewField extends Component {
         if (!preview) {
             return null;
         }
-        return preview.providers.find((p) => p.provider === preview.decision.provider) || null;
+        return (
+            preview.providers.find((p) => p.provider === preview.decision.provider) ||
+            null
+        );
     }
 
     /** The text of the chat bubble: the chosen provider's, else the master text. */
@@ -535,7 +585,9 @@ export class PayloadPreviewField extends Component {
 
     get chainText() {
         const decision = this.decision;
-        return decision ? decision.chain.map((id) => this.providerName(id)).join(" → ") : "";
+        return decision
+            ? decision.chain.map((id) => this.providerName(id)).join(" → ")
+            : "";
     }
 
     traceLines() {
@@ -543,7 +595,10 @@ export class PayloadPreviewField extends Component {
         if (!decision) {
             return [];
         }
-        const helpers = { providerName: (id) => this.providerName(id), catalogue: this.catalogue };
+        const helpers = {
+            providerName: (id) => this.providerName(id),
+            catalogue: this.catalogue,
+        };
         return decision.trace.map((step) => ({
             code: step.code,
             text: String(traceText(step, helpers)),
@@ -563,18 +618,25 @@ export class PayloadPreviewField extends Component {
             return _t("chosen");
         }
         if (item.position !== null && item.position !== undefined) {
-            return _t("fallback %(number)s", { number: item.position });
+            return _t("fallback %(number)s", {number: item.position});
         }
         return _t("not eligible");
     }
 
     stateLabel(state) {
-        const labels = { draft: _t("Draft"), configured: _t("Configured"), error: _t("Error") };
+        const labels = {
+            draft: _t("Draft"),
+            configured: _t("Configured"),
+            error: _t("Error"),
+        };
         return String(labels[state] || state);
     }
 
     kindLabel(kind) {
-        return { meta: "Meta Cloud API", watzap: "Watzap.id", fonnte: "Fonnte" }[kind] || kind;
+        return (
+            {meta: "Meta Cloud API", watzap: "Watzap.id", fonnte: "Fonnte"}[kind] ||
+            kind
+        );
     }
 
     get currentItem() {
@@ -582,7 +644,10 @@ export class PayloadPreviewField extends Component {
         if (!preview) {
             return null;
         }
-        return preview.providers.find((p) => p.provider === this.state.tab) || preview.providers[0];
+        return (
+            preview.providers.find((p) => p.provider === this.state.tab) ||
+            preview.providers[0]
+        );
     }
 
     body(item) {
@@ -664,7 +729,7 @@ export class PayloadPreviewField extends Component {
             title: _t("Send a test message"),
             body: _t(
                 "A real WhatsApp message will be sent to %(name)s by the server, with the saved template and the values shown. Continue?",
-                { name: sample.label }
+                {name: sample.label}
             ),
             confirmLabel: _t("Send"),
             confirm: () => this.sendTest(),
@@ -687,11 +752,12 @@ export class PayloadPreviewField extends Component {
             this.state.sendResult = await rpc(SEND_ROUTE, {
                 template_id: record.resId,
                 partner_id: this.currentSample.partnerId,
-                values: { ...this.state.values },
+                values: {...this.state.values},
                 force_provider_id: providerRecordId(this.state.forceProvider) || false,
             });
         } catch (error) {
-            this.state.sendError = (error.data && error.data.message) || error.message || String(error);
+            this.state.sendError =
+                (error.data && error.data.message) || error.message || String(error);
         } finally {
             this.state.sending = false;
         }
@@ -720,12 +786,32 @@ export const payloadPreviewField = {
             availableTypes: ["many2one"],
             help: _t("Empty: the record is the master template."),
         },
-        { label: _t("Recipient field"), name: "partner_field", type: "field", availableTypes: ["many2one"] },
-        { label: _t("Values field (JSON)"), name: "values_field", type: "field", availableTypes: ["text", "char"] },
-        { label: _t("Routing mode field"), name: "mode_field", type: "field", availableTypes: ["selection"] },
-        { label: _t("Forced provider field"), name: "provider_field", type: "field", availableTypes: ["many2one"] },
+        {
+            label: _t("Recipient field"),
+            name: "partner_field",
+            type: "field",
+            availableTypes: ["many2one"],
+        },
+        {
+            label: _t("Values field (JSON)"),
+            name: "values_field",
+            type: "field",
+            availableTypes: ["text", "char"],
+        },
+        {
+            label: _t("Routing mode field"),
+            name: "mode_field",
+            type: "field",
+            availableTypes: ["selection"],
+        },
+        {
+            label: _t("Forced provider field"),
+            name: "provider_field",
+            type: "field",
+            availableTypes: ["many2one"],
+        },
     ],
-    extractProps: ({ options }) => ({
+    extractProps: ({options}) => ({
         templateField: options.template_field,
         partnerField: options.partner_field,
         valuesField: options.values_field,
@@ -735,4 +821,6 @@ export const payloadPreviewField = {
     }),
 };
 
-registry.category("fields").add("sicantik_whatsapp_payload_preview", payloadPreviewField);
+registry
+    .category("fields")
+    .add("sicantik_whatsapp_payload_preview", payloadPreviewField);

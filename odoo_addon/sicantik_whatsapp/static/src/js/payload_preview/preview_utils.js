@@ -61,8 +61,8 @@ export function engineTemplateFromData(data) {
         params: splitList(data.params),
         appendOptInLink: Boolean(data.append_opt_in_link),
         meta,
-        watzap: data.watzap_body ? { body: data.watzap_body } : null,
-        fonnte: data.fonnte_body ? { body: data.fonnte_body } : null,
+        watzap: data.watzap_body ? {body: data.watzap_body} : null,
+        fonnte: data.fonnte_body ? {body: data.fonnte_body} : null,
     };
 }
 
@@ -76,7 +76,7 @@ export function engineTemplateFromData(data) {
  * @returns {string[]}
  */
 export function paramNames(engine, template) {
-    const { params } = engine.call("describeTemplate", { template });
+    const {params} = engine.call("describeTemplate", {template});
     return params.filter((param) => param.ask).map((param) => param.name);
 }
 
@@ -92,19 +92,21 @@ export function paramNames(engine, template) {
  */
 export function buildNotification(sample, templateCode, values, forceProvider) {
     const base = sample.notification;
-    const merged = { ...(base.values || {}) };
+    const merged = {...(base.values || {})};
     for (const [key, value] of Object.entries(values || {})) {
         if (value === null || value === undefined || value === false) {
             continue;
         }
         // A typed value ({type, value}: a record's date or amount) is the engine's to write;
         // any other object or list is shown as its JSON text.
-        const typed = typeof value === "object" && !Array.isArray(value) && "type" in value;
-        merged[key] = typeof value === "object" && !typed ? JSON.stringify(value) : value;
+        const typed =
+            typeof value === "object" && !Array.isArray(value) && "type" in value;
+        merged[key] =
+            typeof value === "object" && !typed ? JSON.stringify(value) : value;
     }
     const notification = {
         template: templateCode,
-        recipient: { ...base.recipient },
+        recipient: {...base.recipient},
         values: merged,
     };
     if (forceProvider) {
@@ -129,7 +131,9 @@ export function parseValues(text) {
         throw err;
     }
     if (!values || typeof values !== "object" || Array.isArray(values)) {
-        const err = new Error('expected an object such as {"permit_number": "503/PBG/2026/0142"}');
+        const err = new Error(
+            'expected an object such as {"permit_number": "503/PBG/2026/0142"}'
+        );
         err.code = "values.invalid";
         throw err;
     }
@@ -147,7 +151,9 @@ export function providerEngineId(config, recordId) {
     if (!recordId) {
         return false;
     }
-    const provider = (config.providers || []).find((p) => providerRecordId(p.id) === recordId);
+    const provider = (config.providers || []).find(
+        (p) => providerRecordId(p.id) === recordId
+    );
     return provider ? provider.id : false;
 }
 
@@ -187,21 +193,24 @@ function multipartFields(body, contentType) {
 export function describeBody(request) {
     const body = request && request.body;
     if (body === null || body === undefined || body === "") {
-        return { kind: "none" };
+        return {kind: "none"};
     }
     const contentType = Object.entries(request.headers || {}).find(
         ([name]) => name.toLowerCase() === "content-type"
     )?.[1];
     if (contentType && contentType.includes("application/x-www-form-urlencoded")) {
-        return { kind: "form", fields: [...new URLSearchParams(body).entries()] };
+        return {kind: "form", fields: [...new URLSearchParams(body).entries()]};
     }
-    const multipart = contentType && contentType.startsWith("multipart/form-data") && multipartFields(body, contentType);
+    const multipart =
+        contentType &&
+        contentType.startsWith("multipart/form-data") &&
+        multipartFields(body, contentType);
     if (multipart) {
-        return { kind: "form", fields: multipart };
+        return {kind: "form", fields: multipart};
     }
     try {
-        return { kind: "json", pretty: JSON.stringify(JSON.parse(body), null, 2) };
+        return {kind: "json", pretty: JSON.stringify(JSON.parse(body), null, 2)};
     } catch {
-        return { kind: "text" };
+        return {kind: "text"};
     }
 }
