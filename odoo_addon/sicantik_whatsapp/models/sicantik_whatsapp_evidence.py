@@ -167,218 +167,6 @@ class SicantikWhatsappEvidence(models.Model):
     def _cron_seal(self):
         return self._seal()
 
-    # ------------------------------------------------------------------
-    # Verify
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _verify(self, company):
-        """Walk ``company``'s chain; the engine's report, with the first mismatch named.
-
-        Each entry's hash is recomputed, its link checked, and the latest entry of each message
-        (and every consent) compared with the live record: a state edited through SQL shows as
-        ``evidence.record_changed``. Outcomes without any entry, deleted records and a truncated
-        chain are reported too.
-        """
-        self._seal()
-        with self._own_env() as env:
-            return env["sicantik.whatsapp.evidence"]._verify_here(company.id)
-
-    @api.model
-    def _verify_here(self, company_id):
-        engine = self._engine()
-        cr = self.env.cr
-        self.env.flush_all()
-        cr.execute(
-            "SELECT message_id, max(seq) FROM sicantik_whatsapp_evidence "
-            "WHERE company_id = %s AND message_id IS NOT NULL AND seq IS NOT NULL GROUP BY message_id",
-            (company_id,),
-        )
-        latest = {seq: message_id for message_id, seq in cr.fetchall()}
-        cr.execute(
-            "SELECT id, seq, prev_hash, hash, fact_json, message_id, consent_id FROM sicantik_whatsapp_evidence "
-            "WHERE company_id = %s AND seq IS NOT NULL ORDER BY seq",
-            (company_id,),
-        )
-        rows = cr.fetchall()
-        messages = self.env["sicantik.whatsapp.message"].sudo()
-        consents = self.env["sicantik.whatsapp.consent"].sudo()
-        prev, first_seq, checked = GENESIS, 1, 0
-        for start in range(0, len(rows), VERIFY_PAGE):
-            page = rows[start : start + VERIFY_PAGE]
-            entries = []
-            for entry_id, seq, prev_hash, hash_, fact_json, message_id, consent_id in page:
-                fact = json.loads(fact_json)
-                stored = {
-                    "seq": seq,
-                    "prevHash": prev_hash or "",
-                    "hash": hash_ or "",
-                    "fact": fact,
-                }
-                missing = (fact.get("message") and not message_id) or (
-                    fact.get("consent") and not consent_id
-                )
-                if missing:
-                    return self._report(
-                        False, checked + len(entries), seq, entry_id, "evidence.record_missing", []
-                    )
-                if message_id and latest.get(seq) == message_id:
-                    stored["current"] = messages.browse(message_id)._evidence_fact(
-                        fact["kind"], fact["atMs"]
-                    )
-                elif consent_id:
-                    stored["current"] = consents.browse(consent_id)._evidence_fact()
-                entries.append(stored)
-            result = engine.call(
-                "evidenceVerify", {"prevHash": prev, "firstSeq": first_seq, "entries": entries}
-            )
-            checked += result["checked"]
-            if not result["valid"]:
-                m = result["mismatch"]
-                entry_id = page[m["index"]][0]
-                return self._report(
-                    False, checked, m["seq"], entry_id, m["code"], m.get("fields") or []
-                )
-            prev, first_seq = result["headHash"], first_seq + len(page)
-        cr.execute(
-            "SELECT seq, hash FROM sicantik_whatsapp_evidence_head WHERE company_id = %s",
-            (company_id,),
-        )
-        head = cr.fetchone() or (0, GENESIS)
-        if head[0] != checked or head[1] != prev:
-            return self._report(False, checked, checked + 1, False, "evidence.truncated", [])
-        cr.execute(
-            "SELECT m.id FROM sicantik_whatsapp_message m WHERE m.company_id = %s AND m.state IN %s "
-            "AND NOT EXISTS (SELECT 1 FROM sicantik_whatsapp_evidence e WHERE e.message_id = m.id) "
-            "ORDER BY m.id LIMIT 1",
-            (company_id, OUTCOME_STATES),
-        )
-        row = cr.fetchone()
-        if row:
-            return self._report(
-                False, checked, False, False, "evidence.unchained", [], message_id=row[0]
-            )
-        return self._report(True, checked, False, False, False, [], head_hash=prev)
-
-    @api.model
-    def _report(
-        self, valid, checked, seq, entry_id, code, fields_, message_id=None, head_hash=None
-    ):
-        messages = {
-            "evidence.sequence_gap": _("entry %(seq)s is missing or out of order"),
-            "evidence.broken_link": _("entry %(seq)s does not link to the entry before it"),
-            "evidence.hash_mismatch": _("entry %(seq)s was changed after it was chained"),
-            "evidence.record_changed": _(
-                "the record of entry %(seq)s was changed afterwards (%(fields)s)"
-            ),
-            "evidence.record_missing": _("the record of entry %(seq)s was deleted"),
-            "evidence.truncated": _("entries from %(seq)s on were removed from the chain"),
-            "evidence.unchained": _("message %(message)s has an outcome that was never chained"),
-        }
-        if valid:
-            text = _("The chain is intact: %(count)s entries verified.", count=checked)
-        else:
-            text = _("First entry that no longer matches: ") + messages[code] % {
-                "seq": seq,
-                "fields": ", ".join(fields_),
-                "message": message_id,
-            }
-        return {
-            "valid": valid,
-            "checked": checked,
-            "seq": seq,
-            "entry_id": entry_id,
-            "code": code,
-            "fields": fields_,
-            "message_id": message_id,
-            "head_hash": head_hash,
-            "text": text,
-        }
-
-    # ------------------------------------------------------------------
-    # Retention
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _retention_days(self):
-        value = self.env["ir.config_parameter"].sudo().get_param("sicantik_whatsapp.retention_days")
-        try:
-            days = int(value) if value not in (None, False, "") else 365
-        except ValueError:
-            days = 365
-        return max(days, 1)
-
-    @api.model
-    def _cron_purge(self, limit=5000):
-        """Purge message texts, payloads and provider answers older than the retention period.
-
-        Their SHA-256 stays on the message (and in the chain), with the states, times and consent
-        evidence: the chain still verifies and the proof still shows what was sent, by hash. Each
-        purge is itself chained (``retention.purge``).
-        """
-        import datetime
-
-        cutoff = fields.Datetime.now() - datetime.timedelta(days=self._retention_days())
-        messages = (
-            self.env["sicantik.whatsapp.message"]
-            .sudo()
-            .search(
-                [
-                    ("create_date", "<", cutoff),
-                    ("evidence_purged", "=", False),
-                    ("state", "not in", ("queued", "sending")),
-                ],
-                limit=limit,
-                order="id",
-            )
-        )
-        engine = self._engine()
-        for company in messages.company_id:
-            batch = messages.filtered(lambda m, c=company: m.company_id == c)
-            for message in batch:
-                # Digests of what is about to go, for messages never chained with their text.
-                fact = engine.call(
-                    "evidenceFact", message._evidence_fact("message.outcome", now_ms())
-                )
-                digests = {
-                    "body_sha256": fact.get("bodySha256") or False,
-                    "answer_sha256": fact.get("answerSha256") or False,
-                }
-                message.with_context(**{NO_CHAIN: True}).write(digests)
-            batch.with_context(**{NO_CHAIN: True}).write(
-                {
-                    "body_text": False,
-                    "values_json": False,
-                    "notification_json": False,
-                    "decision_json": False,
-                    "outcome_json": False,
-                    "evidence_purged": True,
-                    "evidence_purged_date": fields.Datetime.now(),
-                }
-            )
-            batch.attempt_ids.sudo().write(
-                {
-                    "request_masked": False,
-                    "response_masked": False,
-                    "transport_error": False,
-                    "detail": False,
-                }
-            )
-            self._append(
-                [
-                    {
-                        "fact": {
-                            "kind": "retention.purge",
-                            "atMs": now_ms(),
-                            "company": company.id,
-                            "purged": len(batch),
-                            "purgedBeforeMs": datetime_ms(cutoff),
-                        }
-                    }
-                ]
-            )
-        return len(messages)
-
 
 class SicantikWhatsappEvidenceHead(models.Model):
     """The head of a company's chain: its row lock serializes the seals."""
@@ -451,13 +239,14 @@ def seal_cursor(cr, engine):
     sealed = 0
     for company_id in companies:
         cr.execute(
-            "INSERT INTO sicantik_whatsapp_evidence_head (company_id, seq, hash) VALUES (%s, 0, %s) "
-            "ON CONFLICT (company_id) DO NOTHING",
+            "INSERT INTO sicantik_whatsapp_evidence_head (company_id, seq, hash) "
+            "VALUES (%s, 0, %s) ON CONFLICT (company_id) DO NOTHING",
             (company_id, GENESIS),
         )
         # The lock that serializes appends to this company's chain.
         cr.execute(
-            "SELECT seq, hash FROM sicantik_whatsapp_evidence_head WHERE company_id = %s FOR UPDATE",
+            "SELECT seq, hash FROM sicantik_whatsapp_evidence_head "
+            "WHERE company_id = %s FOR UPDATE",
             (company_id,),
         )
         seq, head = cr.fetchone()
@@ -472,13 +261,15 @@ def seal_cursor(cr, engine):
                 "evidenceEntry", {"fact": json.loads(fact_json), "seq": seq + 1, "prevHash": head}
             )
             cr.execute(
-                "UPDATE sicantik_whatsapp_evidence SET seq = %s, prev_hash = %s, hash = %s WHERE id = %s",
+                "UPDATE sicantik_whatsapp_evidence SET seq = %s, prev_hash = %s, hash = %s "
+                "WHERE id = %s",
                 (entry["seq"], entry["prevHash"], entry["hash"], entry_id),
             )
             seq, head = entry["seq"], entry["hash"]
             sealed += 1
         cr.execute(
-            "UPDATE sicantik_whatsapp_evidence_head SET seq = %s, hash = %s, write_date = now() WHERE company_id = %s",
+            "UPDATE sicantik_whatsapp_evidence_head SET seq = %s, hash = %s, write_date = now() "
+            "WHERE company_id = %s",
             (seq, head, company_id),
         )
     return sealed

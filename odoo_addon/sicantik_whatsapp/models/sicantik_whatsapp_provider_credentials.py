@@ -1,0 +1,135 @@
+# Copyright 2026 DPMPTSP sicantik-whatsapp contributors
+# License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
+import re
+
+from odoo import _, api, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+
+from .sicantik_whatsapp_provider import _new_webhook_token
+
+#: Credential fields, readable and writable by system administrators only.
+CREDENTIAL_FIELDS = (
+    "access_token",
+    "phone_number_id",
+    "waba_id",
+    "app_secret",
+    "webhook_verify_token",
+    "api_key",
+    "number_key",
+    "token",
+)
+
+#: What decides where a profile's credentials are sent (and for which company's messages):
+#: system administrators only, like the credentials themselves. A manager who could point the
+#: Base URL at a server of their own would receive the token with the next request.
+DESTINATION_FIELDS = ("kind", "base_url", "api_version", "company_id")
+
+#: The engine's name of each credential field (``checkCredentials``).
+ENGINE_CREDENTIAL_NAMES = {
+    "access_token": "accessToken",
+    "phone_number_id": "phoneNumberId",
+    "waba_id": "wabaId",
+    "app_secret": "appSecret",
+    "webhook_verify_token": "webhookVerifyToken",
+    "api_key": "apiKey",
+    "number_key": "numberKey",
+    "token": "token",
+}
+
+
+class SicantikWhatsappProviderCredentials(models.Model):
+    """Who may set a profile's credentials and where they are sent, and what they may hold."""
+
+    _inherit = "sicantik.whatsapp.provider"
+
+    @api.model
+    def _secret_field_names(self):
+        """This model's fields holding a credential the engine's catalogue marks secret
+        (``accessToken`` → ``access_token``…): the engine alone says which are secret."""
+        catalogue = self.env["sicantik.whatsapp.dispatcher"]._wasm().catalogue()
+        names = {
+            f["name"] for kind in catalogue["credentials"] for f in kind["fields"] if f["secret"]
+        }
+        fields_ = [re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() for name in sorted(names)]
+        return [f for f in fields_ if f in self._fields]
+
+    def _secret_values(self):
+        """Every secret of these profiles (for redaction checks)."""
+        values = []
+        for rec in self.sudo():
+            values += [rec[f] for f in self._secret_field_names() if rec[f]]
+        return values
+
+    def _check_destination_change(self, vals_list, creating=False):
+        """Only system administrators decide where credentials go (``DESTINATION_FIELDS``).
+
+        A manager may create a profile (it has no credentials: those are system fields) with its
+        kind and their own company, but never set a Base URL or API version, and never change
+        any of them afterwards."""
+        if self.env.is_system():
+            return
+        for vals in vals_list:
+            if creating:
+                touched = [f for f in ("base_url", "api_version") if vals.get(f)]
+                company = vals.get("company_id")
+                if company is not None and company not in self.env.companies.ids:
+                    touched.append("company_id")
+            else:
+                touched = [
+                    f
+                    for f in DESTINATION_FIELDS
+                    if f in vals
+                    and any(rec._destination_value(f) != (vals[f] or False) for rec in self)
+                ]
+            if touched:
+                raise AccessError(
+                    _(
+                        "Only system administrators may change %(fields)s of a WhatsApp provider "
+                        "profile: the credentials are sent where these point.",
+                        fields=", ".join(
+                            self._fields[f].get_description(self.env)["string"] for f in touched
+                        ),
+                    )
+                )
+
+    def _destination_value(self, fname):
+        """The stored value of a destination field, comparable with a ``write`` value."""
+        value = self[fname]
+        if fname == "company_id":
+            return value.id or False
+        return value or False
+
+    @api.constrains(*CREDENTIAL_FIELDS, "kind")
+    def _check_credential_text(self):
+        """The engine's rule (``checkCredentials``): printable ASCII, no whitespace. A token pasted
+        with an invisible character would fail every send. The error names the field and the
+        position, never the value."""
+        try:
+            engine = self.env["sicantik.whatsapp.dispatcher"]._wasm()
+        except UserError:
+            return  # no engine, no sends: checked again when it is installed and a field changes
+        fields_by_name = {v: k for k, v in ENGINE_CREDENTIAL_NAMES.items()}
+        for rec in self.sudo():
+            credentials = {ENGINE_CREDENTIAL_NAMES[f]: rec[f] for f in CREDENTIAL_FIELDS if rec[f]}
+            issues = engine.check_credentials(rec.kind, credentials)
+            # A field this kind never sends (left from another kind) is not checked.
+            bad = [i for i in issues if i.get("code") == "credentials.invalid"]
+            if bad:
+                fname = fields_by_name.get(bad[0]["field"], bad[0]["field"])
+                raise ValidationError(
+                    _(
+                        "%(field)s of %(provider)s has a character that cannot be sent (character "
+                        "%(position)s: a space, a line break or an invisible character copied with "
+                        "it). Type or paste it again without it.",
+                        field=rec._fields[fname].get_description(self.env)["string"]
+                        if fname in rec._fields
+                        else fname,
+                        provider=rec.name,
+                        position=bad[0].get("position") or "?",
+                    )
+                )
+
+    def action_regenerate_webhook_token(self):
+        self._check_manager_rights()
+        for rec in self:
+            rec.sudo().webhook_verify_token = _new_webhook_token()
