@@ -13,6 +13,8 @@ from . import test_preview_widget
 from . import test_fault_matrix
 from . import test_pacing
 from . import test_access_rights
+from . import test_access_consent
+from . import test_access_providers
 from . import test_consent_links
 from . import test_credential_destination
 from . import test_rpc_attacks
@@ -26,5 +28,7 @@ from . import test_replay
 from . import test_screens
 from . import test_free_text
 from . import test_health
+from . import test_health_messages
+from . import test_health_templates
 from . import test_record_templates
 from . import test_translation_files

@@ -3,19 +3,12 @@
 """Health that follows reality: provider profiles and Meta templates move out of routing when
 the providers say so (the engine's verdict), the managers are told once, and they come back."""
 
-import hashlib
-import hmac
-import json
-
-from lxml import etree
-
 from odoo import SUPERUSER_ID, api
 from odoo.exceptions import AccessError
-from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests import HttpCase, tagged
 
-from .common import SECRETS, SicantikWhatsappCommon, fonnte_ok, fonnte_refused, meta_error, meta_ok
-
-META_URL = "/sicantik_whatsapp/webhook/meta"
+from .common import fonnte_ok, fonnte_refused, meta_error, meta_ok
+from .health_common import HealthCommon, watzap_error
 
 META_HEALTH_OK = {
     "status": 200,
@@ -23,39 +16,6 @@ META_HEALTH_OK = {
     "body": '{"display_phone_number":"+62 812-0000","verified_name":"DPMPTSP",'
     '"quality_rating":"GREEN","code_verification_status":"VERIFIED","id":"1"}',
 }
-
-
-def watzap_error(code, message):
-    return {
-        "status": 200,
-        "headers": {"content-type": "application/json"},
-        "body": json.dumps({"status": code, "message": message}),
-    }
-
-
-class HealthCommon(SicantikWhatsappCommon):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        cls.manager = new_test_user(
-            cls.env,
-            login="wa_health_manager",
-            groups="base.group_user,sicantik_whatsapp.group_sicantik_whatsapp_manager",
-        )
-        cls.wa_user = new_test_user(
-            cls.env,
-            login="wa_health_user",
-            groups="base.group_user,sicantik_whatsapp.group_sicantik_whatsapp_user",
-        )
-        cls.warning_type = cls.env.ref("mail.mail_activity_data_warning")
-        # The managers' own company's profiles (shared ones are the system administrators').
-        cls.providers.write({"company_id": cls.env.company.id})
-
-    def health_activities(self, record):
-        return record.activity_ids.filtered(lambda a: a.activity_type_id == self.warning_type)
-
-    def notes(self, record, text):
-        return record.message_ids.filtered(lambda m: text in (m.body or ""))
 
 
 @tagged("post_install", "-at_install")
@@ -286,202 +246,6 @@ class TestProviderHealth(HealthCommon):
 
 
 @tagged("post_install", "-at_install")
-class TestMessageActions(HealthCommon):
-    def test_rejected_for_this_recipient(self):
-        message, _fake = self.send(
-            self.partner_opted_in, responses=[meta_error(131026, "Message undeliverable")]
-        )
-        self.assertEqual(message.state, "failed")
-        self.assertEqual(message.error_code, "meta.131026")
-        self.assertTrue(message.rejected_for_recipient)
-        other, _fake = self.send(
-            self.partner_gateway,
-            responses=[fonnte_refused("invalid token"), watzap_error("1002", "x")],
-        )
-        self.assertEqual(other.state, "failed")
-        self.assertFalse(
-            other.rejected_for_recipient, "a configuration error is not about the recipient"
-        )
-
-    def test_buttons_ask_for_confirmation(self):
-        arch = self.env["sicantik.whatsapp.message"].get_view(view_type="form")["arch"]
-        doc = etree.fromstring(arch)
-        send = doc.xpath("//button[@name='action_send_now']")
-        self.assertEqual(len(send), 2)
-        confirmed = [b for b in send if b.get("confirm")]
-        self.assertEqual(len(confirmed), 1)
-        self.assertIn("rejected_for_recipient", confirmed[0].get("invisible"))
-        self.assertIn("refused this message for this recipient", confirmed[0].get("confirm"))
-        requeue = [b for b in doc.xpath("//button[@name='action_requeue']") if b.get("confirm")]
-        self.assertEqual(len(requeue), 1)
-        self.assertIn("unknown", requeue[0].get("invisible"))
-        self.assertIn("receive it twice", requeue[0].get("confirm"))
-        # In Indonesian too.
-        self.env["res.lang"]._activate_lang("id_ID")
-        self.env["ir.module.module"]._load_module_terms(
-            ["sicantik_whatsapp"], ["id_ID"], overwrite=True
-        )
-        arch_id = (
-            self.env["sicantik.whatsapp.message"]
-            .with_context(lang="id_ID")
-            .get_view(view_type="form")["arch"]
-        )
-        self.assertIn("menerimanya dua kali", arch_id)
-
-    def test_status_bar_puts_failed_before_sent(self):
-        states = [
-            key for key, _label in self.env["sicantik.whatsapp.message"]._fields["state"].selection
-        ]
-        for state in ("failed", "unknown", "deferred", "sending", "queued"):
-            self.assertLess(states.index(state), states.index("sent"), state)
-
-
-def _sign(body, secret=SECRETS["app_secret"]):
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
-
-
-@tagged("post_install", "-at_install")
-class TestTemplateHealth(HttpCase, HealthCommon):
-    def setUp(self):
-        super().setUp()
-        self.template = self.env.ref("sicantik_whatsapp.template_permit_ready")
-
-    def _post(self, changes, waba="200000000000001", signature=None):
-        body = json.dumps(
-            {"object": "whatsapp_business_account", "entry": [{"id": waba, "changes": changes}]}
-        ).encode()
-        return self.url_open(
-            META_URL,
-            data=body,
-            headers={
-                "Content-Type": "application/json",
-                "X-Hub-Signature-256": signature or _sign(body),
-            },
-        )
-
-    def _status(self, event, name="permit_ready", **extra):
-        value = {
-            "event": event,
-            "message_template_id": 111,
-            "message_template_name": name,
-            "message_template_language": "id",
-            "reason": "NONE",
-            **extra,
-        }
-        return {"field": "message_template_status_update", "value": value}
-
-    def _quality(self, score, previous="GREEN"):
-        value = {
-            "previous_quality_score": previous,
-            "new_quality_score": score,
-            "message_template_id": 111,
-            "message_template_name": "permit_ready",
-            "message_template_language": "id",
-        }
-        return {"field": "message_template_quality_update", "value": value}
-
-    def test_paused_template_skips_meta_until_approved_again(self):
-        response = self._post(
-            [
-                self._status(
-                    "PAUSED",
-                    other_info={"title": "FIRST_PAUSE", "description": "Paused for 3 hours"},
-                )
-            ]
-        )
-        self.assertEqual(response.status_code, 200)
-        self.assertEqual(self.template.meta_status, "PAUSED")
-        self.assertFalse(self.template.meta_usable)
-        self.assertEqual(self.template.meta_health_code, "route.skip_meta_not_approved")
-        self.assertIn(self.manager, self.health_activities(self.template).user_id)
-        self.assertTrue(self.notes(self.template, "route.skip_meta_not_approved"))
-        message, fake = self.send(self.partner_opted_in, responses=[fonnte_ok()])
-        self.assertEqual(message.provider_id, self.fonnte)
-        self.assertIn("route.skip_meta_not_approved", message.decision_text)
-        # Paused again (no news): nobody is told twice.
-        self._post([self._status("PAUSED")])
-        self.assertEqual(len(self.notes(self.template, "route.skip_meta_not_approved")), 1)
-        self._post([self._status("APPROVED")])
-        self.assertEqual(self.template.meta_status, "APPROVED")
-        self.assertTrue(self.template.meta_usable)
-        self.assertFalse(self.health_activities(self.template))
-        message, _fake = self.send(self.partner_opted_in, responses=[meta_ok()])
-        self.assertEqual(message.provider_id, self.meta)
-
-    def test_red_quality_skips_meta_and_the_gateway_invites(self):
-        self._post([self._quality("RED")])
-        self.assertEqual(self.template.meta_quality, "RED")
-        self.assertEqual(self.template.meta_health_code, "route.skip_meta_quality")
-        message, _fake = self.send(self.partner_opted_in, responses=[fonnte_ok()])
-        self.assertIn("route.skip_meta_quality", message.decision_text)
-        self.assertEqual(message.provider_id, self.fonnte)
-        self._post([self._quality("GREEN", previous="RED")])
-        self.assertTrue(self.template.meta_usable)
-
-    def test_webhook_checks_its_signature_and_account(self):
-        bad = self._post([self._status("DISABLED")], signature="sha256=" + "0" * 64)
-        self.assertEqual(bad.status_code, 403)
-        self.assertNotEqual(self.template.meta_status, "DISABLED")
-        self.assertTrue(self.template.meta_usable)
-        # Another WhatsApp Business Account's template of the same name is not ours.
-        self._post([self._status("DISABLED")], waba="999")
-        self.assertNotEqual(self.template.meta_status, "DISABLED")
-        malformed = self.url_open(
-            META_URL,
-            data=b'{"entry": {"id": 1}}',
-            headers={
-                "Content-Type": "application/json",
-                "X-Hub-Signature-256": _sign(b'{"entry": {"id": 1}}'),
-            },
-        )
-        self.assertEqual(malformed.status_code, 400)
-
-    def test_edited_template_no_longer_matches_meta(self):
-        page = {
-            "data": [
-                {
-                    "name": "permit_ready",
-                    "language": "id",
-                    "status": "APPROVED",
-                    "category": "UTILITY",
-                    "id": "111",
-                    "quality_score": {"score": "GREEN"},
-                    "components": [
-                        {"type": "BODY", "text": "Yth. {{1}}, izin {{2}} nomor {{3}} di {{4}}."}
-                    ],
-                }
-            ]
-        }
-        response = {
-            "status": 200,
-            "headers": {"content-type": "application/json"},
-            "body": json.dumps(page),
-        }
-        with self.mock_transport(responses=[response]):
-            self.env["sicantik.whatsapp.template.master"].with_user(
-                self.manager
-            ).action_sync_from_meta()
-        self.assertTrue(self.template.meta_approved_known)
-        self.assertEqual(self.template.meta_approved_param_count, 4)
-        self.assertTrue(self.template.meta_usable)
-        # A placeholder added after Meta approved 4 parameters.
-        self.template.write(
-            {
-                "body": self.template.body + " Berlaku hingga {{valid_until}}.",
-                "meta_body_params": "partner_name,permit_type,permit_number,office_name,valid_until",
-            }
-        )
-        self.assertIn("no longer matches", self.template.lint_result)
-        self.assertFalse(self.template.meta_usable)
-        self.assertEqual(self.template.meta_health_code, "route.skip_meta_changed")
-        self.assertTrue(self.health_activities(self.template))
-        values = dict(self.permit_values, valid_until="31 Januari 2031")
-        message, fake = self.send(self.partner_opted_in, values=values, responses=[fonnte_ok()])
-        self.assertIn("route.skip_meta_changed", message.decision_text)
-        self.assertEqual(len(fake.requests), 1, "Meta was not tried and refused")
-
-
-@tagged("post_install", "-at_install")
 class TestHealthScreens(HttpCase, HealthCommon):
     """The health screens in Indonesian, in the web client (headless Chromium)."""
 
@@ -494,7 +258,8 @@ class TestHealthScreens(HttpCase, HealthCommon):
         self.env.ref("base.user_admin").lang = "id_ID"
 
     def test_mark_error_and_back(self):
-        url = "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_provider_action/%s" % self.watzap.id
+        action = "sicantik_whatsapp.sicantik_whatsapp_provider_action"
+        url = f"/odoo/action-{action}/{self.watzap.id}"
         self.start_tour(url, "sicantik_whatsapp_provider_health", login="admin", timeout=120)
         self.assertEqual(self.watzap.state, "configured")
         self.assertTrue(self.notes(self.watzap, "Nomor Watzap sedang diganti"))
@@ -502,6 +267,6 @@ class TestHealthScreens(HttpCase, HealthCommon):
     def test_unknown_message_requeue_warns(self):
         message, _fake = self.send(self.partner_gateway, responses=[fonnte_ok()])
         message.write({"state": "unknown"})
-        url = "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_message_action/%s" % message.id
+        url = f"/odoo/action-sicantik_whatsapp.sicantik_whatsapp_message_action/{message.id}"
         self.start_tour(url, "sicantik_whatsapp_unknown_requeue", login="admin", timeout=120)
         self.assertEqual(message.state, "unknown", "cancelled: not queued again")

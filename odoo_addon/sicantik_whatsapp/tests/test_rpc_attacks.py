@@ -8,8 +8,7 @@ from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
 from .common import fonnte_ok
-from .roles import SicantikWhatsappRolesCommon
-from .test_access_rights import portal_readable_fields
+from .roles import SicantikWhatsappRolesCommon, portal_readable_fields
 
 SEND_ROUTE = "/sicantik_whatsapp/preview/send"
 
@@ -17,7 +16,7 @@ SEND_ROUTE = "/sicantik_whatsapp/preview/send"
 @tagged("post_install", "-at_install")
 class TestRpcAttacks(HttpCase, SicantikWhatsappRolesCommon):
     def login(self, role):
-        self.authenticate("wa_role_%s" % role, "wa_role_%s" % role)
+        self.authenticate(f"wa_role_{role}", f"wa_role_{role}")
 
     def call(self, model, method, args, kwargs=None):
         return self.make_jsonrpc_request(

@@ -7,7 +7,7 @@ from odoo.tests import HttpCase, tagged
 from odoo.addons.sicantik_whatsapp.tests.common import SicantikWhatsappCommon
 from odoo.addons.sicantik_whatsapp.tests.test_preview_widget import TestPreviewWidgetBrowser
 
-from .test_composer import PERMIT, PERMIT_ACTION
+from .common import PERMIT, PERMIT_ACTION
 
 
 @tagged("post_install", "-at_install")
@@ -31,7 +31,7 @@ class TestComposerTour(HttpCase, SicantikWhatsappCommon):
                 "permit_type": "pbg",
             }
         )
-        url = "/odoo/action-%s/%s" % (PERMIT_ACTION, permit.id)
+        url = f"/odoo/action-{PERMIT_ACTION}/{permit.id}"
         shown = self._run_tour(url, "sicantik_whatsapp_composer_form")
         message = self.env["sicantik.whatsapp.message"].search(
             [("source_model", "=", PERMIT), ("source_res_id", "=", permit.id)]
@@ -65,7 +65,7 @@ class TestComposerTour(HttpCase, SicantikWhatsappCommon):
             ]
         )
         self.start_tour(
-            "/odoo/action-%s" % PERMIT_ACTION,
+            f"/odoo/action-{PERMIT_ACTION}",
             "sicantik_whatsapp_composer_list",
             login="admin",
             timeout=180,
