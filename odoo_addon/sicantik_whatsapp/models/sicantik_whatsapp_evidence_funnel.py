@@ -45,7 +45,8 @@ class SicantikWhatsappConsentFunnel(models.Model):
         "sicantik.whatsapp.provider",
         string="Inviting Provider",
         readonly=True,
-        help="The gateway whose message last carried the invitation to the citizen (empty: no invitation).",
+        help="The gateway whose message last carried the invitation to the citizen (empty: no "
+        "invitation).",
     )
     invited = fields.Integer(string="Invitations Sent", readonly=True, aggregator="sum")
     visits = fields.Integer(string="Consent Page Visits", readonly=True, aggregator="sum")
@@ -93,13 +94,16 @@ class SicantikWhatsappConsentFunnel(models.Model):
                   JOIN LATERAL (
                         SELECT COALESCE(m.sent_date, m.create_date) AS at
                           FROM sicantik_whatsapp_message m
-                          JOIN sicantik_whatsapp_provider p ON p.id = m.provider_id AND p.kind = 'meta'
+                          JOIN sicantik_whatsapp_provider p
+                            ON p.id = m.provider_id AND p.kind = 'meta'
                          WHERE m.partner_id = o.partner_id AND m.state = 'sent'
                            AND COALESCE(m.delivery_status, 'sent') != 'failed'
                            AND COALESCE(m.sent_date, m.create_date) >= o.at
                          ORDER BY 1 LIMIT 1) d ON TRUE
             ), events AS (
-                SELECT at, company_id, provider_id, 1 AS invited, 0 AS visits, 0 AS opt_ins, 0 AS meta_delivered FROM invites
+                SELECT at, company_id, provider_id,
+                       1 AS invited, 0 AS visits, 0 AS opt_ins, 0 AS meta_delivered
+                  FROM invites
                 UNION ALL SELECT at, company_id, provider_id, 0, 1, 0, 0 FROM visits
                 UNION ALL SELECT at, company_id, provider_id, 0, 0, 1, 0 FROM optins
                 UNION ALL SELECT at, company_id, provider_id, 0, 0, 0, 1 FROM firsts

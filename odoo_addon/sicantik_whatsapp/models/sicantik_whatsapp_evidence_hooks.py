@@ -116,7 +116,7 @@ class SicantikWhatsappConsent(models.Model):
     def _evidence_fact(self):
         self.ensure_one()
         fact = {
-            "kind": "consent.%s" % self.action,
+            "kind": f"consent.{self.action}",
             "atMs": datetime_ms(self.date),
             "company": (self.company_id or self.partner_id.company_id or self.env.company).id,
             "partner": self.partner_id.id,

@@ -8,7 +8,7 @@ from .sicantik_whatsapp_evidence import NO_CHAIN, datetime_ms, now_ms
 
 
 class SicantikWhatsappEvidenceRetention(models.Model):
-    _inherit = "sicantik.whatsapp.evidence"
+    _inherit = "sicantik.whatsapp.evidence"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _retention_days(self):

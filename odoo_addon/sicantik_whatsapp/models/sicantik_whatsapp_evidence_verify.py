@@ -10,7 +10,7 @@ from .sicantik_whatsapp_evidence import GENESIS, OUTCOME_STATES, VERIFY_PAGE
 
 
 class SicantikWhatsappEvidenceVerify(models.Model):
-    _inherit = "sicantik.whatsapp.evidence"
+    _inherit = "sicantik.whatsapp.evidence"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _verify(self, company):

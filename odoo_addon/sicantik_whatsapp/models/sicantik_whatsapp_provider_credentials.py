@@ -40,7 +40,7 @@ ENGINE_CREDENTIAL_NAMES = {
 class SicantikWhatsappProviderCredentials(models.Model):
     """Who may set a profile's credentials and where they are sent, and what they may hold."""
 
-    _inherit = "sicantik.whatsapp.provider"
+    _inherit = "sicantik.whatsapp.provider"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _secret_field_names(self):

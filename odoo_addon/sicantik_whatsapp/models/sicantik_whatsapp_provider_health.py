@@ -26,7 +26,7 @@ REQUIRED_CREDENTIALS = {
 class SicantikWhatsappProviderHealth(models.Model):
     """The profile's state follows what the providers say: actions, errors, activities."""
 
-    _inherit = "sicantik.whatsapp.provider"
+    _inherit = "sicantik.whatsapp.provider"  # pylint: disable=consider-merging-classes-inherited
 
     def action_mark_configured(self):
         self._check_manager_rights()

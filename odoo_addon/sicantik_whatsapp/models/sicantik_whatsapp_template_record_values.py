@@ -79,7 +79,7 @@ def _rule_value(rule, record, partner, company):
 
 
 class SicantikWhatsappTemplateMaster(models.Model):
-    _inherit = "sicantik.whatsapp.template.master"
+    _inherit = "sicantik.whatsapp.template.master"  # pylint: disable=consider-merging-classes-inherited
 
     def _partner_field_of_model(self):
         model = self.env[self.model] if self.model else None
