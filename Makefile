@@ -26,7 +26,11 @@ test: check test-rust test-python test-wasm-node test-wasm-browser test-node tes
 setup:
 	scripts/setup.sh all
 
-check:
+# OCA's checks (`make lint`) join `make check` when LINT_IN_CHECK is not empty (LINT_IN_CHECK= turns
+# them off).
+LINT_IN_CHECK ?=
+
+check: $(if $(LINT_IN_CHECK),lint)
 	@scripts/setup.sh rust
 	$(CARGO) fmt --all -- --check
 	$(CARGO) clippy --all-targets --features host-abi -- -D warnings
@@ -34,12 +38,10 @@ check:
 	$(CARGO) clippy --lib --target wasm32-unknown-unknown --no-default-features --features host-abi \
 		--target-dir target/abi -- -D warnings
 	$(CARGO) check --no-default-features --lib
-# `make lint` (OCA's checks) is not part of check yet: the addon still fails ruff's line length and
-# format and prettier (see README, "OCA checks, README and wheel").
 
-# OCA's checks for the addons (pylint-odoo, oca-odoo-pre-commit-hooks, ruff, prettier), at the
-# versions and settings of OCA's addon template for Odoo 18 (odoo_addon/.pylintrc*, .ruff.toml,
-# prettier.config.cjs).
+# OCA's checks for the addons (pylint-odoo, oca-odoo-pre-commit-hooks, ruff, prettier, eslint),
+# at the versions and settings of OCA's addon template for Odoo 18 (odoo_addon/.pylintrc*,
+# .ruff.toml, prettier.config.cjs, odoo_addon/eslint.config.cjs), over PRETTIER_PATHS for the JS.
 lint:
 	@scripts/setup.sh lint
 	scripts/oca-lint.sh

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # OCA's checks over every addon in odoo_addon/ (see the Makefile's `lint`): pylint-odoo with
-# OCA's mandatory settings, oca-checks-odoo-module, oca-checks-po, ruff (lint and format), and
-# prettier over the JS/XML of PRETTIER_PATHS. Every check runs; the exit status says if any failed.
+# OCA's mandatory settings, oca-checks-odoo-module, oca-checks-po, ruff (lint and format),
+# prettier over the JS/XML of PRETTIER_PATHS and eslint with OCA's rules (eslint.config.cjs) over
+# the JS of the same folders. Every check runs; the exit status says if any failed.
 # Usage: scripts/oca-lint.sh   (after scripts/setup.sh lint; PRETTIER_PATHS from the Makefile)
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -30,6 +31,11 @@ globs=()
 for path in $PRETTIER_PATHS; do globs+=("$path/**/*.{$PRETTIER_EXT}"); done
 step "prettier --check ($PRETTIER_PATHS)" env NODE_PATH="$ROOT/.tools/lint/node_modules" \
   "$ROOT/.tools/lint/node_modules/.bin/prettier" --check "${globs[@]}"
+# As OCA's pre-commit hook: errors fail, warnings are reported.
+# shellcheck disable=SC2086  # PRETTIER_PATHS is a list of folders
+step "eslint ($PRETTIER_PATHS)" env NODE_PATH="$ROOT/.tools/lint/node_modules" \
+  "$ROOT/.tools/lint/node_modules/.bin/eslint" --no-warn-ignored $PRETTIER_PATHS eslint.config.cjs \
+  prettier.config.cjs
 
 if [ ${#failed[@]} -gt 0 ]; then
   printf 'lint: failed: %s\n' "$(IFS=,; echo "${failed[*]}" | sed 's/,/, /g')" >&2
