@@ -37,7 +37,7 @@ if (!files.length) {
 }
 const records = new Map();
 for (const file of files) {
-  let text;
+  let text = null;
   try {
     text = readFileSync(file, "utf8");
   } catch (e) {
@@ -58,21 +58,23 @@ const get = (name) => records.get(name);
 
 // --- formatting --------------------------------------------------------------------------------------
 
+// A figure the run did not record (null or undefined).
+const absent = (value) => value === null || value === undefined;
 const num = (x, digits = 0) =>
   x.toLocaleString("en-US", {
     minimumFractionDigits: digits,
     maximumFractionDigits: digits,
   });
 function time(ns) {
-  if (ns == null) return "—";
+  if (absent(ns)) return "—";
   if (ns >= 1e6) return `${num(ns / 1e6, 2)} ms`;
   if (ns >= 1e3) return `${num(ns / 1e3, ns >= 1e5 ? 0 : 1)} µs`;
   return `${num(ns, 0)} ns`;
 }
-const perMsg = (ns) => (ns == null ? "—" : `${time(ns)}/msg`);
-const ratio = (r) => (r == null ? "—" : `${num(r, r < 0.1 ? 3 : 2)}×`);
-const kb = (b) => (b == null ? "—" : `${num(b / 1024, 1)} KB`);
-const met = (ok) => (ok == null ? "—" : ok ? "yes" : "NO");
+const perMsg = (ns) => (absent(ns) ? "—" : `${time(ns)}/msg`);
+const ratio = (r) => (absent(r) ? "—" : `${num(r, r < 0.1 ? 3 : 2)}×`);
+const kb = (b) => (absent(b) ? "—" : `${num(b / 1024, 1)} KB`);
+const met = (ok) => (absent(ok) ? "—" : ok ? "yes" : "NO");
 
 // --- rows --------------------------------------------------------------------------------------------
 
@@ -91,7 +93,7 @@ const missing = (section, figure, rec, target = "—") => {
 const NATIVE_TARGET_NS = 1000;
 for (const p of ["meta", "watzap", "fonnte"]) {
   const r = get(`native.plan.${p}`);
-  if (r?.nsPerOp == null) missing("native", `plan, ${p}`, r, "≤ 1 µs/msg");
+  if (absent(r?.nsPerOp)) missing("native", `plan, ${p}`, r, "≤ 1 µs/msg");
   else
     row(
       "native",
@@ -105,7 +107,7 @@ for (const p of ["meta", "watzap", "fonnte"]) {
 }
 {
   const r = get("native.decide");
-  if (r?.nsPerOp != null)
+  if (!absent(r?.nsPerOp))
     row("native", "decide (route only)", perMsg(r.nsPerOp), "—", "—", "—", "—");
   for (const [name, figure] of [
     [
@@ -115,21 +117,21 @@ for (const p of ["meta", "watzap", "fonnte"]) {
     ["native.ops.planBatchCompact10k", "the same, compact plans"],
   ]) {
     const o = get(name);
-    if (o?.nsPerOp != null)
+    if (!absent(o?.nsPerOp))
       row("native", figure, perMsg(o.nsPerOp), "—", "—", "—", "—");
   }
   {
     const [a, b, r, k] = ["100", "1000", "ratio", "100k"].map((n) =>
       get(`native.placeholders.${n}`)
     );
-    if (a?.nsPerOp == null || b?.nsPerOp == null)
+    if (absent(a?.nsPerOp) || absent(b?.nsPerOp))
       missing("native", "configure + preview, 100 / 1,000 placeholders", b);
     else {
       row(
         "native",
         "configure + preview, 100 / 1,000 distinct placeholders (per placeholder)",
         `${time(a.nsPerPlaceholder)} / ${time(b.nsPerPlaceholder)}: ratio ${r?.ratio}` +
-          (k?.totalMs != null
+          (!absent(k?.totalMs)
             ? `; 100,000 refused (${k.code}) in ${num(k.totalMs)} ms`
             : ""),
         "—",
@@ -140,7 +142,7 @@ for (const p of ["meta", "watzap", "fonnte"]) {
     }
   }
   const rp = get("native.ops.replay10k");
-  if (rp?.nsPerOp == null)
+  if (absent(rp?.nsPerOp))
     missing(
       "native",
       "replay of 10,000 messages (current + draft, JSON ops)",
@@ -159,7 +161,7 @@ for (const p of ["meta", "watzap", "fonnte"]) {
     );
   }
   const st = get("native.batch100k.streamed");
-  if (st?.nsPerOp == null)
+  if (absent(st?.nsPerOp))
     missing("native", "batch of 100,000, each plan handed on", st, "≤ 1 µs/msg");
   else {
     row(
@@ -173,7 +175,7 @@ for (const p of ["meta", "watzap", "fonnte"]) {
     );
   }
   const b = get("native.batch100k");
-  if (b?.nsPerOp == null) missing("native", "batch of 100,000, all plans kept", b);
+  if (absent(b?.nsPerOp)) missing("native", "batch of 100,000, all plans kept", b);
   else {
     row(
       "native",
@@ -186,7 +188,7 @@ for (const p of ["meta", "watzap", "fonnte"]) {
     );
   }
   const j = get("native.ops.batch100k");
-  if (j?.nsPerOp != null) {
+  if (!absent(j?.nsPerOp)) {
     row(
       "native",
       "batch of 100,000 through the JSON ops, compact",
@@ -229,7 +231,7 @@ function verifyRow(section, name) {
 }
 function sideRow(section, figure, name, target, isMet) {
   const r = get(name);
-  if (r?.nsPerOp == null) return missing(section, figure, r, target);
+  if (absent(r?.nsPerOp)) return missing(section, figure, r, target);
   row(
     section,
     figure,
@@ -261,7 +263,7 @@ sideRow(
 );
 {
   const r = get("node.replay.10k");
-  if (r?.nsPerOp == null)
+  if (absent(r?.nsPerOp))
     missing("node", 'replay of 10,000 messages (engine.call("replay"))', r, "≤ 10 s");
   else {
     row(
@@ -280,7 +282,7 @@ sideRow(
   if (r)
     row("node", 'one crossing (call("version"))', time(r.nsPerOp), "—", "—", "—", "—");
   const i = get("node.instantiate");
-  if (i?.ms == null) missing("node", "cold init() (fresh process)", i);
+  if (absent(i?.ms)) missing("node", "cold init() (fresh process)", i);
   else
     row(
       "node",
@@ -349,7 +351,7 @@ sideRow(
       "—"
     );
   const i = get("python.instantiate");
-  if (i?.ms == null) missing("python", "cold WasmEngine() + configure", i);
+  if (absent(i?.ms)) missing("python", "cold WasmEngine() + configure", i);
   else
     row(
       "python",
@@ -396,7 +398,7 @@ sideRow(
 for (const c of [1, 8, 32]) {
   const r = get(`dispatch.node.c${c}`);
   const target = c === 32 ? "≥ 2,000 msg/s, 0 dup" : "0 duplicates";
-  if (r?.msgPerSec == null) {
+  if (absent(r?.msgPerSec)) {
     missing(
       "dispatch",
       `node fetch, concurrency ${c}`,
@@ -411,12 +413,12 @@ for (const c of [1, 8, 32]) {
     "dispatch",
     `node fetch, concurrency ${c}`,
     value,
-    r.baselineMsgPerSec != null ? `${num(r.baselineMsgPerSec)} msg/s bare fetch` : "—",
+    !absent(r.baselineMsgPerSec) ? `${num(r.baselineMsgPerSec)} msg/s bare fetch` : "—",
     ratio(r.ratio),
     target,
     met(c === 32 ? clean && r.msgPerSec >= 2000 : clean)
   );
-  if (c === 32 && r.clientCpuUsPerMsg != null) {
+  if (c === 32 && !absent(r.clientCpuUsPerMsg)) {
     notes.push(
       `Dispatch at concurrency 32: the client process used ${num(r.clientCpuUsPerMsg)} µs CPU per message with engine.send ` +
         `(${num(r.baselineClientCpuUsPerMsg ?? NaN)} µs with a bare fetch of the same bytes), the simulator ${num(r.simulatorCpuUsPerMsg ?? NaN)} µs.`
@@ -445,7 +447,7 @@ for (const c of [1, 8, 32]) {
     const r = get(`dispatch.odoo.w${w}`);
     const target = w === 2 ? "≥ 200 msg/s, 0 dup" : "0 duplicates";
     const figure = `Odoo outbox cron, ${w} worker${w > 1 ? "s" : ""} (own processes)`;
-    if (r?.msgPerSec == null) {
+    if (absent(r?.msgPerSec)) {
       missing("dispatch", figure, r, target);
       continue;
     }
@@ -476,7 +478,7 @@ for (const c of [1, 8, 32]) {
     const figure = r?.records
       ? `Odoo list composer, ${num(r.records)} records, then ${r.workers} workers`
       : "Odoo list composer (10,000 records)";
-    if (r?.msgPerSec == null) missing("dispatch", figure, r, target);
+    if (absent(r?.msgPerSec)) missing("dispatch", figure, r, target);
     else {
       const near = w2?.msgPerSec ? r.msgPerSec >= 0.8 * w2.msgPerSec : false;
       row(
@@ -497,7 +499,7 @@ for (const c of [1, 8, 32]) {
     const figure = r?.configuredPerMin
       ? `Odoo pacing, ${r.provider} at ${num(r.configuredPerMin)}/min, ${r.workers} workers`
       : "Odoo pacing (gateway rate limit, 2 workers)";
-    if (r?.achievedPerMin == null) missing("dispatch", figure, r, target);
+    if (absent(r?.achievedPerMin)) missing("dispatch", figure, r, target);
     else {
       row(
         "dispatch",
@@ -531,7 +533,7 @@ for (const c of [1, 8, 32]) {
 for (const id of ["web", "abi"]) {
   const r = get(`size.${id}`);
   const label = id === "web" ? "web .wasm (pkg/web)" : "host-ABI .wasm (wasmtime)";
-  if (r?.rawBytes == null) {
+  if (absent(r?.rawBytes)) {
     missing("size", label, r);
     continue;
   }

@@ -173,6 +173,40 @@ function dryRun(engine, rows, out, s) {
 
 // --- live send ----------------------------------------------------------------------------------
 
+/** A one-line progress bar on stderr, redrawn in place (terminals only). */
+class ProgressBar {
+  constructor(out, total, s) {
+    Object.assign(this, {out, total, s, count: 0, line: ""});
+    this.draw({total: {sent: 0, failed: 0, unknown: 0, deferred: 0}, invalid: []});
+  }
+  tick(summary) {
+    this.count += 1;
+    this.draw(summary);
+  }
+  draw(summary) {
+    const width = 28;
+    const filled = this.total ? Math.round((this.count / this.total) * width) : width;
+    const t = summary.total;
+    const s = this.s;
+    this.line =
+      `[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${this.count}/${this.total}  ` +
+      `${s.green(`sent ${t.sent}`)} · ${s.red(`failed ${t.failed}`)} · ${s.yellow(`unknown ${t.unknown}`)} · ` +
+      `${s.cyan(`deferred ${t.deferred}`)} · invalid ${summary.invalid.length}`;
+    this.out.stderr.write(`\r\x1b[2K${this.line}`);
+  }
+  clear() {
+    this.out.stderr.write("\r\x1b[2K");
+  }
+  redraw() {
+    this.out.stderr.write(this.line);
+  }
+  finish() {
+    this.out.stderr.write("\n");
+  }
+}
+
+// --- main ---------------------------------------------------------------------------------------
+
 async function sendAll(engine, rows, {concurrency, out, s}) {
   const summary = new Summary();
   const progress = out.progress ? new ProgressBar(out, rows.length, s) : null;
@@ -183,7 +217,7 @@ async function sendAll(engine, rows, {concurrency, out, s}) {
       out.above(progress, () => reportError(out, r, s));
       return done();
     }
-    let outcome;
+    let outcome = null;
     try {
       outcome = await engine.send(r.notification);
     } catch (e) {
@@ -254,42 +288,14 @@ async function sendAll(engine, rows, {concurrency, out, s}) {
   return summary;
 }
 
-/** A one-line progress bar on stderr, redrawn in place (terminals only). */
-class ProgressBar {
-  constructor(out, total, s) {
-    Object.assign(this, {out, total, s, count: 0, line: ""});
-    this.draw({total: {sent: 0, failed: 0, unknown: 0, deferred: 0}, invalid: []});
-  }
-  tick(summary) {
-    this.count += 1;
-    this.draw(summary);
-  }
-  draw(summary) {
-    const width = 28;
-    const filled = this.total ? Math.round((this.count / this.total) * width) : width;
-    const t = summary.total;
-    const s = this.s;
-    this.line =
-      `[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${this.count}/${this.total}  ` +
-      `${s.green(`sent ${t.sent}`)} · ${s.red(`failed ${t.failed}`)} · ${s.yellow(`unknown ${t.unknown}`)} · ` +
-      `${s.cyan(`deferred ${t.deferred}`)} · invalid ${summary.invalid.length}`;
-    this.out.stderr.write(`\r\x1b[2K${this.line}`);
-  }
-  clear() {
-    this.out.stderr.write("\r\x1b[2K");
-  }
-  redraw() {
-    this.out.stderr.write(this.line);
-  }
-  finish() {
-    this.out.stderr.write("\n");
-  }
+async function readStdin() {
+  const chunks = [];
+  for await (const chunk of process.stdin) chunks.push(chunk);
+  return Buffer.concat(chunks).toString("utf8");
 }
 
-// --- main ---------------------------------------------------------------------------------------
-
 async function main(argv) {
-  let parsed;
+  let parsed = null;
   try {
     parsed = parseArgs({args: argv, options: OPTIONS, allowPositionals: true});
   } catch (e) {
@@ -314,7 +320,7 @@ async function main(argv) {
   }
 
   const file = parsed.positionals[0];
-  let text;
+  let text = null;
   try {
     text = file === "-" ? await readStdin() : await readFile(file, "utf8");
   } catch (e) {
@@ -326,7 +332,7 @@ async function main(argv) {
   });
   const config = await loadConfig({configPath: opts.config, baseUrl: opts["base-url"]});
   const pkg = await loadPackage();
-  let engine;
+  let engine = null;
   try {
     engine = new pkg.Engine(config);
   } catch (e) {
@@ -363,12 +369,6 @@ async function main(argv) {
   const t = summary.total;
   const clean = summary.invalid.length === 0 && t.failed + t.unknown + t.deferred === 0;
   return opts.strict && !clean ? 1 : 0;
-}
-
-async function readStdin() {
-  const chunks = [];
-  for await (const chunk of process.stdin) chunks.push(chunk);
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 main(process.argv.slice(2)).then(

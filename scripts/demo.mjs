@@ -52,7 +52,7 @@ export function pageConfig(simulatorUrl) {
 
 /** Map a URL path to a file under www/ or pkg/, refusing anything that escapes them. */
 function fileFor(pathname) {
-  let rel;
+  let rel = null;
   try {
     rel = decodeURIComponent(pathname);
   } catch {
@@ -90,7 +90,7 @@ async function handle(req, res, config) {
   }
   const file = fileFor(pathname);
   if (!file) return send(res, 404, "not found\n");
-  let info;
+  let info = null;
   try {
     info = await stat(file);
     if (info.isDirectory()) return send(res, 404, "not found\n");
@@ -142,9 +142,9 @@ export async function startDemo({
   port = 0,
   simPort = 0,
   fallback = false,
-  log = () => {},
+  log = () => undefined,
 } = {}) {
-  let simulator;
+  let simulator = null;
   try {
     simulator = await startSimulator({port: simPort, log});
   } catch (e) {
@@ -158,14 +158,14 @@ export async function startDemo({
       else res.destroy();
     });
   });
-  let actual;
+  let actual = null;
   try {
     actual = await listen(server, port, fallback);
   } catch (e) {
     await simulator.close();
     throw e;
   }
-  let closing;
+  let closing = null;
   const close = () => {
     closing ??= Promise.all([
       new Promise((ok) => {
@@ -173,7 +173,7 @@ export async function startDemo({
         server.closeAllConnections();
       }),
       simulator.close(),
-    ]).then(() => {});
+    ]).then(() => undefined);
     return closing;
   };
   return {
@@ -209,7 +209,7 @@ const USAGE =
   "usage: node scripts/demo.mjs [--port 8080] [--sim-port 8787] [--quiet]   (0 = a free port)\n";
 
 async function main() {
-  let opts;
+  let opts = null;
   try {
     opts = parseArgs(process.argv.slice(2));
   } catch (e) {
@@ -226,7 +226,7 @@ async function main() {
     process.exit(1);
   }
   const log = opts.quiet
-    ? () => {}
+    ? () => undefined
     : (line) => process.stderr.write(`simulator: ${line}\n`);
   const demo = await startDemo({
     port: opts.port,

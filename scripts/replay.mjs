@@ -147,9 +147,15 @@ const whole = (text, name, max) => {
   return n;
 };
 
+async function readStdin(stdin) {
+  const chunks = [];
+  for await (const chunk of stdin) chunks.push(chunk);
+  return Buffer.concat(chunks).toString("utf8");
+}
+
 async function main(argv) {
   const io = {stdout: process.stdout, stderr: process.stderr, stdin: process.stdin};
-  let parsed;
+  let parsed = null;
   try {
     parsed = parseArgs({args: argv, options: OPTIONS, allowPositionals: true});
   } catch (e) {
@@ -172,7 +178,7 @@ async function main(argv) {
   const examples = whole(opts.examples, "examples", 50);
 
   const file = parsed.positionals[0];
-  let text;
+  let text = null;
   try {
     text = file === "-" ? await readStdin(io.stdin) : await readFile(file, "utf8");
   } catch (e) {
@@ -202,7 +208,7 @@ async function main(argv) {
       messages.push({ref: refOf(r), notification: r.notification});
     }
   }
-  let report;
+  let report = null;
   try {
     // The op carries both configurations: the engine instance only runs it.
     report = new pkg.Engine(current).call("replay", {
@@ -219,12 +225,6 @@ async function main(argv) {
     out.line(JSON.stringify({...report, invalidRows: invalid}, null, 2));
   else printTable(report, invalid, out, s);
   return 0;
-}
-
-async function readStdin(stdin) {
-  const chunks = [];
-  for await (const chunk of stdin) chunks.push(chunk);
-  return Buffer.concat(chunks).toString("utf8");
 }
 
 main(process.argv.slice(2)).then(

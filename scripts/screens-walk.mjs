@@ -24,8 +24,8 @@ const safe = async (name, fn) => {
     await fn();
   } catch (e) {
     console.log("STEP FAILED", name, e.message.split("\n")[0]);
-    await page.screenshot({path: `${OUT}/fail_${name}.png`}).catch(() => {});
-    await page.keyboard.press("Escape").catch(() => {});
+    await page.screenshot({path: `${OUT}/fail_${name}.png`}).catch(() => undefined);
+    await page.keyboard.press("Escape").catch(() => undefined);
   }
 };
 const act = (x) => `${BASE}/odoo/action-${x}`;

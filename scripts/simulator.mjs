@@ -45,78 +45,67 @@ export const DEFAULT_CREDENTIALS = Object.freeze({
 
 export {SEED_TEMPLATES} from "./lib/sim-meta.mjs";
 
-/**
- * Start a simulator on 127.0.0.1.
- *
- * @param {object} [options]
- * @param {number} [options.port=0] TCP port; 0 picks a free one.
- * @param {{meta?: object, watzap?: object, fonnte?: object}} [options.credentials] overrides of
- *   {@link DEFAULT_CREDENTIALS}, merged per provider.
- * @param {(line: string) => void} [options.log] receives one line per request (secrets redacted).
- * @param {object[]} [options.templates] Meta message templates to serve instead of the seeded ones.
- * @param {string[]} [options.unregistered] numbers (62…) that the validate endpoints report as not
- *   on WhatsApp.
- * @returns {Promise<{url: string, port: number, close: () => Promise<void>, state: SimState}>}
- *   `url` has no trailing slash; `state` is the live recorder/fault/stats store.
- */
-export async function startSimulator({
-  port = 0,
-  credentials = {},
-  log = () => {},
-  templates,
-  unregistered = [],
-} = {}) {
-  const creds = Object.fromEntries(
-    PROVIDERS.map((p) => [p, {...DEFAULT_CREDENTIALS[p], ...credentials[p]}])
-  );
-  const state = new SimState();
-  const sim = {
-    creds,
-    state,
-    log,
-    started: Date.now(),
-    timers: new Set(),
-    baseUrl: "",
-    templates: templates ?? meta.SEED_TEMPLATES,
-    unregistered: new Set(unregistered),
-    secrets: [
-      creds.meta.accessToken,
-      creds.watzap.apiKey,
-      creds.watzap.numberKey,
-      creds.fonnte.token,
-    ],
-  };
-  const server = createServer((req, res) => {
-    handle(sim, req, res).catch((err) => {
-      // Never let one request take the server down: answer 500 if we still can.
-      log(`simulator error: ${err?.stack ?? err}`);
-      if (!res.headersSent) reply(res, 500, {error: "simulator internal error"});
-      else res.destroy();
-    });
-  });
-  server.on("clientError", (err, socket) => {
-    if (socket.writable)
-      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
-    else socket.destroy();
-  });
-  await new Promise((resolve, reject) => {
-    server.once("error", reject);
-    server.listen(port, "127.0.0.1", resolve);
-  });
-  const actual = server.address().port;
-  sim.baseUrl = `http://127.0.0.1:${actual}`;
-  let closing;
-  const close = () => {
-    closing ??= new Promise((resolve) => {
-      for (const t of sim.timers) clearTimeout(t);
-      sim.timers.clear();
-      server.close(() => resolve());
-      server.closeAllConnections(); // also ends keep-alive and held (slow) connections
-    });
-    return closing;
-  };
-  return {url: sim.baseUrl, port: actual, close, state};
+/** The `/_sim` control API. Not recorded: it is the test's voice, not provider traffic. */
+function control(sim, req, res, url, raw) {
+  const {state} = sim;
+  const route = `${req.method} ${url.pathname.replace(/\/$/, "")}`;
+  const provider = url.searchParams.get("provider") || undefined;
+  if (provider && !PROVIDERS.includes(provider)) {
+    return reply(res, 400, {error: `provider must be one of ${PROVIDERS.join(", ")}`});
+  }
+  switch (route) {
+    case "GET /_sim/health":
+      return reply(res, 200, {
+        status: "ok",
+        providers: PROVIDERS,
+        uptimeMs: Date.now() - sim.started,
+        requests: state.requests.length,
+        faults: state.faults.length,
+      });
+    case "GET /_sim/requests": {
+      const requests = state.listRequests(provider);
+      return reply(res, 200, {count: requests.length, requests});
+    }
+    case "DELETE /_sim/requests": {
+      const cleared = state.requests.length;
+      state.clearRequests();
+      return reply(res, 200, {cleared});
+    }
+    case "GET /_sim/faults":
+      return reply(res, 200, {faults: state.faults});
+    case "POST /_sim/faults": {
+      const {body, error} = parseBody(raw, "application/json");
+      if (error || body === null)
+        return reply(res, 400, {error: error ?? "body must be a JSON fault object"});
+      try {
+        return reply(res, 201, {fault: state.addFault(body)});
+      } catch (e) {
+        return reply(res, 400, {error: e.message});
+      }
+    }
+    case "DELETE /_sim/faults": {
+      const before = state.faults.length;
+      state.clearFaults(provider);
+      return reply(res, 200, {cleared: before - state.faults.length});
+    }
+    case "GET /_sim/stats":
+      return reply(res, 200, state.stats());
+    case "GET /_sim/arrivals":
+      // Send arrival times per provider (ms since the epoch) and the gaps between them.
+      return reply(res, 200, state.arrivalTimes(provider));
+    case "DELETE /_sim/stats":
+      state.clearStats();
+      return reply(res, 200, {cleared: true});
+    case "POST /_sim/reset":
+      state.clearRequests();
+      state.clearFaults();
+      return reply(res, 200, {reset: true});
+    default:
+      return reply(res, 404, {error: "not found", path: url.pathname});
+  }
 }
+
+// --- CLI ------------------------------------------------------------------------------------------
 
 async function handle(sim, req, res) {
   if (req.method === "OPTIONS") return replyPreflight(res);
@@ -227,67 +216,78 @@ async function handle(sim, req, res) {
   }
 }
 
-/** The `/_sim` control API. Not recorded: it is the test's voice, not provider traffic. */
-function control(sim, req, res, url, raw) {
-  const {state} = sim;
-  const route = `${req.method} ${url.pathname.replace(/\/$/, "")}`;
-  const provider = url.searchParams.get("provider") || undefined;
-  if (provider && !PROVIDERS.includes(provider)) {
-    return reply(res, 400, {error: `provider must be one of ${PROVIDERS.join(", ")}`});
-  }
-  switch (route) {
-    case "GET /_sim/health":
-      return reply(res, 200, {
-        status: "ok",
-        providers: PROVIDERS,
-        uptimeMs: Date.now() - sim.started,
-        requests: state.requests.length,
-        faults: state.faults.length,
-      });
-    case "GET /_sim/requests": {
-      const requests = state.listRequests(provider);
-      return reply(res, 200, {count: requests.length, requests});
-    }
-    case "DELETE /_sim/requests": {
-      const cleared = state.requests.length;
-      state.clearRequests();
-      return reply(res, 200, {cleared});
-    }
-    case "GET /_sim/faults":
-      return reply(res, 200, {faults: state.faults});
-    case "POST /_sim/faults": {
-      const {body, error} = parseBody(raw, "application/json");
-      if (error || body === null)
-        return reply(res, 400, {error: error ?? "body must be a JSON fault object"});
-      try {
-        return reply(res, 201, {fault: state.addFault(body)});
-      } catch (e) {
-        return reply(res, 400, {error: e.message});
-      }
-    }
-    case "DELETE /_sim/faults": {
-      const before = state.faults.length;
-      state.clearFaults(provider);
-      return reply(res, 200, {cleared: before - state.faults.length});
-    }
-    case "GET /_sim/stats":
-      return reply(res, 200, state.stats());
-    case "GET /_sim/arrivals":
-      // Send arrival times per provider (ms since the epoch) and the gaps between them.
-      return reply(res, 200, state.arrivalTimes(provider));
-    case "DELETE /_sim/stats":
-      state.clearStats();
-      return reply(res, 200, {cleared: true});
-    case "POST /_sim/reset":
-      state.clearRequests();
-      state.clearFaults();
-      return reply(res, 200, {reset: true});
-    default:
-      return reply(res, 404, {error: "not found", path: url.pathname});
-  }
+/**
+ * Start a simulator on 127.0.0.1.
+ *
+ * @param {object} [options]
+ * @param {number} [options.port=0] TCP port; 0 picks a free one.
+ * @param {{meta?: object, watzap?: object, fonnte?: object}} [options.credentials] overrides of
+ *   {@link DEFAULT_CREDENTIALS}, merged per provider.
+ * @param {(line: string) => void} [options.log] receives one line per request (secrets redacted).
+ * @param {object[]} [options.templates] Meta message templates to serve instead of the seeded ones.
+ * @param {string[]} [options.unregistered] numbers (62…) that the validate endpoints report as not
+ *   on WhatsApp.
+ * @returns {Promise<{url: string, port: number, close: () => Promise<void>, state: SimState}>}
+ *   `url` has no trailing slash; `state` is the live recorder/fault/stats store.
+ */
+export async function startSimulator({
+  port = 0,
+  credentials = {},
+  log = () => undefined,
+  templates,
+  unregistered = [],
+} = {}) {
+  const creds = Object.fromEntries(
+    PROVIDERS.map((p) => [p, {...DEFAULT_CREDENTIALS[p], ...credentials[p]}])
+  );
+  const state = new SimState();
+  const sim = {
+    creds,
+    state,
+    log,
+    started: Date.now(),
+    timers: new Set(),
+    baseUrl: "",
+    templates: templates ?? meta.SEED_TEMPLATES,
+    unregistered: new Set(unregistered),
+    secrets: [
+      creds.meta.accessToken,
+      creds.watzap.apiKey,
+      creds.watzap.numberKey,
+      creds.fonnte.token,
+    ],
+  };
+  const server = createServer((req, res) => {
+    handle(sim, req, res).catch((err) => {
+      // Never let one request take the server down: answer 500 if we still can.
+      log(`simulator error: ${err?.stack ?? err}`);
+      if (!res.headersSent) reply(res, 500, {error: "simulator internal error"});
+      else res.destroy();
+    });
+  });
+  server.on("clientError", (err, socket) => {
+    if (socket.writable)
+      socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
+    else socket.destroy();
+  });
+  await new Promise((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", resolve);
+  });
+  const actual = server.address().port;
+  sim.baseUrl = `http://127.0.0.1:${actual}`;
+  let closing = null;
+  const close = () => {
+    closing ??= new Promise((resolve) => {
+      for (const t of sim.timers) clearTimeout(t);
+      sim.timers.clear();
+      server.close(() => resolve());
+      server.closeAllConnections(); // also ends keep-alive and held (slow) connections
+    });
+    return closing;
+  };
+  return {url: sim.baseUrl, port: actual, close, state};
 }
-
-// --- CLI ------------------------------------------------------------------------------------------
 
 function parseArgs(argv) {
   const opts = {port: 8787, quiet: false};
@@ -310,7 +310,7 @@ function parseArgs(argv) {
 }
 
 async function main() {
-  let opts;
+  let opts = null;
   try {
     opts = parseArgs(process.argv.slice(2));
   } catch (e) {
@@ -326,7 +326,9 @@ async function main() {
     return;
   }
   // Request lines go to stderr: stdout carries only the "listening" line that scripts parse.
-  const log = opts.quiet ? () => {} : (line) => process.stderr.write(`${line}\n`);
+  const log = opts.quiet
+    ? () => undefined
+    : (line) => process.stderr.write(`${line}\n`);
   const sim = await startSimulator({port: opts.port, log});
   process.stdout.write(`simulator listening on ${sim.url}\n`);
   const stop = () => sim.close().then(() => process.exit(0));

@@ -5,6 +5,16 @@
  * @typedef {Node | string | number | null | undefined | false | any[]} Child  (arrays nest)
  */
 
+/** @param {Node} el @param {Child[]} children */
+function append(el, children) {
+  for (const c of /** @type {(Node | string | number | null | undefined | false)[]} */ (
+    children.flat(Infinity)
+  )) {
+    if (c === null || c === undefined || c === false) continue;
+    el.appendChild(typeof c === "object" ? c : document.createTextNode(String(c)));
+  }
+}
+
 /**
  * @param {string} tag
  * @param {Record<string, any> | null} [attrs]
@@ -24,16 +34,6 @@ export function h(tag, attrs, ...children) {
   }
   append(el, children);
   return el;
-}
-
-/** @param {Node} el @param {Child[]} children */
-function append(el, children) {
-  for (const c of /** @type {(Node | string | number | null | undefined | false)[]} */ (
-    children.flat(Infinity)
-  )) {
-    if (c === null || c === undefined || c === false) continue;
-    el.appendChild(typeof c === "object" ? c : document.createTextNode(String(c)));
-  }
 }
 
 /** Replace an element's children. */

@@ -53,7 +53,7 @@ export function bindForm(/** @type {FormContext} */ ctx) {
     }
     const path = el.dataset.bind;
     if (!path) return;
-    let value;
+    let value = null;
     if (el.type === "checkbox") value = el.checked;
     else if (el.type === "radio") {
       if (!el.checked) return;
@@ -80,91 +80,6 @@ export function bindForm(/** @type {FormContext} */ ctx) {
   form.addEventListener("change", onInput);
   // The send card's controls sit outside the form but bind the same way.
   byId("send-card").addEventListener("change", onInput);
-}
-
-/** (Re)build every generated part and put the case's values into every field. */
-export function renderForm(/** @type {FormContext} */ ctx) {
-  const {state} = ctx;
-  fill(
-    byId("f-template"),
-    TEMPLATES.map((tpl) => h("option", {value: tpl.code}, `${tpl.name} (${tpl.code})`)),
-    h("option", {value: CUSTOM}, t("customTemplate"))
-  );
-  const providerOptions = (/** @type {string} */ autoLabel) => [
-    h("option", {value: ""}, autoLabel),
-    state.providers.map((p) => h("option", {value: p.id}, p.name)),
-  ];
-  fill(byId("f-default"), providerOptions(t("defaultAuto")));
-  fill(byId("f-force"), providerOptions(t("forceAuto")));
-  renderProviders(ctx);
-  renderFallback(ctx);
-  renderValues(ctx);
-  renderFaults(ctx);
-  syncFields(ctx);
-}
-
-/** Put the case's values into the static fields. */
-export function syncFields(/** @type {FormContext} */ ctx) {
-  for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (
-    document.querySelectorAll("[data-bind]")
-  )) {
-    const path = /** @type {string} */ (el.dataset.bind);
-    const value = getPath(ctx.state, path);
-    if (el.type === "checkbox") el.checked = Boolean(value);
-    else if (el.type === "radio")
-      el.checked = String(value) === (el.dataset.value ?? el.value);
-    else if (el.dataset.baseUrl !== undefined)
-      el.value = value ?? simBaseUrl(ctx.simulatorUrl, el.dataset.baseUrl);
-    else el.value = value ?? "";
-  }
-  for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (
-    document.querySelectorAll("[data-cred]")
-  )) {
-    const [id, field] = /** @type {string} */ (el.dataset.cred).split(".");
-    el.value = ctx.credentials[id]?.[field] ?? "";
-  }
-  const custom = ctx.state.template === CUSTOM;
-  byId("custom-fields").hidden = !custom;
-  const body = byId("template-body");
-  body.hidden = custom;
-  body.textContent = custom ? "" : currentTemplate(ctx.state).body;
-  byId("faults").hidden = !ctx.state.live;
-}
-
-/** Value fields for the current template's parameters (rebuilt only when they change). */
-export function renderValues(/** @type {FormContext} */ ctx) {
-  const params = ctx.params(currentTemplate(ctx.state));
-  const names = params.map((p) => p.name);
-  const box = byId("values");
-  if (
-    box.dataset.names === names.join(",") &&
-    box.dataset.lang === document.documentElement.lang
-  )
-    return;
-  box.dataset.names = names.join(",");
-  box.dataset.lang = document.documentElement.lang;
-  if (names.length === 0)
-    return fill(box, h("p", {class: "hint"}, t("noPlaceholders")));
-  fill(
-    box,
-    params.map(({name, role}) => {
-      const id = `f-value-${name}`;
-      const auto = role === "optInLink"; // the engine fills it when left blank
-      return h(
-        "div",
-        {class: "field", dataset: {field: `value:${name}`}},
-        h("label", {for: id}, h("code", null, `{{${name}}}`)),
-        h("input", {
-          id,
-          "data-bind": `values.${name}`,
-          value: ctx.state.values[name] ?? "",
-          placeholder: auto ? t("optInLinkAuto") : null,
-          "aria-describedby": `err-value-${name}`,
-        }),
-        h("p", {class: "field-error", id: `err-value-${name}`, hidden: true})
-      );
-    })
-  );
 }
 
 function renderProviders(/** @type {FormContext} */ ctx) {
@@ -365,6 +280,42 @@ export function renderFallback(/** @type {FormContext} */ ctx) {
   );
 }
 
+/** Value fields for the current template's parameters (rebuilt only when they change). */
+export function renderValues(/** @type {FormContext} */ ctx) {
+  const params = ctx.params(currentTemplate(ctx.state));
+  const names = params.map((p) => p.name);
+  const box = byId("values");
+  if (
+    box.dataset.names === names.join(",") &&
+    box.dataset.lang === document.documentElement.lang
+  )
+    return;
+  box.dataset.names = names.join(",");
+  box.dataset.lang = document.documentElement.lang;
+  if (names.length === 0)
+    return fill(box, h("p", {class: "hint"}, t("noPlaceholders")));
+  fill(
+    box,
+    params.map(({name, role}) => {
+      const id = `f-value-${name}`;
+      const auto = role === "optInLink"; // the engine fills it when left blank
+      return h(
+        "div",
+        {class: "field", dataset: {field: `value:${name}`}},
+        h("label", {for: id}, h("code", null, `{{${name}}}`)),
+        h("input", {
+          id,
+          "data-bind": `values.${name}`,
+          value: ctx.state.values[name] ?? "",
+          placeholder: auto ? t("optInLinkAuto") : null,
+          "aria-describedby": `err-value-${name}`,
+        }),
+        h("p", {class: "field-error", id: `err-value-${name}`, hidden: true})
+      );
+    })
+  );
+}
+
 /** One fault select per provider (live mode). */
 function renderFaults(/** @type {FormContext} */ ctx) {
   fill(
@@ -391,6 +342,55 @@ function renderFaults(/** @type {FormContext} */ ctx) {
 }
 
 // --- errors next to fields ------------------------------------------------------------------------
+
+/** Put the case's values into the static fields. */
+export function syncFields(/** @type {FormContext} */ ctx) {
+  for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (
+    document.querySelectorAll("[data-bind]")
+  )) {
+    const path = /** @type {string} */ (el.dataset.bind);
+    const value = getPath(ctx.state, path);
+    if (el.type === "checkbox") el.checked = Boolean(value);
+    else if (el.type === "radio")
+      el.checked = String(value) === (el.dataset.value ?? el.value);
+    else if (el.dataset.baseUrl !== undefined)
+      el.value = value ?? simBaseUrl(ctx.simulatorUrl, el.dataset.baseUrl);
+    else el.value = value ?? "";
+  }
+  for (const el of /** @type {NodeListOf<HTMLInputElement>} */ (
+    document.querySelectorAll("[data-cred]")
+  )) {
+    const [id, field] = /** @type {string} */ (el.dataset.cred).split(".");
+    el.value = ctx.credentials[id]?.[field] ?? "";
+  }
+  const custom = ctx.state.template === CUSTOM;
+  byId("custom-fields").hidden = !custom;
+  const body = byId("template-body");
+  body.hidden = custom;
+  body.textContent = custom ? "" : currentTemplate(ctx.state).body;
+  byId("faults").hidden = !ctx.state.live;
+}
+
+/** (Re)build every generated part and put the case's values into every field. */
+export function renderForm(/** @type {FormContext} */ ctx) {
+  const {state} = ctx;
+  fill(
+    byId("f-template"),
+    TEMPLATES.map((tpl) => h("option", {value: tpl.code}, `${tpl.name} (${tpl.code})`)),
+    h("option", {value: CUSTOM}, t("customTemplate"))
+  );
+  const providerOptions = (/** @type {string} */ autoLabel) => [
+    h("option", {value: ""}, autoLabel),
+    state.providers.map((p) => h("option", {value: p.id}, p.name)),
+  ];
+  fill(byId("f-default"), providerOptions(t("defaultAuto")));
+  fill(byId("f-force"), providerOptions(t("forceAuto")));
+  renderProviders(ctx);
+  renderFallback(ctx);
+  renderValues(ctx);
+  renderFaults(ctx);
+  syncFields(ctx);
+}
 
 /** Clear every field error. */
 export function clearFieldErrors() {

@@ -83,6 +83,24 @@ export function verificationSet() {
 
 // --- the plain-JS baseline -----------------------------------------------------------------------
 
+/** Meta refuses newlines, tabs and more than four spaces in a row: one space instead (ends trimmed). */
+function sanitizeMeta(v) {
+  if (!/[\t\n\r\v\f\u0085\u2028\u2029]| {5}/.test(v)) return v;
+  return v.replace(/[ \t\n\r\v\f\u0085\u2028\u2029]+/g, (gap, at) => {
+    if (!/[^ ]/.test(gap) && gap.length <= 4) return gap;
+    return at === 0 || at + gap.length === v.length ? "" : " ";
+  });
+}
+
+/** `0812…`, `+62 812…`, `0062…`, `62 0812…` → `62812…` (digits only). */
+function phone62(text) {
+  let d = text.replace(/\D+/g, "");
+  if (d.startsWith("00")) d = d.slice(2);
+  if (d.startsWith("0")) d = `62${d.slice(1)}`;
+  else if (d.startsWith("620")) d = `62${d.slice(3)}`;
+  return d;
+}
+
 /**
  * What a JS developer would write instead of the engine, for the same notification: the phone
  * number to 62…, the template body through mustache (HTML escaping off: WhatsApp text is not
@@ -97,6 +115,11 @@ export function makeBaseline(config) {
   const invitation = `Ingin menerima notifikasi resmi melalui WhatsApp Business kami? Setujui di sini: ${optInUrl}`;
   const noEscape = {escape: (s) => s};
   for (const t of templates.values()) Mustache.parse(t.body); // mustache caches parsed templates
+
+  function gatewayText(t, values, optedIn) {
+    const text = Mustache.render(t.body, values, undefined, noEscape);
+    return optedIn ? text : `${text}\n\n${invitation}`;
+  }
 
   const build = {
     meta(p, t, to, values) {
@@ -171,11 +194,6 @@ export function makeBaseline(config) {
     },
   };
 
-  function gatewayText(t, values, optedIn) {
-    const text = Mustache.render(t.body, values, undefined, noEscape);
-    return optedIn ? text : `${text}\n\n${invitation}`;
-  }
-
   /** `{provider, phone, text, request}` for one notification. */
   return function plan(n) {
     const t = templates.get(n.template);
@@ -187,24 +205,6 @@ export function makeBaseline(config) {
     const out = build[p.kind](p, t, to, n.values, optedIn);
     return {provider: id, phone: to, text: out.text, request: out.request};
   };
-}
-
-/** `0812…`, `+62 812…`, `0062…`, `62 0812…` → `62812…` (digits only). */
-function phone62(text) {
-  let d = text.replace(/\D+/g, "");
-  if (d.startsWith("00")) d = d.slice(2);
-  if (d.startsWith("0")) d = `62${d.slice(1)}`;
-  else if (d.startsWith("620")) d = `62${d.slice(3)}`;
-  return d;
-}
-
-/** Meta refuses newlines, tabs and more than four spaces in a row: one space instead (ends trimmed). */
-function sanitizeMeta(v) {
-  if (!/[\t\n\r\v\f\u0085\u2028\u2029]| {5}/.test(v)) return v;
-  return v.replace(/[ \t\n\r\v\f\u0085\u2028\u2029]+/g, (gap, at) => {
-    if (!/[^ ]/.test(gap) && gap.length <= 4) return gap;
-    return at === 0 || at + gap.length === v.length ? "" : " ";
-  });
 }
 
 /** The credential fields the engine masks (the Meta phone number id and WABA id are not secrets). */
@@ -271,6 +271,14 @@ function runFor(fn, calls) {
   return Number(nowNs() - t0);
 }
 
+export function median(xs) {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+export const round1 = (x) => Math.round(x * 10) / 10;
+
 /**
  * Time `engine` and `baseline` side by side: warm both up, size a round to about `roundMs`, then
  * alternate rounds (engine, baseline, engine, …) so drift hits both alike. Each fn does
@@ -313,11 +321,3 @@ export function sideBySide(
     },
   };
 }
-
-export function median(xs) {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
-
-export const round1 = (x) => Math.round(x * 10) / 10;

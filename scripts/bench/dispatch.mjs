@@ -257,7 +257,7 @@ async function pacingLevel(pkg, url, provider, rate, count) {
 
 const pkg = await import("../../pkg/index.js");
 await pkg.init();
-let simulator;
+let simulator = null;
 try {
   simulator = await startSimulatorProcess();
   note(`dispatch: simulator at ${simulator.url} (own process)`);

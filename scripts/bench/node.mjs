@@ -235,11 +235,12 @@ for (const [form, size] of [
   draft.providers.find((p) => p.kind === "meta").state = "draft";
   draft.fallbackOrder = ["fonnte", "watzap"];
   const messages = Array.from({length: 10_000}, (_, i) => {
-    const {forceProvider, ...n} = notification(i);
+    const n = notification(i);
+    delete n.forceProvider;
     return {ref: i, notification: n};
   });
   let best = Infinity;
-  let report;
+  let report = null;
   for (let k = 0; k < (quick ? 1 : 3); k++) {
     const t0 = process.hrtime.bigint();
     report = engine.call("replay", {current, draft, messages});

@@ -38,7 +38,7 @@ const builds = [
   },
 ];
 for (const b of builds) {
-  let bytes;
+  let bytes = null;
   try {
     bytes = readFileSync(`${ROOT}/${b.path}`);
   } catch (e) {

@@ -56,6 +56,18 @@ const TEMPLATES = [
   },
 ];
 
+/** A copy of `config` whose providers all talk to `<baseUrl>/<kind>` (the simulator's layout). */
+export function withBaseUrl(config, baseUrl) {
+  const base = baseUrl.replace(/\/+$/, "");
+  return {
+    ...config,
+    providers: (config.providers ?? []).map((p) => ({
+      ...p,
+      baseUrl: `${base}/${p.kind}`,
+    })),
+  };
+}
+
 /**
  * The demo office: Meta first for opted-in citizens, then Watzap, then Fonnte, all on the provider
  * simulator at `baseUrl` with its default credentials.
@@ -86,22 +98,15 @@ export function demoConfig(baseUrl = DEFAULT_BASE_URL, {timeoutMs = 10_000} = {}
   );
 }
 
-/** A copy of `config` whose providers all talk to `<baseUrl>/<kind>` (the simulator's layout). */
-export function withBaseUrl(config, baseUrl) {
-  const base = baseUrl.replace(/\/+$/, "");
-  return {
-    ...config,
-    providers: (config.providers ?? []).map((p) => ({
-      ...p,
-      baseUrl: `${base}/${p.kind}`,
-    })),
-  };
+/** A mistake in how the script was called: printed without a stack, exit code 2. */
+export class UsageError extends Error {
+  name = "UsageError";
 }
 
 /** The config from `--config` (a JSON file), else the demo one; `--base-url` re-points providers. */
 export async function loadConfig({configPath, baseUrl}) {
   if (!configPath) return demoConfig(baseUrl ?? DEFAULT_BASE_URL);
-  let config;
+  let config = null;
   try {
     config = JSON.parse(await readFile(configPath, "utf8"));
   } catch (e) {
@@ -112,7 +117,7 @@ export async function loadConfig({configPath, baseUrl}) {
 
 /** The package as built in pkg/ (`make pkg`), initialized. */
 export async function loadPackage() {
-  let pkg;
+  let pkg = null;
   try {
     pkg = await import("../../pkg/index.js");
   } catch (e) {
@@ -122,11 +127,6 @@ export async function loadPackage() {
   }
   await pkg.init();
   return pkg;
-}
-
-/** A mistake in how the script was called: printed without a stack, exit code 2. */
-export class UsageError extends Error {
-  name = "UsageError";
 }
 
 /** `text` for the terminal: `--no-color`, NO_COLOR and non-TTY streams get plain text. */

@@ -12,41 +12,9 @@
  * physical line where the record starts (they differ after quoted line breaks or blank lines).
  */
 
-/** Split `text` into records. Blank lines are skipped. */
-export function* readCsv(text, {delimiter} = {}) {
-  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-  const sep = delimiter ?? guessDelimiter(text);
-  let i = 0;
-  let line = 1;
-  let row = 0;
-  while (i < text.length) {
-    const start = {i, line};
-    const result = readRecord(text, i, line, sep);
-    if (result.blank) {
-      ({i, line} = result);
-      continue;
-    }
-    row += 1;
-    if (result.error) {
-      yield {row, line: start.line, error: result.error};
-      // Resume on the line after the one where the record started: an unterminated quote would
-      // otherwise swallow the rest of the file.
-      ({i, line} = nextLine(text, start.i, start.line));
-      continue;
-    }
-    yield {row, line: start.line, fields: result.fields};
-    ({i, line} = result);
-  }
-}
-
 function guessDelimiter(text) {
   const header = text.slice(0, text.search(/\r?\n|$/));
   return header.includes(";") && !header.includes(",") ? ";" : ",";
-}
-
-function nextLine(text, i, line) {
-  const nl = text.indexOf("\n", i);
-  return nl < 0 ? {i: text.length, line} : {i: nl + 1, line: line + 1};
 }
 
 /** One record from `i`: its fields and where the next one starts, or an error. */
@@ -122,5 +90,37 @@ function readRecord(text, i, line, sep) {
       line += 1;
     }
     return {fields, i, line};
+  }
+}
+
+function nextLine(text, i, line) {
+  const nl = text.indexOf("\n", i);
+  return nl < 0 ? {i: text.length, line} : {i: nl + 1, line: line + 1};
+}
+
+/** Split `text` into records. Blank lines are skipped. */
+export function* readCsv(text, {delimiter} = {}) {
+  if (text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+  const sep = delimiter ?? guessDelimiter(text);
+  let i = 0;
+  let line = 1;
+  let row = 0;
+  while (i < text.length) {
+    const start = {i, line};
+    const result = readRecord(text, i, line, sep);
+    if (result.blank) {
+      ({i, line} = result);
+      continue;
+    }
+    row += 1;
+    if (result.error) {
+      yield {row, line: start.line, error: result.error};
+      // Resume on the line after the one where the record started: an unterminated quote would
+      // otherwise swallow the rest of the file.
+      ({i, line} = nextLine(text, start.i, start.line));
+      continue;
+    }
+    yield {row, line: start.line, fields: result.fields};
+    ({i, line} = result);
   }
 }

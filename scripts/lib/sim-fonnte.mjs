@@ -4,19 +4,6 @@
 
 const fail = (reason) => ({status: 200, body: {reason, status: false}});
 
-const ROUTES = {
-  "/send": {kind: "send", handle: send},
-  "/device": {kind: "health", handle: device},
-  "/validate": {kind: "validate", handle: validate},
-};
-
-/** Route a path below `/fonnte`; Fonnte's API is POST throughout. */
-export function route(method, path) {
-  const r = ROUTES[path.replace(/\/$/, "")];
-  if (!r) return null;
-  return method === "POST" ? r : {allow: ["POST"]};
-}
-
 // Exact match on purpose: Fonnte takes the raw token, so a client that sends `Bearer <token>`
 // has a bug the simulator should surface.
 const authorized = (ctx) => ctx.headers.authorization === ctx.creds.fonnte.token;
@@ -107,4 +94,17 @@ function validate(ctx) {
       status: true,
     },
   };
+}
+
+const ROUTES = {
+  "/send": {kind: "send", handle: send},
+  "/device": {kind: "health", handle: device},
+  "/validate": {kind: "validate", handle: validate},
+};
+
+/** Route a path below `/fonnte`; Fonnte's API is POST throughout. */
+export function route(method, path) {
+  const r = ROUTES[path.replace(/\/$/, "")];
+  if (!r) return null;
+  return method === "POST" ? r : {allow: ["POST"]};
 }

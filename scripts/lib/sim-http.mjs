@@ -42,6 +42,36 @@ export function readBody(req) {
 }
 
 /**
+ * The text fields of a `multipart/form-data` body (RFC 7578): each part's `name` → its value.
+ * A part with a file (`filename`) keeps its content as text; the simulator only checks fields.
+ * @returns {{body: object|null, error: string|null}}
+ */
+export function parseMultipart(text, contentType) {
+  const fail = (error) => ({body: null, error});
+  const b = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
+  if (!b) return fail("multipart body without a boundary parameter");
+  const parts = text.split(`--${b[1] ?? b[2]}`);
+  // parts[0] is the preamble; the part after the last delimiter starts with "--" (the close).
+  if (parts.length < 2 || !parts[parts.length - 1].startsWith("--"))
+    return fail("multipart body without its closing boundary");
+  const body = {};
+  for (const part of parts.slice(1, -1)) {
+    if (!part.startsWith("\r\n") || !part.endsWith("\r\n"))
+      return fail("multipart part not delimited by CRLF");
+    const inner = part.slice(2, -2);
+    const end = inner.indexOf("\r\n\r\n");
+    if (end < 0) return fail("multipart part without a blank line after its headers");
+    const name =
+      /^content-disposition:\s*form-data\s*;(?:.*;)?\s*name="([^"]*)"/im.exec(
+        inner.slice(0, end)
+      );
+    if (!name) return fail("multipart part without a form-data name");
+    body[name[1]] = inner.slice(end + 4);
+  }
+  return {body, error: null};
+}
+
+/**
  * Parse a body by its content type: JSON, form-urlencoded, multipart/form-data (text fields, as
  * the engine sends Fonnte's), or (no/unknown type) whichever fits.
  * @returns {{body: object|null, error: string|null}}
@@ -73,36 +103,6 @@ export function parseBody(raw, contentType = "") {
     return /^\s*\{/.test(text) ? asJson() : asForm();
   if (type === "multipart/form-data") return parseMultipart(text, contentType);
   return /^\s*[{[]/.test(text) ? asJson() : asForm();
-}
-
-/**
- * The text fields of a `multipart/form-data` body (RFC 7578): each part's `name` → its value.
- * A part with a file (`filename`) keeps its content as text; the simulator only checks fields.
- * @returns {{body: object|null, error: string|null}}
- */
-export function parseMultipart(text, contentType) {
-  const fail = (error) => ({body: null, error});
-  const b = /;\s*boundary=(?:"([^"]+)"|([^;\s]+))/i.exec(contentType);
-  if (!b) return fail("multipart body without a boundary parameter");
-  const parts = text.split(`--${b[1] ?? b[2]}`);
-  // parts[0] is the preamble; the part after the last delimiter starts with "--" (the close).
-  if (parts.length < 2 || !parts[parts.length - 1].startsWith("--"))
-    return fail("multipart body without its closing boundary");
-  const body = {};
-  for (const part of parts.slice(1, -1)) {
-    if (!part.startsWith("\r\n") || !part.endsWith("\r\n"))
-      return fail("multipart part not delimited by CRLF");
-    const inner = part.slice(2, -2);
-    const end = inner.indexOf("\r\n\r\n");
-    if (end < 0) return fail("multipart part without a blank line after its headers");
-    const name =
-      /^content-disposition:\s*form-data\s*;(?:.*;)?\s*name="([^"]*)"/im.exec(
-        inner.slice(0, end)
-      );
-    if (!name) return fail("multipart part without a form-data name");
-    body[name[1]] = inner.slice(end + 4);
-  }
-  return {body, error: null};
 }
 
 /** Write a reply (object → JSON) unless the client is already gone. Returns whether it was sent. */
@@ -158,14 +158,6 @@ export function presentedSecrets(headers, body, query) {
 }
 
 /**
- * Deep-copy `value` with secret fields replaced by `•••`, and every occurrence of a known secret
- * string (shorter ones ignored: too likely to be ordinary text) replaced inside other strings.
- */
-export function redact(value, secrets) {
-  return redactor(secrets)(value);
-}
-
-/**
  * `redact` for many values with the same secrets: the needles are sorted once, and a string is
  * only rebuilt when it holds one (the recorder runs this on every request of a bench).
  */
@@ -197,6 +189,14 @@ function redactor(secrets) {
     return v;
   };
   return (value) => walk(value);
+}
+
+/**
+ * Deep-copy `value` with secret fields replaced by `•••`, and every occurrence of a known secret
+ * string (shorter ones ignored: too likely to be ordinary text) replaced inside other strings.
+ */
+export function redact(value, secrets) {
+  return redactor(secrets)(value);
 }
 
 /** Request headers for the recorder: credentials replaced, the auth scheme kept for debugging. */

@@ -115,25 +115,18 @@ function checkToken(ctx) {
   return metaError(401, 190, "Invalid OAuth access token.", null, "OAuthException");
 }
 
-/** Route a path below `/meta` (the Graph version segment is optional, as on graph.facebook.com). */
-export function route(method, path) {
-  const m = /^(?:\/v\d+\.\d+)?\/([^/]+)(?:\/([^/]+))?\/?$/.exec(path);
-  if (!m) return null;
-  const [, id, edge] = m;
-  if (edge === "messages")
-    return method === "POST"
-      ? {kind: "send", handle: (c) => send(c, id)}
-      : {allow: ["POST"]};
-  if (edge === "message_templates") {
-    return method === "GET"
-      ? {kind: "templates", handle: (c) => templates(c, id)}
-      : {allow: ["GET"]};
-  }
-  if (edge === undefined)
-    return method === "GET"
-      ? {kind: "health", handle: (c) => node(c, id)}
-      : {allow: ["GET"]};
-  return null;
+/** The template body with its parameters filled in, i.e. what the recipient would read. */
+function renderTemplate(template, components) {
+  const body = components.find((c) => String(c?.type).toLowerCase() === "body");
+  const params = Array.isArray(body?.parameters) ? body.parameters : [];
+  const value = (p) => String(p?.text ?? p?.[p?.type]?.fallback_value ?? "");
+  const text = template.components.find((c) => c.type === "BODY")?.text ?? "";
+  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => {
+    const p = /^\d+$/.test(key)
+      ? params[Number(key) - 1]
+      : params.find((x) => x?.parameter_name === key);
+    return p ? value(p) : whole;
+  });
 }
 
 function send(ctx, phoneId) {
@@ -153,7 +146,7 @@ function send(ctx, phoneId) {
     );
   }
   const type = b.type ?? "text"; // Graph's default type
-  let text;
+  let text = null;
   if (type === "text") {
     if (typeof b.text?.body !== "string" || b.text.body === "")
       return invalidParam("The parameter text['body'] is required.");
@@ -199,18 +192,44 @@ function send(ctx, phoneId) {
   };
 }
 
-/** The template body with its parameters filled in, i.e. what the recipient would read. */
-function renderTemplate(template, components) {
-  const body = components.find((c) => String(c?.type).toLowerCase() === "body");
-  const params = Array.isArray(body?.parameters) ? body.parameters : [];
-  const value = (p) => String(p?.text ?? p?.[p?.type]?.fallback_value ?? "");
-  const text = template.components.find((c) => c.type === "BODY")?.text ?? "";
-  return text.replace(/\{\{\s*(\w+)\s*\}\}/g, (whole, key) => {
-    const p = /^\d+$/.test(key)
-      ? params[Number(key) - 1]
-      : params.find((x) => x?.parameter_name === key);
-    return p ? value(p) : whole;
-  });
+const uncursor = (c) => {
+  const m = /^sim:(\d+)$/.exec(Buffer.from(c, "base64url").toString("utf8"));
+  return m ? Number(m[1]) : null;
+};
+
+const cursor = (index) => Buffer.from(`sim:${index}`).toString("base64url");
+
+function templates(ctx, id) {
+  const denied = checkToken(ctx);
+  if (denied) return denied;
+  if (id !== ctx.creds.meta.wabaId) return unsupported("get", id);
+  const q = ctx.query;
+  const limit = q.has("limit") ? Number(q.get("limit")) : 25; // Graph's default page size
+  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
+    return invalidParam("limit must be an integer between 1 and 1000.");
+  let start = 0;
+  if (q.has("after")) {
+    const at = uncursor(q.get("after"));
+    if (at === null) return invalidParam("Invalid cursor in parameter after.");
+    start = at + 1;
+  }
+  const all = ctx.templates.filter(
+    (t) =>
+      (!q.has("name") || t.name.includes(q.get("name"))) &&
+      (!q.has("status") || t.status === q.get("status"))
+  );
+  const data = all.slice(start, start + limit);
+  if (data.length === 0) return {status: 200, body: {data: []}};
+  const end = start + data.length;
+  const paging = {cursors: {before: cursor(start), after: cursor(end - 1)}};
+  if (end < all.length) {
+    const next = new URLSearchParams(q);
+    next.delete("access_token"); // Graph echoes it in `next`; a simulator must not echo secrets
+    next.set("limit", String(limit));
+    next.set("after", cursor(end - 1));
+    paging.next = `${ctx.baseUrl}/meta${ctx.path}?${next}`;
+  }
+  return {status: 200, body: {data, paging}};
 }
 
 function node(ctx, id) {
@@ -246,41 +265,23 @@ function node(ctx, id) {
   return unsupported("get", id);
 }
 
-const cursor = (index) => Buffer.from(`sim:${index}`).toString("base64url");
-const uncursor = (c) => {
-  const m = /^sim:(\d+)$/.exec(Buffer.from(c, "base64url").toString("utf8"));
-  return m ? Number(m[1]) : null;
-};
-
-function templates(ctx, id) {
-  const denied = checkToken(ctx);
-  if (denied) return denied;
-  if (id !== ctx.creds.meta.wabaId) return unsupported("get", id);
-  const q = ctx.query;
-  const limit = q.has("limit") ? Number(q.get("limit")) : 25; // Graph's default page size
-  if (!Number.isInteger(limit) || limit < 1 || limit > 1000)
-    return invalidParam("limit must be an integer between 1 and 1000.");
-  let start = 0;
-  if (q.has("after")) {
-    const at = uncursor(q.get("after"));
-    if (at === null) return invalidParam("Invalid cursor in parameter after.");
-    start = at + 1;
+/** Route a path below `/meta` (the Graph version segment is optional, as on graph.facebook.com). */
+export function route(method, path) {
+  const m = /^(?:\/v\d+\.\d+)?\/([^/]+)(?:\/([^/]+))?\/?$/.exec(path);
+  if (!m) return null;
+  const [, id, edge] = m;
+  if (edge === "messages")
+    return method === "POST"
+      ? {kind: "send", handle: (c) => send(c, id)}
+      : {allow: ["POST"]};
+  if (edge === "message_templates") {
+    return method === "GET"
+      ? {kind: "templates", handle: (c) => templates(c, id)}
+      : {allow: ["GET"]};
   }
-  const all = ctx.templates.filter(
-    (t) =>
-      (!q.has("name") || t.name.includes(q.get("name"))) &&
-      (!q.has("status") || t.status === q.get("status"))
-  );
-  const data = all.slice(start, start + limit);
-  if (data.length === 0) return {status: 200, body: {data: []}};
-  const end = start + data.length;
-  const paging = {cursors: {before: cursor(start), after: cursor(end - 1)}};
-  if (end < all.length) {
-    const next = new URLSearchParams(q);
-    next.delete("access_token"); // Graph echoes it in `next`; a simulator must not echo secrets
-    next.set("limit", String(limit));
-    next.set("after", cursor(end - 1));
-    paging.next = `${ctx.baseUrl}/meta${ctx.path}?${next}`;
-  }
-  return {status: 200, body: {data, paging}};
+  if (edge === undefined)
+    return method === "GET"
+      ? {kind: "health", handle: (c) => node(c, id)}
+      : {allow: ["GET"]};
+  return null;
 }

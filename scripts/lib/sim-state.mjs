@@ -20,6 +20,12 @@ const MAX_RECORDS = 10_000;
 // Arrival times kept per provider (a pacing bench sends a few hundred; a long session is capped).
 const MAX_ARRIVALS = 100_000;
 
+/** Digits only, national trunk 0 → 62, so `0812…`, `+62 812…` and `62812…` count as one recipient. */
+export function normalizeRecipient(to) {
+  const digits = String(to ?? "").replace(/\D/g, "");
+  return digits.startsWith("0") ? `62${digits.slice(1)}` : digits;
+}
+
 export class SimState {
   constructor() {
     this.requests = [];
@@ -191,10 +197,4 @@ export class SimState {
       duplicatePairs,
     };
   }
-}
-
-/** Digits only, national trunk 0 → 62, so `0812…`, `+62 812…` and `62812…` count as one recipient. */
-export function normalizeRecipient(to) {
-  const digits = String(to ?? "").replace(/\D/g, "");
-  return digits.startsWith("0") ? `62${digits.slice(1)}` : digits;
 }

@@ -13,19 +13,6 @@ const fail = (code, message, http = 200) => ({
   body: {status: code, message},
 });
 
-const ROUTES = {
-  "/send_message": {kind: "send", handle: sendMessage},
-  "/checking_key": {kind: "health", handle: checkingKey},
-  "/validate_number": {kind: "validate", handle: validateNumber},
-};
-
-/** Route a path below `/watzap`; every Watzap endpoint is a POST. */
-export function route(method, path) {
-  const r = ROUTES[path.replace(/\/$/, "")];
-  if (!r) return null;
-  return method === "POST" ? r : {allow: ["POST"]};
-}
-
 // A body that is not JSON at all is a client bug rather than a credential problem, so it gets a
 // 400 with the documented "Fatal Error" code instead of a misleading 1002.
 function parsed(ctx) {
@@ -106,4 +93,17 @@ function validateNumber(ctx) {
       body: {status: "1006", message: "Invalid WhatsApp Number", ack: "failed"},
     };
   return ok("Valid WhatsApp Number");
+}
+
+const ROUTES = {
+  "/send_message": {kind: "send", handle: sendMessage},
+  "/checking_key": {kind: "health", handle: checkingKey},
+  "/validate_number": {kind: "validate", handle: validateNumber},
+};
+
+/** Route a path below `/watzap`; every Watzap endpoint is a POST. */
+export function route(method, path) {
+  const r = ROUTES[path.replace(/\/$/, "")];
+  if (!r) return null;
+  return method === "POST" ? r : {allow: ["POST"]};
 }

@@ -35,7 +35,7 @@ async function call(s, method, path, {headers = {}, json, form, body, signal} = 
   }
   const res = await fetch(s.url + path, {method, headers: h, body, signal});
   const text = await res.text();
-  let data;
+  let data = null;
   try {
     data = JSON.parse(text);
   } catch {

@@ -27,9 +27,9 @@ const CSV = [
   "0812-0000-1111,Nina,no,yes,permit_ready,Nina,PBG,503/PBG/2026/0150,DPMPTSP,",
 ].join("\n");
 
-let sim;
-let dir;
-let csvPath;
+let sim = null;
+let dir = null;
+let csvPath = null;
 before(async () => {
   sim = await startSim();
   dir = await mkdtemp(join(tmpdir(), "sicantik-bulk-"));

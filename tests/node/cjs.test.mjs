@@ -8,7 +8,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {PKG_DIR, run, runNode} from "./helpers.mjs";
 
-let dir;
+let dir = null;
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "sicantik-consumer-"));
   await mkdir(join(dir, "node_modules"));

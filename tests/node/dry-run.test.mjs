@@ -27,7 +27,7 @@ const VALUES = [
 ];
 const dryRun = (...args) => runNode([SCRIPT, ...args]);
 
-let sim;
+let sim = null;
 before(async () => {
   sim = await startSim();
 });

@@ -230,7 +230,7 @@ test("catalogue: every code has its Indonesian and English sentence, the node bu
 test("an error carries its catalogue sentence's arguments: no host parses the message", () => {
   const n = permitReady();
   delete n.values.permit_number;
-  let error;
+  let error = null;
   try {
     engine.decide(n);
   } catch (e) {
@@ -335,7 +335,7 @@ test("error codes: input.invalid on garbage input", () => {
 
 test("error codes: send() with a bad transport or notification", async () => {
   throwsCode(
-    () => engine.send(permitReady(), {transport: {post() {}}}),
+    () => engine.send(permitReady(), {transport: {post: () => undefined}}),
     "input.invalid"
   );
   throwsCode(() => engine.send(42), "input.invalid");

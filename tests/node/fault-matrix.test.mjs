@@ -15,7 +15,8 @@ import {
 const matrix = JSON.parse(
   readFileSync(new URL("../fault-matrix.json", import.meta.url), "utf8")
 );
-let pkg, sim;
+let pkg = null;
+let sim = null;
 
 before(async () => {
   pkg = await loadPkg();

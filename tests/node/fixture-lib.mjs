@@ -18,6 +18,20 @@ export function mergePatch(target, patch) {
   return out;
 }
 
+function deepEqual(a, b) {
+  if (a === b) return true;
+  if (Array.isArray(a) && Array.isArray(b))
+    return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  if (isObject(a) && isObject(b)) {
+    const ka = Object.keys(a);
+    return (
+      ka.length === Object.keys(b).length &&
+      ka.every((k) => k in b && deepEqual(a[k], b[k]))
+    );
+  }
+  return false;
+}
+
 /** `expected` ⊆ `actual`: null when it holds, else the path and values of the first difference. */
 export function subset(expected, actual, path = "expect") {
   if (isObject(expected) && isObject(actual)) {
@@ -42,20 +56,6 @@ export function subset(expected, actual, path = "expect") {
     : `${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
 }
 
-function deepEqual(a, b) {
-  if (a === b) return true;
-  if (Array.isArray(a) && Array.isArray(b))
-    return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
-  if (isObject(a) && isObject(b)) {
-    const ka = Object.keys(a);
-    return (
-      ka.length === Object.keys(b).length &&
-      ka.every((k) => k in b && deepEqual(a[k], b[k]))
-    );
-  }
-  return false;
-}
-
 /** A thrown engine error as `{code, message, suggestion?}`; anything else is a fixture failure of its own. */
 export function errorOf(e) {
   if (e instanceof Error && typeof e.code === "string") {
@@ -76,7 +76,7 @@ export function runCase(pkg, suiteConfig, testCase) {
   const now = testCase.nowMs ?? DEFAULT_NOW_MS;
   const expect = testCase.expect ?? {};
   const actual = {};
-  let engine;
+  let engine = null;
   try {
     engine = new pkg.Engine(config);
   } catch (e) {
@@ -130,7 +130,7 @@ export function runCase(pkg, suiteConfig, testCase) {
   if ("outcome" in expect || "requests" in expect) {
     const requests = [];
     const scripted = [...(testCase.responses ?? [])];
-    let step;
+    let step = null;
     try {
       step = engine.call("dispatchStart", {notification, nowMs: now});
       while (step.action.type !== "done") {

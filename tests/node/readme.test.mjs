@@ -46,8 +46,8 @@ const esm = tested.filter((b) => b.lang === "js" && !b.words.includes("cjs"));
 const cjs = tested.filter((b) => b.lang === "js" && b.words.includes("cjs"));
 const html = tested.filter((b) => b.lang === "html");
 
-let sim;
-let dir;
+let sim = null;
+let dir = null;
 before(async () => {
   sim = await startSim();
   dir = await mkdtemp(join(tmpdir(), "sicantik-readme-"));

@@ -26,7 +26,7 @@ const CSV = [
   '17,0812-5555-4444,no,no,permit_ready,Bad"Quote,PBG,1,DPMPTSP',
 ].join("\n");
 
-let dir;
+let dir = null;
 const path = (name) => join(dir, name);
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), "sicantik-replay-"));

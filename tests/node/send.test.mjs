@@ -15,7 +15,7 @@ import {
 } from "./helpers.mjs";
 
 const pkg = await loadPkg();
-let sim;
+let sim = null;
 before(async () => {
   sim = await startSim();
 });

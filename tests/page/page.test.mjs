@@ -30,11 +30,11 @@ const ARGS = [
 ];
 
 /** @type {Awaited<ReturnType<typeof startDemo>>} */
-let demo;
+let demo = null;
 /** @type {import('playwright-core').BrowserContext} */
-let context;
+let context = null;
 /** @type {import('playwright-core').Page} */
-let page;
+let page = null;
 let userDataDir = "";
 const pageErrors = [];
 
