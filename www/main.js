@@ -66,15 +66,10 @@ async function loadPageConfig() {
 const page = await loadPageConfig();
 let state = decodeCase(location.hash) ?? defaultCase();
 /** Credentials as typed, by provider id; never in the URL. */
+/** @type {Record<string, Record<string, string>>} */
+const credentialsByKind = page.credentials;
 const credentials = Object.fromEntries(
-  state.providers.map((p) => [
-    p.id,
-    {
-      .../** @type {Record<string, Record<string, string>>} */ ((page.credentials)[
-        p.kind
-      ] ?? {}),
-    },
-  ])
+  state.providers.map((p) => [p.id, {...(credentialsByKind[p.kind] ?? {})}])
 );
 
 /** @type {Engine | null} */

@@ -234,12 +234,10 @@ void main;
 const badKind: EngineConfig = {providers: [{id: "x", kind: "telegram"}]};
 // @ts-expect-error a notification needs a recipient
 const noRecipient: Notification = {template: "permit_ready"};
+const to = {phone: "1"};
+const deep = {a: {b: 1}};
 // @ts-expect-error values are scalars
-const nested: Notification = {
-  template: "t",
-  recipient: {phone: "1"},
-  values: {a: {b: 1}},
-};
+const nested: Notification = {template: "t", recipient: to, values: deep};
 // @ts-expect-error the glue's initSync is not part of this entry
 import("../../pkg/index.js").then((m) => m.initSync);
 console.log(badKind, noRecipient, nested);
