@@ -15,7 +15,7 @@ export CHROMEDRIVER := /usr/bin/chromedriver
 FUZZ_SECONDS ?= 60
 # What prettier checks (make lint, make check) and rewrites (make format): the JS, XML, styles
 # and HTML under these folders (exported for scripts/oca-lint.sh).
-export PRETTIER_PATHS := odoo_addon www scripts tests
+export PRETTIER_PATHS := odoo_addon www scripts tests simulator cli benches
 export PRETTIER_EXT := js,mjs,ts,xml,css,scss,html
 PRETTIER := NODE_PATH=$(CURDIR)/.tools/lint/node_modules .tools/lint/node_modules/.bin/prettier
 LINT_BIN := .venv-lint/bin
@@ -70,11 +70,11 @@ test-python: abi
 
 pkg:
 	@scripts/setup.sh wasm
-	scripts/build-pkg.sh
+	scripts/build/pkg.sh
 
 test-node: pkg
 	@scripts/setup.sh node
-	node --test scripts/test/ tests/node/
+	node --test simulator/test/ tests/node/
 	npm run --silent typecheck
 
 # The test page in real headless Chromium (playwright-core driving Debian's chromium).
@@ -101,34 +101,34 @@ fuzz-short:
 # One table of ratios measured side by side (native, node, Python, dispatch, sizes); out/bench.md.
 bench:
 	@scripts/setup.sh wasm node python
-	scripts/bench/run.sh
+	benches/run.sh
 
 # The addon's tests need both engine builds inside the addon (server and web client).
 odoo-test:
-	@if scripts/odoo-test.sh --find-lab >/dev/null; then $(MAKE) --no-print-directory addon; fi
-	scripts/odoo-test.sh
+	@if scripts/odoo/test.sh --find-lab >/dev/null; then $(MAKE) --no-print-directory addon; fi
+	scripts/odoo/test.sh
 
 # The outbox under kill -9 and a hanging provider, in real Odoo servers (a few minutes).
 odoo-crash-test:
-	@if scripts/odoo-test.sh --find-lab >/dev/null; then $(MAKE) --no-print-directory addon; fi
-	scripts/odoo-crash-test.sh
+	@if scripts/odoo/test.sh --find-lab >/dev/null; then $(MAKE) --no-print-directory addon; fi
+	scripts/odoo/crash-test.sh
 # Where this machine's Odoo 18 lab is (ODOO_SRC, ODOO_PYTHON), remembered per user.
 odoo-lab-config:
-	scripts/odoo-lab-config.sh
+	scripts/odoo/lab-config.sh
 
 addon: abi pkg
-	scripts/build-addon.sh
+	scripts/build/addon.sh
 
 # The addon as a wheel (whool, as OCA ships addons) with both engine builds: dist/*.whl.
 wheel: addon
 	@scripts/setup.sh lint
-	scripts/build-wheel.sh
+	scripts/build/wheel.sh
 
 # README.rst of each addon from its readme/ fragments, by OCA's oca-gen-addon-readme; that tool is
 # not on PyPI: OCA_MAINTAINER_TOOLS=<checkout of OCA's maintainer-tools> make readme.
 readme:
-	scripts/gen-readme.sh
+	scripts/build/readme.sh
 
 demo: pkg
 	@scripts/setup.sh node
-	node scripts/demo.mjs
+	node www/serve.mjs

@@ -1,6 +1,6 @@
 //! Native benchmarks of the engine (`make bench`): the cost of planning one message — route,
 //! resolve, convert, build the request — per provider, and a batch of 100,000 recipients with its
-//! peak memory. Prints one JSON line per measurement for scripts/bench-report.mjs; targets are in
+//! peak memory. Prints one JSON line per measurement for benches/report.mjs; targets are in
 //! the README's performance section, never asserted here.
 
 use std::alloc::{GlobalAlloc, Layout, System};

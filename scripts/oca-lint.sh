@@ -8,7 +8,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 ROOT=$PWD
 BIN=$ROOT/.venv-lint/bin
-PRETTIER_PATHS=${PRETTIER_PATHS:-odoo_addon www scripts tests}
+PRETTIER_PATHS=${PRETTIER_PATHS:-odoo_addon www scripts tests simulator cli benches}
 PRETTIER_EXT=${PRETTIER_EXT:-js,mjs,ts,xml,css,scss,html}
 addons=()
 for manifest in odoo_addon/*/__manifest__.py; do addons+=("$(basename "$(dirname "$manifest")")"); done

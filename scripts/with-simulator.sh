@@ -4,7 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 log=$(mktemp)
-node scripts/simulator.mjs --port 0 >"$log" 2>&1 &
+node simulator/index.mjs --port 0 >"$log" 2>&1 &
 sim=$!
 trap 'kill $sim 2>/dev/null; wait $sim 2>/dev/null; rm -f "$log"' EXIT
 for _ in $(seq 100); do

@@ -10,7 +10,7 @@
 //!
 //! The sentences (src/catalogue/sentences.json) are kept out of the web `.wasm` (its size budget):
 //! the `catalogue` and `maskConfig` ops are built without the `js` feature (native, host ABI) or
-//! with the `catalogue` feature (the npm package's node build, from which `scripts/build-pkg.sh`
+//! with the `catalogue` feature (the npm package's node build, from which `scripts/build/pkg.sh`
 //! writes `pkg/catalogue.js` for the browser facade).
 
 use serde::Serialize;

@@ -1,4 +1,4 @@
-// The provider simulator's control API (/_sim, scripts/simulator.mjs): arm faults, read counters.
+// The provider simulator's control API (/_sim, simulator/index.mjs): arm faults, read counters.
 // Only the page's voice to the simulator; messages themselves go through the engine's transport.
 
 /**

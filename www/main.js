@@ -2,7 +2,7 @@
 // to the provider simulator through the engine's fetch transport).
 //
 // The engine is the npm package's web build ("sicantik-whatsapp", mapped to /pkg/index.js by the
-// import map in index.html). /config.js, served by scripts/demo.mjs, says where the simulator is.
+// import map in index.html). /config.js, served by www/serve.mjs, says where the simulator is.
 
 import {
   Engine,

@@ -117,7 +117,7 @@ export const SIM_CREDENTIALS = {
 };
 
 /**
- * Faults the simulator can inject (scripts/lib/sim-state.mjs), per provider kind.
+ * Faults the simulator can inject (simulator/lib/state.mjs), per provider kind.
  * @type {Record<string, string[]>}
  */
 export const FAULTS = {

@@ -25,7 +25,7 @@ with open(os.path.join(ROOT, "tests", "fault-matrix.json"), encoding="utf-8") as
 with open(os.path.join(ROOT, "tests", "fixtures", "routing.json"), encoding="utf-8") as f:
     BASE_CONFIG = json.load(f)["config"]
 
-# The simulator's own harmless credentials (scripts/simulator.mjs DEFAULT_CREDENTIALS).
+# The simulator's own harmless credentials (simulator/index.mjs DEFAULT_CREDENTIALS).
 SIM_CREDENTIALS = {
     "meta": {"accessToken": "sim-meta-token", "phoneNumberId": "100000000000001", "wabaId": "200000000000001"},
     "watzap": {"apiKey": "sim-watzap-key", "numberKey": "sim-watzap-number"},
@@ -39,7 +39,7 @@ def simulator():
     if not shutil.which("node"):
         pytest.skip("node is not installed")
     proc = subprocess.Popen(
-        ["node", os.path.join(ROOT, "scripts", "simulator.mjs"), "--port", "0", "--quiet"],
+        ["node", os.path.join(ROOT, "simulator", "index.mjs"), "--port", "0", "--quiet"],
         stdout=subprocess.PIPE,
         text=True,
     )

@@ -1,4 +1,4 @@
-// scripts/bulk.mjs: CSV parsing, dry run (table and JSONL), live sends to the simulator with a
+// cli/bulk.mjs: CSV parsing, dry run (table and JSONL), live sends to the simulator with a
 // concurrency limit, per-provider summary, bad rows reported by number without stopping the rest.
 
 import {test, before, after, beforeEach} from "node:test";
@@ -6,10 +6,10 @@ import assert from "node:assert/strict";
 import {mkdtemp, rm, writeFile} from "node:fs/promises";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {readCsv} from "../../scripts/lib/cli-csv.mjs";
+import {readCsv} from "../../cli/lib/csv.mjs";
 import {assertNoSecrets, onTerminal, runNode, startSim} from "./helpers.mjs";
 
-const SCRIPT = "scripts/bulk.mjs";
+const SCRIPT = "cli/bulk.mjs";
 const HEADER =
   "phone,name,metaOptIn,optedOut,template,partner_name,permit_type,permit_number,office_name,expiry_date";
 
@@ -202,7 +202,7 @@ test(
 
 test("--send --format jsonl: outcomes, unknown after a timeout, fallback after a 503", async () => {
   const config = join(dir, "office.json");
-  const {demoConfig} = await import("../../scripts/lib/cli-common.mjs");
+  const {demoConfig} = await import("../../cli/lib/common.mjs");
   await writeFile(config, JSON.stringify(demoConfig(sim.url, {timeoutMs: 300})));
   await sim.fault({provider: "meta", fault: "slow", delayMs: 1000, times: 1});
   await sim.fault({provider: "watzap", fault: "http503", times: 1});

@@ -1,4 +1,4 @@
-// scripts/dry-run.mjs: human output, --json, flags, errors and exit codes.
+// cli/dry-run.mjs: human output, --json, flags, errors and exit codes.
 
 import {test, before, after} from "node:test";
 import assert from "node:assert/strict";
@@ -14,7 +14,7 @@ import {
   startSim,
 } from "./helpers.mjs";
 
-const SCRIPT = "scripts/dry-run.mjs";
+const SCRIPT = "cli/dry-run.mjs";
 const VALUES = [
   "--value",
   "partner_name=Budi Santoso",

@@ -5,8 +5,8 @@ import {execFile, spawnSync} from "node:child_process";
 import {existsSync} from "node:fs";
 import {createServer} from "node:net";
 import {fileURLToPath} from "node:url";
-import {startSimulator, DEFAULT_CREDENTIALS} from "../../scripts/simulator.mjs";
-import {demoConfig} from "../../scripts/lib/cli-common.mjs";
+import {startSimulator, DEFAULT_CREDENTIALS} from "../../simulator/index.mjs";
+import {demoConfig} from "../../cli/lib/common.mjs";
 
 export const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 export const PKG_DIR = fileURLToPath(new URL("../../pkg/", import.meta.url));
@@ -16,7 +16,7 @@ if (
   !existsSync(`${PKG_DIR}index.js`) ||
   !existsSync(`${PKG_DIR}web/sicantik_whatsapp_bg.wasm`)
 ) {
-  throw new Error("pkg/ is not built: run `make pkg` (scripts/build-pkg.sh) first");
+  throw new Error("pkg/ is not built: run `make pkg` (scripts/build/pkg.sh) first");
 }
 
 export {DEFAULT_CREDENTIALS, demoConfig};

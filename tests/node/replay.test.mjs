@@ -1,4 +1,4 @@
-// scripts/replay.mjs: a CSV export replayed with the configuration in force and a draft through
+// cli/replay.mjs: a CSV export replayed with the configuration in force and a draft through
 // the engine's `replay` op; the table of counts and examples, JSON output, bad rows reported by
 // number, the last N rows only, usage errors. Nothing is sent (no simulator runs here, and every
 // provider points at a closed port).
@@ -10,7 +10,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {assertNoSecrets, closedPort, demoConfig, runNode} from "./helpers.mjs";
 
-const SCRIPT = "scripts/replay.mjs";
+const SCRIPT = "cli/replay.mjs";
 const HEADER =
   "ref,phone,metaOptIn,optedOut,template,partner_name,permit_type,permit_number,office_name";
 // Rows 2–7: 2 and 5 opted in (Meta), 3 and 6 without opt-in (Watzap + invitation), 4 opted out,
@@ -54,7 +54,7 @@ const replay = (...args) =>
 test("--help", async () => {
   const r = await runNode([SCRIPT, "--help"]);
   assert.equal(r.code, 0);
-  assert.match(r.stdout, /Usage: node scripts\/replay\.mjs --current/);
+  assert.match(r.stdout, /Usage: node cli\/replay\.mjs --current/);
   assert.match(r.stdout, /Nothing is sent/);
 });
 

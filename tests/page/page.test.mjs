@@ -1,5 +1,5 @@
 // The test page (www/) in real headless Chromium: Debian's /usr/bin/chromium driven by
-// playwright-core (no downloaded browser). The demo server (scripts/demo.mjs) runs in-process with
+// playwright-core (no downloaded browser). The demo server (www/serve.mjs) runs in-process with
 // its embedded simulator, so the page's live sends and this test's checks see the same traffic.
 //
 //   node --test tests/page/          (needs pkg/ built: make pkg)
@@ -13,7 +13,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
 import {chromium} from "playwright-core";
-import {startDemo} from "../../scripts/demo.mjs";
+import {startDemo} from "../../www/serve.mjs";
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const OUT = join(ROOT, "out", "page");

@@ -5,7 +5,7 @@
 The other hosts run the same rows: node (``tests/node/fault-matrix.test.mjs``) and the bare Python
 host (``scripts/python_tests/test_fault_matrix.py``). Here every row goes through the real
 ``sicantik.whatsapp.dispatcher.send`` with the production transport (``RequestsTransport``, no
-fake) against the provider simulator (``scripts/simulator.mjs``) running in a node subprocess, and
+fake) against the provider simulator (``simulator/index.mjs``) running in a node subprocess, and
 the assertions are on the stored ``sicantik.whatsapp.message``.
 
 Skipped when ``node`` is not installed or the addon is not inside the repository (no simulator).
@@ -32,7 +32,7 @@ def _repo_root():
     here = os.path.dirname(os.path.abspath(__file__))
     for base in (here, os.path.realpath(here)):
         root = os.path.normpath(os.path.join(base, "..", "..", ".."))
-        if os.path.isfile(os.path.join(root, "scripts", "simulator.mjs")) and os.path.isfile(
+        if os.path.isfile(os.path.join(root, "simulator", "index.mjs")) and os.path.isfile(
             os.path.join(root, "tests", "fault-matrix.json")
         ):
             return root
@@ -45,7 +45,7 @@ if ROOT:
     with open(os.path.join(ROOT, "tests", "fault-matrix.json"), encoding="utf-8") as f:
         MATRIX = json.load(f)
 
-#: The simulator's own credentials (scripts/simulator.mjs DEFAULT_CREDENTIALS).
+#: The simulator's own credentials (simulator/index.mjs DEFAULT_CREDENTIALS).
 SIM_CREDENTIALS = {
     "meta": {
         "access_token": "sim-meta-token",
@@ -82,7 +82,7 @@ class TestFaultMatrix(SicantikWhatsappCommon):
     def setUpClass(cls):
         if not ROOT:
             raise unittest.SkipTest(
-                "fault matrix: scripts/simulator.mjs / tests/fault-matrix.json not found next to the "
+                "fault matrix: simulator/index.mjs / tests/fault-matrix.json not found next to the "
                 "addon (odoo_addon/sicantik_whatsapp/tests/../../..): the addon is not inside its repository"
             )
         node = shutil.which("node")
@@ -92,7 +92,7 @@ class TestFaultMatrix(SicantikWhatsappCommon):
             )
         super().setUpClass()
         cls.sim_proc = subprocess.Popen(
-            [node, os.path.join(ROOT, "scripts", "simulator.mjs"), "--port", "0", "--quiet"],
+            [node, os.path.join(ROOT, "simulator", "index.mjs"), "--port", "0", "--quiet"],
             stdout=subprocess.PIPE,
             stderr=subprocess.DEVNULL,
             stdin=subprocess.DEVNULL,
