@@ -37,6 +37,8 @@ pub mod template;
 pub mod template_health;
 pub mod transport;
 pub mod typed;
+#[cfg(any(not(feature = "js"), feature = "server"))]
+pub mod webhook;
 
 // Its exports pack 32-bit addresses: meaningful only in a wasm32 instance.
 #[cfg(all(feature = "host-abi", target_arch = "wasm32"))]

@@ -224,6 +224,9 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
             "catalogue" => crate::catalogue::catalogue(),
             #[cfg(any(not(feature = "js"), feature = "catalogue"))]
             "maskConfig" => to_json(&crate::catalogue::mask_config(parse(args)?)),
+            // Provider webhooks (src/webhook/): not in the web build, browsers receive none.
+            #[cfg(any(not(feature = "js"), feature = "server"))]
+            "parseWebhook" => to_json(&crate::webhook::parse(&parse(args)?)?),
             other => Err(Error::input(format!("unknown op {other:?}"))),
         }
     }
