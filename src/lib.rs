@@ -24,6 +24,8 @@ pub mod free_text;
 pub mod limits;
 pub mod lint;
 pub mod model;
+#[cfg(any(not(feature = "js"), feature = "server"))]
+pub mod odoo_bridge;
 pub mod ops;
 pub mod pace;
 pub mod phone;
