@@ -84,7 +84,7 @@ test-page: pkg
 
 test-wasm-node:
 	@scripts/setup.sh wasm
-	scripts/with-simulator.sh wasm-pack test --node -- --features js --test wasm_node
+	scripts/with-simulator.sh wasm-pack test --node -- --features js,server --test wasm_node
 
 # In a page, then inside a dedicated Worker (proves the transport needs no `window`).
 test-wasm-browser:

@@ -143,6 +143,7 @@ mod tests {
             "evidence",
             "text",
             "free_text",
+            "webhook",
         ];
         // Literals with a family's prefix that are not codes: a lint issue's `field`.
         const NOT_CODES: &[&str] = &["meta.templateName", "meta.bodyParams", "meta.headerParam"];

@@ -72,6 +72,10 @@ pub enum Error {
         what: String,
         actual: usize,
     },
+    /// A provider webhook refused whole (src/webhook/): `webhook.bad_signature`,
+    /// `webhook.malformed`, `webhook.too_large`. Not in the web build, which has no webhooks.
+    #[cfg(any(not(feature = "js"), feature = "server"))]
+    Webhook { code: &'static str, reason: String },
 }
 
 impl Error {
@@ -96,6 +100,8 @@ impl Error {
             Error::MetaHeaderTooLong { .. } => "meta.header_too_long",
             Error::NotConfigured => "engine.not_configured",
             Error::TooLarge { limit, .. } => limit.code(),
+            #[cfg(any(not(feature = "js"), feature = "server"))]
+            Error::Webhook { code, .. } => code,
         }
     }
 
@@ -156,6 +162,8 @@ impl Error {
             Error::ConfigInvalid { reason }
             | Error::InputInvalid { reason }
             | Error::DispatchState { reason } => vec![("reason", s(reason))],
+            #[cfg(any(not(feature = "js"), feature = "server"))]
+            Error::Webhook { reason, .. } => vec![("reason", s(reason))],
             Error::ProviderUnknown { id } => vec![("provider", s(id))],
             Error::ProviderUnsupported { id, reason } => {
                 vec![("provider", s(id)), ("reason", s(reason))]
@@ -257,6 +265,8 @@ impl fmt::Display for Error {
                 max = crate::lint::META_HEADER_MAX
             ),
             Error::NotConfigured => write!(f, "no configuration yet: call `configure` first"),
+            #[cfg(any(not(feature = "js"), feature = "server"))]
+            Error::Webhook { reason, .. } => write!(f, "webhook refused: {reason}"),
             Error::TooLarge {
                 limit,
                 what,

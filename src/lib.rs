@@ -24,6 +24,8 @@ pub mod free_text;
 pub mod limits;
 pub mod lint;
 pub mod model;
+#[cfg(any(not(feature = "js"), feature = "server"))]
+pub mod odoo_bridge;
 pub mod ops;
 pub mod pace;
 pub mod phone;
@@ -37,6 +39,8 @@ pub mod template;
 pub mod template_health;
 pub mod transport;
 pub mod typed;
+#[cfg(any(not(feature = "js"), feature = "server"))]
+pub mod webhook;
 
 // Its exports pack 32-bit addresses: meaningful only in a wasm32 instance.
 #[cfg(all(feature = "host-abi", target_arch = "wasm32"))]

@@ -14,6 +14,7 @@
 //! | `value` | 8,192 bytes | one value (a name, an address, a permit number…) |
 //! | `message` | 262,144 bytes | one rendered message (text or Meta parameters): 65,536 characters of up to 4 bytes |
 //! | `batch` | 100,000 | notifications in one `planBatch` |
+//! | webhook body | 4 MiB | Meta batches up to 1,000 updates in one webhook, a few MB at most (`webhook.too_large`) |
 
 use serde::Serialize;
 
@@ -33,6 +34,8 @@ pub const VALUE_MAX_BYTES: usize = 8_192;
 pub const MESSAGE_MAX_BYTES: usize = 262_144;
 /// Most notifications in one batch.
 pub const BATCH_MAX: usize = 100_000;
+/// Largest provider webhook body (`parseWebhook`), in bytes.
+pub const WEBHOOK_MAX_BYTES: usize = 4 * 1024 * 1024;
 
 /// What a limit bounds; its code is `limit.<name>`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

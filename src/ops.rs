@@ -224,6 +224,17 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
             "catalogue" => crate::catalogue::catalogue(),
             #[cfg(any(not(feature = "js"), feature = "catalogue"))]
             "maskConfig" => to_json(&crate::catalogue::mask_config(parse(args)?)),
+            // Provider webhooks (src/webhook/): not in the web build, browsers receive none.
+            #[cfg(any(not(feature = "js"), feature = "server"))]
+            "parseWebhook" => to_json(&crate::webhook::parse(&parse(args)?)?),
+            // Meta through Odoo Enterprise's WhatsApp app (src/odoo_bridge.rs).
+            #[cfg(any(not(feature = "js"), feature = "server"))]
+            "odooWhatsAppTemplate" => {
+                let a: RequestArgs = parse(args)?;
+                to_json(&crate::odoo_bridge::template_message(&a.request)?)
+            }
+            #[cfg(any(not(feature = "js"), feature = "server"))]
+            "odooWhatsAppResponse" => to_json(&crate::odoo_bridge::response(&parse(args)?)?),
             other => Err(Error::input(format!("unknown op {other:?}"))),
         }
     }
@@ -397,6 +408,13 @@ struct PhoneArgs {
     phone: String,
     #[serde(default)]
     default_country: Option<String>,
+}
+
+/// A request the engine built (the Odoo WhatsApp bridge reads it back).
+#[cfg(any(not(feature = "js"), feature = "server"))]
+#[derive(Deserialize)]
+struct RequestArgs {
+    request: crate::model::HttpRequest,
 }
 
 #[derive(Deserialize)]

@@ -320,7 +320,7 @@ fn is_separator(c: char) -> bool {
 }
 
 /// Validate the configured calling code (`"62"`, `"+62"`; blank means [`DEFAULT_COUNTRY`]).
-fn country_code(default_country: &str) -> Result<&str> {
+pub(crate) fn country_code(default_country: &str) -> Result<&str> {
     let code = default_country.trim();
     if code.is_empty() {
         return Ok(DEFAULT_COUNTRY);

@@ -1,3 +1,4 @@
-from . import main
+from . import consent
+from . import webhook
 from . import preview
 from . import evidence

@@ -3,7 +3,7 @@
 from odoo import http
 from odoo.http import request
 
-from .main import SicantikWhatsappConsent
+from .consent import SicantikWhatsappConsent
 
 
 class SicantikWhatsappConsentVisits(SicantikWhatsappConsent):

@@ -7,6 +7,7 @@ from . import sicantik_whatsapp_attempt
 from . import sicantik_whatsapp_consent
 from . import sicantik_whatsapp_dispatcher
 from . import res_partner
+from . import res_partner_consent_link
 from . import res_config_settings
 from . import sicantik_whatsapp_provider_pace
 from . import sicantik_whatsapp_evidence

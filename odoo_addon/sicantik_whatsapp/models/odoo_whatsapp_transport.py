@@ -7,7 +7,10 @@ and a Meta profile is flagged "Send through Odoo WhatsApp", the engine still dec
 builds the Cloud API request; this transport hands that request's template to Odoo's
 ``whatsapp.composer`` (the pattern Odoo itself uses from POS and follow-up reports) instead of
 calling the Graph API, and answers the engine with a Cloud-API-shaped response so the engine
-classifies it as for a direct send.
+classifies it as for a direct send. The engine reads its own request back
+(``odooWhatsAppTemplate``) and words what Odoo did as the answer it classifies
+(``odooWhatsAppResponse``, src/odoo_bridge.rs): this transport parses no body and picks no Meta
+error code, it only maps the texts onto the composer's fields.
 
 UNTESTED HERE: this repository is tested against Odoo Community, which has no ``whatsapp``
 module. The composer fields used (``res_model``, ``res_ids``, ``wa_template_id``, ``phone``,
@@ -16,12 +19,32 @@ those of Odoo 17/18 Enterprise as documented in ``providers.md`` §D.1. The Meta
 exist and be approved in Odoo's WhatsApp app under the same name and language.
 """
 
-import json
 import logging
 
-from ..engine.host import Transport, TransportFailure
+from ..engine.host import EngineError, Transport, TransportFailure, get_engine
 
 _logger = logging.getLogger(__name__)
+
+#: Body parameters a composer holds (``free_text_1`` … ``free_text_10``).
+_FREE_TEXTS = 10
+
+
+def composer_values(message, wa_template, partner_id):
+    """The ``whatsapp.composer`` values of the engine's template message (``odooWhatsAppTemplate``
+    answer) for the approved Odoo template ``wa_template``."""
+    vals = {
+        "res_model": "res.partner",
+        "res_ids": str([partner_id] if partner_id else []),
+        "wa_template_id": wa_template.id,
+        "phone": "+" + message["to"],
+    }
+    for i, text in enumerate(message["body"][:_FREE_TEXTS], 1):
+        vals[f"free_text_{i}"] = text
+    if message["header"]:
+        vals["header_text_1"] = message["header"][0]
+    for button in message["buttons"]:
+        vals[f"button_dynamic_url_{button['index'] + 1}"] = button["text"]
+    return vals
 
 
 class OdooWhatsAppTransport(Transport):
@@ -29,52 +52,36 @@ class OdooWhatsAppTransport(Transport):
         self.env = env
         self.provider = provider
 
+    def _answer(self, outcome, message_id=None, detail=None):
+        """The engine's answer for what Odoo did (see src/odoo_bridge.rs)."""
+        return get_engine().call(
+            "odooWhatsAppResponse", {"outcome": outcome, "messageId": message_id, "detail": detail}
+        )
+
     def send(self, request):
         try:
-            payload = json.loads(request.get("body") or "{}")
-        except ValueError:
-            raise TransportFailure("other", False, "not a Cloud API JSON request") from None
-        template = payload.get("template")
-        if payload.get("type") != "template" or not template:
-            raise TransportFailure("other", False, "Odoo WhatsApp sends approved templates only")
-        lang = (template.get("language") or {}).get("code")
+            message = get_engine().call("odooWhatsAppTemplate", {"request": request})
+        except EngineError as e:
+            # Not a template send: nothing left, the engine may use another provider.
+            raise TransportFailure("other", False, e.message) from None
         wa_template = (
             self.env["whatsapp.template"]
             .sudo()
             .search(
                 [
-                    ("template_name", "=", template.get("name")),
-                    ("lang_code", "=", lang),
+                    ("template_name", "=", message["name"]),
+                    ("lang_code", "=", message["language"]),
                     ("status", "=", "approved"),
                 ],
                 limit=1,
             )
         )
         if not wa_template:
-            # Shaped like Meta's "template does not exist" so the engine falls back.
-            return _meta_error(
-                132001,
-                "Template %s (%s) is not approved in Odoo WhatsApp" % (template.get("name"), lang),
+            return self._answer(
+                "templateUnavailable",
+                detail=f"template {message['name']} ({message['language']}) is not approved",
             )
         partner_id = self.env.context.get("sicantik_whatsapp_partner_id")
-        vals = {
-            "res_model": "res.partner",
-            "res_ids": str([partner_id] if partner_id else []),
-            "wa_template_id": wa_template.id,
-            "phone": "+" + str(payload.get("to") or "").lstrip("+"),
-        }
-        for component in template.get("components") or []:
-            params = [
-                p.get("text") for p in component.get("parameters") or [] if p.get("type") == "text"
-            ]
-            ctype = component.get("type")
-            if ctype == "body":
-                for i, text in enumerate(params[:10], 1):
-                    vals["free_text_%d" % i] = text
-            elif ctype == "header" and params:
-                vals["header_text_1"] = params[0]
-            elif ctype == "button" and component.get("sub_type") == "url" and params:
-                vals["button_dynamic_url_%d" % (int(component.get("index") or 0) + 1)] = params[0]
         try:
             composer = (
                 self.env["whatsapp.composer"]
@@ -82,12 +89,12 @@ class OdooWhatsAppTransport(Transport):
                 .with_context(
                     active_model="res.partner", active_ids=[partner_id] if partner_id else []
                 )
-                .create(vals)
+                .create(composer_values(message, wa_template, partner_id))
             )
         except Exception as e:  # pylint: disable=broad-except
             # Refused before anything was sent (validation): the engine may fall back.
             _logger.warning("Odoo WhatsApp refused the message: %s", e)
-            return _meta_error(100, "Odoo WhatsApp: %s" % e)
+            return self._answer("refused", detail=str(e))
         try:
             messages = composer._send_whatsapp_template(force_send_by_cron=False)
         except UnicodeError:
@@ -99,29 +106,14 @@ class OdooWhatsAppTransport(Transport):
         except Exception as e:  # pylint: disable=broad-except
             # Odoo may have called Meta already: unknown, never sent elsewhere.
             raise TransportFailure(
-                "other", True, "Odoo WhatsApp failed while sending: %s" % type(e).__name__
+                "other", True, f"Odoo WhatsApp failed while sending: {type(e).__name__}"
             ) from None
-        message = messages[:1]
-        if not message or message.state == "error":
-            reason = message.failure_reason if message else "no message created (phone?)"
-            return _meta_error(131000, "Odoo WhatsApp: %s" % reason)
-        if message.state == "outgoing":
-            # Queued by Odoo's own cron: accepted, the wamid will only be known later.
-            return _meta_ok("odoo-whatsapp-message-%s" % message.id)
-        return _meta_ok(message.msg_uid or "odoo-whatsapp-message-%s" % message.id)
-
-
-def _meta_ok(message_id):
-    return {
-        "status": 200,
-        "headers": {"content-type": "application/json"},
-        "body": json.dumps({"messaging_product": "whatsapp", "messages": [{"id": message_id}]}),
-    }
-
-
-def _meta_error(code, message):
-    return {
-        "status": 400,
-        "headers": {"content-type": "application/json"},
-        "body": json.dumps({"error": {"message": message, "code": code, "type": "OAuthException"}}),
-    }
+        sent = messages[:1]
+        if not sent or sent.state == "error":
+            reason = sent.failure_reason if sent else "no message created (phone?)"
+            return self._answer("failed", detail=str(reason))
+        # Queued by Odoo's own cron ("outgoing"): accepted, the wamid will only be known later.
+        message_id = (
+            sent.state != "outgoing" and sent.msg_uid
+        ) or f"odoo-whatsapp-message-{sent.id}"
+        return self._answer("accepted", message_id=message_id)

@@ -204,7 +204,7 @@ class TestBoundsHttp(HttpCase, SicantikWhatsappCommon):
         for body in bodies:
             with (
                 self.subTest(body=body[:20]),
-                mute_logger("odoo.addons.sicantik_whatsapp.controllers.main"),
+                mute_logger("odoo.addons.sicantik_whatsapp.controllers.webhook"),
             ):
                 response = self.url_open(
                     url, data=body, headers={"Content-Type": "application/json"}
@@ -225,7 +225,7 @@ class TestBoundsHttp(HttpCase, SicantikWhatsappCommon):
         for body in bodies:
             with (
                 self.subTest(meta=body[:20]),
-                mute_logger("odoo.addons.sicantik_whatsapp.controllers.main"),
+                mute_logger("odoo.addons.sicantik_whatsapp.controllers.webhook"),
             ):
                 response = self.url_open(
                     META_URL,

@@ -1,18 +1,59 @@
 # Copyright 2026 DPMPTSP sicantik-whatsapp contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The Odoo Enterprise WhatsApp path, with stand-ins for Enterprise's models.
+"""The Odoo Enterprise WhatsApp path, with stand-ins for Enterprise's composer boundary only.
 
-The real ``whatsapp`` module is proprietary and absent from Odoo Community, so this only checks
-how the engine's Meta request is mapped onto ``whatsapp.composer`` and how the result goes back to
-the engine; it cannot prove compatibility with a given Enterprise version.
+The real ``whatsapp`` module is proprietary and absent from Odoo Community: ``whatsapp.template``
+and ``whatsapp.composer`` are faked. Everything else is real: the engine builds the Meta request
+(``dispatchStart``), reads it back for the composer and words Odoo's outcome, and its dispatch
+classifies the bridge's answer (``dispatchFeed``) as it would a direct send. It cannot prove
+compatibility with a given Enterprise version.
 """
 
 import json
 
 from odoo.tests import TransactionCase, tagged
 
-from ..engine.host import TransportFailure
+from ..engine.host import TransportFailure, get_engine
 from ..models.odoo_whatsapp_transport import OdooWhatsAppTransport
+
+NOW_MS = 1_764_000_000_000
+
+#: A Meta profile and a template with a header, three body values and a URL button at index 1.
+CONFIG = {
+    "fallbackOrder": ["fonnte"],
+    "providers": [
+        {
+            "id": "meta",
+            "kind": "meta",
+            "state": "configured",
+            "credentials": {"accessToken": "EAAG-bridge", "phoneNumberId": "1000"},
+        },
+        {"id": "fonnte", "kind": "fonnte", "state": "configured", "credentials": {"token": "f"}},
+    ],
+    "templates": [
+        {
+            "code": "permit_ready",
+            "language": "id",
+            "header": "Izin {{kind}}",
+            "body": "Yth. {{name}}, izin {{kind}} nomor {{number}} terbit.",
+            "buttonUrlSuffix": "{{token}}",
+            "meta": {
+                "templateName": "permit_ready",
+                "language": "id",
+                "bodyParams": ["name", "kind", "number"],
+                "headerParam": "kind",
+                "buttonIndex": 1,
+                "status": "APPROVED",
+            },
+        }
+    ],
+}
+
+NOTIFICATION = {
+    "template": "permit_ready",
+    "recipient": {"phone": "0812-3456-7890", "metaOptIn": True},
+    "values": {"name": "Budi", "kind": "PBG", "number": "12/2026", "token": "abc"},
+}
 
 
 class _Record:
@@ -37,14 +78,17 @@ class _Model:
 
     # A stand-in for an Odoo model that only records its calls: there is no super() to call.
     def create(self, vals):  # pylint: disable=method-required-super
+        if self.env.create_error:
+            raise self.env.create_error
         self.env.created.append(vals)
         return self.env.composer
 
 
 class _FakeEnv:
-    def __init__(self, template, send_result=None, send_error=None):
+    def __init__(self, template, send_result=None, send_error=None, create_error=None):
         self.context = {"sicantik_whatsapp_partner_id": 42}
         self.template = template
+        self.create_error = create_error
         self.searches, self.created, self.contexts = [], [], []
 
         class Composer:
@@ -82,68 +126,111 @@ class _Messages(list):
         return self[0].id
 
 
-REQUEST = {
-    "method": "POST",
-    "url": "https://graph.facebook.com/v25.0/1000/messages",
-    "headers": {"Authorization": "Bearer x"},
-    "body": json.dumps(
-        {
-            "messaging_product": "whatsapp",
-            "to": "6281234567890",
-            "type": "template",
-            "template": {
-                "name": "permit_ready",
-                "language": {"code": "id"},
-                "components": [
-                    {"type": "header", "parameters": [{"type": "text", "text": "IZIN"}]},
-                    {
-                        "type": "body",
-                        "parameters": [
-                            {"type": "text", "text": "Budi"},
-                            {"type": "text", "text": "PBG"},
-                        ],
-                    },
-                    {
-                        "type": "button",
-                        "sub_type": "url",
-                        "index": 0,
-                        "parameters": [{"type": "text", "text": "abc"}],
-                    },
-                ],
-            },
-        }
-    ),
-}
-
-
 @tagged("post_install", "-at_install")
 class TestEnterpriseBridge(TransactionCase):
+    def _dispatch(self, env):
+        """The engine's Meta request through the bridge, its answer fed back: the dispatch's
+        first attempt (and the bridge's answer)."""
+        engine = get_engine().configured(CONFIG)
+        step = engine.call("dispatchStart", {"notification": NOTIFICATION, "nowMs": NOW_MS})
+        self.assertEqual(step["action"]["type"], "send")
+        request = step["action"]["request"]
+        self.assertIn("graph.facebook.com", request["url"])
+        response = OdooWhatsAppTransport(env, provider=None).send(request)
+        step = engine.call(
+            "dispatchFeed", {"state": step["state"], "response": response, "nowMs": NOW_MS}
+        )
+        return step, response
+
+    def _attempt(self, step):
+        if step["action"]["type"] == "done":
+            return step["action"]["outcome"]["attempts"][0]
+        return step["state"]["attempts"][0]
+
     def test_template_mapped_onto_the_composer(self):
         sent = _Messages([_Record(state="sent", msg_uid="wamid.ENT", failure_reason=False, id=7)])
         env = _FakeEnv(template=_Record(id=5), send_result=sent)
-        response = OdooWhatsAppTransport(env, provider=None).send(REQUEST)
-        self.assertEqual(response["status"], 200)
-        self.assertEqual(json.loads(response["body"])["messages"][0]["id"], "wamid.ENT")
+        step, _response = self._dispatch(env)
         vals = env.created[0]
-        self.assertEqual(vals["wa_template_id"], 5)
-        self.assertEqual(vals["res_ids"], "[42]")
-        self.assertEqual(vals["phone"], "+6281234567890")
-        self.assertEqual((vals["free_text_1"], vals["free_text_2"]), ("Budi", "PBG"))
-        self.assertEqual(vals["header_text_1"], "IZIN")
-        self.assertEqual(vals["button_dynamic_url_1"], "abc")
-        self.assertIn(("template_name", "=", "permit_ready"), env.searches[0])
+        self.assertEqual(
+            vals,
+            {
+                "res_model": "res.partner",
+                "res_ids": "[42]",
+                "wa_template_id": 5,
+                "phone": "+6281234567890",
+                "free_text_1": "Budi",
+                "free_text_2": "PBG",
+                "free_text_3": "12/2026",
+                "header_text_1": "PBG",
+                "button_dynamic_url_2": "abc",
+            },
+        )
+        search = env.searches[0]
+        self.assertIn(("template_name", "=", "permit_ready"), search)
+        self.assertIn(("lang_code", "=", "id"), search)
+        self.assertIn(("status", "=", "approved"), search)
+        self.assertEqual(env.contexts[-1]["active_ids"], [42])
+        # The engine took Odoo's message as sent, with its wamid.
+        outcome = step["action"]["outcome"]
+        self.assertEqual(outcome["status"], "sent")
+        self.assertEqual(outcome["provider"], "meta")
+        self.assertEqual(outcome["messageIds"], ["wamid.ENT"])
+
+    def test_queued_by_odoo_is_accepted_under_odoos_id(self):
+        queued = _Messages([_Record(state="outgoing", msg_uid=False, failure_reason=False, id=9)])
+        step, _response = self._dispatch(_FakeEnv(template=_Record(id=5), send_result=queued))
+        self.assertEqual(step["action"]["outcome"]["messageIds"], ["odoo-whatsapp-message-9"])
 
     def test_unapproved_template_lets_the_engine_fall_back(self):
         env = _FakeEnv(template=_Empty())
-        response = OdooWhatsAppTransport(env, provider=None).send(REQUEST)
-        self.assertEqual(response["status"], 400)
-        self.assertEqual(json.loads(response["body"])["error"]["code"], 132001)
+        step, _response = self._dispatch(env)
+        self.assertFalse(env.created, "nothing handed to Odoo")
+        attempt = self._attempt(step)
+        self.assertEqual(attempt["classification"], "config_error")
+        self.assertIn("permit_ready (id) is not approved", attempt["detail"])
+        # The next provider is asked: nothing was sent through Meta.
+        self.assertEqual(step["action"]["type"], "send")
+        self.assertIn("fonnte", step["action"]["request"]["url"])
+
+    def test_composer_refusal_falls_back(self):
+        env = _FakeEnv(template=_Record(id=5), create_error=ValueError("bad phone"))
+        step, _response = self._dispatch(env)
+        attempt = self._attempt(step)
+        self.assertEqual(attempt["classification"], "config_error")
+        self.assertIn("bad phone", attempt["detail"])
+        self.assertEqual(step["action"]["type"], "send")
+
+    def test_message_in_error_is_provider_down(self):
+        failed = _Messages(
+            [_Record(state="error", msg_uid=False, failure_reason="Meta said no", id=8)]
+        )
+        step, _response = self._dispatch(_FakeEnv(template=_Record(id=5), send_result=failed))
+        attempt = self._attempt(step)
+        self.assertEqual(attempt["classification"], "provider_down")
+        self.assertIn("Meta said no", attempt["detail"])
+        self.assertEqual(step["action"]["type"], "send")
 
     def test_failure_while_sending_is_unknown(self):
         env = _FakeEnv(template=_Record(id=5), send_error=RuntimeError("boom"))
+        engine = get_engine().configured(CONFIG)
+        step = engine.call("dispatchStart", {"notification": NOTIFICATION, "nowMs": NOW_MS})
         with self.assertRaises(TransportFailure) as err:
-            OdooWhatsAppTransport(env, provider=None).send(REQUEST)
+            OdooWhatsAppTransport(env, provider=None).send(step["action"]["request"])
         self.assertTrue(err.exception.maybe_sent)
+
+    def test_a_text_request_is_not_sent_through_odoo(self):
+        request = {
+            "method": "POST",
+            "url": "https://graph.facebook.com/v25.0/1000/messages",
+            "headers": {},
+            "body": json.dumps({"type": "text", "to": "62812", "text": {"body": "hi"}}),
+        }
+        env = _FakeEnv(template=_Record(id=5))
+        with self.assertRaises(TransportFailure) as err:
+            OdooWhatsAppTransport(env, provider=None).send(request)
+        self.assertFalse(err.exception.maybe_sent)
+        self.assertFalse(env.searches)
 
 
 class _Empty:

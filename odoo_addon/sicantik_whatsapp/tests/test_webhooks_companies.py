@@ -133,7 +133,7 @@ class TestWebhookCompanies(HttpCase, SicantikWhatsappCommon):
         self._post_meta(self._stop(), SECRETS["app_secret"])
         self.assertEqual(self._opted_out(), {"Citizen A", "Citizen B", "Citizen shared"})
 
-    @mute_logger("odoo.addons.sicantik_whatsapp.controllers.main")
+    @mute_logger("odoo.addons.sicantik_whatsapp.controllers.webhook")
     def test_malformed_signed_meta_payload_is_a_plain_400(self):
         message_a = self._message(self.meta, "wamid.A1")
         for body in (
