@@ -264,7 +264,10 @@ mod tests {
                 template: t(),
                 reason: t(),
             },
-            Error::ConfigInvalid { reason: t() },
+            Error::ConfigInvalid {
+                reason: t(),
+                field: Some("defaultProvider"),
+            },
             Error::ProviderUnknown { id: t() },
             Error::ProviderUnsupported {
                 id: t(),

@@ -48,8 +48,13 @@ pub enum Error {
     /// A provider mapping of the template is inconsistent (e.g. a Meta parameter order naming an
     /// unknown parameter).
     TemplateMapping { template: String, reason: String },
-    /// The engine configuration is inconsistent or incomplete.
-    ConfigInvalid { reason: String },
+    /// The engine configuration is inconsistent or incomplete. `field` names the configuration
+    /// field at fault when it is one (`defaultProvider`, `fallbackOrder`, `defaultCountry`), so a
+    /// host can show the error there without reading `reason`.
+    ConfigInvalid {
+        reason: String,
+        field: Option<&'static str>,
+    },
     /// A provider id that the configuration does not have.
     ProviderUnknown { id: String },
     /// The provider exists but cannot carry this request (e.g. Meta without a template mapping).
@@ -153,9 +158,16 @@ impl Error {
                 ("param", s(param)),
                 ("reason", s(reason)),
             ],
-            Error::ConfigInvalid { reason }
-            | Error::InputInvalid { reason }
-            | Error::DispatchState { reason } => vec![("reason", s(reason))],
+            Error::ConfigInvalid { reason, field } => {
+                let mut args = vec![("reason", s(reason))];
+                if let Some(field) = field {
+                    args.push(("field", field.to_string()));
+                }
+                args
+            }
+            Error::InputInvalid { reason } | Error::DispatchState { reason } => {
+                vec![("reason", s(reason))]
+            }
             Error::ProviderUnknown { id } => vec![("provider", s(id))],
             Error::ProviderUnsupported { id, reason } => {
                 vec![("provider", s(id)), ("reason", s(reason))]
@@ -196,6 +208,15 @@ impl Error {
     pub(crate) fn config(reason: impl Into<String>) -> Self {
         Error::ConfigInvalid {
             reason: reason.into(),
+            field: None,
+        }
+    }
+
+    /// A configuration error about the configuration field `field`.
+    pub(crate) fn config_field(field: &'static str, reason: impl Into<String>) -> Self {
+        Error::ConfigInvalid {
+            reason: reason.into(),
+            field: Some(field),
         }
     }
 }
@@ -243,7 +264,7 @@ impl fmt::Display for Error {
             Error::TemplateMapping { template, reason } => {
                 write!(f, "template {template:?} has an invalid provider mapping: {reason}")
             }
-            Error::ConfigInvalid { reason } => write!(f, "invalid configuration: {reason}"),
+            Error::ConfigInvalid { reason, .. } => write!(f, "invalid configuration: {reason}"),
             Error::ProviderUnknown { id } => write!(f, "unknown provider {id:?}"),
             Error::ProviderUnsupported { id, reason } => {
                 write!(f, "provider {id:?} cannot send this: {reason}")
