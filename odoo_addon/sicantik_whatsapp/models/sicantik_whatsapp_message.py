@@ -287,7 +287,7 @@ class SicantikWhatsappMessage(models.Model):
             vals["retry_count"] = self.retry_count + (0 if quiet else 1)
             if (
                 not quiet
-                and self.retry_count + 1 > self.env["sicantik.whatsapp.dispatcher"]._max_deferrals()
+                and self.retry_count + 1 > self.env["sicantik.whatsapp.outbox"]._max_deferrals()
             ):
                 vals.update(
                     state="failed",
@@ -375,7 +375,7 @@ class SicantikWhatsappMessage(models.Model):
                 "error_message": False,
             }
         )
-        self.env["sicantik.whatsapp.dispatcher"]._trigger_outbox()
+        self.env["sicantik.whatsapp.outbox"]._trigger_outbox()
         return True
 
     def action_cancel(self):

@@ -7,7 +7,7 @@ class SicantikWhatsappMessageFlight(models.Model):
     """A claimed outbox message whose request is about to leave (or has left).
 
     Written and committed by the sending worker in a short transaction of its own, immediately
-    before the message's first request (:meth:`SicantikWhatsappDispatcher._mark_in_flight`): the
+    before the message's first request (``sicantik.whatsapp.outbox._mark_in_flight``): the
     worker's own transaction keeps the outcomes of its group uncommitted meanwhile, and a row in
     this table (not a column of the message) never conflicts with them. Recovery reads it: a
     message left in ``sending`` with a row here may be at the provider (``unknown``), one without
