@@ -5,6 +5,7 @@ from . import sicantik_whatsapp_message_flight
 from . import sicantik_whatsapp_attempt
 from . import sicantik_whatsapp_consent
 from . import sicantik_whatsapp_catalogue
+from . import sicantik_whatsapp_chatter
 from . import sicantik_whatsapp_dispatcher
 from . import sicantik_whatsapp_outbox
 from . import sicantik_whatsapp_outbox_flight

@@ -190,7 +190,11 @@ class SicantikWhatsappBatch(models.Model):
                     code = answer["error"].get("code") or "engine.error"
                     item.update(
                         status=_error_status(code),
-                        error=(code, answer["error"].get("message") or code),
+                        error=(
+                            code,
+                            answer["error"].get("message") or code,
+                            answer["error"].get("args"),
+                        ),
                     )
                     continue
                 plan = answer["ok"]
@@ -310,4 +314,4 @@ def _error_status(code):
 
 
 def _dedupe_key(record, template, trigger):
-    return "%s,%s:%s:%s" % (record._name, record.id, template.code, trigger)
+    return f"{record._name},{record.id}:{template.code}:{trigger}"

@@ -16,15 +16,11 @@ Queued messages are sent by the outbox (``sicantik.whatsapp.outbox``).
 
 import json
 import logging
-import re
-
-from markupsafe import Markup
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import plaintext2html
 
-from ..engine.host import EngineError, EngineUnavailable, PaceDeferred, TransportFailure, get_engine
+from ..engine.host import EngineError, PaceDeferred, TransportFailure
 from ..services import engine_access, transport
 from ..services.pacing import ClaimLost, DatabasePacer
 from .res_partner import PREVIEW_LINK_CONTEXT
@@ -32,9 +28,6 @@ from .sicantik_whatsapp_message import _ms_to_datetime
 from .sicantik_whatsapp_template_mapping import python_value
 
 _logger = logging.getLogger(__name__)
-
-# A named argument in a catalogue sentence (`{provider}`).
-_SENTENCE_ARG = re.compile(r"\{(\w+)\}")
 
 
 def _value_text(value):
@@ -137,7 +130,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         for key, label, vals in made_up:
             notification = self._notification(self.env["res.partner"].new(vals), "", {})
             # A made-up citizen has no signed consent link: show what a real one looks like.
-            notification["recipient"]["optInUrl"] = "%s/sicantik_whatsapp/consent/CONTOH" % base_url
+            notification["recipient"]["optInUrl"] = f"{base_url}/sicantik_whatsapp/consent/CONTOH"
             samples.append(
                 {"key": key, "label": label, "partnerId": False, "notification": notification}
             )
@@ -146,7 +139,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         ):
             samples.append(
                 {
-                    "key": "partner_%s" % partner.id,
+                    "key": f"partner_{partner.id}",
                     "label": partner.display_name,
                     "partnerId": partner.id,
                     "notification": self._notification(partner, "", {}),
@@ -184,7 +177,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             template.code, item
         )
         return {
-            "key": "record:%s,%s" % (record._name, record.id),
+            "key": f"record:{record._name},{record.id}",
             "label": _("Record: %s", record.display_name),
             "partnerId": item["partner"].id or False,
             "notification": notification,
@@ -223,44 +216,14 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             "canSend": self.env.user.has_group("sicantik_whatsapp.group_sicantik_whatsapp_user"),
             # The engine's words for its codes, in the user's language (Indonesian, else English).
             "catalogue": {
-                "lang": self._engine_lang(),
-                "codes": self._wasm().catalogue()["codes"],
+                "lang": self.env["sicantik.whatsapp.catalogue"]._lang(),
+                "codes": self.env["sicantik.whatsapp.catalogue"]._codes(),
             },
         }
-
-    @api.model
-    def _engine_lang(self):
-        """The catalogue language for this user: Indonesian, else English."""
-        return "id" if (self.env.lang or "").startswith("id") else "en"
-
-    @api.model
-    def _engine_sentence(self, code, args=None, default=None):
-        """The engine catalogue's sentence for ``code`` in the user's language, each ``{arg}``
-        filled from ``args`` (as the widget does); ``default`` when the catalogue lacks it."""
-        entry = self._wasm().catalogue()["codes"].get(code)
-        if not entry:
-            return default
-        args = args or {}
-
-        def fill(match):
-            value = args.get(match.group(1))
-            return match.group(0) if value in (None, "") else str(value)
-
-        return _SENTENCE_ARG.sub(fill, entry[self._engine_lang()])
 
     # ------------------------------------------------------------------
     # Engine and transport
     # ------------------------------------------------------------------
-
-    @api.model
-    def _engine_default(self, name):
-        """One of the engine's defaults (its catalogue's ``defaults``: ``country``, ``optInText``,
-        ``metaApiVersion``, ``timeoutMs``, ``secretMask``…); ``False`` when the engine is not
-        installed. Never repeat one of them here."""
-        try:
-            return get_engine().catalogue()["defaults"][name]
-        except EngineUnavailable:
-            return False
 
     @api.model
     def _wasm(self):
@@ -446,7 +409,9 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             if not error and oversize:
                 error = (
                     "limit.value",
-                    self._limit_error_text("limit.value", _("Values: %s", ", ".join(oversize))),
+                    self.env["sicantik.whatsapp.catalogue"]._limit_error_text(
+                        "limit.value", _("Values: %s", ", ".join(oversize))
+                    ),
                 )
             if message_vals:
                 vals.update(message_vals(item) if callable(message_vals) else message_vals)
@@ -545,47 +510,10 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         return messages
 
     @api.model
-    def _engine_error_text(self, code, message):
-        """An engine error refusing a message, as a sentence for people (the engine's own words,
-        which name the value, follow)."""
-        if code.startswith("limit."):
-            return self._limit_error_text(code, message)
-        texts = {
-            "template.invalid_value": _("A value cannot be written in the message: %s"),
-            "template.missing_param": _("A value of the template is missing: %s"),
-            "phone.invalid": _("The phone number cannot be used: %s"),
-        }
-        return texts[code] % message if code in texts else message
-
-    @api.model
     def _limit_error_text(self, code, detail=""):
-        """A ``limit.*`` engine error as a sentence for people, with the engine's numbers."""
-        limits = self._wasm().limits()
-        texts = {
-            "limit.value": _(
-                "A value is too long to send by WhatsApp (at most %(max)s bytes per value).",
-                max=limits["valueBytes"],
-            ),
-            "limit.message": _(
-                "The message is too long to send by WhatsApp (at most %(max)s bytes).",
-                max=limits["messageBytes"],
-            ),
-            "limit.template_text": _(
-                "A text of the template is too long (at most %(max)s bytes).",
-                max=limits["templateTextBytes"],
-            ),
-            "limit.placeholders": _(
-                "The template has too many placeholders (at most %(max)s).",
-                max=limits["placeholders"],
-            ),
-            "limit.batch": _("Too many messages at once (at most %(max)s).", max=limits["batch"]),
-            "limit.call": _(
-                "Too much data at once for the WhatsApp engine (at most %(max)s bytes).",
-                max=limits["callBytes"],
-            ),
-        }
-        text = texts.get(code) or _("The input is too large for the WhatsApp engine.")
-        return "%s %s" % (text, detail) if detail else text
+        # Kept for sicantik_whatsapp_template_master.py (another branch's file): the sentence
+        # lives in sicantik.whatsapp.catalogue.
+        return self.env["sicantik.whatsapp.catalogue"]._limit_error_text(code, detail)
 
     @api.model
     def _send_messages(self, messages):
@@ -597,9 +525,10 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         """Send one message now (it is ``queued``, ``deferred`` or already claimed).
 
         ``notes`` and ``attempts``: lists collecting the chatter notes (posted by
-        :meth:`_log_notes`) and the attempts' values, to create them per group instead of one by
-        one (the outbox). ``pacer``: the outbox's ``services.pacing.DatabasePacer`` of this
-        message, which also marks it in flight before its first request.
+        ``sicantik.whatsapp.chatter._log_notes``) and the attempts' values, to create them per
+        group instead of one by one (the outbox). ``pacer``: the outbox's
+        ``services.pacing.DatabasePacer`` of this message, which also marks it in flight before
+        its first request.
         """
         message = message.sudo()
         if message.state != "sending":  # the outbox's claim already did it
@@ -623,7 +552,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             message.template_code,
             message._values(),
             message.force_provider_id,
-            idempotency_key="%s:%s" % (self.env.cr.dbname, message.id),
+            idempotency_key=f"{self.env.cr.dbname}:{message.id}",
         )
         try:
             decision = engine.decide(notification)
@@ -635,8 +564,9 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             message.write(
                 {"notification_json": json.dumps(notification, indent=2, ensure_ascii=False)}
             )
-            text = self._engine_error_text(e.code, e.message)
-            message._fail(e.code, text)
+            # The code and its arguments are stored: the form words them in its reader's
+            # language (sicantik.whatsapp.catalogue); the engine's own words are kept too.
+            message._fail(e.code, e.message, e.fields)
             return message
 
         requests_made = []
@@ -706,9 +636,10 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         message._apply_outcome(decision, outcome, notification, body_text, attempt_sink=attempts)
         self._apply_profile_health(outcome)
         if message.state == "sent":
-            new_notes = self._chatter_notes(message)
+            chatter = self.env["sicantik.whatsapp.chatter"]
+            new_notes = chatter._notes(message)
             if notes is None:
-                self._log_notes(new_notes)
+                chatter._log_notes(new_notes)
             else:
                 notes.extend(new_notes)
         return message
@@ -725,92 +656,6 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
                 self.env["sicantik.whatsapp.provider"].sudo()._apply_send_outcome(outcome)
         except Exception:  # pylint: disable=broad-except
             _logger.exception("WhatsApp: the profile error of an outcome could not be applied")
-
-    @api.model
-    def _post_in_chatter(self, message):
-        """Log the sent message on the partner (text and provider; never credentials)."""
-        self._log_notes([self._chatter_note(message)])
-
-    @api.model
-    def _log_notes(self, notes):
-        """Post ``(partner_id, body)`` notes, as few ``mail.message`` creations as possible.
-
-        Notes nobody is notified of: ``_message_log_batch`` skips ``message_post``'s follower and
-        notification machinery, which was most of the outbox's time per message.
-        """
-        # A target is a partner id, or (model, id) for a message's source record.
-        notes = [note for note in notes if note and note[0]]
-        # A source record deleted since its message was sent has no chatter left: its note is
-        # dropped (the recipient's is kept). One query per model for all the notes.
-        asked = {}
-        for target, _body in notes:
-            if isinstance(target, tuple):
-                asked.setdefault(target[0], set()).add(target[1])
-        alive = {
-            (model, res_id)
-            for model, ids in asked.items()
-            for res_id in self.env[model].sudo().browse(list(ids)).exists().ids
-        }
-        notes = [note for note in notes if not isinstance(note[0], tuple) or note[0] in alive]
-        while notes:
-            bodies, later = {}, []
-            for target, body in notes:  # one note per record per creation
-                model, res_id = target if isinstance(target, tuple) else ("res.partner", target)
-                per_model = bodies.setdefault(model, {})
-                if res_id in per_model:
-                    later.append((target, body))
-                else:
-                    per_model[res_id] = body
-            for model, per_model in bodies.items():
-                self.env[model].sudo().browse(list(per_model))._message_log_batch(
-                    per_model, message_type="comment"
-                )
-            notes = later
-
-    @api.model
-    def _chatter_notes(self, message):
-        """The notes logging a sent message: on its recipient, and on its source record when that
-        record has a chatter (``(model, id)`` target)."""
-        notes = [self._chatter_note(message)]
-        # Whether the record still exists is checked by _log_notes, once per model for a group.
-        model, res_id = message.source_model, message.source_res_id
-        if (
-            model
-            and res_id
-            and model != "res.partner"
-            and model in self.env
-            and hasattr(self.env[model], "_message_log_batch")
-        ):
-            intro = _(
-                'WhatsApp notification "%(template)s" sent via %(provider)s to %(recipient)s (%(phone)s).',
-                template=message.template_id.name or message.template_code,
-                provider=message.provider_id.name or "?",
-                recipient=message.partner_id.display_name or message.recipient_name or "?",
-                phone=message.phone or "",
-            )
-            body = Markup("<p>%s</p>") % intro
-            if message.body_text:
-                body += plaintext2html(message.body_text)
-            notes.append(((model, res_id), body))
-        return [note for note in notes if note]
-
-    @api.model
-    def _chatter_note(self, message):
-        """``(partner_id, body)`` of the note logging a sent message on its recipient (text and
-        provider; never credentials); ``None`` without recipient."""
-        partner = message.partner_id.sudo()
-        if not partner:
-            return None
-        intro = _(
-            'WhatsApp notification "%(template)s" sent via %(provider)s to %(phone)s.',
-            template=message.template_id.name or message.template_code,
-            provider=message.provider_id.name or "?",
-            phone=message.phone or "",
-        )
-        body = Markup("<p>%s</p>") % intro
-        if message.body_text:
-            body += plaintext2html(message.body_text)
-        return partner.id, body
 
     # ------------------------------------------------------------------
     # Provider operations (engine requests, our HTTP)

@@ -263,10 +263,9 @@ class SicantikWhatsappOutbox(models.AbstractModel):
         """Create the group's attempts and chatter notes, then commit. Each in a savepoint: the
         messages are sent and their outcomes (attempts included, masked, in ``outcome_json``)
         must be kept even if one of these records cannot be created."""
-        dispatcher = self.env["sicantik.whatsapp.dispatcher"]
         for what, create in (
             ("attempts", lambda: self.env["sicantik.whatsapp.attempt"].sudo().create(attempts)),
-            ("chatter notes", lambda: dispatcher._log_notes(notes)),
+            ("chatter notes", lambda: self.env["sicantik.whatsapp.chatter"]._log_notes(notes)),
         ):
             try:
                 with self.env.cr.savepoint():
