@@ -266,7 +266,7 @@ mod tests {
             },
             Error::ConfigInvalid {
                 reason: t(),
-                field: Some("defaultProvider"),
+                field: "defaultProvider",
             },
             Error::ProviderUnknown { id: t() },
             Error::ProviderUnsupported {

@@ -49,12 +49,9 @@ pub enum Error {
     /// unknown parameter).
     TemplateMapping { template: String, reason: String },
     /// The engine configuration is inconsistent or incomplete. `field` names the configuration
-    /// field at fault when it is one (`defaultProvider`, `fallbackOrder`, `defaultCountry`), so a
-    /// host can show the error there without reading `reason`.
-    ConfigInvalid {
-        reason: String,
-        field: Option<&'static str>,
-    },
+    /// field at fault when it is one (`defaultProvider`, `fallbackOrder`, `defaultCountry`; empty
+    /// otherwise), so a host can show the error there without reading `reason`.
+    ConfigInvalid { reason: String, field: &'static str },
     /// A provider id that the configuration does not have.
     ProviderUnknown { id: String },
     /// The provider exists but cannot carry this request (e.g. Meta without a template mapping).
@@ -159,11 +156,7 @@ impl Error {
                 ("reason", s(reason)),
             ],
             Error::ConfigInvalid { reason, field } => {
-                let mut args = vec![("reason", s(reason))];
-                if let Some(field) = field {
-                    args.push(("field", field.to_string()));
-                }
-                args
+                vec![("reason", s(reason)), ("field", field.to_string())]
             }
             Error::InputInvalid { reason } | Error::DispatchState { reason } => {
                 vec![("reason", s(reason))]
@@ -206,17 +199,14 @@ impl Error {
     }
 
     pub(crate) fn config(reason: impl Into<String>) -> Self {
-        Error::ConfigInvalid {
-            reason: reason.into(),
-            field: None,
-        }
+        Error::config_field("", reason)
     }
 
     /// A configuration error about the configuration field `field`.
     pub(crate) fn config_field(field: &'static str, reason: impl Into<String>) -> Self {
         Error::ConfigInvalid {
             reason: reason.into(),
-            field: Some(field),
+            field,
         }
     }
 }
