@@ -95,7 +95,10 @@ export const TEMPLATES = /** @type {MasterTemplate[]} */ ([
  * @type {Record<string, [string, boolean][]>}
  */
 export const CREDENTIAL_FIELDS = Object.fromEntries(
-  catalogue().credentials.map((k) => [k.kind, k.fields.map((f) => [f.name, f.secret])])
+  catalogue().credentials.map((k) => [
+    k.kind,
+    k.fields.map((f) => /** @type {[string, boolean]} */ ([f.name, f.secret])),
+  ])
 );
 
 /**
