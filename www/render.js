@@ -30,7 +30,8 @@ export function setSecrets(/** @type {string[]} */ values) {
 /** `text` with every typed secret credential replaced by the engine's mask. */
 export function mask(/** @type {unknown} */ text) {
   let s = text === null || text === undefined ? "" : String(text);
-  for (const secret of secrets) if (s.includes(secret)) s = s.split(secret).join(SECRET_MASK);
+  for (const secret of secrets)
+    if (s.includes(secret)) s = s.split(secret).join(SECRET_MASK);
   return s;
 }
 

@@ -17,7 +17,9 @@ function families(catalogue) {
 export function isEngineCode(code, catalogue) {
   if (typeof code !== "string") return false;
   const parts = code.split(".");
-  return parts.length === 2 && families(catalogue).has(parts[0]) && PLAIN.test(parts[1]);
+  return (
+    parts.length === 2 && families(catalogue).has(parts[0]) && PLAIN.test(parts[1])
+  );
 }
 
 /** The argument names a sentence uses. */
@@ -60,7 +62,12 @@ export function stepsAndErrors(value, out = []) {
   else if (value && typeof value === "object") {
     for (const [k, v] of Object.entries(value)) {
       if (k === "trace" && Array.isArray(v)) out.push(...v.filter((s) => s?.code));
-      else if (k === "error" && v && typeof v.code === "string" && !v.code.startsWith("fixture."))
+      else if (
+        k === "error" &&
+        v &&
+        typeof v.code === "string" &&
+        !v.code.startsWith("fixture.")
+      )
         out.push(v);
       stepsAndErrors(v, out);
     }
@@ -75,7 +82,10 @@ export function codeProblems(item, catalogue) {
   if (!entry) return `${item.code} has no sentence in the catalogue`;
   for (const lang of ["id", "en"]) {
     for (const name of sentenceArgs(entry[lang])) {
-      const given = name === "provider" ? item.provider ?? item.args?.provider : item.args?.[name];
+      const given =
+        name === "provider"
+          ? (item.provider ?? item.args?.provider)
+          : item.args?.[name];
       if (given === undefined || given === null || given === "")
         return `${item.code} lacks {${name}} (${lang}): ${JSON.stringify(item)}`;
     }

@@ -33,7 +33,8 @@ test("every catalogue code has both sentences, naming only its declared argument
 test("every engine code in the fixtures' expected answers is in the catalogue", () => {
   const seen = new Set();
   for (const [file, suite] of suites) {
-    for (const code of engineCodesIn(suite.cases, catalogue)) seen.add(`${code} (${file})`);
+    for (const code of engineCodesIn(suite.cases, catalogue))
+      seen.add(`${code} (${file})`);
   }
   const missing = [...seen].filter((c) => !(c.split(" ")[0] in catalogue.codes));
   assert.ok(seen.size > 50, `too few codes found: ${seen.size}`);
@@ -72,7 +73,10 @@ test("the walk finds a sentence without a code, an unknown code and a missing ar
     /lacks \{number\}/
   );
   assert.equal(
-    codeProblems({code: "route.fallback", provider: "meta", args: {number: "1"}}, catalogue),
+    codeProblems(
+      {code: "route.fallback", provider: "meta", args: {number: "1"}},
+      catalogue
+    ),
     null
   );
 });
