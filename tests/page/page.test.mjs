@@ -419,5 +419,6 @@ test("the page's catalogue has every code's sentences and the arguments of every
     }
   }
   assert.deepEqual(problems, []);
-  assert.ok(checked.size > 25, `too few codes seen: ${[...checked].join(" ")}`);
+  // Decisions only (the node and Python hosts run every op of the fixtures).
+  assert.ok(checked.size > 10, `too few codes seen: ${[...checked].join(" ")}`);
 });

@@ -127,7 +127,11 @@ class SicantikWhatsappCatalogue(models.AbstractModel):
         stored ``message`` when the code is a provider's own (``meta.131026``)."""
         if not code:
             return message or False
-        return self._sentence(code, args, default=message or code)
+        text = self._sentence(code, args, default=message or code)
+        # A corrected input, when the engine has one, has its own sentence.
+        if args and args.get("suggestion"):
+            text = f"{text} {self._sentence('phone.suggestion', args)}"
+        return text
 
     @api.model
     def _limit_error_text(self, code, detail=""):

@@ -73,7 +73,8 @@ class TestCatalogue(SicantikWhatsappCommon):
                     checked.add(item["code"])
         self.assertEqual(sorted(c for c in expected if c not in self.catalogue["codes"]), [])
         self.assertEqual(problems, [])
-        self.assertGreater(len(checked), 25, sorted(checked))
+        # Decisions only (the node and Python hosts run every op of the fixtures).
+        self.assertGreater(len(checked), 10, sorted(checked))
 
     def test_the_checks_can_fail(self):
         broken = json.loads(json.dumps(self.catalogue))
@@ -127,6 +128,11 @@ class TestCatalogue(SicantikWhatsappCommon):
         )
         self.assertIn("nomor", english.error_text)
         self.assertNotEqual(indonesian.error_text, english.error_text)
+        # A corrected input has its own sentence, appended when the error has one.
+        message._fail("phone.trunk_zero_doubled", "raw", {"input": "00812", "suggestion": "0812"})
+        self.assertIn("00812", indonesian.error_text)
+        self.assertTrue(indonesian.error_text.endswith("Maksud Anda 0812?"), indonesian.error_text)
+        self.assertTrue(english.error_text.endswith("Did you mean 0812?"), english.error_text)
         # An Odoo-side code keeps its stored words.
         message._fail("outbox.cancelled", "Cancelled by Admin.")
         self.assertEqual(indonesian.error_text, "Cancelled by Admin.")
