@@ -117,7 +117,7 @@ class SicantikWhatsappTestWizard(models.TransientModel):
                         "sequence": seq,
                         "name": name,
                         "role": roles.get(name, {}).get("role", "value"),
-                        "positional": roles.get(name, {}).get("positional", name.isdigit()),
+                        "positional": roles.get(name, {}).get("positional", False),
                         "value": value if isinstance(value, str) else json.dumps(value),
                     }
                 )
