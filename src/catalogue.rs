@@ -6,7 +6,8 @@
 //! Hosts render from it and keep no copy: a sentence is `id` or `en` with each `{arg}` replaced
 //! by the argument of that name (from the error's, step's or issue's fields); `{{{param}}}` shows
 //! a placeholder as the template writes it. A test fails when a code used anywhere in `src/` has
-//! no sentence.
+//! no sentence. An error's `suggestion` (a corrected input, which not every such error has) is
+//! worded by its own entry `phone.suggestion`, appended by hosts when the error carries one.
 //!
 //! The sentences (src/catalogue/sentences.json) are kept out of the web `.wasm` (its size budget):
 //! the `catalogue` and `maskConfig` ops are built without the `js` feature (native, host ABI) or
@@ -265,7 +266,10 @@ mod tests {
                 template: t(),
                 reason: t(),
             },
-            Error::ConfigInvalid { reason: t() },
+            Error::ConfigInvalid {
+                reason: t(),
+                field: "defaultProvider",
+            },
             Error::ProviderUnknown { id: t() },
             Error::ProviderUnsupported {
                 id: t(),

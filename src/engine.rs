@@ -79,9 +79,12 @@ impl Engine {
             .unwrap_or(phone::DEFAULT_COUNTRY)
             .to_string();
         if default_country.len() > 3 || !default_country.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(Error::config(format!(
-                "defaultCountry must be a calling code of 1 to 3 digits, not {default_country:?}"
-            )));
+            return Err(Error::config_field(
+                "defaultCountry",
+                format!(
+                    "defaultCountry must be a calling code of 1 to 3 digits, not {default_country:?}"
+                ),
+            ));
         }
         let mut ids = template::Names::default();
         for (i, p) in config.providers.iter().enumerate() {
@@ -102,15 +105,17 @@ impl Engine {
         let known = |id: &str| ids.contains(id);
         if let Some(d) = config.default_provider.as_deref().filter(|d| !d.is_empty()) {
             if !known(d) {
-                return Err(Error::config(format!(
-                    "defaultProvider {d:?} is not a provider id"
-                )));
+                return Err(Error::config_field(
+                    "defaultProvider",
+                    format!("defaultProvider {d:?} is not a provider id"),
+                ));
             }
         }
         if let Some(bad) = config.fallback_order.iter().find(|id| !known(id)) {
-            return Err(Error::config(format!(
-                "fallbackOrder names {bad:?}, which is not a provider id"
-            )));
+            return Err(Error::config_field(
+                "fallbackOrder",
+                format!("fallbackOrder names {bad:?}, which is not a provider id"),
+            ));
         }
         let mut templates = BTreeMap::new();
         let mut compiled = Vec::with_capacity(config.templates.len());

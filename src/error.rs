@@ -48,8 +48,10 @@ pub enum Error {
     /// A provider mapping of the template is inconsistent (e.g. a Meta parameter order naming an
     /// unknown parameter).
     TemplateMapping { template: String, reason: String },
-    /// The engine configuration is inconsistent or incomplete.
-    ConfigInvalid { reason: String },
+    /// The engine configuration is inconsistent or incomplete. `field` names the configuration
+    /// field at fault when it is one (`defaultProvider`, `fallbackOrder`, `defaultCountry`; empty
+    /// otherwise), so a host can show the error there without reading `reason`.
+    ConfigInvalid { reason: String, field: &'static str },
     /// A provider id that the configuration does not have.
     ProviderUnknown { id: String },
     /// The provider exists but cannot carry this request (e.g. Meta without a template mapping).
@@ -159,9 +161,12 @@ impl Error {
                 ("param", s(param)),
                 ("reason", s(reason)),
             ],
-            Error::ConfigInvalid { reason }
-            | Error::InputInvalid { reason }
-            | Error::DispatchState { reason } => vec![("reason", s(reason))],
+            Error::ConfigInvalid { reason, field } => {
+                vec![("reason", s(reason)), ("field", field.to_string())]
+            }
+            Error::InputInvalid { reason } | Error::DispatchState { reason } => {
+                vec![("reason", s(reason))]
+            }
             #[cfg(any(not(feature = "js"), feature = "server"))]
             Error::Webhook { reason, .. } => vec![("reason", s(reason))],
             Error::ProviderUnknown { id } => vec![("provider", s(id))],
@@ -202,8 +207,14 @@ impl Error {
     }
 
     pub(crate) fn config(reason: impl Into<String>) -> Self {
+        Error::config_field("", reason)
+    }
+
+    /// A configuration error about the configuration field `field`.
+    pub(crate) fn config_field(field: &'static str, reason: impl Into<String>) -> Self {
         Error::ConfigInvalid {
             reason: reason.into(),
+            field,
         }
     }
 }
@@ -251,7 +262,7 @@ impl fmt::Display for Error {
             Error::TemplateMapping { template, reason } => {
                 write!(f, "template {template:?} has an invalid provider mapping: {reason}")
             }
-            Error::ConfigInvalid { reason } => write!(f, "invalid configuration: {reason}"),
+            Error::ConfigInvalid { reason, .. } => write!(f, "invalid configuration: {reason}"),
             Error::ProviderUnknown { id } => write!(f, "unknown provider {id:?}"),
             Error::ProviderUnsupported { id, reason } => {
                 write!(f, "provider {id:?} cannot send this: {reason}")

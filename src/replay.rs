@@ -314,7 +314,10 @@ pub fn replay(args: &str) -> Result<Report<'_>> {
     }
     let engine = |config: &RawValue, which: &str| {
         Engine::from_json(config.get(), which).map_err(|e| match e {
-            Error::ConfigInvalid { reason } => Error::config(format!("{which}: {reason}")),
+            Error::ConfigInvalid { reason, field } => Error::ConfigInvalid {
+                reason: format!("{which}: {reason}"),
+                field,
+            },
             e => e,
         })
     };

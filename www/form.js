@@ -2,6 +2,7 @@
 // case (value fields from the template's placeholders, provider profiles, fallback order, fault
 // toggles). Every change updates the case and calls `onChange`; the output is computed elsewhere.
 
+import {catalogue} from "sicantik-whatsapp";
 import {byId, fill, h} from "./dom.js";
 import {t} from "./i18n.js";
 import {
@@ -186,7 +187,7 @@ function renderProviders(/** @type {FormContext} */ ctx) {
               id: `${pre}-version`,
               type: "text",
               spellcheck: "false",
-              placeholder: "v25.0",
+              placeholder: catalogue().defaults.metaApiVersion,
               "data-bind": `providers.${i}.apiVersion`,
               "aria-describedby": `err-apiVersion-${p.id}`,
             }),

@@ -370,7 +370,10 @@ export function describeError(err) {
     args.reason =
       PHONE_REASONS_ID.find(([k]) => args.reason.includes(k))?.[1] ?? args.reason;
   }
-  const title = sentence(code, current, args) ?? t("engineError", {code});
+  let title = sentence(code, current, args) ?? t("engineError", {code});
+  // A corrected input, when the engine has one, has its own sentence (not every error has it).
+  if (args.suggestion)
+    title += ` ${sentence("phone.suggestion", current, {suggestion: args.suggestion})}`;
   const complete =
     code === "template.missing_param" ||
     code === "phone.trunk_zero_doubled" ||

@@ -35,6 +35,7 @@ import {
 import {
   CUSTOM,
   SIM_CREDENTIALS,
+  secretValues,
   currentTemplate,
   customTemplate,
   decodeCase,
@@ -128,9 +129,12 @@ function shown(err) {
   return {...describeError(err), code: err?.code};
 }
 
+/** The page's form field of each configuration field the engine may name in an error. */
+/** @type {Record<string, string>} */
+const CONFIG_FIELDS = {defaultProvider: "defaultProvider", fallbackOrder: "fallback"};
+
 /** The form field an engine error concerns, or null for the general area. */
 function fieldFor(/** @type {any} */ err) {
-  const message = String(err?.message ?? "");
   switch (err?.code) {
     case "phone.invalid":
     case "phone.trunk_zero_doubled":
@@ -147,10 +151,8 @@ function fieldFor(/** @type {any} */ err) {
     case "provider.unknown":
       return state.forceProvider ? "forceProvider" : "defaultProvider";
     case "config.invalid":
-      if (message.includes("defaultProvider")) return "defaultProvider";
-      if (message.includes("fallbackOrder")) return "fallback";
-      if (message.includes("optIn")) return "optIn";
-      return null;
+      // The engine names the configuration field at fault (its `field` argument).
+      return CONFIG_FIELDS[err.args?.field] ?? null;
     default:
       return null;
   }
@@ -190,7 +192,7 @@ function update() {
   delete document.body.dataset.pending;
   general = [];
   clearFieldErrors();
-  setSecrets(Object.values(credentials).flatMap((c) => Object.values(c)));
+  setSecrets(secretValues(credentials, state.providers));
 
   // The phone on its own, so its verdict shows whatever else is wrong.
   const phoneOut = byId("f-phone-out");

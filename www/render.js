@@ -2,6 +2,7 @@
 // Requests and attempts come masked from the engine; `mask` is a second line of defence that
 // replaces any credential typed in the page wherever it would still appear.
 
+import {catalogue} from "sicantik-whatsapp";
 import {byId, fill, h} from "./dom.js";
 import {classificationText, describeError, lintTitle, t, traceText} from "./i18n.js";
 
@@ -15,7 +16,10 @@ import {classificationText, describeError, lintTitle, t, traceText} from "./i18n
 /** @type {string[]} */
 let secrets = [];
 
-/** The credentials typed in the page; every output string goes through {@link mask}. */
+/** What replaces a secret, as the engine masks it (its catalogue's default). */
+const SECRET_MASK = catalogue().defaults.secretMask;
+
+/** The secret credentials typed in the page; every output string goes through {@link mask}. */
 export function setSecrets(/** @type {string[]} */ values) {
   // Short values would mask ordinary words; the engine masks every secret anyway.
   secrets = values
@@ -23,11 +27,23 @@ export function setSecrets(/** @type {string[]} */ values) {
     .sort((a, b) => b.length - a.length);
 }
 
-/** `text` with every typed credential replaced by •••. */
+/** `text` with every typed secret credential replaced by the engine's mask. */
 export function mask(/** @type {unknown} */ text) {
   let s = text === null || text === undefined ? "" : String(text);
-  for (const secret of secrets) if (s.includes(secret)) s = s.split(secret).join("•••");
+  for (const secret of secrets)
+    if (s.includes(secret)) s = s.split(secret).join(SECRET_MASK);
   return s;
+}
+
+/**
+ * The engine's number of fallback `id` in decision `d`: its `route.fallback` step's `number`
+ * (the page never counts the chain itself).
+ * @param {Decision} d
+ * @param {string} id
+ */
+function fallbackNumber(d, id) {
+  const step = d.trace.find((s) => s.code === "route.fallback" && s.provider === id);
+  return step?.args?.number ?? "?";
 }
 
 /** <details> open states survive re-rendering, by key. */
@@ -263,7 +279,9 @@ export function renderDecision(/** @type {Preview} */ preview) {
                     h(
                       "span",
                       {class: "hint"},
-                      i === 0 ? t("chainPrimary") : t("chainFallback", {n: i})
+                      i === 0
+                        ? t("chainPrimary")
+                        : t("chainFallback", {n: fallbackNumber(d, id)})
                     )
                   )
                 )

@@ -4,6 +4,8 @@
 // token) and base URLs left at the simulator default (another machine's simulator has another
 // port). Format: `#case=` + base64url(UTF-8 JSON).
 
+import {catalogue} from "sicantik-whatsapp";
+
 /** @typedef {import("sicantik-whatsapp").EngineConfig} EngineConfig */
 /** @typedef {import("sicantik-whatsapp").Notification} Notification */
 /** @typedef {import("sicantik-whatsapp").MasterTemplate} MasterTemplate */
@@ -89,21 +91,28 @@ export const TEMPLATES = /** @type {MasterTemplate[]} */ ([
 ]);
 
 /**
- * Credential fields per kind: [name, secret?].
+ * Credential fields per kind, `[name, secret?]`, as the engine's catalogue lists them.
  * @type {Record<string, [string, boolean][]>}
  */
-export const CREDENTIAL_FIELDS = {
-  meta: [
-    ["accessToken", true],
-    ["phoneNumberId", false],
-    ["wabaId", false],
-  ],
-  watzap: [
-    ["apiKey", true],
-    ["numberKey", true],
-  ],
-  fonnte: [["token", true]],
-};
+export const CREDENTIAL_FIELDS = Object.fromEntries(
+  catalogue().credentials.map((k) => [
+    k.kind,
+    k.fields.map((f) => /** @type {[string, boolean]} */ ([f.name, f.secret])),
+  ])
+);
+
+/**
+ * The secret values among typed `credentials` (by provider id), per the catalogue's fields.
+ * @param {Record<string, Record<string, string>>} credentials
+ * @param {{id: string, kind: string}[]} providers
+ */
+export function secretValues(credentials, providers) {
+  return providers.flatMap((p) =>
+    (CREDENTIAL_FIELDS[p.kind] ?? [])
+      .filter(([, secret]) => secret)
+      .map(([field]) => credentials[p.id]?.[field] ?? "")
+  );
+}
 
 /** The simulator's harmless credentials (also served by the demo server's /config.js). */
 export const SIM_CREDENTIALS = {
@@ -177,7 +186,7 @@ export function defaultCase() {
         state: "configured",
         baseUrl: null,
         timeoutMs: 4000,
-        apiVersion: "v25.0",
+        apiVersion: "", // the engine's default
       },
       {
         id: "watzap",

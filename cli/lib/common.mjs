@@ -78,7 +78,8 @@ export function demoConfig(baseUrl = DEFAULT_BASE_URL, {timeoutMs = 10_000} = {}
       fallbackOrder: ["watzap", "fonnte"],
       optIn: {url: "https://dpmptsp.karokab.go.id/wa/setuju"},
       providers: [
-        provider("meta", "Meta Cloud API", c.meta, {apiVersion: "v25.0"}),
+        // No apiVersion: the engine's default Graph API version.
+        provider("meta", "Meta Cloud API", c.meta),
         provider("watzap", "Watzap.id", c.watzap),
         provider("fonnte", "Fonnte", c.fonnte),
       ],

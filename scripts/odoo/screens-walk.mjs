@@ -93,13 +93,13 @@ if (step("templates"))
       await shot("template_tab_" + t.replace(/\W+/g, "_"), {fullPage: true});
     }
   });
-async function wizard(partner, name) {
+async function wizard(partner, name, template = "Izin") {
   await page.goto(act("sicantik_whatsapp.sicantik_whatsapp_test_wizard_action"));
   await page.waitForSelector(".modal .o_form_view");
   await page.locator(".modal .o_field_widget[name=partner_id] input").fill(partner);
   await page.waitForSelector(".o-autocomplete--dropdown-item");
   await page.locator(".o-autocomplete--dropdown-item").first().click();
-  await page.locator(".modal .o_field_widget[name=template_id] input").fill("Izin");
+  await page.locator(".modal .o_field_widget[name=template_id] input").fill(template);
   await page.waitForSelector(".o-autocomplete--dropdown-item");
   await page.locator(".o-autocomplete--dropdown-item").first().click();
   await page.waitForTimeout(1500);
@@ -121,6 +121,10 @@ async function wizard(partner, name) {
 if (step("wizard")) {
   await safe("wizard_valid", () => wizard("Siti Aminah", "wizard_valid"));
   await safe("wizard_invalid", () => wizard("Nomor Salah", "wizard_invalid"));
+  // The Meta-style {{1}}/{{2}} template: one value line each, labelled from the engine.
+  await safe("wizard_positional", () =>
+    wizard("Siti Aminah", "wizard_positional", "Bernomor")
+  );
 }
 if (step("messages"))
   await safe("messages", async () => {
@@ -217,7 +221,7 @@ if (step("permit"))
     await sendBtn.first().click();
     await page.waitForSelector(".modal .o_form_view");
     await page.waitForTimeout(2500);
-    await page.locator(".modal .o_field_widget[name=template_id] input").fill("Izin");
+    await page.locator(".modal .o_field_widget[name=template_id] input").fill(template);
     await page.waitForSelector(".o-autocomplete--dropdown-item");
     await page.locator(".o-autocomplete--dropdown-item").first().click();
     await page.waitForTimeout(2500);
@@ -246,7 +250,9 @@ if (step("permit"))
         .locator(".modal .o_field_widget[name=template_id] input")
         .inputValue())
     ) {
-      await page.locator(".modal .o_field_widget[name=template_id] input").fill("Izin");
+      await page
+        .locator(".modal .o_field_widget[name=template_id] input")
+        .fill(template);
       await page.waitForSelector(".o-autocomplete--dropdown-item");
       await page.locator(".o-autocomplete--dropdown-item").first().click();
       await page.waitForTimeout(2500);

@@ -57,6 +57,16 @@ rejected = message("failed", budi, meta, error_code="meta.131026", error_message
 env["sicantik.whatsapp.attempt"].sudo().create({  # noqa: F821
     "message_id": rejected.id, "provider_id": meta.id, "classification": "rejected", "code": "meta.131026",
     "detail": "Message undeliverable"})
+# Two real sends through the dispatcher to the simulator (the office reads Indonesian): a sent
+# message with the engine's decision, and one refused for a missing value (its code and
+# arguments stored, worded by the form); and the Meta-style {{1}}/{{2}} template for the wizard.
+env.company.partner_id.lang = "id_ID"  # noqa: F821
+D = env["sicantik.whatsapp.dispatcher"]  # noqa: F821
+D.send(siti, tpl.code, {"permit_type": "PBG", "permit_number": "IZN/2027/0003"})
+D.send(budi, tpl.code, {"permit_type": "PBG"})
+env["sicantik.whatsapp.template.master"].create(  # noqa: F821
+    {"name": "Bernomor", "code": "numbered", "body": "Yth. {{1}}, izin {{2}}"}
+)
 env.user.lang = "id_ID"  # noqa: F821
 env.cr.commit()  # noqa: F821
 print("screens-walk seed: done")

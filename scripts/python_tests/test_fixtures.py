@@ -64,6 +64,8 @@ def run_case(engine, suite_config, case):
             error = {"code": e.code, "message": e.message}
             if e.suggestion is not None:
                 error["suggestion"] = e.suggestion
+            if e.fields:  # the arguments of its catalogue sentence (test_catalogue.py)
+                error["args"] = e.fields
             return None, error
 
     # A pacing case: the ``pace`` op for each of its args, in order (tests/fixtures/pacing.json).

@@ -100,12 +100,10 @@ impl ProviderConfig {
     /// Checks of the profile's own fields (`Engine::new` checks ids and references).
     pub fn validate(&self) -> crate::Result<()> {
         match self.rate_per_minute {
-            Some(r) if r > MAX_RATE_PER_MINUTE => Err(crate::Error::ConfigInvalid {
-                reason: format!(
-                    "provider {:?}: ratePerMinute {r} is above the maximum of {MAX_RATE_PER_MINUTE}",
-                    self.id
-                ),
-            }),
+            Some(r) if r > MAX_RATE_PER_MINUTE => Err(crate::Error::config(format!(
+                "provider {:?}: ratePerMinute {r} is above the maximum of {MAX_RATE_PER_MINUTE}",
+                self.id
+            ))),
             _ => Ok(()),
         }
     }

@@ -56,12 +56,16 @@ export function subset(expected, actual, path = "expect") {
     : `${path}: expected ${JSON.stringify(expected)}, got ${JSON.stringify(actual)}`;
 }
 
-/** A thrown engine error as `{code, message, suggestion?}`; anything else is a fixture failure of its own. */
+/**
+ * A thrown engine error as `{code, message, suggestion?, args?}` (`args` for the catalogue test;
+ * expectations match a subset); anything else is a fixture failure of its own.
+ */
 export function errorOf(e) {
   if (e instanceof Error && typeof e.code === "string") {
-    return e.suggestion === undefined
-      ? {code: e.code, message: e.message}
-      : {code: e.code, message: e.message, suggestion: e.suggestion};
+    const error = {code: e.code, message: e.message};
+    if (e.suggestion !== undefined) error.suggestion = e.suggestion;
+    if (e.args !== undefined) error.args = e.args;
+    return error;
   }
   return {code: "fixture.not_an_error_with_code", message: String(e)};
 }

@@ -369,3 +369,56 @@ test("phone width: no horizontal scroll at 375 px", async () => {
   await page.screenshot({path: join(OUT, "phone.png"), fullPage: true});
   assert.deepEqual(pageErrors, []);
 });
+
+test("the page's catalogue has every code's sentences and the arguments of every step and error", async () => {
+  // The page's own catalogue (the package's catalogue.js, served to the browser) and the
+  // answers of its own web engine for every decision of the shared fixtures; the rules are
+  // tests/node/catalogue-walk.mjs, as the node, Python and Odoo hosts check them.
+  const {readdirSync, readFileSync} = await import("node:fs");
+  const {mergePatch} = await import("../node/fixture-lib.mjs");
+  const walk = await import("../node/catalogue-walk.mjs");
+  const catalogue = await page.evaluate(async () =>
+    (await import("sicantik-whatsapp")).catalogue()
+  );
+  assert.deepEqual(walk.missingSentences(catalogue), []);
+  const dir = join(ROOT, "tests", "fixtures");
+  const cases = [];
+  const expected = new Set();
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".json"))) {
+    const suite = JSON.parse(readFileSync(join(dir, file), "utf8"));
+    walk.engineCodesIn(suite.cases, catalogue, expected);
+    for (const c of suite.cases) {
+      if (!c.notification) continue;
+      const config = mergePatch(c.config ?? suite.config, c.configPatch ?? {});
+      cases.push({name: `${file} › ${c.name}`, config, notification: c.notification});
+    }
+  }
+  assert.deepEqual(
+    [...expected].filter((c) => !(c in catalogue.codes)),
+    [],
+    "codes of the fixtures without a sentence"
+  );
+  const answers = await page.evaluate(async (cases) => {
+    const {Engine} = await import("sicantik-whatsapp");
+    const error = (e) => ({code: e.code, message: e.message, args: e.args});
+    return cases.map(({name, config, notification}) => {
+      try {
+        return {name, decision: new Engine(config).decide(notification)};
+      } catch (e) {
+        return {name, error: error(e)};
+      }
+    });
+  }, cases);
+  const problems = [];
+  const checked = new Set();
+  for (const answer of answers) {
+    for (const item of walk.stepsAndErrors(answer)) {
+      const problem = walk.codeProblems(item, catalogue);
+      if (problem) problems.push(`${answer.name}: ${problem}`);
+      checked.add(item.code);
+    }
+  }
+  assert.deepEqual(problems, []);
+  // Decisions only (the node and Python hosts run every op of the fixtures).
+  assert.ok(checked.size > 10, `too few codes seen: ${[...checked].join(" ")}`);
+});

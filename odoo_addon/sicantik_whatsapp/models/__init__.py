@@ -3,9 +3,14 @@ from . import sicantik_whatsapp_provider_credentials
 from . import sicantik_whatsapp_provider_health
 from . import sicantik_whatsapp_template_master
 from . import sicantik_whatsapp_message
+from . import sicantik_whatsapp_message_flight
 from . import sicantik_whatsapp_attempt
 from . import sicantik_whatsapp_consent
+from . import sicantik_whatsapp_catalogue
+from . import sicantik_whatsapp_chatter
 from . import sicantik_whatsapp_dispatcher
+from . import sicantik_whatsapp_outbox
+from . import sicantik_whatsapp_outbox_flight
 from . import res_partner
 from . import res_partner_consent_link
 from . import res_config_settings

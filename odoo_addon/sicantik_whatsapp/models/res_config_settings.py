@@ -17,14 +17,14 @@ class ResConfigSettings(models.TransientModel):
         string="Opt-in Invitation",
         config_parameter="sicantik_whatsapp.opt_in_text",
         # The engine's default words ({url} is the personal link), from its catalogue.
-        default=lambda self: self.env["sicantik.whatsapp.dispatcher"]._engine_default("optInText"),
+        default=lambda self: self.env["sicantik.whatsapp.catalogue"]._default("optInText"),
         help="Appended to Watzap/Fonnte messages for citizens who have not opted in; {url} is "
         "replaced by their personal consent link.",
     )
     sicantik_wa_default_country = fields.Char(
         string="Default Calling Code",
         config_parameter="sicantik_whatsapp.default_country",
-        default=lambda self: self.env["sicantik.whatsapp.dispatcher"]._engine_default("country"),
+        default=lambda self: self.env["sicantik.whatsapp.catalogue"]._default("country"),
         help="Calling code assumed for numbers written without one (62 for Indonesia).",
     )
     sicantik_wa_sending_timeout = fields.Integer(

@@ -46,3 +46,29 @@ class SicantikWhatsappAttempt(models.Model):
         for att in self:
             att.request_readable = readable_http(att.request_masked)
             att.response_readable = readable_http(att.response_masked)
+
+    @api.model
+    def _vals_from_engine(self, message, attempts):
+        """The values of ``message``'s attempts as the engine's outcome lists them."""
+        from .sicantik_whatsapp_message import _ms_to_datetime, _pretty
+
+        provider_model = self.env["sicantik.whatsapp.provider"].sudo()
+        return [
+            {
+                "message_id": message.id,
+                "provider_id": provider_model._from_engine_id(att.get("provider")).id or False,
+                "provider_ref": att.get("provider"),
+                "classification": att.get("classification") or "unknown",
+                "code": att.get("code") or False,
+                "detail": att.get("detail") or False,
+                "provider_message_ids": ",".join(str(i) for i in att.get("messageIds") or [])
+                or False,
+                "request_masked": _pretty(att.get("request")),
+                "response_masked": _pretty(att.get("response")),
+                "transport_error": _pretty(att.get("transportError")),
+                "date": fields.Datetime.to_datetime(_ms_to_datetime(att.get("atMs")))
+                if att.get("atMs")
+                else fields.Datetime.now(),
+            }
+            for att in attempts
+        ]

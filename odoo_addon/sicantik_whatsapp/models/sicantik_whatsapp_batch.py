@@ -190,7 +190,11 @@ class SicantikWhatsappBatch(models.Model):
                     code = answer["error"].get("code") or "engine.error"
                     item.update(
                         status=_error_status(code),
-                        error=(code, answer["error"].get("message") or code),
+                        error=(
+                            code,
+                            answer["error"].get("message") or code,
+                            answer["error"].get("args"),
+                        ),
                     )
                     continue
                 plan = answer["ok"]
@@ -271,7 +275,7 @@ class SicantikWhatsappBatch(models.Model):
             )
         if items:
             self._create_messages(template, items, batch)
-            self.env["sicantik.whatsapp.dispatcher"]._trigger_outbox()
+            self.env["sicantik.whatsapp.outbox"]._trigger_outbox()
         return batch
 
     @api.model
@@ -310,4 +314,4 @@ def _error_status(code):
 
 
 def _dedupe_key(record, template, trigger):
-    return "%s,%s:%s:%s" % (record._name, record.id, template.code, trigger)
+    return f"{record._name},{record.id}:{template.code}:{trigger}"

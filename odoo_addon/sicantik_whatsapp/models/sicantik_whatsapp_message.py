@@ -17,6 +17,24 @@ MESSAGE_STATES = [
 ]
 
 
+def _loads(text):
+    """A stored JSON object, ``{}`` when empty or unreadable."""
+    try:
+        value = json.loads(text or "{}")
+    except ValueError:
+        return {}
+    return value if isinstance(value, dict) else {}
+
+
+def _outcome_args(outcome):
+    """The arguments of an outcome's code: its trace step's (a quiet-hours wait), its provider."""
+    step = next((s for s in outcome.get("trace") or [] if s.get("code") == outcome.get("code")), {})
+    args = dict(step.get("args") or {})
+    if outcome.get("provider"):
+        args.setdefault("provider", outcome["provider"])
+    return args or None
+
+
 def _pretty(value):
     if value in (None, False, ""):
         return False
@@ -66,7 +84,8 @@ class SicantikWhatsappMessage(models.Model):
     )
     provider_message_ids = fields.Char(string="All Provider Message IDs", readonly=True, copy=False)
     decision_json = fields.Text(string="Decision (JSON)", readonly=True, copy=False)
-    decision_text = fields.Text(string="Decision", readonly=True, copy=False)
+    # Computed when read, in the viewer's language, from the stored codes and arguments.
+    decision_text = fields.Text(string="Decision", compute="_compute_engine_texts")
     chain = fields.Char(string="Provider Chain", readonly=True, copy=False)
     opt_in_link_appended = fields.Boolean(string="Opt-in Link Appended", readonly=True, copy=False)
     body_text = fields.Text(string="Message Text", readonly=True, copy=False)
@@ -77,6 +96,10 @@ class SicantikWhatsappMessage(models.Model):
     attempt_count = fields.Integer(compute="_compute_attempt_count", store=True)
     error_code = fields.Char(readonly=True, copy=False)
     error_message = fields.Text(readonly=True, copy=False)
+    error_args_json = fields.Text(
+        readonly=True, copy=False, help="The arguments of the error code's sentence (JSON)."
+    )
+    error_text = fields.Text(string="Error", compute="_compute_engine_texts")
     scheduled_date = fields.Datetime(
         string="Send After",
         index=True,
@@ -121,7 +144,7 @@ class SicantikWhatsappMessage(models.Model):
         records = self._source_records()
         for rec in self:
             record = records.get(rec.id)
-            rec.record_ref = "%s,%s" % (record._name, record.id) if record is not None else False
+            rec.record_ref = f"{record._name},{record.id}" if record is not None else False
 
     def _source_record(self):
         """The source record, ``None`` when there is none (or it was deleted)."""
@@ -193,10 +216,22 @@ class SicantikWhatsappMessage(models.Model):
             )
             rec.rejected_for_recipient = last.classification == "rejected"
 
+    @api.depends("decision_json", "error_code", "error_message", "error_args_json")
+    @api.depends_context("lang")
+    def _compute_engine_texts(self):
+        catalogue = self.env["sicantik.whatsapp.catalogue"]
+        for rec in self:
+            decision = _loads(rec.decision_json)
+            rec.decision_text = catalogue._trace_text(decision.get("trace")) or False
+            args = _loads(rec.error_args_json)
+            if args.get("provider"):
+                args["provider"] = catalogue._provider_name(args["provider"])
+            rec.error_text = catalogue._error_text(rec.error_code, rec.error_message, args)
+
     @api.depends("template_code", "partner_id")
     def _compute_display_name(self):
         for rec in self:
-            rec.display_name = "%s → %s" % (
+            rec.display_name = "{} → {}".format(
                 rec.template_code or "?",
                 rec.partner_id.display_name or rec.phone or "?",
             )
@@ -207,11 +242,7 @@ class SicantikWhatsappMessage(models.Model):
 
     def _values(self):
         self.ensure_one()
-        try:
-            values = json.loads(self.values_json or "{}")
-        except ValueError:
-            values = {}
-        return values if isinstance(values, dict) else {}
+        return _loads(self.values_json)
 
     def _apply_outcome(
         self, decision, outcome, notification=None, body_text=None, attempt_sink=None
@@ -237,6 +268,7 @@ class SicantikWhatsappMessage(models.Model):
             "provider_message_ids": ",".join(ids) or False,
             "error_code": outcome.get("code") or False,
             "error_message": outcome.get("message") or False,
+            "error_args_json": _pretty(_outcome_args(outcome)),
             "outcome_json": _pretty(outcome),
             "scheduled_date": False,
         }
@@ -250,12 +282,12 @@ class SicantikWhatsappMessage(models.Model):
             vals["sent_date"] = fields.Datetime.now()
         elif status == "deferred":
             retry_at = outcome.get("retryAtMs")
-            # Quiet hours and holidays are no provider's refusal: they never count towards giving up.
+            # Quiet hours and holidays are no provider's refusal: never counted towards giving up.
             quiet = (outcome.get("code") or "").startswith("quiet.")
             vals["retry_count"] = self.retry_count + (0 if quiet else 1)
             if (
                 not quiet
-                and self.retry_count + 1 > self.env["sicantik.whatsapp.dispatcher"]._max_deferrals()
+                and self.retry_count + 1 > self.env["sicantik.whatsapp.outbox"]._max_deferrals()
             ):
                 vals.update(
                     state="failed",
@@ -275,12 +307,8 @@ class SicantikWhatsappMessage(models.Model):
         self._create_attempts(outcome.get("attempts") or [], attempt_sink)
 
     def _decision_vals(self, decision):
-        lines = []
-        for i, step in enumerate(decision.get("trace") or [], 1):
-            lines.append("%s. %s [%s]" % (i, step.get("message"), step.get("code")))
         return {
             "decision_json": _pretty(decision),
-            "decision_text": "\n".join(lines) or False,
             "chain": " → ".join(
                 self.env["sicantik.whatsapp.provider"].sudo()._from_engine_id(pid).name or pid
                 for pid in decision.get("chain") or []
@@ -291,39 +319,21 @@ class SicantikWhatsappMessage(models.Model):
         }
 
     def _create_attempts(self, attempts, sink=None):
-        provider_model = self.env["sicantik.whatsapp.provider"].sudo()
-        vals_list = []
-        for att in attempts:
-            provider = provider_model._from_engine_id(att.get("provider"))
-            vals_list.append(
-                {
-                    "message_id": self.id,
-                    "provider_id": provider.id or False,
-                    "provider_ref": att.get("provider"),
-                    "classification": att.get("classification") or "unknown",
-                    "code": att.get("code") or False,
-                    "detail": att.get("detail") or False,
-                    "provider_message_ids": ",".join(str(i) for i in att.get("messageIds") or [])
-                    or False,
-                    "request_masked": _pretty(att.get("request")),
-                    "response_masked": _pretty(att.get("response")),
-                    "transport_error": _pretty(att.get("transportError")),
-                    "date": fields.Datetime.to_datetime(_ms_to_datetime(att.get("atMs")))
-                    if att.get("atMs")
-                    else fields.Datetime.now(),
-                }
-            )
+        vals_list = self.env["sicantik.whatsapp.attempt"]._vals_from_engine(self, attempts)
         if sink is not None:
             sink.extend(vals_list)
         elif vals_list:
             self.env["sicantik.whatsapp.attempt"].sudo().create(vals_list)
 
-    def _fail(self, code, message):
+    def _fail(self, code, message, args=None):
+        """Failed with ``code``; ``args`` fill its catalogue sentence, ``message`` is the text
+        shown when the catalogue has none (an Odoo-side code such as ``outbox.cancelled``)."""
         self.sudo().write(
             {
                 "state": "failed",
                 "error_code": code,
                 "error_message": message,
+                "error_args_json": _pretty(args),
                 "scheduled_date": False,
             }
         )
@@ -352,7 +362,8 @@ class SicantikWhatsappMessage(models.Model):
         return True
 
     def action_requeue(self):
-        """Put failed (or, after checking with the provider, unknown) messages back in the outbox."""
+        """Put failed (or, after checking with the provider, unknown) messages back in the
+        outbox."""
         self._check_manager_rights()
         if self.filtered(lambda m: m.state not in ("failed", "unknown", "deferred")):
             raise UserError(_("Only failed, unknown or deferred messages can be queued again."))
@@ -364,7 +375,7 @@ class SicantikWhatsappMessage(models.Model):
                 "error_message": False,
             }
         )
-        self.env["sicantik.whatsapp.dispatcher"]._trigger_outbox()
+        self.env["sicantik.whatsapp.outbox"]._trigger_outbox()
         return True
 
     def action_cancel(self):
@@ -373,32 +384,6 @@ class SicantikWhatsappMessage(models.Model):
             raise UserError(_("Only queued or deferred messages can be cancelled."))
         self._fail("outbox.cancelled", _("Cancelled by %s.", self.env.user.name))
         return True
-
-
-class SicantikWhatsappMessageFlight(models.Model):
-    """A claimed outbox message whose request is about to leave (or has left).
-
-    Written and committed by the sending worker in a short transaction of its own, immediately
-    before the message's first request (:meth:`SicantikWhatsappDispatcher._mark_in_flight`): the
-    worker's own transaction keeps the outcomes of its group uncommitted meanwhile, and a row in
-    this table (not a column of the message) never conflicts with them. Recovery reads it: a
-    message left in ``sending`` with a row here may be at the provider (``unknown``), one without
-    never left (back to the queue).
-    """
-
-    _name = "sicantik.whatsapp.message.flight"
-    _description = "WhatsApp Message In Flight"
-    _log_access = False
-
-    message_id = fields.Many2one(
-        "sicantik.whatsapp.message", required=True, ondelete="cascade", readonly=True
-    )
-    claimed_at = fields.Datetime(
-        required=True, readonly=True, help="The claim under which the request started."
-    )
-    at = fields.Datetime(required=True, readonly=True)
-
-    _sql_constraints = [("message_unique", "UNIQUE(message_id)", "A message is in flight once.")]
 
 
 def _ms_to_datetime(ms):

@@ -33,3 +33,4 @@ from . import test_health_templates
 from . import test_record_templates
 from . import test_translation_files
 from . import test_webhooks_stop
+from . import test_catalogue

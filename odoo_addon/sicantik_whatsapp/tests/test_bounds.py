@@ -41,7 +41,7 @@ class TestBounds(SicantikWhatsappCommon):
                 ):
                     with self.cr.savepoint():
                         provider.write({fname: bad})
-                text = "%s %r" % (err.exception, err.exception.args)
+                text = f"{err.exception} {err.exception.args!r}"
                 self.assertNotIn("SECRET", text, "the credential is never in the exception")
                 self.assertIn(provider.name, text)
             provider.invalidate_recordset()
@@ -80,7 +80,7 @@ class TestBounds(SicantikWhatsappCommon):
         self.assertEqual(message.state, "failed")
         self.assertEqual(message.error_code, "limit.value")
         self.assertIn(
-            "A value is too long to send by WhatsApp (at most %s bytes per value)." % limit,
+            f"A value is too long to send by WhatsApp (at most {limit} bytes per value).",
             message.error_message,
         )
         self.assertIn("note", message.error_message)
@@ -91,7 +91,11 @@ class TestBounds(SicantikWhatsappCommon):
         self.env["ir.module.module"]._load_module_terms(
             ["sicantik_whatsapp"], ["id_ID"], overwrite=True
         )
-        text = self.dispatcher.with_context(lang="id_ID")._limit_error_text("limit.value")
+        text = (
+            self.env["sicantik.whatsapp.catalogue"]
+            .with_context(lang="id_ID")
+            ._limit_error_text("limit.value")
+        )
         self.assertIn("terlalu panjang", text)
         self.assertIn(str(limit), text)
 
@@ -127,7 +131,7 @@ class TestBounds(SicantikWhatsappCommon):
         with self.assertRaises(ValidationError) as err, self.cr.savepoint():
             Template.create({"name": "Banyak", "code": "many", "body": many})
         self.assertIn(
-            "too many placeholders (at most %s)" % limits["placeholders"], str(err.exception)
+            "too many placeholders (at most {})".format(limits["placeholders"]), str(err.exception)
         )
         Template.create({"name": "Pas", "code": "fits", "body": "a" * limits["templateTextBytes"]})
 
@@ -155,16 +159,17 @@ class TestBounds(SicantikWhatsappCommon):
 
         Handler.test = self
         paths = [
-            "%s?hub.mode=subscribe&hub.verify_token=%s&hub.challenge=42"
-            % (META_URL, SECRETS["meta_webhook_token"]),
-            "%s?token=%s" % (FONNTE_URL, SECRETS["fonnte_webhook_token"]),
+            "{}?hub.mode=subscribe&hub.verify_token={}&hub.challenge=42".format(
+                META_URL, SECRETS["meta_webhook_token"]
+            ),
+            "{}?token={}".format(FONNTE_URL, SECRETS["fonnte_webhook_token"]),
         ]
         for path in paths:
             Handler(path).log_request(200, 2)
         text = "\n".join(lines)
         self.assertIn(META_URL, text)
-        self.assertIn("?token=%s" % MASK, text)
-        self.assertIn("hub.verify_token=%s&hub.challenge=42" % MASK, text)
+        self.assertIn(f"?token={MASK}", text)
+        self.assertIn(f"hub.verify_token={MASK}&hub.challenge=42", text)
         self.assertNoSecret(text, "the access log")
 
     def test_the_access_log_filter_masks_url_secrets(self):
@@ -176,19 +181,20 @@ class TestBounds(SicantikWhatsappCommon):
         line = logged(
             '%s - - [06/Dec/2026 17:00:00] "%s" %s %s',
             "127.0.0.1",
-            "GET %s?hub.mode=subscribe&hub.verify_token=%s&hub.challenge=42 HTTP/1.1"
-            % (META_URL, SECRETS["meta_webhook_token"]),
+            "GET {}?hub.mode=subscribe&hub.verify_token={}&hub.challenge=42 HTTP/1.1".format(
+                META_URL, SECRETS["meta_webhook_token"]
+            ),
             200,
             "-",
         )
         self.assertNotIn(SECRETS["meta_webhook_token"], line)
-        self.assertIn("hub.verify_token=%s&hub.challenge=42" % MASK, line)
+        self.assertIn(f"hub.verify_token={MASK}&hub.challenge=42", line)
         line = logged(
-            '"POST %s?token=%s HTTP/1.1" 200 -' % (FONNTE_URL, SECRETS["fonnte_webhook_token"])
+            '"POST {}?token={} HTTP/1.1" 200 -'.format(FONNTE_URL, SECRETS["fonnte_webhook_token"])
         )
-        self.assertEqual(line, '"POST %s?token=%s HTTP/1.1" 200 -' % (FONNTE_URL, MASK))
+        self.assertEqual(line, f'"POST {FONNTE_URL}?token={MASK} HTTP/1.1" 200 -')
         line = logged('"GET /sicantik_whatsapp/consent/eyJwIjo3fQ.abc123 HTTP/1.1" 200 -')
-        self.assertEqual(line, '"GET /sicantik_whatsapp/consent/%s HTTP/1.1" 200 -' % MASK)
+        self.assertEqual(line, f'"GET /sicantik_whatsapp/consent/{MASK} HTTP/1.1" 200 -')
         # Other routes are left alone.
         self.assertEqual(
             logged('"GET /web/login?token=x HTTP/1.1" 200 -'),
@@ -199,7 +205,7 @@ class TestBounds(SicantikWhatsappCommon):
 @tagged("post_install", "-at_install")
 class TestBoundsHttp(HttpCase, SicantikWhatsappCommon):
     def test_malformed_webhook_bodies_answer_400_without_a_traceback(self):
-        url = "%s?token=%s" % (FONNTE_URL, SECRETS["fonnte_webhook_token"])
+        url = "{}?token={}".format(FONNTE_URL, SECRETS["fonnte_webhook_token"])
         bodies = [b"{not json", b"[1, 2]", b'"text"', b"\xff\xfe", b"[" * 100000]
         for body in bodies:
             with (

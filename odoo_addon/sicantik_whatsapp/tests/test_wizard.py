@@ -86,3 +86,70 @@ class TestWizard(SicantikWhatsappCommon):
         self.assertFalse(fake.requests)
         self.assertFalse(wizard.result_error, wizard.result_error)
         self.assertIn("Yth. contoh 1, izin contoh 2", wizard.result_payloads)
+
+    def test_positional_template_asks_with_form_fields(self):
+        """One line per value, labelled from the engine's description (role, name); typing in
+        the lines is what a run sends."""
+        template = self.env["sicantik.whatsapp.template.master"].create(
+            {"name": "Bernomor", "code": "numbered2", "body": "Yth. {{1}}, izin {{2}}"}
+        )
+        wizard_model = self.env["sicantik.whatsapp.test.wizard"].with_context(lang="en_US")
+        with Form(wizard_model) as form:
+            form.partner_id = self.partner_gateway
+            form.template_id = template
+            self.assertEqual(len(form.value_ids), 2)
+            for i, value in enumerate(["Budi", "PBG 12"]):
+                with form.value_ids.edit(i) as line:
+                    line.value = value
+        wizard = form.record
+        self.assertEqual(wizard.value_ids.mapped("name"), ["1", "2"])
+        self.assertEqual(wizard.value_ids.mapped("role"), ["value", "value"])
+        self.assertEqual(
+            wizard.value_ids.mapped("label"), ["Value number 1 {{1}}", "Value number 2 {{2}}"]
+        )
+        with self.mock_transport() as fake:
+            wizard.action_run()
+        self.assertFalse(fake.requests)
+        self.assertFalse(wizard.result_error, wizard.result_error)
+        self.assertIn("Yth. Budi, izin PBG 12", wizard.result_payloads)
+
+    def test_reserved_values_are_labelled_by_role(self):
+        wizard = self._wizard(self.partner_gateway)
+        roles = {line.name: line.role for line in wizard.value_ids}
+        self.assertEqual(roles["partner_name"], "partnerName")
+        self.assertEqual(roles["office_name"], "officeName")
+        self.assertEqual(roles["permit_number"], "value")
+        self.assertNotIn("opt_in_link", roles, "the engine fills the consent link")
+
+    def test_recipient_change_keeps_typed_values(self):
+        template = self.env.ref("sicantik_whatsapp.template_permit_ready")
+        with Form(self.env["sicantik.whatsapp.test.wizard"]) as form:
+            form.partner_id = self.partner_gateway
+            form.template_id = template
+            for i in range(len(form.value_ids)):
+                with form.value_ids.edit(i) as line:
+                    if line.name == "permit_number":
+                        line.value = "503/X/1"
+            form.partner_id = self.partner_opted_in
+        values = json.loads(form.record.values_json)
+        self.assertEqual(values["permit_number"], "503/X/1")
+        self.assertEqual(values["partner_name"], self.partner_opted_in.name)
+
+    def test_trace_and_error_in_indonesian(self):
+        """The decision and the error read in the office's language, from the engine's
+        catalogue; the codes stay for support."""
+        self.env["res.lang"]._activate_lang("id_ID")
+        catalogue = self.env["sicantik.whatsapp.catalogue"]
+        wizard = self._wizard(self.partner_gateway).with_context(lang="id_ID")
+        wizard.action_run()
+        codes = catalogue._codes()
+        self.assertIn("[route.skip_no_opt_in]", wizard.result_trace)
+        # "{provider} dicoba lebih dulu.": the words after the provider's name.
+        self.assertIn(
+            "Fonnte DPMPTSP" + codes["route.selected"]["id"].split("}")[-1], wizard.result_trace
+        )
+        self.assertNotIn(codes["route.selected"]["en"].split("}")[-1], wizard.result_trace)
+        wizard.values_json = json.dumps({"permit_type": "PBG"})
+        wizard.action_run()
+        self.assertIn("(template.missing_param)", wizard.result_error)
+        self.assertIn("Templat permit_ready memerlukan nilai untuk {{", wizard.result_error)

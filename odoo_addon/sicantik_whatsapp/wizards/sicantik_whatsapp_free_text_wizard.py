@@ -28,7 +28,7 @@ class SicantikWhatsappFreeTextWizard(models.TransientModel):
 
     def _reason(self, option):
         """The engine's sentence for the option's code, in the clerk's language."""
-        return self.env["sicantik.whatsapp.dispatcher"]._engine_sentence(
+        return self.env["sicantik.whatsapp.catalogue"]._sentence(
             option["code"], option.get("args"), default=option.get("message") or option["code"]
         )
 

@@ -2,7 +2,7 @@
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 import json
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..engine.host import EngineError
@@ -23,8 +23,19 @@ class SicantikWhatsappTestWizard(models.TransientModel):
     template_id = fields.Many2one(
         "sicantik.whatsapp.template.master", string="Template", required=True
     )
+    # One line per value the template asks for, as the engine describes it (describeTemplate),
+    # created when the template changes and prefilled with sample data.
+    value_ids = fields.One2many(
+        "sicantik.whatsapp.test.wizard.value",
+        "wizard_id",
+        string="Values",
+        compute="_compute_value_ids",
+        store=True,
+        readonly=False,
+    )
+    # The lines as the engine's named values: what the live preview and a run use.
     values_json = fields.Text(
-        string="Values (JSON)", help="Named values of the template; sample data is prefilled."
+        string="Values (JSON)", compute="_compute_values_json", inverse="_inverse_values_json"
     )
     mode = fields.Selection(
         [("automatic", "Automatic routing"), ("forced", "Force a provider")],
@@ -55,20 +66,75 @@ class SicantikWhatsappTestWizard(models.TransientModel):
             wiz.partner_opt_in = partner.wa_meta_opt_in
             wiz.partner_opted_out = partner.wa_opted_out
 
-    @api.onchange("template_id", "partner_id")
-    def _onchange_template_id(self):
-        if self.template_id:
-            self.values_json = self.template_id._sample_values_json(self.partner_id)
+    def _asked_params(self):
+        """The values the template asks for, in the engine's canonical order (``describeTemplate``:
+        ``{"name", "positional", "role"}``; the consent link is the engine's to fill)."""
+        self.ensure_one()
+        if not self.template_id:
+            return []
+        engine = self.env["sicantik.whatsapp.catalogue"]._engine()
+        description = engine.describe_template(self.template_id._engine_template())
+        return [p for p in description["params"] if p["ask"]]
 
-    @api.onchange("template_id", "partner_id", "values_json", "mode", "provider_id", "run_mode")
+    @api.depends("template_id", "partner_id")
+    def _compute_value_ids(self):
+        for wiz in self:
+            # A value typed already is kept when only the recipient changes (but their name).
+            typed = {line.name: line.value for line in wiz.value_ids if line.role != "partnerName"}
+            commands = [Command.clear()]
+            if wiz.template_id:
+                samples = wiz.template_id._sample_catalog(wiz.partner_id)
+                for seq, param in enumerate(wiz._asked_params()):
+                    name = param["name"]
+                    value = typed.get(name) or samples.get(name, f"contoh {name}")
+                    commands.append(
+                        Command.create(
+                            {
+                                "sequence": seq,
+                                "name": name,
+                                "role": param["role"],
+                                "positional": param["positional"],
+                                "value": value,
+                            }
+                        )
+                    )
+            wiz.value_ids = commands
+
+    @api.depends("value_ids.name", "value_ids.value")
+    def _compute_values_json(self):
+        for wiz in self:
+            values = {line.name: line.value or "" for line in wiz.value_ids}
+            wiz.values_json = json.dumps(values, indent=2, ensure_ascii=False)
+
+    def _inverse_values_json(self):
+        # Values given as JSON (RPC, scripts): one line per value, in the JSON's order.
+        for wiz in self:
+            values = wiz._values()
+            roles = {p["name"]: p for p in wiz._asked_params()}
+            wiz.value_ids = [Command.clear()] + [
+                Command.create(
+                    {
+                        "sequence": seq,
+                        "name": name,
+                        "role": roles.get(name, {}).get("role", "value"),
+                        "positional": roles.get(name, {}).get("positional", False),
+                        "value": value if isinstance(value, str) else json.dumps(value),
+                    }
+                )
+                for seq, (name, value) in enumerate(values.items())
+            ]
+
+    @api.onchange("template_id", "partner_id", "value_ids", "mode", "provider_id", "run_mode")
     def _onchange_inputs_clear_result(self):
         # A result belongs to the inputs it was run with: once they change, the live preview
         # (hidden under a run's error) is what the admin reads again.
         self.state = "draft"
 
     def _values(self):
+        if not self.values_json:
+            return {}
         try:
-            values = json.loads(self.values_json or "{}")
+            values = json.loads(self.values_json)
         except ValueError as e:
             raise UserError(_("The values are not valid JSON: %s", e)) from None
         if not isinstance(values, dict):
@@ -80,24 +146,23 @@ class SicantikWhatsappTestWizard(models.TransientModel):
         return provider.name or engine_id
 
     def _describe_decision(self, decision):
-        lines = [
-            "%s. %s [%s]" % (i, step.get("message"), step.get("code"))
-            for i, step in enumerate(decision.get("trace") or [], 1)
-        ]
         return {
             "result_provider": self._provider_name(decision["provider"])
             if decision.get("provider")
             else _("None"),
             "result_chain": " → ".join(self._provider_name(p) for p in decision.get("chain") or [])
             or False,
-            "result_trace": "\n".join(lines),
+            "result_trace": self.env["sicantik.whatsapp.catalogue"]._trace_text(
+                decision.get("trace")
+            ),
         }
 
     def _describe_previews(self, preview):
+        catalogue = self.env["sicantik.whatsapp.catalogue"]
         blocks = []
         for item in preview.get("providers") or []:
             position = item.get("position")
-            head = "== %s (%s) — %s ==" % (
+            head = "== {} ({}) — {} ==".format(
                 item.get("name"),
                 item.get("kind"),
                 _("position %s in the chain", position + 1)
@@ -112,10 +177,19 @@ class SicantikWhatsappTestWizard(models.TransientModel):
                     _("Request (credentials masked):") + "\n" + readable_http(item["request"])
                 )
             if item.get("error"):
-                parts.append(_("Cannot build: %s", item["error"].get("message")))
+                error = item["error"]
+                parts.append(
+                    _(
+                        "Cannot build: %s",
+                        catalogue._error_text(
+                            error.get("code"), error.get("message"), error.get("args")
+                        ),
+                    )
+                )
             blocks.append("\n".join(parts))
         for issue in preview.get("lint") or []:
-            blocks.append("[%s] %s" % (issue.get("severity"), issue.get("message")))
+            text = catalogue._error_text(issue.get("code"), issue.get("message"), issue.get("args"))
+            blocks.append("[{}] {}".format(issue.get("severity"), text))
         return "\n\n".join(blocks)
 
     def _describe_message(self, message):
@@ -134,18 +208,17 @@ class SicantikWhatsappTestWizard(models.TransientModel):
                 _(
                     "Code: %(code)s — %(message)s",
                     code=message.error_code,
-                    message=message.error_message or "",
+                    message=message.error_text or "",
                 )
             )
         for att in message.attempt_ids:
             lines.append(
-                "- %s: %s%s — %s"
-                % (
+                "- {}: {}{} — {}".format(
                     att.provider_id.name or att.provider_ref,
                     dict(att._fields["classification"]._description_selection(self.env)).get(
                         att.classification
                     ),
-                    " (%s)" % att.code if att.code else "",
+                    f" ({att.code})" if att.code else "",
                     att.detail or "",
                 )
             )
@@ -199,10 +272,8 @@ class SicantikWhatsappTestWizard(models.TransientModel):
         except EngineError as e:
             # The admin reads the same Indonesian lead-in as on the message form; the code stays
             # for whoever they ask for help.
-            vals["result_error"] = "%s (%s)" % (
-                dispatcher._engine_error_text(e.code, e.message),
-                e.code,
-            )
+            text = self.env["sicantik.whatsapp.catalogue"]._error_text(e.code, e.message, e.fields)
+            vals["result_error"] = f"{text} ({e.code})"
         else:
             vals.update(self._describe_decision(preview["decision"]))
             vals["result_payloads"] = self._describe_previews(preview)
@@ -234,3 +305,40 @@ class SicantikWhatsappTestWizard(models.TransientModel):
             # Room for the live payload preview.
             "context": {"dialog_size": "extra-large"},
         }
+
+
+class SicantikWhatsappTestWizardValue(models.TransientModel):
+    """One value of the tested template, labelled from the engine's description of it."""
+
+    _name = "sicantik.whatsapp.test.wizard.value"
+    _description = "WhatsApp Multi-Provider Test Value"
+    _order = "sequence, id"
+
+    wizard_id = fields.Many2one(
+        "sicantik.whatsapp.test.wizard", required=True, ondelete="cascade", index=True
+    )
+    sequence = fields.Integer()
+    # Not readonly: the form sends them back when it saves (they are hidden columns).
+    name = fields.Char(string="Parameter", required=True)
+    role = fields.Char(help="The engine's role of the parameter.")
+    positional = fields.Boolean()
+    label = fields.Char(compute="_compute_label", string="Asks for")
+    value = fields.Char()
+
+    @api.depends("name", "role", "positional")
+    @api.depends_context("lang")
+    def _compute_label(self):
+        for line in self:
+            placeholder = "{{" + line.name + "}}"
+            if line.role == "partnerName":
+                line.label = _("Recipient's name %s", placeholder)
+            elif line.role == "officeName":
+                line.label = _("Office name %s", placeholder)
+            elif line.positional:
+                line.label = _(
+                    "Value number %(number)s %(placeholder)s",
+                    number=line.name,
+                    placeholder=placeholder,
+                )
+            else:
+                line.label = placeholder

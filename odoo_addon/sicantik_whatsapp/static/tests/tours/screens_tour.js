@@ -64,7 +64,7 @@ registry.category("web_tour.tours").add("sicantik_whatsapp_wizard_invalid_phone"
                     fail("the phone error is shown more than once after Run");
                 }
                 const result = modal.querySelector(".o_sicantik_whatsapp_test_result");
-                const values = modal.querySelector(".o_field_widget[name=values_json]");
+                const values = modal.querySelector(".o_field_widget[name=value_ids]");
                 if (
                     !(
                         result.compareDocumentPosition(values) &
