@@ -12,12 +12,10 @@ use std::borrow::Cow;
 
 use serde::ser::SerializeMap;
 use serde::{Serialize, Serializer};
-#[cfg(test)]
-use serde_json::json; // the tests write their JSON with it
 
 use crate::error::{Error, Result};
 use crate::lint::{is_number, numeric_cmp, sanitize_meta_cow};
-use crate::model::{GatewayMapping, MasterTemplate, MetaParamFormat, ProviderKind};
+use crate::model::{GatewayMapping, MasterTemplate, MetaParamFormat};
 use crate::template::{self, non_blank, Resolved, Segment, Values};
 
 /// Meta language code used when neither the mapping nor the template has one.
@@ -35,18 +33,6 @@ impl Serialize for OrderedParams {
         }
         map.end()
     }
-}
-
-/// The `template` object of a Meta template message.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct MetaTemplatePayload {
-    pub name: String,
-    pub language: String,
-    /// Meta `components` array (header, body, button parameters).
-    pub components: serde_json::Value,
-    /// Parameters whose value had newlines, tabs or long space runs replaced (Meta rule 132018).
-    pub sanitized: Vec<String>,
 }
 
 /// Names for Meta's body `{{1}}`, `{{2}}`… (or named parameters), in order: the mapping's
@@ -73,15 +59,6 @@ pub fn meta_header_param(t: &MasterTemplate) -> Result<Option<String>> {
         Some(header) => Ok(template::placeholders(&t.code, header)?.into_iter().next()),
         None => Ok(None),
     }
-}
-
-/// Meta template payload for these values; `Err(TemplateMapping)` when the template has no Meta
-/// mapping or the mapping does not fit.
-pub fn meta_template(t: &MasterTemplate, resolved: &Resolved) -> Result<MetaTemplatePayload> {
-    // A missing mapping is reported first: such a template's texts need not even parse.
-    meta_identity(t)?;
-    let shape = MetaShape::of(t)?;
-    meta_message(t, &shape, &resolved.lookup())?.into_payload()
 }
 
 /// Which values Meta's header, body and button take: worked out once per template (see
@@ -140,9 +117,9 @@ impl MetaShape {
     }
 }
 
-/// A Meta template message, typed: a [`MetaTemplatePayload`] before its components become a JSON
-/// tree, so the engine writes the request body directly. Values are borrowed from the resolved
-/// values unless sanitizing changed them. Serializes like the payload.
+/// A Meta template message, typed: the engine writes the request body from it directly, and
+/// previews show it serialized (`name`, `language`, `components`, `sanitized`). Values are
+/// borrowed from the send's values unless sanitizing changed them.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct MetaMessage<'a> {
     pub(crate) name: &'a str,
@@ -181,20 +158,6 @@ impl<'a> TextParameter<'a> {
             text,
             kind: "text",
         }
-    }
-}
-
-impl MetaMessage<'_> {
-    /// The JSON form, as the `convertParams` and preview operations show it.
-    pub fn into_payload(self) -> Result<MetaTemplatePayload> {
-        let components = serde_json::to_value(&self.components)
-            .map_err(|e| Error::input(format!("cannot encode the Meta components: {e}")))?;
-        Ok(MetaTemplatePayload {
-            name: self.name.to_string(),
-            language: self.language.to_string(),
-            components,
-            sanitized: self.sanitized,
-        })
     }
 }
 
@@ -324,23 +287,6 @@ pub fn fonnte_params(t: &MasterTemplate, resolved: &Resolved) -> OrderedParams {
     numbered(t.fonnte.as_ref(), resolved, "var")
 }
 
-/// The text a gateway sends (its mapping's body or the master body), without the opt-in link.
-/// For [`ProviderKind::Meta`] this is the master body: the chat-bubble preview of a template send.
-pub fn gateway_text(t: &MasterTemplate, kind: ProviderKind, resolved: &Resolved) -> Result<String> {
-    let mapping = match kind {
-        ProviderKind::Meta => None,
-        ProviderKind::Watzap => t.watzap.as_ref(),
-        ProviderKind::Fonnte => t.fonnte.as_ref(),
-    };
-    let text = mapping.and_then(|m| non_blank(&m.body)).unwrap_or(&t.body);
-    if text.trim().is_empty() {
-        return Err(Error::TemplateEmpty {
-            template: t.code.clone(),
-        });
-    }
-    template::render(&t.code, text, resolved)
-}
-
 /// Values numbered 1… in the mapping's `variables` order, else the canonical parameter order.
 /// A variable without a value (only possible when the template was not validated) is `""`, so the
 /// numbering of the others does not shift.
@@ -384,388 +330,5 @@ fn missing(t: &MasterTemplate, name: &str) -> Error {
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))] // unit tests run natively
-mod tests {
-    use std::collections::BTreeMap;
-
-    use super::*;
-    use crate::model::MetaMapping;
-    use crate::template::resolve;
-    use proptest::prelude::*;
-
-    const BODY: &str = "Yth. {{partner_name}}, izin Anda nomor {{permit_number}} telah terbit.";
-
-    fn t() -> MasterTemplate {
-        MasterTemplate {
-            code: "permit_ready".into(),
-            name: "Izin terbit".into(),
-            body: BODY.into(),
-            meta: Some(MetaMapping {
-                template_name: "izin_terbit".into(),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }
-    }
-
-    fn values(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
-        pairs
-            .iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect()
-    }
-
-    fn budi(tpl: &MasterTemplate) -> Resolved {
-        resolve(
-            tpl,
-            &values(&[
-                ("partner_name", "Budi Santoso"),
-                ("permit_number", "503/IMB/2024"),
-                ("permit_type", "IMB"),
-            ]),
-        )
-        .unwrap()
-    }
-
-    fn meta_mut(tpl: &mut MasterTemplate) -> &mut MetaMapping {
-        tpl.meta.get_or_insert_with(Default::default)
-    }
-
-    #[test]
-    fn positional_body() {
-        let tpl = t();
-        let p = meta_template(&tpl, &budi(&tpl)).unwrap();
-        assert_eq!(p.name, "izin_terbit");
-        assert_eq!(p.language, "id");
-        assert_eq!(
-            p.components,
-            json!([{"type": "body", "parameters": [
-                {"type": "text", "text": "Budi Santoso"},
-                {"type": "text", "text": "503/IMB/2024"},
-            ]}])
-        );
-        assert!(p.sanitized.is_empty());
-        let wire = serde_json::to_value(&p).unwrap();
-        assert_eq!(wire["name"], "izin_terbit");
-        assert!(wire.get("components").is_some() && wire.get("sanitized").is_some());
-    }
-
-    #[test]
-    fn body_params_order_and_named_format() {
-        let mut tpl = t();
-        meta_mut(&mut tpl).body_params = vec!["permit_number".into(), "partner_name".into()];
-        let p = meta_template(&tpl, &budi(&tpl)).unwrap();
-        assert_eq!(p.components[0]["parameters"][0]["text"], "503/IMB/2024");
-
-        meta_mut(&mut tpl).param_format = MetaParamFormat::Named;
-        let p = meta_template(&tpl, &budi(&tpl)).unwrap();
-        assert_eq!(
-            p.components,
-            json!([{"type": "body", "parameters": [
-                {"type": "text", "text": "503/IMB/2024", "parameter_name": "permit_number"},
-                {"type": "text", "text": "Budi Santoso", "parameter_name": "partner_name"},
-            ]}])
-        );
-
-        // A named template's header parameter is named too; a positional one's never is.
-        tpl.header = Some("Izin {{permit_type}}".into());
-        let p = meta_template(&tpl, &budi(&tpl)).unwrap();
-        assert_eq!(
-            p.components[0],
-            json!({"type": "header", "parameters": [
-                {"type": "text", "text": "IMB", "parameter_name": "permit_type"}]})
-        );
-        meta_mut(&mut tpl).param_format = MetaParamFormat::Positional;
-        let p = meta_template(&tpl, &budi(&tpl)).unwrap();
-        assert_eq!(
-            p.components[0],
-            json!({"type": "header", "parameters": [{"type": "text", "text": "IMB"}]})
-        );
-    }
-
-    #[test]
-    fn numbered_master_body_follows_numbers() {
-        let mut tpl = t();
-        tpl.body = "Izin {{2}} atas nama {{1}} telah terbit.".into();
-        let r = resolve(&tpl, &values(&[("1", "Siti"), ("2", "SIUP-7")])).unwrap();
-        let p = meta_template(&tpl, &r).unwrap();
-        assert_eq!(p.components[0]["parameters"][0]["text"], "Siti");
-        assert_eq!(p.components[0]["parameters"][1]["text"], "SIUP-7");
-    }
-
-    #[test]
-    fn header_and_button() {
-        let mut tpl = t();
-        tpl.header = Some("Izin {{permit_type}} terbit".into());
-        tpl.button_url_suffix = Some("cek/{{permit_number}}".into());
-        meta_mut(&mut tpl).language = Some("en_US".into());
-        let p = meta_template(&tpl, &budi(&tpl)).unwrap();
-        assert_eq!(p.language, "en_US");
-        assert_eq!(
-            p.components,
-            json!([
-                {"type": "header", "parameters": [{"type": "text", "text": "IMB"}]},
-                {"type": "body", "parameters": [
-                    {"type": "text", "text": "Budi Santoso"},
-                    {"type": "text", "text": "503/IMB/2024"},
-                ]},
-                {"type": "button", "sub_type": "url", "index": "0",
-                 "parameters": [{"type": "text", "text": "cek/503/IMB/2024"}]},
-            ])
-        );
-
-        // An explicit header parameter wins; the button index comes from the mapping.
-        meta_mut(&mut tpl).header_param = Some("permit_number".into());
-        meta_mut(&mut tpl).button_index = Some(1);
-        let p = meta_template(&tpl, &budi(&tpl)).unwrap();
-        assert_eq!(p.components[0]["parameters"][0]["text"], "503/IMB/2024");
-        assert_eq!(p.components[2]["index"], "1");
-    }
-
-    #[test]
-    fn header_without_placeholder_is_omitted() {
-        let mut tpl = t();
-        tpl.header = Some("Pemberitahuan Izin".into());
-        let p = meta_template(&tpl, &budi(&tpl)).unwrap();
-        assert_eq!(p.components.as_array().map(Vec::len), Some(1));
-        assert_eq!(p.components[0]["type"], "body");
-    }
-
-    #[test]
-    fn no_parameters_no_components() {
-        let mut tpl = t();
-        tpl.body = "Kantor perizinan tutup hari ini.".into();
-        let p = meta_template(&tpl, &Resolved::default()).unwrap();
-        assert_eq!(p.components, json!([]));
-    }
-
-    #[test]
-    fn language_falls_back_to_template_then_id() {
-        let mut tpl = t();
-        tpl.language = Some("en".into());
-        assert_eq!(meta_template(&tpl, &budi(&tpl)).unwrap().language, "en");
-        meta_mut(&mut tpl).language = Some(" ".into());
-        assert_eq!(meta_template(&tpl, &budi(&tpl)).unwrap().language, "en");
-        tpl.language = None;
-        assert_eq!(meta_template(&tpl, &budi(&tpl)).unwrap().language, "id");
-    }
-
-    #[test]
-    fn values_are_sanitized_for_meta_only() {
-        let mut tpl = t();
-        tpl.button_url_suffix = Some("{{permit_number}}".into());
-        let r = resolve(
-            &tpl,
-            &values(&[
-                ("partner_name", "Budi\nSantoso"),
-                ("permit_number", "503\t/IMB"),
-            ]),
-        )
-        .unwrap();
-        let p = meta_template(&tpl, &r).unwrap();
-        assert_eq!(p.components[0]["parameters"][0]["text"], "Budi Santoso");
-        assert_eq!(p.components[1]["parameters"][0]["text"], "503 /IMB");
-        assert_eq!(p.sanitized, ["partner_name", "permit_number"]);
-        // Gateways keep the citizen's text as typed.
-        assert_eq!(
-            gateway_text(&tpl, ProviderKind::Fonnte, &r).unwrap(),
-            "Yth. Budi\nSantoso, izin Anda nomor 503\t/IMB telah terbit."
-        );
-        assert_eq!(fonnte_params(&tpl, &r).0[0].1, "Budi\nSantoso");
-    }
-
-    #[test]
-    fn mapping_errors() {
-        let mut tpl = t();
-        tpl.meta = None;
-        let e = meta_template(&tpl, &budi(&tpl)).unwrap_err();
-        assert_eq!(e.code(), "template.mapping");
-
-        let mut tpl = t();
-        meta_mut(&mut tpl).template_name = "  ".into();
-        assert_eq!(
-            meta_template(&tpl, &budi(&tpl)).unwrap_err().code(),
-            "template.mapping"
-        );
-
-        let mut tpl = t();
-        meta_mut(&mut tpl).body_params = vec!["partner_name".into(), "alamat".into()];
-        assert_eq!(
-            meta_template(&tpl, &budi(&tpl)).unwrap_err().code(),
-            "template.mapping"
-        );
-
-        // A parameter without a value (values not resolved through `resolve`).
-        let tpl = t();
-        let partial = Resolved {
-            values: vec![("partner_name".into(), "Budi".into())],
-            unused: vec![],
-        };
-        assert_eq!(
-            meta_template(&tpl, &partial).unwrap_err(),
-            Error::TemplateMissingParam {
-                template: "permit_ready".into(),
-                param: "permit_number".into()
-            }
-        );
-    }
-
-    #[test]
-    fn gateway_numbered_forms() {
-        let mut tpl = t();
-        let r = budi(&tpl);
-        assert_eq!(
-            serde_json::to_string(&watzap_params(&tpl, &r)).unwrap(),
-            r#"{"1":"Budi Santoso","2":"503/IMB/2024"}"#
-        );
-        assert_eq!(
-            serde_json::to_string(&fonnte_params(&tpl, &r)).unwrap(),
-            r#"{"var1":"Budi Santoso","var2":"503/IMB/2024"}"#
-        );
-        tpl.fonnte = Some(GatewayMapping {
-            body: None,
-            variables: vec![
-                "permit_number".into(),
-                "partner_name".into(),
-                "permit_number".into(),
-            ],
-        });
-        assert_eq!(
-            serde_json::to_string(&fonnte_params(&tpl, &r)).unwrap(),
-            r#"{"var1":"503/IMB/2024","var2":"Budi Santoso","var3":"503/IMB/2024"}"#
-        );
-        // Watzap has no mapping: canonical order.
-        assert_eq!(watzap_params(&tpl, &r).0[0].0, "1");
-    }
-
-    #[test]
-    fn keys_keep_their_order_past_nine() {
-        let r = Resolved {
-            values: (1..=11).map(|i| (format!("p{i}"), i.to_string())).collect(),
-            unused: vec![],
-        };
-        let json = serde_json::to_string(&fonnte_params(&t(), &r)).unwrap();
-        assert!(json.find("\"var2\"") < json.find("\"var10\""), "{json}");
-    }
-
-    #[test]
-    fn gateway_text_picks_the_right_body() {
-        let mut tpl = t();
-        tpl.watzap = Some(GatewayMapping {
-            body: Some("Halo {{partner_name}}, izin {{permit_number}} sudah bisa diambil.".into()),
-            variables: vec![],
-        });
-        tpl.fonnte = Some(GatewayMapping {
-            body: Some("   ".into()),
-            variables: vec![],
-        });
-        let r = budi(&tpl);
-        assert_eq!(
-            gateway_text(&tpl, ProviderKind::Watzap, &r).unwrap(),
-            "Halo Budi Santoso, izin 503/IMB/2024 sudah bisa diambil."
-        );
-        let master = "Yth. Budi Santoso, izin Anda nomor 503/IMB/2024 telah terbit.";
-        assert_eq!(
-            gateway_text(&tpl, ProviderKind::Fonnte, &r).unwrap(),
-            master
-        );
-        assert_eq!(gateway_text(&tpl, ProviderKind::Meta, &r).unwrap(), master);
-
-        tpl.body = " ".into();
-        assert_eq!(
-            gateway_text(&tpl, ProviderKind::Fonnte, &r)
-                .unwrap_err()
-                .code(),
-            "template.empty"
-        );
-    }
-
-    #[test]
-    fn placeholder_like_values_stay_literal() {
-        let tpl = t();
-        let r = resolve(
-            &tpl,
-            &values(&[
-                ("partner_name", "{{permit_number}}"),
-                ("permit_number", "{{x}}"),
-            ]),
-        )
-        .unwrap();
-        assert_eq!(
-            gateway_text(&tpl, ProviderKind::Watzap, &r).unwrap(),
-            "Yth. {{permit_number}}, izin Anda nomor {{x}} telah terbit."
-        );
-        let p = meta_template(&tpl, &r).unwrap();
-        assert_eq!(
-            p.components[0]["parameters"][0]["text"],
-            "{{permit_number}}"
-        );
-    }
-
-    proptest! {
-        #[test]
-        fn conversion_never_panics_and_meta_values_are_clean(
-            name in any::<String>(),
-            number in any::<String>(),
-            named in any::<bool>(),
-        ) {
-            let mut tpl = t();
-            tpl.header = Some("Izin {{permit_number}}".into());
-            tpl.button_url_suffix = Some("{{permit_number}}".into());
-            if named {
-                meta_mut(&mut tpl).param_format = MetaParamFormat::Named;
-            }
-            let r = Resolved {
-                values: vec![("partner_name".into(), name.clone()), ("permit_number".into(), number.clone())],
-                unused: vec![],
-            };
-            let p = meta_template(&tpl, &r).unwrap();
-            let components = p.components.as_array().cloned().unwrap_or_default();
-            prop_assert_eq!(components.len(), 3);
-            for c in &components {
-                for param in c["parameters"].as_array().cloned().unwrap_or_default() {
-                    let text = param["text"].as_str().unwrap_or_default().to_string();
-                    prop_assert!(!text.contains(['\n', '\r', '\t']));
-                    prop_assert!(!text.contains("     "));
-                }
-            }
-            // Gateways: exact text, values literal.
-            let expected = format!("Yth. {name}, izin Anda nomor {number} telah terbit.");
-            prop_assert_eq!(gateway_text(&tpl, ProviderKind::Watzap, &r).unwrap(), expected);
-            let f = fonnte_params(&tpl, &r);
-            prop_assert_eq!(f.0, vec![("var1".to_string(), name), ("var2".to_string(), number)]);
-        }
-
-        #[test]
-        fn numbered_keys_are_contiguous(n in 0usize..30) {
-            let r = Resolved {
-                values: (0..n).map(|i| (format!("p{i}"), format!("v{i}"))).collect(),
-                unused: vec![],
-            };
-            let w = watzap_params(&t(), &r);
-            let keys: Vec<String> = w.0.iter().map(|(k, _)| k.clone()).collect();
-            let expected: Vec<String> = (1..=n).map(|i| i.to_string()).collect();
-            prop_assert_eq!(keys, expected);
-        }
-
-        #[test]
-        fn arbitrary_templates_never_panic(
-            body in "[a-z {}]{0,30}",
-            header in proptest::option::of("[a-z {}]{0,15}"),
-            suffix in proptest::option::of("[a-z {}/]{0,15}"),
-            v in any::<String>(),
-        ) {
-            let mut tpl = t();
-            tpl.body = body;
-            tpl.header = header;
-            tpl.button_url_suffix = suffix;
-            let vals: BTreeMap<String, String> = ["a", "b", "ab", "x"].iter().map(|k| (k.to_string(), v.clone())).collect();
-            if let Ok(r) = resolve(&tpl, &vals) {
-                let _ = meta_template(&tpl, &r);
-                let _ = gateway_text(&tpl, ProviderKind::Fonnte, &r);
-                let _ = crate::lint::lint_values(&tpl, &r);
-            }
-            let _ = meta_template(&tpl, &Resolved::default());
-            let _ = crate::lint::lint_template(&tpl);
-        }
-    }
-}
+#[path = "convert_tests.rs"]
+mod tests;

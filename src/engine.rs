@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::convert::{self, MetaMessage, MetaTemplatePayload};
+use crate::convert::{self, MetaMessage};
 use crate::dispatch::Dispatch;
 use crate::error::{Error, Result};
 use crate::model::{
@@ -44,8 +44,7 @@ pub struct Prepared<'a> {
 }
 
 impl Prepared<'_> {
-    /// The values in canonical order, and those the template does not use, as [`template::resolve`]
-    /// gives them.
+    /// The values in canonical order, and those the template does not use.
     pub fn resolved(&self) -> Resolved {
         self.values.to_resolved()
     }
@@ -306,11 +305,6 @@ impl Engine {
         text.push_str("\n\n");
         self.opt_in_text.push_to(&mut text, url);
         Ok(text)
-    }
-
-    /// Meta template payload for a prepared notification.
-    pub fn meta_payload(&self, prepared: &Prepared<'_>) -> Result<MetaTemplatePayload> {
-        self.meta_message(prepared)?.into_payload()
     }
 
     /// The Meta message for a prepared notification, typed (see [`MetaMessage`]).

@@ -4,7 +4,8 @@
 //! (error 132000, 132005, 132001…): Meta is not eligible until it is fixed, but the gateways are
 //! unaffected. [`lint_template`] checks the texts as Meta would see them even before a Meta mapping
 //! exists (so a template can be written Meta-ready); checks of the mapping itself need one.
-//! [`lint_values`] looks at one send and only matters when the template has a Meta mapping.
+//! [`lint_compiled_values`] looks at one send and only matters when the template has a Meta
+//! mapping.
 //!
 //! ## Sanitizing parameter values (Meta error 132018)
 //!
@@ -27,7 +28,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::convert::{meta_body_params, meta_header_param, MetaShape};
+use crate::convert::{meta_body_params, meta_header_param};
 use crate::model::{MasterTemplate, MetaMapping, MetaParamFormat};
 use crate::template::{self, non_blank, CompiledTemplate, Resolved, Segment};
 
@@ -189,15 +190,6 @@ fn lint_body(t: &MasterTemplate, body: &[Segment], order: &[String], issues: &mu
 
 /// Meta rules on the values of one send (sanitized values, hydrated body length). Nothing to say
 /// when the template has no Meta mapping: the gateways send values as they are.
-pub fn lint_values(t: &MasterTemplate, resolved: &Resolved) -> Vec<LintIssue> {
-    if t.meta.is_none() {
-        return Vec::new();
-    }
-    let body = template::parse(&t.code, &t.body).ok();
-    lint_parsed_values(t, &meta_value_names(t), body.as_deref(), resolved)
-}
-
-/// [`lint_values`] for a template the engine compiled.
 pub(crate) fn lint_compiled_values(
     t: &MasterTemplate,
     c: &CompiledTemplate,
@@ -206,20 +198,9 @@ pub(crate) fn lint_compiled_values(
     if t.meta.is_none() {
         return Vec::new();
     }
-    lint_parsed_values(t, &c.meta.value_names(), Some(&c.body), resolved)
-}
-
-/// The value rules, given the names Meta gets values of and the parsed body (`None` when it
-/// does not parse).
-fn lint_parsed_values(
-    t: &MasterTemplate,
-    names: &[String],
-    body: Option<&[Segment]>,
-    resolved: &Resolved,
-) -> Vec<LintIssue> {
     let mut issues = Vec::new();
     let values = resolved.lookup();
-    for name in names {
+    for name in &c.meta.value_names() {
         if let Some(v) = values.get(name) {
             if sanitize_meta_cow(v) != v {
                 issues.push(LintIssue::warning(
@@ -233,9 +214,8 @@ fn lint_parsed_values(
         }
     }
     let sanitized = sanitize_resolved(resolved);
-    let hydrated =
-        body.and_then(|b| template::render_segments(&t.code, b, &sanitized.lookup(), 0).ok());
-    if let Some(hydrated) = hydrated {
+    let hydrated = template::render_segments(&t.code, &c.body, &sanitized.lookup(), 0);
+    if let Ok(hydrated) = hydrated {
         let len = hydrated.chars().count();
         if len > META_BODY_MAX {
             issues.push(LintIssue::error(
@@ -334,19 +314,6 @@ pub fn sanitize_resolved(resolved: &Resolved) -> Resolved {
             .collect(),
         unused: resolved.unused.clone(),
     }
-}
-
-/// Names whose values a Meta send carries (body, header, button suffix), without repeats.
-pub fn meta_value_names(t: &MasterTemplate) -> Vec<String> {
-    // Parts that do not parse give no names.
-    let shape = MetaShape {
-        header: meta_header_param(t).ok().flatten(),
-        header_fixed_chars: 0,
-        body: meta_body_params(t).unwrap_or_default(),
-        button: non_blank(&t.button_url_suffix)
-            .and_then(|suffix| template::parse(&t.code, suffix).ok()),
-    };
-    shape.value_names()
 }
 
 fn is_break(c: char) -> bool {
@@ -727,6 +694,14 @@ mod tests {
         }
     }
 
+    /// The value lint a preview of `tpl` gives (nothing when the template does not compile).
+    fn lint_values(tpl: &MasterTemplate, values: &Resolved) -> Vec<LintIssue> {
+        match CompiledTemplate::new(tpl) {
+            Ok(compiled) => lint_compiled_values(tpl, &compiled, values),
+            Err(_) => Vec::new(),
+        }
+    }
+
     /// Previews lint the engine's compiled templates: the issues must be those of the texts.
     #[test]
     fn compiled_templates_lint_the_same() {
@@ -748,21 +723,9 @@ mod tests {
             m.template_name = "Izin Terbit".into();
         }
         cases.push(named);
-        let values = resolved(&[
-            ("partner_name", "Budi\nSantoso"),
-            ("permit_number", "1      2"),
-            ("1", "a"),
-            ("3", "b"),
-            ("Nama", "c"),
-            ("nomor_2", "d"),
-        ]);
         for tpl in cases {
             let compiled = CompiledTemplate::new(&tpl).unwrap();
             assert_eq!(lint_compiled(&tpl, &compiled), lint_template(&tpl));
-            assert_eq!(
-                lint_compiled_values(&tpl, &compiled, &values),
-                lint_values(&tpl, &values)
-            );
         }
     }
 

@@ -311,8 +311,8 @@ impl Values for Resolved {
     }
 }
 
-/// The values of one send, checked like [`resolve`] but borrowed from the notification: what a
-/// [`Resolved`] holds, without copying a name or a value.
+/// The values of one send, checked and borrowed from the notification: what a [`Resolved`]
+/// holds, without copying a name or a value.
 #[derive(Debug, Clone)]
 pub(crate) struct SendValues<'a> {
     params: &'a [String],
@@ -355,7 +355,8 @@ impl<'a> SendValues<'a> {
         Ok(values)
     }
 
-    /// The same values as [`resolve`] gives them.
+    /// The same values, owned, in canonical order, with the names given that the template does
+    /// not use (sorted).
     pub(crate) fn to_resolved(&self) -> Resolved {
         let params = Names::of(self.params);
         let owned = |name: &String| (name.clone(), self.value(name).unwrap_or_default().into());
@@ -389,48 +390,8 @@ impl Values for SendValues<'_> {
     }
 }
 
-/// Pick the value of every parameter; a missing or blank value is an error.
-pub fn resolve(t: &MasterTemplate, values: &BTreeMap<String, String>) -> Result<Resolved> {
-    crate::limits::check_values(&t.code, values)?;
-    let params = params(t)?;
-    let mut resolved = Vec::with_capacity(params.len());
-    for name in &params {
-        match values.get(name) {
-            // Values are kept as given; only Meta gets a sanitized copy (see `lint`).
-            Some(v) if !v.trim().is_empty() => resolved.push((name.clone(), v.clone())),
-            _ => {
-                return Err(Error::TemplateMissingParam {
-                    template: t.code.clone(),
-                    param: name.clone(),
-                })
-            }
-        }
-    }
-    // BTreeMap keys come sorted, so `unused` is sorted too.
-    let known = Names::of(&params);
-    let unused = values
-        .keys()
-        .filter(|k| !known.contains(k.as_str()))
-        .cloned()
-        .collect();
-    Ok(Resolved {
-        values: resolved,
-        unused,
-    })
-}
-
-/// Substitute placeholders in `text`. Values are inserted literally (a value containing `{{x}}`
-/// is not expanded again).
-pub fn render(template_code: &str, text: &str, values: &Resolved) -> Result<String> {
-    render_segments(
-        template_code,
-        &parse(template_code, text)?,
-        &values.lookup(),
-        0,
-    )
-}
-
-/// [`render`] of parsed text, into a string allocated once with room for `extra` more bytes.
+/// Substitute the placeholders of parsed text, into a string allocated once with room for `extra`
+/// more bytes. Values are inserted literally (a value containing `{{x}}` is not expanded again).
 pub(crate) fn render_segments(
     template_code: &str,
     segments: &[Segment],
@@ -507,7 +468,7 @@ impl CompiledTemplate {
         })
     }
 
-    /// The values of one send, checked as [`resolve`] checks them; `opt_in_link` fills
+    /// The values of one send, checked (every parameter has a value that is not blank); `opt_in_link` fills
     /// [`OPT_IN_LINK`] when `given` has no value for it, or always when it is the recipient's
     /// own link (`personal_link`).
     pub(crate) fn values<'a>(
@@ -528,7 +489,8 @@ impl CompiledTemplate {
         )
     }
 
-    /// The text `kind` sends (as [`crate::convert::gateway_text`] picks it), parsed.
+    /// The text `kind` sends, parsed: a gateway's own body when its mapping has one, else the
+    /// master body (for Meta, the chat-bubble preview of the template).
     pub(crate) fn text_for(&self, kind: ProviderKind) -> &[Segment] {
         let own = match kind {
             ProviderKind::Meta => None,
@@ -604,6 +566,18 @@ mod tests {
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect()
+    }
+
+    /// The values of one send, as the engine checks them for `tpl` (no opt-in link).
+    fn resolve(tpl: &MasterTemplate, given: &BTreeMap<String, String>) -> Result<Resolved> {
+        let compiled = CompiledTemplate::new(tpl)?;
+        let values = compiled.values(&tpl.code, given, BTreeMap::new(), None, false)?;
+        Ok(values.to_resolved())
+    }
+
+    /// `text` rendered as the engine renders a message.
+    fn render(code: &str, text: &str, values: &Resolved) -> Result<String> {
+        render_segments(code, &parse(code, text)?, &values.lookup(), 0)
     }
 
     fn malformed(text: &str) -> String {

@@ -66,7 +66,7 @@ pub(crate) fn text_only<'a>(
 ) -> Result<&'a str> {
     match content {
         Content::Text(text) => Ok(text),
-        Content::Template(_) | Content::Meta(_) => Err(Error::ProviderUnsupported {
+        Content::Meta(_) => Err(Error::ProviderUnsupported {
             id: p.id.clone(),
             reason: format!("{name} sends plain text only, not Meta templates"),
         }),
@@ -572,7 +572,7 @@ mod fuzz {
     use proptest::prelude::*;
 
     use crate::model::{HttpResponse, ProviderKind};
-    use crate::providers::{fonnte, meta, provider, watzap};
+    use crate::providers::{meta, provider};
 
     fn bodies() -> impl Strategy<Value = String> {
         prop_oneof![
@@ -628,8 +628,6 @@ mod fuzz {
                 prop_assert!(h.detail.chars().count() < 2_000);
             }
             let _ = meta::parse_template_list(&resp);
-            let _ = watzap::parse_validate_number(&resp);
-            let _ = fonnte::parse_validate(&resp);
         }
     }
 }

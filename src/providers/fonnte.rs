@@ -11,7 +11,7 @@
 //!   too: Fonnte keeps a message for a disconnected device and retries it for up to 7 days, so
 //!   sending it elsewhere could deliver it twice.
 //! - `status:false` means Fonnte did not queue the message; `reason` decides the classification.
-//! - Health check: `POST {base}/device`. Number check: [`validate_request`] / [`parse_validate`].
+//! - Health check: `POST {base}/device`.
 //!
 //! NOT CONFIRMED facts and how this module copes:
 //! - **`status` vs `Status`**: some error examples capitalise the key; keys `status`, `reason`,
@@ -26,20 +26,16 @@
 //! - **`/device` may say `token invalid` for a token that still sends** (third-party report): the
 //!   health check says so in its detail rather than declaring the token dead.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use super::common::{self, classified, get_ci, quote, required};
 use super::{Classified, Content, HealthCheck, Provider, Secrets};
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::model::{Classification, HttpRequest, HttpResponse, ProviderConfig, ProviderKind};
 
 /// `countryCode` sent with every request: Fonnte replaces a leading `0` with it (the engine already
 /// sends `62…`, so this only matters for numbers given in national form).
 const COUNTRY_CODE: &str = "62";
-
-/// Most numbers `/validate` takes in one call (Fonnte docs).
-pub const MAX_VALIDATE_NUMBERS: usize = 500;
 
 pub struct Fonnte;
 
@@ -223,75 +219,6 @@ impl Provider for Fonnte {
     }
 }
 
-/// Result of Fonnte's `/validate`.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ValidateResult {
-    pub registered: Vec<String>,
-    pub not_registered: Vec<String>,
-}
-
-/// The request asking Fonnte which of `phones` are on WhatsApp (one call, at most
-/// [`MAX_VALIDATE_NUMBERS`]; Fonnte warns that concurrent checks may break each other, so callers
-/// should send these one at a time). `input.invalid` for an empty list, too many numbers, or a
-/// number that is blank or contains a comma.
-pub fn validate_request(p: &ProviderConfig, phones: &[String]) -> Result<HttpRequest> {
-    let token = required(p, "token", &p.credentials.token)?;
-    if phones.is_empty() {
-        return Err(Error::input("no phone numbers to validate"));
-    }
-    if phones.len() > MAX_VALIDATE_NUMBERS {
-        return Err(Error::input(format!(
-            "Fonnte validates at most {MAX_VALIDATE_NUMBERS} numbers per call, got {}",
-            phones.len()
-        )));
-    }
-    let mut list = Vec::with_capacity(phones.len());
-    for (i, phone) in phones.iter().enumerate() {
-        let phone = phone.trim();
-        if phone.is_empty() || phone.contains(',') {
-            return Err(Error::input(format!(
-                "phone number #{} is blank or contains a comma",
-                i + 1
-            )));
-        }
-        list.push(phone);
-    }
-    let target = list.join(",");
-    let body = common::multipart_body(&[("target", &target), ("countryCode", COUNTRY_CODE)]);
-    Ok(form_post(p, "validate", token, Some(body)))
-}
-
-/// Read the answer to [`validate_request`]: `{"not_registered":[…],"registered":[…],"status":true}`.
-/// A `status:false` answer is an error carrying Fonnte's reason: `config.invalid` for token and
-/// quota problems, `input.invalid` otherwise (`target invalid`, `target required`, unreadable
-/// answers).
-pub fn parse_validate(resp: &HttpResponse) -> Result<ValidateResult> {
-    let body = common::json_object(&resp.body);
-    let obj = body.as_ref();
-    match (obj, obj.and_then(status_of)) {
-        (Some(obj), Some(true)) if common::is_success(resp.status) => Ok(ValidateResult {
-            registered: common::scalar_list(get_ci(obj, "registered")),
-            not_registered: common::scalar_list(get_ci(obj, "not_registered")),
-        }),
-        (_, Some(false)) => {
-            let reason = obj.and_then(reason_of).unwrap_or("");
-            let lower = reason.to_ascii_lowercase();
-            let message = format!("Fonnte refused the number check: {}", quote(reason));
-            if is_token_reason(&lower) || is_quota_reason(&lower) {
-                Err(Error::config(message))
-            } else {
-                Err(Error::input(message))
-            }
-        }
-        _ => Err(Error::input(format!(
-            "the Fonnte number check answer (HTTP {}) has no readable status ({})",
-            resp.status,
-            common::body_excerpt(&resp.body)
-        ))),
-    }
-}
-
 /// `POST {base}/{endpoint}` with the raw token; with a body, its multipart content type.
 fn form_post(
     p: &ProviderConfig,
@@ -450,7 +377,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::convert::MetaTemplatePayload;
+    use crate::convert::MetaMessage;
     use crate::model::Credentials;
     use crate::providers::test_support::{self, resp};
 
@@ -531,14 +458,14 @@ mod tests {
 
     #[test]
     fn template_and_missing_token() {
-        let payload = MetaTemplatePayload {
-            name: "t".into(),
-            language: "id".into(),
-            components: json!([]),
+        let message = MetaMessage {
+            name: "t",
+            language: "id",
+            components: vec![],
             sanitized: vec![],
         };
         let e = Fonnte
-            .build_send(&profile(), "62812", Content::Template(&payload))
+            .build_send(&profile(), "62812", Content::Meta(&message))
             .unwrap_err();
         assert_eq!(e.code(), "provider.unsupported");
         let mut p = profile();
@@ -548,7 +475,6 @@ mod tests {
                 .build_send(&p, "62812", Content::Text("x"))
                 .unwrap_err(),
             Fonnte.build_health_check(&p).unwrap_err(),
-            validate_request(&p, &["62812".into()]).unwrap_err(),
         ] {
             assert_eq!(e.code(), "config.invalid");
             assert!(e.to_string().contains("fonnte-a") && e.to_string().contains("token"));
@@ -740,71 +666,6 @@ mod tests {
             let h = Fonnte.parse_health_check(&resp(status, body));
             assert!(!h.ok, "{body}");
             assert!(h.code.unwrap().starts_with("http."));
-        }
-    }
-
-    #[test]
-    fn validate_request_bytes_and_limits() {
-        let req = validate_request(
-            &profile(),
-            &["6281234567890".into(), " 081298765432 ".into()],
-        )
-        .unwrap();
-        assert_eq!(req.url, "https://api.fonnte.com/validate");
-        assert_eq!(req.headers, form_headers());
-        assert_eq!(
-            req.body.as_deref(),
-            Some(
-                multipart(&[
-                    ("target", "6281234567890,081298765432"),
-                    ("countryCode", "62")
-                ])
-                .as_str()
-            )
-        );
-        assert_eq!(
-            validate_request(&profile(), &[]).unwrap_err().code(),
-            "input.invalid"
-        );
-        let many = vec!["62812".to_string(); MAX_VALIDATE_NUMBERS + 1];
-        assert_eq!(
-            validate_request(&profile(), &many).unwrap_err().code(),
-            "input.invalid"
-        );
-        assert!(validate_request(&profile(), &many[..MAX_VALIDATE_NUMBERS]).is_ok());
-        assert_eq!(
-            validate_request(&profile(), &["1,2".into()])
-                .unwrap_err()
-                .code(),
-            "input.invalid"
-        );
-    }
-
-    #[test]
-    fn validate_parse() {
-        let r = parse_validate(&resp(
-            200,
-            r#"{"not_registered":["6281200000009"],"registered":["6281234567890",6281298765432],"status":true}"#,
-        ))
-        .unwrap();
-        assert_eq!(r.registered, vec!["6281234567890", "6281298765432"]);
-        assert_eq!(r.not_registered, vec!["6281200000009"]);
-        let r = parse_validate(&resp(200, r#"{"status":true}"#)).unwrap();
-        assert_eq!(r, ValidateResult::default());
-
-        let e =
-            parse_validate(&resp(200, r#"{"reason":"token invalid","status":false}"#)).unwrap_err();
-        assert_eq!(e.code(), "config.invalid");
-        assert!(e.to_string().contains("token invalid"));
-        let e = parse_validate(&resp(200, r#"{"reason":"target invalid","status":false}"#))
-            .unwrap_err();
-        assert_eq!(e.code(), "input.invalid");
-        assert!(e.to_string().contains("target invalid"));
-        for (status, body) in [(200, ""), (502, "<html>"), (500, r#"{"status":true}"#)] {
-            assert_eq!(
-                parse_validate(&resp(status, body)).unwrap_err().code(),
-                "input.invalid"
-            );
         }
     }
 }

@@ -78,20 +78,10 @@ impl Provider for Meta {
         let phone_id = required(p, "phoneNumberId", &p.credentials.phone_number_id)?;
         let to = common::recipient(to)?;
         let body = match content {
-            Content::Template(t) => {
-                // Components exactly as converted; omitted only when there are none (a template
-                // without variables), which Meta accepts.
-                let components = match &t.components {
-                    Value::Null => None,
-                    Value::Array(items) if items.is_empty() => None,
-                    other => Some(Components::Json(other)),
-                };
-                // Rarely used (the engine sends `Content::Meta`): a rough size is enough.
-                template_body(to, &t.name, &t.language, components, 256)?
-            }
             Content::Meta(m) => {
                 let typed = m.components.as_slice();
-                let components = (!typed.is_empty()).then_some(Components::Typed(typed));
+                // Omitted when there are none (a template without variables), which Meta accepts.
+                let components = (!typed.is_empty()).then_some(typed);
                 template_body(to, m.name, m.language, components, components_len(typed))?
             }
             Content::Text(text) => text_body(to, text)?,
@@ -245,13 +235,6 @@ const TEMPLATE_BODY_LEN: usize = 172;
 /// Bytes of a text send body besides the strings it carries.
 const TEXT_BODY_LEN: usize = 124;
 
-/// The `components` of a template send: a JSON tree (a [`crate::convert::MetaTemplatePayload`])
-/// or typed (a [`crate::convert::MetaMessage`], what the engine sends).
-enum Components<'a> {
-    Json(&'a Value),
-    Typed(&'a [MetaComponent<'a>]),
-}
-
 // The bodies below are written key by key. Keys are in alphabetical order: the order `serde_json`
 // gave the JSON objects these bodies used to be built as, kept so the bytes stay the same.
 
@@ -260,22 +243,16 @@ fn template_body(
     to: &str,
     name: &str,
     language: &str,
-    components: Option<Components<'_>>,
+    components: Option<&[MetaComponent<'_>]>,
     components_len: usize,
 ) -> Result<String> {
     let size = TEMPLATE_BODY_LEN + to.len() + name.len() + language.len() + components_len;
     let mut w = JsonWriter::with_capacity(size);
     w.raw(r#"{"messaging_product":"whatsapp","recipient_type":"individual","template":{"#);
-    match components {
-        Some(Components::Json(c)) => {
-            w.raw(r#""components":"#).value(c).raw(",");
-        }
-        Some(Components::Typed(c)) => {
-            w.raw(r#""components":"#);
-            write_components(&mut w, c);
-            w.raw(",");
-        }
-        None => {}
+    if let Some(c) = components {
+        w.raw(r#""components":"#);
+        write_components(&mut w, c);
+        w.raw(",");
     }
     w.raw(r#""language":{"code":"#)
         .string(language)
@@ -919,8 +896,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::convert::MetaTemplatePayload;
-    use crate::model::Credentials;
+    use crate::model::{Credentials, MasterTemplate};
     use crate::providers::test_support::{self, resp};
 
     fn profile() -> ProviderConfig {
@@ -954,21 +930,56 @@ mod tests {
         .to_string()
     }
 
+    /// The engine's Meta message and the request a dispatch sends for template `t` with
+    /// `values` through [`profile`]: the path production takes (engine, message, request).
+    fn sent(t: MasterTemplate, values: &[(&str, &str)]) -> (String, HttpRequest) {
+        let mut p = profile();
+        p.state = crate::model::ProviderState::Configured;
+        let code = t.code.clone();
+        let engine = crate::Engine::new(crate::model::EngineConfig {
+            providers: vec![p],
+            templates: vec![t],
+            ..Default::default()
+        })
+        .unwrap();
+        let values: serde_json::Map<String, Value> = values
+            .iter()
+            .map(|(k, v)| (k.to_string(), json!(v)))
+            .collect();
+        let n: crate::model::Notification = serde_json::from_value(json!({"template": code,
+            "recipient": {"phone": "6281234567890", "metaOptIn": true}, "values": values}))
+        .unwrap();
+        let prepared = engine.prepare(&n).unwrap();
+        let message = engine.meta_message(&prepared).unwrap();
+        let mut w = JsonWriter::with_capacity(0);
+        write_components(&mut w, &message.components);
+        // The hand-written components are exactly what serializing them gives.
+        let written = w.finish().unwrap();
+        assert_eq!(written, serde_json::to_string(&message.components).unwrap());
+        let mut dispatch = engine.dispatch(&n, 0).unwrap();
+        match dispatch.poll(&engine, 0).unwrap() {
+            crate::Action::Send { request, .. } => (written, request),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn meta_template(body: &str) -> MasterTemplate {
+        MasterTemplate {
+            code: "permit_ready".into(),
+            body: body.into(),
+            meta: Some(MetaMapping {
+                template_name: "izin_terbit".into(),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }
+    }
+
     #[test]
     fn template_send_request_bytes() {
-        let payload = MetaTemplatePayload {
-            name: "izin_terbit".into(),
-            language: "id".into(),
-            components: json!([
-                {"type": "body", "parameters": [{"type": "text", "text": "Budi"}]},
-                {"type": "button", "sub_type": "url", "index": "0",
-                 "parameters": [{"type": "text", "text": "abc123"}]}
-            ]),
-            sanitized: vec![],
-        };
-        let req = Meta
-            .build_send(&profile(), "6281234567890", Content::Template(&payload))
-            .unwrap();
+        let mut t = meta_template("Yth. {{name}}");
+        t.button_url_suffix = Some("{{token}}".into());
+        let (_, req) = sent(t, &[("name", "Budi"), ("token", "abc123")]);
         assert_eq!(req.method, "POST");
         assert_eq!(
             req.url,
@@ -992,70 +1003,41 @@ mod tests {
 
     #[test]
     fn typed_components_are_written_as_serialized() {
-        use crate::convert::{meta_message, MetaShape};
-        use crate::model::{MasterTemplate, MetaMapping};
-        use crate::template::resolve;
-
-        let mut t = MasterTemplate {
-            code: "permit_ready".into(),
-            body: "Yth. {{partner_name}}, izin {{permit_number}}.".into(),
-            header: Some("Izin {{permit_type}}".into()),
-            button_url_suffix: Some("cek/{{permit_number}}?a=\"{{partner_name}}\"".into()),
-            meta: Some(MetaMapping {
-                template_name: "izin_terbit".into(),
-                button_index: Some(2),
-                ..Default::default()
-            }),
-            ..Default::default()
-        };
+        let mut t = meta_template("Yth. {{partner_name}}, izin {{permit_number}}.");
+        t.header = Some("Izin {{permit_type}}".into());
+        t.button_url_suffix = Some("cek/{{permit_number}}?a=\"{{partner_name}}\"".into());
+        if let Some(m) = t.meta.as_mut() {
+            m.button_index = Some(2);
+        }
         let values = [
             ("partner_name", "Budi \"B\"\n\\ Santoso\u{1}"),
             ("permit_number", "503/IMB/2024 – é"),
             ("permit_type", "IMB"),
-        ]
-        .iter()
-        .map(|(k, v)| (k.to_string(), v.to_string()))
-        .collect();
+        ];
         for format in [MetaParamFormat::Positional, MetaParamFormat::Named] {
             if let Some(m) = t.meta.as_mut() {
                 m.param_format = format;
             }
-            let resolved = resolve(&t, &values).unwrap();
-            let shape = MetaShape::of(&t).unwrap();
-            let message = meta_message(&t, &shape, &resolved).unwrap();
-            let mut w = JsonWriter::with_capacity(0);
-            write_components(&mut w, &message.components);
-            assert_eq!(
-                w.finish().unwrap(),
-                serde_json::to_string(&message.components).unwrap()
-            );
-            // The same bytes as the JSON form of the message.
-            let payload = message.clone().into_payload().unwrap();
-            let typed = Meta
-                .build_send(&profile(), "6281", Content::Meta(&message))
-                .unwrap();
-            let json = Meta
-                .build_send(&profile(), "6281", Content::Template(&payload))
-                .unwrap();
-            assert_eq!(typed, json);
+            let (components, req) = sent(t.clone(), &values);
+            // The request carries the components as written.
+            let body = req.body.unwrap_or_default();
+            assert!(body.contains(&components), "{body}");
         }
     }
 
     #[test]
     fn template_without_components_omits_them() {
-        let payload = MetaTemplatePayload {
-            name: "hello".into(),
-            language: "en_US".into(),
-            components: json!([]),
-            sanitized: vec![],
-        };
-        let req = Meta
-            .build_send(&profile(), "6281", Content::Template(&payload))
-            .unwrap();
+        let mut t = meta_template("Kantor tutup hari ini.");
+        if let Some(m) = t.meta.as_mut() {
+            m.template_name = "hello".into();
+            m.language = Some("en_US".into());
+        }
+        let (components, req) = sent(t, &[]);
+        assert_eq!(components, "[]");
         assert_eq!(
             req.body.as_deref(),
             Some(
-                r#"{"messaging_product":"whatsapp","recipient_type":"individual","template":{"language":{"code":"en_US","policy":"deterministic"},"name":"hello"},"to":"6281","type":"template"}"#
+                r#"{"messaging_product":"whatsapp","recipient_type":"individual","template":{"language":{"code":"en_US","policy":"deterministic"},"name":"hello"},"to":"6281234567890","type":"template"}"#
             )
         );
     }

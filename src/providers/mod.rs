@@ -11,16 +11,14 @@ pub mod watzap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::convert::{MetaMessage, MetaTemplatePayload};
+use crate::convert::MetaMessage;
 use crate::error::Result;
 use crate::model::{Classification, HttpRequest, HttpResponse, ProviderConfig, ProviderKind};
 
 /// What is sent: a Meta template (Meta only) or plain text (gateways; Meta inside the 24 h window).
 #[derive(Debug, Clone, Copy)]
 pub enum Content<'a> {
-    /// A Meta template in its JSON form (components as a JSON tree).
-    Template(&'a MetaTemplatePayload),
-    /// The same, typed, as the engine builds it: written to the body without a JSON tree.
+    /// A Meta template message, typed as the engine builds it: written to the body as it is.
     Meta(&'a MetaMessage<'a>),
     Text(&'a str),
 }

@@ -5,7 +5,6 @@
 //!   alphabetical order, as `serde_json` writes them). Text only: Watzap has no templates.
 //! - Watzap returns **no message id**, and documents no delivery webhook.
 //! - Health check: `POST {base}/checking_key`.
-//! - Number check: [`validate_number_request`] / [`parse_validate_number`].
 //!
 //! NOT CONFIRMED facts and how this module copes (each noted in providers.md §B):
 //! - **Where the status codes live and which HTTP status a failure has.** The documented codes
@@ -18,9 +17,7 @@
 //!   recognised, is `unknown`: Watzap may have sent it.
 //! - **`checking_key` spells the key `api_key` in its table and `api-key` in its PHP sample.** The
 //!   health check sends both (same value); an extra JSON field is harmless to either reading.
-//! - **The negative answer of `validate_number`** is unknown, hence `registered: Option<bool>`.
 
-use serde::{Deserialize, Serialize};
 use serde_json::{json, Map, Value};
 
 use super::common::{self, classified, quote, required, JsonWriter};
@@ -264,75 +261,6 @@ impl Provider for Watzap {
     }
 }
 
-/// Result of Watzap's `validate_number`.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct NumberCheck {
-    /// `Some(true)`: a WhatsApp number. `Some(false)`: Watzap says it is not (the negative shape
-    /// is NOT CONFIRMED, so this is read from the message). `None`: no verdict (credentials
-    /// refused, Watzap down, unreadable answer).
-    pub registered: Option<bool>,
-    /// English explanation with Watzap's message verbatim.
-    pub detail: String,
-}
-
-/// The request asking Watzap whether `phone` (digits with country code) is on WhatsApp.
-pub fn validate_number_request(p: &ProviderConfig, phone: &str) -> Result<HttpRequest> {
-    let api_key = required(p, "apiKey", &p.credentials.api_key)?;
-    let number_key = required(p, "numberKey", &p.credentials.number_key)?;
-    let phone = common::recipient(phone)?;
-    let body = json!({"api_key": api_key, "number_key": number_key, "phone_no": phone});
-    Ok(json_post(p, "validate_number", body.to_string()))
-}
-
-/// Read the answer to [`validate_number_request`]. Documented positive answer:
-/// `{"status":"200","message":"Valid WhatsApp Number","ack":"successfully"}`. Anything whose
-/// message says the number is invalid / not registered counts as `Some(false)`, whatever its
-/// status; credential codes (1002–1004) and unreadable answers give `None`.
-pub fn parse_validate_number(resp: &HttpResponse) -> NumberCheck {
-    let body = common::json_object(&resp.body);
-    let status = body.as_ref().and_then(|b| b.get("status")).map(status_of);
-    let message = body.as_ref().and_then(|b| common::str_of(b, "message"));
-    let said = message
-        .map(|m| format!(" Watzap says: {}", quote(m)))
-        .unwrap_or_default();
-    if let Some(Status::Code(code)) = &status {
-        if let Some(meaning) = credential_code(code) {
-            return NumberCheck {
-                registered: None,
-                detail: format!("No verdict: Watzap error {code} ({meaning}).{said}"),
-            };
-        }
-    }
-    if message.is_some_and(names_bad_number) {
-        return NumberCheck {
-            registered: Some(false),
-            detail: format!("Watzap says the number is not a WhatsApp number.{said}"),
-        };
-    }
-    if common::is_success(resp.status) && status == Some(Status::Success) {
-        return NumberCheck {
-            registered: Some(true),
-            detail: format!("Watzap says the number is on WhatsApp.{said}"),
-        };
-    }
-    let excerpt = if message.is_none() {
-        format!(" ({})", common::body_excerpt(&resp.body))
-    } else {
-        String::new()
-    };
-    NumberCheck {
-        registered: None,
-        detail: format!(
-            "No verdict: Watzap answered HTTP {}{}.{said}{excerpt}",
-            resp.status,
-            status
-                .map(|s| format!(" with status {}", s.text()))
-                .unwrap_or_default()
-        ),
-    }
-}
-
 /// Bytes of a send body besides the values it carries.
 const SEND_BODY_LEN: usize = 56;
 
@@ -441,7 +369,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::convert::MetaTemplatePayload;
+    use crate::convert::MetaMessage;
     use crate::model::Credentials;
     use crate::providers::test_support::{self, resp};
 
@@ -494,14 +422,14 @@ mod tests {
 
     #[test]
     fn template_and_missing_credentials() {
-        let payload = MetaTemplatePayload {
-            name: "t".into(),
-            language: "id".into(),
-            components: json!([]),
+        let message = MetaMessage {
+            name: "t",
+            language: "id",
+            components: vec![],
             sanitized: vec![],
         };
         let e = Watzap
-            .build_send(&profile(), "62812", Content::Template(&payload))
+            .build_send(&profile(), "62812", Content::Meta(&message))
             .unwrap_err();
         assert_eq!(e.code(), "provider.unsupported");
 
@@ -518,7 +446,6 @@ mod tests {
         p.credentials.api_key = Some(String::new());
         let e = Watzap.build_health_check(&p).unwrap_err();
         assert!(e.to_string().contains("apiKey"));
-        let e = validate_number_request(&p, "62812").unwrap_err();
         assert_eq!(e.code(), "config.invalid");
     }
 
@@ -690,57 +617,5 @@ mod tests {
         assert_eq!(bad.code.as_deref(), Some("http.502"));
         let bad = Watzap.parse_health_check(&resp(200, r#"{"status":false}"#));
         assert!(!bad.ok);
-    }
-
-    #[test]
-    fn validate_number_request_and_parse() {
-        let req = validate_number_request(&profile(), " 6281234567890 ").unwrap();
-        assert_eq!(req.url, "https://api.watzap.id/v1/validate_number");
-        assert_eq!(req.headers, json_headers());
-        assert_eq!(
-            req.body.as_deref(),
-            Some(r#"{"api_key":"AK-secret","number_key":"NK-secret","phone_no":"6281234567890"}"#)
-        );
-        assert_eq!(
-            validate_number_request(&profile(), "").unwrap_err().code(),
-            "input.invalid"
-        );
-
-        let yes = parse_validate_number(&resp(
-            200,
-            r#"{"status":"200","message":"Valid WhatsApp Number","ack":"successfully"}"#,
-        ));
-        assert_eq!(yes.registered, Some(true));
-        assert!(yes.detail.contains("Valid WhatsApp Number"));
-
-        for body in [
-            r#"{"status":"1006","message":"Invalid WhatsApp Number","ack":"failed"}"#,
-            r#"{"status":"200","message":"Invalid WhatsApp Number"}"#,
-            r#"{"status":false,"message":"Number not registered on WhatsApp"}"#,
-        ] {
-            assert_eq!(
-                parse_validate_number(&resp(200, body)).registered,
-                Some(false),
-                "{body}"
-            );
-        }
-        assert_eq!(
-            parse_validate_number(&resp(422, r#"{"message":"phone number is invalid"}"#))
-                .registered,
-            Some(false)
-        );
-
-        for (status, body) in [
-            (200, r#"{"status":"1002","message":"Invalid API Key"}"#),
-            (200, r#"{"status":"1003","message":"Invalid Number Key"}"#),
-            (502, "<html>Bad Gateway</html>"),
-            (200, ""),
-            (200, r#"{"status":"1005","message":"Fatal Error"}"#),
-        ] {
-            let c = parse_validate_number(&resp(status, body));
-            assert_eq!(c.registered, None, "{body}");
-        }
-        let v = serde_json::to_value(parse_validate_number(&resp(200, ""))).unwrap();
-        assert!(v.get("registered").is_some() && v.get("detail").is_some());
     }
 }
