@@ -94,7 +94,7 @@ pub fn catalogue() -> Result<String> {
             country: crate::phone::DEFAULT_COUNTRY,
             opt_in_text: crate::route::DEFAULT_OPT_IN_TEXT,
             meta_api_version: crate::providers::meta::DEFAULT_API_VERSION,
-            language: crate::convert::DEFAULT_LANGUAGE,
+            language: crate::meta_template::DEFAULT_LANGUAGE,
             timeout_ms: crate::transport::DEFAULT_TIMEOUT_MS,
             retry_after_ms: crate::dispatch::DEFAULT_RETRY_AFTER_MS,
             secret_mask: SECRET_MASK,
@@ -274,9 +274,11 @@ mod tests {
             Error::DispatchState { reason: t() },
             Error::NotConfigured,
             Error::TooLarge {
-                limit: Limit::Value,
+                code: Limit::Value.code(),
                 what: t(),
                 actual: 9,
+                max: Limit::Value.max(),
+                unit: "bytes",
             },
         ];
         let sentences = sentences();

@@ -5,6 +5,8 @@ use proptest::prelude::*;
 use serde_json::{json, Value};
 
 use super::*;
+use crate::error::Error;
+use crate::model::{GatewayMapping, MetaParamFormat};
 use crate::model::{MetaMapping, Notification};
 use crate::Engine;
 

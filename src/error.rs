@@ -63,14 +63,22 @@ pub enum Error {
     /// (after sanitizing). Meta's answer is not documented (NOT CONFIRMED: 132005 "translated text
     /// too long" is likely), so the engine does not send it there; nothing left, so the next
     /// provider may carry the message (docs/meta-conformance.md).
-    MetaHeaderTooLong { template: String, chars: usize },
+    MetaHeaderTooLong {
+        template: String,
+        chars: usize,
+        /// Meta's limit (`meta_template::META_HEADER_MAX`).
+        max: usize,
+    },
     /// An op that needs a configuration was called before any `configure` succeeded.
     NotConfigured,
-    /// An input above one of the limits of [`crate::limits`]; `what` names it (never its text).
+    /// An input above one of the limits of `crate::limits` (`code`, `max` and `unit` are the
+    /// limit's); `what` names the input (never its text).
     TooLarge {
-        limit: crate::limits::Limit,
+        code: &'static str,
         what: String,
         actual: usize,
+        max: usize,
+        unit: &'static str,
     },
 }
 
@@ -95,7 +103,7 @@ impl Error {
             Error::DispatchState { .. } => "dispatch.state",
             Error::MetaHeaderTooLong { .. } => "meta.header_too_long",
             Error::NotConfigured => "engine.not_configured",
-            Error::TooLarge { limit, .. } => limit.code(),
+            Error::TooLarge { code, .. } => code,
         }
     }
 
@@ -161,20 +169,26 @@ impl Error {
                 vec![("provider", s(id)), ("reason", s(reason))]
             }
             Error::NotConfigured | Error::TextEmpty => Vec::new(),
-            Error::MetaHeaderTooLong { template, chars } => vec![
+            Error::MetaHeaderTooLong {
+                template,
+                chars,
+                max,
+            } => vec![
                 ("template", s(template)),
                 ("chars", chars.to_string()),
-                ("max", crate::lint::META_HEADER_MAX.to_string()),
+                ("max", max.to_string()),
             ],
             Error::TooLarge {
-                limit,
                 what,
                 actual,
+                max,
+                unit,
+                ..
             } => vec![
                 ("what", s(what)),
                 ("actual", actual.to_string()),
-                ("max", limit.max().to_string()),
-                ("unit", limit.unit().to_string()),
+                ("max", max.to_string()),
+                ("unit", unit.to_string()),
             ],
         }
     }
@@ -250,22 +264,25 @@ impl fmt::Display for Error {
             }
             Error::InputInvalid { reason } => write!(f, "invalid input: {reason}"),
             Error::DispatchState { reason } => write!(f, "dispatch driven out of order: {reason}"),
-            Error::MetaHeaderTooLong { template, chars } => write!(
+            Error::MetaHeaderTooLong {
+                template,
+                chars,
+                max,
+            } => write!(
                 f,
                 "the Meta header of template {template:?} would be {chars} characters with this \
-                 value; Meta allows at most {max}, so it is not sent through Meta",
-                max = crate::lint::META_HEADER_MAX
+                 value; Meta allows at most {max}, so it is not sent through Meta"
             ),
             Error::NotConfigured => write!(f, "no configuration yet: call `configure` first"),
             Error::TooLarge {
-                limit,
                 what,
                 actual,
+                max,
+                unit,
+                ..
             } => write!(
                 f,
-                "{what} is too large: {actual} {unit}, the limit is {max} {unit}",
-                unit = limit.unit(),
-                max = limit.max()
+                "{what} is too large: {actual} {unit}, the limit is {max} {unit}"
             ),
         }
     }

@@ -377,7 +377,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::convert::MetaMessage;
+    use crate::meta_template::MetaMessage;
     use crate::model::Credentials;
     use crate::providers::test_support::{self, resp};
 

@@ -32,8 +32,8 @@ use serde_json::{Map, Value};
 
 use super::common::{self, classified, form_encode, path_segment, quote, required, JsonWriter};
 use super::{Classified, Content, HealthCheck, Provider, Secrets};
-use crate::convert::{MetaComponent, TextParameter};
 use crate::error::{Error, Result};
+use crate::meta_template::{MetaComponent, TextParameter};
 use crate::model::{
     Classification, HttpRequest, HttpResponse, MetaMapping, MetaParamFormat, ProviderConfig,
     ProviderKind,

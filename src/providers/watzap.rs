@@ -369,7 +369,7 @@ mod tests {
     use std::collections::BTreeMap;
 
     use super::*;
-    use crate::convert::MetaMessage;
+    use crate::meta_template::MetaMessage;
     use crate::model::Credentials;
     use crate::providers::test_support::{self, resp};
 
