@@ -11,7 +11,7 @@
 //
 //   node scripts/check-module-cycles.mjs [src-dir]
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative, sep } from "node:path";
+import { dirname, join, relative, sep } from "node:path";
 
 const root = process.argv[2] ?? new URL("../src", import.meta.url).pathname;
 
@@ -23,8 +23,19 @@ function rustFiles(dir) {
   });
 }
 
+// Files declared with `#[path = "x_tests.rs"] mod tests;` belong to the declaring module.
+const declared = new Map(); // file → its module path
+for (const file of rustFiles(root)) {
+  const text = readFileSync(file, "utf8");
+  for (const m of text.matchAll(/#\[path\s*=\s*"([^"]+)"\]\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*;/g)) {
+    declared.set(join(dirname(file), m[1]), { parent: file, name: m[2] });
+  }
+}
+
 // Module path of a file: src/a/b.rs and src/a/b/mod.rs → ["a", "b"]; src/lib.rs → [].
 function modulePath(file) {
+  const d = declared.get(file);
+  if (d) return [...modulePath(d.parent), d.name];
   const parts = relative(root, file).split(sep);
   const last = parts.pop().replace(/\.rs$/, "");
   if (last !== "mod" && last !== "lib") parts.push(last);
