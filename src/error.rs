@@ -15,8 +15,14 @@ use serde::Serialize;
 /// Everything that can go wrong before a message is handed to a provider.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
-    /// A phone number that cannot be normalized; `reason` says why.
-    PhoneInvalid { input: String, reason: String },
+    /// A phone number that cannot be normalized: `reason_code` says why (`phone.too_short`…,
+    /// a catalogue code whose sentence takes `reason_args`), `reason` in English words.
+    PhoneInvalid {
+        input: String,
+        reason: String,
+        reason_code: &'static str,
+        reason_args: Vec<(&'static str, String)>,
+    },
     /// `00` typed before an Indonesian mobile's `8` (`00812…` for `0812…`): read naïvely it is a
     /// number in Japan, China, Korea… so it is refused. `suggestion` is the number with one zero
     /// (`081234567890`) when that is a valid mobile; hosts show it as a hint.
@@ -129,8 +135,20 @@ impl Error {
     pub fn args(&self) -> Vec<(&'static str, String)> {
         let s = |v: &String| v.clone();
         match self {
-            Error::PhoneInvalid { input, reason } => {
-                vec![("input", s(input)), ("reason", s(reason))]
+            Error::PhoneInvalid {
+                input,
+                reason,
+                reason_code,
+                reason_args,
+            } => {
+                // The reason's own arguments follow: its sentence (`reasonCode`) names them.
+                let mut args = vec![
+                    ("input", s(input)),
+                    ("reason", s(reason)),
+                    ("reasonCode", reason_code.to_string()),
+                ];
+                args.extend(reason_args.iter().cloned());
+                args
             }
             Error::PhoneTrunkZeroDoubled { input, suggestion } => {
                 let mut args = vec![("input", s(input))];
@@ -217,7 +235,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::PhoneInvalid { input, reason } => {
+            Error::PhoneInvalid { input, reason, .. } => {
                 write!(f, "invalid phone number {input:?}: {reason}")
             }
             Error::PhoneTrunkZeroDoubled { input, suggestion } => {

@@ -39,6 +39,11 @@ pub struct LintIssue {
     pub message: String,
     /// Which part it concerns: `body`, `header`, `meta.templateName`, `values.permit_number`…
     pub field: Option<String>,
+    /// The arguments of the code's catalogue sentence (lengths, limits, parameter names): hosts
+    /// fill the sentence from these and never parse `message`. Absent when there are none. The
+    /// map type of `ErrorInfo::args` (one B-tree type in the web build).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub args: BTreeMap<String, String>,
 }
 
 impl LintIssue {
@@ -48,7 +53,14 @@ impl LintIssue {
             severity,
             message,
             field: Some(field.to_string()),
+            args: BTreeMap::new(),
         }
+    }
+
+    /// The issue with argument `name` set to `value`.
+    pub(crate) fn with(mut self, name: &str, value: String) -> Self {
+        self.args.insert(name.to_string(), value);
+        self
     }
 
     pub(crate) fn error(code: &str, field: &str, message: String) -> Self {
@@ -131,13 +143,17 @@ fn lint_body(t: &MasterTemplate, body: &[Segment], order: &[String], issues: &mu
     let meta_text = meta_body_text(body, order, format);
     let len = meta_text.chars().count();
     if len > META_BODY_MAX {
-        issues.push(LintIssue::error(
-            "meta.body_too_long",
-            "body",
-            format!(
+        issues.push(
+            LintIssue::error(
+                "meta.body_too_long",
+                "body",
+                format!(
                 "the body is {len} characters as Meta sees it; Meta allows at most {META_BODY_MAX}"
             ),
-        ));
+            )
+            .with("len", len.to_string())
+            .with("max", META_BODY_MAX.to_string()),
+        );
     }
 
     if let Some(meta) = t.meta.as_ref().filter(|m| !m.body_params.is_empty()) {
@@ -165,7 +181,9 @@ fn lint_body(t: &MasterTemplate, body: &[Segment], order: &[String], issues: &mu
                 "the body has {} parameters; more than {META_BODY_PARAMS_WARN} is hard to get approved and Odoo refuses it",
                 distinct.len()
             ),
-        ));
+        )
+        .with("count", distinct.len().to_string())
+        .with("max", META_BODY_PARAMS_WARN.to_string()));
     }
 }
 
@@ -190,7 +208,9 @@ pub(crate) fn lint_compiled_values(
                     format!(
                         "the value of {{{{{name}}}}} has a line break, a tab or more than {META_MAX_SPACES} spaces in a row; Meta gets it with those replaced by one space"
                     ),
-                ));
+                )
+                .with("param", name.clone())
+                .with("spaces", META_MAX_SPACES.to_string()));
             }
         }
     }
@@ -205,7 +225,9 @@ pub(crate) fn lint_compiled_values(
                 format!(
                     "with these values the message is {len} characters; Meta refuses more than {META_BODY_MAX} (error 132005)"
                 ),
-            ));
+            )
+            .with("len", len.to_string())
+            .with("max", META_BODY_MAX.to_string()));
         }
     }
     issues
@@ -213,30 +235,26 @@ pub(crate) fn lint_compiled_values(
 
 fn lint_name(name: &str, issues: &mut Vec<LintIssue>) {
     let field = "meta.templateName";
+    // Every variant names the name (cut to 80 characters) and the longest Meta allows.
+    let error = |message: String| {
+        LintIssue::error("meta.template_name", field, message)
+            .with("name", name.chars().take(80).collect())
+            .with("max", META_NAME_MAX.to_string())
+    };
     if name.is_empty() {
-        issues.push(LintIssue::error(
-            "meta.template_name",
-            field,
-            "the Meta template name is empty".to_string(),
-        ));
+        issues.push(error("the Meta template name is empty".to_string()));
     } else if !name
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
     {
-        issues.push(LintIssue::error(
-            "meta.template_name",
-            field,
-            format!(
-                "Meta template names use only lowercase letters a–z, digits and '_' (got {:?})",
-                name.chars().take(80).collect::<String>()
-            ),
-        ));
+        issues.push(error(format!(
+            "Meta template names use only lowercase letters a–z, digits and '_' (got {:?})",
+            name.chars().take(80).collect::<String>()
+        )));
     } else if name.len() > META_NAME_MAX {
-        issues.push(LintIssue::error(
-            "meta.template_name",
-            field,
-            format!("the Meta template name is longer than {META_NAME_MAX} characters"),
-        ));
+        issues.push(error(format!(
+            "the Meta template name is longer than {META_NAME_MAX} characters"
+        )));
     }
 }
 
@@ -287,26 +305,31 @@ fn lint_language(t: &MasterTemplate, issues: &mut Vec<LintIssue>) {
             && r.len() == 2
             && r.bytes().all(|b| b.is_ascii_uppercase())
     };
-    match suggestion {
-        Some(right) if !well_formed || right == "id" => issues.push(LintIssue::error(
+    let issue = match suggestion {
+        Some(right) if !well_formed || right == "id" => LintIssue::error(
             "meta.language",
             field,
             format!("{shown:?} is not one of Meta's language codes; use {right:?}"),
-        )),
-        Some(right) => issues.push(LintIssue::warning(
+        ),
+        Some(right) => LintIssue::warning(
             "meta.language",
             field,
             format!(
                 "{shown:?} is not in this engine's list of Meta's language codes (Meta adds \
                  regional codes); if WhatsApp Manager does not list it, use {right:?}"
             ),
-        )),
-        None => issues.push(LintIssue::warning(
+        ),
+        None => LintIssue::warning(
             "meta.language",
             field,
             format!("{shown:?} is not in this engine's list of Meta's language codes; check it in WhatsApp Manager"),
-        )),
-    }
+        ),
+    };
+    let issue = issue.with("language", shown);
+    issues.push(match suggestion {
+        Some(right) => issue.with("suggestion", right.to_string()),
+        None => issue,
+    });
 }
 
 /// The rules on the (parsed) header.
@@ -316,11 +339,14 @@ fn lint_header(segments: &[Segment], issues: &mut Vec<LintIssue>) {
         .filter(|s| matches!(s, Segment::Placeholder(_)))
         .count();
     if count > 1 {
-        issues.push(LintIssue::error(
-            "meta.header_params",
-            "header",
-            format!("the header has {count} placeholders; Meta allows one ({{{{1}}}})"),
-        ));
+        issues.push(
+            LintIssue::error(
+                "meta.header_params",
+                "header",
+                format!("the header has {count} placeholders; Meta allows one ({{{{1}}}})"),
+            )
+            .with("count", count.to_string()),
+        );
     }
     // Meta sees the header variable as {{1}}.
     let len: usize = segments
@@ -331,11 +357,16 @@ fn lint_header(segments: &[Segment], issues: &mut Vec<LintIssue>) {
         })
         .sum();
     if len > META_HEADER_MAX {
-        issues.push(LintIssue::error(
-            "meta.header_too_long",
-            "header",
-            format!("the header is {len} characters; Meta allows at most {META_HEADER_MAX}"),
-        ));
+        issues.push(
+            LintIssue::error(
+                "meta.header_too_long",
+                "header",
+                format!("the header is {len} characters; Meta allows at most {META_HEADER_MAX}"),
+            )
+            // The names of the error `meta.header_too_long` (one sentence for both).
+            .with("chars", len.to_string())
+            .with("max", META_HEADER_MAX.to_string()),
+        );
     }
 }
 
@@ -345,20 +376,26 @@ fn lint_param_count(body_params: &[String], distinct: &[String], issues: &mut Ve
     let used = template::Names::of(distinct);
     for name in body_params {
         if !used.contains(name.as_str()) {
-            issues.push(LintIssue::error(
-                "meta.param_count",
-                field,
-                format!("bodyParams lists {name:?}, but the body has no {{{{{name}}}}}"),
-            ));
+            issues.push(
+                LintIssue::error(
+                    "meta.param_count",
+                    field,
+                    format!("bodyParams lists {name:?}, but the body has no {{{{{name}}}}}"),
+                )
+                .with("param", name.clone()),
+            );
         }
     }
     for name in distinct {
         if !listed.contains(name.as_str()) {
-            issues.push(LintIssue::error(
-                "meta.param_count",
-                field,
-                format!("the body uses {{{{{name}}}}}, but bodyParams does not list it"),
-            ));
+            issues.push(
+                LintIssue::error(
+                    "meta.param_count",
+                    field,
+                    format!("the body uses {{{{{name}}}}}, but bodyParams does not list it"),
+                )
+                .with("param", name.clone()),
+            );
         }
     }
     if body_params.len() != distinct.len() {
@@ -370,7 +407,9 @@ fn lint_param_count(body_params: &[String], distinct: &[String], issues: &mut Ve
                 body_params.len(),
                 distinct.len()
             ),
-        ));
+        )
+        .with("listed", body_params.len().to_string())
+        .with("used", distinct.len().to_string()));
     }
 }
 
@@ -386,16 +425,21 @@ fn lint_approved(meta: &MetaMapping, sent: usize, issues: &mut Vec<LintIssue>) {
     if usize::try_from(approved).is_ok_and(|a| a == sent) {
         return;
     }
-    issues.push(LintIssue::error(
-        APPROVED_MISMATCH,
-        "body",
-        format!(
+    issues.push(
+        LintIssue::error(
+            APPROVED_MISMATCH,
+            "body",
+            format!(
             "the body sends {sent} parameters, but the Meta template {:?} that Meta approved has \
              {approved}: the Meta template no longer matches (submit the changed template to Meta \
              and sync, or change the body back)",
             meta.template_name
         ),
-    ));
+        )
+        .with("sent", sent.to_string())
+        .with("approved", approved.to_string())
+        .with("name", meta.template_name.chars().take(80).collect()),
+    );
 }
 
 /// Numbered placeholders are Meta positions: they must be 1..n, and bodyParams must agree.
@@ -420,14 +464,17 @@ fn lint_positional_order(distinct: &[String], order: &[String], issues: &mut Vec
         .all(|(i, n)| *n == (i + 1).to_string());
     if !contiguous {
         let found: Vec<String> = numbers.iter().map(|n| format!("{{{{{n}}}}}")).collect();
-        issues.push(LintIssue::error(
-            "meta.param_order",
-            "body",
-            format!(
-                "numbered placeholders must run from {{{{1}}}} without gaps; the body has {}",
-                found.join(", ")
-            ),
-        ));
+        issues.push(
+            LintIssue::error(
+                "meta.param_order",
+                "body",
+                format!(
+                    "numbered placeholders must run from {{{{1}}}} without gaps; the body has {}",
+                    found.join(", ")
+                ),
+            )
+            .with("found", found.join(", ")),
+        );
         return;
     }
     for (i, name) in order.iter().enumerate() {
@@ -439,7 +486,9 @@ fn lint_positional_order(distinct: &[String], order: &[String], issues: &mut Vec
                     "bodyParams puts {{{{{name}}}}} at position {}; a numbered placeholder must be at its own position",
                     i + 1
                 ),
-            ));
+            )
+            .with("param", name.clone())
+            .with("position", (i + 1).to_string()));
             return;
         }
     }
@@ -457,7 +506,8 @@ fn lint_named(distinct: &[String], field: &str, issues: &mut Vec<LintIssue>) {
                 format!(
                     "{{{{{name}}}}} cannot be a named Meta parameter: use lowercase letters and '_' only"
                 ),
-            ));
+            )
+            .with("param", name.clone()));
         }
     }
 }
@@ -489,7 +539,9 @@ fn lint_adjacent(body: &[Segment], issues: &mut Vec<LintIssue>) {
             format!(
                 "{{{{{a}}}}} and {{{{{b}}}}} have nothing but spaces between them; Meta may reject such a template"
             ),
-        ));
+        )
+        .with("first", a.clone())
+        .with("second", b.clone()));
     }
 }
 

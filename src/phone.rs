@@ -106,19 +106,22 @@ const COUNTRIES: &[(u16, u8, u8)] = &[
 /// Normalize `input` to digits with country code, no `+` (e.g. `6281234567890`).
 /// `default_country` is a calling code (`"62"`) used for numbers written nationally.
 ///
-/// Errors: [`Error::PhoneInvalid`] with an English reason for the citizen's number,
+/// Errors: [`Error::PhoneInvalid`] with the reason's code (`phone.too_short`…), its arguments
+/// and English words,
 /// [`Error::PhoneTrunkZeroDoubled`] for `00812…` (see the module docs), and
 /// [`Error::ConfigInvalid`] when `default_country` is not a calling code.
 pub fn normalize(input: &str, default_country: &str) -> Result<String> {
     let country = country_code(default_country)?;
-    let bad = |reason: &str| Error::PhoneInvalid {
+    let bad = |why: Why| Error::PhoneInvalid {
         input: truncate(input),
-        reason: reason.to_string(),
+        reason: why.text,
+        reason_code: why.code,
+        reason_args: why.args,
     };
 
     let trimmed = input.trim();
     if trimmed.is_empty() {
-        return Err(bad("the number is empty"));
+        return Err(bad(Why::new("phone.empty", "the number is empty")));
     }
 
     // One pass: keep digits, skip separators, refuse anything else. `+` only counts first.
@@ -135,7 +138,10 @@ pub fn normalize(input: &str, default_country: &str) -> Result<String> {
             }
         } else if c == '+' {
             if plus || !digits.is_empty() {
-                return Err(bad("'+' is only allowed once, at the start of the number"));
+                return Err(bad(Why::new(
+                    "phone.plus_misplaced",
+                    "'+' is only allowed once, at the start of the number",
+                )));
             }
             plus = true;
         } else if is_separator(c) {
@@ -144,15 +150,25 @@ pub fn normalize(input: &str, default_country: &str) -> Result<String> {
             }
             continue;
         } else if c.is_alphabetic() {
-            return Err(bad("the number contains letters"));
-        } else {
-            return Err(bad(&format!(
-                "the number contains the character {c:?}; use only digits, spaces, '-', '.', '(' and ')'"
+            return Err(bad(Why::new(
+                "phone.letters",
+                "the number contains letters",
             )));
+        } else {
+            return Err(bad(Why::new(
+                "phone.bad_character",
+                format!(
+                    "the number contains the character {c:?}; use only digits, spaces, '-', '.', '(' and ')'"
+                ),
+            )
+            .arg("character", c.to_string())));
         }
     }
     if digits.is_empty() {
-        return Err(bad("the number contains no digits"));
+        return Err(bad(Why::new(
+            "phone.no_digits",
+            "the number contains no digits",
+        )));
     }
 
     // The country code goes in the same buffer, which has room for it.
@@ -165,12 +181,12 @@ pub fn normalize(input: &str, default_country: &str) -> Result<String> {
                     input: truncate(input),
                     suggestion,
                 },
-                Reason::Invalid(reason) => bad(&reason),
+                Reason::Invalid(why) => bad(why),
             });
         }
         if country == INDONESIA {
             if let Some(rest) = international.strip_prefix(ID_CARRIER_PREFIX_LONG) {
-                return check_international(rest).map_err(|r| bad(&r));
+                return check_international(rest).map_err(bad);
             }
         }
         if international.starts_with("00") {
@@ -182,13 +198,13 @@ pub fn normalize(input: &str, default_country: &str) -> Result<String> {
             international.insert_str(0, country);
         }
     }
-    check_international(&international).map_err(|r| bad(&r))
+    check_international(&international).map_err(bad)
 }
 
 /// Why a number was refused, before it becomes an [`Error`] (which needs the input).
 #[derive(Debug)]
 enum Reason {
-    Invalid(String),
+    Invalid(Why),
     TrunkZeroDoubled(Option<String>),
 }
 
@@ -229,9 +245,12 @@ fn indonesian_international(
 }
 
 /// Check digits with a country code (no `+`); the number, with a trunk zero dropped after `62`.
-fn check_international(number: &str) -> std::result::Result<String, String> {
+fn check_international(number: &str) -> std::result::Result<String, Why> {
     if number.starts_with('0') {
-        return Err("the country code cannot start with 0".into());
+        return Err(Why::new(
+            "phone.country_zero",
+            "the country code cannot start with 0",
+        ));
     }
     if let Some(nsn) = number.strip_prefix(INDONESIA) {
         // `+62 0812…`: the trunk zero has no place after the country code.
@@ -240,25 +259,37 @@ fn check_international(number: &str) -> std::result::Result<String, String> {
         return Ok(format!("{INDONESIA}{nsn}"));
     }
     if number.len() < E164_MIN {
-        return Err("the number is too short".into());
+        return Err(Why::new("phone.too_short", "the number is too short"));
     }
     if number.len() > E164_MAX {
-        return Err("the number is too long (at most 15 digits with the country code)".into());
+        return Err(Why::new(
+            "phone.too_long",
+            "the number is too long (at most 15 digits with the country code)",
+        )
+        .arg("max", E164_MAX.to_string()));
     }
     let Some((cc, min, max)) = country_of(number) else {
-        return Err(format!(
-            "+{}… does not start with a country code the ITU has assigned",
-            number.get(..3).unwrap_or(number)
-        ));
+        let prefix = number.get(..3).unwrap_or(number);
+        return Err(Why::new(
+            "phone.unknown_country",
+            format!("+{prefix}… does not start with a country code the ITU has assigned"),
+        )
+        .arg("prefix", prefix.to_string()));
     };
     let nsn_len = number.len() - digit_count(cc);
     if nsn_len < usize::from(min) {
-        return Err(format!(
-            "the number is too short for the country code +{cc}"
-        ));
+        return Err(Why::new(
+            "phone.too_short_for_country",
+            format!("the number is too short for the country code +{cc}"),
+        )
+        .arg("country", cc.to_string()));
     }
     if nsn_len > usize::from(max) {
-        return Err(format!("the number is too long for the country code +{cc}"));
+        return Err(Why::new(
+            "phone.too_long_for_country",
+            format!("the number is too long for the country code +{cc}"),
+        )
+        .arg("country", cc.to_string()));
     }
     Ok(number.to_string())
 }
@@ -283,27 +314,61 @@ fn digit_count(cc: u16) -> usize {
 }
 
 /// Check a national significant number against `8[1-35-9]\d{7,10}`.
-fn check_indonesian_mobile(nsn: &str) -> std::result::Result<(), &'static str> {
+fn check_indonesian_mobile(nsn: &str) -> std::result::Result<(), Why> {
     let mut chars = nsn.chars();
     match (chars.next(), chars.next()) {
         (Some('8'), Some('0' | '4')) => {
-            return Err("not an Indonesian mobile number: mobile numbers start with 081–083 or 085–089")
+            return Err(Why::new(
+                "phone.not_mobile_prefix",
+                "not an Indonesian mobile number: mobile numbers start with 081–083 or 085–089",
+            ))
         }
         (Some('8'), _) => {}
-        (None, _) => return Err("the number is too short"),
+        (None, _) => return Err(Why::new("phone.too_short", "the number is too short")),
         _ => {
-            return Err(
+            return Err(Why::new(
+                "phone.landline",
                 "not an Indonesian mobile number (landline or service number): WhatsApp needs a mobile number starting with 08",
-            )
+            ))
         }
     }
     if nsn.len() < ID_NSN_MIN {
-        return Err("the number is too short for an Indonesian mobile number");
+        return Err(Why::new(
+            "phone.mobile_too_short",
+            "the number is too short for an Indonesian mobile number",
+        ));
     }
     if nsn.len() > ID_NSN_MAX {
-        return Err("the number is too long for an Indonesian mobile number");
+        return Err(Why::new(
+            "phone.mobile_too_long",
+            "the number is too long for an Indonesian mobile number",
+        ));
     }
     Ok(())
+}
+
+/// Why a number is invalid: its stable code (`phone.too_short`…), the English words of the
+/// error's message, and the arguments of the code's catalogue sentence.
+#[derive(Debug)]
+struct Why {
+    code: &'static str,
+    text: String,
+    args: Vec<(&'static str, String)>,
+}
+
+impl Why {
+    fn new(code: &'static str, text: impl Into<String>) -> Why {
+        Why {
+            code,
+            text: text.into(),
+            args: Vec::new(),
+        }
+    }
+
+    fn arg(mut self, name: &'static str, value: String) -> Why {
+        self.args.push((name, value));
+        self
+    }
 }
 
 /// Characters people (and phones) put between digits.

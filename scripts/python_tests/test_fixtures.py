@@ -64,6 +64,9 @@ def run_case(engine, suite_config, case):
             error = {"code": e.code, "message": e.message}
             if e.suggestion is not None:
                 error["suggestion"] = e.suggestion
+            # The arguments of the code's catalogue sentence (``phone.invalid``'s ``reasonCode``...).
+            if e.fields:
+                error["args"] = e.fields
             return None, error
 
     # A pacing case: the ``pace`` op for each of its args, in order (tests/fixtures/pacing.json).

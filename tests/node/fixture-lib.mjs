@@ -56,12 +56,14 @@ function deepEqual(a, b) {
   return false;
 }
 
-/** A thrown engine error as `{code, message, suggestion?}`; anything else is a fixture failure of its own. */
+/** A thrown engine error as `{code, message, suggestion?, args?}`; anything else is a fixture failure of its own. */
 export function errorOf(e) {
   if (e instanceof Error && typeof e.code === "string") {
-    return e.suggestion === undefined
-      ? {code: e.code, message: e.message}
-      : {code: e.code, message: e.message, suggestion: e.suggestion};
+    const error = {code: e.code, message: e.message};
+    if (e.suggestion !== undefined) error.suggestion = e.suggestion;
+    // The arguments of the code's catalogue sentence (`phone.invalid`'s `reasonCode`…).
+    if (e.args && typeof e.args === "object" && Object.keys(e.args).length) error.args = e.args;
+    return error;
   }
   return {code: "fixture.not_an_error_with_code", message: String(e)};
 }
