@@ -57,10 +57,19 @@ impl LintIssue {
         }
     }
 
-    /// The issue with argument `name` set to `value`.
-    pub(crate) fn with(mut self, name: &str, value: String) -> Self {
-        self.args.insert(name.to_string(), value);
+    /// The issue with argument `name` set to `value`. Not inlined, nor is [`LintIssue::with_num`]:
+    /// dozens of issues call them, and each inlined copy (a map insert, a number's formatting)
+    /// would grow the web build.
+    #[inline(never)]
+    pub(crate) fn with(mut self, name: &str, value: &str) -> Self {
+        self.args.insert(name.to_string(), value.to_string());
         self
+    }
+
+    /// [`LintIssue::with`] of a number.
+    #[inline(never)]
+    pub(crate) fn with_num(self, name: &str, value: usize) -> Self {
+        self.with(name, &value.to_string())
     }
 
     pub(crate) fn error(code: &str, field: &str, message: String) -> Self {
@@ -151,8 +160,8 @@ fn lint_body(t: &MasterTemplate, body: &[Segment], order: &[String], issues: &mu
                 "the body is {len} characters as Meta sees it; Meta allows at most {META_BODY_MAX}"
             ),
             )
-            .with("len", len.to_string())
-            .with("max", META_BODY_MAX.to_string()),
+            .with_num("len", len)
+            .with_num("max", META_BODY_MAX),
         );
     }
 
@@ -182,8 +191,8 @@ fn lint_body(t: &MasterTemplate, body: &[Segment], order: &[String], issues: &mu
                 distinct.len()
             ),
         )
-        .with("count", distinct.len().to_string())
-        .with("max", META_BODY_PARAMS_WARN.to_string()));
+        .with_num("count", distinct.len())
+        .with_num("max", META_BODY_PARAMS_WARN));
     }
 }
 
@@ -209,8 +218,8 @@ pub(crate) fn lint_compiled_values(
                         "the value of {{{{{name}}}}} has a line break, a tab or more than {META_MAX_SPACES} spaces in a row; Meta gets it with those replaced by one space"
                     ),
                 )
-                .with("param", name.clone())
-                .with("spaces", META_MAX_SPACES.to_string()));
+                .with("param", name)
+                .with_num("spaces", META_MAX_SPACES));
             }
         }
     }
@@ -226,8 +235,8 @@ pub(crate) fn lint_compiled_values(
                     "with these values the message is {len} characters; Meta refuses more than {META_BODY_MAX} (error 132005)"
                 ),
             )
-            .with("len", len.to_string())
-            .with("max", META_BODY_MAX.to_string()));
+            .with_num("len", len)
+            .with_num("max", META_BODY_MAX));
         }
     }
     issues
@@ -238,8 +247,8 @@ fn lint_name(name: &str, issues: &mut Vec<LintIssue>) {
     // Every variant names the name (cut to 80 characters) and the longest Meta allows.
     let error = |message: String| {
         LintIssue::error("meta.template_name", field, message)
-            .with("name", name.chars().take(80).collect())
-            .with("max", META_NAME_MAX.to_string())
+            .with("name", &name.chars().take(80).collect::<String>())
+            .with_num("max", META_NAME_MAX)
     };
     if name.is_empty() {
         issues.push(error("the Meta template name is empty".to_string()));
@@ -325,9 +334,9 @@ fn lint_language(t: &MasterTemplate, issues: &mut Vec<LintIssue>) {
             format!("{shown:?} is not in this engine's list of Meta's language codes; check it in WhatsApp Manager"),
         ),
     };
-    let issue = issue.with("language", shown);
+    let issue = issue.with("language", &shown);
     issues.push(match suggestion {
-        Some(right) => issue.with("suggestion", right.to_string()),
+        Some(right) => issue.with("suggestion", right),
         None => issue,
     });
 }
@@ -345,7 +354,7 @@ fn lint_header(segments: &[Segment], issues: &mut Vec<LintIssue>) {
                 "header",
                 format!("the header has {count} placeholders; Meta allows one ({{{{1}}}})"),
             )
-            .with("count", count.to_string()),
+            .with_num("count", count),
         );
     }
     // Meta sees the header variable as {{1}}.
@@ -364,8 +373,8 @@ fn lint_header(segments: &[Segment], issues: &mut Vec<LintIssue>) {
                 format!("the header is {len} characters; Meta allows at most {META_HEADER_MAX}"),
             )
             // The names of the error `meta.header_too_long` (one sentence for both).
-            .with("chars", len.to_string())
-            .with("max", META_HEADER_MAX.to_string()),
+            .with_num("chars", len)
+            .with_num("max", META_HEADER_MAX),
         );
     }
 }
@@ -382,7 +391,7 @@ fn lint_param_count(body_params: &[String], distinct: &[String], issues: &mut Ve
                     field,
                     format!("bodyParams lists {name:?}, but the body has no {{{{{name}}}}}"),
                 )
-                .with("param", name.clone()),
+                .with("param", name),
             );
         }
     }
@@ -394,7 +403,7 @@ fn lint_param_count(body_params: &[String], distinct: &[String], issues: &mut Ve
                     field,
                     format!("the body uses {{{{{name}}}}}, but bodyParams does not list it"),
                 )
-                .with("param", name.clone()),
+                .with("param", name),
             );
         }
     }
@@ -408,8 +417,8 @@ fn lint_param_count(body_params: &[String], distinct: &[String], issues: &mut Ve
                 distinct.len()
             ),
         )
-        .with("listed", body_params.len().to_string())
-        .with("used", distinct.len().to_string()));
+        .with_num("listed", body_params.len())
+        .with_num("used", distinct.len()));
     }
 }
 
@@ -436,9 +445,12 @@ fn lint_approved(meta: &MetaMapping, sent: usize, issues: &mut Vec<LintIssue>) {
             meta.template_name
         ),
         )
-        .with("sent", sent.to_string())
-        .with("approved", approved.to_string())
-        .with("name", meta.template_name.chars().take(80).collect()),
+        .with_num("sent", sent)
+        .with_num("approved", approved as usize)
+        .with(
+            "name",
+            &meta.template_name.chars().take(80).collect::<String>(),
+        ),
     );
 }
 
@@ -473,7 +485,7 @@ fn lint_positional_order(distinct: &[String], order: &[String], issues: &mut Vec
                     found.join(", ")
                 ),
             )
-            .with("found", found.join(", ")),
+            .with("found", &found.join(", ")),
         );
         return;
     }
@@ -487,8 +499,8 @@ fn lint_positional_order(distinct: &[String], order: &[String], issues: &mut Vec
                     i + 1
                 ),
             )
-            .with("param", name.clone())
-            .with("position", (i + 1).to_string()));
+            .with("param", name)
+            .with_num("position", i + 1));
             return;
         }
     }
@@ -507,7 +519,7 @@ fn lint_named(distinct: &[String], field: &str, issues: &mut Vec<LintIssue>) {
                     "{{{{{name}}}}} cannot be a named Meta parameter: use lowercase letters and '_' only"
                 ),
             )
-            .with("param", name.clone()));
+            .with("param", name));
         }
     }
 }
@@ -540,8 +552,8 @@ fn lint_adjacent(body: &[Segment], issues: &mut Vec<LintIssue>) {
                 "{{{{{a}}}}} and {{{{{b}}}}} have nothing but spaces between them; Meta may reject such a template"
             ),
         )
-        .with("first", a.clone())
-        .with("second", b.clone()));
+        .with("first", a)
+        .with("second", b));
     }
 }
 

@@ -157,11 +157,11 @@ pub fn normalize(input: &str, default_country: &str) -> Result<String> {
         } else {
             return Err(bad(Why::new(
                 "phone.bad_character",
-                format!(
+                &format!(
                     "the number contains the character {c:?}; use only digits, spaces, '-', '.', '(' and ')'"
                 ),
             )
-            .arg("character", c.to_string())));
+            .arg("character", c.encode_utf8(&mut [0; 4]))));
         }
     }
     if digits.is_empty() {
@@ -266,30 +266,30 @@ fn check_international(number: &str) -> std::result::Result<String, Why> {
             "phone.too_long",
             "the number is too long (at most 15 digits with the country code)",
         )
-        .arg("max", E164_MAX.to_string()));
+        .arg("max", &E164_MAX.to_string()));
     }
     let Some((cc, min, max)) = country_of(number) else {
         let prefix = number.get(..3).unwrap_or(number);
         return Err(Why::new(
             "phone.unknown_country",
-            format!("+{prefix}… does not start with a country code the ITU has assigned"),
+            &format!("+{prefix}… does not start with a country code the ITU has assigned"),
         )
-        .arg("prefix", prefix.to_string()));
+        .arg("prefix", prefix));
     };
     let nsn_len = number.len() - digit_count(cc);
     if nsn_len < usize::from(min) {
         return Err(Why::new(
             "phone.too_short_for_country",
-            format!("the number is too short for the country code +{cc}"),
+            &format!("the number is too short for the country code +{cc}"),
         )
-        .arg("country", cc.to_string()));
+        .arg("country", &cc.to_string()));
     }
     if nsn_len > usize::from(max) {
         return Err(Why::new(
             "phone.too_long_for_country",
-            format!("the number is too long for the country code +{cc}"),
+            &format!("the number is too long for the country code +{cc}"),
         )
-        .arg("country", cc.to_string()));
+        .arg("country", &cc.to_string()));
     }
     Ok(number.to_string())
 }
@@ -357,16 +357,19 @@ struct Why {
 }
 
 impl Why {
-    fn new(code: &'static str, text: impl Into<String>) -> Why {
+    // Not inlined: the reasons are many, and small copies keep the web build small.
+    #[inline(never)]
+    fn new(code: &'static str, text: &str) -> Why {
         Why {
             code,
-            text: text.into(),
+            text: text.to_string(),
             args: Vec::new(),
         }
     }
 
-    fn arg(mut self, name: &'static str, value: String) -> Why {
-        self.args.push((name, value));
+    #[inline(never)]
+    fn arg(mut self, name: &'static str, value: &str) -> Why {
+        self.args.push((name, value.to_string()));
         self
     }
 }

@@ -61,8 +61,8 @@ fn lint_version(version: &str, now_ms: i64) -> Option<LintIssue> {
                 FIELD,
                 format!("{shown:?} is not a Graph API version like {newest}"),
             )
-            .with("version", shown)
-            .with("newest", newest.to_string()),
+            .with("version", &shown)
+            .with("newest", newest),
         );
     };
     let known = GRAPH_VERSIONS
@@ -79,16 +79,16 @@ fn lint_version(version: &str, now_ms: i64) -> Option<LintIssue> {
                     GRAPH_VERSIONS[0].0
                 ),
             )
-            .with("version", shown)
-            .with("newest", newest.to_string())
+            .with("version", &shown)
+            .with("newest", newest)
         } else {
             LintIssue::warning(
                 "meta.api_version_unlisted",
                 FIELD,
                 format!("the engine does not know when Graph API {shown} ends (check Meta's changelog); it knows {newest}"),
             )
-            .with("version", shown)
-            .with("newest", newest.to_string())
+            .with("version", &shown)
+            .with("newest", newest)
         });
     };
     if now_ms >= end_ms {
@@ -98,9 +98,9 @@ fn lint_version(version: &str, now_ms: i64) -> Option<LintIssue> {
                 FIELD,
                 format!("Graph API {v} stopped working on {day}; use {newest}"),
             )
-            .with("version", v.to_string())
-            .with("newest", newest.to_string())
-            .with("day", day.to_string()),
+            .with("version", v)
+            .with("newest", newest)
+            .with("day", day),
         )
     } else if end_ms - now_ms <= WARN_BEFORE_MS {
         let days = (end_ms - now_ms + DAY_MS - 1) / DAY_MS;
@@ -116,10 +116,10 @@ fn lint_version(version: &str, now_ms: i64) -> Option<LintIssue> {
                 FIELD,
                 format!("Graph API {v} stops working on {day} (in {days} days); move to {to}"),
             )
-            .with("version", v.to_string())
-            .with("newest", newest.to_string())
-            .with("day", day.to_string())
-            .with("days", days.to_string()),
+            .with("version", v)
+            .with("newest", newest)
+            .with("day", day)
+            .with_num("days", usize::try_from(days).unwrap_or(0)),
         )
     } else {
         None
