@@ -9,7 +9,7 @@ ADDON := odoo_addon/sicantik_whatsapp
 # Debian's driver and browser; stops wasm-pack from downloading its own.
 export CHROMEDRIVER := /usr/bin/chromedriver
 
-.PHONY: test check lint format readme wheel test-rust abi test-python pkg test-node test-page test-wasm-node test-wasm-browser \
+.PHONY: test check check-sizes lint format readme wheel test-rust abi test-python pkg test-node test-page test-wasm-node test-wasm-browser \
         odoo-test odoo-crash-test odoo-lab-config addon demo setup fuzz fuzz-short bench
 
 FUZZ_SECONDS ?= 60
@@ -38,6 +38,12 @@ check: $(if $(LINT_IN_CHECK),lint)
 	$(CARGO) clippy --lib --target wasm32-unknown-unknown --no-default-features --features host-abi \
 		--target-dir target/abi -- -D warnings
 	$(CARGO) check --no-default-features --lib
+	node scripts/check-module-cycles.mjs
+	node scripts/check-file-sizes.mjs rust
+
+# The addon's Python modules under 400 lines (not yet part of check: the addon is being split).
+check-sizes:
+	node scripts/check-file-sizes.mjs python
 
 # OCA's checks for the addons (pylint-odoo, oca-odoo-pre-commit-hooks, ruff, prettier, eslint),
 # at the versions and settings of OCA's addon template for Odoo 18 (odoo_addon/.pylintrc*,

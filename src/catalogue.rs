@@ -95,7 +95,7 @@ pub fn catalogue() -> Result<String> {
             country: crate::phone::DEFAULT_COUNTRY,
             opt_in_text: crate::route::DEFAULT_OPT_IN_TEXT,
             meta_api_version: crate::providers::meta::DEFAULT_API_VERSION,
-            language: crate::convert::DEFAULT_LANGUAGE,
+            language: crate::meta_template::DEFAULT_LANGUAGE,
             timeout_ms: crate::transport::DEFAULT_TIMEOUT_MS,
             retry_after_ms: crate::dispatch::DEFAULT_RETRY_AFTER_MS,
             secret_mask: SECRET_MASK,
@@ -243,6 +243,8 @@ mod tests {
             Error::PhoneInvalid {
                 input: t(),
                 reason: t(),
+                reason_code: "phone.too_short_for_country",
+                reason_args: vec![("country", t())],
             },
             Error::PhoneTrunkZeroDoubled {
                 input: t(),
@@ -279,9 +281,11 @@ mod tests {
             Error::DispatchState { reason: t() },
             Error::NotConfigured,
             Error::TooLarge {
-                limit: Limit::Value,
+                code: Limit::Value.code(),
                 what: t(),
                 actual: 9,
+                max: Limit::Value.max(),
+                unit: "bytes",
             },
         ];
         let sentences = sentences();
@@ -292,9 +296,80 @@ mod tests {
                 .iter()
                 .map(|a| a.as_str().unwrap())
                 .collect();
-            let given: Vec<&str> = e.args().iter().map(|(k, _)| *k).collect();
+            let args = e.args();
+            let given: Vec<&str> = args.iter().map(|(k, _)| *k).collect();
+            // A phone number's reason adds the arguments of its own sentence (`reasonCode`).
+            let mut declared = declared;
+            for (k, v) in &args {
+                if *k == "reasonCode" {
+                    let reason = sentences[v.as_str()]["args"].as_array().expect(v);
+                    declared.extend(reason.iter().map(|a| a.as_str().unwrap()));
+                }
+            }
             assert_eq!(given, declared, "{}", e.code());
         }
+    }
+
+    /// Every lint issue (of the shared template fixture's templates, of bad templates written
+    /// here, of Graph API versions) gives each argument its sentence names.
+    #[test]
+    fn every_lint_issue_gives_the_arguments_its_sentence_names() {
+        let sentences = sentences();
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/templates.json");
+        let suite: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let mut templates: Vec<crate::model::MasterTemplate> =
+            serde_json::from_value(suite["config"]["templates"].clone()).unwrap_or_default();
+        let bad = [
+            r#"{"code": "a", "body": "{{1}} {{3}}{{x}}", "header": "{{a}} {{b}} panjang sekali sekali sekali sekali sekali sekali sekali",
+                "meta": {"templateName": "Izin Terbit", "language": "id-ID", "bodyParams": ["1", "y"],
+                         "approvedBodyParamCount": 7}}"#,
+            r#"{"code": "b", "body": "Halo {{Nama}}{{nomor_2}} {{a}} {{b}} {{c}} {{d}} {{e}} {{f}} {{g}} {{h}} {{i}} {{j}}",
+                "meta": {"templateName": "", "language": "en_AU", "paramFormat": "named"}}"#,
+            r#"{"code": "c", "body": "Halo {{2}} dan {{1}}", "meta": {"templateName": "ok", "language": "xx",
+                "bodyParams": ["2", "1"]}}"#,
+        ];
+        for t in bad {
+            templates.push(serde_json::from_str(t).unwrap());
+        }
+        let long = format!("{} {{{{x}}}}", "x".repeat(1100));
+        templates.push(crate::model::MasterTemplate {
+            code: "d".into(),
+            body: long,
+            meta: templates.last().and_then(|t| t.meta.clone()),
+            ..Default::default()
+        });
+        let mut issues: Vec<crate::lint::LintIssue> = templates
+            .iter()
+            .flat_map(crate::lint::lint_template)
+            .collect();
+        for version in ["v1.0", "v99.0", "abc", "v25.0"] {
+            let profile = serde_json::json!({"id": "m", "kind": "meta", "apiVersion": version});
+            let profile = serde_json::from_value(profile).unwrap();
+            // Far in the future and a day in 2026: ended, ending soon and unlisted versions.
+            for now_ms in [4_102_444_800_000, 1_780_000_000_000] {
+                issues.extend(crate::providers::graph_version::lint_profile(
+                    &profile, now_ms,
+                ));
+            }
+        }
+        let mut seen = BTreeSet::new();
+        for issue in &issues {
+            let declared = sentences[&issue.code]["args"]
+                .as_array()
+                .unwrap_or_else(|| panic!("{} has no sentence", issue.code));
+            for arg in declared {
+                let arg = arg.as_str().unwrap();
+                assert!(
+                    issue.args.contains_key(arg),
+                    "{} ({}) lacks {arg}: {:?}",
+                    issue.code,
+                    issue.message,
+                    issue.args
+                );
+            }
+            seen.insert(issue.code.as_str());
+        }
+        assert!(seen.len() >= 14, "too few lint codes covered: {seen:?}");
     }
 
     /// Every trace step of the shared routing and quiet-hours fixtures gives each argument its

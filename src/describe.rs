@@ -165,7 +165,7 @@ mod tests {
         assert_eq!(d["params"], json!([]));
         assert_eq!(d["error"]["code"], "template.malformed");
         // The same error a send of it gets.
-        let err = crate::template::CompiledTemplate::new(&tpl("Yth. {{\nname}}")).unwrap_err();
+        let err = crate::compiled::CompiledTemplate::new(&tpl("Yth. {{\nname}}")).unwrap_err();
         assert_eq!(d["error"]["message"], err.to_string());
     }
 

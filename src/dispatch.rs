@@ -29,6 +29,14 @@ use crate::providers::{provider, Classified, Secrets};
 /// Wait used when a provider throttles without saying for how long.
 pub(crate) const DEFAULT_RETRY_AFTER_MS: i64 = 60_000;
 
+// Starting a dispatch is the engine's operation, written here: the engine needs no dispatch.
+impl Engine {
+    /// Start sending `n`; see [`Dispatch`].
+    pub fn dispatch(&self, n: &Notification, now_ms: i64) -> Result<Dispatch> {
+        Dispatch::new(self, n, now_ms)
+    }
+}
+
 /// What the host should do next.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 #[serde(tag = "type", rename_all = "camelCase")]

@@ -2,18 +2,17 @@
 
 use std::collections::BTreeMap;
 
-use crate::convert::{self, MetaMessage, MetaTemplatePayload};
-use crate::dispatch::Dispatch;
+use crate::compiled::CompiledTemplate;
 use crate::error::{Error, Result};
+use crate::meta_template::{self, MetaMessage};
 use crate::model::{
     Decision, EngineConfig, HttpRequest, MasterTemplate, Notification, ProviderConfig, ProviderKind,
 };
 use crate::phone;
-use crate::preview::{Plan, Preview, ProviderPreview};
 use crate::providers::{provider, Content, Secrets};
 use crate::quiet::{self, QuietRules, SendWindow};
 use crate::route;
-use crate::template::{self, CompiledTemplate, Resolved, SendValues};
+use crate::template::{self, Resolved, SendValues};
 
 /// A configuration checked once, ready for any number of notifications.
 #[derive(Debug, Clone)]
@@ -44,8 +43,7 @@ pub struct Prepared<'a> {
 }
 
 impl Prepared<'_> {
-    /// The values in canonical order, and those the template does not use, as [`template::resolve`]
-    /// gives them.
+    /// The values in canonical order, and those the template does not use.
     pub fn resolved(&self) -> Resolved {
         self.values.to_resolved()
     }
@@ -313,14 +311,9 @@ impl Engine {
         Ok(text)
     }
 
-    /// Meta template payload for a prepared notification.
-    pub fn meta_payload(&self, prepared: &Prepared<'_>) -> Result<MetaTemplatePayload> {
-        self.meta_message(prepared)?.into_payload()
-    }
-
     /// The Meta message for a prepared notification, typed (see [`MetaMessage`]).
     pub(crate) fn meta_message<'a>(&self, prepared: &'a Prepared<'_>) -> Result<MetaMessage<'a>> {
-        convert::meta_message(prepared.template, &prepared.compiled.meta, &prepared.values)
+        meta_template::meta_message(prepared.template, &prepared.compiled.meta, &prepared.values)
     }
 
     /// What `p` carries for this notification: the Meta message, or the gateway text.
@@ -376,25 +369,6 @@ impl Engine {
         Ok(req)
     }
 
-    /// One provider's view of the notification: text, parameters, masked request.
-    pub fn render(&self, n: &Notification, provider_id: &str) -> Result<ProviderPreview> {
-        let prepared = self.prepare(n)?;
-        let p = self.provider(provider_id)?;
-        Ok(ProviderPreview::build(self, &prepared, p, None))
-    }
-
-    /// The decision plus what every provider would get, credentials masked.
-    pub fn preview(&self, n: &Notification) -> Result<Preview> {
-        let prepared = self.prepare(n)?;
-        Preview::build(self, &prepared)
-    }
-
-    /// Decision and the first masked request, for dry runs and bulk planning.
-    pub fn plan(&self, n: &Notification) -> Result<Plan> {
-        let prepared = self.prepare(n)?;
-        Plan::build(self, &prepared)
-    }
-
     /// When `n` may leave, asked at `now_ms`: quiet hours and holidays in the recipient's zone,
     /// unless its template is urgent or no quiet hours are configured.
     pub fn send_window(&self, n: &Notification, now_ms: i64) -> Result<SendWindow> {
@@ -406,11 +380,6 @@ impl Engine {
             Some(_) if urgent => SendWindow::now(zone, zone_step, now_ms, quiet::URGENT),
             Some(rules) => rules.window(zone, vec![zone_step], now_ms),
         })
-    }
-
-    /// Start sending `n`; see [`Dispatch`].
-    pub fn dispatch(&self, n: &Notification, now_ms: i64) -> Result<Dispatch> {
-        Dispatch::new(self, n, now_ms)
     }
 }
 

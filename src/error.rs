@@ -15,8 +15,14 @@ use serde::Serialize;
 /// Everything that can go wrong before a message is handed to a provider.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Error {
-    /// A phone number that cannot be normalized; `reason` says why.
-    PhoneInvalid { input: String, reason: String },
+    /// A phone number that cannot be normalized: `reason_code` says why (`phone.too_short`…,
+    /// a catalogue code whose sentence takes `reason_args`), `reason` in English words.
+    PhoneInvalid {
+        input: String,
+        reason: String,
+        reason_code: &'static str,
+        reason_args: Vec<(&'static str, String)>,
+    },
     /// `00` typed before an Indonesian mobile's `8` (`00812…` for `0812…`): read naïvely it is a
     /// number in Japan, China, Korea… so it is refused. `suggestion` is the number with one zero
     /// (`081234567890`) when that is a valid mobile; hosts show it as a hint.
@@ -65,14 +71,22 @@ pub enum Error {
     /// (after sanitizing). Meta's answer is not documented (NOT CONFIRMED: 132005 "translated text
     /// too long" is likely), so the engine does not send it there; nothing left, so the next
     /// provider may carry the message (docs/meta-conformance.md).
-    MetaHeaderTooLong { template: String, chars: usize },
+    MetaHeaderTooLong {
+        template: String,
+        chars: usize,
+        /// Meta's limit (`meta_template::META_HEADER_MAX`).
+        max: usize,
+    },
     /// An op that needs a configuration was called before any `configure` succeeded.
     NotConfigured,
-    /// An input above one of the limits of [`crate::limits`]; `what` names it (never its text).
+    /// An input above one of the limits of `crate::limits` (`code`, `max` and `unit` are the
+    /// limit's); `what` names the input (never its text).
     TooLarge {
-        limit: crate::limits::Limit,
+        code: &'static str,
         what: String,
         actual: usize,
+        max: usize,
+        unit: &'static str,
     },
     /// A provider webhook refused whole (src/webhook/): `webhook.bad_signature`,
     /// `webhook.malformed`, `webhook.too_large`. Not in the web build, which has no webhooks.
@@ -101,7 +115,7 @@ impl Error {
             Error::DispatchState { .. } => "dispatch.state",
             Error::MetaHeaderTooLong { .. } => "meta.header_too_long",
             Error::NotConfigured => "engine.not_configured",
-            Error::TooLarge { limit, .. } => limit.code(),
+            Error::TooLarge { code, .. } => code,
             #[cfg(any(not(feature = "js"), feature = "server"))]
             Error::Webhook { code, .. } => code,
         }
@@ -129,8 +143,20 @@ impl Error {
     pub fn args(&self) -> Vec<(&'static str, String)> {
         let s = |v: &String| v.clone();
         match self {
-            Error::PhoneInvalid { input, reason } => {
-                vec![("input", s(input)), ("reason", s(reason))]
+            Error::PhoneInvalid {
+                input,
+                reason,
+                reason_code,
+                reason_args,
+            } => {
+                // The reason's own arguments follow: its sentence (`reasonCode`) names them.
+                let mut args = vec![
+                    ("input", s(input)),
+                    ("reason", s(reason)),
+                    ("reasonCode", reason_code.to_string()),
+                ];
+                args.extend(reason_args.iter().cloned());
+                args
             }
             Error::PhoneTrunkZeroDoubled { input, suggestion } => {
                 let mut args = vec![("input", s(input))];
@@ -174,20 +200,26 @@ impl Error {
                 vec![("provider", s(id)), ("reason", s(reason))]
             }
             Error::NotConfigured | Error::TextEmpty => Vec::new(),
-            Error::MetaHeaderTooLong { template, chars } => vec![
+            Error::MetaHeaderTooLong {
+                template,
+                chars,
+                max,
+            } => vec![
                 ("template", s(template)),
                 ("chars", chars.to_string()),
-                ("max", crate::lint::META_HEADER_MAX.to_string()),
+                ("max", max.to_string()),
             ],
             Error::TooLarge {
-                limit,
                 what,
                 actual,
+                max,
+                unit,
+                ..
             } => vec![
                 ("what", s(what)),
                 ("actual", actual.to_string()),
-                ("max", limit.max().to_string()),
-                ("unit", limit.unit().to_string()),
+                ("max", max.to_string()),
+                ("unit", unit.to_string()),
             ],
         }
     }
@@ -222,7 +254,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Error::PhoneInvalid { input, reason } => {
+            Error::PhoneInvalid { input, reason, .. } => {
                 write!(f, "invalid phone number {input:?}: {reason}")
             }
             Error::PhoneTrunkZeroDoubled { input, suggestion } => {
@@ -269,24 +301,27 @@ impl fmt::Display for Error {
             }
             Error::InputInvalid { reason } => write!(f, "invalid input: {reason}"),
             Error::DispatchState { reason } => write!(f, "dispatch driven out of order: {reason}"),
-            Error::MetaHeaderTooLong { template, chars } => write!(
+            Error::MetaHeaderTooLong {
+                template,
+                chars,
+                max,
+            } => write!(
                 f,
                 "the Meta header of template {template:?} would be {chars} characters with this \
-                 value; Meta allows at most {max}, so it is not sent through Meta",
-                max = crate::lint::META_HEADER_MAX
+                 value; Meta allows at most {max}, so it is not sent through Meta"
             ),
             Error::NotConfigured => write!(f, "no configuration yet: call `configure` first"),
             #[cfg(any(not(feature = "js"), feature = "server"))]
             Error::Webhook { reason, .. } => write!(f, "webhook refused: {reason}"),
             Error::TooLarge {
-                limit,
                 what,
                 actual,
+                max,
+                unit,
+                ..
             } => write!(
                 f,
-                "{what} is too large: {actual} {unit}, the limit is {max} {unit}",
-                unit = limit.unit(),
-                max = limit.max()
+                "{what} is too large: {actual} {unit}, the limit is {max} {unit}"
             ),
         }
     }

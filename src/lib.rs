@@ -14,6 +14,7 @@
 
 #[cfg(any(not(feature = "js"), feature = "catalogue"))]
 pub mod catalogue;
+pub(crate) mod compiled;
 pub mod convert;
 pub mod describe;
 pub mod dispatch;
@@ -23,6 +24,7 @@ pub mod evidence;
 pub mod free_text;
 pub mod limits;
 pub mod lint;
+pub mod meta_template;
 pub mod model;
 #[cfg(any(not(feature = "js"), feature = "server"))]
 pub mod odoo_bridge;
@@ -76,5 +78,13 @@ pub(crate) fn sort_texts(v: &mut [String], cmp: fn(&str, &str) -> std::cmp::Orde
             v.swap(j - 1, j);
             j -= 1;
         }
+    }
+}
+
+/// A name as repeated in an error: at most 40 characters.
+pub(crate) fn shorten(name: &str) -> String {
+    match name.char_indices().nth(40) {
+        Some((cut, _)) => format!("{}…", name.get(..cut).unwrap_or_default()),
+        None => name.to_string(),
     }
 }

@@ -4,41 +4,23 @@
 //! (error 132000, 132005, 132001…): Meta is not eligible until it is fixed, but the gateways are
 //! unaffected. [`lint_template`] checks the texts as Meta would see them even before a Meta mapping
 //! exists (so a template can be written Meta-ready); checks of the mapping itself need one.
-//! [`lint_values`] looks at one send and only matters when the template has a Meta mapping.
+//! [`lint_compiled_values`] looks at one send and only matters when the template has a Meta
+//! mapping.
 //!
-//! ## Sanitizing parameter values (Meta error 132018)
-//!
-//! Meta refuses a parameter value containing a newline, a tab or more than 4 consecutive spaces.
-//! We **sanitize** rather than reject, because a citizen's address typed on two lines must not
-//! block their permit notification. The rule, applied by [`sanitize_meta_value`] to every value
-//! sent to Meta:
-//!
-//! - a *gap* is a maximal run of spaces, tabs and line breaks (`\n`, `\r`, `\t`, vertical tab,
-//!   form feed, U+0085, U+2028, U+2029);
-//! - a gap that contains anything but plain spaces, or more than 4 spaces, becomes **one space**,
-//!   and disappears entirely at the start or end of the value;
-//! - every other character (including the no-break space) is kept.
-//!
-//! So `"Jl. Merdeka 1\nRT 02/RW 03"` becomes `"Jl. Merdeka 1 RT 02/RW 03"`. Gateways (Watzap,
-//! Fonnte) send free text and keep values exactly as given.
+//! Values are sanitized for Meta rather than refused: see `crate::meta_template::sanitize`.
 
-use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::convert::{meta_body_params, meta_header_param, MetaShape};
+use crate::compiled::CompiledTemplate;
+use crate::meta_template::{
+    is_number, meta_body_params, meta_header_param, numeric_cmp, sanitize_meta_cow,
+    sanitize_resolved, strip_zeros, DEFAULT_LANGUAGE, META_BODY_MAX, META_BODY_PARAMS_WARN,
+    META_HEADER_MAX, META_MAX_SPACES, META_NAME_MAX,
+};
 use crate::model::{MasterTemplate, MetaMapping, MetaParamFormat};
-use crate::template::{self, non_blank, CompiledTemplate, Resolved, Segment};
-
-/// Meta's limits (providers.md §C.6).
-pub const META_BODY_MAX: usize = 1024;
-pub const META_HEADER_MAX: usize = 60;
-pub const META_NAME_MAX: usize = 512;
-/// Above this many body parameters we warn (Odoo refuses more than 10 free-text variables).
-pub const META_BODY_PARAMS_WARN: usize = 10;
-/// Longest run of plain spaces Meta accepts inside a parameter value.
-pub const META_MAX_SPACES: usize = 4;
+use crate::template::{self, non_blank, Resolved, Segment};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -57,6 +39,11 @@ pub struct LintIssue {
     pub message: String,
     /// Which part it concerns: `body`, `header`, `meta.templateName`, `values.permit_number`…
     pub field: Option<String>,
+    /// The arguments of the code's catalogue sentence (lengths, limits, parameter names): hosts
+    /// fill the sentence from these and never parse `message`. Absent when there are none. The
+    /// map type of `ErrorInfo::args` (one B-tree type in the web build).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub args: BTreeMap<String, String>,
 }
 
 impl LintIssue {
@@ -66,7 +53,23 @@ impl LintIssue {
             severity,
             message,
             field: Some(field.to_string()),
+            args: BTreeMap::new(),
         }
+    }
+
+    /// The issue with argument `name` set to `value`. Not inlined, nor is [`LintIssue::with_num`]:
+    /// dozens of issues call them, and each inlined copy (a map insert, a number's formatting)
+    /// would grow the web build.
+    #[inline(never)]
+    pub(crate) fn with(mut self, name: &str, value: &str) -> Self {
+        self.args.insert(name.to_string(), value.to_string());
+        self
+    }
+
+    /// [`LintIssue::with`] of a number.
+    #[inline(never)]
+    pub(crate) fn with_num(self, name: &str, value: usize) -> Self {
+        self.with(name, &value.to_string())
     }
 
     pub(crate) fn error(code: &str, field: &str, message: String) -> Self {
@@ -149,13 +152,17 @@ fn lint_body(t: &MasterTemplate, body: &[Segment], order: &[String], issues: &mu
     let meta_text = meta_body_text(body, order, format);
     let len = meta_text.chars().count();
     if len > META_BODY_MAX {
-        issues.push(LintIssue::error(
-            "meta.body_too_long",
-            "body",
-            format!(
+        issues.push(
+            LintIssue::error(
+                "meta.body_too_long",
+                "body",
+                format!(
                 "the body is {len} characters as Meta sees it; Meta allows at most {META_BODY_MAX}"
             ),
-        ));
+            )
+            .with_num("len", len)
+            .with_num("max", META_BODY_MAX),
+        );
     }
 
     if let Some(meta) = t.meta.as_ref().filter(|m| !m.body_params.is_empty()) {
@@ -183,21 +190,14 @@ fn lint_body(t: &MasterTemplate, body: &[Segment], order: &[String], issues: &mu
                 "the body has {} parameters; more than {META_BODY_PARAMS_WARN} is hard to get approved and Odoo refuses it",
                 distinct.len()
             ),
-        ));
+        )
+        .with_num("count", distinct.len())
+        .with_num("max", META_BODY_PARAMS_WARN));
     }
 }
 
 /// Meta rules on the values of one send (sanitized values, hydrated body length). Nothing to say
 /// when the template has no Meta mapping: the gateways send values as they are.
-pub fn lint_values(t: &MasterTemplate, resolved: &Resolved) -> Vec<LintIssue> {
-    if t.meta.is_none() {
-        return Vec::new();
-    }
-    let body = template::parse(&t.code, &t.body).ok();
-    lint_parsed_values(t, &meta_value_names(t), body.as_deref(), resolved)
-}
-
-/// [`lint_values`] for a template the engine compiled.
 pub(crate) fn lint_compiled_values(
     t: &MasterTemplate,
     c: &CompiledTemplate,
@@ -206,20 +206,9 @@ pub(crate) fn lint_compiled_values(
     if t.meta.is_none() {
         return Vec::new();
     }
-    lint_parsed_values(t, &c.meta.value_names(), Some(&c.body), resolved)
-}
-
-/// The value rules, given the names Meta gets values of and the parsed body (`None` when it
-/// does not parse).
-fn lint_parsed_values(
-    t: &MasterTemplate,
-    names: &[String],
-    body: Option<&[Segment]>,
-    resolved: &Resolved,
-) -> Vec<LintIssue> {
     let mut issues = Vec::new();
     let values = resolved.lookup();
-    for name in names {
+    for name in &c.meta.value_names() {
         if let Some(v) = values.get(name) {
             if sanitize_meta_cow(v) != v {
                 issues.push(LintIssue::warning(
@@ -228,14 +217,15 @@ fn lint_parsed_values(
                     format!(
                         "the value of {{{{{name}}}}} has a line break, a tab or more than {META_MAX_SPACES} spaces in a row; Meta gets it with those replaced by one space"
                     ),
-                ));
+                )
+                .with("param", name)
+                .with_num("spaces", META_MAX_SPACES));
             }
         }
     }
     let sanitized = sanitize_resolved(resolved);
-    let hydrated =
-        body.and_then(|b| template::render_segments(&t.code, b, &sanitized.lookup(), 0).ok());
-    if let Some(hydrated) = hydrated {
+    let hydrated = template::render_segments(&t.code, &c.body, &sanitized.lookup(), 0);
+    if let Ok(hydrated) = hydrated {
         let len = hydrated.chars().count();
         if len > META_BODY_MAX {
             issues.push(LintIssue::error(
@@ -244,144 +234,36 @@ fn lint_parsed_values(
                 format!(
                     "with these values the message is {len} characters; Meta refuses more than {META_BODY_MAX} (error 132005)"
                 ),
-            ));
+            )
+            .with_num("len", len)
+            .with_num("max", META_BODY_MAX));
         }
     }
     issues
 }
 
-/// Make a value acceptable to Meta (rule in the module documentation).
-pub fn sanitize_meta_value(value: &str) -> String {
-    let mut out = String::with_capacity(value.len());
-    let mut gap_len = 0usize;
-    let mut gap_bad = false;
-    let mut gap_start = String::new();
-    for c in value.chars() {
-        if c == ' ' || is_break(c) {
-            gap_len += 1;
-            gap_bad |= c != ' ';
-            gap_start.push(c);
-            continue;
-        }
-        if gap_len > 0 {
-            if gap_bad || gap_len > META_MAX_SPACES {
-                // A gap at the very start disappears.
-                if !out.is_empty() {
-                    out.push(' ');
-                }
-            } else {
-                out.push_str(&gap_start);
-            }
-        }
-        gap_len = 0;
-        gap_bad = false;
-        gap_start.clear();
-        out.push(c);
-    }
-    // A trailing gap disappears only when it had to change; a few plain spaces stay.
-    if gap_len > 0 && !gap_bad && gap_len <= META_MAX_SPACES {
-        out.push_str(&gap_start);
-    }
-    out
-}
-
-/// [`sanitize_meta_value`], borrowing `value` when it is acceptable as it is (most values are).
-pub fn sanitize_meta_cow(value: &str) -> Cow<'_, str> {
-    if needs_sanitizing(value) {
-        Cow::Owned(sanitize_meta_value(value))
-    } else {
-        Cow::Borrowed(value)
-    }
-}
-
-/// Whether sanitizing changes `value`: only a gap with a line break or tab (see [`is_break`]), or
-/// with more spaces than Meta accepts, is changed. One pass over the bytes, without decoding.
-fn needs_sanitizing(value: &str) -> bool {
-    let bytes = value.as_bytes();
-    let next = |i: usize| bytes.get(i).copied();
-    let mut spaces = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        if b == b' ' {
-            spaces += 1;
-            if spaces > META_MAX_SPACES {
-                return true;
-            }
-            continue;
-        }
-        spaces = 0;
-        let is_break = match b {
-            b'\n' | b'\r' | b'\t' | 0x0B | 0x0C => true,
-            // U+0085 in UTF-8.
-            0xC2 => next(i + 1) == Some(0x85),
-            // U+2028 and U+2029 in UTF-8.
-            0xE2 => next(i + 1) == Some(0x80) && matches!(next(i + 2), Some(0xA8 | 0xA9)),
-            _ => false,
-        };
-        if is_break {
-            return true;
-        }
-    }
-    false
-}
-
-/// A copy of the values with every value sanitized for Meta.
-pub fn sanitize_resolved(resolved: &Resolved) -> Resolved {
-    Resolved {
-        values: resolved
-            .values
-            .iter()
-            .map(|(k, v)| (k.clone(), sanitize_meta_value(v)))
-            .collect(),
-        unused: resolved.unused.clone(),
-    }
-}
-
-/// Names whose values a Meta send carries (body, header, button suffix), without repeats.
-pub fn meta_value_names(t: &MasterTemplate) -> Vec<String> {
-    // Parts that do not parse give no names.
-    let shape = MetaShape {
-        header: meta_header_param(t).ok().flatten(),
-        header_fixed_chars: 0,
-        body: meta_body_params(t).unwrap_or_default(),
-        button: non_blank(&t.button_url_suffix)
-            .and_then(|suffix| template::parse(&t.code, suffix).ok()),
-    };
-    shape.value_names()
-}
-
-fn is_break(c: char) -> bool {
-    matches!(
-        c,
-        '\n' | '\r' | '\t' | '\u{0B}' | '\u{0C}' | '\u{85}' | '\u{2028}' | '\u{2029}'
-    )
-}
-
 fn lint_name(name: &str, issues: &mut Vec<LintIssue>) {
     let field = "meta.templateName";
+    // Every variant names the name (cut to 80 characters) and the longest Meta allows.
+    let error = |message: String| {
+        LintIssue::error("meta.template_name", field, message)
+            .with("name", &name.chars().take(80).collect::<String>())
+            .with_num("max", META_NAME_MAX)
+    };
     if name.is_empty() {
-        issues.push(LintIssue::error(
-            "meta.template_name",
-            field,
-            "the Meta template name is empty".to_string(),
-        ));
+        issues.push(error("the Meta template name is empty".to_string()));
     } else if !name
         .chars()
         .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
     {
-        issues.push(LintIssue::error(
-            "meta.template_name",
-            field,
-            format!(
-                "Meta template names use only lowercase letters a–z, digits and '_' (got {:?})",
-                name.chars().take(80).collect::<String>()
-            ),
-        ));
+        issues.push(error(format!(
+            "Meta template names use only lowercase letters a–z, digits and '_' (got {:?})",
+            name.chars().take(80).collect::<String>()
+        )));
     } else if name.len() > META_NAME_MAX {
-        issues.push(LintIssue::error(
-            "meta.template_name",
-            field,
-            format!("the Meta template name is longer than {META_NAME_MAX} characters"),
-        ));
+        issues.push(error(format!(
+            "the Meta template name is longer than {META_NAME_MAX} characters"
+        )));
     }
 }
 
@@ -408,7 +290,7 @@ fn lint_language(t: &MasterTemplate, issues: &mut Vec<LintIssue>) {
         .and_then(|m| non_blank(&m.language))
         .or(non_blank(&t.language))
         .map(str::trim)
-        .unwrap_or(crate::convert::DEFAULT_LANGUAGE);
+        .unwrap_or(DEFAULT_LANGUAGE);
     let known = |c: &str| META_LANGUAGES.split_ascii_whitespace().any(|k| k == c);
     if known(code) {
         return;
@@ -432,26 +314,31 @@ fn lint_language(t: &MasterTemplate, issues: &mut Vec<LintIssue>) {
             && r.len() == 2
             && r.bytes().all(|b| b.is_ascii_uppercase())
     };
-    match suggestion {
-        Some(right) if !well_formed || right == "id" => issues.push(LintIssue::error(
+    let issue = match suggestion {
+        Some(right) if !well_formed || right == "id" => LintIssue::error(
             "meta.language",
             field,
             format!("{shown:?} is not one of Meta's language codes; use {right:?}"),
-        )),
-        Some(right) => issues.push(LintIssue::warning(
+        ),
+        Some(right) => LintIssue::warning(
             "meta.language",
             field,
             format!(
                 "{shown:?} is not in this engine's list of Meta's language codes (Meta adds \
                  regional codes); if WhatsApp Manager does not list it, use {right:?}"
             ),
-        )),
-        None => issues.push(LintIssue::warning(
+        ),
+        None => LintIssue::warning(
             "meta.language",
             field,
             format!("{shown:?} is not in this engine's list of Meta's language codes; check it in WhatsApp Manager"),
-        )),
-    }
+        ),
+    };
+    let issue = issue.with("language", &shown);
+    issues.push(match suggestion {
+        Some(right) => issue.with("suggestion", right),
+        None => issue,
+    });
 }
 
 /// The rules on the (parsed) header.
@@ -461,11 +348,14 @@ fn lint_header(segments: &[Segment], issues: &mut Vec<LintIssue>) {
         .filter(|s| matches!(s, Segment::Placeholder(_)))
         .count();
     if count > 1 {
-        issues.push(LintIssue::error(
-            "meta.header_params",
-            "header",
-            format!("the header has {count} placeholders; Meta allows one ({{{{1}}}})"),
-        ));
+        issues.push(
+            LintIssue::error(
+                "meta.header_params",
+                "header",
+                format!("the header has {count} placeholders; Meta allows one ({{{{1}}}})"),
+            )
+            .with_num("count", count),
+        );
     }
     // Meta sees the header variable as {{1}}.
     let len: usize = segments
@@ -476,11 +366,16 @@ fn lint_header(segments: &[Segment], issues: &mut Vec<LintIssue>) {
         })
         .sum();
     if len > META_HEADER_MAX {
-        issues.push(LintIssue::error(
-            "meta.header_too_long",
-            "header",
-            format!("the header is {len} characters; Meta allows at most {META_HEADER_MAX}"),
-        ));
+        issues.push(
+            LintIssue::error(
+                "meta.header_too_long",
+                "header",
+                format!("the header is {len} characters; Meta allows at most {META_HEADER_MAX}"),
+            )
+            // The names of the error `meta.header_too_long` (one sentence for both).
+            .with_num("chars", len)
+            .with_num("max", META_HEADER_MAX),
+        );
     }
 }
 
@@ -490,20 +385,26 @@ fn lint_param_count(body_params: &[String], distinct: &[String], issues: &mut Ve
     let used = template::Names::of(distinct);
     for name in body_params {
         if !used.contains(name.as_str()) {
-            issues.push(LintIssue::error(
-                "meta.param_count",
-                field,
-                format!("bodyParams lists {name:?}, but the body has no {{{{{name}}}}}"),
-            ));
+            issues.push(
+                LintIssue::error(
+                    "meta.param_count",
+                    field,
+                    format!("bodyParams lists {name:?}, but the body has no {{{{{name}}}}}"),
+                )
+                .with("param", name),
+            );
         }
     }
     for name in distinct {
         if !listed.contains(name.as_str()) {
-            issues.push(LintIssue::error(
-                "meta.param_count",
-                field,
-                format!("the body uses {{{{{name}}}}}, but bodyParams does not list it"),
-            ));
+            issues.push(
+                LintIssue::error(
+                    "meta.param_count",
+                    field,
+                    format!("the body uses {{{{{name}}}}}, but bodyParams does not list it"),
+                )
+                .with("param", name),
+            );
         }
     }
     if body_params.len() != distinct.len() {
@@ -515,7 +416,9 @@ fn lint_param_count(body_params: &[String], distinct: &[String], issues: &mut Ve
                 body_params.len(),
                 distinct.len()
             ),
-        ));
+        )
+        .with_num("listed", body_params.len())
+        .with_num("used", distinct.len()));
     }
 }
 
@@ -531,16 +434,24 @@ fn lint_approved(meta: &MetaMapping, sent: usize, issues: &mut Vec<LintIssue>) {
     if usize::try_from(approved).is_ok_and(|a| a == sent) {
         return;
     }
-    issues.push(LintIssue::error(
-        APPROVED_MISMATCH,
-        "body",
-        format!(
+    issues.push(
+        LintIssue::error(
+            APPROVED_MISMATCH,
+            "body",
+            format!(
             "the body sends {sent} parameters, but the Meta template {:?} that Meta approved has \
              {approved}: the Meta template no longer matches (submit the changed template to Meta \
              and sync, or change the body back)",
             meta.template_name
         ),
-    ));
+        )
+        .with_num("sent", sent)
+        .with_num("approved", approved as usize)
+        .with(
+            "name",
+            &meta.template_name.chars().take(80).collect::<String>(),
+        ),
+    );
 }
 
 /// Numbered placeholders are Meta positions: they must be 1..n, and bodyParams must agree.
@@ -565,14 +476,17 @@ fn lint_positional_order(distinct: &[String], order: &[String], issues: &mut Vec
         .all(|(i, n)| *n == (i + 1).to_string());
     if !contiguous {
         let found: Vec<String> = numbers.iter().map(|n| format!("{{{{{n}}}}}")).collect();
-        issues.push(LintIssue::error(
-            "meta.param_order",
-            "body",
-            format!(
-                "numbered placeholders must run from {{{{1}}}} without gaps; the body has {}",
-                found.join(", ")
-            ),
-        ));
+        issues.push(
+            LintIssue::error(
+                "meta.param_order",
+                "body",
+                format!(
+                    "numbered placeholders must run from {{{{1}}}} without gaps; the body has {}",
+                    found.join(", ")
+                ),
+            )
+            .with("found", &found.join(", ")),
+        );
         return;
     }
     for (i, name) in order.iter().enumerate() {
@@ -584,7 +498,9 @@ fn lint_positional_order(distinct: &[String], order: &[String], issues: &mut Vec
                     "bodyParams puts {{{{{name}}}}} at position {}; a numbered placeholder must be at its own position",
                     i + 1
                 ),
-            ));
+            )
+            .with("param", name)
+            .with_num("position", i + 1));
             return;
         }
     }
@@ -602,7 +518,8 @@ fn lint_named(distinct: &[String], field: &str, issues: &mut Vec<LintIssue>) {
                 format!(
                     "{{{{{name}}}}} cannot be a named Meta parameter: use lowercase letters and '_' only"
                 ),
-            ));
+            )
+            .with("param", name));
         }
     }
 }
@@ -634,7 +551,9 @@ fn lint_adjacent(body: &[Segment], issues: &mut Vec<LintIssue>) {
             format!(
                 "{{{{{a}}}}} and {{{{{b}}}}} have nothing but spaces between them; Meta may reject such a template"
             ),
-        ));
+        )
+        .with("first", a)
+        .with("second", b));
     }
 }
 
@@ -673,373 +592,6 @@ fn distinct_placeholders(segments: &[Segment]) -> Vec<String> {
     out
 }
 
-pub(crate) fn is_number(name: &str) -> bool {
-    !name.is_empty() && name.chars().all(|c| c.is_ascii_digit())
-}
-
-/// `"007"` → `"7"`, `"0"` → `"0"`.
-pub(crate) fn strip_zeros(n: &str) -> String {
-    let s = n.trim_start_matches('0');
-    if s.is_empty() {
-        "0".to_string()
-    } else {
-        s.to_string()
-    }
-}
-
-/// Compare digit strings by value without parsing (they may exceed any integer type).
-pub(crate) fn numeric_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    let (a, b) = (strip_zeros(a), strip_zeros(b));
-    a.len().cmp(&b.len()).then_with(|| a.cmp(&b))
-}
-
 #[cfg(all(test, not(target_arch = "wasm32")))] // unit tests run natively
-mod tests {
-    use super::*;
-    use crate::model::MetaMapping;
-    use proptest::prelude::*;
-
-    const BODY: &str = "Yth. {{partner_name}}, izin Anda nomor {{permit_number}} telah terbit.";
-
-    fn t(body: &str) -> MasterTemplate {
-        MasterTemplate {
-            code: "permit_ready".into(),
-            body: body.into(),
-            meta: Some(MetaMapping {
-                template_name: "izin_terbit".into(),
-                ..Default::default()
-            }),
-            ..Default::default()
-        }
-    }
-
-    fn codes(issues: &[LintIssue]) -> Vec<&str> {
-        issues.iter().map(|i| i.code.as_str()).collect()
-    }
-
-    fn resolved(pairs: &[(&str, &str)]) -> Resolved {
-        Resolved {
-            values: pairs
-                .iter()
-                .map(|(k, v)| (k.to_string(), v.to_string()))
-                .collect(),
-            unused: vec![],
-        }
-    }
-
-    /// Previews lint the engine's compiled templates: the issues must be those of the texts.
-    #[test]
-    fn compiled_templates_lint_the_same() {
-        let long = format!(
-            "{} {{{{partner_name}}}}{{{{permit_number}}}}",
-            "x".repeat(1100)
-        );
-        let mut cases = vec![t(BODY), t("{{1}} dan {{3}}"), t(&long)];
-        let mut with_header = t(BODY);
-        with_header.header = Some(
-            "Izin {{permit_number}} {{partner_name}} — terlalu panjang sekali untuk Meta".into(),
-        );
-        with_header.button_url_suffix = Some("{{permit_number}}".into());
-        cases.push(with_header);
-        let mut named = t("Halo {{Nama}} {{nomor_2}}");
-        if let Some(m) = named.meta.as_mut() {
-            m.param_format = MetaParamFormat::Named;
-            m.body_params = vec!["nomor_2".into()];
-            m.template_name = "Izin Terbit".into();
-        }
-        cases.push(named);
-        let values = resolved(&[
-            ("partner_name", "Budi\nSantoso"),
-            ("permit_number", "1      2"),
-            ("1", "a"),
-            ("3", "b"),
-            ("Nama", "c"),
-            ("nomor_2", "d"),
-        ]);
-        for tpl in cases {
-            let compiled = CompiledTemplate::new(&tpl).unwrap();
-            assert_eq!(lint_compiled(&tpl, &compiled), lint_template(&tpl));
-            assert_eq!(
-                lint_compiled_values(&tpl, &compiled, &values),
-                lint_values(&tpl, &values)
-            );
-        }
-    }
-
-    #[test]
-    fn a_good_template_is_clean() {
-        assert_eq!(lint_template(&t(BODY)), vec![]);
-        let mut no_meta = t(BODY);
-        no_meta.meta = None;
-        assert_eq!(lint_template(&no_meta), vec![]);
-    }
-
-    #[test]
-    fn template_name_rules() {
-        for bad in [
-            "",
-            "Izin_Terbit",
-            "izin terbit",
-            "izin-terbit",
-            "izin_terbit_ü",
-        ] {
-            let mut tpl = t(BODY);
-            if let Some(m) = tpl.meta.as_mut() {
-                m.template_name = bad.into();
-            }
-            let issues = lint_template(&tpl);
-            assert_eq!(codes(&issues), ["meta.template_name"], "{bad:?}");
-            assert_eq!(issues[0].field.as_deref(), Some("meta.templateName"));
-            assert_eq!(issues[0].severity, Severity::Error);
-        }
-        let mut tpl = t(BODY);
-        if let Some(m) = tpl.meta.as_mut() {
-            m.template_name = "a".repeat(513);
-        }
-        assert_eq!(codes(&lint_template(&tpl)), ["meta.template_name"]);
-        // Without a mapping there is no name to check.
-        let mut tpl = t(BODY);
-        tpl.meta = None;
-        assert!(lint_template(&tpl).is_empty());
-    }
-
-    #[test]
-    fn body_length_counts_what_meta_sees() {
-        // 1000 chars of text + {{1}} (5) = 1005 as Meta sees it, though the name is long.
-        let long_name = "a".repeat(30);
-        let body = format!("{}{{{{{long_name}}}}}.", "x".repeat(1000));
-        assert!(lint_template(&t(&body))
-            .iter()
-            .all(|i| i.code != "meta.body_too_long"));
-        let body = format!("{}{{{{nama}}}}.", "x".repeat(1019));
-        let issues = lint_template(&t(&body));
-        assert!(codes(&issues).contains(&"meta.body_too_long"), "{issues:?}");
-        // Characters, not bytes.
-        let body = format!("Yth. {{{{nama}}}}, {}", "é".repeat(1000));
-        assert!(!codes(&lint_template(&t(&body))).contains(&"meta.body_too_long"));
-    }
-
-    #[test]
-    fn named_format_keeps_names_in_the_length() {
-        let mut tpl = t(&format!("{}{{{{{}}}}}.", "x".repeat(1000), "a".repeat(30)));
-        if let Some(m) = tpl.meta.as_mut() {
-            m.param_format = MetaParamFormat::Named;
-        }
-        assert!(codes(&lint_template(&tpl)).contains(&"meta.body_too_long"));
-    }
-
-    #[test]
-    fn header_rules() {
-        let mut tpl = t(BODY);
-        tpl.header = Some("Izin {{permit_number}} untuk {{partner_name}}".into());
-        assert_eq!(codes(&lint_template(&tpl)), ["meta.header_params"]);
-
-        tpl.header = Some(format!(
-            "{} {{{{permit_number}}}}",
-            "Pemberitahuan".repeat(5)
-        ));
-        let issues = lint_template(&tpl);
-        assert_eq!(codes(&issues), ["meta.header_too_long"]);
-        assert_eq!(issues[0].field.as_deref(), Some("header"));
-
-        tpl.header = Some("Izin {{permit_number}} terbit".into());
-        assert!(lint_template(&tpl).is_empty());
-    }
-
-    #[test]
-    fn param_count_against_body_params() {
-        let mut tpl = t(BODY);
-        if let Some(m) = tpl.meta.as_mut() {
-            m.body_params = vec!["partner_name".into()];
-        }
-        let issues = lint_template(&tpl);
-        assert!(
-            issues.iter().all(|i| i.code == "meta.param_count"),
-            "{issues:?}"
-        );
-        assert!(issues
-            .iter()
-            .any(|i| i.message.contains("{{permit_number}}")));
-
-        if let Some(m) = tpl.meta.as_mut() {
-            m.body_params = vec![
-                "partner_name".into(),
-                "permit_number".into(),
-                "alamat".into(),
-            ];
-        }
-        let issues = lint_template(&tpl);
-        assert!(
-            issues.iter().any(|i| i.message.contains("\"alamat\"")),
-            "{issues:?}"
-        );
-
-        if let Some(m) = tpl.meta.as_mut() {
-            m.body_params = vec!["permit_number".into(), "partner_name".into()];
-        }
-        assert!(lint_template(&tpl).is_empty());
-    }
-
-    #[test]
-    fn numbered_placeholders_must_be_contiguous() {
-        let issues = lint_template(&t("Yth. {{1}}, izin {{3}} terbit."));
-        assert_eq!(codes(&issues), ["meta.param_order"]);
-        assert!(
-            issues[0].message.contains("{{1}}, {{3}}"),
-            "{}",
-            issues[0].message
-        );
-
-        // Order in the text does not matter, numbering does.
-        assert!(lint_template(&t("Izin {{2}} untuk {{1}} terbit.")).is_empty());
-
-        assert_eq!(
-            codes(&lint_template(&t("Yth. {{1}}, izin {{nomor}} terbit."))),
-            ["meta.param_order"]
-        );
-
-        let mut tpl = t("Yth. {{1}}, izin {{2}} terbit.");
-        if let Some(m) = tpl.meta.as_mut() {
-            m.body_params = vec!["2".into(), "1".into()];
-        }
-        assert_eq!(codes(&lint_template(&tpl)), ["meta.param_order"]);
-    }
-
-    #[test]
-    fn named_parameters_need_lowercase_names() {
-        let mut tpl = t("Yth. {{Nama}}, izin {{1}} terbit.");
-        if let Some(m) = tpl.meta.as_mut() {
-            m.param_format = MetaParamFormat::Named;
-        }
-        assert_eq!(
-            codes(&lint_template(&tpl)),
-            ["meta.param_name", "meta.param_name"]
-        );
-    }
-
-    #[test]
-    fn adjacent_and_edge_placeholders_warn() {
-        let issues = lint_template(&t("{{partner_name}} {{permit_number}}"));
-        assert_eq!(
-            codes(&issues),
-            ["meta.param_adjacent", "meta.param_adjacent"]
-        );
-        assert!(issues.iter().all(|i| i.severity == Severity::Warning));
-        assert_eq!(
-            codes(&lint_template(&t("Izin {{a}}{{b}} terbit"))),
-            ["meta.param_adjacent"]
-        );
-        assert_eq!(
-            codes(&lint_template(&t("  Izin nomor {{a}} \n"))),
-            ["meta.param_adjacent"]
-        );
-    }
-
-    #[test]
-    fn many_params_warn() {
-        let body: String = (0..11).map(|i| format!("v{{{{p{i}}}}} ")).collect();
-        let issues = lint_template(&t(&format!("Data: {body}.")));
-        assert_eq!(codes(&issues), ["meta.too_many_params"]);
-        assert_eq!(issues[0].severity, Severity::Warning);
-    }
-
-    #[test]
-    fn broken_texts_are_reported_not_panicked() {
-        assert_eq!(
-            codes(&lint_template(&t("Yth. {{nama"))),
-            ["meta.template_invalid"]
-        );
-        let mut tpl = t(BODY);
-        tpl.header = Some("}}".into());
-        assert_eq!(codes(&lint_template(&tpl)), ["meta.template_invalid"]);
-    }
-
-    #[test]
-    fn sanitize_rule() {
-        let cases = [
-            ("Budi Santoso", "Budi Santoso"),
-            ("Jl. Merdeka 1\nRT 02/RW 03", "Jl. Merdeka 1 RT 02/RW 03"),
-            ("Jl. Merdeka 1\r\n  RT 02", "Jl. Merdeka 1 RT 02"),
-            ("a\tb", "a b"),
-            ("a    b", "a    b"),
-            ("a     b", "a b"),
-            ("\nBudi\n", "Budi"),
-            ("      Budi", "Budi"),
-            ("  Budi  ", "  Budi  "),
-            (
-                "Budi\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}S",
-                "Budi\u{a0}\u{a0}\u{a0}\u{a0}\u{a0}S",
-            ),
-            ("a\u{2028}b", "a b"),
-            ("", ""),
-            ("\n\t", ""),
-        ];
-        for (input, expected) in cases {
-            assert_eq!(sanitize_meta_value(input), expected, "{input:?}");
-        }
-    }
-
-    #[test]
-    fn values_lint() {
-        let tpl = t(BODY);
-        let r = resolved(&[
-            ("partner_name", "Budi\nSantoso"),
-            ("permit_number", "503/IMB"),
-        ]);
-        let issues = lint_values(&tpl, &r);
-        assert_eq!(codes(&issues), ["meta.param_sanitized"]);
-        assert_eq!(issues[0].field.as_deref(), Some("values.partner_name"));
-        assert_eq!(issues[0].severity, Severity::Warning);
-
-        let r = resolved(&[
-            ("partner_name", &"B".repeat(1000)),
-            ("permit_number", "503/IMB"),
-        ]);
-        let issues = lint_values(&tpl, &r);
-        assert_eq!(codes(&issues), ["meta.body_too_long"]);
-        assert!(has_errors(&issues));
-
-        // No Meta mapping: values go to gateways untouched, nothing to say.
-        let mut gateway_only = t(BODY);
-        gateway_only.meta = None;
-        let r = resolved(&[("partner_name", "Budi\nSantoso"), ("permit_number", "1")]);
-        assert!(lint_values(&gateway_only, &r).is_empty());
-    }
-
-    #[test]
-    fn values_only_meta_receives_are_checked() {
-        let mut tpl = t("Yth. {{partner_name}}, izin Anda telah terbit.");
-        tpl.params = vec!["partner_name".into(), "alamat".into()];
-        let r = resolved(&[("partner_name", "Budi"), ("alamat", "Jl. A\nNo. 1")]);
-        assert!(lint_values(&tpl, &r).is_empty());
-    }
-
-    proptest! {
-        #[test]
-        fn sanitized_values_satisfy_meta(v in any::<String>()) {
-            let s = sanitize_meta_value(&v);
-            prop_assert!(!s.chars().any(is_break));
-            prop_assert!(!s.contains("     "));
-            // Sanitizing is idempotent and never touches a clean value.
-            prop_assert_eq!(sanitize_meta_value(&s), s.clone());
-        }
-
-        #[test]
-        fn borrowed_sanitizing_agrees(
-            v in prop_oneof![any::<String>(), "[ a\t\n\r\u{b}\u{c}\u{85}\u{a0}\u{2028}\u{2029}\u{2013}]{0,20}"],
-        ) {
-            let clean = sanitize_meta_cow(&v);
-            prop_assert_eq!(clean.as_ref(), sanitize_meta_value(&v));
-            // Borrowed exactly when nothing changes.
-            prop_assert_eq!(matches!(clean, Cow::Borrowed(_)), sanitize_meta_value(&v) == v);
-        }
-
-        #[test]
-        fn lint_never_panics(body in any::<String>(), header in proptest::option::of(any::<String>())) {
-            let mut tpl = t(&body);
-            tpl.header = header;
-            let _ = lint_template(&tpl);
-            let _ = lint_values(&tpl, &Resolved::default());
-        }
-    }
-}
+#[path = "lint_tests.rs"]
+mod tests;

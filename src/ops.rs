@@ -270,6 +270,7 @@ pub fn lint_with_validation(t: &MasterTemplate) -> Vec<LintIssue> {
         severity: lint::Severity::Error,
         message: e.to_string(),
         field: None,
+        args: e.info().args,
     };
     // An oversize template is not parsed: its size is the one issue.
     if let Err(e) = crate::limits::check_template(t) {

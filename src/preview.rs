@@ -6,8 +6,32 @@ use crate::convert::{self, OrderedParams};
 use crate::engine::{Engine, Message, Prepared};
 use crate::error::{ErrorInfo, Result};
 use crate::lint::{self, LintIssue};
-use crate::model::{Decision, HttpRequest, ProviderConfig, ProviderKind, ProviderState};
+use crate::model::{
+    Decision, HttpRequest, Notification, ProviderConfig, ProviderKind, ProviderState,
+};
 use crate::providers::Secrets;
+
+// The engine's preview operations live with the previews: the engine needs none of them.
+impl Engine {
+    /// One provider's view of the notification: text, parameters, masked request.
+    pub fn render(&self, n: &Notification, provider_id: &str) -> Result<ProviderPreview> {
+        let prepared = self.prepare(n)?;
+        let p = self.provider(provider_id)?;
+        Ok(ProviderPreview::build(self, &prepared, p, None))
+    }
+
+    /// The decision plus what every provider would get, credentials masked.
+    pub fn preview(&self, n: &Notification) -> Result<Preview> {
+        let prepared = self.prepare(n)?;
+        Preview::build(self, &prepared)
+    }
+
+    /// Decision and the first masked request, for dry runs and bulk planning.
+    pub fn plan(&self, n: &Notification) -> Result<Plan> {
+        let prepared = self.prepare(n)?;
+        Plan::build(self, &prepared)
+    }
+}
 
 /// Decision plus every provider's masked request.
 #[derive(Debug, Clone, PartialEq, Serialize)]

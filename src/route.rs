@@ -221,14 +221,6 @@ pub fn personal_opt_in_url(n: &Notification) -> Option<&str> {
         .filter(|u| !u.is_empty())
 }
 
-/// The invitation paragraph for `url`, from the configured text or the Indonesian default.
-pub fn opt_in_paragraph(config: &EngineConfig, url: &str) -> String {
-    let text = OptInText::new(config);
-    let mut out = String::with_capacity(text.len(url));
-    text.push_to(&mut out, url);
-    out
-}
-
 /// The invitation text, split around its `{url}` once (when the engine is built), so a message
 /// gets its paragraph without searching the text again.
 #[derive(Debug, Clone)]
@@ -487,7 +479,7 @@ mod tests {
     use crate::model::OptInConfig;
 
     #[test]
-    fn opt_in_paragraph_fills_every_link() {
+    fn opt_in_text_fills_every_link() {
         let cases = [
             (
                 None,
@@ -508,10 +500,11 @@ mod tests {
                 }),
                 ..Default::default()
             };
-            let paragraph = opt_in_paragraph(&config, "https://x.id/s?a=1");
+            let text = OptInText::new(&config);
+            let mut paragraph = String::new();
+            text.push_to(&mut paragraph, "https://x.id/s?a=1");
             assert_eq!(paragraph, want);
             // The length is known before writing (the message is allocated once).
-            let text = OptInText::new(&config);
             assert_eq!(text.len("https://x.id/s?a=1"), paragraph.len());
         }
     }

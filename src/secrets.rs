@@ -6,7 +6,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::model::{ProviderKind, SECRET_MASK};
+use crate::model::{Credentials, ProviderKind, SECRET_MASK};
 
 /// The credential fields of each kind (the engine's own, and those a host keeps for webhooks).
 pub fn credential_fields(kind: ProviderKind) -> &'static [&'static str] {
@@ -79,6 +79,16 @@ pub fn check_credentials(args: &CheckArgs) -> Vec<CredentialIssue> {
         }
     }
     issues
+}
+
+// Here rather than in `model`, which holds data only: redaction is this module's.
+impl Credentials {
+    /// `text` with every secret that is set replaced by [`SECRET_MASK`] (for provider answers and
+    /// error messages, which could echo a credential), JSON-escaped or URL-encoded forms included
+    /// ([`redact`]).
+    pub fn redact<'a>(&self, text: &'a str) -> Cow<'a, str> {
+        redact(text, self.secrets())
+    }
 }
 
 /// `text` with every secret replaced by [`SECRET_MASK`], whether it appears as is or as a

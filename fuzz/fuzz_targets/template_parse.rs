@@ -1,9 +1,11 @@
-//! Template text: parse, then render with every placeholder filled, must never panic.
+//! Template text through the path production takes: configure an engine with it as body, header
+//! and button, then plan, preview and dispatch a notification with every placeholder filled. Any
+//! text must give an answer or an error, never a panic.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use sicantik_whatsapp::model::MasterTemplate;
-use sicantik_whatsapp::{lint, template};
+use sicantik_whatsapp::model::{EngineConfig, MasterTemplate, MetaMapping, Notification, ProviderConfig};
+use sicantik_whatsapp::{template, Action, Engine};
 
 fuzz_target!(|data: &[u8]| {
     let text = String::from_utf8_lossy(data);
@@ -11,18 +13,36 @@ fuzz_target!(|data: &[u8]| {
     let t = MasterTemplate {
         code: "fuzz".into(),
         body: text.to_string(),
+        header: Some(text.chars().take(40).collect()),
+        button_url_suffix: Some(text.chars().rev().take(20).collect()),
+        meta: Some(MetaMapping { template_name: "fuzz".into(), ..Default::default() }),
         ..Default::default()
     };
-    if template::validate(&t).is_ok() {
-        let values = template::params(&t)
-            .unwrap_or_default()
-            .into_iter()
-            .map(|p| (p, "x {{y}}\n".to_string()))
-            .collect();
-        if let Ok(resolved) = template::resolve(&t, &values) {
-            let _ = template::render("fuzz", &t.body, &resolved);
-            let _ = lint::lint_values(&t, &resolved);
+    let profile = |id: &str, kind: &str, credentials: serde_json::Value| -> ProviderConfig {
+        serde_json::from_value(serde_json::json!(
+            {"id": id, "kind": kind, "state": "configured", "credentials": credentials}))
+        .expect("profile")
+    };
+    let config = EngineConfig {
+        providers: vec![
+            profile("meta", "meta", serde_json::json!({"accessToken": "a", "phoneNumberId": "1"})),
+            profile("fonnte", "fonnte", serde_json::json!({"token": "t"})),
+        ],
+        templates: vec![t.clone()],
+        ..Default::default()
+    };
+    let engine = Engine::new(config).expect("template problems are kept per template");
+    let mut n = Notification { template: "fuzz".into(), ..Default::default() };
+    n.recipient.phone = "081234567890".into();
+    // Every placeholder gets a value with braces, a line break and spaces Meta refuses.
+    for p in template::params(&t).unwrap_or_default() {
+        n.values.text.insert(p, "x {{y}}\n      z".into());
+    }
+    let _ = engine.plan(&n);
+    let _ = engine.preview(&n);
+    if let Ok(mut dispatch) = engine.dispatch(&n, 0) {
+        if let Ok(Action::Send { .. }) = dispatch.poll(&engine, 0) {
+            let _ = dispatch.handle_response(&engine, Default::default(), 1);
         }
     }
-    let _ = lint::lint_template(&t);
 });

@@ -152,13 +152,6 @@ impl Credentials {
         .filter(|s| !s.is_empty())
     }
 
-    /// `text` with every secret that is set replaced by [`SECRET_MASK`] (for provider answers and
-    /// error messages, which could echo a credential), JSON-escaped or URL-encoded forms included
-    /// ([`crate::secrets::redact`]).
-    pub fn redact<'a>(&self, text: &'a str) -> std::borrow::Cow<'a, str> {
-        crate::secrets::redact(text, self.secrets())
-    }
-
     /// A copy with every secret that is set replaced by [`SECRET_MASK`].
     pub fn masked(&self) -> Credentials {
         let mask = |s: &Option<String>| s.as_ref().map(|_| SECRET_MASK.to_string());

@@ -55,11 +55,15 @@ fn lint_version(version: &str, now_ms: i64) -> Option<LintIssue> {
     let newest = GRAPH_VERSIONS[GRAPH_VERSIONS.len() - 1].0;
     let shown: String = version.chars().take(20).collect();
     let Some(parsed) = parse(version) else {
-        return Some(LintIssue::error(
-            "meta.api_version_invalid",
-            FIELD,
-            format!("{shown:?} is not a Graph API version like {newest}"),
-        ));
+        return Some(
+            LintIssue::error(
+                "meta.api_version_invalid",
+                FIELD,
+                format!("{shown:?} is not a Graph API version like {newest}"),
+            )
+            .with("version", &shown)
+            .with("newest", newest),
+        );
     };
     let known = GRAPH_VERSIONS
         .iter()
@@ -75,20 +79,29 @@ fn lint_version(version: &str, now_ms: i64) -> Option<LintIssue> {
                     GRAPH_VERSIONS[0].0
                 ),
             )
+            .with("version", &shown)
+            .with("newest", newest)
         } else {
             LintIssue::warning(
                 "meta.api_version_unlisted",
                 FIELD,
                 format!("the engine does not know when Graph API {shown} ends (check Meta's changelog); it knows {newest}"),
             )
+            .with("version", &shown)
+            .with("newest", newest)
         });
     };
     if now_ms >= end_ms {
-        Some(LintIssue::error(
-            "meta.api_version_ended",
-            FIELD,
-            format!("Graph API {v} stopped working on {day}; use {newest}"),
-        ))
+        Some(
+            LintIssue::error(
+                "meta.api_version_ended",
+                FIELD,
+                format!("Graph API {v} stopped working on {day}; use {newest}"),
+            )
+            .with("version", v)
+            .with("newest", newest)
+            .with("day", day),
+        )
     } else if end_ms - now_ms <= WARN_BEFORE_MS {
         let days = (end_ms - now_ms + DAY_MS - 1) / DAY_MS;
         // The newest known version ending means this engine's table needs a newer row.
@@ -97,11 +110,17 @@ fn lint_version(version: &str, now_ms: i64) -> Option<LintIssue> {
         } else {
             newest
         };
-        Some(LintIssue::warning(
-            "meta.api_version_ending",
-            FIELD,
-            format!("Graph API {v} stops working on {day} (in {days} days); move to {to}"),
-        ))
+        Some(
+            LintIssue::warning(
+                "meta.api_version_ending",
+                FIELD,
+                format!("Graph API {v} stops working on {day} (in {days} days); move to {to}"),
+            )
+            .with("version", v)
+            .with("newest", newest)
+            .with("day", day)
+            .with_num("days", usize::try_from(days).unwrap_or(0)),
+        )
     } else {
         None
     }

@@ -11,16 +11,14 @@ pub mod watzap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::convert::{MetaMessage, MetaTemplatePayload};
 use crate::error::Result;
+use crate::meta_template::MetaMessage;
 use crate::model::{Classification, HttpRequest, HttpResponse, ProviderConfig, ProviderKind};
 
 /// What is sent: a Meta template (Meta only) or plain text (gateways; Meta inside the 24 h window).
 #[derive(Debug, Clone, Copy)]
 pub enum Content<'a> {
-    /// A Meta template in its JSON form (components as a JSON tree).
-    Template(&'a MetaTemplatePayload),
-    /// The same, typed, as the engine builds it: written to the body without a JSON tree.
+    /// A Meta template message, typed as the engine builds it: written to the body as it is.
     Meta(&'a MetaMessage<'a>),
     Text(&'a str),
 }
@@ -145,6 +143,72 @@ pub(crate) mod test_support {
             status,
             headers: BTreeMap::new(),
             body: body.into(),
+        }
+    }
+}
+
+/// Arbitrary answers through every provider parser: nothing panics, details stay short.
+#[cfg(all(test, not(target_arch = "wasm32")))] // proptest is a native-only dev-dependency
+mod fuzz {
+    use proptest::prelude::*;
+
+    use super::{meta, provider};
+    use crate::model::{HttpResponse, ProviderKind};
+
+    fn bodies() -> impl Strategy<Value = String> {
+        prop_oneof![
+            any::<String>(),
+            // JSON-ish noise built from the keys the parsers look at.
+            proptest::collection::vec(
+                prop_oneof![
+                    Just("{".to_string()),
+                    Just("}".to_string()),
+                    Just("[".to_string()),
+                    Just("]".to_string()),
+                    Just(",".to_string()),
+                    Just(":".to_string()),
+                    Just("\"status\"".to_string()),
+                    Just("\"Status\"".to_string()),
+                    Just("\"error\"".to_string()),
+                    Just("\"code\"".to_string()),
+                    Just("\"messages\"".to_string()),
+                    Just("\"id\"".to_string()),
+                    Just("\"reason\"".to_string()),
+                    Just("\"data\"".to_string()),
+                    Just("\"paging\"".to_string()),
+                    Just("\"components\"".to_string()),
+                    Just("\"registered\"".to_string()),
+                    Just("true".to_string()),
+                    Just("false".to_string()),
+                    Just("null".to_string()),
+                    Just("\"200\"".to_string()),
+                    Just("131026".to_string()),
+                    "\"[a-z {}]{0,12}\"",
+                    "-?[0-9]{1,20}",
+                ],
+                0..40,
+            )
+            .prop_map(|parts| parts.concat()),
+        ]
+    }
+
+    proptest! {
+        #[test]
+        fn parsers_never_panic(status in 0u16..1000, body in bodies(), retry in "[0-9a-zA-Z .,:-]{0,12}") {
+            let resp = HttpResponse {
+                status,
+                headers: [("Retry-After".to_string(), retry)].into(),
+                body,
+            };
+            for kind in ProviderKind::ALL {
+                let p = provider(kind);
+                let c = p.classify_send(&resp);
+                prop_assert!(c.detail.chars().count() < 2_000);
+                prop_assert!(c.code.as_ref().is_none_or(|s| s.chars().count() <= 200));
+                let h = p.parse_health_check(&resp);
+                prop_assert!(h.detail.chars().count() < 2_000);
+            }
+            let _ = meta::parse_template_list(&resp);
         }
     }
 }

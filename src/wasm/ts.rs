@@ -92,7 +92,7 @@ export interface SendWindow {
   atMs: number; waitMs: number; zone: string; label: string; offsetMinutes: number;
   nowLocal: string; atLocal: string; code: "quiet.hours" | "quiet.holiday" | null; trace: TraceStep[];
 }
-export interface LintIssue { code: string; severity: "error" | "warning"; message: string; field: string | null; }
+export interface LintIssue { code: string; severity: "error" | "warning"; message: string; field: string | null; args?: Record<string, string>; }
 export interface MetaTemplatePayload { name: string; language: string; components: unknown[]; sanitized: string[]; }
 export interface ProviderPreview {
   provider: string; kind: ProviderKind; name: string; state: ProviderState; position: number | null;

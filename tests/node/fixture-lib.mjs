@@ -64,7 +64,8 @@ export function errorOf(e) {
   if (e instanceof Error && typeof e.code === "string") {
     const error = {code: e.code, message: e.message};
     if (e.suggestion !== undefined) error.suggestion = e.suggestion;
-    if (e.args !== undefined) error.args = e.args;
+    // The arguments of the code's catalogue sentence (`phone.invalid`'s `reasonCode`…).
+    if (e.args && typeof e.args === "object" && Object.keys(e.args).length) error.args = e.args;
     return error;
   }
   return {code: "fixture.not_an_error_with_code", message: String(e)};
