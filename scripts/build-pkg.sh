@@ -41,7 +41,7 @@ for target in web nodejs; do
   dir=web; [ "$target" = nodejs ] && dir=node
   # The node build carries the catalogue ops (src/catalogue.rs); the web build leaves their
   # sentences out of the .wasm browsers download and gets them as pkg/catalogue.js (below).
-  features=js; [ "$target" = nodejs ] && features=js,catalogue
+  features=js; [ "$target" = nodejs ] && features=js,catalogue,transcript
   echo "build-pkg: wasm-pack --target $target ($features) → pkg/$dir"
   wasm-pack --log-level warn build --mode no-install --release --target "$target" \
     --out-dir "$OUT/$dir" --out-name "$NAME" -- --features "$features"

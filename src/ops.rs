@@ -224,6 +224,9 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
             "catalogue" => crate::catalogue::catalogue(),
             #[cfg(any(not(feature = "js"), feature = "catalogue"))]
             "maskConfig" => to_json(&crate::catalogue::mask_config(parse(args)?)),
+            // A dispatch against scripted transport answers, for the shared fixtures.
+            #[cfg(any(not(feature = "js"), feature = "transcript"))]
+            "dispatchScripted" => crate::transcript::dispatch_scripted(engine()?, args),
             other => Err(Error::input(format!("unknown op {other:?}"))),
         }
     }

@@ -70,9 +70,9 @@ const credentials = Object.fromEntries(
   state.providers.map((p) => [
     p.id,
     {
-      .../** @type {Record<string, Record<string, string>>} */ ((page.credentials)[
-        p.kind
-      ] ?? {}),
+      .../** @type {Record<string, Record<string, string>>} */ (
+        page.credentials[p.kind] ?? {}
+      ),
     },
   ])
 );
