@@ -1,11 +1,13 @@
 // Every shared transcript (tests/fixtures/*.json with `cases`; rules in tests/fixtures/README.md)
 // through the JS API of the assembled package: the cases the native, wasm and Python hosts run.
+// Its node build (what `require` gets): the web build leaves out `dispatchScripted` (size budget).
 
 import {test} from "node:test";
 import assert from "node:assert/strict";
 import {isDeepStrictEqual} from "node:util";
 import {readdirSync, readFileSync} from "node:fs";
-import {ROOT, loadPkg} from "./helpers.mjs";
+import {createRequire} from "node:module";
+import {ROOT} from "./helpers.mjs";
 
 const isObject = (v) => v !== null && typeof v === "object" && !Array.isArray(v);
 
@@ -58,7 +60,7 @@ export function checkStep(step, got) {
   return "expect" in step ? subset(step.expect, got.ok) : null;
 }
 
-const pkg = await loadPkg();
+const pkg = createRequire(import.meta.url)(`${ROOT}pkg/node/sicantik_whatsapp.js`);
 const dir = `${ROOT}tests/fixtures/`;
 const suites = readdirSync(dir)
   .filter((f) => f.endsWith(".json"))

@@ -234,10 +234,10 @@ void main;
 const badKind: EngineConfig = {providers: [{id: "x", kind: "telegram"}]};
 // @ts-expect-error a notification needs a recipient
 const noRecipient: Notification = {template: "permit_ready"};
-// @ts-expect-error values are scalars
 const nested: Notification = {
   template: "t",
   recipient: {phone: "1"},
+  // @ts-expect-error values are scalars
   values: {a: {b: 1}},
 };
 // @ts-expect-error the glue's initSync is not part of this entry

@@ -46,6 +46,9 @@ pub fn check_step(step: &Value, got: Result<Value, Value>) -> Result<(), String>
 /// Run one case on a fresh host: its `setup` (else the suite's), then its `steps`.
 pub fn run_case<B: Backend>(suite: &Value, case: &Value) -> Result<(), String> {
     let mut host = B::default();
+    if !case["steps"].is_array() {
+        return Err("no steps (a legacy case? see tests/fixtures/README.md)".into());
+    }
     let setup = case.get("setup").unwrap_or(&suite["setup"]);
     let steps = [setup, &case["steps"]]
         .into_iter()
