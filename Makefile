@@ -72,7 +72,7 @@ abi:
 
 test-python: abi
 	@scripts/setup.sh python
-	.venv/bin/python -m pytest -q scripts/python_tests
+	.venv/bin/python -m pytest -q tests/python
 
 pkg:
 	@scripts/setup.sh wasm
@@ -86,11 +86,11 @@ test-node: pkg
 # The test page in real headless Chromium (playwright-core driving Debian's chromium).
 test-page: pkg
 	@scripts/setup.sh node browser
-	node --test tests/page/
+	node --test tests/browser/
 
 test-wasm-node:
 	@scripts/setup.sh wasm
-	scripts/with-simulator.sh wasm-pack test --node -- --features js,server --test wasm_node
+	scripts/with-simulator.sh wasm-pack test --node -- --features js,server,transcript --test wasm_node
 
 # In a page, then inside a dedicated Worker (proves the transport needs no `window`).
 test-wasm-browser:

@@ -16,20 +16,25 @@ def put(target, name, data):
     with open(os.path.join(d, name), "wb") as f:
         f.write(data if isinstance(data, bytes) else data.encode())
 n = 0
+# Seeds from the transcripts (tests/fixtures/README.md): every op call as the host ABI takes it.
 for path in sorted(glob.glob("tests/fixtures/*.json")):
     suite = json.load(open(path, encoding="utf-8"))
-    for t in suite["config"].get("templates", []):
-        n += 1; put("template_parse", f"t{n}", t.get("body", ""))
-    for i, case in enumerate(suite["cases"]):
-        note = case.get("notification") or {}
-        n += 1
-        put("phone_normalize", f"p{n}", (note.get("recipient") or {}).get("phone", ""))
-        put("host_call", f"d{n}", json.dumps({"op": "decide", "args": note}))
-        put("host_call", f"s{n}", json.dumps({"op": "dispatchStart", "args": {"notification": note, "nowMs": 1}}))
-        for j, r in enumerate(case.get("responses", [])):
-            resp = r.get("response")
-            if resp:
-                put("classify_response", f"r{n}_{j}", struct.pack("<H", resp.get("status", 200)) + resp.get("body", "").encode())
+    for case in suite.get("cases", []):
+        for step in case.get("setup", suite.get("setup", [])) + case["steps"]:
+            n += 1; args = step.get("args")
+            put("host_call", f"c{n}", json.dumps({"op": step["op"], "args": args}))
+            if step["op"] == "configure":
+                for t in args.get("templates", []):
+                    n += 1; put("template_parse", f"t{n}", t.get("body", ""))
+                continue
+            note = args.get("notification", args) if isinstance(args, dict) else {}
+            if isinstance(note, dict) and isinstance(note.get("recipient"), dict):
+                put("phone_normalize", f"p{n}", note["recipient"].get("phone", ""))
+                put("host_call", f"s{n}", json.dumps({"op": "dispatchStart", "args": {"notification": note, "nowMs": 1}}))
+            for j, r in enumerate(args.get("responses", []) if isinstance(args, dict) else []):
+                resp = r.get("response")
+                if resp:
+                    put("classify_response", f"r{n}_{j}", struct.pack("<H", resp.get("status", 200)) + resp.get("body", "").encode())
 PY
 targets=$(cd fuzz && cargo fuzz list)
 for t in $targets; do

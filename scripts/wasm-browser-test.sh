@@ -7,7 +7,7 @@ for mode in page worker; do
   out=$(mktemp)
   if [ "$mode" = worker ]; then export WASM_BINDGEN_USE_DEDICATED_WORKER=1; fi
   WASM_BINDGEN_USE_BROWSER=1 wasm-pack test --headless --chrome --chromedriver "$CHROMEDRIVER" \
-    -- --features js --test wasm_browser 2>&1 | tee "$out"
+    -- --features js,transcript --test wasm_browser 2>&1 | tee "$out"
   status=${PIPESTATUS[0]}
   [ "$status" -eq 0 ] || exit "$status"
   grep -q "Running headless tests in Chrome" "$out" || { echo "browser tests did not run ($mode)" >&2; exit 1; }

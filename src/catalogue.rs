@@ -382,18 +382,17 @@ mod tests {
             let path = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/");
             let text = std::fs::read_to_string(format!("{path}{file}")).unwrap();
             let suite: Value = serde_json::from_str(&text).unwrap();
-            let mut host = crate::ops::Host::new();
-            let config = serde_json::json!({"op": "configure", "args": suite["config"]});
-            host.call(&config.to_string());
             for case in suite["cases"].as_array().unwrap() {
-                let mut calls = Vec::new();
-                if case["notification"].is_object() {
-                    calls.push(serde_json::json!({"op": "decide", "args": case["notification"]}));
-                }
-                for call in case["calls"].as_array().into_iter().flatten() {
-                    calls.push(call.clone());
-                }
+                // Each case's transcript (tests/fixtures/README.md): its setup, then its steps.
+                let mut host = crate::ops::Host::new();
+                let setup = case.get("setup").unwrap_or(&suite["setup"]);
+                let calls = setup
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .chain(case["steps"].as_array().unwrap());
                 for call in calls {
+                    let call = serde_json::json!({"op": call["op"], "args": call["args"]});
                     let answer: Value =
                         serde_json::from_str(&host.call(&call.to_string())).unwrap();
                     let trace = answer["ok"]["trace"]

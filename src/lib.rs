@@ -39,6 +39,9 @@ pub mod route;
 pub mod secrets;
 pub mod template;
 pub mod template_health;
+// The fixtures' scripted dispatch: left out of the web build, whose size it would grow.
+#[cfg(any(not(feature = "js"), feature = "transcript"))]
+pub mod transcript;
 pub mod transport;
 pub mod typed;
 #[cfg(any(not(feature = "js"), feature = "server"))]

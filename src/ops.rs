@@ -235,6 +235,9 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
             }
             #[cfg(any(not(feature = "js"), feature = "server"))]
             "odooWhatsAppResponse" => to_json(&crate::odoo_bridge::response(&parse(args)?)?),
+            // A dispatch against scripted transport answers, for the shared fixtures.
+            #[cfg(any(not(feature = "js"), feature = "transcript"))]
+            "dispatchScripted" => crate::transcript::dispatch_scripted(engine()?, args),
             other => Err(Error::input(format!("unknown op {other:?}"))),
         }
     }

@@ -1,4 +1,4 @@
-//! The host ABI's JSON entry (what wasmtime calls), configured with the routing fixture's config:
+//! The host ABI's JSON entry (what wasmtime calls), configured with the routing fixture's setup:
 //! any bytes must produce a JSON answer, never a panic.
 #![no_main]
 
@@ -15,7 +15,7 @@ fuzz_target!(|data: &[u8]| {
         let mut h = Host::new();
         let suite: serde_json::Value =
             serde_json::from_str(include_str!("../../tests/fixtures/routing.json")).expect("fixture");
-        let call = serde_json::json!({"op": "configure", "args": suite["config"]}).to_string();
+        let call = suite["setup"][0].to_string(); // {"op": "configure", "args": …}
         assert!(h.call(&call).starts_with("{\"ok\""));
         h
     });

@@ -39,10 +39,10 @@ esac
 rm -rf "$OUT"
 for target in web nodejs; do
   dir=web; [ "$target" = nodejs ] && dir=node
-  # The node build carries the catalogue ops (src/catalogue.rs) and the server ops (webhooks);
-  # the web build leaves them out of the .wasm browsers download and gets the catalogue as
-  # pkg/catalogue.js (below).
-  features=js; [ "$target" = nodejs ] && features=js,catalogue,server
+  # The node build carries the catalogue ops (src/catalogue.rs), the server ops (webhooks) and
+  # the shared fixtures' scripted dispatch (src/transcript.rs); the web build leaves them out of
+  # the .wasm browsers download and gets the catalogue as pkg/catalogue.js (below).
+  features=js; [ "$target" = nodejs ] && features=js,catalogue,server,transcript
   echo "build-pkg: wasm-pack --target $target ($features) → pkg/$dir"
   wasm-pack --log-level warn build --mode no-install --release --target "$target" \
     --out-dir "$OUT/$dir" --out-name "$NAME" -- --features "$features"

@@ -14,6 +14,8 @@
 #   ODOO_TEST_TAGS   --test-tags value (default /sicantik_whatsapp,/sicantik_whatsapp_example).
 #   ODOO_ADDONS_DIR  the addons directory holding the module (default odoo_addon/ of this checkout;
 #                    e.g. <dir>/odoo/addons after `pip install --target <dir>` of the wheel).
+#   SICANTIK_WHATSAPP_REPO  the checkout whose simulator and tests/fixtures the addon's tests use
+#                    (default: this one).
 #   ODOO_DB_PREFIX   database name prefix (default sw_test); a timestamp is appended.
 #   KEEP_DB=1        keep the database afterwards (default: dropped).
 #   ODOO_LOG         where to write Odoo's full log (default: a temporary file, shown on failure).
@@ -27,6 +29,9 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 ADDONS="${ODOO_ADDONS_DIR:-$ROOT/odoo_addon}"
+# Where the addon's tests find the simulator and the shared fixtures, also when the module runs
+# from an installed wheel (tests/test_fault_matrix.py).
+export SICANTIK_WHATSAPP_REPO="${SICANTIK_WHATSAPP_REPO:-$ROOT}"
 MODULE=sicantik_whatsapp
 # Installed and tested with it: the example addon (a permit model using the mixin).
 MODULES="$MODULE,sicantik_whatsapp_example"

@@ -1,5 +1,5 @@
-// The fault matrix (tests/fault-matrix.json) through the node host: engine.send over the global
-// fetch against the simulator. The Python host runs the same rows (scripts/python_tests).
+// The fault matrix (tests/fixtures/fault-matrix.json) through the node host: engine.send over the
+// global fetch against the simulator. The Python host runs the same rows (tests/python).
 import {test, before, after} from "node:test";
 import assert from "node:assert/strict";
 import {readFileSync} from "node:fs";
@@ -13,7 +13,7 @@ import {
 } from "./helpers.mjs";
 
 const matrix = JSON.parse(
-  readFileSync(new URL("../fault-matrix.json", import.meta.url), "utf8")
+  readFileSync(new URL("../fixtures/fault-matrix.json", import.meta.url), "utf8")
 );
 let pkg = null;
 let sim = null;

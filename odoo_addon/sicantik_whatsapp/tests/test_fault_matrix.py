@@ -1,14 +1,16 @@
 # Copyright 2026 DPMPTSP sicantik-whatsapp contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The shared fault matrix (``tests/fault-matrix.json`` at the repository root) through the addon.
+"""The shared fault matrix (``tests/fixtures/fault-matrix.json`` of the repository), in the addon.
 
 The other hosts run the same rows: node (``tests/node/fault-matrix.test.mjs``) and the bare Python
-host (``scripts/python_tests/test_fault_matrix.py``). Here every row goes through the real
+host (``tests/python/test_fault_matrix.py``). Here every row goes through the real
 ``sicantik.whatsapp.dispatcher.send`` with the production transport (``RequestsTransport``, no
 fake) against the provider simulator (``simulator/index.mjs``) running in a node subprocess, and
 the assertions are on the stored ``sicantik.whatsapp.message``.
 
-Skipped when ``node`` is not installed or the addon is not inside the repository (no simulator).
+The repository is ``$SICANTIK_WHATSAPP_REPO`` (``scripts/odoo-test.sh`` sets it, so the matrix
+also runs from the installed wheel) or the one holding this addon. Skipped when ``node`` is not
+installed or no repository is found (no simulator).
 """
 
 import json
@@ -28,21 +30,25 @@ from .common import SicantikWhatsappCommon
 
 
 def _repo_root():
-    """The repository holding this addon (odoo_addon/sicantik_whatsapp/tests/../../..), if any."""
+    """The repository with the simulator and the matrix: ``$SICANTIK_WHATSAPP_REPO``, else the
+    one holding this addon (odoo_addon/sicantik_whatsapp/tests/../../..), if any."""
     here = os.path.dirname(os.path.abspath(__file__))
-    for base in (here, os.path.realpath(here)):
-        root = os.path.normpath(os.path.join(base, "..", "..", ".."))
+    candidates = [os.environ.get("SICANTIK_WHATSAPP_REPO")]
+    candidates += [os.path.join(b, "..", "..", "..") for b in (here, os.path.realpath(here))]
+    for root in filter(None, candidates):
+        root = os.path.normpath(root)
         if os.path.isfile(os.path.join(root, "simulator", "index.mjs")) and os.path.isfile(
-            os.path.join(root, "tests", "fault-matrix.json")
+            os.path.join(root, MATRIX_PATH)
         ):
             return root
     return None
 
 
+MATRIX_PATH = os.path.join("tests", "fixtures", "fault-matrix.json")
 ROOT = _repo_root()
 MATRIX = {"timeoutMs": 1000, "rows": []}
 if ROOT:
-    with open(os.path.join(ROOT, "tests", "fault-matrix.json"), encoding="utf-8") as f:
+    with open(os.path.join(ROOT, MATRIX_PATH), encoding="utf-8") as f:
         MATRIX = json.load(f)
 
 #: The simulator's own credentials (simulator/index.mjs DEFAULT_CREDENTIALS).
@@ -82,8 +88,9 @@ class TestFaultMatrix(SicantikWhatsappCommon):
     def setUpClass(cls):
         if not ROOT:
             raise unittest.SkipTest(
-                "fault matrix: simulator/index.mjs / tests/fault-matrix.json not found next to the "
-                "addon (odoo_addon/sicantik_whatsapp/tests/../../..): the addon is not inside its repository"
+                "fault matrix: simulator/index.mjs / tests/fixtures/fault-matrix.json not found "
+                "in $SICANTIK_WHATSAPP_REPO or next to the addon (odoo_addon/sicantik_whatsapp/"
+                "tests/../../..): set SICANTIK_WHATSAPP_REPO to a checkout of the repository"
             )
         node = shutil.which("node")
         if not node:
@@ -122,7 +129,7 @@ class TestFaultMatrix(SicantikWhatsappCommon):
                 break
         match = re.search(r"http://127\.0\.0\.1:\d+", line or "")
         if not match:
-            raise AssertionError("the provider simulator did not print its URL: %r" % line)
+            raise AssertionError(f"the provider simulator did not print its URL: {line!r}")
         return match.group(0)
 
     @classmethod
@@ -159,16 +166,16 @@ class TestFaultMatrix(SicantikWhatsappCommon):
             order = ["meta"] + [k for k in row["fallbackOrder"] if k != "meta"]
             order += [k for k in DEFAULT_ORDER if k not in order]
         for sequence, kind in enumerate(order, 1):
-            base_url = "%s/%s" % (self.sim_url, kind)
+            base_url = f"{self.sim_url}/{kind}"
             if row.get("refused") == kind:
-                base_url = "http://127.0.0.1:%s/%s" % (_closed_port(), kind)
+                base_url = f"http://127.0.0.1:{_closed_port()}/{kind}"
             self.by_kind[kind].write(
                 {"sequence": sequence, "base_url": base_url, "state": "configured"}
             )
 
     def assertNoSimSecret(self, text, where):
         for secret in SIM_SECRETS:
-            self.assertNotIn(secret, text, "simulator credential %r leaked in %s" % (secret, where))
+            self.assertNotIn(secret, text, f"simulator credential {secret!r} leaked in {where}")
 
     def run_row(self, row):
         self.control("POST", "/_sim/reset")
@@ -188,8 +195,8 @@ class TestFaultMatrix(SicantikWhatsappCommon):
         self.assertEqual(
             message.state,
             expect["status"],
-            "state (error %s: %s; outcome %s)"
-            % (message.error_code, message.error_message, message.outcome_json),
+            f"state (error {message.error_code}: {message.error_message}; "
+            f"outcome {message.outcome_json})",
         )
         self.assertEqual(message.provider_id.kind, expect["provider"], "provider kind")
         self.assertEqual(message.provider_kind, expect["provider"])
@@ -202,7 +209,7 @@ class TestFaultMatrix(SicantikWhatsappCommon):
         stats = self.control("GET", "/_sim/stats")
         for provider, count in expect["received"].items():
             self.assertEqual(
-                stats[provider]["received"], count, "requests that reached %s" % provider
+                stats[provider]["received"], count, f"requests that reached {provider}"
             )
         self.assertEqual(stats["duplicates"], 0, "no message may be delivered twice")
 

@@ -2,7 +2,7 @@
 // playwright-core (no downloaded browser). The demo server (www/serve.mjs) runs in-process with
 // its embedded simulator, so the page's live sends and this test's checks see the same traffic.
 //
-//   node --test tests/page/          (needs pkg/ built: make pkg)
+//   node --test tests/browser/       (needs pkg/ built: make pkg)
 //
 // Screenshots go to out/page/.
 

@@ -2,6 +2,7 @@
 //! (`wasm-pack test --node -- --features js`, run by `make test-wasm-node`).
 #![cfg(all(target_arch = "wasm32", feature = "js"))]
 
+#[path = "../rust/common/mod.rs"]
 mod common;
 
 use common::js::{fetch_transport_scenarios, Js};

@@ -1,6 +1,6 @@
 """Plain-Python tests of the Odoo addon's engine host (no Odoo needed).
 
-    python -m pytest scripts/python_tests            # needs wasmtime + the host-ABI wasm
+    python -m pytest tests/python                     # needs wasmtime + the host-ABI wasm
 
 The host is ``odoo_addon/sicantik_whatsapp/engine/host.py``; the Wasm module is the host-ABI build
 (``make addon`` puts it next to host.py; ``$SICANTIK_WHATSAPP_WASM`` may point at another one).

@@ -1,4 +1,4 @@
-"""The fault matrix (tests/fault-matrix.json) through the Odoo server's host: engine/host.py over
+"""The fault matrix (tests/fixtures/fault-matrix.json) through the Odoo server's host: engine/host.py over
 wasmtime, HTTP with ``requests``, against the provider simulator in a node subprocess. The node
 host runs the same rows (tests/node/fault-matrix.test.mjs)."""
 
@@ -20,10 +20,10 @@ sys.path.insert(0, os.path.join(ROOT, "odoo_addon", "sicantik_whatsapp", "engine
 import host  # noqa: E402
 
 WASM = os.path.join(ROOT, "odoo_addon", "sicantik_whatsapp", "engine", "sicantik_whatsapp_engine.wasm")
-with open(os.path.join(ROOT, "tests", "fault-matrix.json"), encoding="utf-8") as f:
+with open(os.path.join(ROOT, "tests", "fixtures", "fault-matrix.json"), encoding="utf-8") as f:
     MATRIX = json.load(f)
 with open(os.path.join(ROOT, "tests", "fixtures", "routing.json"), encoding="utf-8") as f:
-    BASE_CONFIG = json.load(f)["config"]
+    BASE_CONFIG = json.load(f)["setup"][0]["args"]  # the suite's configure step
 
 # The simulator's own harmless credentials (simulator/index.mjs DEFAULT_CREDENTIALS).
 SIM_CREDENTIALS = {
