@@ -1,3 +1,2 @@
 from . import main
-from . import preview
 from . import evidence

@@ -1,5 +1,7 @@
 from . import sicantik_whatsapp_provider
 from . import sicantik_whatsapp_template_master
+from . import sicantik_whatsapp_template_master_meta
+from . import sicantik_whatsapp_template_master_preview
 from . import sicantik_whatsapp_message
 from . import sicantik_whatsapp_attempt
 from . import sicantik_whatsapp_consent

@@ -28,3 +28,4 @@ from . import test_free_text
 from . import test_health
 from . import test_record_templates
 from . import test_translation_files
+from . import test_preview_rpc
