@@ -136,7 +136,7 @@ def trigger(registry, odoo):
     """Trigger the outbox cron now (a NOTIFY wakes the servers' cron workers)."""
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        env["sicantik.whatsapp.dispatcher"]._trigger_outbox()
+        env["sicantik.whatsapp.outbox"]._trigger_outbox()
 
 
 def counts(registry, ids):
@@ -277,7 +277,7 @@ def scenario_kill(registry, odoo, opts, partner_ids):
     time.sleep(1.1)
     with registry.cursor() as cr:  # the recovery cron's job (the killed worker is gone: no wait)
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        settled = env["sicantik.whatsapp.dispatcher"]._cron_recover_stuck(timeout_minutes=0)
+        settled = env["sicantik.whatsapp.outbox"]._cron_recover_stuck(timeout_minutes=0)
     log("recovery settled %d messages: %s" % (settled, counts(registry, ids)))
     final = serve_until_settled(registry, odoo, opts, server_args, opts.log_dir + "/kill-2.log", ids)
     log("after restart: %s" % final)

@@ -379,7 +379,7 @@ def worker(opts):
         with registry.cursor() as cr:
             env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
             # What the cron record runs (ir_cron_data.xml), in a cursor of its own like a cron job.
-            env["sicantik.whatsapp.dispatcher"]._cron_process_outbox(batch_size=opts.batch_size)
+            env["sicantik.whatsapp.outbox"]._cron_process_outbox(batch_size=opts.batch_size)
             rounds += 1
             cr.execute(
                 "SELECT count(*) FILTER (WHERE state IN ('queued', 'deferred') AND "

@@ -6,6 +6,8 @@ from . import sicantik_whatsapp_message
 from . import sicantik_whatsapp_attempt
 from . import sicantik_whatsapp_consent
 from . import sicantik_whatsapp_dispatcher
+from . import sicantik_whatsapp_outbox
+from . import sicantik_whatsapp_outbox_flight
 from . import res_partner
 from . import res_config_settings
 from . import sicantik_whatsapp_provider_pace

@@ -95,7 +95,7 @@ class ResPartner(models.Model):
     def _compute_wa_phone(self):
         # Imported here: the dispatcher module imports this one.
         # pylint: disable-next=import-outside-toplevel
-        from .sicantik_whatsapp_dispatcher import PARAM_DEFAULT_COUNTRY
+        from ..services.engine_access import PARAM_DEFAULT_COUNTRY
 
         try:
             engine = get_engine()

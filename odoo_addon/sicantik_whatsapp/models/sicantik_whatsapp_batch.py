@@ -271,7 +271,7 @@ class SicantikWhatsappBatch(models.Model):
             )
         if items:
             self._create_messages(template, items, batch)
-            self.env["sicantik.whatsapp.dispatcher"]._trigger_outbox()
+            self.env["sicantik.whatsapp.outbox"]._trigger_outbox()
         return batch
 
     @api.model

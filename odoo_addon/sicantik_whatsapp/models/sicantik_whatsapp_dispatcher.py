@@ -5,44 +5,28 @@
 Every decision (which provider, in which order, with or without the opt-in link) and every
 payload comes from the Wasm engine. This service only
 
-* builds the engine configuration from records (cached per registry, re-sent to the engine only
-  when it changed) and the notification from a partner, a template code and values;
+* builds the notification from a partner, a template code and values (the engine configuration
+  comes from ``services/engine_access.py``, cached per registry, re-sent to the engine only when
+  it changed);
 * drives the engine's dispatch loop over a transport (``requests``; a fake one in tests);
-* stores the decision, the masked attempts and the outcome on ``sicantik.whatsapp.message``;
-* runs the outbox: rows are claimed with ``SELECT ... FOR UPDATE SKIP LOCKED`` and moved to
-  ``sending`` in the claiming transaction, which is committed before any HTTP request, so several
-  workers or servers share the load and never send the same message twice. Each message is then
-  marked in flight (committed) immediately before its first request: recovery returns a claimed
-  message that was never in flight to the queue, and only a message in flight whose worker died
-  becomes ``unknown``. A batch stops taking messages well before Odoo's cron time limit and
-  hands the rest to the next run.
+* stores the decision, the masked attempts and the outcome on ``sicantik.whatsapp.message``.
+
+Queued messages are sent by the outbox (``sicantik.whatsapp.outbox``).
 """
 
-import contextlib
-import datetime
-import hashlib
 import json
 import logging
 import re
-import threading
-import time
 
-import psycopg2
 from markupsafe import Markup
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import config, plaintext2html
+from odoo.tools import plaintext2html
 
-from ..engine.host import (
-    EngineError,
-    EngineUnavailable,
-    PaceDeferred,
-    RequestsTransport,
-    TransportFailure,
-    get_engine,
-    now_ms,
-)
+from ..engine.host import EngineError, EngineUnavailable, PaceDeferred, TransportFailure, get_engine
+from ..services import engine_access, transport
+from ..services.pacing import ClaimLost, DatabasePacer
 from .res_partner import PREVIEW_LINK_CONTEXT
 from .sicantik_whatsapp_message import _ms_to_datetime
 from .sicantik_whatsapp_template_mapping import python_value
@@ -51,46 +35,6 @@ _logger = logging.getLogger(__name__)
 
 # A named argument in a catalogue sentence (`{provider}`).
 _SENTENCE_ARG = re.compile(r"\{(\w+)\}")
-
-#: ir.config_parameter keys.
-PARAM_DEFAULT_PROVIDER = "sicantik_whatsapp.default_provider_id"
-PARAM_OPT_IN_TEXT = "sicantik_whatsapp.opt_in_text"
-PARAM_DEFAULT_COUNTRY = "sicantik_whatsapp.default_country"
-PARAM_SENDING_TIMEOUT = "sicantik_whatsapp.sending_timeout_minutes"
-PARAM_MAX_DEFERRALS = "sicantik_whatsapp.max_deferrals"
-PARAM_TIME_BUDGET = "sicantik_whatsapp.outbox_time_budget_seconds"
-
-#: The longest wait for a rate-limited provider's slot before a message's first request; a
-#: message whose slot is further away goes back to the queue for that time (nothing was sent).
-PACE_MAX_WAIT_MS = 2000
-#: A send that would leave later than this after its slot (or 5 % of the interval, if more)
-#: takes a new one (at most PACE_LATE_RETRIES times): gaps stay at least one interval minus that.
-PACE_LATE_MS = 3
-PACE_LATE_RETRIES = 3
-#: The outbox commits its results at least this often: what a crash can leave in ``sending``
-#: (later ``unknown``, never resent) is bounded by it, not by the batch.
-OUTBOX_COMMIT_EVERY = 20
-OUTBOX_COMMIT_SECONDS = 1.0
-#: A batch takes new messages for at most this share of Odoo's cron time limit
-#: (``limit_time_real_cron``, else ``limit_time_real``), counted from the job's first call, and
-#: hands the rest to the next run. The rest of the limit covers the message under way (its
-#: provider's timeout), the cron worker's sleep before the job (Odoo's watchdog counts it: up to
-#: ~70 s of the default 120 s when the job runs on its interval) and the other jobs.
-OUTBOX_LIMIT_SHARE = 0.25
-#: Without any limit (threaded server, limits off): a batch still stops after this long, so
-#: claims stay short and other jobs get their turn.
-OUTBOX_DEFAULT_BUDGET = 60.0
-
-
-class ClaimLost(Exception):
-    """A claimed message is no longer this worker's (recovery returned it to the queue): it must
-    not be sent."""
-
-
-#: (cron id, lastcall) → monotonic start of the cron job: Odoo calls a job that reports
-#: remaining work up to 10 times without a watchdog ping in between, so the time budget is the
-#: job's, not the call's.
-_JOB_START = {}
 
 
 def _value_text(value):
@@ -148,7 +92,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         messages = self._create_messages(
             partners, template_code, values, force_provider, scheduled_date, priority
         )
-        self._trigger_outbox(scheduled_date)
+        self.env["sicantik.whatsapp.outbox"]._trigger_outbox(scheduled_date)
         return messages
 
     #: Alias kept for readability in callers (``send`` vs ``send_queued``).
@@ -321,76 +265,38 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
     @api.model
     def _wasm(self):
         """The process-wide engine, or a ``UserError`` saying what to install."""
-        try:
-            return get_engine()
-        except EngineUnavailable as e:
-            raise UserError(_("The WhatsApp engine is not available: %s", e)) from None
+        return engine_access.wasm(self.env)
 
     @api.model
     def _get_transport(self, provider=None):
         """The transport for ``provider`` (a ``sicantik.whatsapp.provider`` or empty).
 
-        Hook: tests replace it with a ``FakeTransport`` (see ``tests/common.py``); a Meta profile
-        flagged "use Odoo WhatsApp" goes through Odoo Enterprise's WhatsApp app when installed.
+        Hook: tests replace it with a ``FakeTransport`` (see ``tests/common.py``).
         """
-        if (
-            provider
-            and provider.kind == "meta"
-            and provider.use_odoo_whatsapp
-            and "whatsapp.account" in self.env
-        ):
-            from .odoo_whatsapp_transport import OdooWhatsAppTransport
-
-            return OdooWhatsAppTransport(self.env, provider)
-        return RequestsTransport()
+        return transport.get_transport(self.env, provider)
 
     @api.model
     def _build_engine_config(self, company=None):
-        """The ``EngineConfig`` of ``company`` (credentials included: never send it to a browser)."""
-        company = company or self.env.company
-        providers = self._routing_providers(company)
-        templates = self.env["sicantik.whatsapp.template.master"].sudo().search([], order="code")
-        icp = self.env["ir.config_parameter"].sudo()
-        default = self._default_provider(company, providers)
-        return {
-            # Unset: the engine takes the first Meta profile (a Meta-only database is unchanged).
-            "defaultProvider": default._engine_id() if default else None,
-            # Empty: the engine tries the profiles in the order given, i.e. by sequence.
-            "fallbackOrder": [],
-            "optIn": {"url": None, "text": icp.get_param(PARAM_OPT_IN_TEXT) or None},
-            # Unset: the engine's default (its catalogue's ``defaults.country``).
-            "defaultCountry": (icp.get_param(PARAM_DEFAULT_COUNTRY) or "").strip() or None,
-            "providers": [p._engine_config() for p in providers],
-            "templates": [t._engine_template() for t in templates],
-            "quietHours": self.env["sicantik.whatsapp.holiday"]._engine_quiet_hours(company),
-        }
+        """The ``EngineConfig`` of ``company`` (credentials included: never to a browser)."""
+        return engine_access.build_engine_config(self.env, company or self.env.company)
 
     @api.model
     def _routing_providers(self, company):
         """The profiles ``company`` routes over, in their fallback order (sequence)."""
-        return (
-            self.env["sicantik.whatsapp.provider"]
-            .sudo()
-            .search([("company_id", "in", [False, company.id])], order="sequence, id")
-        )
+        return engine_access.routing_providers(self.env, company)
 
     @api.model
     def _default_provider(self, company, providers=None):
         """The default provider of the settings, if it is one of ``company``'s profiles."""
-        providers = self._routing_providers(company) if providers is None else providers
-        default_id = int(
-            self.env["ir.config_parameter"].sudo().get_param(PARAM_DEFAULT_PROVIDER) or 0
-        )
-        return providers.filtered(lambda p: p.id == default_id)
+        return engine_access.default_provider(self.env, company, providers)
 
     @api.model
     @tools.ormcache("company_id")
     def _engine_config_cached(self, company_id):
         """(signature, config) per company, cached in the registry; provider, template and
         settings writes clear it."""
-        config = self._build_engine_config(self.env["res.company"].browse(company_id))
-        text = json.dumps(config, sort_keys=True, separators=(",", ":"))
-        return hashlib.sha256(text.encode()).hexdigest(), config
+        company = self.env["res.company"].browse(company_id)
+        return engine_access.signed_config(self._build_engine_config(company))
 
     @api.model
     def _browser_engine_config(self, company=None):
@@ -411,18 +317,12 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         """The engine holding the configuration of ``company`` (default: the current one)."""
         company = company or self.env.company
         signature, config = self._engine_config_cached(company.id)
-        return self._wasm().configured(config, key=(self.env.cr.dbname, signature))
+        return engine_access.configured_engine(self.env, company, signature, config)
 
     @api.model
     def _provider_ref(self, provider):
         """Engine id of a provider given as record, id or engine id."""
-        if not provider:
-            return None
-        if isinstance(provider, str) and not provider.isdigit():
-            return provider
-        if isinstance(provider, int | str):
-            provider = self.env["sicantik.whatsapp.provider"].sudo().browse(int(provider))
-        return provider._engine_id()
+        return engine_access.provider_ref(self.env, provider)
 
     @api.model
     def _notification(
@@ -639,7 +539,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             template_code, items, force_provider, scheduled_date, priority, message_vals
         )
         if queue:
-            self._trigger_outbox(scheduled_date)
+            self.env["sicantik.whatsapp.outbox"]._trigger_outbox(scheduled_date)
         else:
             self._send_messages(messages.filtered(lambda m: m.state != "failed"))
         return messages
@@ -698,8 +598,8 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
 
         ``notes`` and ``attempts``: lists collecting the chatter notes (posted by
         :meth:`_log_notes`) and the attempts' values, to create them per group instead of one by
-        one (the outbox). ``pacer``: the outbox's :class:`_DatabasePacer` of this message, which
-        also marks it in flight before its first request.
+        one (the outbox). ``pacer``: the outbox's ``services.pacing.DatabasePacer`` of this
+        message, which also marks it in flight before its first request.
         """
         message = message.sudo()
         if message.state != "sending":  # the outbox's claim already did it
@@ -758,7 +658,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
                 self._get_transport(),
                 on_attempt=on_attempt,
                 transport_for=transport_for,
-                pacer=pacer or _DatabasePacer(self),
+                pacer=pacer or DatabasePacer(self.env),
             )
         except ClaimLost:
             # Recovery gave the message back to the queue: not ours any more, nothing was sent.
@@ -779,7 +679,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             triggered = self.env.cr.cache.setdefault("sicantik_whatsapp_pace_triggers", set())
             if at not in triggered:
                 triggered.add(at)
-                self._trigger_outbox(at)
+                self.env["sicantik.whatsapp.outbox"]._trigger_outbox(at)
             return message
         except EngineError as e:
             if e.code == "engine.trap":
@@ -913,410 +813,6 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         return partner.id, body
 
     # ------------------------------------------------------------------
-    # Outbox
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _trigger_outbox(self, at=None):
-        cron = self.env.ref("sicantik_whatsapp.ir_cron_process_outbox", raise_if_not_found=False)
-        if cron:
-            cron.sudo()._trigger(at=at)
-
-    @api.model
-    def _max_deferrals(self):
-        return int(self.env["ir.config_parameter"].sudo().get_param(PARAM_MAX_DEFERRALS) or 5)
-
-    @api.model
-    def _claim_outbox(self, limit=100, fresh_retries=0):
-        """Claim up to ``limit`` ready messages in the current transaction.
-
-        Rows locked by another transaction are skipped (``SKIP LOCKED``), and the claimed rows
-        are moved to ``sending`` before the caller commits, so two workers never get the same
-        message. In repeatable read (Odoo's cron cursors), a row another worker claimed and
-        committed after this transaction's snapshot cannot be locked: nothing is claimed then,
-        and with ``fresh_retries`` (a caller with nothing uncommitted) the claim is tried again
-        in a fresh transaction, which sees that worker's claim.
-        """
-        messages = self.env["sicantik.whatsapp.message"]
-        messages.flush_model()
-        for attempt in range(fresh_retries + 1):
-            try:
-                with self.env.cr.savepoint(flush=False):
-                    return self._claim_outbox_rows(limit)
-            except psycopg2.errors.SerializationFailure:
-                _logger.info(
-                    "WhatsApp outbox: claim met another worker's claim (attempt %s)", attempt + 1
-                )
-                if attempt < fresh_retries:
-                    self.env.cr.rollback()
-        return messages
-
-    @api.model
-    def _claim_outbox_rows(self, limit):
-        now = fields.Datetime.now()
-        self.env.cr.execute(
-            """
-            SELECT id
-              FROM sicantik_whatsapp_message
-             WHERE state IN ('queued', 'deferred')
-               AND (scheduled_date IS NULL OR scheduled_date <= %s)
-             ORDER BY priority, COALESCE(scheduled_date, create_date), id
-             LIMIT %s
-               FOR UPDATE SKIP LOCKED
-            """,
-            (now, limit),
-        )
-        ids = [row[0] for row in self.env.cr.fetchall()]
-        messages = self.env["sicantik.whatsapp.message"].sudo().browse(ids)
-        if messages:
-            messages.write({"state": "sending", "claimed_at": now})
-            messages.flush_recordset()
-        return messages
-
-    @api.model
-    def _outbox_clock(self):
-        """Seconds of a monotonic clock (a hook: tests move time forward)."""
-        return time.monotonic()
-
-    @api.model
-    def _outbox_time_budget(self):
-        """Seconds a batch may take new messages: :data:`OUTBOX_LIMIT_SHARE` of Odoo's cron time
-        limit, or the ``sicantik_whatsapp.outbox_time_budget_seconds`` setting when lower."""
-        limit = config.get("limit_time_real_cron") or 0
-        if limit <= 0:
-            limit = config.get("limit_time_real") or 0
-        budget = limit * OUTBOX_LIMIT_SHARE if limit > 0 else OUTBOX_DEFAULT_BUDGET
-        param = self.env["ir.config_parameter"].sudo().get_param(PARAM_TIME_BUDGET)
-        try:
-            if param and float(param) > 0:
-                budget = min(budget, float(param))
-        except ValueError:
-            _logger.warning(
-                "WhatsApp outbox: ignoring %s=%r (not a number)", PARAM_TIME_BUDGET, param
-            )
-        return budget
-
-    @api.model
-    def _outbox_deadline(self, time_budget=None):
-        """When the batch stops taking messages (clock of :meth:`_outbox_clock`)."""
-        if time_budget is None:
-            time_budget = self._outbox_time_budget()
-        now = self._outbox_clock()
-        key = (self.env.context.get("cron_id"), str(self.env.context.get("lastcall")))
-        if key[0] and self.env.context.get("ir_cron_progress_id"):
-            # Later calls of the same job run (Odoo's progress loop) share its budget.
-            if key not in _JOB_START:
-                _JOB_START.clear()
-                _JOB_START[key] = now
-            now = _JOB_START[key]
-        return now + time_budget
-
-    @api.model
-    def _cron_process_outbox(self, batch_size=100, time_budget=None):
-        """Cron: send a batch of queued messages.
-
-        Messages are claimed a group at a time (claim committed before any request), results are
-        committed per group. No new message is taken after the time budget
-        (:meth:`_outbox_time_budget`): the group's rest goes back to the queue and the cron is
-        triggered again, so Odoo's watchdog never kills a batch of a slow provider.
-        """
-        auto_commit = not getattr(threading.current_thread(), "testing", False)
-        try:
-            self._wasm()
-        except UserError as e:
-            _logger.warning("WhatsApp outbox not processed: %s", e)
-            return False
-        deadline = self._outbox_deadline(time_budget)
-        # Results are committed in groups (every OUTBOX_COMMIT_EVERY messages or
-        # OUTBOX_COMMIT_SECONDS): a commit per message, with the cache refetched after each one,
-        # cost more than the send itself. What a crash must not lose is committed apart: the
-        # claim, and each message's in-flight mark just before its request.
-        done = 0
-        out_of_time = False
-        while done < batch_size:
-            if self._outbox_clock() >= deadline:
-                out_of_time = True
-                break
-            # Nothing is uncommitted here in a cron run: a claim that met another worker's may
-            # start a fresh transaction.
-            group = self._claim_outbox(
-                min(OUTBOX_COMMIT_EVERY, batch_size - done), fresh_retries=3 if auto_commit else 0
-            )
-            if not group:
-                break
-            if auto_commit:
-                # The cron owns its transactions: the claim is committed before any request.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-            processed = self._send_group(group, auto_commit, deadline)
-            done += processed
-            if processed < len(group):
-                out_of_time = True
-                break
-        if not done and not out_of_time:
-            return True
-        remaining = (
-            self.env["sicantik.whatsapp.message"]
-            .sudo()
-            .search_count(
-                [
-                    ("state", "in", ("queued", "deferred")),
-                    "|",
-                    ("scheduled_date", "=", False),
-                    ("scheduled_date", "<=", fields.Datetime.now()),
-                ]
-            )
-        )
-        if out_of_time and remaining:
-            _logger.info(
-                "WhatsApp outbox: time budget used after %s messages, %s left for the next run",
-                done,
-                remaining,
-            )
-            # A new run (a fresh watchdog period), not another call of this one.
-            self._trigger_outbox()
-        self.env["ir.cron"]._notify_progress(done=done, remaining=remaining)
-        return True
-
-    @api.model
-    def _send_group(self, messages, auto_commit, deadline=None):
-        """Send claimed ``messages`` one by one; commit when the group is done or has taken
-        :data:`OUTBOX_COMMIT_SECONDS` (pacing sleeps can make a group slow).
-
-        From ``deadline`` on (:meth:`_outbox_clock`) no message is started: the rest go back to
-        the queue (never in flight, nothing left). Returns how many messages were processed.
-        """
-        notes, attempts = [], []
-        started = time.monotonic()
-        processed = 0
-        for message in messages:
-            if deadline is not None and processed and self._outbox_clock() >= deadline:
-                break
-            processed += 1
-            pacer = _DatabasePacer(self, message)
-            try:
-                with self.env.cr.savepoint():
-                    self._send_one(message, notes=notes, attempts=attempts, pacer=pacer)
-            except Exception as e:  # pylint: disable=broad-except
-                _logger.exception("WhatsApp message %s: unexpected error while sending", message.id)
-                if pacer.in_flight:
-                    # We cannot tell whether a provider got it: never resend automatically.
-                    vals = {
-                        "state": "unknown",
-                        "error_code": "outbox.exception",
-                        "error_message": str(e),
-                    }
-                else:  # before its request: nothing left
-                    vals = {
-                        "state": "failed",
-                        "error_code": "outbox.exception",
-                        "error_message": str(e),
-                        "scheduled_date": False,
-                    }
-                message.sudo().write(vals)
-            if auto_commit and time.monotonic() - started >= OUTBOX_COMMIT_SECONDS:
-                self._commit_group(notes, attempts, auto_commit)
-                started = time.monotonic()
-        rest = messages[processed:]
-        if rest:
-            rest.sudo().write({"state": "queued", "claimed_at": False})
-        self._commit_group(notes, attempts, auto_commit)
-        return processed
-
-    @api.model
-    def _commit_group(self, notes, attempts, auto_commit=True):
-        """Create the group's attempts and chatter notes, then commit. Each in a savepoint: the
-        messages are sent and their outcomes (attempts included, masked, in ``outcome_json``)
-        must be kept even if one of these records cannot be created."""
-        for what, create in (
-            ("attempts", lambda: self.env["sicantik.whatsapp.attempt"].sudo().create(attempts)),
-            ("chatter notes", lambda: self._log_notes(notes)),
-        ):
-            try:
-                with self.env.cr.savepoint():
-                    create()
-            except Exception:  # pylint: disable=broad-except
-                _logger.exception("WhatsApp outbox: the %s of sent messages were not created", what)
-        notes.clear()
-        attempts.clear()
-        if auto_commit:
-            # The cron owns its transactions: what was sent is kept even if a later group crashes.
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-
-    @api.model
-    def _reserve_slot(self, engine, provider_ref, max_wait_ms=None):
-        """Reserve ``provider_ref``'s next send slot for every worker of the database.
-
-        A short transaction of its own (committed at once, whatever the caller's transaction does
-        later) locks the provider's pacing row, asks the engine for the slot given the stored next
-        free time and stores the new one: two cron workers, or a worker and a manual send, never
-        get the same slot. Returns ``(slot, reserved)``: when the slot is more than
-        ``max_wait_ms`` away nothing is stored and ``reserved`` is false.
-        """
-        with self.env.registry.cursor() as cr:
-            # Read committed: the row lock then waits for the other worker and reads its slot;
-            # Odoo's repeatable read would abort on the row it just updated instead.
-            if self.env.registry.test_cr is None:  # HttpCase's test cursor is one transaction
-                cr.execute("SET TRANSACTION ISOLATION LEVEL READ COMMITTED")
-            cr.execute(
-                "INSERT INTO sicantik_whatsapp_provider_pace (provider_ref) VALUES (%s) "
-                "ON CONFLICT (provider_ref) DO NOTHING",
-                (provider_ref,),
-            )
-            cr.execute(
-                "SELECT next_free_ms FROM sicantik_whatsapp_provider_pace WHERE provider_ref = %s FOR UPDATE",
-                (provider_ref,),
-            )
-            row = cr.fetchone()
-            next_free = int(row[0]) if row and row[0] is not None else None
-            slot = engine.pace(provider_ref, now_ms(), next_free)
-            if max_wait_ms is not None and slot["waitMs"] > max_wait_ms:
-                cr.rollback()
-                return slot, False
-            cr.execute(
-                "UPDATE sicantik_whatsapp_provider_pace SET next_free_ms = %s WHERE provider_ref = %s",
-                (slot["nextFreeMs"], provider_ref),
-            )
-        return slot, True
-
-    @api.model
-    @contextlib.contextmanager
-    def _own_transaction(self):
-        """``(cursor, prelude)``: a transaction of its own, committed on exit (the in-flight mark
-        and recovery); ``prelude`` is SQL to put before the first statement (one round trip):
-        read committed, and a lock timeout (a lock waited for belongs to recovery or a worker's
-        mark, held for milliseconds: a longer wait is a bug, better failed than hung). Under
-        test (one transaction, never committed) the current cursor, unless the context has
-        ``sicantik_whatsapp_own_transactions`` (tests driving real concurrent transactions)."""
-        testing = getattr(threading.current_thread(), "testing", False)
-        if testing and not self.env.context.get("sicantik_whatsapp_own_transactions"):
-            with self.env.cr.savepoint(flush=False):
-                yield self.env.cr, ""
-            return
-        with self.env.registry.cursor() as cr:
-            if self.env.registry.test_cr is not None:  # HttpCase's test cursor is one transaction
-                yield cr, ""
-            else:
-                yield (
-                    cr,
-                    "SET TRANSACTION ISOLATION LEVEL READ COMMITTED; SET LOCAL lock_timeout = '10s'; ",
-                )
-
-    @api.model
-    def _mark_in_flight(self, message):
-        """Record, committed at once, that ``message``'s first request is about to leave.
-
-        A short transaction of its own (the worker's transaction holds the group's uncommitted
-        outcomes), in read committed: the mark is only made while the message is still in
-        ``sending`` under this worker's claim (same ``claimed_at``), with a share lock on the row
-        that :meth:`_cron_recover_stuck` waits for. Returns whether the message may be sent.
-        """
-        try:
-            with self._own_transaction() as (cr, prelude):
-                # One row per message, for its latest claim (a message queued again is claimed
-                # and marked again).
-                cr.execute(
-                    prelude
-                    + """
-                    INSERT INTO sicantik_whatsapp_message_flight (message_id, claimed_at, at)
-                    SELECT id, claimed_at, now() at time zone 'UTC'
-                      FROM sicantik_whatsapp_message
-                     WHERE id = %s AND state = 'sending' AND claimed_at = %s
-                       FOR SHARE
-                    ON CONFLICT (message_id) DO UPDATE SET claimed_at = EXCLUDED.claimed_at, at = EXCLUDED.at
-                    RETURNING message_id
-                    """,
-                    (message.id, message.claimed_at),
-                )
-                return bool(cr.fetchone())
-        except psycopg2.errors.LockNotAvailable:
-            # Not marked: the message stays claimed, never in flight, and returns to the queue.
-            _logger.warning("WhatsApp message %s: in-flight mark timed out, not sent", message.id)
-            return False
-
-    @api.model
-    def _cron_recover_stuck(self, timeout_minutes=None):
-        """Cron: settle messages left in ``sending`` for ``timeout_minutes`` (a worker died).
-
-        * never marked in flight (claimed, never sent): back to the queue, sent once later;
-        * in flight (its request may have left): ``unknown``, never resent automatically (a
-          manager may queue it again after checking with the provider).
-
-        Done in a transaction of its own in read committed, rows locked before the in-flight
-        marks are read: a worker marking one of them now either finished (its mark is seen) or
-        waits and then finds the message queued (and does not send it).
-        Returns the number of messages settled.
-        """
-        if timeout_minutes is None:
-            timeout_minutes = int(
-                self.env["ir.config_parameter"].sudo().get_param(PARAM_SENDING_TIMEOUT) or 15
-            )
-        limit = fields.Datetime.now() - datetime.timedelta(minutes=timeout_minutes)
-        self.env["sicantik.whatsapp.message"].flush_model()
-        error = _(
-            "Still sending after %s minutes (the worker probably stopped) after its request had "
-            "started: the provider may or may not have the message. It is not resent automatically.",
-            timeout_minutes,
-        )
-        with self._own_transaction() as (cr, prelude):
-            # Marks of settled messages or of earlier claims are of no use any more.
-            cr.execute(
-                prelude
-                + """
-                DELETE FROM sicantik_whatsapp_message_flight f
-                 USING sicantik_whatsapp_message m
-                 WHERE m.id = f.message_id
-                   AND (m.state != 'sending' OR m.claimed_at IS DISTINCT FROM f.claimed_at)
-                """
-            )
-            cr.execute(
-                """
-                SELECT id FROM sicantik_whatsapp_message
-                 WHERE state = 'sending' AND claimed_at < %s
-                   FOR UPDATE SKIP LOCKED
-                """,
-                (limit,),
-            )
-            ids = [row[0] for row in cr.fetchall()]
-            if not ids:
-                return 0
-            # A new statement: every mark committed before the locks were taken is visible.
-            cr.execute(
-                """
-                SELECT f.message_id FROM sicantik_whatsapp_message_flight f
-                  JOIN sicantik_whatsapp_message m ON m.id = f.message_id AND m.claimed_at = f.claimed_at
-                 WHERE f.message_id = ANY(%s)
-                """,
-                (ids,),
-            )
-            in_flight = [row[0] for row in cr.fetchall()]
-            never_sent = sorted(set(ids) - set(in_flight))
-            if in_flight:
-                cr.execute(
-                    """
-                    UPDATE sicantik_whatsapp_message
-                       SET state = 'unknown', error_code = 'outbox.stuck_sending', error_message = %s
-                     WHERE id = ANY(%s)
-                    """,
-                    (error, in_flight),
-                )
-            if never_sent:
-                cr.execute(
-                    "UPDATE sicantik_whatsapp_message SET state = 'queued', claimed_at = NULL WHERE id = ANY(%s)",
-                    (never_sent,),
-                )
-        self.env["sicantik.whatsapp.message"].invalidate_model(
-            ["state", "error_code", "error_message", "claimed_at"]
-        )
-        if never_sent:
-            _logger.info(
-                "WhatsApp outbox: %s claimed messages that never left queued again, %s in flight marked unknown",
-                len(never_sent),
-                len(in_flight),
-            )
-            self._trigger_outbox()
-        return len(ids)
-
-    # ------------------------------------------------------------------
     # Provider operations (engine requests, our HTTP)
     # ------------------------------------------------------------------
 
@@ -1349,61 +845,3 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             if not after:
                 break
         return templates
-
-
-class _DatabasePacer:
-    """Gateway pacing shared by every worker and server of the database (the engine's ``pace``
-    op, slots reserved by :meth:`SicantikWhatsappDispatcher._reserve_slot`).
-
-    Before a message's first request a slot at most :data:`PACE_MAX_WAIT_MS` away is waited for
-    in the worker; a later one sends the message back to the queue for that time
-    (:class:`PaceDeferred`: nothing was sent yet, so deferring is safe) and the cron is triggered
-    then. A fallback to a rate-limited provider after a failed first attempt always waits: the
-    message is already under way. That wait stays short, since first requests only reserve slots
-    within PACE_MAX_WAIT_MS: a fallback queues behind those, not behind the whole outbox.
-
-    With an outbox ``message`` it also marks the message in flight right before its first
-    request (:meth:`_mark`), after the wait and before the lateness check.
-    """
-
-    def __init__(self, dispatcher, message=None):
-        self.dispatcher = dispatcher
-        #: The outbox message to mark in flight before its first request (None: not the outbox).
-        self.message = message
-        self.in_flight = False
-
-    def _mark(self):
-        """The outbox message is in flight from here (after any pacing wait, right before the
-        request): a crash before leaves a message that never left (queued again by recovery),
-        after it one that may have (``unknown``)."""
-        if self.message is None or self.in_flight:
-            return
-        if not self.dispatcher._mark_in_flight(self.message):
-            raise ClaimLost(self.message.id)
-        self.in_flight = True
-
-    def before_send(self, engine, provider, first):
-        if not engine.rate_per_minute(provider):
-            self._mark()
-            return 0
-        waited = 0
-        for retry in range(PACE_LATE_RETRIES + 1):
-            # Once in flight, the message cannot go back to the queue: it waits for its slot.
-            slot, reserved = self.dispatcher._reserve_slot(
-                engine, provider, PACE_MAX_WAIT_MS if first and not self.in_flight else None
-            )
-            if not reserved:
-                raise PaceDeferred(provider, slot["atMs"])
-            wait = slot["atMs"] - now_ms()
-            if wait > 0:
-                time.sleep(wait / 1000.0)
-                waited += wait
-            # Before the lateness check: the mark's own time makes the request later too.
-            self._mark()
-            # Woken up late (a busy machine): the next slot's owner may be leaving now, and
-            # leaving too would put two sends closer than one interval. Take a new slot instead:
-            # lateness only ever lowers the rate.
-            late_ok = max(PACE_LATE_MS, slot["intervalMs"] // 20)
-            if now_ms() - slot["atMs"] <= late_ok or retry == PACE_LATE_RETRIES:
-                return waited
-        return waited

@@ -12,7 +12,7 @@ from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from ..engine.host import EngineError, PaceDeferred, TransportFailure, _response
-from .sicantik_whatsapp_dispatcher import _DatabasePacer
+from ..services.pacing import DatabasePacer
 
 _logger = logging.getLogger(__name__)
 
@@ -93,7 +93,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         ref = built["provider"]
         try:
             # The gateway's rate limit holds for free text too (a slot shared with the outbox).
-            _DatabasePacer(dispatcher).before_send(engine, ref, True)
+            DatabasePacer(dispatcher.env).before_send(engine, ref, True)
         except PaceDeferred as e:
             raise UserError(
                 _(

@@ -255,7 +255,7 @@ class SicantikWhatsappMessage(models.Model):
             vals["retry_count"] = self.retry_count + (0 if quiet else 1)
             if (
                 not quiet
-                and self.retry_count + 1 > self.env["sicantik.whatsapp.dispatcher"]._max_deferrals()
+                and self.retry_count + 1 > self.env["sicantik.whatsapp.outbox"]._max_deferrals()
             ):
                 vals.update(
                     state="failed",
@@ -364,7 +364,7 @@ class SicantikWhatsappMessage(models.Model):
                 "error_message": False,
             }
         )
-        self.env["sicantik.whatsapp.dispatcher"]._trigger_outbox()
+        self.env["sicantik.whatsapp.outbox"]._trigger_outbox()
         return True
 
     def action_cancel(self):
@@ -379,7 +379,7 @@ class SicantikWhatsappMessageFlight(models.Model):
     """A claimed outbox message whose request is about to leave (or has left).
 
     Written and committed by the sending worker in a short transaction of its own, immediately
-    before the message's first request (:meth:`SicantikWhatsappDispatcher._mark_in_flight`): the
+    before the message's first request (``sicantik.whatsapp.outbox._mark_in_flight``): the
     worker's own transaction keeps the outcomes of its group uncommitted meanwhile, and a row in
     this table (not a column of the message) never conflicts with them. Recovery reads it: a
     message left in ``sending`` with a row here may be at the provider (``unknown``), one without

@@ -7,7 +7,7 @@ class SicantikWhatsappProviderPace(models.Model):
     """When each rate-limited provider may send next, shared by every outbox worker.
 
     Kept apart from the provider row on purpose: the reservation is a short transaction of its own
-    (see ``sicantik.whatsapp.dispatcher._reserve_slot``) that must neither wait for a manager
+    (see ``sicantik.whatsapp.outbox._reserve_slot``) that must neither wait for a manager
     editing the profile nor clear the engine configuration cache as provider writes do. Keyed by
     the engine id (``watzap-3``) without a foreign key, so it also works for a profile the calling
     transaction has not committed yet.

@@ -182,6 +182,7 @@ class SicantikWhatsappCommon(TransactionCase):
             }
         )
         cls.dispatcher = cls.env["sicantik.whatsapp.dispatcher"]
+        cls.outbox = cls.env["sicantik.whatsapp.outbox"]
         cls.permit_values = {"permit_type": "PBG", "permit_number": "503/PBG/2026/0142"}
 
     # -- helpers ------------------------------------------------------------------------------

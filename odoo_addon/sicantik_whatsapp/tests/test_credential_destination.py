@@ -128,6 +128,7 @@ class TestCredentialDestination(SicantikWhatsappRolesCommon):
                 with mute_logger(
                     "odoo.models",
                     "odoo.addons.sicantik_whatsapp.models.sicantik_whatsapp_dispatcher",
+                    "odoo.addons.sicantik_whatsapp.models.sicantik_whatsapp_outbox",
                 ):
                     action()
         except (AccessError, UserError):
@@ -193,7 +194,7 @@ class TestCredentialDestination(SicantikWhatsappRolesCommon):
         queued = dispatcher.enqueue(
             self.partner_gateway | self.partner_opted_in, "permit_ready", self.permit_values
         )
-        self.env["sicantik.whatsapp.dispatcher"].sudo()._cron_process_outbox()
+        self.env["sicantik.whatsapp.outbox"].sudo()._cron_process_outbox()
         self.assertTrue(all(m.state in ("sent", "failed", "unknown") for m in queued.sudo()))
         self._try(
             "meta sync",

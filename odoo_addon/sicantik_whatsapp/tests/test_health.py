@@ -212,7 +212,7 @@ class TestProviderHealth(HealthCommon):
         with self.mock_transport(
             responses=[meta_error(190, "token expired", status=401), fonnte_ok("1"), fonnte_ok("2")]
         ) as fake:
-            self.dispatcher._cron_process_outbox()
+            self.outbox._cron_process_outbox()
         self.assertEqual(messages.mapped("state"), ["sent", "sent"])
         self.assertEqual(messages.provider_id, self.fonnte)
         self.assertEqual(len(fake.requests), 3, "the second message skipped Meta at once")

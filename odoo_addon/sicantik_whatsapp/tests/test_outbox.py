@@ -22,7 +22,7 @@ class TestOutbox(SicantikWhatsappCommon):
             return meta_ok("wamid.Q") if "graph.meta.test" in request["url"] else fonnte_ok("777")
 
         with self.mock_transport(handler=answer) as fake:
-            self.dispatcher._cron_process_outbox(batch_size=10)
+            self.outbox._cron_process_outbox(batch_size=10)
         by_partner = {m.partner_id: m for m in messages}
         self.assertEqual(by_partner[self.partner_opted_in].state, "sent")
         self.assertEqual(by_partner[self.partner_opted_in].provider_id, self.meta)
@@ -60,9 +60,9 @@ class TestOutbox(SicantikWhatsappCommon):
         with (
             patch.object(message_cls, "_apply_outcome", apply_outcome),
             self.mock_transport(handler=handler) as fake,
-            mute_logger("odoo.addons.sicantik_whatsapp.models.sicantik_whatsapp_dispatcher"),
+            mute_logger("odoo.addons.sicantik_whatsapp.models.sicantik_whatsapp_outbox"),
         ):
-            self.dispatcher._cron_process_outbox()
+            self.outbox._cron_process_outbox()
         self.assertEqual(len(fake.requests), 2)
         self.assertEqual(broken.state, "unknown")
         self.assertEqual(broken.error_code, "outbox.exception")
@@ -76,7 +76,7 @@ class TestOutbox(SicantikWhatsappCommon):
             self.partner_opted_in, "permit_ready", self.permit_values, scheduled_date=later
         )
         with self.mock_transport() as fake:
-            self.dispatcher._cron_process_outbox()
+            self.outbox._cron_process_outbox()
         self.assertEqual(message.state, "queued")
         self.assertFalse(fake.requests)
 
@@ -87,7 +87,7 @@ class TestOutbox(SicantikWhatsappCommon):
         with self.mock_transport(
             handler=lambda r: meta_ok() if "meta" in r["url"] else fonnte_ok()
         ) as fake:
-            self.dispatcher._cron_process_outbox(batch_size=1)
+            self.outbox._cron_process_outbox(batch_size=1)
         self.assertEqual(len(fake.requests), 1)
 
     def _sending(self, partner, minutes_ago, in_flight):
@@ -113,16 +113,16 @@ class TestOutbox(SicantikWhatsappCommon):
         """An ``unknown`` message a manager queued again: its old in-flight mark belongs to the
         old claim. Claimed again and dead before its request, it goes back to the queue."""
         message = self._sending(self.partner_opted_in, 120, in_flight=True)
-        self.dispatcher._cron_recover_stuck(timeout_minutes=15)
+        self.outbox._cron_recover_stuck(timeout_minutes=15)
         self.assertEqual(message.state, "unknown")
         message.action_requeue()
         message.write(
             {"state": "sending", "claimed_at": fields.Datetime.now() - timedelta(minutes=60)}
         )
-        self.dispatcher._cron_recover_stuck(timeout_minutes=15)
+        self.outbox._cron_recover_stuck(timeout_minutes=15)
         self.assertEqual(message.state, "queued")
         with self.mock_transport(handler=lambda r: meta_ok()) as fake:
-            self.dispatcher._cron_process_outbox()
+            self.outbox._cron_process_outbox()
         self.assertEqual(len(fake.requests), 1)
         self.assertEqual(message.state, "sent")
 
@@ -130,7 +130,7 @@ class TestOutbox(SicantikWhatsappCommon):
         """Claimed but never marked in flight: back to the queue, then sent exactly once."""
         never_sent = self._sending(self.partner_opted_in, 60, in_flight=False)
         fresh = self._sending(self.partner_gateway, 0, in_flight=False)
-        count = self.dispatcher._cron_recover_stuck(timeout_minutes=15)
+        count = self.outbox._cron_recover_stuck(timeout_minutes=15)
         self.assertEqual(count, 1)
         self.assertEqual(never_sent.state, "queued")
         self.assertFalse(never_sent.claimed_at)
@@ -142,20 +142,20 @@ class TestOutbox(SicantikWhatsappCommon):
             "the outbox runs again for the requeued messages",
         )
         with self.mock_transport(handler=lambda r: meta_ok("wamid.R")) as fake:
-            self.dispatcher._cron_process_outbox()
-            self.dispatcher._cron_process_outbox()
+            self.outbox._cron_process_outbox()
+            self.outbox._cron_process_outbox()
         self.assertEqual(len(fake.requests), 1, "sent once; the live worker's claim is left alone")
         self.assertEqual(never_sent.state, "sent")
         self.assertEqual(fresh.state, "sending")
 
     def test_recovery_marks_messages_in_flight_unknown_and_never_resends_them(self):
         message = self._sending(self.partner_opted_in, 60, in_flight=True)
-        count = self.dispatcher._cron_recover_stuck(timeout_minutes=15)
+        count = self.outbox._cron_recover_stuck(timeout_minutes=15)
         self.assertEqual(count, 1)
         self.assertEqual(message.state, "unknown")
         self.assertEqual(message.error_code, "outbox.stuck_sending")
         with self.mock_transport() as fake:
-            self.dispatcher._cron_process_outbox()
+            self.outbox._cron_process_outbox()
         self.assertFalse(fake.requests, "unknown messages are never picked again")
 
     def test_each_message_is_marked_in_flight_right_before_its_request(self):
@@ -171,7 +171,7 @@ class TestOutbox(SicantikWhatsappCommon):
             return meta_ok() if "graph.meta.test" in request["url"] else fonnte_ok()
 
         with self.mock_transport(handler=answer):
-            self.dispatcher._cron_process_outbox()
+            self.outbox._cron_process_outbox()
         by_partner = {m.partner_id: m for m in messages}
         first, second = by_partner[self.partner_opted_in], by_partner[self.partner_gateway]
         self.assertEqual(seen, [{first.id}, {first.id, second.id}])
@@ -185,14 +185,14 @@ class TestOutbox(SicantikWhatsappCommon):
         """Recovery returned a claimed message to the queue before its worker reached the
         request: the worker must not send it (the next run does, once)."""
         message = self.dispatcher.enqueue(self.partner_opted_in, "permit_ready", self.permit_values)
-        claimed = self.dispatcher._claim_outbox()
+        claimed = self.outbox._claim_outbox()
         self.assertEqual(claimed, message)
         self.env.cr.execute(
             "UPDATE sicantik_whatsapp_message SET state = 'queued', claimed_at = NULL WHERE id = %s",
             (message.id,),
         )
         with self.mock_transport() as fake:
-            self.dispatcher._send_group(claimed, auto_commit=False)
+            self.outbox._send_group(claimed, auto_commit=False)
         self.assertFalse(fake.requests)
         message.invalidate_recordset()
         self.assertEqual(message.state, "queued")
@@ -203,9 +203,9 @@ class TestOutbox(SicantikWhatsappCommon):
         with (
             patch.object(dispatcher_cls, "_notification", side_effect=RuntimeError("bug")),
             self.mock_transport() as fake,
-            mute_logger("odoo.addons.sicantik_whatsapp.models.sicantik_whatsapp_dispatcher"),
+            mute_logger("odoo.addons.sicantik_whatsapp.models.sicantik_whatsapp_outbox"),
         ):
-            self.dispatcher._cron_process_outbox()
+            self.outbox._cron_process_outbox()
         self.assertFalse(fake.requests)
         self.assertEqual(message.state, "failed")
         self.assertEqual(message.error_code, "outbox.exception")
@@ -229,13 +229,13 @@ class TestOutbox(SicantikWhatsappCommon):
             clock[0] += 10
             return meta_ok()
 
-        dispatcher_cls = type(self.dispatcher)
+        outbox_cls = type(self.outbox)
         cron_with_progress, progress = cron._add_progress()
         with (
-            patch.object(dispatcher_cls, "_outbox_clock", lambda self: clock[0]),
+            patch.object(outbox_cls, "_outbox_clock", lambda self: clock[0]),
             self.mock_transport(handler=slow) as fake,
         ):
-            self.dispatcher.with_context(**cron_with_progress.env.context)._cron_process_outbox(
+            self.outbox.with_context(**cron_with_progress.env.context)._cron_process_outbox(
                 time_budget=25
             )
             self.assertEqual(len(fake.requests), 3)
@@ -253,7 +253,7 @@ class TestOutbox(SicantikWhatsappCommon):
                 self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)]),
                 "the next run is triggered",
             )
-            self.dispatcher._cron_process_outbox(time_budget=25)
+            self.outbox._cron_process_outbox(time_budget=25)
         self.assertEqual(len(fake.requests), 5)
         self.assertEqual(set(messages.mapped("state")), {"sent"})
         self.assertEqual(len({str(r["body"]) for r in fake.requests}), 5, "each message sent once")
@@ -309,19 +309,19 @@ class TestOutbox(SicantikWhatsappCommon):
             (cr2, env2),
         ):
             cr2.execute("SELECT count(*) FROM sicantik_whatsapp_message")  # cr2's snapshot
-            claimed1 = set(env1["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=2).ids) & ids
+            claimed1 = set(env1["sicantik.whatsapp.outbox"]._claim_outbox(limit=2).ids) & ids
             cr1.commit()
             self.assertEqual(len(claimed1), 2)
             with mute_logger("odoo.sql_db"):
-                claimed2 = env2["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=100)
+                claimed2 = env2["sicantik.whatsapp.outbox"]._claim_outbox(limit=100)
             self.assertFalse(claimed2, "nothing claimed, no exception")
             cr2.execute("SELECT 1")  # the transaction is still usable
             cr2.rollback()
             cr2.execute("SELECT count(*) FROM sicantik_whatsapp_message")  # a new snapshot...
-            claimed_b = set(env1["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=1).ids) & ids
+            claimed_b = set(env1["sicantik.whatsapp.outbox"]._claim_outbox(limit=1).ids) & ids
             cr1.commit()  # ...that the other worker's next claim outdates
             with mute_logger("odoo.sql_db"):
-                claimed3 = env2["sicantik.whatsapp.dispatcher"]._claim_outbox(
+                claimed3 = env2["sicantik.whatsapp.outbox"]._claim_outbox(
                     limit=100, fresh_retries=1
                 )
             self.assertEqual(set(claimed3.ids) & ids, ids - claimed1 - claimed_b)
@@ -338,9 +338,9 @@ class TestOutbox(SicantikWhatsappCommon):
             (cr1, env1),
             (cr2, env2),
         ):
-            claimed1 = set(env1["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=4).ids) & ids
+            claimed1 = set(env1["sicantik.whatsapp.outbox"]._claim_outbox(limit=4).ids) & ids
             # cr1 has not committed: its rows are locked, cr2 skips them instead of waiting.
-            claimed2 = set(env2["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=100).ids) & ids
+            claimed2 = set(env2["sicantik.whatsapp.outbox"]._claim_outbox(limit=100).ids) & ids
             self.assertEqual(len(claimed1), 4)
             self.assertEqual(len(claimed2), 2)
             self.assertFalse(claimed1 & claimed2, "a message was claimed twice")
@@ -350,9 +350,7 @@ class TestOutbox(SicantikWhatsappCommon):
             cr2.rollback()
             with self.registry.cursor() as cr3:
                 env3 = api.Environment(cr3, SUPERUSER_ID, {})
-                claimed3 = (
-                    set(env3["sicantik.whatsapp.dispatcher"]._claim_outbox(limit=100).ids) & ids
-                )
+                claimed3 = set(env3["sicantik.whatsapp.outbox"]._claim_outbox(limit=100).ids) & ids
                 self.assertEqual(
                     claimed3, claimed2, "only the rolled-back claims are available again"
                 )

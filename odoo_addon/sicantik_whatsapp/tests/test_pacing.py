@@ -57,8 +57,8 @@ class TestPacing(SicantikWhatsappCommon):
             self.fonnte.flush_recordset()
 
     def test_unlimited_providers_are_not_paced(self):
-        dispatcher_cls = type(self.dispatcher)
-        with patch.object(dispatcher_cls, "_reserve_slot", side_effect=AssertionError("paced")):
+        outbox_cls = type(self.outbox)
+        with patch.object(outbox_cls, "_reserve_slot", side_effect=AssertionError("paced")):
             message, fake = self.send(self.partner_gateway, responses=[fonnte_ok()])
         self.assertEqual(message.state, "sent")
         self.assertEqual(len(fake.requests), 1)
@@ -94,7 +94,7 @@ class TestPacing(SicantikWhatsappCommon):
         def worker():
             try:
                 for _i in range(5):
-                    slot, reserved = self.dispatcher._reserve_slot(engine, ref)
+                    slot, reserved = self.outbox._reserve_slot(engine, ref)
                     if not reserved:
                         raise AssertionError("not reserved: %s" % slot)
                     slots.append(slot["atMs"])
@@ -153,6 +153,6 @@ class TestPacing(SicantikWhatsappCommon):
         )
         # Not ready before its slot: the cron leaves it alone.
         with self.mock_transport() as fake:
-            self.dispatcher._cron_process_outbox()
+            self.outbox._cron_process_outbox()
         self.assertFalse(fake.requests)
         self.assertEqual(second.state, "queued")

@@ -133,13 +133,13 @@ class TestQuietHours(SicantikWhatsappCommon):
         message = self.dispatcher.enqueue(self.partner_gateway, "permit_ready", self.permit_values)
         night = utc_ms(2026, 12, 7, 14, 0)  # 22:00 WITA
         # More nights than the throttling limit: quiet hours never make a message fail.
-        for _night in range(self.dispatcher._max_deferrals() + 2):
+        for _night in range(self.outbox._max_deferrals() + 2):
             message.scheduled_date = False
             with (
                 patch.object(host, "now_ms", lambda: night),
                 self.mock_transport(handler=answer) as fake,
             ):
-                self.dispatcher._cron_process_outbox()
+                self.outbox._cron_process_outbox()
             self.assertEqual(fake.requests, [])
             self.assertEqual((message.state, message.error_code), ("deferred", "quiet.hours"))
         self.assertEqual(message.retry_count, 0)
@@ -148,7 +148,7 @@ class TestQuietHours(SicantikWhatsappCommon):
             patch.object(host, "now_ms", lambda: utc_ms(2026, 12, 7, 22, 0)),
             self.mock_transport(handler=answer) as fake,
         ):
-            self.dispatcher._cron_process_outbox()
+            self.outbox._cron_process_outbox()
         self.assertEqual(message.state, "sent")
         self.assertEqual(len(fake.requests), 1)
 

@@ -268,7 +268,7 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
         self.assertEqual(messages.mapped("state"), ["queued", "queued"])
         handler = lambda request: meta_ok() if "graph.meta.test" in request["url"] else fonnte_ok()  # noqa: E731
         with self.mock_transport(handler=handler):
-            self.dispatcher._cron_process_outbox()
+            self.outbox._cron_process_outbox()
         self.assertEqual(messages.mapped("state"), ["sent", "sent"])
         self.assertIn("31 Januari 2027", messages[0].body_text)
 

@@ -63,7 +63,7 @@ class PermitCommon(SicantikWhatsappCommon):
                 )
                 if not before:
                     break
-                self.dispatcher._cron_process_outbox(batch_size=500)
+                self.outbox._cron_process_outbox(batch_size=500)
         return fake
 
 

@@ -79,7 +79,7 @@ class TestPermitSend(SicantikWhatsappCommon):
         self.assertEqual(messages[2].error_code, "record.no_recipient")
         self.assertEqual(messages[2].record_ref, self.no_holder)
         with self.mock_transport(handler=self.handler):
-            self.env["sicantik.whatsapp.dispatcher"]._cron_process_outbox()
+            self.env["sicantik.whatsapp.outbox"]._cron_process_outbox()
         self.assertEqual(messages.mapped("state"), ["sent", "sent", "failed"])
         self.assertEqual(messages[1].provider_id, self.meta)
 
