@@ -11,7 +11,6 @@ import {advanceTime, animationFrame} from "@odoo/hoot-mock";
 import {
     contains,
     defineModels,
-    makeMockEnv,
     mountView,
     onRpc,
     patchWithCleanup,
@@ -19,7 +18,6 @@ import {
 } from "@web/../tests/web_test_helpers";
 
 import {engineLoader} from "@sicantik_whatsapp/js/engine_service";
-import {describeEngineError} from "@sicantik_whatsapp/js/payload_preview/engine_messages";
 import {
     CONTEXT_METHOD,
     SEND_METHOD,
@@ -325,17 +323,6 @@ test("engine errors are shown next to the field, in the user's language", async 
     await animationFrame();
     expect(".o_sicantik_whatsapp_error").toHaveCount(0);
     expect(bubble()).toInclude("Yth. Siti Aminah, kode A-1.");
-});
-
-test("a code the catalogue does not have yet: a generic sentence with the code", async () => {
-    await makeMockEnv(); // (the widget's own sentences need the translations loaded)
-    const catalogue = makeServerContext().catalogue;
-    expect(
-        describeEngineError(
-            {code: "engine.future", message: "something new"},
-            catalogue
-        ).title
-    ).toBe("The WhatsApp engine reported an error (engine.future).");
 });
 
 test("engine files missing: a clear message instead of the preview, the form still works", async () => {

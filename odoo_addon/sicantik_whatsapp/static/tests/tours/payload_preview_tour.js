@@ -197,6 +197,13 @@ registry.category("web_tour.tours").add("sicantik_whatsapp_positional_preview", 
             trigger: `${READY} .o_sicantik_whatsapp_bubble_text`,
         },
         {
+            // The saved Meta mapping names the old placeholders: the engine would refuse the
+            // new body with it.
+            content: "Open the Meta tab",
+            trigger: ".o_notebook .nav-link[name=meta]",
+            run: "click",
+        },
+        {
             content: "Meta's mapping of the values to come: {{1}}, {{2}}",
             trigger: ".o_field_widget[name=meta_body_params] input",
             run: "edit 1,2 && click body",
