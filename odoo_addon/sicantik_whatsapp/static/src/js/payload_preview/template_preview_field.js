@@ -56,6 +56,7 @@ export const MAPPING_FIELDS = [
     "field_path",
     "company_field",
     "fixed_value",
+    "reserved",
 ];
 
 /** The preview's inputs read from the record: the template, its preview record, its mapping. */
