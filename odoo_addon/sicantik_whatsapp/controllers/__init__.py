@@ -1,4 +1,3 @@
 from . import consent
 from . import webhook
-from . import preview
 from . import evidence

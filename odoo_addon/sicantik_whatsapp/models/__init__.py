@@ -2,6 +2,8 @@ from . import sicantik_whatsapp_provider
 from . import sicantik_whatsapp_provider_credentials
 from . import sicantik_whatsapp_provider_health
 from . import sicantik_whatsapp_template_master
+from . import sicantik_whatsapp_template_master_meta
+from . import sicantik_whatsapp_template_master_preview
 from . import sicantik_whatsapp_message
 from . import sicantik_whatsapp_message_flight
 from . import sicantik_whatsapp_attempt

@@ -174,7 +174,7 @@ class SicantikWhatsappBatch(models.Model):
                     "no_recipient" if code == "record.no_recipient" else _error_status(code)
                 )
                 continue
-            item["notification"] = Dispatcher._item_notification(template.code, item)
+            item["notification"] = template._item_notification(template.code, item)
             by_company.setdefault(item["company"], []).append(item)
         for company, todo in by_company.items():
             dispatcher = Dispatcher.with_company(company)

@@ -100,128 +100,6 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         return self._engine().preview(notification)
 
     # ------------------------------------------------------------------
-    # Payload preview in the web client (the engine runs in the browser)
-    # ------------------------------------------------------------------
-
-    @api.model
-    def _preview_samples(self, partners=None):
-        """Sample recipients of the payload preview widget: three made-up citizens (opted in,
-        not opted in, opted out) and ``partners``, each with the ``Notification`` this dispatcher
-        would build for it (recipient, ``partner_name`` and ``office_name`` values)."""
-        made_up = [
-            (
-                "sample_opted_in",
-                _("Sample citizen who opted in (Meta)"),
-                {"name": "Budi Santoso", "mobile": "0812-3456-7890", "wa_meta_opt_in": True},
-            ),
-            (
-                "sample_gateway",
-                _("Sample citizen without opt-in (gateway + invitation)"),
-                {"name": "Siti Aminah", "mobile": "+62 813 1111 2222"},
-            ),
-            (
-                "sample_opted_out",
-                _("Sample citizen who opted out"),
-                {"name": "Andi Wijaya", "mobile": "081399998888", "wa_opted_out": True},
-            ),
-        ]
-        base_url = self.env["res.partner"].get_base_url()
-        samples = []
-        for key, label, vals in made_up:
-            notification = self._notification(self.env["res.partner"].new(vals), "", {})
-            # A made-up citizen has no signed consent link: show what a real one looks like.
-            notification["recipient"]["optInUrl"] = f"{base_url}/sicantik_whatsapp/consent/CONTOH"
-            samples.append(
-                {"key": key, "label": label, "partnerId": False, "notification": notification}
-            )
-        for partner in (partners or self.env["res.partner"]).with_context(
-            **{PREVIEW_LINK_CONTEXT: True}
-        ):
-            samples.append(
-                {
-                    "key": f"partner_{partner.id}",
-                    "label": partner.display_name,
-                    "partnerId": partner.id,
-                    "notification": self._notification(partner, "", {}),
-                }
-            )
-        return samples
-
-    @api.model
-    def _item_notification(self, template_code, item):
-        """The engine ``Notification`` of a prepared record (an item of
-        ``template._sicantik_prepare_record_messages``), as its message will be sent: in the
-        record's company, to its contact or else its number (no consent link then). For counting
-        or planning a batch before it is queued (the engine's ``planBatch``)."""
-        partner = item["partner"] or self.env["res.partner"].new(
-            {"name": item["record"].display_name, "mobile": item["phone"] or False}
-        )
-        partner = partner.with_context(**self.env.context)
-        notification = self.with_company(item["company"])._notification(
-            partner, template_code, item["values"]
-        )
-        if not item["partner"]:
-            notification["recipient"]["optInUrl"] = None
-        return notification
-
-    @api.model
-    def _record_preview_sample(self, template, record):
-        """The payload preview's sample of a record of a record-bound template: its recipient and
-        its mapped values (typed values as they are: the engine in the browser writes them), with
-        an example consent link. ``record`` was checked readable by the caller."""
-        template = template.sudo().with_context(**{PREVIEW_LINK_CONTEXT: True})
-        [item] = template._sicantik_prepare_record_messages(
-            record.sudo().with_context(**{PREVIEW_LINK_CONTEXT: True})
-        )
-        notification = self.with_context(**{PREVIEW_LINK_CONTEXT: True})._item_notification(
-            template.code, item
-        )
-        return {
-            "key": f"record:{record._name},{record.id}",
-            "label": _("Record: %s", record.display_name),
-            "partnerId": item["partner"].id or False,
-            "notification": notification,
-            "error": item["error"][1] if item["error"] else False,
-        }
-
-    @api.model
-    def _preview_context(self, template=None, partners=None, record=None):
-        """Everything the payload preview widget needs to run the engine in the browser.
-
-        The configuration is :meth:`_browser_engine_config` (credentials masked): the browser
-        never receives a secret. ``template`` is the saved version of the template under edit
-        (the widget replaces it by the form's current values).
-        """
-        template = template or self.env["sicantik.whatsapp.template.master"]
-        samples = self._preview_samples(partners)
-        if record is not None and template:
-            samples.append(self._record_preview_sample(template, record))
-        return {
-            "config": self._browser_engine_config(),
-            "template": template._engine_template() if template else None,
-            "templateCode": template.code or False,
-            # Record id → code of the templates in the configuration (the wizard's many2one).
-            "templates": [
-                {"id": t.id, "code": t.code}
-                for t in self.env["sicantik.whatsapp.template.master"]
-                .sudo()
-                .search([], order="code")
-            ],
-            "samples": samples,
-            "sampleValues": {
-                k: v
-                for k, v in self.env["sicantik.whatsapp.template.master"]._sample_catalog().items()
-                if k != "partner_name"
-            },
-            "canSend": self.env.user.has_group("sicantik_whatsapp.group_sicantik_whatsapp_user"),
-            # The engine's words for its codes, in the user's language (Indonesian, else English).
-            "catalogue": {
-                "lang": self.env["sicantik.whatsapp.catalogue"]._lang(),
-                "codes": self.env["sicantik.whatsapp.catalogue"]._codes(),
-            },
-        }
-
-    # ------------------------------------------------------------------
     # Engine and transport
     # ------------------------------------------------------------------
 
@@ -260,20 +138,6 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         settings writes clear it."""
         company = self.env["res.company"].browse(company_id)
         return engine_access.signed_config(self._build_engine_config(company))
-
-    @api.model
-    def _browser_engine_config(self, company=None):
-        """The ``EngineConfig`` of ``company`` for the web client: the server's configuration with
-        every credential but the public identifiers replaced by the engine's mask (``•••``).
-
-        The engine builds masked previews with the same mask, so a preview computed in the browser
-        from this configuration is byte-identical to the server's; a request built from it for
-        sending would carry ``•••`` and fail: sending stays on the server.
-        """
-        company = company or self.env.company
-        _signature, config = self._engine_config_cached(company.id)
-        # The engine masks (maskConfig): it alone knows which credentials are secret.
-        return self._wasm().mask_config(config)
 
     @api.model
     def _engine(self, company=None):
@@ -508,12 +372,6 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         else:
             self._send_messages(messages.filtered(lambda m: m.state != "failed"))
         return messages
-
-    @api.model
-    def _limit_error_text(self, code, detail=""):
-        # Kept for sicantik_whatsapp_template_master.py (another branch's file): the sentence
-        # lives in sicantik.whatsapp.catalogue.
-        return self.env["sicantik.whatsapp.catalogue"]._limit_error_text(code, detail)
 
     @api.model
     def _send_messages(self, messages):

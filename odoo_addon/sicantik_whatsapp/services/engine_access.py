@@ -3,7 +3,7 @@
 """The engine and its configuration, built from records.
 
 The configuration holds credentials: it goes to the engine in this process, never to a browser
-(the dispatcher's ``_browser_engine_config`` masks it first).
+(the template model's ``_browser_engine_config`` masks it first).
 """
 
 import hashlib

@@ -34,3 +34,4 @@ from . import test_record_templates
 from . import test_translation_files
 from . import test_webhooks_stop
 from . import test_catalogue
+from . import test_preview_rpc

@@ -148,7 +148,9 @@ class TestConsentLinks(HttpCase, SicantikWhatsappCommon):
         texts = "\n".join(p.get("text") or "" for p in preview["providers"])
         self.assertIn("/sicantik_whatsapp/consent/CONTOH", texts)
         self.assertNotRegex(texts, r"/consent/(?!CONTOH)[A-Za-z0-9_-]{20,}")
-        samples = self.dispatcher._preview_samples(self.partner_gateway)
+        samples = self.env["sicantik.whatsapp.template.master"]._preview_samples(
+            self.partner_gateway
+        )
         self.assertTrue(
             samples[-1]["notification"]["recipient"]["optInUrl"].endswith("/consent/CONTOH")
         )

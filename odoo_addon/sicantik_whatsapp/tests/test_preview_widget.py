@@ -4,7 +4,7 @@
 
 * the configuration the browser gets has every credential masked, and previews built from it are
   the server's previews;
-* the widget's JSON routes (context, test send through the server's dispatcher);
+* (its two model methods over JSON-RPC, by role: ``test_preview_rpc.py``);
 * tours in real headless Chromium: the preview the widget shows (computed by the engine's web
   build in the browser) is compared byte for byte with the server's (``engine/host.py`` through
   wasmtime) for the same inputs;
@@ -16,9 +16,8 @@ import logging
 import os
 import re
 
-from odoo.tests import HttpCase, TransactionCase, new_test_user, tagged
-from odoo.tests.common import JsonRpcException
-from odoo.tools import file_open, file_path, mute_logger
+from odoo.tests import HttpCase, TransactionCase, tagged
+from odoo.tools import file_open, file_path
 from odoo.tools.translate import TranslationFileReader, code_translations
 
 from odoo.addons.web.tests.test_js import unit_test_error_checker
@@ -28,15 +27,15 @@ from .common import SECRETS, SicantikWhatsappCommon, fonnte_ok, request_text
 
 MASK = "\u2022\u2022\u2022"
 LOG_PREFIX = "SICANTIK_PREVIEW "
-CONTEXT_ROUTE = "/sicantik_whatsapp/preview/context"
-SEND_ROUTE = "/sicantik_whatsapp/preview/send"
 
 
 @tagged("post_install", "-at_install")
 class TestPreviewContext(SicantikWhatsappCommon):
     def test_browser_config_masks_every_credential(self):
         template = self.env.ref("sicantik_whatsapp.template_permit_ready")
-        context = self.dispatcher._preview_context(template, self.partner_gateway)
+        context = self.env["sicantik.whatsapp.template.master"]._preview_context(
+            template, self.partner_gateway
+        )
         self.assertNoSecret(context, "preview context")
         credentials = {p["id"]: p["credentials"] for p in context["config"]["providers"]}
         self.assertEqual(
@@ -54,7 +53,9 @@ class TestPreviewContext(SicantikWhatsappCommon):
     def test_masked_config_previews_like_the_server(self):
         """The engine masks credentials in previews, so the browser's configuration gives the very
         bytes of the server's preview."""
-        browser = get_engine().configured(self.dispatcher._browser_engine_config())
+        browser = get_engine().configured(
+            self.env["sicantik.whatsapp.template.master"]._browser_engine_config()
+        )
         server = self.dispatcher._engine()
         for partner in (self.partner_opted_in, self.partner_gateway, self.partner_opted_out):
             for force in (None, self.meta, self.fonnte, self.watzap):
@@ -71,8 +72,10 @@ class TestPreviewContext(SicantikWhatsappCommon):
         has its sentence in the user's language (Indonesian for an Indonesian user)."""
         self.env["res.lang"]._activate_lang("id_ID")
         template = self.env.ref("sicantik_whatsapp.template_permit_ready")
-        context = self.dispatcher.with_context(lang="id_ID")._preview_context(
-            template, self.partner_gateway
+        context = (
+            self.env["sicantik.whatsapp.template.master"]
+            .with_context(lang="id_ID")
+            ._preview_context(template, self.partner_gateway)
         )
         catalogue = context["catalogue"]
         self.assertEqual(catalogue["lang"], "id")
@@ -85,14 +88,18 @@ class TestPreviewContext(SicantikWhatsappCommon):
             self.assertIn(code, catalogue["codes"])
         for code, entry in catalogue["codes"].items():
             self.assertTrue(entry["id"].strip() and entry["en"].strip(), code)
-        english = self.dispatcher.with_context(lang="en_US")._preview_context(
-            template, self.partner_gateway
+        english = (
+            self.env["sicantik.whatsapp.template.master"]
+            .with_context(lang="en_US")
+            ._preview_context(template, self.partner_gateway)
         )
         self.assertEqual(english["catalogue"]["lang"], "en")
 
     def test_context_content(self):
         template = self.env.ref("sicantik_whatsapp.template_permit_ready")
-        context = self.dispatcher._preview_context(template, self.partner_gateway)
+        context = self.env["sicantik.whatsapp.template.master"]._preview_context(
+            template, self.partner_gateway
+        )
         self.assertEqual(context["template"], template._engine_template())
         self.assertEqual(context["templateCode"], "permit_ready")
         self.assertIn({"id": template.id, "code": "permit_ready"}, context["templates"])
@@ -104,13 +111,13 @@ class TestPreviewContext(SicantikWhatsappCommon):
                 "sample_opted_in",
                 "sample_gateway",
                 "sample_opted_out",
-                "partner_%s" % self.partner_gateway.id,
+                f"partner_{self.partner_gateway.id}",
             },
         )
         self.assertTrue(samples["sample_opted_in"]["notification"]["recipient"]["metaOptIn"])
         self.assertTrue(samples["sample_opted_out"]["notification"]["recipient"]["optedOut"])
         self.assertFalse(samples["sample_gateway"]["partnerId"])
-        real = samples["partner_%s" % self.partner_gateway.id]
+        real = samples[f"partner_{self.partner_gateway.id}"]
         self.assertEqual(real["partnerId"], self.partner_gateway.id)
         # The recipient of a real contact is the dispatcher's own, with the example consent link
         # of previews: the browser never gets a usable one.
@@ -123,107 +130,6 @@ class TestPreviewContext(SicantikWhatsappCommon):
         self.assertTrue(real["notification"]["recipient"]["optInUrl"].endswith("/consent/CONTOH"))
         self.assertNotIn("partner_name", context["sampleValues"])
         self.assertEqual(context["sampleValues"]["permit_number"], "503/IMB/2026/0001")
-
-
-@tagged("post_install", "-at_install")
-class TestPreviewRoutes(HttpCase, SicantikWhatsappCommon):
-    def setUp(self):
-        super().setUp()
-        self.template = self.env.ref("sicantik_whatsapp.template_permit_ready")
-
-    def test_context_route(self):
-        self.authenticate("admin", "admin")
-        result = self.make_jsonrpc_request(
-            CONTEXT_ROUTE,
-            {"template_id": self.template.id, "partner_ids": [self.partner_gateway.id]},
-        )
-        self.assertNoSecret(result, "context route")
-        self.assertEqual(result["templateCode"], "permit_ready")
-        self.assertIn("partner_%s" % self.partner_gateway.id, [s["key"] for s in result["samples"]])
-
-    @mute_logger("odoo.http")
-    def test_routes_need_the_whatsapp_group(self):
-        new_test_user(self.env, login="no_whatsapp", groups="base.group_user")
-        self.authenticate("no_whatsapp", "no_whatsapp")
-        for route, params in (
-            (CONTEXT_ROUTE, {"template_id": self.template.id}),
-            (SEND_ROUTE, {"template_id": self.template.id, "partner_id": self.partner_gateway.id}),
-        ):
-            with self.subTest(route=route), self.assertRaises(JsonRpcException):
-                self.make_jsonrpc_request(route, params)
-
-    def test_send_route_sends_through_the_server_dispatcher(self):
-        """The browser names a template, a contact and values; the server builds and sends the
-        request with its real credentials and logs the message."""
-        new_test_user(
-            self.env,
-            login="wa_user",
-            groups="base.group_user,sicantik_whatsapp.group_sicantik_whatsapp_user",
-        )
-        self.authenticate("wa_user", "wa_user")
-        with self.mock_transport(responses=[fonnte_ok("777")]) as fake:
-            result = self.make_jsonrpc_request(
-                SEND_ROUTE,
-                {
-                    "template_id": self.template.id,
-                    "partner_id": self.partner_gateway.id,
-                    "values": self.permit_values,
-                },
-            )
-        self.assertEqual(result["state"], "sent")
-        self.assertEqual(result["provider"], "Fonnte DPMPTSP")
-        self.assertEqual(result["providerMessageId"], "777")
-        self.assertEqual([a["classification"] for a in result["attempts"]], ["accepted"])
-        self.assertNoSecret(result, "send route answer")
-        self.assertEqual(len(fake.requests), 1)
-        self.assertEqual(fake.requests[0]["headers"]["Authorization"], SECRETS["token"])
-        message = self.env["sicantik.whatsapp.message"].browse(result["messageId"])
-        self.assertEqual(message.partner_id, self.partner_gateway)
-        self.assertEqual(message.state, "sent")
-
-    def test_send_route_forced_provider(self):
-        self.authenticate("admin", "admin")
-        with self.mock_transport(
-            handler=lambda request: {
-                "status": 200,
-                "headers": {},
-                "body": '{"status":"200","message":"Successfully","data":{"message_id":"wz-1"}}',
-            }
-        ) as fake:
-            result = self.make_jsonrpc_request(
-                SEND_ROUTE,
-                {
-                    "template_id": self.template.id,
-                    "partner_id": self.partner_opted_in.id,
-                    "values": self.permit_values,
-                    "force_provider_id": self.watzap.id,
-                },
-            )
-        self.assertEqual(len(fake.requests), 1)
-        self.assertIn("watzap.test", fake.requests[0]["url"])
-        self.assertEqual(result["provider"], "Watzap DPMPTSP")
-
-    @mute_logger("odoo.http")
-    def test_send_route_refuses_bad_input(self):
-        self.authenticate("admin", "admin")
-        with self.mock_transport() as fake:
-            for params in (
-                {"template_id": self.template.id, "partner_id": 0},
-                {"template_id": 0, "partner_id": self.partner_gateway.id},
-                {
-                    "template_id": self.template.id,
-                    "partner_id": self.partner_gateway.id,
-                    "values": {"a": {"url": "x"}},
-                },
-                {
-                    "template_id": self.template.id,
-                    "partner_id": self.partner_gateway.id,
-                    "values": ["a"],
-                },
-            ):
-                with self.subTest(params=params), self.assertRaises(JsonRpcException):
-                    self.make_jsonrpc_request(SEND_ROUTE, params)
-        self.assertFalse(fake.requests)
 
 
 class _Collector(logging.Handler):
@@ -259,7 +165,7 @@ class TestPreviewWidgetBrowser(HttpCase, SicantikWhatsappCommon):
             if LOG_PREFIX in message
         ]
         self.assertEqual(
-            len(shown), 1, "the tour logs the preview it shows once: %s" % collector.names
+            len(shown), 1, f"the tour logs the preview it shows once: {collector.names}"
         )
         return shown[0]
 
@@ -272,7 +178,9 @@ class TestPreviewWidgetBrowser(HttpCase, SicantikWhatsappCommon):
             request = item["request"]
             got = shown["providers"][item["provider"]]
             with self.subTest(provider=item["provider"]):
-                self.assertTrue(request, "the server builds a request for %s" % item["provider"])
+                self.assertTrue(
+                    request, "the server builds a request for {}".format(item["provider"])
+                )
                 self.assertEqual(
                     got["body"].encode("utf-8"), (request["body"] or "").encode("utf-8")
                 )
@@ -290,8 +198,7 @@ class TestPreviewWidgetBrowser(HttpCase, SicantikWhatsappCommon):
     def test_template_form_preview_is_the_server_preview(self):
         template = self.env.ref("sicantik_whatsapp.template_permit_ready")
         url = (
-            "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_template_master_action/%s"
-            % template.id
+            f"/odoo/action-sicantik_whatsapp.sicantik_whatsapp_template_master_action/{template.id}"
         )
         # The tour ends with "Send test": the server sends through its (fake) transport.
         with self.mock_transport(responses=[fonnte_ok("888")]) as fake:
@@ -312,7 +219,7 @@ class TestPreviewWidgetBrowser(HttpCase, SicantikWhatsappCommon):
         # The tour typed a new body (previewed live) and saved it: the server now has it.
         self.env.invalidate_all()
         self.assertIn("sudah terbit. Silakan ambil di {{office_name}}.", template.body)
-        self.assertEqual(shown["sample"], "partner_%s" % self.partner_gateway.id)
+        self.assertEqual(shown["sample"], f"partner_{self.partner_gateway.id}")
         values = dict(
             template._sample_values(self.partner_gateway), permit_number="503/PBG/2026/0142"
         )
@@ -334,14 +241,25 @@ class TestPreviewWidgetBrowser(HttpCase, SicantikWhatsappCommon):
     def test_wizard_preview_is_the_server_preview(self):
         template = self.env.ref("sicantik_whatsapp.template_permit_ready")
         url = (
-            "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_template_master_action/%s"
-            % template.id
+            f"/odoo/action-sicantik_whatsapp.sicantik_whatsapp_template_master_action/{template.id}"
         )
         shown = self._run_tour(url, "sicantik_whatsapp_wizard_preview")
         values = json.loads(template._sample_values_json(self.partner_gateway))
         server = self.dispatcher.preview(self.partner_gateway, template.code, values, self.watzap)
         self.assertEqual(server["decision"]["provider"], self.watzap._engine_id())
         self.assertSamePreview(shown, server)
+
+    def test_positional_template_asks_for_its_values(self):
+        """``Yth. {{1}}, izin {{2}}`` typed in the form: the widget asks for ``1`` and ``2`` (the
+        engine's ``describeTemplate``) and previews them; discarded, nothing is saved."""
+        template = self.env.ref("sicantik_whatsapp.template_permit_ready")
+        body = template.body
+        url = (
+            f"/odoo/action-sicantik_whatsapp.sicantik_whatsapp_template_master_action/{template.id}"
+        )
+        self.start_tour(url, "sicantik_whatsapp_positional_preview", login="admin", timeout=180)
+        self.env.invalidate_all()
+        self.assertEqual(template.body, body)
 
     def test_hoot_unit_tests(self):
         """The widget's and the service's hoot tests (only this module's: Odoo's own suite has
@@ -379,7 +297,8 @@ class TestPreviewTranslations(TransactionCase):
         )
         self.assertEqual(
             terms[
-                "%(provider)s skipped: the recipient has not opted in to official WhatsApp messages."
+                "%(provider)s skipped: the recipient has not opted in to official WhatsApp "
+                "messages."
             ],
             "%(provider)s dilewati: penerima belum menyetujui (opt-in) pesan WhatsApp resmi.",
         )

@@ -318,7 +318,7 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
     # -- preview from a record -------------------------------------------------------------------
 
     def test_the_preview_shows_a_records_values(self):
-        context = self.dispatcher._preview_context(self.template, None, self.partner_gateway)
+        context = self.template._preview_context(self.template, None, self.partner_gateway)
         sample = context["samples"][-1]
         self.assertEqual(sample["key"], "record:res.partner,%s" % self.partner_gateway.id)
         self.assertEqual(sample["partnerId"], self.partner_gateway.id)
@@ -347,7 +347,7 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
         items = self.template._sicantik_prepare_record_messages(
             self.partner_gateway | self.partner_opted_in
         )
-        notifications = [self.dispatcher._item_notification("partner_card", item) for item in items]
+        notifications = [self.template._item_notification("partner_card", item) for item in items]
         plans = self.dispatcher._engine().plan_batch(notifications, compact=True)
         # The template has no Meta mapping: both go through the first gateway.
         self.assertEqual([p["ok"]["provider"] for p in plans], [self.fonnte._engine_id()] * 2)
@@ -360,6 +360,6 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
         )
         [item] = self.template._sicantik_prepare_record_messages(orphan)
         [plan] = self.dispatcher._engine().plan_batch(
-            [self.dispatcher._item_notification("partner_card", item)]
+            [self.template._item_notification("partner_card", item)]
         )
         self.assertEqual(plan["ok"]["decision"]["phone"], "6281277778888")

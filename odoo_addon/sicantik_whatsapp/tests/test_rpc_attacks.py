@@ -10,8 +10,6 @@ from odoo.tools import mute_logger
 from .common import fonnte_ok
 from .roles import SicantikWhatsappRolesCommon, portal_readable_fields
 
-SEND_ROUTE = "/sicantik_whatsapp/preview/send"
-
 
 @tagged("post_install", "-at_install")
 class TestRpcAttacks(HttpCase, SicantikWhatsappRolesCommon):
@@ -131,15 +129,12 @@ class TestRpcAttacks(HttpCase, SicantikWhatsappRolesCommon):
         template = self.env.ref("sicantik_whatsapp.template_permit_ready")
         self.login("wa_user")
         with self.mock_transport(responses=[fonnte_ok()]) as fake:
-            with self.assertRaises(JsonRpcException):
-                self.make_jsonrpc_request(
-                    SEND_ROUTE,
-                    {
-                        "template_id": template.id,
-                        "partner_id": self.partner_b.id,
-                        "values": self.permit_values,
-                    },
-                )
+            self.assertRefused(
+                "sicantik.whatsapp.template.master",
+                "sicantik_preview_send",
+                [[template.id]],
+                {"partner_id": self.partner_b.id, "values": self.permit_values},
+            )
             # The wizard: created for company B's citizen, then run.
             wizard_id = None
             try:
@@ -159,12 +154,11 @@ class TestRpcAttacks(HttpCase, SicantikWhatsappRolesCommon):
             if wizard_id:
                 self.assertRefused("sicantik.whatsapp.test.wizard", "action_run", [[wizard_id]])
             # A value for opt_in_link cannot replace the citizen's own link.
-            result = self.make_jsonrpc_request(
-                SEND_ROUTE,
+            result = self.call(
+                "sicantik.whatsapp.template.master",
+                "sicantik_preview_send",
+                [[self.env.ref("sicantik_whatsapp.template_meta_opt_in_request").id]],
                 {
-                    "template_id": self.env.ref(
-                        "sicantik_whatsapp.template_meta_opt_in_request"
-                    ).id,
                     "partner_id": self.partner_gateway.id,
                     "values": {"opt_in_link": "https://phish.example/x"},
                 },

@@ -14,13 +14,13 @@ import {
     ENGINE_WASM_URL,
     engineLoader,
 } from "@sicantik_whatsapp/js/engine_service";
-import {makeFakeEngineModule} from "./sicantik_whatsapp_test_helpers";
+import {makeLoaderStub} from "./sicantik_whatsapp_test_helpers";
 
 describe.current.tags("desktop");
 defineMailModels();
 
 test("loads the web build lazily, once, with the absolute wasm URL", async () => {
-    const fake = makeFakeEngineModule();
+    const fake = makeLoaderStub();
     const importing = new Deferred();
     patchWithCleanup(engineLoader, {
         importModule(url) {
@@ -55,7 +55,7 @@ test("loads the web build lazily, once, with the absolute wasm URL", async () =>
 });
 
 test("missing files (addon built without `make addon`): a clear error, retried later", async () => {
-    const fake = makeFakeEngineModule();
+    const fake = makeLoaderStub();
     let fail = true;
     patchWithCleanup(engineLoader, {
         async importModule(url) {
@@ -90,7 +90,7 @@ test("missing files (addon built without `make addon`): a clear error, retried l
 });
 
 test("a broken .wasm is reported with its URL", async () => {
-    const fake = makeFakeEngineModule({
+    const fake = makeLoaderStub({
         initError: new WebAssembly.CompileError("bad magic"),
     });
     patchWithCleanup(engineLoader, {importModule: async () => fake.module});

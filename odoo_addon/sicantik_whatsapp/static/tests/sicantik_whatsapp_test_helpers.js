@@ -1,187 +1,44 @@
 // Copyright 2026 DPMPTSP sicantik-whatsapp contributors
 // License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 /**
- * Test helpers of the payload preview: a fake engine module (same surface as the wasm-bindgen
- * glue), the server context the widget gets from `/sicantik_whatsapp/preview/context`, and mock
- * models of the master template and the test wizard.
+ * Test helpers of the payload preview: the engine's real web build, the server context the
+ * widget gets from `sicantik_preview_context` (the network, faked), and mock models of the
+ * master template and the test wizard.
  */
-import {fields, models} from "@web/../tests/web_test_helpers";
-
-/** Fonnte's multipart body and content type, as the engine writes them (fixed boundary). */
-export const FONNTE_CONTENT_TYPE =
-    "multipart/form-data; boundary=sicantik-whatsapp-form-boundary";
-export function fonnteBody(target, message) {
-    const part = (name, value) =>
-        `--sicantik-whatsapp-form-boundary\r\nContent-Disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`;
-    return `${part("target", target)}${part("message", message)}--sicantik-whatsapp-form-boundary--\r\n`;
-}
+import {globals} from "@odoo/hoot";
+import {fields, models, patchWithCleanup} from "@web/../tests/web_test_helpers";
+import {ENGINE_WASM_URL, engineLoader} from "@sicantik_whatsapp/js/engine_service";
 
 export const MASK = "•••";
 
-export function engineError(code, message) {
-    const error = new Error(message);
-    error.name = "SicantikError";
-    error.code = code;
-    return error;
+/**
+ * The engine's real web build (static/lib, made by `make addon`), loaded through the service's
+ * loader. Hoot mocks `fetch` and `Response`: the glue gets the `.wasm` bytes from the real
+ * `fetch`.
+ */
+export function useRealEngine() {
+    patchWithCleanup(engineLoader, {
+        async importModule(url) {
+            const mod = await import(url);
+            return {
+                ...mod,
+                default: async () => {
+                    // (called unbound: `fetch` refuses another `this`)
+                    const realFetch = globals.fetch;
+                    const response = await realFetch(ENGINE_WASM_URL);
+                    return mod.default({module_or_path: await response.arrayBuffer()});
+                },
+            };
+        },
+    });
 }
 
 /**
- * A stand-in for the engine's web build: `default(init)`, `Engine`, `lintTemplate`.
- *
- * Its `preview` renders `{{name}}` placeholders like the engine, routes "opted in → Meta, else the
- * first configured gateway" and builds a Fonnte-like form body, enough to check the widget's
- * wiring; the real engine is exercised by the "real engine" tests and the HttpCase.
+ * A module that is not the engine, for the loader's own tests (how a failed or foreign
+ * download is told): it records `init` calls and computes nothing.
  */
-export function makeFakeEngineModule({initError = null, previewError = null} = {}) {
-    const calls = {init: [], configs: [], notifications: [], freed: 0};
-    class Engine {
-        constructor(config) {
-            calls.configs.push(config);
-            this.config = config;
-        }
-        preview(notification) {
-            calls.notifications.push(notification);
-            if (previewError) {
-                throw previewError;
-            }
-            const template = this.config.templates.find(
-                (t) => t.code === notification.template
-            );
-            if (!template) {
-                throw Object.assign(
-                    engineError(
-                        "template.unknown",
-                        `unknown template "${notification.template}"`
-                    ),
-                    {
-                        args: {template: notification.template},
-                    }
-                );
-            }
-            const text = template.body.replace(/{{\s*(\w+)\s*}}/g, (_m, name) => {
-                const value = notification.values[name];
-                if (value === undefined || value === "") {
-                    throw Object.assign(
-                        engineError(
-                            "template.missing_param",
-                            `template "${template.code}" needs a value for {{${name}}}`
-                        ),
-                        {args: {template: template.code, param: name}}
-                    );
-                }
-                return String(value);
-            });
-            const recipient = notification.recipient;
-            const providers = this.config.providers;
-            let chain;
-            if (recipient.optedOut) {
-                chain = [];
-            } else if (notification.forceProvider) {
-                chain = [notification.forceProvider];
-            } else {
-                chain = providers
-                    .filter((p) => p.state === "configured")
-                    .filter((p) => p.kind !== "meta" || recipient.metaOptIn)
-                    .map((p) => p.id);
-            }
-            const trace = recipient.optedOut
-                ? [
-                      {
-                          code: "route.opted_out",
-                          message:
-                              "The recipient asked not to receive WhatsApp messages: nothing is sent",
-                      },
-                  ]
-                : chain.map((id, i) => ({
-                      code: i ? "route.fallback" : "route.selected",
-                      message: i
-                          ? `${id} is fallback number ${i}`
-                          : `${id} is used first`,
-                      provider: id,
-                      ...(i ? {args: {number: String(i)}} : {}),
-                  }));
-            return {
-                decision: {
-                    provider: chain[0] || null,
-                    kind: chain[0]
-                        ? providers.find((p) => p.id === chain[0]).kind
-                        : null,
-                    chain,
-                    appendOptInLink: false,
-                    phone: "62" + recipient.phone.replace(/\D/g, "").replace(/^0/, ""),
-                    template: template.code,
-                    trace,
-                },
-                providers: providers.map((p) => ({
-                    provider: p.id,
-                    kind: p.kind,
-                    name: p.name,
-                    state: p.state,
-                    position: chain.includes(p.id) ? chain.indexOf(p.id) : null,
-                    appendOptInLink: false,
-                    text,
-                    params:
-                        p.kind === "meta"
-                            ? {components: [{type: "body", parameters: []}]}
-                            : {},
-                    request: {
-                        method: "POST",
-                        url: `https://${p.kind}.test/send`,
-                        headers:
-                            p.kind === "fonnte"
-                                ? {
-                                      Authorization: p.credentials.token,
-                                      "Content-Type": FONNTE_CONTENT_TYPE,
-                                  }
-                                : {"Content-Type": "application/json"},
-                        body:
-                            p.kind === "fonnte"
-                                ? fonnteBody("6281", text)
-                                : JSON.stringify({text}),
-                        timeoutMs: 15000,
-                    },
-                    error: null,
-                })),
-                lint: [
-                    {
-                        code: "meta.param_adjacent",
-                        severity: "warning",
-                        message: "the body starts or ends with a placeholder",
-                        field: "body",
-                    },
-                ],
-                unusedValues: [],
-            };
-        }
-        /** `describeTemplate` only: the names the fake's `preview` renders, the consent link not asked. */
-        call(op, {template}) {
-            if (op !== "describeTemplate") {
-                throw engineError("input.invalid", `the fake engine has no op ${op}`);
-            }
-            const names = [];
-            for (const text of [
-                template.header,
-                template.body,
-                template.buttonUrlSuffix,
-            ]) {
-                for (const [, name] of (text || "").matchAll(/{{\s*(\w+)\s*}}/g)) {
-                    if (!names.includes(name)) {
-                        names.push(name);
-                    }
-                }
-            }
-            const params = (template.params?.length ? template.params : names).map(
-                (name) => ({
-                    name,
-                    ask: name !== "opt_in_link",
-                })
-            );
-            return {params, error: null};
-        }
-        free() {
-            calls.freed++;
-        }
-    }
+export function makeLoaderStub({initError = null} = {}) {
+    const calls = {init: []};
     const module = {
         async default(arg) {
             calls.init.push(arg);
@@ -189,9 +46,7 @@ export function makeFakeEngineModule({initError = null, previewError = null} = {
                 throw initError;
             }
         },
-        Engine,
-        lintTemplate: () => [],
-        version: () => "0.0.0-test",
+        Engine: class {},
     };
     return {calls, module};
 }
@@ -266,7 +121,7 @@ function sample(key, label, recipient, partnerId = false) {
     };
 }
 
-/** What `/sicantik_whatsapp/preview/context` answers (the server masks every credential). */
+/** What `sicantik_preview_context` answers (the server's engine masks every credential). */
 export function makeServerContext({partners = [], lang = "en"} = {}) {
     return {
         config: {
@@ -456,7 +311,7 @@ export const TEMPLATE_FORM_ARCH = /* xml */ `
                 <field name="watzap_body"/>
                 <field name="fonnte_body"/>
             </group>
-            <field name="body" widget="sicantik_whatsapp_payload_preview" nolabel="1"/>
+            <field name="body" widget="sicantik_whatsapp_template_preview" nolabel="1"/>
         </sheet>
     </form>`;
 

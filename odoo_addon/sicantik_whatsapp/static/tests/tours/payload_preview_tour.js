@@ -88,9 +88,9 @@ registry.category("web_tour.tours").add("sicantik_whatsapp_template_preview", {
             trigger: ".o_sicantik_whatsapp_bubble_text:contains(503/PBG/2026/0142)",
         },
         {
-            content: "Edit the body: the bubble follows while typing",
+            content: "Edit the body: the bubble follows the unsaved record",
             trigger: ".o_field_text[name=body] textarea",
-            run: "edit Yth. {{partner_name}}, izin {{permit_type}} Anda nomor {{permit_number}} sudah terbit. Silakan ambil di {{office_name}}.",
+            run: "edit Yth. {{partner_name}}, izin {{permit_type}} Anda nomor {{permit_number}} sudah terbit. Silakan ambil di {{office_name}}. && click body",
         },
         {
             trigger:
@@ -187,6 +187,58 @@ registry.category("web_tour.tours").add("sicantik_whatsapp_wizard_preview", {
         },
         {
             trigger: "body:not(:has(.modal))",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("sicantik_whatsapp_positional_preview", {
+    steps: () => [
+        {
+            trigger: `${READY} .o_sicantik_whatsapp_bubble_text`,
+        },
+        {
+            // The saved Meta mapping names the old placeholders: the engine would refuse the
+            // new body with it.
+            content: "Open the Meta tab",
+            trigger: ".o_notebook .nav-link[name=meta]",
+            run: "click",
+        },
+        {
+            content: "Meta's mapping of the values to come: {{1}}, {{2}}",
+            trigger: ".o_field_widget[name=meta_body_params] input",
+            run: "edit 1,2 && click body",
+        },
+        {
+            content: "A body with Meta's positional placeholders (not saved)",
+            trigger: ".o_field_text[name=body] textarea",
+            run: "edit Yth. {{1}}, izin {{2}} && click body",
+        },
+        {
+            content: "The widget asks for both values, from the engine's description",
+            trigger: `${READY} .o_sicantik_whatsapp_values:has(input[name="1"]):has(input[name="2"])`,
+        },
+        {
+            trigger: '.o_sicantik_whatsapp_value[name="1"]',
+            run: "edit Budi",
+        },
+        {
+            trigger: '.o_sicantik_whatsapp_value[name="2"]',
+            run: "edit PBG-7",
+        },
+        {
+            // (A preview, so no error of the engine; a provider's own problem, e.g. Meta's
+            // mapping of this body, stays in its pane.)
+            content: "The bubble shows them",
+            trigger: `${READY} .o_sicantik_whatsapp_result .o_sicantik_whatsapp_bubble_text:contains(Yth. Budi):contains(izin PBG-7)`,
+        },
+        {
+            content: "Discard: nothing was saved",
+            trigger: ".o_form_button_cancel",
+            run: "click",
+        },
+        {
+            trigger:
+                ".o_form_view .o_form_status_indicator_buttons.invisible:not(:visible)",
         },
     ],
 });

@@ -67,25 +67,11 @@ export function engineTemplateFromData(data) {
 }
 
 /**
- * Names of the values a form asks for, in the engine's canonical order: its `describeTemplate`
- * answer, the renderer's own reading of `{{1}}`, `{{ name }}`… (never a regex here). The consent
- * link (`optInLink` role) is left out: the engine fills it with the recipient's own link.
- *
- * @param {{call: Function}} engine an engine `Engine`
- * @param {object} template an engine `MasterTemplate`
- * @returns {string[]}
- */
-export function paramNames(engine, template) {
-    const {params} = engine.call("describeTemplate", {template});
-    return params.filter((param) => param.ask).map((param) => param.name);
-}
-
-/**
  * The engine `Notification` for a sample recipient, as the server's dispatcher builds it: the
  * sample's recipient and default values (`partner_name`, `office_name`), then `values` (null and
  * false are skipped, like the server does).
  *
- * @param {{notification: object}} sample from `/sicantik_whatsapp/preview/context`
+ * @param {{notification: object}} sample from the server's preview context
  * @param {string} templateCode
  * @param {Record<string, any>} values
  * @param {string|false} [forceProvider] engine provider id
