@@ -139,6 +139,7 @@ mod tests {
             "credentials",
             "route",
             "quiet",
+            "pace",
             "meta",
             "evidence",
             "text",

@@ -538,6 +538,31 @@ def test_pacer_spaces_sends_to_a_rate_limited_gateway(engine):
     assert clock.sleeps == [100, 100]
 
 
+def test_a_late_wake_up_takes_a_new_slot_as_the_engine_decides(engine):
+    """The first paced sleep overshoots by 70 ms (a busy machine): the engine's ``pace`` answers
+    ``reserve`` (``pace.late``) and the send takes the next free slot instead of leaving late."""
+    handle = engine.configured(paced_config(600), key="paced-600-late")
+    clock = FakeClock()
+    overshoot = [70]
+    plain_sleep = clock.sleep
+
+    def late_sleep(seconds):
+        plain_sleep(seconds)
+        clock.ms += overshoot.pop() if overshoot else 0
+
+    pacer = host.Pacer(sleep=late_sleep, clock=clock.now)
+    sent_at = []
+    for _ in range(2):
+        handle.dispatch(notification(opt_in=False, forceProvider="fonnte"),
+                        testing.FakeTransport([testing.fonnte_ok()]), now_ms=clock.now, pacer=pacer,
+                        on_attempt=lambda p, r, res: sent_at.append(clock.now()))
+    assert [t - DEFAULT_NOW_MS for t in sent_at] == [0, 200]
+    assert clock.sleeps == [100, 30]
+    late = handle.pace("fonnte", DEFAULT_NOW_MS + 170, slot_at_ms=DEFAULT_NOW_MS + 100)
+    assert (late["action"], late["code"], late["lateMs"]) == ("reserve", "pace.late", 70)
+    assert engine.catalogue()["codes"]["pace.late"]["id"], "the code has its Indonesian sentence"
+
+
 def test_pacer_defers_rather_than_wait_long_and_sends_nothing(engine):
     handle = engine.configured(paced_config(6), key="paced-6")  # one send per 10 s
     clock = FakeClock()

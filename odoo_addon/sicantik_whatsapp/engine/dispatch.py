@@ -60,12 +60,20 @@ class ConfiguredEngine:
             }
         return rates.get(provider, 0)
 
-    def pace(self, provider, now_ms, next_free_ms=None):
-        """The slot of a send to ``provider`` at ``now_ms`` given the ``next_free_ms`` stored after
-        the previous one: ``{"provider", "atMs", "waitMs", "nextFreeMs", "intervalMs"}``."""
-        return self.call(
-            "pace", {"provider": provider, "nowMs": int(now_ms), "nextFreeMs": next_free_ms}
-        )
+    def pace(self, provider, now_ms, next_free_ms=None, slot_at_ms=None, retry=0, max_wait_ms=None):
+        """The engine's pacing decision for a send to ``provider`` (the ``pace`` op): without
+        ``slot_at_ms``, the slot to take given the ``next_free_ms`` stored after the previous send
+        (``action`` ``send``, ``wait`` or, beyond ``max_wait_ms``, ``defer``); with it, what a
+        host that waited for that slot and woke up at ``now_ms`` does (``wait`` again when early,
+        ``send``, or ``reserve`` a new slot when late, ``retry`` counting those).
+        ``{"provider", "action", "code", "atMs", "waitMs", "nextFreeMs", "intervalMs",
+        "lateMs"}``; persist ``nextFreeMs`` of a slot taken (not deferred)."""
+        args = {"provider": provider, "nowMs": int(now_ms), "nextFreeMs": next_free_ms}
+        if slot_at_ms is not None:
+            args.update(slotAtMs=int(slot_at_ms), retry=int(retry))
+        if max_wait_ms is not None:
+            args["maxWaitMs"] = int(max_wait_ms)
+        return self.call("pace", args)
 
     def normalize_phone(self, phone, default_country=None):
         args = {"phone": phone or ""}
