@@ -6,9 +6,16 @@ its request and feeds the answer back."""
 import json
 
 from .errors import TransportFailure
-from .pacer import now_ms as wall_clock_ms
 
 _DEFAULT = object()
+
+
+def host_clock_ms():
+    """``host.now_ms()``, looked up at each call: the host module is where the clock is replaced
+    (tests move it to fixed instants)."""
+    from . import host  # pylint: disable=import-outside-toplevel  (host imports this module)
+
+    return host.now_ms()
 
 
 class ConfiguredEngine:
@@ -145,7 +152,7 @@ class ConfiguredEngine:
         clock = (
             now_ms
             if callable(now_ms)
-            else ((lambda: now_ms) if now_ms is not None else wall_clock_ms)
+            else ((lambda: now_ms) if now_ms is not None else host_clock_ms)
         )
         if pacer is _DEFAULT:
             pacer = self.engine.pacer
