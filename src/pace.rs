@@ -62,20 +62,6 @@ pub fn slot(rate_per_minute: Option<u32>, next_free_ms: Option<i64>, now_ms: i64
     }
 }
 
-/// The answer of the `pace` op: a [`Slot`] and the provider it is for.
-#[derive(Debug, Clone, Serialize)]
-pub struct ProviderSlot<'a> {
-    pub provider: &'a str,
-    #[serde(flatten)]
-    pub slot: Slot,
-}
-
-impl<'a> ProviderSlot<'a> {
-    pub fn new(provider: &'a str, slot: Slot) -> Self {
-        ProviderSlot { provider, slot }
-    }
-}
-
 /// A send woken up later than this after its slot (or 5 % of the interval, if more) takes a new
 /// slot instead of leaving: the next slot's owner may be leaving now, and two sends closer than
 /// one interval is what the anti-spam heuristics punish. Lateness only ever lowers the rate.
@@ -85,8 +71,7 @@ pub const LATE_MS: i64 = 3;
 pub const LATE_RETRIES: u32 = 3;
 
 /// What the host does next (the `pace` op's `action`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Step {
     /// Send the request now.
     Send,
@@ -99,15 +84,25 @@ pub enum Step {
     Defer,
 }
 
+impl Step {
+    /// The `action` of the `pace` op's answer.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Send => "send",
+            Step::Wait => "wait",
+            Step::Reserve => "reserve",
+            Step::Defer => "defer",
+        }
+    }
+}
+
 /// The whole pacing decision of one step: what to do, why (a catalogue code) and the slot it is
 /// about. `nextFreeMs` is to be persisted when a slot was taken (`send`/`wait` without
 /// `slotAtMs`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "camelCase")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Decision {
     pub action: Step,
     pub code: &'static str,
-    #[serde(flatten)]
     pub slot: Slot,
     /// How late the host woke up after its slot (0 when on time or early).
     pub late_ms: i64,
@@ -175,12 +170,29 @@ pub fn decide(input: PaceInput) -> Decision {
     }
 }
 
-/// The answer of the `pace` op with the whole decision.
-#[derive(Debug, Clone, Serialize)]
+/// The answer of the `pace` op: the provider and the whole decision, flat (written field by field:
+/// `serde(flatten)` costs the web build more code).
+#[derive(Debug, Clone)]
 pub struct ProviderDecision<'a> {
     pub provider: &'a str,
-    #[serde(flatten)]
     pub decision: Decision,
+}
+
+impl Serialize for ProviderDecision<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let (d, s) = (&self.decision, &self.decision.slot);
+        let mut out = serializer.serialize_struct("PaceDecision", 8)?;
+        out.serialize_field("provider", self.provider)?;
+        out.serialize_field("action", d.action.as_str())?;
+        out.serialize_field("code", d.code)?;
+        out.serialize_field("atMs", &s.at_ms)?;
+        out.serialize_field("waitMs", &s.wait_ms)?;
+        out.serialize_field("nextFreeMs", &s.next_free_ms)?;
+        out.serialize_field("intervalMs", &s.interval_ms)?;
+        out.serialize_field("lateMs", &d.late_ms)?;
+        out.end()
+    }
 }
 
 /// Host-side pacing state for drivers that send from one process (the JS `Engine`, native

@@ -204,15 +204,18 @@ test("ratePerMinute above 60000 is refused with config.invalid naming the provid
   );
 });
 
-test("the pace op answers the slot for a host that persists nextFreeMs itself", () => {
+test("the pace op answers the decision for a host that persists nextFreeMs itself", () => {
   const engine = new pkg.Engine(pacedConfig({watzap: 600}));
   const first = engine.call("pace", {provider: "watzap", nowMs: T, nextFreeMs: null});
   assert.deepEqual(first, {
     provider: "watzap",
+    action: "send",
+    code: "pace.free",
     atMs: T,
     waitMs: 0,
     nextFreeMs: T + 100,
     intervalMs: 100,
+    lateMs: 0,
   });
   const second = engine.call("pace", {
     provider: "watzap",
@@ -220,6 +223,15 @@ test("the pace op answers the slot for a host that persists nextFreeMs itself", 
     nextFreeMs: first.nextFreeMs,
   });
   assert.equal(second.waitMs, 90);
+  assert.equal(second.action, "wait");
+  // Woken up 70 ms late for that slot: the engine says take a new one.
+  const late = engine.call("pace", {
+    provider: "watzap",
+    nowMs: first.nextFreeMs + 70,
+    nextFreeMs: second.nextFreeMs,
+    slotAtMs: second.atMs,
+  });
+  assert.deepEqual([late.action, late.code, late.lateMs], ["reserve", "pace.late", 70]);
 });
 
 test("over the global fetch, the simulator sees the spacing (its recorded arrival times)", async () => {
