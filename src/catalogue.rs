@@ -140,6 +140,7 @@ mod tests {
             "credentials",
             "route",
             "quiet",
+            "pace",
             "meta",
             "evidence",
             "text",

@@ -174,8 +174,18 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
             "pace" => {
                 let a: PaceArgs = parse(args)?;
                 let p = engine()?.provider(&a.provider)?;
-                let s = crate::pace::slot(p.rate_limit(), a.next_free_ms, a.now_ms);
-                to_json(&crate::pace::ProviderSlot::new(&a.provider, s))
+                let decision = crate::pace::decide(crate::pace::PaceInput {
+                    rate_per_minute: p.rate_limit(),
+                    next_free_ms: a.next_free_ms,
+                    now_ms: a.now_ms,
+                    slot_at_ms: a.slot_at_ms,
+                    retry: a.retry,
+                    max_wait_ms: a.max_wait_ms,
+                });
+                to_json(&crate::pace::ProviderDecision {
+                    provider: &a.provider,
+                    decision,
+                })
             }
             "quietHours" => {
                 // The dispatch's own arguments: the answer is what `dispatchStart` would wait for.
@@ -473,6 +483,15 @@ struct PaceArgs {
     now_ms: i64,
     #[serde(default)]
     next_free_ms: Option<i64>,
+    /// The slot a host waited for (it woke up at `now_ms`).
+    #[serde(default)]
+    slot_at_ms: Option<i64>,
+    /// How many slots the send already took again after late wake-ups.
+    #[serde(default)]
+    retry: u32,
+    /// The longest wait the host accepts for a slot (a first request): beyond, `defer`.
+    #[serde(default)]
+    max_wait_ms: Option<i64>,
 }
 
 #[derive(Deserialize)]

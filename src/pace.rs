@@ -62,32 +62,146 @@ pub fn slot(rate_per_minute: Option<u32>, next_free_ms: Option<i64>, now_ms: i64
     }
 }
 
-/// The answer of the `pace` op: a [`Slot`] and the provider it is for.
-#[derive(Debug, Clone, Serialize)]
-pub struct ProviderSlot<'a> {
-    pub provider: &'a str,
-    #[serde(flatten)]
-    pub slot: Slot,
+/// A send woken up later than this after its slot (or 5 % of the interval, if more) takes a new
+/// slot instead of leaving: the next slot's owner may be leaving now, and two sends closer than
+/// one interval is what the anti-spam heuristics punish. Lateness only ever lowers the rate.
+pub const LATE_MS: i64 = 3;
+/// How many new slots a late send takes before it leaves late anyway (a machine that is always
+/// late must still send).
+pub const LATE_RETRIES: u32 = 3;
+
+/// What the host does next (the `pace` op's `action`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Send the request now.
+    Send,
+    /// Sleep `waitMs` (until `atMs`), then ask again with `slotAtMs`.
+    Wait,
+    /// Woken up too late: take a new slot (ask again without `slotAtMs`, `retry` + 1).
+    Reserve,
+    /// The slot is further than `maxWaitMs` (a first request only): nothing is reserved; the host
+    /// may queue the notification until `atMs` (nothing was sent).
+    Defer,
 }
 
-impl<'a> ProviderSlot<'a> {
-    pub fn new(provider: &'a str, slot: Slot) -> Self {
-        ProviderSlot { provider, slot }
+impl Step {
+    /// The `action` of the `pace` op's answer.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Step::Send => "send",
+            Step::Wait => "wait",
+            Step::Reserve => "reserve",
+            Step::Defer => "defer",
+        }
+    }
+}
+
+/// The whole pacing decision of one step: what to do, why (a catalogue code) and the slot it is
+/// about. `nextFreeMs` is to be persisted when a slot was taken (`send`/`wait` without
+/// `slotAtMs`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Decision {
+    pub action: Step,
+    pub code: &'static str,
+    pub slot: Slot,
+    /// How late the host woke up after its slot (0 when on time or early).
+    pub late_ms: i64,
+}
+
+/// The input of [`decide`]: the provider's rate, the persisted `next_free_ms`, `now_ms`, and for
+/// a host that woke up from a wait, the slot it waited for (`slot_at_ms`, `now_ms` being when it
+/// woke up) and how many slots it already took again (`retry`).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PaceInput {
+    pub rate_per_minute: Option<u32>,
+    pub next_free_ms: Option<i64>,
+    pub now_ms: i64,
+    pub slot_at_ms: Option<i64>,
+    pub retry: u32,
+    pub max_wait_ms: Option<i64>,
+}
+
+/// How late a send may leave after its slot: `max(LATE_MS, interval / 20)`.
+pub fn late_tolerance_ms(interval_ms: i64) -> i64 {
+    LATE_MS.max(interval_ms / 20)
+}
+
+/// The pacing decision (the `pace` op). Without `slot_at_ms`: take a slot (send now, wait for it,
+/// or defer when it is beyond `max_wait_ms`). With it (the host woke up at `now_ms`): early →
+/// wait again; within [`late_tolerance_ms`] → send; later → a new slot (at most [`LATE_RETRIES`]
+/// times, then send). Total on every input.
+pub fn decide(input: PaceInput) -> Decision {
+    let now = input.now_ms;
+    let interval = interval_ms(input.rate_per_minute);
+    let decision = |action, code, slot, late_ms| Decision {
+        action,
+        code,
+        slot,
+        late_ms,
+    };
+    if interval == 0 {
+        return decision(Step::Send, "pace.unlimited", slot(None, None, now), 0);
+    }
+    let Some(at) = input.slot_at_ms else {
+        let s = slot(input.rate_per_minute, input.next_free_ms, now);
+        return match input.max_wait_ms {
+            Some(max) if s.wait_ms > max => decision(Step::Defer, "pace.too_far", s, 0),
+            _ if s.wait_ms > 0 => decision(Step::Wait, "pace.wait", s, 0),
+            _ => decision(Step::Send, "pace.free", s, 0),
+        };
+    };
+    let reserved = Slot {
+        at_ms: at,
+        wait_ms: at.saturating_sub(now).max(0),
+        next_free_ms: at.saturating_add(interval),
+        interval_ms: interval,
+    };
+    if now < at {
+        return decision(Step::Wait, "pace.early", reserved, 0);
+    }
+    let late = now.saturating_sub(at);
+    if late <= late_tolerance_ms(interval) {
+        decision(Step::Send, "pace.on_time", reserved, late)
+    } else if input.retry < LATE_RETRIES {
+        let next = slot(input.rate_per_minute, input.next_free_ms, now);
+        decision(Step::Reserve, "pace.late", next, late)
+    } else {
+        decision(Step::Send, "pace.late_sent", reserved, late)
+    }
+}
+
+/// The answer of the `pace` op: the provider and the whole decision, flat (written field by field:
+/// `serde(flatten)` costs the web build more code).
+#[derive(Debug, Clone)]
+pub struct ProviderDecision<'a> {
+    pub provider: &'a str,
+    pub decision: Decision,
+}
+
+impl Serialize for ProviderDecision<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let (d, s) = (&self.decision, &self.decision.slot);
+        let mut out = serializer.serialize_struct("PaceDecision", 8)?;
+        out.serialize_field("provider", self.provider)?;
+        out.serialize_field("action", d.action.as_str())?;
+        out.serialize_field("code", d.code)?;
+        out.serialize_field("atMs", &s.at_ms)?;
+        out.serialize_field("waitMs", &s.wait_ms)?;
+        out.serialize_field("nextFreeMs", &s.next_free_ms)?;
+        out.serialize_field("intervalMs", &s.interval_ms)?;
+        out.serialize_field("lateMs", &d.late_ms)?;
+        out.end()
     }
 }
 
 /// Host-side pacing state for drivers that send from one process (the JS `Engine`, native
-/// drivers): each provider's `next_free_ms`, and when its last request actually left.
-///
-/// Reserving a slot moves `next_free_ms` on at once, so concurrent sends queue behind each other
-/// instead of all waiting for the same slot. A timer can fire late (a busy event loop), and then
-/// two queued sends would leave back to back; so before leaving, a send also holds until one
-/// interval after the last departure ([`Pacer::hold_ms`]), and records its own ([`Pacer::sent`]).
-/// Lateness therefore only ever slows the rate down.
+/// drivers): each provider's `next_free_ms`. Reserving a slot moves it on at once, so concurrent
+/// sends queue behind each other instead of all waiting for the same slot; what a send does after
+/// a late timer is [`decide`]'s (the same rule as every host's).
 #[derive(Debug, Default, Clone)]
 pub struct Pacer {
     next_free: BTreeMap<String, i64>,
-    last_sent: BTreeMap<String, i64>,
 }
 
 impl Pacer {
@@ -95,195 +209,40 @@ impl Pacer {
         Pacer::default()
     }
 
-    /// Take the next slot of `provider` at `now_ms`. Unlimited providers keep no state.
-    pub fn reserve(&mut self, provider: &str, rate_per_minute: Option<u32>, now_ms: i64) -> Slot {
-        let s = slot(rate_per_minute, self.next_free_ms(provider), now_ms);
-        if s.interval_ms > 0 {
+    /// The decision for `provider` at `now_ms` (see [`decide`]; `slot_at_ms` and `retry` of a
+    /// send that woke up). A slot taken is persisted here. Unlimited providers keep no state.
+    pub fn decide(
+        &mut self,
+        provider: &str,
+        rate_per_minute: Option<u32>,
+        now_ms: i64,
+        woke: Option<(i64, u32)>,
+    ) -> Decision {
+        let d = decide(PaceInput {
+            rate_per_minute,
+            next_free_ms: self.next_free_ms(provider),
+            now_ms,
+            slot_at_ms: woke.map(|w| w.0),
+            retry: woke.map_or(0, |w| w.1),
+            max_wait_ms: None,
+        });
+        if woke.is_none() && d.slot.interval_ms > 0 {
             match self.next_free.get_mut(provider) {
-                Some(v) => *v = s.next_free_ms,
+                Some(v) => *v = d.slot.next_free_ms,
                 None => {
-                    self.next_free.insert(provider.to_string(), s.next_free_ms);
+                    self.next_free
+                        .insert(provider.to_string(), d.slot.next_free_ms);
                 }
             }
         }
-        s
+        d
     }
 
     /// The persisted `next_free_ms` of `provider`, if it was ever paced.
     pub fn next_free_ms(&self, provider: &str) -> Option<i64> {
         self.next_free.get(provider).copied()
     }
-
-    /// How much longer a send that reached its slot must hold so that it leaves at least one
-    /// interval after the previous departure; 0 (or less) when it may leave now.
-    pub fn hold_ms(&self, provider: &str, rate_per_minute: Option<u32>, now_ms: i64) -> i64 {
-        let interval = interval_ms(rate_per_minute);
-        match self.last_sent.get(provider) {
-            Some(&last) if interval > 0 => last.saturating_add(interval).saturating_sub(now_ms),
-            _ => 0,
-        }
-    }
-
-    /// Record that a request to `provider` left at `now_ms`; later reservations start one interval
-    /// after it at the earliest.
-    pub fn sent(&mut self, provider: &str, rate_per_minute: Option<u32>, now_ms: i64) {
-        let interval = interval_ms(rate_per_minute);
-        if interval == 0 {
-            return;
-        }
-        let last = self.last_sent.entry(provider.to_string()).or_insert(now_ms);
-        *last = (*last).max(now_ms);
-        let next = self.next_free.entry(provider.to_string()).or_insert(now_ms);
-        *next = (*next).max(now_ms.saturating_add(interval));
-    }
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    const NOW: i64 = 1_764_000_000_000;
-
-    #[test]
-    fn interval_is_the_ceiling_of_a_minute_over_the_rate() {
-        assert_eq!(interval_ms(None), 0);
-        assert_eq!(interval_ms(Some(0)), 0);
-        assert_eq!(interval_ms(Some(1)), 60_000);
-        assert_eq!(interval_ms(Some(600)), 100);
-        assert_eq!(interval_ms(Some(7)), 8572); // 8571.43 rounded up: never faster than asked
-        assert_eq!(interval_ms(Some(60_000)), 1);
-        assert_eq!(interval_ms(Some(u32::MAX)), 1);
-    }
-
-    #[test]
-    fn first_send_goes_now_the_next_one_interval_later() {
-        let first = slot(Some(600), None, NOW);
-        assert_eq!(
-            first,
-            Slot {
-                at_ms: NOW,
-                wait_ms: 0,
-                next_free_ms: NOW + 100,
-                interval_ms: 100
-            }
-        );
-        let second = slot(Some(600), Some(first.next_free_ms), NOW + 30);
-        assert_eq!((second.at_ms, second.wait_ms), (NOW + 100, 70));
-        assert_eq!(second.next_free_ms, NOW + 200);
-    }
-
-    #[test]
-    fn no_burst_after_a_quiet_period() {
-        // A slot long past does not bank credit: the send goes now, the next one interval later.
-        let s = slot(Some(600), Some(NOW - 3_600_000), NOW);
-        assert_eq!((s.at_ms, s.wait_ms, s.next_free_ms), (NOW, 0, NOW + 100));
-    }
-
-    #[test]
-    fn unlimited_sends_now_whatever_was_persisted() {
-        for rate in [None, Some(0)] {
-            let s = slot(rate, Some(NOW + 5_000), NOW);
-            assert_eq!(
-                s,
-                Slot {
-                    at_ms: NOW,
-                    wait_ms: 0,
-                    next_free_ms: NOW,
-                    interval_ms: 0
-                }
-            );
-        }
-    }
-
-    #[test]
-    fn extreme_values_saturate_instead_of_panicking() {
-        let s = slot(Some(1), Some(i64::MAX), i64::MIN);
-        assert_eq!(s.at_ms, i64::MAX);
-        assert_eq!(s.wait_ms, i64::MAX);
-        assert_eq!(s.next_free_ms, i64::MAX);
-        let s = slot(Some(1), None, i64::MAX);
-        assert_eq!((s.wait_ms, s.next_free_ms), (0, i64::MAX));
-        let s = slot(Some(60_000), Some(i64::MIN), -5);
-        assert_eq!((s.at_ms, s.wait_ms, s.next_free_ms), (-5, 0, -4));
-    }
-
-    #[test]
-    fn invariants_hold_over_many_inputs() {
-        // A cheap deterministic sweep (an LCG) in the spirit of a property test.
-        let mut x: u64 = 0x9E37_79B9_7F4A_7C15;
-        let mut next = || {
-            x = x
-                .wrapping_mul(6_364_136_223_846_793_005)
-                .wrapping_add(1_442_695_040_888_963_407);
-            x
-        };
-        let edges = [i64::MIN, -1, 0, 1, NOW, i64::MAX - 1, i64::MAX];
-        for i in 0..20_000 {
-            let now = if i % 5 == 0 {
-                edges[(next() % 7) as usize]
-            } else {
-                next() as i64
-            };
-            let free = match next() % 4 {
-                0 => None,
-                1 => Some(edges[(next() % 7) as usize]),
-                2 => Some(now.saturating_add((next() % 1_000_000) as i64)),
-                _ => Some(next() as i64),
-            };
-            let rate = match next() % 4 {
-                0 => None,
-                1 => Some(0),
-                2 => Some((next() % 60_000) as u32 + 1),
-                _ => Some(next() as u32),
-            };
-            let s = slot(rate, free, now);
-            assert!(s.at_ms >= now && s.wait_ms >= 0, "{s:?}");
-            assert_eq!(s.wait_ms, s.at_ms.saturating_sub(now));
-            if let Some(f) = free.filter(|_| s.interval_ms > 0) {
-                assert!(s.at_ms >= f, "never before the persisted slot: {s:?}");
-            }
-            assert_eq!(s.next_free_ms, s.at_ms.saturating_add(s.interval_ms));
-            assert_eq!(s.interval_ms, interval_ms(rate));
-        }
-    }
-
-    #[test]
-    fn pacer_queues_concurrent_sends_per_provider() {
-        let mut p = Pacer::new();
-        let waits: Vec<i64> = (0..4)
-            .map(|_| p.reserve("fonnte", Some(600), NOW).wait_ms)
-            .collect();
-        assert_eq!(waits, [0, 100, 200, 300]);
-        // Another provider has its own queue; an unlimited one none at all.
-        assert_eq!(p.reserve("watzap", Some(3000), NOW).wait_ms, 0);
-        assert_eq!(p.reserve("meta", None, NOW).wait_ms, 0);
-        assert_eq!(p.next_free_ms("meta"), None);
-        assert_eq!(p.next_free_ms("fonnte"), Some(NOW + 400));
-        // Later than the queue: sends at once.
-        assert_eq!(p.reserve("fonnte", Some(600), NOW + 1000).wait_ms, 0);
-    }
-
-    #[test]
-    fn a_late_departure_pushes_the_next_ones_back() {
-        let mut p = Pacer::new();
-        let rate = Some(600);
-        assert_eq!(p.reserve("watzap", rate, NOW).wait_ms, 0);
-        p.sent("watzap", rate, NOW);
-        let second = p.reserve("watzap", rate, NOW);
-        assert_eq!(second.at_ms, NOW + 100);
-        // Its timer fires 30 ms late; the third send's fires on time, 10 ms after that.
-        assert_eq!(p.hold_ms("watzap", rate, NOW + 130), -30);
-        p.sent("watzap", rate, NOW + 130);
-        let third = p.reserve("watzap", rate, NOW + 130);
-        assert_eq!(third.at_ms, NOW + 230, "reserved after the late departure");
-        assert_eq!(
-            p.hold_ms("watzap", rate, NOW + 200),
-            30,
-            "never closer than the interval"
-        );
-        // Unlimited providers never hold and keep no state.
-        p.sent("meta", None, NOW);
-        assert_eq!(p.hold_ms("meta", None, NOW), 0);
-        assert_eq!(p.next_free_ms("meta"), None);
-    }
-}
+mod tests;

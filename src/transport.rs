@@ -10,7 +10,7 @@ use crate::dispatch::Action;
 use crate::engine::Engine;
 use crate::error::Result;
 use crate::model::{HttpRequest, HttpResponse, Notification, Outcome, TransportError};
-use crate::pace::Pacer;
+use crate::pace::{Pacer, Step};
 
 /// A request's timeout when neither the request nor the provider profile sets one (every host's
 /// transport; hosts read it from the `catalogue` op's defaults).
@@ -65,9 +65,9 @@ pub async fn drive<T: Transport, C: Clock>(
     }
 }
 
-/// Reserve `provider`'s next slot, sleep until it, then hold until one interval after the last
-/// departure (see [`Pacer`]). The slot is taken before the wait (so a concurrent send queues
-/// behind it) and no borrow of `pacer` is held across an await.
+/// Wait for `provider`'s slot as [`crate::pace::decide`] says: take a slot (persisted in
+/// `pacer` at once, so a concurrent send queues behind it), sleep until it, and on waking up send,
+/// sleep again (early) or take a new slot (late). No borrow of `pacer` is held across an await.
 async fn wait_for_slot<T: Transport, C: Clock>(
     engine: &Engine,
     provider: &str,
@@ -78,37 +78,34 @@ async fn wait_for_slot<T: Transport, C: Clock>(
     let Some(rate) = engine.provider(provider).ok().and_then(|p| p.rate_limit()) else {
         return;
     };
-    let now = clock.now_ms();
-    let slot = match pacer.try_borrow_mut() {
-        Ok(mut p) => p.reserve(provider, Some(rate), now),
-        // Unreachable on one thread; if it ever happens, one interval is the safe wait.
-        Err(_) => {
-            let interval = crate::pace::interval_ms(Some(rate));
-            crate::pace::slot(Some(rate), Some(now.saturating_add(interval)), now)
-        }
-    };
-    if slot.wait_ms > 0 {
-        transport.sleep(slot.wait_ms.unsigned_abs()).await;
-    }
-    // Hold until one interval after the last departure. Each pass either leaves or sleeps until
-    // the moment the last departure allows, so it ends as soon as this send wins a free moment.
-    let mut now = clock.now_ms();
+    // The slot waited for (None: take one), the slots taken again, when the last sleep began.
+    let (mut waited_for, mut retry, mut slept_at) = (None, 0, None);
     loop {
-        let hold = pacer
-            .try_borrow()
-            .map_or(0, |p| p.hold_ms(provider, Some(rate), now));
-        if hold <= 0 {
-            break;
+        let now = clock.now_ms();
+        if slept_at.is_some_and(|t| now <= t) {
+            return; // a clock that does not move (a scripted test's) would wait forever
         }
-        transport.sleep(hold.unsigned_abs()).await;
-        let later = clock.now_ms();
-        if later <= now {
-            break; // a clock that does not move (a scripted test's) would hold forever
+        let woke = waited_for.map(|at| (at, retry));
+        let Ok(decision) = pacer
+            .try_borrow_mut()
+            .map(|mut p| p.decide(provider, Some(rate), now, woke))
+        else {
+            // Unreachable on one thread; if it ever happens, one interval is the safe wait.
+            let interval = crate::pace::interval_ms(Some(rate));
+            transport.sleep(interval.unsigned_abs()).await;
+            return;
+        };
+        match decision.action {
+            Step::Send | Step::Defer => return,
+            Step::Reserve => {
+                (waited_for, slept_at) = (None, None);
+                retry += 1;
+            }
+            Step::Wait => {
+                (waited_for, slept_at) = (Some(decision.slot.at_ms), Some(now));
+                transport.sleep(decision.slot.wait_ms.unsigned_abs()).await;
+            }
         }
-        now = later;
-    }
-    if let Ok(mut p) = pacer.try_borrow_mut() {
-        p.sent(provider, Some(rate), now);
     }
 }
 
@@ -138,6 +135,8 @@ mod tests {
         clock: Cell<i64>,
         sent: RefCell<Vec<i64>>,
         sleeps: RefCell<Vec<u64>>,
+        /// How late each sleep wakes up, in order (a busy event loop); then on time.
+        late: RefCell<Vec<i64>>,
     }
 
     impl Transport for Scripted {
@@ -152,7 +151,9 @@ mod tests {
 
         async fn sleep(&self, ms: u64) {
             self.sleeps.borrow_mut().push(ms);
-            self.clock.set(self.clock.get() + ms as i64);
+            let mut late = self.late.borrow_mut();
+            let extra = if late.is_empty() { 0 } else { late.remove(0) };
+            self.clock.set(self.clock.get() + ms as i64 + extra);
         }
     }
 
@@ -174,10 +175,15 @@ mod tests {
     }
 
     fn send_many(engine: &Engine, count: usize) -> Scripted {
+        send_late(engine, count, Vec::new())
+    }
+
+    fn send_late(engine: &Engine, count: usize, late: Vec<i64>) -> Scripted {
         let t = Scripted {
             clock: Cell::new(1_000),
             sent: RefCell::default(),
             sleeps: RefCell::default(),
+            late: RefCell::new(late),
         };
         let pacer = RefCell::new(Pacer::new());
         let clock = || t.clock.get();
@@ -204,5 +210,14 @@ mod tests {
             assert_eq!(*t.sent.borrow(), [1_000, 1_000, 1_000]);
             assert!(t.sleeps.borrow().is_empty());
         }
+    }
+
+    #[test]
+    fn a_late_wake_up_takes_a_new_slot_instead_of_leaving_late() {
+        // The second send's timer fires 70 ms late (at 1_170): beyond max(3, 100 / 20) ms, so
+        // it takes the next free slot (1_200) rather than leaving 30 ms before its owner would.
+        let t = send_late(&engine(Some(600)), 3, vec![70]);
+        assert_eq!(*t.sent.borrow(), [1_000, 1_200, 1_300]);
+        assert_eq!(*t.sleeps.borrow(), [100, 30, 100]);
     }
 }

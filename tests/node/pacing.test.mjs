@@ -115,7 +115,7 @@ test("concurrent sends on one Engine share the rate: each waits for its own slot
   );
 });
 
-test("timers that fire late push the next sends back (never two sends back to back)", async () => {
+test("a timer that fires late takes a new slot (never two sends back to back)", async () => {
   const engine = new pkg.Engine(pacedConfig({watzap: 600}));
   const f = fakeTransport({late: [70, 0]}); // the first timer fires 70 ms late, the next on time
   await f.run(
@@ -125,11 +125,11 @@ test("timers that fire late push the next sends back (never two sends back to ba
       )
     )
   );
-  // Slots T, T+100, T+200; the second leaves at T+170, so the third, woken at T+200, holds
-  // until T+270 instead of leaving 30 ms after the second.
+  // Slots T, T+100, T+200; the second wakes up 70 ms late (T+170), beyond max(3, 100 / 20) ms:
+  // it takes the next free slot (T+300) instead of leaving 30 ms before the third's slot.
   assert.deepEqual(
     f.sends.map((s) => s.at - T),
-    [0, 170, 270]
+    [0, 200, 300]
   );
 });
 
@@ -204,15 +204,18 @@ test("ratePerMinute above 60000 is refused with config.invalid naming the provid
   );
 });
 
-test("the pace op answers the slot for a host that persists nextFreeMs itself", () => {
+test("the pace op answers the decision for a host that persists nextFreeMs itself", () => {
   const engine = new pkg.Engine(pacedConfig({watzap: 600}));
   const first = engine.call("pace", {provider: "watzap", nowMs: T, nextFreeMs: null});
   assert.deepEqual(first, {
     provider: "watzap",
+    action: "send",
+    code: "pace.free",
     atMs: T,
     waitMs: 0,
     nextFreeMs: T + 100,
     intervalMs: 100,
+    lateMs: 0,
   });
   const second = engine.call("pace", {
     provider: "watzap",
@@ -220,6 +223,15 @@ test("the pace op answers the slot for a host that persists nextFreeMs itself", 
     nextFreeMs: first.nextFreeMs,
   });
   assert.equal(second.waitMs, 90);
+  assert.equal(second.action, "wait");
+  // Woken up 70 ms late for that slot: the engine says take a new one.
+  const late = engine.call("pace", {
+    provider: "watzap",
+    nowMs: first.nextFreeMs + 70,
+    nextFreeMs: second.nextFreeMs,
+    slotAtMs: second.atMs,
+  });
+  assert.deepEqual([late.action, late.code, late.lateMs], ["reserve", "pace.late", 70]);
 });
 
 test("over the global fetch, the simulator sees the spacing (its recorded arrival times)", async () => {

@@ -9,15 +9,13 @@ import re
 import shutil
 import socket
 import subprocess
-import sys
 import urllib.request
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "odoo_addon", "sicantik_whatsapp", "engine"))
+from engine_package import ROOT, submodule
 
-import host  # noqa: E402
+host = submodule("host")
 
 WASM = os.path.join(ROOT, "odoo_addon", "sicantik_whatsapp", "engine", "sicantik_whatsapp_engine.wasm")
 with open(os.path.join(ROOT, "tests", "fixtures", "fault-matrix.json"), encoding="utf-8") as f:

@@ -4,14 +4,12 @@ through the host-ABI Wasm build and wasmtime, as the Odoo server calls the engin
 import glob
 import json
 import os
-import sys
 
 import pytest
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-sys.path.insert(0, os.path.join(ROOT, "odoo_addon", "sicantik_whatsapp", "engine"))
+from engine_package import ROOT, submodule
 
-import host  # noqa: E402  (the plain-Python host module of the addon)
+host = submodule("host")  # the plain-Python host of the addon
 
 WASM = os.path.join(ROOT, "odoo_addon", "sicantik_whatsapp", "engine", "sicantik_whatsapp_engine.wasm")
 
@@ -67,9 +65,21 @@ def cases():
             yield pytest.param(steps, id=f"{os.path.basename(path)}::{case['name']}")
 
 
-@pytest.fixture(scope="module")
-def engine():
-    return host.WasmEngine(WASM)
+@pytest.fixture(scope="module", params=["direct", "portable"])
+def engine(request):
+    """Every transcript through both crossings: the ctypes fast path, and the fallback taken when
+    its probe refuses the installed wasmtime (forced here as an unverified version would force it)."""
+    saved = os.environ.get(host.PORTABLE_ENV)
+    os.environ[host.PORTABLE_ENV] = "1" if request.param == "portable" else "0"
+    try:
+        engine = host.WasmEngine(WASM)
+        assert engine._instance().crossing == request.param
+    finally:
+        if saved is None:
+            os.environ.pop(host.PORTABLE_ENV)
+        else:
+            os.environ[host.PORTABLE_ENV] = saved
+    return engine
 
 
 @pytest.mark.parametrize("steps", list(cases()))

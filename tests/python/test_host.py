@@ -12,7 +12,6 @@ The shared fixtures run through the same host in ``test_fixtures.py``.
 
 import copy
 import http.server
-import importlib.util
 import json
 import os
 import socket
@@ -21,29 +20,13 @@ import threading
 import time
 
 import pytest
+from engine_package import submodule
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-ENGINE_DIR = os.path.join(ROOT, "odoo_addon", "sicantik_whatsapp", "engine")
 DEFAULT_NOW_MS = 1_764_000_000_000
 
-
-def _load_package():
-    """Import ``engine/`` as a package without importing the Odoo addon around it."""
-    name = "sicantik_whatsapp_engine_host"
-    if name in sys.modules:
-        return sys.modules[name]
-    spec = importlib.util.spec_from_file_location(
-        name, os.path.join(ENGINE_DIR, "__init__.py"), submodule_search_locations=[ENGINE_DIR]
-    )
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-pkg = _load_package()
-host = sys.modules[pkg.__name__ + ".host"]
-testing = importlib.import_module(pkg.__name__ + ".testing")
+host = submodule("host")
+testing = submodule("testing")
+fast_call = submodule("fast_call")
 
 pytest.importorskip("wasmtime", reason="wasmtime is not installed (pip install wasmtime)")
 
@@ -228,6 +211,45 @@ def test_direct_crossing_answers_as_the_public_api(engine):
         assert inst.call_raw(payload) == inst.call_portable(payload.encode("utf-8"))
 
 
+def test_the_probe_accepts_the_installed_wasmtime(engine):
+    import wasmtime
+
+    inst = engine._instance()
+    assert fast_call.probe(wasmtime, inst) is None, "the verified wasmtime has every internal"
+
+
+@pytest.mark.parametrize(
+    "breakage,reason",
+    [
+        ("version", "is not a verified version"),
+        ("bindings", "_bindings has no wasmtime_func_call_unchecked"),
+        ("instance", "sw_call has no _func"),
+    ],
+)
+def test_a_failed_probe_falls_back_to_the_public_api(monkeypatch, breakage, reason):
+    """Another wasmtime (unverified version, or internals renamed): the instance crosses through
+    wasmtime's public API, and answers the same."""
+    import wasmtime
+    from wasmtime import _bindings
+
+    monkeypatch.delenv(host.PORTABLE_ENV, raising=False)
+    if breakage == "version":
+        monkeypatch.setattr(fast_call, "installed_version", lambda: "999.0.0")
+    elif breakage == "bindings":
+        monkeypatch.delattr(_bindings, "wasmtime_func_call_unchecked")
+    else:
+        monkeypatch.setitem(fast_call.INSTANCE_INTERNALS, "sw_call", "_func_renamed")
+    inst = host.Instance(*host.load(host.get_engine().path)[1:], wasmtime)
+    assert reason in fast_call.probe(wasmtime, inst)
+    assert inst.crossing == "portable"
+    eng = host.WasmEngine(host.get_engine().path)
+    assert eng._instance().crossing == "portable"
+    assert eng.normalize_phone("0812-3456-7890") == "6281234567890"
+    assert eng.configured(CONFIG).decide(notification()) == host.get_engine().configured(
+        CONFIG
+    ).decide(notification())
+
+
 def test_portable_crossing_can_be_forced(monkeypatch):
     monkeypatch.setenv(host.PORTABLE_ENV, "1")
     eng = host.WasmEngine(host.get_engine().path)
@@ -302,10 +324,10 @@ def test_works_under_an_address_space_limit(engine):
     code = (
         "import resource, sys, importlib.util;"
         "resource.setrlimit(resource.RLIMIT_AS, (2560 * 1024 * 1024, resource.RLIM_INFINITY));"
-        "spec = importlib.util.spec_from_file_location('h', %r);"
-        "h = importlib.util.module_from_spec(spec); spec.loader.exec_module(h);"
+        "sys.path.insert(0, %r); import engine_package;"
+        "h = engine_package.submodule('host');"
         "print(h.get_engine(%r).normalize_phone('0812-3456-7890'))"
-    ) % (os.path.join(ENGINE_DIR, "host.py"), engine.path)
+    ) % (os.path.dirname(os.path.abspath(__file__)), engine.path)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.strip() == "6281234567890"
@@ -514,6 +536,31 @@ def test_pacer_spaces_sends_to_a_rate_limited_gateway(engine):
         assert outcome["status"] == "sent"
     assert [b - a for a, b in zip(sent_at, sent_at[1:])] == [100, 100], "600/min: 100 ms apart"
     assert clock.sleeps == [100, 100]
+
+
+def test_a_late_wake_up_takes_a_new_slot_as_the_engine_decides(engine):
+    """The first paced sleep overshoots by 70 ms (a busy machine): the engine's ``pace`` answers
+    ``reserve`` (``pace.late``) and the send takes the next free slot instead of leaving late."""
+    handle = engine.configured(paced_config(600), key="paced-600-late")
+    clock = FakeClock()
+    overshoot = [70]
+    plain_sleep = clock.sleep
+
+    def late_sleep(seconds):
+        plain_sleep(seconds)
+        clock.ms += overshoot.pop() if overshoot else 0
+
+    pacer = host.Pacer(sleep=late_sleep, clock=clock.now)
+    sent_at = []
+    for _ in range(2):
+        handle.dispatch(notification(opt_in=False, forceProvider="fonnte"),
+                        testing.FakeTransport([testing.fonnte_ok()]), now_ms=clock.now, pacer=pacer,
+                        on_attempt=lambda p, r, res: sent_at.append(clock.now()))
+    assert [t - DEFAULT_NOW_MS for t in sent_at] == [0, 200]
+    assert clock.sleeps == [100, 30]
+    late = handle.pace("fonnte", DEFAULT_NOW_MS + 170, slot_at_ms=DEFAULT_NOW_MS + 100)
+    assert (late["action"], late["code"], late["lateMs"]) == ("reserve", "pace.late", 70)
+    assert engine.catalogue()["codes"]["pace.late"]["id"], "the code has its Indonesian sentence"
 
 
 def test_pacer_defers_rather_than_wait_long_and_sends_nothing(engine):

@@ -14,25 +14,18 @@ payload comes from the Wasm engine. This service only
 Queued messages are sent by the outbox (``sicantik.whatsapp.outbox``).
 """
 
-import json
 import logging
 
 from odoo import _, api, fields, models, tools
 from odoo.exceptions import AccessError, UserError
 
-from ..engine.host import EngineError, PaceDeferred, TransportFailure
-from ..services import engine_access, transport
+from ..engine.host import EngineError, PaceDeferred
+from ..services import engine_access, messages, provider_ops, transport
 from ..services.pacing import ClaimLost, DatabasePacer
 from .res_partner import PREVIEW_LINK_CONTEXT
-from .sicantik_whatsapp_message import _ms_to_datetime
 from .sicantik_whatsapp_template_mapping import python_value
 
 _logger = logging.getLogger(__name__)
-
-
-def _value_text(value):
-    """The text of a value whose size the engine limits (a typed value's own text)."""
-    return value.get("value", "") if isinstance(value, dict) else value
 
 
 class SicantikWhatsappDispatcher(models.AbstractModel):
@@ -122,16 +115,6 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         return engine_access.build_engine_config(self.env, company or self.env.company)
 
     @api.model
-    def _routing_providers(self, company):
-        """The profiles ``company`` routes over, in their fallback order (sequence)."""
-        return engine_access.routing_providers(self.env, company)
-
-    @api.model
-    def _default_provider(self, company, providers=None):
-        """The default provider of the settings, if it is one of ``company``'s profiles."""
-        return engine_access.default_provider(self.env, company, providers)
-
-    @api.model
     @tools.ormcache("company_id")
     def _engine_config_cached(self, company_id):
         """(signature, config) per company, cached in the registry; provider, template and
@@ -156,34 +139,9 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         self, partner, template_code, values=None, force_provider=None, idempotency_key=None
     ):
         """The engine ``Notification`` for a partner."""
-        partner = partner.sudo()
-        vals = {}
-        if partner.name:
-            vals["partner_name"] = partner.name
-        if self.env.company.name:
-            vals["office_name"] = self.env.company.name
-        for key, value in (values or {}).items():
-            if value is None or value is False:
-                continue
-            vals[key] = python_value(value)
-        notification = {
-            "template": template_code,
-            "recipient": {
-                "phone": partner.mobile or partner.phone or "",
-                "name": partner.name or None,
-                "metaOptIn": bool(partner.wa_meta_opt_in),
-                "optedOut": bool(partner.wa_opted_out),
-                "optInUrl": partner._wa_consent_url() if partner.id else None,
-                **partner._wa_time_zone(self.env.company),
-            },
-            "values": vals,
-        }
-        force = self._provider_ref(force_provider)
-        if force:
-            notification["forceProvider"] = force
-        if idempotency_key:
-            notification["idempotencyKey"] = idempotency_key
-        return notification
+        return messages.build_notification(
+            self, partner, template_code, values, force_provider, idempotency_key
+        )
 
     # ------------------------------------------------------------------
     # Messages
@@ -225,68 +183,11 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         priority=10,
         message_vals=None,
     ):
-        """Create one message per item of ``items`` (dicts as
-        ``sicantik.whatsapp.template.master._sicantik_prepare_record_messages`` gives them:
-        ``record`` (or ``None``), ``partner``, ``phone``, ``company``, ``values``, ``error``), in one
-        ``create``. An item with an ``error`` becomes a ``failed`` message with its reason (nothing
-        is skipped). ``message_vals``: more field values for every message, or a function of the
-        item giving them (e.g. a dedupe key)."""
-        template = (
-            self.env["sicantik.whatsapp.template.master"]
-            .sudo()
-            .with_context(active_test=False)
-            .search([("code", "=", template_code)], limit=1)
+        """Create one message per prepared item, an item with an ``error`` as a ``failed``
+        message (see :func:`~..services.messages.create_message_rows`)."""
+        return messages.create_message_rows(
+            self, template_code, items, force_provider, scheduled_date, priority, message_vals
         )
-        force_id = False
-        if force_provider:
-            ref = self._provider_ref(force_provider)
-            force_id = self.env["sicantik.whatsapp.provider"].sudo()._from_engine_id(ref).id
-        # A value above the engine's limit is refused before it is stored (once per message, in
-        # several fields): the message fails with the limit's code, without the value.
-        max_bytes = self._wasm().limits()["valueBytes"]
-        vals_list, errors = [], []
-        for item in items:
-            values = dict(item["values"])
-            oversize = sorted(
-                k for k, v in values.items() if len(str(_value_text(v)).encode("utf-8")) > max_bytes
-            )
-            for name in oversize:
-                del values[name]
-            record = item.get("record")
-            vals = {
-                "partner_id": item["partner"].id or False,
-                "recipient_phone": item.get("phone") or False,
-                "recipient_name": record.display_name
-                if record is not None and not item["partner"]
-                else False,
-                "template_code": template_code,
-                "template_id": template.id or False,
-                "values_json": json.dumps(values, ensure_ascii=False),
-                "force_provider_id": force_id,
-                "scheduled_date": scheduled_date or False,
-                "priority": priority,
-                "company_id": item["company"].id,
-                "source_model": record._name if record is not None else False,
-                "source_res_id": record.id if record is not None else False,
-            }
-            error = item.get("error")
-            if not error and oversize:
-                error = (
-                    "limit.value",
-                    self.env["sicantik.whatsapp.catalogue"]._limit_error_text(
-                        "limit.value", _("Values: %s", ", ".join(oversize))
-                    ),
-                )
-            if message_vals:
-                vals.update(message_vals(item) if callable(message_vals) else message_vals)
-            vals_list.append(vals)
-            errors.append(error)
-        messages = self.env["sicantik.whatsapp.message"].sudo().create(vals_list)
-        # Failed through a write, like any outcome: the evidence chain records it.
-        for message, error in zip(messages, errors, strict=False):
-            if error:
-                message._fail(*error)
-        return messages
 
     # ------------------------------------------------------------------
     # Sending from records (record-bound templates)
@@ -415,16 +316,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         try:
             decision = engine.decide(notification)
         except EngineError as e:
-            if e.code == "engine.trap":
-                _logger.error(
-                    "WhatsApp engine bug while deciding message %s: %s", message.id, e.message
-                )
-            message.write(
-                {"notification_json": json.dumps(notification, indent=2, ensure_ascii=False)}
-            )
-            # The code and its arguments are stored: the form words them in its reader's
-            # language (sicantik.whatsapp.catalogue); the engine's own words are kept too.
-            message._fail(e.code, e.message, e.fields)
+            messages.fail_undecided(self, message, notification, e)
             return message
 
         requests_made = []
@@ -454,35 +346,10 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
             return message
         except PaceDeferred as e:
             # Before the first request: nothing left, the message simply waits for its slot.
-            at = _ms_to_datetime(e.at_ms).replace(microsecond=0)
-            message.write(
-                {
-                    "state": "queued",
-                    "scheduled_date": at,
-                    "claimed_at": False,
-                    "notification_json": json.dumps(notification, indent=2, ensure_ascii=False),
-                }
-            )
-            # One cron trigger per slot time, not one per deferred message.
-            triggered = self.env.cr.cache.setdefault("sicantik_whatsapp_pace_triggers", set())
-            if at not in triggered:
-                triggered.add(at)
-                self.env["sicantik.whatsapp.outbox"]._trigger_outbox(at)
+            self.env["sicantik.whatsapp.outbox"]._requeue_for_slot(message, notification, e.at_ms)
             return message
         except EngineError as e:
-            if e.code == "engine.trap":
-                _logger.error(
-                    "WhatsApp engine bug while sending message %s: %s", message.id, e.message
-                )
-            # Before any request: nothing left, the message failed. After one: we cannot tell.
-            vals = message._decision_vals(decision)
-            vals["notification_json"] = json.dumps(notification, indent=2, ensure_ascii=False)
-            vals.update(
-                state="unknown" if requests_made else "failed",
-                error_code=e.code,
-                error_message=e.message,
-            )
-            message.write(vals)
+            messages.record_dispatch_error(message, decision, notification, e, requests_made)
             return message
 
         body_text = None
@@ -521,30 +388,9 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
 
     @api.model
     def _health_check(self, provider):
-        provider = provider.sudo()
-        engine = self._engine(provider.company_id or self.env.company)
-        return provider._run_health_check(engine, self._get_transport(provider))
+        return provider_ops.health_check(self, provider)
 
     @api.model
     def _fetch_meta_templates(self, provider, max_pages=50):
-        """Every template of the provider's WhatsApp Business Account, page after page, as parsed
-        by the engine."""
-        provider = provider.sudo()
-        engine = self._engine(provider.company_id or self.env.company)
-        transport = self._get_transport()
-        eid = provider._engine_id()
-        templates, after = [], None
-        for _page in range(max_pages):
-            try:
-                request = engine.meta_templates_request(eid, after)
-                response = transport.send(request)
-                page = engine.meta_templates_parse(response)
-            except EngineError as e:
-                raise UserError(_("Meta templates could not be read: %s", e.message)) from None
-            except TransportFailure as e:
-                raise UserError(_("Meta could not be reached: %s", e.message)) from None
-            templates += page.get("templates") or []
-            after = page.get("after") or page.get("nextCursor")
-            if not after:
-                break
-        return templates
+        """Every template of the provider's WhatsApp Business Account, as parsed by the engine."""
+        return provider_ops.fetch_meta_templates(self, provider, max_pages)

@@ -9,6 +9,7 @@ share the load and never send the same message twice. Each message is then marke
 batch stops taking messages well before Odoo's cron time limit and hands the rest to the next run.
 """
 
+import json
 import logging
 import threading
 import time
@@ -20,6 +21,7 @@ from odoo.exceptions import UserError
 from odoo.tools import config
 
 from ..services.pacing import DatabasePacer
+from .sicantik_whatsapp_message import _ms_to_datetime
 
 _logger = logging.getLogger(__name__)
 
@@ -56,6 +58,25 @@ class SicantikWhatsappOutbox(models.AbstractModel):
         cron = self.env.ref("sicantik_whatsapp.ir_cron_process_outbox", raise_if_not_found=False)
         if cron:
             cron.sudo()._trigger(at=at)
+
+    @api.model
+    def _requeue_for_slot(self, message, notification, at_ms):
+        """Queue ``message`` again until its provider's slot at ``at_ms`` (the pacer deferred it
+        before its first request: nothing left), triggering the cron once per slot time."""
+        at = _ms_to_datetime(at_ms).replace(microsecond=0)
+        message.write(
+            {
+                "state": "queued",
+                "scheduled_date": at,
+                "claimed_at": False,
+                "notification_json": json.dumps(notification, indent=2, ensure_ascii=False),
+            }
+        )
+        # One cron trigger per slot time, not one per deferred message.
+        triggered = self.env.cr.cache.setdefault("sicantik_whatsapp_pace_triggers", set())
+        if at not in triggered:
+            triggered.add(at)
+            self._trigger_outbox(at)
 
     @api.model
     def _max_deferrals(self):

@@ -34,8 +34,9 @@ class SicantikWhatsappOutbox(models.AbstractModel):
         A short transaction of its own (committed at once, whatever the caller's transaction does
         later) locks the provider's pacing row, asks the engine for the slot given the stored next
         free time and stores the new one: two cron workers, or a worker and a manual send, never
-        get the same slot. Returns ``(slot, reserved)``: when the slot is more than
-        ``max_wait_ms`` away nothing is stored and ``reserved`` is false.
+        get the same slot. Returns ``(decision, reserved)`` (the engine's ``pace`` answer): when
+        the slot is more than ``max_wait_ms`` away (``defer``) nothing is stored and ``reserved``
+        is false.
         """
         with self.env.registry.cursor() as cr:
             # Read committed: the row lock then waits for the other worker and reads its slot;
@@ -54,8 +55,8 @@ class SicantikWhatsappOutbox(models.AbstractModel):
             )
             row = cr.fetchone()
             next_free = int(row[0]) if row and row[0] is not None else None
-            slot = engine.pace(provider_ref, now_ms(), next_free)
-            if max_wait_ms is not None and slot["waitMs"] > max_wait_ms:
+            slot = engine.pace(provider_ref, now_ms(), next_free, max_wait_ms=max_wait_ms)
+            if slot["action"] == "defer":
                 cr.rollback()
                 return slot, False
             cr.execute(

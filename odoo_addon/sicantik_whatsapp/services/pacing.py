@@ -9,10 +9,6 @@ from ..engine.host import PaceDeferred, now_ms
 #: The longest wait for a rate-limited provider's slot before a message's first request; a
 #: message whose slot is further away goes back to the queue for that time (nothing was sent).
 PACE_MAX_WAIT_MS = 2000
-#: A send that would leave later than this after its slot (or 5 % of the interval, if more)
-#: takes a new one (at most PACE_LATE_RETRIES times): gaps stay at least one interval minus that.
-PACE_LATE_MS = 3
-PACE_LATE_RETRIES = 3
 
 
 class ClaimLost(Exception):
@@ -32,7 +28,7 @@ class DatabasePacer:
     within PACE_MAX_WAIT_MS: a fallback queues behind those, not behind the whole outbox.
 
     With an outbox ``message`` it also marks the message in flight right before its first
-    request (:meth:`_mark`), after the wait and before the lateness check.
+    request (:meth:`_mark`), after the wait and before the engine's wake-up decision.
     """
 
     def __init__(self, env, message=None):
@@ -52,27 +48,30 @@ class DatabasePacer:
         self.in_flight = True
 
     def before_send(self, engine, provider, first):
+        """Wait for ``provider``'s slot as the engine decides (its ``pace`` op): take a slot
+        (:meth:`_reserve_slot`, the database's next free time), sleep, mark the message in
+        flight, then send, wait again or take a new slot (a late wake-up)."""
         if not engine.rate_per_minute(provider):
             self._mark()
             return 0
-        waited = 0
-        for retry in range(PACE_LATE_RETRIES + 1):
+        waited = retry = 0
+        while True:
             # Once in flight, the message cannot go back to the queue: it waits for its slot.
-            slot, reserved = self.outbox._reserve_slot(
+            decision, reserved = self.outbox._reserve_slot(
                 engine, provider, PACE_MAX_WAIT_MS if first and not self.in_flight else None
             )
             if not reserved:
-                raise PaceDeferred(provider, slot["atMs"])
-            wait = slot["atMs"] - now_ms()
-            if wait > 0:
-                time.sleep(wait / 1000.0)
-                waited += wait
-            # Before the lateness check: the mark's own time makes the request later too.
-            self._mark()
-            # Woken up late (a busy machine): the next slot's owner may be leaving now, and
-            # leaving too would put two sends closer than one interval. Take a new slot instead:
-            # lateness only ever lowers the rate.
-            late_ok = max(PACE_LATE_MS, slot["intervalMs"] // 20)
-            if now_ms() - slot["atMs"] <= late_ok or retry == PACE_LATE_RETRIES:
+                raise PaceDeferred(provider, decision["atMs"])
+            slot_at = decision["atMs"]
+            while True:
+                if decision["action"] == "wait":
+                    time.sleep(decision["waitMs"] / 1000.0)
+                    waited += decision["waitMs"]
+                # Before the wake-up decision: the mark's own time makes the request later too.
+                self._mark()
+                decision = engine.pace(provider, now_ms(), slot_at_ms=slot_at, retry=retry)
+                if decision["action"] != "wait":
+                    break
+            if decision["action"] == "send":
                 return waited
-        return waited
+            retry += 1  # woken up late: a new slot

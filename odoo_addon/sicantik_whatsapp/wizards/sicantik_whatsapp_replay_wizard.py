@@ -17,6 +17,7 @@ from ..engine.host import EngineError
 from ..models.res_partner import PREVIEW_LINK_CONTEXT
 from ..models.sicantik_whatsapp_provider import MANAGER_GROUP
 from ..models.sicantik_whatsapp_template_master import META_FIELDS
+from ..services import engine_access
 
 #: The engine's bound on one replay (src/replay.rs MAX_MESSAGES).
 MAX_MESSAGES = 10000
@@ -108,12 +109,11 @@ class SicantikWhatsappReplayWizard(models.TransientModel):
             self._check_rights(active)
         values["source"] = source
         values["company_id"] = company.id
-        dispatcher = self.env["sicantik.whatsapp.dispatcher"]
         if "draft_default_provider_id" not in values:
-            default = dispatcher._default_provider(company)
+            default = engine_access.default_provider(self.env, company)
             values["draft_default_provider_id"] = default.id or False
         lines = []
-        for provider in dispatcher._routing_providers(company):
+        for provider in engine_access.routing_providers(self.env, company):
             state = provider.state
             if source == "provider" and provider == active:
                 # The change about to be made: the profile in or out of service.
