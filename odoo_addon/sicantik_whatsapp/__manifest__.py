@@ -4,7 +4,7 @@
     "name": "SiCantik WhatsApp Notifications",
     "summary": "Notify citizens over WhatsApp (Meta Cloud API, Watzap.id, Fonnte) "
     "through one routing engine, with outbox, consent and webhooks",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Productivity/Discuss",
     "author": "DPMPTSP sicantik-whatsapp contributors",
     # No "website": the project has no public URL yet (none in its README or package metadata).

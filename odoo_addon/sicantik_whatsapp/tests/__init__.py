@@ -35,3 +35,4 @@ from . import test_translation_files
 from . import test_webhooks_stop
 from . import test_catalogue
 from . import test_preview_rpc
+from . import test_migration
