@@ -172,6 +172,38 @@ function dryRun(engine, rows, out, s) {
   return summary;
 }
 
+/** A one-line progress bar on stderr, redrawn in place (terminals only). */
+class ProgressBar {
+  constructor(out, total, s) {
+    Object.assign(this, {out, total, s, count: 0, line: ""});
+    this.draw({total: {sent: 0, failed: 0, unknown: 0, deferred: 0}, invalid: []});
+  }
+  tick(summary) {
+    this.count += 1;
+    this.draw(summary);
+  }
+  draw(summary) {
+    const width = 28;
+    const filled = this.total ? Math.round((this.count / this.total) * width) : width;
+    const t = summary.total;
+    const s = this.s;
+    this.line =
+      `[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${this.count}/${this.total}  ` +
+      `${s.green(`sent ${t.sent}`)} · ${s.red(`failed ${t.failed}`)} · ${s.yellow(`unknown ${t.unknown}`)} · ` +
+      `${s.cyan(`deferred ${t.deferred}`)} · invalid ${summary.invalid.length}`;
+    this.out.stderr.write(`\r\x1b[2K${this.line}`);
+  }
+  clear() {
+    this.out.stderr.write("\r\x1b[2K");
+  }
+  redraw() {
+    this.out.stderr.write(this.line);
+  }
+  finish() {
+    this.out.stderr.write("\n");
+  }
+}
+
 // --- live send ----------------------------------------------------------------------------------
 
 async function sendAll(engine, rows, {concurrency, out, s}) {
@@ -184,7 +216,7 @@ async function sendAll(engine, rows, {concurrency, out, s}) {
       out.above(progress, () => reportError(out, r, s));
       return done();
     }
-    let outcome;
+    let outcome = null;
     try {
       outcome = await engine.send(r.notification);
     } catch (e) {
@@ -255,38 +287,6 @@ async function sendAll(engine, rows, {concurrency, out, s}) {
   return summary;
 }
 
-/** A one-line progress bar on stderr, redrawn in place (terminals only). */
-class ProgressBar {
-  constructor(out, total, s) {
-    Object.assign(this, {out, total, s, count: 0, line: ""});
-    this.draw({total: {sent: 0, failed: 0, unknown: 0, deferred: 0}, invalid: []});
-  }
-  tick(summary) {
-    this.count += 1;
-    this.draw(summary);
-  }
-  draw(summary) {
-    const width = 28;
-    const filled = this.total ? Math.round((this.count / this.total) * width) : width;
-    const t = summary.total;
-    const s = this.s;
-    this.line =
-      `[${"█".repeat(filled)}${"░".repeat(width - filled)}] ${this.count}/${this.total}  ` +
-      `${s.green(`sent ${t.sent}`)} · ${s.red(`failed ${t.failed}`)} · ${s.yellow(`unknown ${t.unknown}`)} · ` +
-      `${s.cyan(`deferred ${t.deferred}`)} · invalid ${summary.invalid.length}`;
-    this.out.stderr.write(`\r\x1b[2K${this.line}`);
-  }
-  clear() {
-    this.out.stderr.write("\r\x1b[2K");
-  }
-  redraw() {
-    this.out.stderr.write(this.line);
-  }
-  finish() {
-    this.out.stderr.write("\n");
-  }
-}
-
 // --- main ---------------------------------------------------------------------------------------
 
 async function main(argv) {
@@ -311,7 +311,7 @@ async function main(argv) {
   });
   const config = await loadConfig({configPath: opts.config, baseUrl: opts["base-url"]});
   const pkg = await loadPackage();
-  let engine;
+  let engine = null;
   try {
     engine = new pkg.Engine(config);
   } catch (e) {

@@ -75,6 +75,41 @@ function notificationFrom(opts) {
   };
 }
 
+/** Pretty JSON that keeps small objects and arrays on one line (Meta's parameter lists). */
+function compactJson(value, depth = 0) {
+  // Strings never contain a raw line break in JSON, so this only joins the formatting.
+  const flat = JSON.stringify(value, null, 1).replace(/\n */g, " ");
+  if (value === null || typeof value !== "object" || flat.length + depth * 2 <= 88)
+    return flat;
+  const pad = "  ".repeat(depth + 1);
+  const items = Array.isArray(value)
+    ? value.map((v) => pad + compactJson(v, depth + 1))
+    : Object.entries(value).map(
+        ([k, v]) => `${pad}${JSON.stringify(k)}: ${compactJson(v, depth + 1)}`
+      );
+  const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
+  return `${open}\n${items.join(",\n")}\n${"  ".repeat(depth)}${close}`;
+}
+
+const indent = (text, n) => text.replace(/^/gm, " ".repeat(n));
+
+/** JSON bodies pretty-printed; form bodies one field a line; anything else as is. */
+function prettyBody(body) {
+  try {
+    return compactJson(JSON.parse(body));
+  } catch {
+    if (/^[^\s=&]+=[^&]*(&[^\s=&]+=[^&]*)*$/.test(body)) {
+      // Line breaks inside a value are shown escaped, so every field stays on its own line.
+      const show = (v) =>
+        /[\u0000-\u001f]/.test(v) ? JSON.stringify(v).slice(1, -1) : v;
+      return [...new URLSearchParams(body)]
+        .map(([k, v]) => `${k}=${show(v)}`)
+        .join("\n");
+    }
+    return body;
+  }
+}
+
 /** The human report of a preview. */
 function render(preview, s) {
   const d = preview.decision;
@@ -158,41 +193,6 @@ function render(preview, s) {
   return out.join("\n");
 }
 
-/** JSON bodies pretty-printed; form bodies one field a line; anything else as is. */
-function prettyBody(body) {
-  try {
-    return compactJson(JSON.parse(body));
-  } catch {
-    if (/^[^\s=&]+=[^&]*(&[^\s=&]+=[^&]*)*$/.test(body)) {
-      // Line breaks inside a value are shown escaped, so every field stays on its own line.
-      const show = (v) =>
-        /[\u0000-\u001f]/.test(v) ? JSON.stringify(v).slice(1, -1) : v;
-      return [...new URLSearchParams(body)]
-        .map(([k, v]) => `${k}=${show(v)}`)
-        .join("\n");
-    }
-    return body;
-  }
-}
-
-/** Pretty JSON that keeps small objects and arrays on one line (Meta's parameter lists). */
-function compactJson(value, depth = 0) {
-  // Strings never contain a raw line break in JSON, so this only joins the formatting.
-  const flat = JSON.stringify(value, null, 1).replace(/\n */g, " ");
-  if (value === null || typeof value !== "object" || flat.length + depth * 2 <= 88)
-    return flat;
-  const pad = "  ".repeat(depth + 1);
-  const items = Array.isArray(value)
-    ? value.map((v) => pad + compactJson(v, depth + 1))
-    : Object.entries(value).map(
-        ([k, v]) => `${pad}${JSON.stringify(k)}: ${compactJson(v, depth + 1)}`
-      );
-  const [open, close] = Array.isArray(value) ? ["[", "]"] : ["{", "}"];
-  return `${open}\n${items.join(",\n")}\n${"  ".repeat(depth)}${close}`;
-}
-
-const indent = (text, n) => text.replace(/^/gm, " ".repeat(n));
-
 async function main(argv) {
   const args = commandArgs(argv, {options: OPTIONS, help: HELP});
   if (!args) return 0;
@@ -202,7 +202,7 @@ async function main(argv) {
   const pkg = await loadPackage();
   const color = opts["no-color"] ? {color: false} : {};
   const s = styler(process.stdout, color);
-  let preview;
+  let preview = null;
   try {
     preview = new pkg.Engine(config).preview(notification);
   } catch (e) {

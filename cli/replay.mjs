@@ -194,7 +194,7 @@ async function main(argv) {
       messages.push({ref: refOf(r), notification: r.notification});
     }
   }
-  let report;
+  let report = null;
   try {
     // The op carries both configurations: the engine instance only runs it.
     report = new pkg.Engine(current).call("replay", {

@@ -12,27 +12,15 @@ import CATALOGUE from "./catalogue.js";
 let pending = null; // the in-flight or settled init, shared by every caller
 let ready = false;
 
-/**
- * Load and instantiate the engine once. Later and concurrent calls share the first call's
- * promise (a second call's `input` is ignored); a failed init may be retried.
- * @param {string | URL | Request | Response | Promise<Response> | BufferSource | WebAssembly.Module} [input]
- * @returns {Promise<void>}
- */
-export function init(input) {
-  pending ??= instantiate(input).then(
-    () => {
-      ready = true;
-    },
-    (e) => {
-      pending = null;
-      throw e;
-    },
-  );
-  return pending;
-}
-
 const NODE_FS = "node:fs/promises";
 const isNode = () => typeof process !== "undefined" && typeof process.versions?.node === "string";
+
+/** In node, a file: URL or a plain path (not http(s), not data:) names a file to read. */
+function isFileLocation(input) {
+  if (input instanceof URL) return input.protocol === "file:";
+  if (typeof input !== "string") return false;
+  return !/^(https?|data|blob):/i.test(input);
+}
 
 async function instantiate(input) {
   input = await input; // a Promise<Response> from fetch()
@@ -55,11 +43,23 @@ async function instantiate(input) {
   }
 }
 
-/** In node, a file: URL or a plain path (not http(s), not data:) names a file to read. */
-function isFileLocation(input) {
-  if (input instanceof URL) return input.protocol === "file:";
-  if (typeof input !== "string") return false;
-  return !/^(https?|data|blob):/i.test(input);
+/**
+ * Load and instantiate the engine once. Later and concurrent calls share the first call's
+ * promise (a second call's `input` is ignored); a failed init may be retried.
+ * @param {string | URL | Request | Response | Promise<Response> | BufferSource | WebAssembly.Module} [input]
+ * @returns {Promise<void>}
+ */
+export function init(input) {
+  pending ??= instantiate(input).then(
+    () => {
+      ready = true;
+    },
+    (e) => {
+      pending = null;
+      throw e;
+    },
+  );
+  return pending;
 }
 
 function notInitialized(what) {

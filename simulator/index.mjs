@@ -265,7 +265,8 @@ export async function startSimulator({
       else res.destroy();
     });
   });
-  server.on("clientError", (err, socket) => {
+  // A malformed request: answered 400 (the parser's error itself says nothing more useful).
+  server.on("clientError", (_err, socket) => {
     if (socket.writable)
       socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
     else socket.destroy();

@@ -83,11 +83,14 @@ let engineKey = "";
 /** @type {Preview | null} */
 let lastPreview = null;
 let writtenHash = "";
-/** @type {ReturnType<typeof setTimeout> | undefined} */
-let timer;
+/** @type {ReturnType<typeof setTimeout> | null} */
+let timer = null;
 let sending = false;
-/** Redraws the last send result (after a language switch). */
-let redrawSend = () => {};
+/**
+ * Redraws the last send result (after a language switch); nothing before the first send.
+ * @type {() => void}
+ */
+let redrawSend = () => undefined;
 
 /** Show a send result and remember how to draw it again. */
 function showSend(/** @type {() => void} */ draw) {
@@ -95,31 +98,19 @@ function showSend(/** @type {() => void} */ draw) {
   draw();
 }
 
-const ctx = {
-  get state() {
-    return state;
-  },
-  credentials,
-  simulatorUrl: page.simulatorUrl,
-  /** @returns {import("sicantik-whatsapp").TemplateParam[]} */
-  params: (/** @type {import("sicantik-whatsapp").MasterTemplate} */ template) => {
-    describer ??= new Engine({});
-    return describer.call("describeTemplate", {template}).params;
-  },
-  onChange: (/** @type {boolean} */ structural = false) => {
-    if (structural) {
-      renderValues(ctx);
-      syncFields(ctx);
-    }
-    clearTimeout(timer);
-    document.body.dataset.pending = "true"; // tests wait for the output to settle
-    timer = setTimeout(update, 120);
-  },
-};
+/**
+ * A template's parameters, as the engine reads them.
+ * @param {import("sicantik-whatsapp").MasterTemplate} template
+ * @returns {import("sicantik-whatsapp").TemplateParam[]}
+ */
+function templateParams(template) {
+  describer ??= new Engine({});
+  return describer.call("describeTemplate", {template}).params;
+}
 
 /** The names of the current template's parameters, as the engine reads them. */
 function usedParams() {
-  return ctx.params(currentTemplate(state)).map((p) => p.name);
+  return templateParams(currentTemplate(state)).map((p) => p.name);
 }
 
 // --- errors ---------------------------------------------------------------------------------------
@@ -184,11 +175,17 @@ function renderGeneral() {
 
 // --- the live output ------------------------------------------------------------------------------
 
+function writeHash() {
+  const hash = encodeCase(state);
+  if (hash !== location.hash) history.replaceState(null, "", hash);
+  writtenHash = hash;
+}
+
 /** What the output shows now, so an unchanged preview is not redrawn (keeps selection, no flicker). */
 let renderedKey = "";
 
 function update() {
-  clearTimeout(timer);
+  if (timer !== null) clearTimeout(timer);
   delete document.body.dataset.pending;
   general = [];
   clearFieldErrors();
@@ -208,7 +205,7 @@ function update() {
   // Blank values: every one is reported at its field (the engine stops at the first).
   const tpl = currentTemplate(state);
   const missing = new Set();
-  for (const {name, role} of ctx.params(tpl)) {
+  for (const {name, role} of templateParams(tpl)) {
     if (role === "optInLink" && state.optIn.url.trim()) continue; // the engine fills it
     if (!(state.values[name] ?? "").trim()) {
       missing.add(name);
@@ -302,11 +299,23 @@ function update() {
   writeHash();
 }
 
-function writeHash() {
-  const hash = encodeCase(state);
-  if (hash !== location.hash) history.replaceState(null, "", hash);
-  writtenHash = hash;
-}
+const ctx = {
+  get state() {
+    return state;
+  },
+  credentials,
+  simulatorUrl: page.simulatorUrl,
+  params: templateParams,
+  onChange: (/** @type {boolean} */ structural = false) => {
+    if (structural) {
+      renderValues(ctx);
+      syncFields(ctx);
+    }
+    if (timer !== null) clearTimeout(timer);
+    document.body.dataset.pending = "true"; // tests wait for the output to settle
+    timer = setTimeout(update, 120);
+  },
+};
 
 // --- Kirim ----------------------------------------------------------------------------------------
 
@@ -349,7 +358,7 @@ async function send() {
   const active = engine; // a re-render while sending must not swap the engine under this send
   const preview = lastPreview;
   try {
-    let before;
+    let before = null;
     try {
       await armFaults(
         sim,

@@ -438,6 +438,29 @@ export function renderDryRun(
   );
 }
 
+/** A retry time with its date, in the recipient's zone when known (else the browser's). */
+function retryTime(
+  /** @type {number} */ ms,
+  /** @type {string | undefined} */ timeZone
+) {
+  const opts = /** @type {Intl.DateTimeFormatOptions} */ ({
+    day: "numeric",
+    month: "short",
+    year: "numeric",
+    hour: "2-digit",
+    minute: "2-digit",
+    timeZoneName: "short",
+  });
+  try {
+    return new Date(ms).toLocaleString(document.documentElement.lang || undefined, {
+      ...opts,
+      timeZone,
+    });
+  } catch {
+    return new Date(ms).toLocaleString(undefined, opts);
+  }
+}
+
 /**
  * A live send: the outcome, each attempt with its classification, and the simulator's counters.
  * @param {Outcome} outcome
@@ -538,29 +561,6 @@ export function renderOutcome(outcome, preview, stats, timeZone) {
         : null
     )
   );
-}
-
-/** A retry time with its date, in the recipient's zone when known (else the browser's). */
-function retryTime(
-  /** @type {number} */ ms,
-  /** @type {string | undefined} */ timeZone
-) {
-  const opts = /** @type {Intl.DateTimeFormatOptions} */ ({
-    day: "numeric",
-    month: "short",
-    year: "numeric",
-    hour: "2-digit",
-    minute: "2-digit",
-    timeZoneName: "short",
-  });
-  try {
-    return new Date(ms).toLocaleString(document.documentElement.lang || undefined, {
-      ...opts,
-      timeZone,
-    });
-  } catch {
-    return new Date(ms).toLocaleString(undefined, opts);
-  }
 }
 
 /** An error that stopped a send (bad input, simulator control unreachable). */

@@ -216,7 +216,10 @@ async function main() {
     process.stderr.write(`${e.message}\n${USAGE}`);
     process.exit(2);
   }
-  if (opts.help) return void process.stdout.write(USAGE);
+  if (opts.help) {
+    process.stdout.write(USAGE);
+    return;
+  }
   try {
     await stat(join(PKG, "web", "sicantik_whatsapp_bg.wasm"));
   } catch {

@@ -245,7 +245,7 @@ export function encodeCase(/** @type {Case} */ c) {
 export function decodeCase(hash) {
   const m = /^#?case=([A-Za-z0-9_-]+)$/.exec(hash);
   if (!m) return null;
-  let raw;
+  let raw = null;
   try {
     raw = JSON.parse(fromBase64Url(m[1]));
   } catch {

@@ -58,6 +58,18 @@ const TEMPLATES = [
   },
 ];
 
+/** A copy of `config` whose providers all talk to `<baseUrl>/<kind>` (the simulator's layout). */
+export function withBaseUrl(config, baseUrl) {
+  const base = baseUrl.replace(/\/+$/, "");
+  return {
+    ...config,
+    providers: (config.providers ?? []).map((p) => ({
+      ...p,
+      baseUrl: `${base}/${p.kind}`,
+    })),
+  };
+}
+
 /**
  * The demo office: Meta first for opted-in citizens, then Watzap, then Fonnte, all on the provider
  * simulator at `baseUrl` with its default credentials.
@@ -89,22 +101,15 @@ export function demoConfig(baseUrl = DEFAULT_BASE_URL, {timeoutMs = 10_000} = {}
   );
 }
 
-/** A copy of `config` whose providers all talk to `<baseUrl>/<kind>` (the simulator's layout). */
-export function withBaseUrl(config, baseUrl) {
-  const base = baseUrl.replace(/\/+$/, "");
-  return {
-    ...config,
-    providers: (config.providers ?? []).map((p) => ({
-      ...p,
-      baseUrl: `${base}/${p.kind}`,
-    })),
-  };
+/** A mistake in how the script was called: printed without a stack, exit code 2. */
+export class UsageError extends Error {
+  name = "UsageError";
 }
 
 /** The config from `--config` (a JSON file), else the demo one; `--base-url` re-points providers. */
 export async function loadConfig({configPath, baseUrl}) {
   if (!configPath) return demoConfig(baseUrl ?? DEFAULT_BASE_URL);
-  let config;
+  let config = null;
   try {
     config = JSON.parse(await readFile(configPath, "utf8"));
   } catch (e) {
@@ -115,7 +120,7 @@ export async function loadConfig({configPath, baseUrl}) {
 
 /** The package as built in pkg/ (`make pkg`), initialized. */
 export async function loadPackage() {
-  let pkg;
+  let pkg = null;
   try {
     pkg = await import("../../pkg/index.js");
   } catch (e) {
@@ -125,11 +130,6 @@ export async function loadPackage() {
   }
   await pkg.init();
   return pkg;
-}
-
-/** A mistake in how the script was called: printed without a stack, exit code 2. */
-export class UsageError extends Error {
-  name = "UsageError";
 }
 
 /**
@@ -158,7 +158,7 @@ export function runCommand(name, main) {
  * prints `help` and returns null.
  */
 export function commandArgs(argv, {options, help, allowPositionals = false}) {
-  let parsed;
+  let parsed = null;
   try {
     parsed = parseArgs({args: argv, options, allowPositionals});
   } catch (e) {

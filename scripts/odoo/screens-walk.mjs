@@ -221,7 +221,7 @@ if (step("permit"))
     await sendBtn.first().click();
     await page.waitForSelector(".modal .o_form_view");
     await page.waitForTimeout(2500);
-    await page.locator(".modal .o_field_widget[name=template_id] input").fill(template);
+    await page.locator(".modal .o_field_widget[name=template_id] input").fill("Izin");
     await page.waitForSelector(".o-autocomplete--dropdown-item");
     await page.locator(".o-autocomplete--dropdown-item").first().click();
     await page.waitForTimeout(2500);
@@ -250,9 +250,7 @@ if (step("permit"))
         .locator(".modal .o_field_widget[name=template_id] input")
         .inputValue())
     ) {
-      await page
-        .locator(".modal .o_field_widget[name=template_id] input")
-        .fill(template);
+      await page.locator(".modal .o_field_widget[name=template_id] input").fill("Izin");
       await page.waitForSelector(".o-autocomplete--dropdown-item");
       await page.locator(".o-autocomplete--dropdown-item").first().click();
       await page.waitForTimeout(2500);

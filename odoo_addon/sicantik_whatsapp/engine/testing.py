@@ -46,7 +46,7 @@ def meta_error(code, message="error", status=400, details=""):
         status,
         {
             "error": {
-                "message": "(#%s) %s" % (code, message),
+                "message": f"(#{code}) {message}",
                 "type": "OAuthException",
                 "code": code,
                 "error_data": {"messaging_product": "whatsapp", "details": details or message},
@@ -90,7 +90,8 @@ class FakeTransport(Transport):
     """A scripted :class:`~.host.Transport`.
 
     ``responses`` is a sequence consumed in order; each item is a response dict, a
-    :class:`TransportFailure` (raised) or a callable ``item(request) -> response`` (which may raise).
+    :class:`TransportFailure` (raised) or a callable ``item(request) -> response`` (which may
+    raise).
     ``handler(request)`` answers every request once the sequence is used up; without it an
     exhausted script raises ``AssertionError``. ``requests`` records every request received (they
     hold credentials: tests only).
@@ -113,8 +114,7 @@ class FakeTransport(Transport):
             item = self.handler
         else:
             raise AssertionError(
-                "FakeTransport: unexpected request %s %s"
-                % (request.get("method"), request.get("url"))
+                f"FakeTransport: unexpected request {request.get('method')} {request.get('url')}"
             )
         if isinstance(item, TransportFailure):
             raise item

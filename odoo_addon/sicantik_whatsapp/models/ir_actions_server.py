@@ -40,7 +40,8 @@ class IrActionsServer(models.Model):
             if template.model and template.model != action.model_id.model:
                 raise ValidationError(
                     _(
-                        "The WhatsApp template %(template)s is made for %(model)s, not for %(action_model)s.",
+                        "The WhatsApp template %(template)s is made for %(model)s, "
+                        "not for %(action_model)s.",
                         template=template.display_name,
                         model=template.model,
                         action_model=action.model_id.model,
@@ -50,12 +51,12 @@ class IrActionsServer(models.Model):
     def _sicantik_whatsapp_trigger(self, record):
         """The trigger part of the dedupe key for ``record``: this action (one automation rule),
         and for a time-based rule the date value it fired for."""
-        trigger = "action-%s" % self.id
+        trigger = f"action-{self.id}"
         rule = self.base_automation_id if "base_automation_id" in self._fields else None
         if rule and rule.trigger in TIME_TRIGGERS and rule.trg_date_id:
             value = record[rule.trg_date_id.name]
             if value:
-                trigger += "@%s" % value.isoformat()
+                trigger += f"@{value.isoformat()}"
         return trigger
 
     def _run_action_sicantik_whatsapp_multi(self, eval_context=None):

@@ -46,7 +46,7 @@ def readable_body(body, content_type=""):
     if "x-www-form-urlencoded" in (content_type or "").lower():
         fields = parse_qsl(stripped, keep_blank_values=True)
         if fields:
-            return "\n".join("%s: %s" % (k, v) for k, v in fields)
+            return "\n".join(f"{k}: {v}" for k, v in fields)
     return text
 
 
@@ -66,8 +66,8 @@ def readable_http(exchange):
     if exchange.get("method") or exchange.get("url"):
         lines.append(" ".join(filter(None, [exchange.get("method"), exchange.get("url")])))
     elif exchange.get("status") is not None:
-        lines.append("HTTP %s" % exchange["status"])
-    lines += ["%s: %s" % (k, v) for k, v in sorted(headers.items())]
+        lines.append(f"HTTP {exchange['status']}")
+    lines += [f"{k}: {v}" for k, v in sorted(headers.items())]
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), "")
     body = readable_body(exchange.get("body"), content_type)
     if body:

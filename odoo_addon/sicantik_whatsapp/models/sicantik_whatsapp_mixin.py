@@ -64,7 +64,7 @@ class SicantikWhatsappMixin(models.AbstractModel):
     def _sicantik_whatsapp_enqueue(
         self, template_code, values=None, scheduled_date=None, priority=10, message_vals=None
     ):
-        """Like :meth:`_sicantik_whatsapp_send`, through the outbox (sent by the cron in batches)."""
+        """Like :meth:`_sicantik_whatsapp_send`, through the outbox (the cron sends in batches)."""
         return self.env["sicantik.whatsapp.dispatcher"].send_records(
             self,
             template_code,

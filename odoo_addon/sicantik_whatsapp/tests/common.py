@@ -111,7 +111,7 @@ class SicantikWhatsappCommon(TransactionCase):
         try:
             get_engine()
         except EngineUnavailable as e:
-            raise AssertionError("sicantik_whatsapp tests need the engine: %s" % e) from None
+            raise AssertionError(f"sicantik_whatsapp tests need the engine: {e}") from None
         cls.env = cls.env(context=dict(cls.env.context, tracking_disable=True))
         icp = cls.env["ir.config_parameter"].sudo()
         icp.set_param("sicantik_whatsapp.default_provider_id", False)
@@ -209,7 +209,7 @@ class SicantikWhatsappCommon(TransactionCase):
     def assertNoSecret(self, text, where=""):
         text = text if isinstance(text, str) else json.dumps(text, ensure_ascii=False, default=str)
         for name, secret in SECRETS.items():
-            self.assertNotIn(secret, text, "credential %s leaked in %s" % (name, where or "text"))
+            self.assertNotIn(secret, text, f"credential {name} leaked in {where or 'text'}")
 
     def record_texts(self, records):
         """Every stored text of ``records`` (char, text, html, selection, json fields)."""
@@ -226,10 +226,10 @@ class SicantikWhatsappCommon(TransactionCase):
         """The consent link tokens for ``partner`` in ``text`` (each one checked: signed for that
         partner, not expired); fails when there is none."""
         tokens = re.findall(r"/sicantik_whatsapp/consent/([A-Za-z0-9_-]+)", text or "")
-        self.assertTrue(tokens, "no consent link in %r" % (text or "")[:300])
+        self.assertTrue(tokens, f"no consent link in {(text or '')[:300]!r}")
         for token in tokens:
             data = self.env["res.partner"]._wa_consent_token_data(token)
-            self.assertTrue(data, "the consent link %s is not a valid signed link" % token)
+            self.assertTrue(data, f"the consent link {token} is not a valid signed link")
             self.assertEqual(data["p"], partner.id, "the consent link is the recipient's own")
         return tokens
 

@@ -43,7 +43,7 @@ class TestConsent(HttpCase, SicantikWhatsappCommon):
         self.assertEqual(self.url_open("/sicantik_whatsapp/consent/not-a-token").status_code, 404)
         token = self.partner_gateway._wa_consent_token()
         forged = token[:-3] + ("AAA" if not token.endswith("AAA") else "BBB")
-        self.assertEqual(self.url_open("/sicantik_whatsapp/consent/%s" % forged).status_code, 404)
+        self.assertEqual(self.url_open(f"/sicantik_whatsapp/consent/{forged}").status_code, 404)
 
     def test_post_without_csrf_is_refused(self):
         partner = self.partner_gateway

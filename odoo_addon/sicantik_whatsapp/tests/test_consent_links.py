@@ -56,9 +56,8 @@ class TestConsentLinks(HttpCase, SicantikWhatsappCommon):
 
     def test_expired_link_records_nothing(self):
         now = int(time.time())
-        path = "/sicantik_whatsapp/consent/%s" % self._token(
-            self.partner_gateway, now - 31 * 86400, now - 86400
-        )
+        token = self._token(self.partner_gateway, now - 31 * 86400, now - 86400)
+        path = f"/sicantik_whatsapp/consent/{token}"
         page = self.url_open(path)
         self.assertEqual(page.status_code, 410)
         self.assertIn("sicantik_whatsapp_consent_expired", page.text)
@@ -72,7 +71,7 @@ class TestConsentLinks(HttpCase, SicantikWhatsappCommon):
     def test_links_of_earlier_versions_are_refused(self):
         """The old never-expiring links ({"partner_id": id}, no nonce) are void."""
         old = hash_sign(self.env(su=True), CONSENT_SCOPE, {"partner_id": self.partner_gateway.id})
-        self.assertEqual(self.url_open("/sicantik_whatsapp/consent/%s" % old).status_code, 404)
+        self.assertEqual(self.url_open(f"/sicantik_whatsapp/consent/{old}").status_code, 404)
         self.assertEqual(self.url_open("/sicantik_whatsapp/consent/CONTOH").status_code, 404)
 
     def test_new_link_with_each_invitation(self):
@@ -112,7 +111,7 @@ class TestConsentLinks(HttpCase, SicantikWhatsappCommon):
         self.partner_gateway._wa_record_opt_out(
             "webhook_fonnte", evidence="Fonnte inbound message: 'STOP'"
         )
-        path = "/sicantik_whatsapp/consent/%s" % token
+        path = f"/sicantik_whatsapp/consent/{token}"
         page = self.url_open(path)
         self.assertEqual(page.status_code, 410)
         self.assertIn("sicantik_whatsapp_consent_opted_out", page.text)
@@ -165,9 +164,8 @@ class TestConsentLinks(HttpCase, SicantikWhatsappCommon):
             {"wa_opted_out_date": partner.wa_opted_out_date - datetime.timedelta(seconds=60)}
         )
         now = int(time.time())
-        old_path = "/sicantik_whatsapp/consent/%s" % self._token(
-            partner, now - 120, now + 86400, nonce="before"
-        )
+        old_token = self._token(partner, now - 120, now + 86400, nonce="before")
+        old_path = f"/sicantik_whatsapp/consent/{old_token}"
         user = self.env["res.users"].create(
             {
                 "name": "Plain Staff",

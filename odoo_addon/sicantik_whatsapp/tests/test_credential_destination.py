@@ -75,7 +75,7 @@ class _Server:
 
     @property
     def url(self):
-        return "http://127.0.0.1:%s" % self.httpd.server_address[1]
+        return f"http://127.0.0.1:{self.httpd.server_address[1]}"
 
     @property
     def captured(self):
@@ -148,7 +148,7 @@ class TestCredentialDestination(SicantikWhatsappRolesCommon):
                 {"kind": "meta" if provider.kind != "meta" else "fonnte"},
                 {"company_id": False},
             ):
-                if self._try("write %s" % vals, lambda p=provider, v=vals: p.write(v)):
+                if self._try(f"write {vals}", lambda p=provider, v=vals: p.write(v)):
                     redirected.append((provider.name, vals))
             # Duplicating a configured profile with another Base URL.
             if self._try("copy", lambda p=provider: p.copy({"base_url": evil})):
@@ -175,7 +175,7 @@ class TestCredentialDestination(SicantikWhatsappRolesCommon):
         dispatcher = self.env["sicantik.whatsapp.dispatcher"].with_user(self.manager)
         template = self.env.ref("sicantik_whatsapp.template_permit_ready")
         for provider in providers:
-            self._try("test connection %s" % provider.name, provider.action_test_connection)
+            self._try(f"test connection {provider.name}", provider.action_test_connection)
         self._try(
             "send",
             lambda: dispatcher.send(self.partner_gateway, "permit_ready", self.permit_values),
@@ -186,7 +186,7 @@ class TestCredentialDestination(SicantikWhatsappRolesCommon):
         )
         for provider in providers:
             self._try(
-                "forced %s" % provider.name,
+                f"forced {provider.name}",
                 lambda p=provider: dispatcher.send(
                     self.partner_gateway, "permit_ready", self.permit_values, p
                 ),
@@ -217,7 +217,7 @@ class TestCredentialDestination(SicantikWhatsappRolesCommon):
                     }
                 )
             )
-            self._try("wizard %s" % provider.name, wizard.action_run)
+            self._try(f"wizard {provider.name}", wizard.action_run)
         for message in queued.with_user(self.manager):
             self._try("send now", message.action_send_now)
 
@@ -226,7 +226,7 @@ class TestCredentialDestination(SicantikWhatsappRolesCommon):
         legit = json.dumps(self.legit.captured)
         for secret in ("access_token", "token", "api_key"):
             self.assertIn(
-                SECRETS[secret], legit, "%s was sent to the administrator's endpoint" % secret
+                SECRETS[secret], legit, f"{secret} was sent to the administrator's endpoint"
             )
 
     def test_an_administrator_decides_the_destination(self):

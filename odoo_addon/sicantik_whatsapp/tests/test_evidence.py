@@ -196,7 +196,8 @@ class TestEvidence(SicantikWhatsappCommon):
                     )
                     with self.registry.cursor() as cr:  # the business transaction: a pending entry
                         cr.execute(
-                            "INSERT INTO sicantik_whatsapp_evidence (company_id, kind, at, fact_json) "
+                            "INSERT INTO sicantik_whatsapp_evidence "
+                            "(company_id, kind, at, fact_json) "
                             "VALUES (%s, %s, now() at time zone 'UTC', %s) RETURNING id",
                             (company_id, fact["kind"], json.dumps(fact, separators=(",", ":"))),
                         )

@@ -98,7 +98,7 @@ class TestFreeText(SicantikWhatsappCommon):
         self.assertEqual(message.attempt_ids.classification, "provider_down")
 
         def after_send(request):
-            raise TransportFailure("timeout", True, "read timeout token=%s" % SECRETS["token"])
+            raise TransportFailure("timeout", True, f"read timeout token={SECRETS['token']}")
 
         with self.mock_transport(handler=after_send):
             message = self.dispatcher.send_free_text(self.partner_gateway, TEXT, self.fonnte)

@@ -13,7 +13,7 @@ class TestIndonesian(TransactionCase):
         env = self.env(context=dict(self.env.context, lang="id_ID"))
 
         def name(xmlid):
-            return env.ref("sicantik_whatsapp.%s" % xmlid).name
+            return env.ref(f"sicantik_whatsapp.{xmlid}").name
 
         self.assertEqual(name("menu_sicantik_whatsapp_config"), "Konfigurasi")
         self.assertEqual(name("menu_sicantik_whatsapp_provider"), "Profil Provider")

@@ -320,7 +320,7 @@ class TestRecordTemplates(SicantikWhatsappRolesCommon):
     def test_the_preview_shows_a_records_values(self):
         context = self.template._preview_context(self.template, None, self.partner_gateway)
         sample = context["samples"][-1]
-        self.assertEqual(sample["key"], "record:res.partner,%s" % self.partner_gateway.id)
+        self.assertEqual(sample["key"], f"record:res.partner,{self.partner_gateway.id}")
         self.assertEqual(sample["partnerId"], self.partner_gateway.id)
         values = sample["notification"]["values"]
         self.assertEqual(values["ref_no"], "KW-001")

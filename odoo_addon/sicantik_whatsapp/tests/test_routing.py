@@ -170,7 +170,8 @@ class TestRouting(SicantikWhatsappCommon):
                 {
                     "status": 200,
                     "headers": {"content-type": "application/json"},
-                    "body": '{"device":"6281200000000","device_status":"connect","name":"DPMPTSP","quota":"78","status":true}',
+                    "body": '{"device":"6281200000000","device_status":"connect",'
+                    '"name":"DPMPTSP","quota":"78","status":true}',
                 }
             ]
         ) as fake:

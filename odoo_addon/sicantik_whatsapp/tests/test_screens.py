@@ -175,7 +175,7 @@ class TestScreenLabels(SicantikWhatsappCommon):
         with self.mock_transport(responses=[fonnte_ok()]):
             action = self.fonnte.action_test_connection()
         self.assertEqual(action["tag"], "sicantik_whatsapp_connection_result")
-        self.assertEqual(action["params"]["key"], "provider-%s" % self.fonnte.id)
+        self.assertEqual(action["params"]["key"], f"provider-{self.fonnte.id}")
 
 
 @tagged("post_install", "-at_install")
@@ -242,9 +242,9 @@ class TestConsentPages(HttpCase, SicantikWhatsappCommon):
         token = self.partner_gateway._wa_consent_token()
         for path in (
             "/sicantik_whatsapp/consent/not-a-token",
-            "/sicantik_whatsapp/consent/%s" % token[:-5],
+            f"/sicantik_whatsapp/consent/{token[:-5]}",
             "/sicantik_whatsapp/consent",
-            "/sicantik_whatsapp/consent/%s/extra" % token,
+            f"/sicantik_whatsapp/consent/{token}/extra",
         ):
             with self.subTest(path=path):
                 page = self.url_open(path)
@@ -283,9 +283,9 @@ class TestScreensTours(HttpCase, SicantikWhatsappCommon):
 
     def test_free_text_from_the_contact(self):
         url = (
-            "/odoo/contacts/%s" % self.partner_gateway.id
+            f"/odoo/contacts/{self.partner_gateway.id}"
             if "contacts" in self.env["ir.module.module"]._installed()
-            else "/odoo/action-base.action_partner_form/%s" % self.partner_gateway.id
+            else f"/odoo/action-base.action_partner_form/{self.partner_gateway.id}"
         )
         with self.mock_transport(handler=lambda request: fonnte_ok("990")) as fake:
             self.start_tour(url, "sicantik_whatsapp_free_text", login="admin", timeout=180)

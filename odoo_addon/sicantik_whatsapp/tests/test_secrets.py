@@ -17,7 +17,7 @@ class TestSecrets(SicantikWhatsappCommon):
     """No provider credential is ever stored or shown outside the credentials tab."""
 
     def test_no_credential_anywhere(self):
-        echo = "error for token %s" % self.fonnte.token
+        echo = f"error for token {self.fonnte.token}"
         messages = self.env["sicantik.whatsapp.message"]
         # Fallback through every provider, with a provider echoing our own token back.
         message, _fake = self.send(

@@ -13,7 +13,7 @@ class TestTranslationFiles(TransactionCase):
         for name in ("id.po", "sicantik_whatsapp.pot"):
             po = polib.pofile(file_path("sicantik_whatsapp/i18n/" + name))
             orphans = [e.msgid[:60] for e in po if not e.obsolete and not e.occurrences]
-            self.assertFalse(orphans, "%s: entries without a #: reference" % name)
+            self.assertFalse(orphans, f"{name}: entries without a #: reference")
 
     def test_evidence_and_retention_screens_in_indonesian(self):
         self.env["res.lang"]._activate_lang("id_ID")

@@ -16,18 +16,16 @@ class TestUi(HttpCase, SicantikWhatsappCommon):
         screens = [
             ("/odoo/action-sicantik_whatsapp.sicantik_whatsapp_provider_action", ".o_list_view"),
             (
-                "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_provider_action/%s"
-                % self.fonnte.id,
+                f"/odoo/action-sicantik_whatsapp.sicantik_whatsapp_provider_action/{self.fonnte.id}",
                 ".o_form_view",
             ),
             (
-                "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_template_master_action/%s"
-                % template.id,
+                f"/odoo/action-sicantik_whatsapp.sicantik_whatsapp_template_master_action/{template.id}",
                 ".o_form_view",
             ),
             ("/odoo/action-sicantik_whatsapp.sicantik_whatsapp_message_action", ".o_list_view"),
             (
-                "/odoo/action-sicantik_whatsapp.sicantik_whatsapp_message_action/%s" % message.id,
+                f"/odoo/action-sicantik_whatsapp.sicantik_whatsapp_message_action/{message.id}",
                 ".o_form_view",
             ),
             (
@@ -48,9 +46,9 @@ class TestUi(HttpCase, SicantikWhatsappCommon):
                 "#sicantik_wa_default_provider",
             ),
             (
-                "/odoo/contacts/%s" % self.partner_gateway.id
+                f"/odoo/contacts/{self.partner_gateway.id}"
                 if "contacts" in self.env["ir.module.module"]._installed()
-                else "/odoo/action-base.action_partner_form/%s" % self.partner_gateway.id,
+                else f"/odoo/action-base.action_partner_form/{self.partner_gateway.id}",
                 ".o_form_view",
             ),
         ]
@@ -59,7 +57,7 @@ class TestUi(HttpCase, SicantikWhatsappCommon):
                 self.browser_js(
                     url,
                     "console.log('test successful')",
-                    ready="!!document.querySelector(%r)" % selector,
+                    ready=f"!!document.querySelector({selector!r})",
                     login="admin",
                     timeout=60,
                 )

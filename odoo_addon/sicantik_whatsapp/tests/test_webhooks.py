@@ -85,8 +85,8 @@ class TestWebhooks(HttpCase, SicantikWhatsappCommon):
     def test_meta_verify(self):
         ok = self.url_open(
             META_URL
-            + "?hub.mode=subscribe&hub.verify_token=%s&hub.challenge=12345"
-            % SECRETS["meta_webhook_token"]
+            + f"?hub.mode=subscribe&hub.verify_token={SECRETS['meta_webhook_token']}"
+            + "&hub.challenge=12345"
         )
         self.assertEqual(ok.status_code, 200)
         self.assertEqual(ok.text, "12345")
@@ -173,7 +173,7 @@ class TestWebhooks(HttpCase, SicantikWhatsappCommon):
     def test_fonnte_status_and_stop(self):
         message, _fake = self.send(self.partner_gateway, responses=[fonnte_ok("90001")])
         self.assertEqual(message.provider_message_id, "90001")
-        url = FONNTE_URL + "?token=%s" % SECRETS["fonnte_webhook_token"]
+        url = FONNTE_URL + f"?token={SECRETS['fonnte_webhook_token']}"
         response = self.url_open(
             url,
             data=json.dumps(

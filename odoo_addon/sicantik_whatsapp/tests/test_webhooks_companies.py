@@ -120,7 +120,7 @@ class TestWebhookCompanies(HttpCase, SicantikWhatsappCommon):
 
     def test_fonnte_stop_opts_out_within_the_company(self):
         response = self.url_open(
-            FONNTE_URL + "?token=%s" % FONNTE_TOKEN_B,
+            FONNTE_URL + f"?token={FONNTE_TOKEN_B}",
             data=json.dumps({"sender": "6281377778888", "message": "BERHENTI"}),
             headers={"Content-Type": "application/json"},
         )

@@ -115,7 +115,7 @@ class SicantikWhatsappComposer(models.TransientModel):
             )
             wiz.single_error = wiz._describe(single) if single and problems else False
             lines = [
-                "%s: %s" % (row["record"].display_name, wiz._describe(row))
+                f"{row['record'].display_name}: {wiz._describe(row)}"
                 for row in problems[:PROBLEMS_SHOWN]
             ]
             if len(problems) > PROBLEMS_SHOWN:

@@ -45,7 +45,7 @@ class SicantikWhatsappFreeTextWizard(models.TransientModel):
                     wiz.partner_id, wiz.text or ""
                 )
             except EngineError as e:
-                wiz.options_text = "%s: %s" % (e.code, e.message)
+                wiz.options_text = f"{e.code}: {e.message}"
                 continue
             allowed = providers.browse()
             lines = []
@@ -53,7 +53,7 @@ class SicantikWhatsappFreeTextWizard(models.TransientModel):
                 record = providers._from_engine_id(option["provider"])
                 if option["allowed"] and record:
                     allowed |= record
-                lines.append("%s — %s" % (record.name or option.get("name"), wiz._reason(option)))
+                lines.append(f"{record.name or option.get('name')} — {wiz._reason(option)}")
             wiz.allowed_provider_ids = allowed
             wiz.options_text = "\n".join(lines)
 

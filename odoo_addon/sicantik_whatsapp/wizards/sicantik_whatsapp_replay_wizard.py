@@ -309,8 +309,9 @@ class SicantikWhatsappReplayWizard(models.TransientModel):
             if count
         )
         summary = Markup("<p>%s</p>") % _(
-            "%(changed)s of %(replayed)s replayed messages would change. %(skipped)s messages could "
-            "not be replayed (recipient deleted or values purged by retention). Nothing was sent.",
+            "%(changed)s of %(replayed)s replayed messages would change. %(skipped)s messages "
+            "could not be replayed (recipient deleted or values purged by retention). "
+            "Nothing was sent.",
             changed=report["changed"],
             replayed=report["replayed"],
             skipped=skipped,
