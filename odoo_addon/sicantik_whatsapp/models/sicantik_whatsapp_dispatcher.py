@@ -210,7 +210,8 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
                 if record.sudo().company_id and record.sudo().company_id not in self.env.companies:
                     raise AccessError(
                         _(
-                            "%(record)s belongs to %(company)s: switch to that company to send from it.",
+                            "%(record)s belongs to %(company)s: switch to that company to send "
+                            "from it.",
                             record=record.display_name,
                             company=record.sudo().company_id.name,
                         )

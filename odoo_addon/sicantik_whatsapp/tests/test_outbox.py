@@ -188,7 +188,8 @@ class TestOutbox(SicantikWhatsappCommon):
         claimed = self.outbox._claim_outbox()
         self.assertEqual(claimed, message)
         self.env.cr.execute(
-            "UPDATE sicantik_whatsapp_message SET state = 'queued', claimed_at = NULL WHERE id = %s",
+            "UPDATE sicantik_whatsapp_message SET state = 'queued', claimed_at = NULL "
+            "WHERE id = %s",
             (message.id,),
         )
         with self.mock_transport() as fake:
@@ -216,7 +217,7 @@ class TestOutbox(SicantikWhatsappCommon):
         what is left; the next run sends them, each once."""
         partners = self.env["res.partner"].create(
             [
-                {"name": "Warga %s" % i, "mobile": "08121111000%s" % i, "wa_meta_opt_in": True}
+                {"name": f"Warga {i}", "mobile": f"08121111000{i}", "wa_meta_opt_in": True}
                 for i in range(5)
             ]
         )

@@ -96,7 +96,7 @@ class TestPacing(SicantikWhatsappCommon):
                 for _i in range(5):
                     slot, reserved = self.outbox._reserve_slot(engine, ref)
                     if not reserved:
-                        raise AssertionError("not reserved: %s" % slot)
+                        raise AssertionError(f"not reserved: {slot}")
                     slots.append(slot["atMs"])
             except Exception as e:  # pylint: disable=broad-except
                 errors.append(e)
@@ -110,7 +110,7 @@ class TestPacing(SicantikWhatsappCommon):
         self.assertEqual(len(slots), 10)
         slots.sort()
         gaps = [b - a for a, b in zip(slots, slots[1:], strict=False)]
-        self.assertTrue(all(g >= 100 for g in gaps), "slots closer than the interval: %s" % gaps)
+        self.assertTrue(all(g >= 100 for g in gaps), f"slots closer than the interval: {gaps}")
         ((next_free,),) = self._slots(self.fonnte)
         self.assertEqual(int(next_free), slots[-1] + 100)
 
@@ -129,7 +129,7 @@ class TestPacing(SicantikWhatsappCommon):
             ]
         self.assertEqual([m.state for m in messages], ["sent"] * 3)
         gaps = [b - a for a, b in zip(times, times[1:], strict=False)]
-        self.assertTrue(all(g >= 0.095 for g in gaps), "sends closer than 100 ms: %s" % gaps)
+        self.assertTrue(all(g >= 0.095 for g in gaps), f"sends closer than 100 ms: {gaps}")
 
     def test_far_slot_leaves_the_message_queued(self):
         """A slot beyond the short wait: the message waits in the queue, nothing is sent, the

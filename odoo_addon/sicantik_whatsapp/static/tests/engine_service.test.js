@@ -70,7 +70,7 @@ test("missing files (addon built without `make addon`): a clear error, retried l
     });
     await makeMockEnv();
     const service = getService("sicantik_whatsapp_engine");
-    let error;
+    let error = null;
     try {
         await service.load();
     } catch (e) {
@@ -95,7 +95,7 @@ test("a broken .wasm is reported with its URL", async () => {
     });
     patchWithCleanup(engineLoader, {importModule: async () => fake.module});
     await makeMockEnv();
-    let error;
+    let error = null;
     try {
         await getService("sicantik_whatsapp_engine").load();
     } catch (e) {
@@ -109,7 +109,7 @@ test("a broken .wasm is reported with its URL", async () => {
 test("a module that is not the engine's glue is refused", async () => {
     patchWithCleanup(engineLoader, {importModule: async () => ({default: 42})});
     await makeMockEnv();
-    let error;
+    let error = null;
     try {
         await getService("sicantik_whatsapp_engine").load();
     } catch (e) {

@@ -63,7 +63,8 @@ beforeEach(() => useRealEngine());
 function mockContext(options = {}, extend = null) {
     const received = [];
     onRpc(TEMPLATE_MODEL, CONTEXT_METHOD, ({args, kwargs}) => {
-        const {context: _context, ...rest} = kwargs;
+        const rest = {...kwargs};
+        delete rest.context;
         received.push({args, kwargs: rest});
         const context = makeServerContext(options);
         extend?.(context, kwargs);
@@ -343,7 +344,8 @@ test("engine files missing: a clear message instead of the preview, the form sti
 test("send test: the server sends, the browser only names the contact and values", async () => {
     mockContext({partners: [{id: 7, name: "Rina Kaban", phone: "0813-7000-1111"}]});
     onRpc(TEMPLATE_MODEL, SEND_METHOD, ({args, kwargs}) => {
-        const {context: _context, ...rest} = kwargs;
+        const rest = {...kwargs};
+        delete rest.context;
         expect.step({args, kwargs: rest});
         return {
             messageId: 42,

@@ -43,7 +43,8 @@ beforeEach(() => useRealEngine());
 function mockContext(options = {}) {
     const received = [];
     onRpc(TEMPLATE_MODEL, CONTEXT_METHOD, ({args, kwargs}) => {
-        const {context: _context, ...rest} = kwargs;
+        const rest = {...kwargs};
+        delete rest.context;
         received.push({args, kwargs: rest});
         return makeServerContext(options);
     });

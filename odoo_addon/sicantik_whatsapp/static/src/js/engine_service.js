@@ -43,7 +43,7 @@ export class EngineUnavailableError extends Error {
 }
 
 async function importEngine() {
-    let mod;
+    let mod = null;
     try {
         mod = await engineLoader.importModule(ENGINE_JS_URL);
     } catch (error) {

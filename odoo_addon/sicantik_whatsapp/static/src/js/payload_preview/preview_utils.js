@@ -108,7 +108,7 @@ export function buildNotification(sample, templateCode, values, forceProvider) {
  * @throws {Error} with `code = "values.invalid"`
  */
 export function parseValues(text) {
-    let values;
+    let values = null;
     try {
         values = JSON.parse(text || "{}");
     } catch (error) {

@@ -164,7 +164,7 @@ export class TemplatePreviewField extends Component {
             return;
         }
         const refreshId = ++this.refreshId;
-        let sample;
+        let sample = null;
         try {
             await this.followPreviewRecord();
             sample = this.session.samples.get(this.state.sampleKey);
@@ -309,7 +309,7 @@ export class TemplatePreviewField extends Component {
             ),
             confirmLabel: _t("Send"),
             confirm: () => this.sendTest(),
-            cancel: () => {},
+            cancel: () => undefined,
         });
     }
 

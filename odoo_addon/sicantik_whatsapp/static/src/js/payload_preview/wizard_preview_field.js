@@ -87,7 +87,7 @@ export class WizardPreviewField extends Component {
         }
         const refreshId = ++this.refreshId;
         const inputs = this.inputs;
-        let sample;
+        let sample = null;
         try {
             sample = inputs.partnerId
                 ? await this.session.partnerSample(false, inputs.partnerId)
@@ -111,7 +111,7 @@ export class WizardPreviewField extends Component {
     compute(inputs, sample) {
         const config = this.session.config;
         const code = inputs.templateId && this.session.templateCode(inputs.templateId);
-        let values;
+        let values = null;
         try {
             values = parseValues(inputs.valuesText);
         } catch (error) {
