@@ -196,12 +196,10 @@ fn meta_status(s: &Obj, ctx: &Context) -> Result<Event> {
             .and_then(Value::as_object)
             .and_then(|d| string(d, "details"));
         StatusError {
-            code: format!(
-                "meta.{}",
-                scalar(err.and_then(|e| e.get("code")))
-                    .as_deref()
-                    .unwrap_or("failed")
-            ),
+            // Meta's own code, else the engine's `meta.failed` (a catalogue code: a literal so
+            // the catalogue's scan of the sources sees it).
+            code: scalar(err.and_then(|e| e.get("code")))
+                .map_or_else(|| "meta.failed".to_string(), |c| format!("meta.{c}")),
             title: get("title").map(str::to_string),
             detail: details
                 .or_else(|| get("message"))

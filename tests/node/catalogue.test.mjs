@@ -1,28 +1,25 @@
 // The catalogue as the node host sees it (the package's `catalogue()`): every code the engine can
 // emit has its Indonesian and English sentence, and every answer of the shared fixtures gives the
-// arguments its codes' sentences name. The same walk runs in the page (tests/page), the Python
-// host (scripts/python_tests/test_catalogue.py) and Odoo (tests/test_catalogue.py); the rules
-// are in catalogue-walk.mjs.
+// arguments its codes' sentences name. The same walk runs in the page (tests/browser), the Python
+// host (tests/python/test_catalogue.py) and Odoo (the addon's tests/test_catalogue.py); the rules
+// are in catalogue-walk.mjs. The transcripts' steps run in the package's node build (what
+// `require` gets), which has every op (the web build lacks `dispatchScripted` and the webhooks).
 
 import {test} from "node:test";
 import assert from "node:assert/strict";
-import {readdirSync, readFileSync} from "node:fs";
+import {createRequire} from "node:module";
 import {
   codeProblems,
   engineCodesIn,
   missingSentences,
   stepsAndErrors,
 } from "./catalogue-walk.mjs";
-import {runCase} from "./fixture-lib.mjs";
 import {ROOT, loadPkg} from "./helpers.mjs";
+import {runSteps, transcripts} from "./transcript.mjs";
 
-const pkg = await loadPkg();
-const catalogue = pkg.catalogue();
-const dir = `${ROOT}tests/fixtures/`;
-const suites = readdirSync(dir)
-  .filter((f) => f.endsWith(".json"))
-  .sort()
-  .map((f) => [f, JSON.parse(readFileSync(dir + f, "utf8"))]);
+const catalogue = (await loadPkg()).catalogue();
+const node = createRequire(import.meta.url)(`${ROOT}pkg/node/sicantik_whatsapp.js`);
+const suites = transcripts();
 
 test("every catalogue code has both sentences, naming only its declared arguments", () => {
   const codes = Object.keys(catalogue.codes);
@@ -30,7 +27,7 @@ test("every catalogue code has both sentences, naming only its declared argument
   assert.deepEqual(missingSentences(catalogue), []);
 });
 
-test("every engine code in the fixtures' expected answers is in the catalogue", () => {
+test("every engine code in the fixtures' expected answers is in the catalogue", (t) => {
   const seen = new Set();
   for (const [file, suite] of suites) {
     for (const code of engineCodesIn(suite.cases, catalogue))
@@ -38,16 +35,20 @@ test("every engine code in the fixtures' expected answers is in the catalogue", 
   }
   const missing = [...seen].filter((c) => !(c.split(" ")[0] in catalogue.codes));
   assert.ok(seen.size > 50, `too few codes found: ${seen.size}`);
+  t.diagnostic(
+    `${new Set([...seen].map((c) => c.split(" ")[0])).size} expected codes checked`
+  );
   assert.deepEqual(missing, []);
 });
 
-test("every trace step and error the fixtures produce gives its sentence's arguments", () => {
+test("every trace step and error the fixtures produce gives its sentence's arguments", (t) => {
   const checked = new Set();
   const problems = [];
   for (const [file, suite] of suites) {
     for (const c of suite.cases) {
-      const actual = runCase(pkg, suite.config, c);
-      for (const item of stepsAndErrors(actual)) {
+      // Every answer and error of the case's steps, whether or not the step expects it.
+      const answers = [...runSteps(node, suite, c)].map(({got}) => got);
+      for (const item of stepsAndErrors(answers)) {
         const problem = codeProblems(item, catalogue);
         if (problem) problems.push(`${file} › ${c.name}: ${problem}`);
         checked.add(item.code);
@@ -55,6 +56,7 @@ test("every trace step and error the fixtures produce gives its sentence's argum
     }
   }
   assert.deepEqual(problems, []);
+  t.diagnostic(`${checked.size} codes of trace steps and errors checked`);
   assert.ok(checked.size > 40, `too few codes seen: ${[...checked].join(" ")}`);
 });
 

@@ -1,16 +1,17 @@
 """The catalogue through the Python host (``WasmEngine.catalogue``): every code the engine can
 emit has its Indonesian and English sentence, and every trace step and error of the shared
-fixtures gives the arguments its sentence names. The rules live with the addon's tests
-(odoo_addon/sicantik_whatsapp/tests/catalogue_walk.py), which Odoo runs too."""
+fixtures gives the arguments its sentence names: each case's steps run through the transcript
+runner's ``call`` (test_fixtures.py) in a fresh host, and the walk reads every answer and error.
+The rules live with the addon's tests (odoo_addon/sicantik_whatsapp/tests/catalogue_walk.py),
+which Odoo runs too."""
 
-import glob
 import json
 import os
 import sys
 
 import pytest
 
-from test_fixtures import ROOT, WASM, host, run_case
+from test_fixtures import ROOT, WASM, call, case_steps, host, transcripts
 
 sys.path.insert(0, os.path.join(ROOT, "odoo_addon", "sicantik_whatsapp", "tests"))
 
@@ -27,10 +28,13 @@ def catalogue(engine):
     return engine.catalogue()
 
 
-def suites():
-    for path in sorted(glob.glob(os.path.join(ROOT, "tests", "fixtures", "*.json"))):
-        with open(path, encoding="utf-8") as f:
-            yield os.path.basename(path), json.load(f)
+def answers(engine, suite, case):
+    """Every answer and error of the case's steps, whether or not a step expects it."""
+    state, out = {"handle": None}, []
+    for step in case_steps(suite, case):
+        answer, error = call(engine, state, step["op"], step.get("args"))
+        out.append({"error": error} if error else answer)
+    return out
 
 
 def test_every_code_has_both_sentences(catalogue):
@@ -40,7 +44,7 @@ def test_every_code_has_both_sentences(catalogue):
 
 def test_every_engine_code_of_the_fixtures_is_in_the_catalogue(catalogue):
     seen = {}
-    for name, suite in suites():
+    for name, suite in transcripts():
         for code in walk.engine_codes_in(suite["cases"], catalogue):
             seen.setdefault(code, name)
     assert len(seen) > 50
@@ -49,9 +53,9 @@ def test_every_engine_code_of_the_fixtures_is_in_the_catalogue(catalogue):
 
 def test_every_step_and_error_of_the_fixtures_gives_its_arguments(engine, catalogue):
     problems, checked = [], set()
-    for name, suite in suites():
+    for name, suite in transcripts():
         for case in suite["cases"]:
-            for item in walk.steps_and_errors(run_case(engine, suite["config"], case)):
+            for item in walk.steps_and_errors(answers(engine, suite, case)):
                 problem = walk.code_problem(item, catalogue)
                 if problem:
                     problems.append(f"{name} › {case['name']}: {problem}")

@@ -56,13 +56,24 @@ def check_step(step, answer, error):
             subset(step["expect"], answer)
 
 
-def cases():
+def transcripts():
+    """``(file name, suite)`` of every transcript file, sorted by name."""
     for path in sorted(glob.glob(os.path.join(ROOT, "tests", "fixtures", "*.json"))):
         with open(path, encoding="utf-8") as f:
             suite = json.load(f)
-        for case in suite.get("cases", []):
-            steps = case.get("setup", suite.get("setup", [])) + case["steps"]
-            yield pytest.param(steps, id=f"{os.path.basename(path)}::{case['name']}")
+        if "cases" in suite:
+            yield os.path.basename(path), suite
+
+
+def case_steps(suite, case):
+    """A case's steps: its own ``setup`` (else the file's), then its ``steps``."""
+    return case.get("setup", suite.get("setup", [])) + case["steps"]
+
+
+def cases():
+    for name, suite in transcripts():
+        for case in suite["cases"]:
+            yield pytest.param(case_steps(suite, case), id=f"{name}::{case['name']}")
 
 
 @pytest.fixture(scope="module", params=["direct", "portable"])

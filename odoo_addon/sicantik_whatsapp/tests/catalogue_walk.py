@@ -1,6 +1,6 @@
 # Copyright 2026 DPMPTSP sicantik-whatsapp contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
-"""The catalogue checks every Python host runs (scripts/python_tests/test_catalogue.py and the
+"""The catalogue checks every Python host runs (tests/python/test_catalogue.py and the
 Odoo test_catalogue.py; node and the page follow the same rules in tests/node/catalogue-walk.mjs).
 
 Plain Python, no Odoo import: a code is an engine code when its family is one of the catalogue's

@@ -6,6 +6,7 @@ the widget and the chatter read in the viewer's language from it."""
 
 import glob
 import json
+import logging
 import os
 
 from odoo.tests import tagged
@@ -15,26 +16,39 @@ from . import catalogue_walk as walk
 from .common import SicantikWhatsappCommon, fonnte_ok
 from .test_fault_matrix import ROOT
 
+_logger = logging.getLogger(__name__)
 
-def _suites():
+
+def _transcripts():
+    """``(file name, suite)`` of every shared transcript (tests/fixtures/README.md)."""
     if not ROOT:
         return []
     suites = []
     for path in sorted(glob.glob(os.path.join(ROOT, "tests", "fixtures", "*.json"))):
         with open(path, encoding="utf-8") as f:
-            suites.append((os.path.basename(path), json.load(f)))
+            suite = json.load(f)
+        if "cases" in suite:
+            suites.append((os.path.basename(path), suite))
     return suites
 
 
-def _merge_patch(target, patch):
-    if not isinstance(patch, dict):
-        return patch
-    out = dict(target) if isinstance(target, dict) else {}
-    for key, value in patch.items():
-        if value is None:
-            out.pop(key, None)
-        else:
-            out[key] = _merge_patch(out.get(key), value)
+def _answers(engine, suite, case):
+    """Every answer and error of a case's steps (its ``setup``, else the file's, then its
+    ``steps``) in a fresh host, as tests/python/test_fixtures.py's ``call`` runs them; the
+    addon cannot import that file (no repository, no pytest in Odoo's environment)."""
+    handle, out = None, []
+    for step in case.get("setup", suite.get("setup", [])) + case["steps"]:
+        op, args = step["op"], step.get("args")
+        try:
+            if op == "configure":
+                handle = None  # a refused configuration leaves none
+                handle = engine.configured(args, key=json.dumps(args, sort_keys=True))
+                handle.configure()
+                out.append({})
+            else:
+                out.append((handle or engine).call(op, args))
+        except EngineError as e:
+            out.append({"error": {"code": e.code, "message": e.message, "args": e.fields}})
     return out
 
 
@@ -49,7 +63,7 @@ class TestCatalogue(SicantikWhatsappCommon):
         self.assertEqual(walk.missing_sentences(self.catalogue), [])
 
     def test_every_fixture_code_and_argument_is_in_the_catalogue(self):
-        suites = _suites()
+        suites = _transcripts()
         if not suites:
             self.skipTest("not run from the repository: no shared fixtures")
         expected = set()
@@ -58,23 +72,20 @@ class TestCatalogue(SicantikWhatsappCommon):
         for name, suite in suites:
             walk.engine_codes_in(suite["cases"], self.catalogue, expected)
             for case in suite["cases"]:
-                if not case.get("notification"):
-                    continue
-                config = _merge_patch(case.get("config", suite["config"]), case.get("configPatch"))
-                try:
-                    handle = engine.configured(config, key=json.dumps(config, sort_keys=True))
-                    answer = {"decision": handle.decide(case["notification"])}
-                except EngineError as e:
-                    answer = {"error": {"code": e.code, "message": e.message, "args": e.fields}}
-                for item in walk.steps_and_errors(answer):
+                for item in walk.steps_and_errors(_answers(engine, suite, case)):
                     problem = walk.code_problem(item, self.catalogue)
                     if problem:
                         problems.append(f"{name} › {case['name']}: {problem}")
                     checked.add(item["code"])
         self.assertEqual(sorted(c for c in expected if c not in self.catalogue["codes"]), [])
         self.assertEqual(problems, [])
-        # Decisions only (the node and Python hosts run every op of the fixtures).
-        self.assertGreater(len(checked), 10, sorted(checked))
+        # Every op of the transcripts, as the node and Python hosts run them.
+        self.assertGreater(len(checked), 40, sorted(checked))
+        _logger.info(
+            "catalogue: %d expected codes, %d codes of trace steps and errors checked",
+            len(expected),
+            len(checked),
+        )
 
     def test_the_checks_can_fail(self):
         broken = json.loads(json.dumps(self.catalogue))
