@@ -5,13 +5,13 @@
 //
 //   node scripts/check-file-sizes.mjs rust     the Rust files (part of `make check`)
 //   node scripts/check-file-sizes.mjs python   the addon's Python modules (`make check-sizes`)
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import {existsSync, readdirSync, readFileSync, statSync} from "node:fs";
+import {join, relative} from "node:path";
 
 const root = new URL("..", import.meta.url).pathname;
 const RULES = {
-  rust: { dirs: ["src", "tests", "fuzz/fuzz_targets", "benches"], ext: ".rs", max: 800 },
-  python: { dirs: ["odoo_addon"], ext: ".py", max: 400 },
+  rust: {dirs: ["src", "tests", "fuzz/fuzz_targets", "benches"], ext: ".rs", max: 800},
+  python: {dirs: ["odoo_addon"], ext: ".py", max: 400},
 };
 
 function files(dir, ext) {
@@ -32,16 +32,21 @@ if (kinds.length === 0 || kinds.some((k) => !RULES[k])) {
 }
 let failed = false;
 for (const kind of kinds) {
-  const { dirs, ext, max } = RULES[kind];
+  const {dirs, ext, max} = RULES[kind];
   const all = dirs.flatMap((d) => files(join(root, d), ext));
   const over = all
-    .map((f) => ({ f, lines: readFileSync(f, "utf8").split("\n").length - 1 }))
-    .filter(({ lines }) => lines >= max)
+    .map((f) => ({f, lines: readFileSync(f, "utf8").split("\n").length - 1}))
+    .filter(({lines}) => lines >= max)
     .sort((a, b) => b.lines - a.lines);
-  for (const { f, lines } of over) {
-    console.error(`check-file-sizes: ${relative(root, f)} has ${lines} lines (limit: under ${max})`);
+  for (const {f, lines} of over) {
+    console.error(
+      `check-file-sizes: ${relative(root, f)} has ${lines} lines (limit: under ${max})`
+    );
   }
   if (over.length) failed = true;
-  else console.log(`check-file-sizes: the ${all.length} ${kind} files are all under ${max} lines`);
+  else
+    console.log(
+      `check-file-sizes: the ${all.length} ${kind} files are all under ${max} lines`
+    );
 }
 process.exit(failed ? 1 : 0);

@@ -10,8 +10,8 @@
 // using its parent, or a module using another, counts.
 //
 //   node scripts/check-module-cycles.mjs [src-dir]
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { dirname, join, relative, sep } from "node:path";
+import {readdirSync, readFileSync, statSync} from "node:fs";
+import {dirname, join, relative, sep} from "node:path";
 
 const root = process.argv[2] ?? new URL("../src", import.meta.url).pathname;
 
@@ -27,8 +27,10 @@ function rustFiles(dir) {
 const declared = new Map(); // file → its module path
 for (const file of rustFiles(root)) {
   const text = readFileSync(file, "utf8");
-  for (const m of text.matchAll(/#\[path\s*=\s*"([^"]+)"\]\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*;/g)) {
-    declared.set(join(dirname(file), m[1]), { parent: file, name: m[2] });
+  for (const m of text.matchAll(
+    /#\[path\s*=\s*"([^"]+)"\]\s*(?:#\[[^\]]*\]\s*)*(?:pub(?:\([^)]*\))?\s+)?mod\s+(\w+)\s*;/g
+  )) {
+    declared.set(join(dirname(file), m[1]), {parent: file, name: m[2]});
   }
 }
 
@@ -82,7 +84,8 @@ for (const file of files) {
   // Inline modules (`mod tests { … }`) shift what `super` means: track them by brace depth.
   const inline = []; // depths at which an inline module opened
   let depth = 0;
-  const token = /\bmod\s+[A-Za-z_]\w*\s*\{|[{}]|\b((?:crate|super|self)(?:\s*::\s*(?:super|[A-Za-z_]\w*))*)\s*::\s*(\{[^;]*?\}|[A-Za-z_*]\w*)/g;
+  const token =
+    /\bmod\s+[A-Za-z_]\w*\s*\{|[{}]|\b((?:crate|super|self)(?:\s*::\s*(?:super|[A-Za-z_]\w*))*)\s*::\s*(\{[^;]*?\}|[A-Za-z_*]\w*)/g;
   for (const m of text.matchAll(token)) {
     const t = m[0];
     if (t.startsWith("mod")) {
@@ -100,15 +103,20 @@ for (const file of files) {
       continue;
     }
     const head = m[1].split(/\s*::\s*/);
-    const tails =
-      m[2].startsWith("{")
-        ? m[2]
-            .slice(1, -1)
-            .split(",")
-            .map((s) => s.trim().split(/\s*::\s*/)[0].split(/\s/)[0])
-            .filter(Boolean)
-        : [m[2]];
-    let base;
+    const tails = m[2].startsWith("{")
+      ? m[2]
+          .slice(1, -1)
+          .split(",")
+          .map(
+            (s) =>
+              s
+                .trim()
+                .split(/\s*::\s*/)[0]
+                .split(/\s/)[0]
+          )
+          .filter(Boolean)
+      : [m[2]];
+    let base = null;
     if (head[0] === "crate") base = [];
     else {
       // `self`/`super` start from the innermost inline module of this file.
@@ -121,13 +129,20 @@ for (const file of files) {
     }
     if (base.includes("<inline>")) continue; // inside this file's own inline module
     for (const tail of tails) {
-      const target = node(resolve([...base, tail].filter((s) => s !== "*" && s !== "self")));
+      const target = node(
+        resolve([...base, tail].filter((s) => s !== "*" && s !== "self"))
+      );
       if (!target || target === from) continue;
       // A parent reaching its own child module is containment (see the header).
       if (target.startsWith(`${from}::`)) continue;
       if (!edges.has(from)) edges.set(from, new Map());
       if (!edges.get(from).has(target)) {
-        edges.get(from).set(target, `${relative(join(root, ".."), file)}: ${m[0].replace(/\s+/g, " ")}`);
+        edges
+          .get(from)
+          .set(
+            target,
+            `${relative(join(root, ".."), file)}: ${m[0].replace(/\s+/g, " ")}`
+          );
       }
     }
   }
@@ -139,7 +154,7 @@ const stack = [];
 const info = new Map();
 const cycles = [];
 function visit(v) {
-  info.set(v, { index, low: index, onStack: true });
+  info.set(v, {index, low: index, onStack: true});
   index++;
   stack.push(v);
   for (const w of edges.get(v)?.keys() ?? []) {
@@ -152,7 +167,7 @@ function visit(v) {
   }
   if (info.get(v).low === info.get(v).index) {
     const scc = [];
-    let w;
+    let w = null;
     do {
       w = stack.pop();
       info.get(w).onStack = false;
@@ -164,11 +179,15 @@ function visit(v) {
 for (const v of [...edges.keys()].sort()) if (!info.has(v)) visit(v);
 
 if (cycles.length === 0) {
-  console.log(`check-module-cycles: no import cycle between the ${edges.size} modules of src/`);
+  console.log(
+    `check-module-cycles: no import cycle between the ${edges.size} modules of src/`
+  );
   process.exit(0);
 }
 for (const scc of cycles) {
-  console.error(`check-module-cycles: these modules import each other: ${scc.join(", ")}`);
+  console.error(
+    `check-module-cycles: these modules import each other: ${scc.join(", ")}`
+  );
   const members = new Set(scc);
   for (const from of scc) {
     for (const [to, where] of edges.get(from) ?? []) {

@@ -16,7 +16,7 @@ _logger = logging.getLogger(__name__)
 
 
 class SicantikWhatsappTemplateMaster(models.Model):
-    _inherit = "sicantik.whatsapp.template.master"
+    _inherit = "sicantik.whatsapp.template.master"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Health: Meta's verdict on the template, told to the managers when it changes

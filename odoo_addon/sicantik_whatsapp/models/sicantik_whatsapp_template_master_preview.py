@@ -44,7 +44,7 @@ def _typed_value(value):
 
 
 class SicantikWhatsappTemplateMaster(models.Model):
-    _inherit = "sicantik.whatsapp.template.master"
+    _inherit = "sicantik.whatsapp.template.master"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Called by the widget (orm.call): rights first, then sudo
