@@ -112,7 +112,9 @@ class TestCatalogue(SicantikWhatsappCommon):
         """The OWL widget's words come from the catalogue the server sends with its context:
         every code, both languages."""
         template = self.env.ref("sicantik_whatsapp.template_permit_ready")
-        context = self.dispatcher._preview_context(template, self.partner_gateway)
+        context = self.env["sicantik.whatsapp.template.master"]._preview_context(
+            template, self.partner_gateway
+        )
         self.assertEqual(context["catalogue"]["codes"], self.catalogue["codes"])
 
     def test_message_reads_in_the_viewers_language(self):
