@@ -284,35 +284,6 @@ const STRINGS = {
   },
 };
 
-/** The engine's English reasons for a bad phone number, by a fragment that identifies each. */
-const PHONE_REASONS_ID = [
-  ["is empty", "nomor masih kosong"],
-  ["contains letters", "nomor berisi huruf"],
-  ["contains no digits", "nomor tidak berisi angka"],
-  ["'+' is only allowed once", "tanda '+' hanya boleh sekali, di awal nomor"],
-  [
-    "contains the character",
-    "nomor berisi karakter yang tidak diizinkan; gunakan angka, spasi, '-', '.', '(' dan ')'",
-  ],
-  ["country code cannot start with 0", "kode negara tidak boleh diawali 0"],
-  [
-    "country code the ITU has assigned",
-    "nomor tidak diawali kode negara yang terdaftar di ITU",
-  ],
-  ["too short for the country code", "nomor terlalu pendek untuk kode negara ini"],
-  ["too long for the country code", "nomor terlalu panjang untuk kode negara ini"],
-  [
-    "mobile numbers start with",
-    "bukan nomor ponsel Indonesia: nomor ponsel diawali 081–083 atau 085–089",
-  ],
-  [
-    "landline",
-    "bukan nomor ponsel (telepon rumah/kantor atau nomor layanan): WhatsApp memerlukan nomor ponsel berawalan 08",
-  ],
-  ["too short", "nomor terlalu pendek"],
-  ["too long", "nomor terlalu panjang"],
-];
-
 /** @type {Lang} */
 let current = "id";
 
@@ -365,11 +336,10 @@ export function describeError(err) {
   const code = err?.code ?? "";
   const message = err?.message ?? String(err);
   const args = {...(err?.args ?? {})};
-  if (code === "phone.invalid" && current === "id" && args.reason) {
-    // The engine gives a bad number's reason in English only (no code yet): see README.
-    args.reason =
-      PHONE_REASONS_ID.find(([k]) => args.reason.includes(k))?.[1] ?? args.reason;
-  }
+  // A bad number's reason has its own code and arguments (`reasonCode`): its sentence, without
+  // its full stop, replaces the engine's English words inside the error's sentence.
+  const reason = args.reasonCode ? sentence(args.reasonCode, current, args) : null;
+  if (reason) args.reason = reason.replace(/\.$/, "");
   let title = sentence(code, current, args) ?? t("engineError", {code});
   // A corrected input, when the engine has one, has its own sentence (not every error has it).
   if (args.suggestion)

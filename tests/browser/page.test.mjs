@@ -178,7 +178,14 @@ test("dry run: phone, decision with the opt-in link, the Fonnte request body", a
 test("field errors: a bad phone and a blank value are shown next to their fields", async () => {
   await page.fill("#f-phone", "021 555 1234");
   await page.getByTestId("err-phone").waitFor({state: "visible"});
-  assert.match(await text('[data-testid="err-phone"]'), /phone\.invalid/);
+  const shown = await text('[data-testid="err-phone"]');
+  assert.match(shown, /phone\.invalid/);
+  // The reason is the catalogue's sentence of the error's reasonCode in the page's language
+  // (Indonesian), not a translation of the engine's English words kept by the page.
+  const landline = await page.evaluate(async () =>
+    (await import("sicantik-whatsapp")).sentence("phone.landline", "id")
+  );
+  assert.ok(shown.includes(landline.replace(/\.$/, "")), shown);
   await page.fill("#f-value-permit_type", "");
   await page.locator("#err-value-permit_type").waitFor({state: "visible"});
   assert.equal(

@@ -113,21 +113,12 @@ class ResPartner(models.Model):
                 partner.wa_phone_warning = partner._wa_phone_problem(e)
 
     def _wa_phone_problem(self, error):
-        """The sentence shown for a number the engine refuses, by its code; the hint comes from
-        the engine's structured ``suggestion``, never from its English message."""
-        if error.code == "phone.trunk_zero_doubled":
-            rule = _(
-                "The number starts with two zeros. An Indonesian mobile starts with one 0 (08…); "
-                "a number abroad is written with + and its country code."
-            )
-            if error.suggestion:
-                return f"{rule} {_('Did you mean %(number)s?', number=error.suggestion)}"
-            return rule
-        if error.code == "phone.invalid":
-            return _(
-                "This number cannot receive WhatsApp messages: %(reason)s", reason=error.message
-            )
-        return error.message
+        """The catalogue's sentence of a number the engine refuses, filled from the error's
+        arguments (a bad number's reason by its own ``reasonCode``), with the engine's
+        suggestion when it has one; never its English message, unless the code is unknown."""
+        return self.env["sicantik.whatsapp.catalogue"]._error_text(
+            error.code, error.message, error.fields
+        )
 
     def _compute_wa_message_count(self):
         data = self.env["sicantik.whatsapp.message"]._read_group(

@@ -1,6 +1,7 @@
 # Copyright 2026 DPMPTSP sicantik-whatsapp contributors
 # License LGPL-3.0 or later (https://www.gnu.org/licenses/lgpl).
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from .readable import readable_http
 
@@ -40,6 +41,22 @@ class SicantikWhatsappAttempt(models.Model):
     # What a person reads: JSON indented, an HTML error page as its text, wrapped in the form.
     request_readable = fields.Text(string="Request", compute="_compute_readable")
     response_readable = fields.Text(string="Provider Answer", compute="_compute_readable")
+
+    # What the classification means, in the reader's language: the engine's catalogue sentence
+    # (``classification.*``), with the provider's code that led to it.
+    outcome_text = fields.Char(string="What Happened", compute="_compute_outcome_text")
+
+    @api.depends("classification", "code")
+    @api.depends_context("lang")
+    def _compute_outcome_text(self):
+        catalogue = self.env["sicantik.whatsapp.catalogue"]
+        for att in self:
+            label = dict(CLASSIFICATIONS).get(att.classification, att.classification)
+            try:
+                text = catalogue._sentence(f"classification.{att.classification}", default=label)
+            except UserError:  # no engine installed: the selection's label
+                text = label
+            att.outcome_text = f"{text} [{att.code}]" if att.code else text
 
     @api.depends("request_masked", "response_masked")
     def _compute_readable(self):

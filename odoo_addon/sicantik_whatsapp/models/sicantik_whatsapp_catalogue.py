@@ -127,6 +127,12 @@ class SicantikWhatsappCatalogue(models.AbstractModel):
         stored ``message`` when the code is a provider's own (``meta.131026``)."""
         if not code:
             return message or False
+        args = dict(args or {})
+        # A bad number's reason has its own code and arguments (``reasonCode``): its sentence,
+        # without its full stop, replaces the engine's English words inside the error's.
+        reason = args.get("reasonCode") and self._sentence(args["reasonCode"], args)
+        if reason:
+            args["reason"] = reason.rstrip(".")
         text = self._sentence(code, args, default=message or code)
         # A corrected input, when the engine has one, has its own sentence.
         if args and args.get("suggestion"):

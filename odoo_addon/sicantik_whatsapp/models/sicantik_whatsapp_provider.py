@@ -10,6 +10,11 @@ from ..engine.host import EngineError, now_ms
 MANAGER_GROUP = "sicantik_whatsapp.group_sicantik_whatsapp_manager"
 
 
+def _default_timeout(model):
+    """The engine's default timeout in seconds (its catalogue), 0 when it is not installed."""
+    return (model.env["sicantik.whatsapp.catalogue"]._default("timeoutMs") or 0) // 1000
+
+
 def _new_webhook_token():
     return secrets.token_urlsafe(24)
 
@@ -67,9 +72,10 @@ class SicantikWhatsappProvider(models.Model):
     )
     timeout = fields.Integer(
         string="Timeout (seconds)",
-        default=15,
+        default=_default_timeout,
         help="How long to wait for the provider's answer. A request that times out after being "
-        "sent is marked unknown and never resent to another provider.",
+        "sent is marked unknown and never resent to another provider. Empty: the engine's "
+        "default.",
     )
     rate_per_minute = fields.Integer(
         string="Rate limit (messages/minute)",
@@ -256,7 +262,8 @@ class SicantikWhatsappProvider(models.Model):
             "name": rec.name,
             "baseUrl": rec.base_url or None,
             "apiVersion": rec.api_version or None,
-            "timeoutMs": (rec.timeout or 15) * 1000,
+            # Unset: the engine's own default timeout.
+            "timeoutMs": rec.timeout * 1000 if rec.timeout else None,
             "credentials": {k: v for k, v in credentials.items() if v},
         }
         if rec.rate_per_minute:

@@ -304,13 +304,18 @@ class SicantikWhatsappTemplateMaster(models.Model):
             try:
                 issues = engine.lint_template(rec._engine_template())
             except EngineError as e:
-                issues = [{"code": e.code, "severity": "error", "message": e.message}]
+                issues = [
+                    {"code": e.code, "severity": "error", "message": e.message, "args": e.fields}
+                ]
             rec.lint_error_count = len([i for i in issues if i.get("severity") == "error"])
             rec.lint_warning_count = len(issues) - rec.lint_error_count
+            # Each issue in the catalogue's words with its arguments; the engine's own words
+            # only where the sentence would keep an unfilled {arg} (or the code has none).
+            catalogue = self.env["sicantik.whatsapp.catalogue"]
             rec.lint_result = "\n".join(
                 "[{}] {}{}".format(
                     i.get("severity"),
-                    i.get("message"),
+                    catalogue._sentence(i.get("code"), i.get("args"), default=i.get("message")),
                     " ({})".format(i["field"]) if i.get("field") else "",
                 )
                 for i in issues

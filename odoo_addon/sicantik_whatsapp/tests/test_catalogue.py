@@ -117,6 +117,15 @@ class TestCatalogue(SicantikWhatsappCommon):
         )
         self.assertEqual(context["catalogue"]["codes"], self.catalogue["codes"])
 
+    def test_a_profile_takes_the_engines_default_timeout(self):
+        """A new profile's timeout is the catalogue's; an unset one is left to the engine."""
+        provider = self.env["sicantik.whatsapp.provider"].create(
+            {"name": "Fonnte timeout", "kind": "fonnte"}
+        )
+        self.assertEqual(provider.timeout * 1000, self.catalogue["defaults"]["timeoutMs"])
+        provider.timeout = 0
+        self.assertIsNone(provider._engine_config()["timeoutMs"])
+
     def test_message_reads_in_the_viewers_language(self):
         """The message stores codes and arguments; its decision and error are written when read,
         in the reader's language."""
@@ -146,6 +155,13 @@ class TestCatalogue(SicantikWhatsappCommon):
         self.assertIn("00812", indonesian.error_text)
         self.assertTrue(indonesian.error_text.endswith("Maksud Anda 0812?"), indonesian.error_text)
         self.assertTrue(english.error_text.endswith("Did you mean 0812?"), english.error_text)
+        # An attempt says what its classification means in the catalogue's words, with its code.
+        attempt = indonesian.attempt_ids[:1]
+        self.assertEqual(attempt.classification, "accepted")
+        self.assertEqual(attempt.outcome_text, codes["classification.accepted"]["id"])
+        self.assertEqual(
+            english.attempt_ids[:1].outcome_text, codes["classification.accepted"]["en"]
+        )
         # An Odoo-side code keeps its stored words.
         message._fail("outbox.cancelled", "Cancelled by Admin.")
         self.assertEqual(indonesian.error_text, "Cancelled by Admin.")

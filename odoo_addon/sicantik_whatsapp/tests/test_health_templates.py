@@ -152,7 +152,12 @@ class TestTemplateHealth(HttpCase, HealthCommon):
                 ),
             }
         )
-        self.assertIn("no longer matches", self.template.lint_result)
+        # The lint issue in the catalogue's words, filled with its arguments.
+        self.assertIn(
+            "[error] The body sends 5 parameters, but the Meta template permit_ready that Meta "
+            "approved has 4",
+            self.template.lint_result,
+        )
         self.assertFalse(self.template.meta_usable)
         self.assertEqual(self.template.meta_health_code, "route.skip_meta_changed")
         self.assertTrue(self.health_activities(self.template))

@@ -56,3 +56,15 @@ class TestPartnerPhone(SicantikWhatsappCommon):
         self.assertFalse(number)
         self.assertIn("diawali dua angka nol", warning)
         self.assertIn("Maksud Anda 085712345678?", warning)
+        # A bad number's reason is the catalogue's sentence of its reasonCode, in Indonesian,
+        # not the engine's English words inside a translated frame.
+        catalogue = self.env["sicantik.whatsapp.catalogue"]._codes()
+        number, warning = self._form(env, "+999 123 456 789")
+        self.assertFalse(number)
+        reason = catalogue["phone.unknown_country"]["id"].split("{prefix}")[1].rstrip(".")
+        self.assertIn(reason, warning)
+        self.assertNotIn("ITU has assigned", warning)
+        number, warning = self._form(env, "021 555 1234")
+        self.assertFalse(number)
+        self.assertIn(catalogue["phone.landline"]["id"].rstrip("."), warning)
+        self.assertIn("021 555 1234", warning, "the sentence names the number typed")

@@ -124,7 +124,13 @@ class TestReplay(SicantikWhatsappCommon):
         )
         self.replay(wizard)
         self.assertEqual(len(wizard.example_ids), 3)
-        self.assertEqual(set(wizard.example_ids.mapped("draft")), {"refused (template.mapping)"})
+        drafts = set(wizard.example_ids.mapped("draft"))
+        self.assertEqual(len(drafts), 1, drafts)
+        draft = drafts.pop()
+        # The catalogue's sentence of the refusal, its arguments filled, then its code.
+        english = self.env["sicantik.whatsapp.catalogue"]._codes()["template.mapping"]["en"]
+        self.assertTrue(draft.startswith("Refused: " + english.split("{template}")[0]), draft)
+        self.assertTrue(draft.endswith(" (template.mapping)"), draft)
 
     def test_message_count_is_bounded(self):
         wizard = self.wizard(message_count=2)

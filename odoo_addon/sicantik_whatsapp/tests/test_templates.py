@@ -30,6 +30,14 @@ class TestTemplates(SicantikWhatsappCommon):
         self.assertEqual(template.lint_error_count, 0, template.lint_result)
         template.body = "Yth. {{partner_name}, rusak"
         self.assertGreater(template.lint_error_count, 0)
+        # In Indonesian, the issue is the catalogue's sentence filled with its arguments, not
+        # the engine's English words.
+        self.env["res.lang"]._activate_lang("id_ID")
+        template = template.with_context(lang="id_ID")
+        template.invalidate_recordset(["lint_result"])
+        sentence = self.env["sicantik.whatsapp.catalogue"]._codes()["template.malformed"]["id"]
+        self.assertIn(sentence.split("{template}")[0], template.lint_result)
+        self.assertNotIn("{template}", template.lint_result)
 
     def test_opt_in_request_carries_the_personal_link(self):
         message, fake = self.send(

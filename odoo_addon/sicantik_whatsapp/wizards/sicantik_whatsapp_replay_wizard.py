@@ -237,7 +237,15 @@ class SicantikWhatsappReplayWizard(models.TransientModel):
 
     def _side_label(self, side):
         if side.get("error"):
-            return _("refused (%s)", side["error"]["code"])
+            error = side["error"]
+            # The refusal in the catalogue's words with its arguments, and its code for support.
+            return _(
+                "Refused: %(reason)s (%(code)s)",
+                reason=self.env["sicantik.whatsapp.catalogue"]._error_text(
+                    error["code"], error.get("message"), error.get("args")
+                ),
+                code=error["code"],
+            )
         label = self._provider_label(side.get("provider"))
         if side.get("invitation"):
             label = _("%s + invitation", label)
