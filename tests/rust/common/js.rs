@@ -19,7 +19,8 @@ fn from_js(v: &JsValue) -> Value {
         .unwrap_or(Value::Null)
 }
 
-/// A thrown engine error as `{code, message, suggestion?}` (it must be an `Error` with a `code`).
+/// A thrown engine error as `{code, message, suggestion?, args?}` (it must be an `Error` with a
+/// `code`; `args` are the arguments of its catalogue sentence, e.g. `phone.invalid`'s `reasonCode`).
 fn error_of(e: JsValue) -> Value {
     let is_error = e.is_instance_of::<js_sys::Error>();
     let code = js_sys::Reflect::get(&e, &"code".into())
@@ -31,11 +32,17 @@ fn error_of(e: JsValue) -> Value {
     let suggestion = js_sys::Reflect::get(&e, &"suggestion".into())
         .ok()
         .and_then(|c| c.as_string());
+    let args = js_sys::Reflect::get(&e, &"args".into())
+        .map(|a| from_js(&a))
+        .unwrap_or(Value::Null);
     match (is_error, code) {
         (true, Some(code)) => {
             let mut v = json!({"code": code, "message": message});
             if let Some(s) = suggestion {
                 v["suggestion"] = s.into();
+            }
+            if args.as_object().is_some_and(|a| !a.is_empty()) {
+                v["args"] = args;
             }
             v
         }
