@@ -47,6 +47,19 @@ struct KindFields {
 struct Field {
     name: &'static str,
     secret: bool,
+    /// A profile of this kind cannot send without it (its requests refuse `config.invalid`).
+    required: bool,
+}
+
+/// The credentials each kind's requests cannot be built without (tests/rust/catalogue.rs checks
+/// this against the providers' request builders).
+fn is_required(kind: ProviderKind, field: &str) -> bool {
+    matches!(
+        (kind, field),
+        (ProviderKind::Meta, "accessToken" | "phoneNumberId")
+            | (ProviderKind::Watzap, "apiKey" | "numberKey")
+            | (ProviderKind::Fonnte, "token")
+    )
 }
 
 #[derive(Serialize)]
@@ -84,6 +97,7 @@ pub fn catalogue() -> Result<String> {
             .map(|&name| Field {
                 name,
                 secret: is_secret(name),
+                required: is_required(kind, name),
             })
             .collect(),
     })

@@ -123,7 +123,7 @@ export interface TemplateDescription {
 export interface Catalogue {
   /** Every code's sentences; `{arg}` is filled from the argument of that name. */
   codes: Record<string, { args: string[]; id: string; en: string }>;
-  credentials: { kind: ProviderKind; fields: { name: string; secret: boolean }[] }[];
+  credentials: { kind: ProviderKind; fields: { name: string; secret: boolean; required: boolean }[] }[];
   defaults: {
     country: string; optInText: string; metaApiVersion: string; language: string;
     timeoutMs: number; retryAfterMs: number; secretMask: string;

@@ -53,6 +53,19 @@ class SicantikWhatsappProviderCredentials(models.Model):
         fields_ = [re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() for name in sorted(names)]
         return [f for f in fields_ if f in self._fields]
 
+    def _required_credential_fields(self):
+        """This profile's fields the engine's catalogue says its kind cannot send without (it
+        cannot be marked as configured before they are filled in)."""
+        self.ensure_one()
+        catalogue = self.env["sicantik.whatsapp.dispatcher"]._wasm().catalogue()
+        [kind] = [k for k in catalogue["credentials"] if k["kind"] == self.kind]
+        fields_ = [
+            re.sub(r"(?<!^)(?=[A-Z])", "_", f["name"]).lower()
+            for f in kind["fields"]
+            if f["required"]
+        ]
+        return [f for f in fields_ if f in self._fields]
+
     def _secret_values(self):
         """Every secret of these profiles (for redaction checks)."""
         values = []

@@ -15,13 +15,6 @@ from .sicantik_whatsapp_provider import MANAGER_GROUP
 
 _logger = logging.getLogger(__name__)
 
-#: Credentials each kind needs before it can be marked as configured.
-REQUIRED_CREDENTIALS = {
-    "meta": ("access_token", "phone_number_id"),
-    "watzap": ("api_key", "number_key"),
-    "fonnte": ("token",),
-}
-
 
 class SicantikWhatsappProviderHealth(models.Model):
     """The profile's state follows what the providers say: actions, errors, activities."""
@@ -33,7 +26,7 @@ class SicantikWhatsappProviderHealth(models.Model):
         for rec in self:
             missing = [
                 rec._fields[f].get_description(self.env)["string"]
-                for f in REQUIRED_CREDENTIALS[rec.kind]
+                for f in rec._required_credential_fields()
                 if not rec.sudo()[f]
             ]
             if missing:

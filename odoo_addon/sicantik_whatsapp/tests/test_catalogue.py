@@ -9,6 +9,7 @@ import json
 import logging
 import os
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from ..engine.host import EngineError, get_engine
@@ -125,6 +126,25 @@ class TestCatalogue(SicantikWhatsappCommon):
         self.assertEqual(provider.timeout * 1000, self.catalogue["defaults"]["timeoutMs"])
         provider.timeout = 0
         self.assertIsNone(provider._engine_config()["timeoutMs"])
+
+    def test_a_profile_needs_the_credentials_the_catalogue_requires(self):
+        """*Tandai terkonfigurasi* asks for exactly the credentials the engine cannot send
+        without (the catalogue's ``required``), by their labels."""
+        provider = self.env["sicantik.whatsapp.provider"].create(
+            {"name": "Watzap required", "kind": "watzap", "api_key": "wz-key"}
+        )
+        [watzap] = [k for k in self.catalogue["credentials"] if k["kind"] == "watzap"]
+        self.assertEqual(
+            provider._required_credential_fields(),
+            ["api_key", "number_key"],
+            [f for f in watzap["fields"] if f["required"]],
+        )
+        label = provider._fields["number_key"].get_description(self.env)["string"]
+        with self.assertRaisesRegex(UserError, label):
+            provider.action_mark_configured()
+        provider.number_key = "wz-number"
+        provider.action_mark_configured()
+        self.assertEqual(provider.state, "configured")
 
     def test_message_reads_in_the_viewers_language(self):
         """The message stores codes and arguments; its decision and error are written when read,
