@@ -43,28 +43,30 @@ class SicantikWhatsappProviderCredentials(models.Model):
     _inherit = "sicantik.whatsapp.provider"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
-    def _secret_field_names(self):
-        """This model's fields holding a credential the engine's catalogue marks secret
-        (``accessToken`` → ``access_token``…): the engine alone says which are secret."""
+    def _catalogue_credential_fields(self, flag, kind=None):
+        """This model's fields (``accessToken`` → ``access_token``…) of the credentials the
+        engine's catalogue marks ``flag`` (``secret``, ``required``), for ``kind`` or any kind."""
         catalogue = self.env["sicantik.whatsapp.dispatcher"]._wasm().catalogue()
         names = {
-            f["name"] for kind in catalogue["credentials"] for f in kind["fields"] if f["secret"]
+            f["name"]
+            for k in catalogue["credentials"]
+            if kind in (None, k["kind"])
+            for f in k["fields"]
+            if f[flag]
         }
         fields_ = [re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() for name in sorted(names)]
         return [f for f in fields_ if f in self._fields]
+
+    @api.model
+    def _secret_field_names(self):
+        """The fields holding a credential the engine alone says is secret."""
+        return self._catalogue_credential_fields("secret")
 
     def _required_credential_fields(self):
         """This profile's fields the engine's catalogue says its kind cannot send without (it
         cannot be marked as configured before they are filled in)."""
         self.ensure_one()
-        catalogue = self.env["sicantik.whatsapp.dispatcher"]._wasm().catalogue()
-        [kind] = [k for k in catalogue["credentials"] if k["kind"] == self.kind]
-        fields_ = [
-            re.sub(r"(?<!^)(?=[A-Z])", "_", f["name"]).lower()
-            for f in kind["fields"]
-            if f["required"]
-        ]
-        return [f for f in fields_ if f in self._fields]
+        return self._catalogue_credential_fields("required", self.kind)
 
     def _secret_values(self):
         """Every secret of these profiles (for redaction checks)."""
