@@ -317,7 +317,7 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
         try:
             decision = engine.decide(notification)
         except EngineError as e:
-            messages.fail_undecided(self, message, notification, e)
+            messages.fail_undecided(message, notification, e)
             return message
 
         requests_made = []

@@ -131,7 +131,7 @@ def notification_json(notification):
     return json.dumps(notification, indent=2, ensure_ascii=False)
 
 
-def fail_undecided(dispatcher, message, notification, error):
+def fail_undecided(message, notification, error):
     """The engine refused to decide ``message`` (invalid phone, missing value...): it fails with
     the engine's code and its sentence; nothing was sent."""
     if error.code == "engine.trap":
