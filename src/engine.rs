@@ -361,12 +361,7 @@ impl Engine {
         secrets: Secrets,
         message: &Message<'_>,
     ) -> Result<HttpRequest> {
-        let mut req =
-            provider(p.kind).build_send_with(p, secrets, &prepared.phone, message.content())?;
-        if req.timeout_ms.is_none() {
-            req.timeout_ms = p.timeout_ms;
-        }
-        Ok(req)
+        provider(p.kind).build_send_with(p, secrets, &prepared.phone, message.content())
     }
 
     /// When `n` may leave, asked at `now_ms`: quiet hours and holidays in the recipient's zone,

@@ -207,11 +207,8 @@ pub fn request(engine: &Engine, args: &FreeTextArgs) -> Result<FreeTextRequest> 
     } else {
         Secrets::Real
     };
-    let mut request =
+    let request =
         provider(p.kind).build_send_with(p, secrets, &phone, Content::Text(&args.text))?;
-    if request.timeout_ms.is_none() {
-        request.timeout_ms = p.timeout_ms;
-    }
     Ok(FreeTextRequest {
         provider: p.id.clone(),
         kind: p.kind,

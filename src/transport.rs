@@ -12,8 +12,8 @@ use crate::error::Result;
 use crate::model::{HttpRequest, HttpResponse, Notification, Outcome, TransportError};
 use crate::pace::{Pacer, Step};
 
-/// A request's timeout when neither the request nor the provider profile sets one (every host's
-/// transport; hosts read it from the `catalogue` op's defaults).
+/// A request's timeout when the provider profile sets none. Every request the engine builds
+/// carries its timeout; the `catalogue` op lists this default for forms that show it.
 pub const DEFAULT_TIMEOUT_MS: u32 = 15_000;
 
 /// Performs one HTTP request. Implementations must say, on failure, whether the request may have

@@ -82,7 +82,8 @@ pub(crate) fn recipient(to: &str) -> Result<&str> {
     Ok(to)
 }
 
-/// A request with the given headers; the profile's timeout is carried along.
+/// A request with the given headers and the timeout it is sent with: the profile's, else the
+/// engine's default, so no host needs a default of its own.
 pub(crate) fn request<const N: usize>(
     p: &ProviderConfig,
     method: &str,
@@ -101,7 +102,7 @@ pub(crate) fn request<const N: usize>(
         url,
         headers: map,
         body,
-        timeout_ms: p.timeout_ms,
+        timeout_ms: Some(p.timeout_ms.unwrap_or(crate::transport::DEFAULT_TIMEOUT_MS)),
     }
 }
 

@@ -480,6 +480,22 @@ def test_requests_transport_connection_refused_is_not_sent():
     assert err.value.maybe_sent is False
 
 
+def test_requests_transport_refuses_a_request_without_its_timeout(server):
+    # The engine writes timeoutMs into every request; the transport keeps no default of its own
+    # and refuses before anything leaves rather than wait without end.
+    url = "http://127.0.0.1:%d/send" % server.server_address[1]
+    before = len(server.seen)
+    for timeout in (None, 0, "5000", True):
+        request = {"method": "POST", "url": url, "body": "x"}
+        if timeout is not None:
+            request["timeoutMs"] = timeout
+        with pytest.raises(host.TransportFailure) as err:
+            host.RequestsTransport().send(request)
+        assert err.value.kind == "connect"
+        assert err.value.maybe_sent is False
+    assert len(server.seen) == before
+
+
 def test_requests_transport_read_timeout_may_be_sent(server):
     url = "http://127.0.0.1:%d/slow" % server.server_address[1]
     with pytest.raises(host.TransportFailure) as err:

@@ -89,7 +89,13 @@ def test_a_credential_that_cannot_be_encoded_is_not_sent_and_not_repeated(server
     token = "EAAG-SECRET-zw\u200b"
     with pytest.raises(host.TransportFailure) as err:
         host.RequestsTransport().send(
-            {"method": "POST", "url": url, "headers": {"Authorization": "Bearer " + token}, "body": "{}"}
+            {
+                "method": "POST",
+                "url": url,
+                "headers": {"Authorization": "Bearer " + token},
+                "body": "{}",
+                "timeoutMs": 5000,
+            }
         )
     failure = err.value
     assert (failure.kind, failure.maybe_sent) == ("connect", False)

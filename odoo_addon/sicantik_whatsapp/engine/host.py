@@ -36,10 +36,9 @@ from .errors import EngineError, EngineUnavailable, PaceDeferred, TransportFailu
 from .fast_call import PORTABLE_ENV
 from .instance import DEFAULT_WASM_PATH, WASM_PATH_ENV, Instance, load, wasm_path
 from .pacer import Pacer, now_ms
-from .transport import DEFAULT_TIMEOUT_MS, RequestsTransport, Transport
+from .transport import RequestsTransport, Transport
 
 __all__ = [
-    "DEFAULT_TIMEOUT_MS",
     "DEFAULT_WASM_PATH",
     "PORTABLE_ENV",
     "WASM_PATH_ENV",

@@ -7,8 +7,6 @@ import time
 
 from .errors import TransportFailure
 
-DEFAULT_TIMEOUT_MS = 15000
-
 
 class Transport:
     """Performs one engine ``HttpRequest`` and returns an ``HttpResponse``.
@@ -35,9 +33,8 @@ class RequestsTransport(Transport):
     KEEP_ALIVE_IDLE_S = 2.0
     _local = threading.local()
 
-    def __init__(self, session=None, default_timeout_ms=DEFAULT_TIMEOUT_MS):
+    def __init__(self, session=None):
         self._session = session
-        self.default_timeout_ms = default_timeout_ms
 
     @classmethod
     def _thread_session(cls, requests):
@@ -81,7 +78,12 @@ class RequestsTransport(Transport):
         return response
 
     def _send(self, requests, session, request):
-        timeout = (request.get("timeoutMs") or self.default_timeout_ms) / 1000.0
+        timeout_ms = request.get("timeoutMs")
+        if not isinstance(timeout_ms, int) or isinstance(timeout_ms, bool) or timeout_ms <= 0:
+            # The engine writes the timeout into every request it builds; without one the wait
+            # would have no end. Nothing has left yet.
+            raise TransportFailure("connect", False, "the request carries no timeoutMs")
+        timeout = timeout_ms / 1000.0
         body = request.get("body")
         try:
             resp = session.request(

@@ -74,7 +74,8 @@ fn template_send_request_bytes() {
             r#"{"messaging_product":"whatsapp","recipient_type":"individual","template":{"components":[{"parameters":[{"text":"Budi","type":"text"}],"type":"body"},{"index":"0","parameters":[{"text":"abc123","type":"text"}],"sub_type":"url","type":"button"}],"language":{"code":"id","policy":"deterministic"},"name":"izin_terbit"},"to":"6281234567890","type":"template"}"#
         )
     );
-    assert_eq!(req.timeout_ms, None);
+    // No timeout on the profile: the engine's default, written into the request.
+    assert_eq!(req.timeout_ms, Some(crate::transport::DEFAULT_TIMEOUT_MS));
     // A masked request differs only in its token.
     let masked = Meta
         .build_send_with(
