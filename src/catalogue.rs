@@ -38,9 +38,12 @@ struct Answer<'a> {
 }
 
 #[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
 struct KindFields {
     kind: ProviderKind,
     fields: Vec<Field>,
+    /// What the host passes as a profile's `secret` to `parseWebhook`.
+    webhook_secret: &'static str,
 }
 
 #[derive(Serialize)]
@@ -72,7 +75,7 @@ struct Defaults {
     meta_api_version: &'static str,
     /// Language of a template without one, and of Meta's when its mapping has none.
     language: &'static str,
-    /// A request's timeout when neither the request nor the profile sets one.
+    /// A request's timeout when its profile sets none (every request carries its own).
     timeout_ms: u32,
     /// How long to wait after a throttled send when the provider says nothing.
     retry_after_ms: i64,
@@ -100,6 +103,7 @@ pub fn catalogue() -> Result<String> {
                 required: is_required(kind, name),
             })
             .collect(),
+        webhook_secret: crate::secrets::webhook_secret_field(kind),
     })
     .collect();
     let answer = Answer {
@@ -462,6 +466,8 @@ mod tests {
         assert_eq!(secret(0, "appSecret"), Some(true));
         assert_eq!(secret(1, "numberKey"), Some(true));
         assert_eq!(secret(2, "token"), Some(true));
+        assert_eq!(meta["webhookSecret"], "appSecret");
+        assert_eq!(v["credentials"][2]["webhookSecret"], "webhookVerifyToken");
     }
 
     #[test]

@@ -23,6 +23,16 @@ pub fn credential_fields(kind: ProviderKind) -> &'static [&'static str] {
     }
 }
 
+/// The credential a host gives `parseWebhook` as a profile's webhook `secret`: Meta signs its
+/// webhooks with the App Secret; the gateways sign nothing, so the host's own verify token (in the
+/// webhook URL) stands in for a secret.
+pub fn webhook_secret_field(kind: ProviderKind) -> &'static str {
+    match kind {
+        ProviderKind::Meta => "appSecret",
+        ProviderKind::Watzap | ProviderKind::Fonnte => "webhookVerifyToken",
+    }
+}
+
 /// `checkCredentials` arguments: a kind and its credentials by field name (unset ones omitted).
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase")]

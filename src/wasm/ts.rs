@@ -68,7 +68,7 @@ export interface Decision {
   phone: string; template: string; trace: TraceStep[];
 }
 export interface HttpRequest {
-  method: string; url: string; headers: Record<string, string>; body: string | null; timeoutMs: number | null;
+  method: string; url: string; headers: Record<string, string>; body: string | null; timeoutMs: number;
 }
 export interface HttpResponse { status: number; headers?: Record<string, string>; body?: string; }
 export interface TransportError { kind: "connect" | "timeout" | "other"; maybeSent: boolean; message?: string; }
@@ -123,7 +123,11 @@ export interface TemplateDescription {
 export interface Catalogue {
   /** Every code's sentences; `{arg}` is filled from the argument of that name. */
   codes: Record<string, { args: string[]; id: string; en: string }>;
-  credentials: { kind: ProviderKind; fields: { name: string; secret: boolean; required: boolean }[] }[];
+  credentials: {
+    kind: ProviderKind; fields: { name: string; secret: boolean; required: boolean }[];
+    /** The credential a host passes as a profile's `secret` to `parseWebhook`. */
+    webhookSecret: string;
+  }[];
   defaults: {
     country: string; optInText: string; metaApiVersion: string; language: string;
     timeoutMs: number; retryAfterMs: number; secretMask: string;

@@ -18,11 +18,9 @@ from odoo.http import request
 from odoo.tools import consteq
 
 from ..engine.host import EngineError, EngineUnavailable, get_engine, now_ms
+from ..models.sicantik_whatsapp_provider_credentials import credential_field
 
 _logger = logging.getLogger(__name__)
-
-#: The profile field holding each provider's webhook secret (Meta signs with its App Secret).
-_SECRET_FIELD = {"meta": "app_secret", "fonnte": "webhook_verify_token"}
 
 #: Consent log source of a STOP received through each provider.
 _SOURCE = {"meta": "webhook_meta", "fonnte": "webhook_fonnte"}
@@ -110,18 +108,23 @@ class SicantikWhatsappWebhook(http.Controller):
             _logger.warning("%s webhook refused: the body is not UTF-8", kind)
             return _plain("malformed payload", 400)
         providers = self._providers(kind)
-        secret_field = _SECRET_FIELD[kind]
-        args = {
-            "provider": kind,
-            "headers": {name.lower(): value for name, value in httpreq.headers.items()},
-            "query": {name: httpreq.args.get(name) for name in httpreq.args},
-            "body": body,
-            "profiles": [{"id": p.id, "secret": p[secret_field] or None} for p in providers],
-            "nowMs": now_ms(),
-            "defaultCountry": self._default_country(),
-        }
         try:
-            answer = get_engine().call("parseWebhook", args)
+            engine = get_engine()
+            # Which credential is the webhook's secret (Meta's App Secret…): the catalogue says.
+            [secret] = [
+                k["webhookSecret"] for k in engine.catalogue()["credentials"] if k["kind"] == kind
+            ]
+            secret_field = credential_field(secret)
+            args = {
+                "provider": kind,
+                "headers": {name.lower(): value for name, value in httpreq.headers.items()},
+                "query": {name: httpreq.args.get(name) for name in httpreq.args},
+                "body": body,
+                "profiles": [{"id": p.id, "secret": p[secret_field] or None} for p in providers],
+                "nowMs": now_ms(),
+                "defaultCountry": self._default_country(),
+            }
+            answer = engine.call("parseWebhook", args)
         except EngineError as e:
             status = _REFUSALS.get(e.code)
             if status is None:

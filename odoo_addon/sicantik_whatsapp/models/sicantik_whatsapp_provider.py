@@ -68,7 +68,13 @@ class SicantikWhatsappProvider(models.Model):
     )
     api_version = fields.Char(
         string="Graph API Version",
-        help="Meta Graph API version, e.g. v25.0. Empty: the engine's default.",
+        help="Meta Graph API version. Empty: the engine's default, shown below it.",
+    )
+    engine_api_version = fields.Char(
+        string="Engine's Graph API Version",
+        compute="_compute_engine_api_version",
+        help="The Graph API version used while Graph API Version is empty: the engine's "
+        "default, which moves with the engine when Meta retires a version.",
     )
     timeout = fields.Integer(
         string="Timeout (seconds)",
@@ -156,6 +162,11 @@ class SicantikWhatsappProvider(models.Model):
         available = "whatsapp.account" in self.env
         for rec in self:
             rec.odoo_whatsapp_available = available
+
+    def _compute_engine_api_version(self):
+        version = self.env["sicantik.whatsapp.catalogue"]._default("metaApiVersion") or False
+        for rec in self:
+            rec.engine_api_version = version
 
     @api.depends("kind", "webhook_verify_token")
     def _compute_webhook_url(self):
@@ -247,14 +258,6 @@ class SicantikWhatsappProvider(models.Model):
         """This profile as an engine ``ProviderConfig`` (with credentials: keep it server-side)."""
         self.ensure_one()
         rec = self.sudo()
-        credentials = {
-            "accessToken": rec.access_token or None,
-            "phoneNumberId": rec.phone_number_id or None,
-            "wabaId": rec.waba_id or None,
-            "apiKey": rec.api_key or None,
-            "numberKey": rec.number_key or None,
-            "token": rec.token or None,
-        }
         config = {
             "id": rec._engine_id(),
             "kind": rec.kind,
@@ -264,7 +267,7 @@ class SicantikWhatsappProvider(models.Model):
             "apiVersion": rec.api_version or None,
             # Unset: the engine's own default timeout.
             "timeoutMs": rec.timeout * 1000 if rec.timeout else None,
-            "credentials": {k: v for k, v in credentials.items() if v},
+            "credentials": rec._engine_credentials(),
         }
         if rec.rate_per_minute:
             config["ratePerMinute"] = rec.rate_per_minute

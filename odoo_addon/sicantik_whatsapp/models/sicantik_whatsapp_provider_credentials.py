@@ -24,17 +24,10 @@ CREDENTIAL_FIELDS = (
 #: Base URL at a server of their own would receive the token with the next request.
 DESTINATION_FIELDS = ("kind", "base_url", "api_version", "company_id")
 
-#: The engine's name of each credential field (``checkCredentials``).
-ENGINE_CREDENTIAL_NAMES = {
-    "access_token": "accessToken",
-    "phone_number_id": "phoneNumberId",
-    "waba_id": "wabaId",
-    "app_secret": "appSecret",
-    "webhook_verify_token": "webhookVerifyToken",
-    "api_key": "apiKey",
-    "number_key": "numberKey",
-    "token": "token",
-}
+def credential_field(name):
+    """This model's field of the engine's credential ``name`` (``accessToken`` →
+    ``access_token``): the same name in snake case, so no table of names is kept."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 class SicantikWhatsappProviderCredentials(models.Model):
@@ -43,9 +36,22 @@ class SicantikWhatsappProviderCredentials(models.Model):
     _inherit = "sicantik.whatsapp.provider"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
+    def _catalogue_credentials(self, kind=None):
+        """``{engine name: field}`` of the credentials the engine's catalogue lists for ``kind``
+        (any kind when unset) that this model holds (:func:`credential_field`)."""
+        catalogue = self.env["sicantik.whatsapp.dispatcher"]._wasm().catalogue()
+        return {
+            f["name"]: fname
+            for k in catalogue["credentials"]
+            if kind in (None, k["kind"])
+            for f in k["fields"]
+            if (fname := credential_field(f["name"])) in self._fields
+        }
+
+    @api.model
     def _catalogue_credential_fields(self, flag, kind=None):
-        """This model's fields (``accessToken`` → ``access_token``…) of the credentials the
-        engine's catalogue marks ``flag`` (``secret``, ``required``), for ``kind`` or any kind."""
+        """This model's fields of the credentials the engine's catalogue marks ``flag``
+        (``secret``, ``required``), for ``kind`` or any kind."""
         catalogue = self.env["sicantik.whatsapp.dispatcher"]._wasm().catalogue()
         names = {
             f["name"]
@@ -54,8 +60,18 @@ class SicantikWhatsappProviderCredentials(models.Model):
             for f in k["fields"]
             if f[flag]
         }
-        fields_ = [re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower() for name in sorted(names)]
-        return [f for f in fields_ if f in self._fields]
+        fields_by_name = self._catalogue_credentials(kind)
+        return sorted(fields_by_name[n] for n in names if n in fields_by_name)
+
+    def _engine_credentials(self):
+        """This profile's credentials that are set, by the engine's names, for its kind."""
+        self.ensure_one()
+        rec = self.sudo()
+        return {
+            name: rec[fname]
+            for name, fname in self._catalogue_credentials(rec.kind).items()
+            if rec[fname]
+        }
 
     @api.model
     def _secret_field_names(self):
@@ -123,25 +139,22 @@ class SicantikWhatsappProviderCredentials(models.Model):
             engine = self.env["sicantik.whatsapp.dispatcher"]._wasm()
         except UserError:
             return  # no engine, no sends: checked again when it is installed and a field changes
-        fields_by_name = {v: k for k, v in ENGINE_CREDENTIAL_NAMES.items()}
+        catalogue = self.env["sicantik.whatsapp.catalogue"]
         for rec in self.sudo():
-            credentials = {ENGINE_CREDENTIAL_NAMES[f]: rec[f] for f in CREDENTIAL_FIELDS if rec[f]}
-            issues = engine.check_credentials(rec.kind, credentials)
-            # A field this kind never sends (left from another kind) is not checked.
+            fields_by_name = rec._catalogue_credentials(rec.kind)
+            # Only the kind's own fields are checked: one left from another kind is never sent.
+            issues = engine.check_credentials(rec.kind, rec._engine_credentials())
             bad = [i for i in issues if i.get("code") == "credentials.invalid"]
             if bad:
-                fname = fields_by_name.get(bad[0]["field"], bad[0]["field"])
+                fname = fields_by_name[bad[0]["field"]]
+                label = rec._fields[fname].get_description(self.env)["string"]
+                problem = catalogue._sentence(
+                    "credentials.invalid",
+                    {"field": label, "position": bad[0].get("position")},
+                    default=bad[0]["message"],
+                )
                 raise ValidationError(
-                    _(
-                        "%(field)s of %(provider)s has a character that cannot be sent (character "
-                        "%(position)s: a space, a line break or an invisible character copied with "
-                        "it). Type or paste it again without it.",
-                        field=rec._fields[fname].get_description(self.env)["string"]
-                        if fname in rec._fields
-                        else fname,
-                        provider=rec.name,
-                        position=bad[0].get("position") or "?",
-                    )
+                    _("%(provider)s: %(problem)s", provider=rec.name, problem=problem)
                 )
 
     def action_regenerate_webhook_token(self):

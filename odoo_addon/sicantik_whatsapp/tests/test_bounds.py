@@ -34,7 +34,12 @@ class TestBounds(SicantikWhatsappCommon):
             (self.watzap, "number_key"),
         ]
         for provider, fname in cases:
-            for bad in ("ABC-SECRET-1\u200b", "ABC-SECRET 2", "ABC-SECRET-3\n"):
+            label = provider._fields[fname].get_description(self.env)["string"]
+            for bad, position in (
+                ("ABC-SECRET-1\u200b", 13),
+                ("ABC-SECRET 2", 11),
+                ("ABC-SECRET-3\n", 13),
+            ):
                 with (
                     self.subTest(field=fname, value=repr(bad)),
                     self.assertRaises(ValidationError) as err,
@@ -44,6 +49,13 @@ class TestBounds(SicantikWhatsappCommon):
                 text = f"{err.exception} {err.exception.args!r}"
                 self.assertNotIn("SECRET", text, "the credential is never in the exception")
                 self.assertIn(provider.name, text)
+                # Worded by the engine's catalogue, with the field's label and the position.
+                self.assertIn(
+                    self.env["sicantik.whatsapp.catalogue"]._sentence(
+                        "credentials.invalid", {"field": label, "position": position}
+                    ),
+                    text,
+                )
             provider.invalidate_recordset()
         # Letters, digits and punctuation are fine; so is a field another kind would use.
         self.fonnte.write({"token": "Ab-1_x.y~z/+=!"})

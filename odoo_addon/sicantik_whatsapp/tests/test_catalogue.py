@@ -127,6 +127,41 @@ class TestCatalogue(SicantikWhatsappCommon):
         provider.timeout = 0
         self.assertIsNone(provider._engine_config()["timeoutMs"])
 
+    def test_an_empty_graph_api_version_shows_the_engines(self):
+        provider = self.env["sicantik.whatsapp.provider"].create(
+            {"name": "Meta version", "kind": "meta"}
+        )
+        self.assertFalse(provider.api_version)
+        self.assertEqual(
+            provider.engine_api_version, self.catalogue["defaults"]["metaApiVersion"]
+        )
+        self.assertIsNone(provider._engine_config()["apiVersion"])
+
+    def test_a_profile_gives_the_engine_its_kinds_credentials_by_the_catalogues_names(self):
+        """The engine's names come from the catalogue (``accessToken`` is ``access_token``);
+        a field of another kind, left from before, does not reach the engine."""
+        provider = self.env["sicantik.whatsapp.provider"].create(
+            {
+                "name": "Meta names",
+                "kind": "meta",
+                "access_token": "EAAG-names",
+                "phone_number_id": "100200300",
+                "token": "left-from-fonnte",
+            }
+        )
+        [meta] = [k for k in self.catalogue["credentials"] if k["kind"] == "meta"]
+        credentials = provider._engine_config()["credentials"]
+        self.assertEqual(
+            credentials,
+            {
+                "accessToken": "EAAG-names",
+                "phoneNumberId": "100200300",
+                # (given a fresh one on creation; the engine reads what it sends with)
+                "webhookVerifyToken": provider.webhook_verify_token,
+            },
+        )
+        self.assertLessEqual(set(credentials), {f["name"] for f in meta["fields"]})
+
     def test_a_profile_needs_the_credentials_the_catalogue_requires(self):
         """*Tandai terkonfigurasi* asks for exactly the credentials the engine cannot send
         without (the catalogue's ``required``), by their labels."""
