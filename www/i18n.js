@@ -3,7 +3,7 @@
 // The page's own texts. The engine's codes (errors, trace steps, classifications, lint) are put in
 // words by the engine's catalogue (`sentence` of the package), never from a table here.
 
-import {sentence} from "sicantik-whatsapp";
+import {catalogue, sentence} from "sicantik-whatsapp";
 
 /** @typedef {"id" | "en"} Lang */
 
@@ -76,7 +76,7 @@ const STRINGS = {
     apiVersion: "Versi Graph API",
     timeoutMs: "Batas waktu (ms)",
     credentialsNote:
-      "Kredensial hanya dipakai di halaman ini: disamarkan (•••) di setiap keluaran dan tidak disimpan di tautan.",
+      "Kredensial hanya dipakai di halaman ini: disamarkan ({mask}) di setiap keluaran dan tidak disimpan di tautan.",
     showSecret: "Tampilkan",
     accessToken: "Access token",
     phoneNumberId: "Phone Number ID",
@@ -212,7 +212,7 @@ const STRINGS = {
     apiVersion: "Graph API version",
     timeoutMs: "Timeout (ms)",
     credentialsNote:
-      "Credentials stay in this page: masked (•••) in every output and never put in the link.",
+      "Credentials stay in this page: masked ({mask}) in every output and never put in the link.",
     showSecret: "Show",
     accessToken: "Access token",
     phoneNumberId: "Phone Number ID",
@@ -311,10 +311,14 @@ export function t(key, vars = {}) {
   );
 }
 
-/** Fill every `[data-i18n]` element's text and every `[data-i18n-attr="attr:key;…"]` attribute. */
+/**
+ * Fill every `[data-i18n]` element's text and every `[data-i18n-attr="attr:key;…"]` attribute;
+ * `{mask}` is the engine's secret mask (its catalogue's default).
+ */
 export function translatePage(root = document) {
+  const vars = {mask: catalogue().defaults.secretMask};
   for (const el of root.querySelectorAll("[data-i18n]"))
-    el.textContent = t(/** @type {string} */ (el.getAttribute("data-i18n")));
+    el.textContent = t(/** @type {string} */ (el.getAttribute("data-i18n")), vars);
   for (const el of root.querySelectorAll("[data-i18n-attr]")) {
     for (const pair of /** @type {string} */ (el.getAttribute("data-i18n-attr")).split(
       ";"

@@ -32,11 +32,11 @@ import {
     wizardPreviewField,
 } from "@sicantik_whatsapp/js/payload_preview/wizard_preview_field";
 import {
-    MASK,
     SicantikWhatsappProvider,
     SicantikWhatsappTemplateMaster,
     SicantikWhatsappTestWizard,
     TEMPLATE_FORM_ARCH,
+    engineMask,
     makeServerContext,
     useRealEngine,
 } from "./sicantik_whatsapp_test_helpers";
@@ -145,15 +145,15 @@ test("template form: every provider's masked request, the bubble, the decision",
     ).toEqual(["target", "message", "countryCode"]);
     expect(
         '.o_sicantik_whatsapp_provider[data-provider="fonnte-2"] tr[data-header="Authorization"] td'
-    ).toHaveText(MASK);
+    ).toHaveText(engineMask());
     const watzap = JSON.parse(rawBody("watzap-3"));
-    expect([watzap.api_key, watzap.number_key]).toEqual([MASK, MASK]);
+    expect([watzap.api_key, watzap.number_key]).toEqual([engineMask(), engineMask()]);
     expect(JSON.parse(rawBody("meta-1")).template.name).toBe("permit_ready");
     expect(
         queryOne(
             '.o_sicantik_whatsapp_provider[data-provider="meta-1"] tr[data-header="Authorization"] td'
         ).textContent
-    ).toBe(`Bearer ${MASK}`);
+    ).toBe(`Bearer ${engineMask()}`);
     // A picked tab stays picked.
     await contains('.o_sicantik_whatsapp_tabs a[data-provider="meta-1"]').click();
     expect(".o_sicantik_whatsapp_tabs .nav-link.active").toHaveAttribute(

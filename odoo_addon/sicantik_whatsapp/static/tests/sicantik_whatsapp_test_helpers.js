@@ -7,16 +7,33 @@
  */
 import {globals} from "@odoo/hoot";
 import {fields, models, patchWithCleanup} from "@web/../tests/web_test_helpers";
-import {ENGINE_WASM_URL, engineLoader} from "@sicantik_whatsapp/js/engine_service";
+import {
+    ENGINE_DIR,
+    ENGINE_WASM_URL,
+    engineLoader,
+} from "@sicantik_whatsapp/js/engine_service";
 
-export const MASK = "•••";
+/** The engine's catalogue (`catalogue.js` beside the web build, made by `make addon`). */
+let CATALOGUE = null;
+
+/** Load the engine's catalogue once: its sentences and defaults fill the faked server answers. */
+export async function loadEngineCatalogue() {
+    CATALOGUE ??= (await import(`${ENGINE_DIR}/catalogue.js`)).default;
+    return CATALOGUE;
+}
+
+/** What the engine puts in place of a secret (its catalogue's default). */
+export function engineMask() {
+    return CATALOGUE.defaults.secretMask;
+}
 
 /**
  * The engine's real web build (static/lib, made by `make addon`), loaded through the service's
- * loader. Hoot mocks `fetch` and `Response`: the glue gets the `.wasm` bytes from the real
- * `fetch`.
+ * loader, and its catalogue. Hoot mocks `fetch` and `Response`: the glue gets the `.wasm` bytes
+ * from the real `fetch`.
  */
-export function useRealEngine() {
+export async function useRealEngine() {
+    await loadEngineCatalogue();
     patchWithCleanup(engineLoader, {
         async importModule(url) {
             const mod = await import(url);
@@ -50,35 +67,6 @@ export function makeLoaderStub({initError = null} = {}) {
     };
     return {calls, module};
 }
-
-/** A few of the engine's catalogue sentences (src/catalogue/sentences.json), as the server sends them. */
-const CATALOGUE_CODES = {
-    "route.selected": {
-        args: ["provider"],
-        id: "{provider} dicoba lebih dulu.",
-        en: "{provider} is used first.",
-    },
-    "route.fallback": {
-        args: ["provider", "number"],
-        id: "{provider} menjadi cadangan ke-{number} bila yang sebelumnya tidak tersedia.",
-        en: "{provider} is fallback number {number} if the previous one is unavailable.",
-    },
-    "route.opted_out": {
-        args: [],
-        id: "Penerima menolak pesan WhatsApp: tidak ada yang dikirim.",
-        en: "The recipient asked not to receive WhatsApp messages: nothing is sent.",
-    },
-    "template.missing_param": {
-        args: ["template", "param"],
-        id: "Templat {template} memerlukan nilai untuk {{{param}}}.",
-        en: "Template {template} needs a value for {{{param}}}.",
-    },
-    "template.unknown": {
-        args: ["template"],
-        id: "Templat {template} tidak dikenal.",
-        en: "Unknown template {template}.",
-    },
-};
 
 const PERMIT_READY = {
     code: "permit_ready",
@@ -121,14 +109,19 @@ function sample(key, label, recipient, partnerId = false) {
     };
 }
 
-/** What `sicantik_preview_context` answers (the server's engine masks every credential). */
+/**
+ * What `sicantik_preview_context` answers (the server's engine masks every credential); the
+ * engine's defaults and sentences come from its catalogue (`loadEngineCatalogue` first).
+ */
 export function makeServerContext({partners = [], lang = "en"} = {}) {
+    const {codes, defaults} = CATALOGUE;
+    const MASK = defaults.secretMask;
     return {
         config: {
             defaultProvider: null,
             fallbackOrder: [],
             optIn: {url: null, text: null},
-            defaultCountry: "62",
+            defaultCountry: defaults.country,
             providers: [
                 {
                     id: "meta-1",
@@ -136,8 +129,8 @@ export function makeServerContext({partners = [], lang = "en"} = {}) {
                     state: "configured",
                     name: "Meta DPMPTSP",
                     baseUrl: "https://graph.meta.test",
-                    apiVersion: "v25.0",
-                    timeoutMs: 15000,
+                    apiVersion: defaults.metaApiVersion,
+                    timeoutMs: defaults.timeoutMs,
                     credentials: {
                         accessToken: MASK,
                         phoneNumberId: "100000000000001",
@@ -151,7 +144,7 @@ export function makeServerContext({partners = [], lang = "en"} = {}) {
                     name: "Fonnte DPMPTSP",
                     baseUrl: "https://api.fonnte.test",
                     apiVersion: null,
-                    timeoutMs: 15000,
+                    timeoutMs: defaults.timeoutMs,
                     credentials: {token: MASK},
                 },
                 {
@@ -161,7 +154,7 @@ export function makeServerContext({partners = [], lang = "en"} = {}) {
                     name: "Watzap DPMPTSP",
                     baseUrl: "https://api.watzap.test/v1",
                     apiVersion: null,
-                    timeoutMs: 15000,
+                    timeoutMs: defaults.timeoutMs,
                     credentials: {apiKey: MASK, numberKey: MASK},
                 },
             ],
@@ -214,8 +207,7 @@ export function makeServerContext({partners = [], lang = "en"} = {}) {
             permit_type: "Persetujuan Bangunan Gedung",
         },
         canSend: true,
-        // The part of the engine's catalogue these tests meet (the server sends all of it).
-        catalogue: {lang, codes: CATALOGUE_CODES},
+        catalogue: {lang, codes},
     };
 }
 
