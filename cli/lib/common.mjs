@@ -1,62 +1,15 @@
 // Shared by the command-line tools (cli/dry-run.mjs, cli/bulk.mjs, cli/replay.mjs): running a
 // command and reading its arguments and input, the built-in demo configuration (three providers on
-// the simulator, five Indonesian templates), loading the engine from pkg/, terminal styling and
-// small formatting helpers.
+// the simulator, the demo office's templates of www/demo-office.js), loading the engine from
+// pkg/, terminal styling and small formatting helpers.
 
 import {readFile} from "node:fs/promises";
 import {parseArgs} from "node:util";
 import {DEFAULT_CREDENTIALS} from "../../simulator/index.mjs";
+import {DEMO_TEMPLATES} from "../../www/demo-office.js";
 
 /** Where `node simulator/index.mjs` listens by default. */
 export const DEFAULT_BASE_URL = "http://127.0.0.1:8787";
-
-const TEMPLATES = [
-  {
-    code: "permit_ready",
-    name: "Izin terbit",
-    language: "id",
-    body: "Yth. {{partner_name}}, izin {{permit_type}} Anda dengan nomor {{permit_number}} telah terbit dan dapat diambil di {{office_name}}. Terima kasih.",
-    meta: {
-      templateName: "permit_ready",
-      language: "id",
-      bodyParams: ["partner_name", "permit_type", "permit_number", "office_name"],
-      status: "APPROVED",
-    },
-  },
-  {
-    code: "permit_reminder",
-    name: "Pengingat masa berlaku izin",
-    language: "id",
-    body: "Yth. {{partner_name}}, izin Anda nomor {{permit_number}} akan berakhir pada {{expiry_date}}. Silakan ajukan perpanjangan sebelum tanggal tersebut.",
-    meta: {templateName: "permit_reminder", language: "id", status: "APPROVED"},
-  },
-  {
-    code: "status_update",
-    name: "Perubahan status permohonan",
-    language: "id",
-    body: "Yth. {{partner_name}}, status permohonan izin nomor {{permit_number}} saat ini: {{status}}.",
-    meta: {
-      templateName: "status_update",
-      language: "id",
-      paramFormat: "named",
-      status: "APPROVED",
-    },
-  },
-  {
-    code: "renewal_approved",
-    name: "Perpanjangan disetujui",
-    language: "id",
-    body: "Yth. {{partner_name}}, perpanjangan izin nomor {{permit_number}} telah disetujui dan berlaku hingga {{expiry_date}}.",
-    meta: {templateName: "renewal_approved", language: "id", status: "APPROVED"},
-  },
-  {
-    code: "meta_opt_in_request",
-    name: "Permintaan persetujuan WhatsApp resmi",
-    language: "id",
-    body: "Yth. {{partner_name}}, {{office_name}} kini mengirim notifikasi perizinan melalui WhatsApp resmi. Setujui untuk menerima pesan resmi di: {{opt_in_link}}",
-    appendOptInLink: false,
-  },
-];
 
 /** A copy of `config` whose providers all talk to `<baseUrl>/<kind>` (the simulator's layout). */
 export function withBaseUrl(config, baseUrl) {
@@ -95,7 +48,7 @@ export function demoConfig(baseUrl = DEFAULT_BASE_URL, {timeoutMs = 10_000} = {}
         provider("watzap", "Watzap.id", c.watzap),
         provider("fonnte", "Fonnte", c.fonnte),
       ],
-      templates: structuredClone(TEMPLATES),
+      templates: structuredClone(DEMO_TEMPLATES),
     },
     baseUrl
   );
