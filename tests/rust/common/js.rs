@@ -234,3 +234,29 @@ pub async fn fetch_transport_scenarios() {
         "{got}"
     );
 }
+
+/// The JS hosts' two tests, the same in node (`tests/node/wasm_node.rs`) and in Chromium
+/// (`tests/browser/wasm_browser.rs`): every shared fixture through the JS API, and the fetch
+/// transport against the simulator. Each crate says where it runs.
+#[macro_export]
+macro_rules! js_host_tests {
+    () => {
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        fn shared_fixtures_through_js() {
+            let (count, failures) =
+                $crate::common::run_suites::<$crate::common::js::Js>($crate::common::SUITES);
+            assert!(count > 0);
+            assert!(
+                failures.is_empty(),
+                "{} of {count} failed:\n{}",
+                failures.len(),
+                failures.join("\n")
+            );
+        }
+
+        #[wasm_bindgen_test::wasm_bindgen_test]
+        async fn fetch_transport_against_simulator() {
+            $crate::common::js::fetch_transport_scenarios().await;
+        }
+    };
+}
