@@ -24,6 +24,7 @@ CREDENTIAL_FIELDS = (
 #: Base URL at a server of their own would receive the token with the next request.
 DESTINATION_FIELDS = ("kind", "base_url", "api_version", "company_id")
 
+
 def credential_field(name):
     """This model's field of the engine's credential ``name`` (``accessToken`` →
     ``access_token``): the same name in snake case, so no table of names is kept."""

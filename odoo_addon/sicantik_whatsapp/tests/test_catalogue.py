@@ -132,9 +132,7 @@ class TestCatalogue(SicantikWhatsappCommon):
             {"name": "Meta version", "kind": "meta"}
         )
         self.assertFalse(provider.api_version)
-        self.assertEqual(
-            provider.engine_api_version, self.catalogue["defaults"]["metaApiVersion"]
-        )
+        self.assertEqual(provider.engine_api_version, self.catalogue["defaults"]["metaApiVersion"])
         self.assertIsNone(provider._engine_config()["apiVersion"])
 
     def test_a_profile_gives_the_engine_its_kinds_credentials_by_the_catalogues_names(self):
