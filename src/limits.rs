@@ -164,6 +164,37 @@ pub fn check_template(t: &MasterTemplate) -> Result<()> {
     Ok(())
 }
 
+/// `checkValues` arguments: a template's code and the values a host is about to store for it.
+#[derive(Debug, serde::Deserialize)]
+pub struct CheckValuesArgs {
+    pub template: String,
+    pub values: std::collections::BTreeMap<String, String>,
+}
+
+/// One value a host must not store: its name and the engine's refusal.
+#[derive(Debug, serde::Serialize)]
+pub struct OversizeValue {
+    pub name: String,
+    pub error: crate::error::ErrorInfo,
+}
+
+/// The `checkValues` op: the `limit.value` refusal of every value above [`VALUE_MAX_BYTES`]
+/// (all of them, where a send stops at the first), so a host refuses them before storing them
+/// and words each from the catalogue.
+pub fn oversize_values(args: &CheckValuesArgs) -> Vec<OversizeValue> {
+    args.values
+        .iter()
+        .filter_map(|(name, value)| {
+            check_values(&args.template, [(name, value)])
+                .err()
+                .map(|e| OversizeValue {
+                    name: name.clone(),
+                    error: e.info(),
+                })
+        })
+        .collect()
+}
+
 /// Every given value within [`VALUE_MAX_BYTES`].
 pub fn check_values<'a>(
     template_code: &str,

@@ -237,6 +237,9 @@ pub fn run_op(engine: Option<&Engine>, op: &str, args: &str) -> Result<String> {
             // Provider webhooks (src/webhook/): not in the web build, browsers receive none.
             #[cfg(any(not(feature = "js"), feature = "server"))]
             "parseWebhook" => to_json(&crate::webhook::parse(&parse(args)?)?),
+            // Values too large to store (src/limits.rs), refused by a server before it stores them.
+            #[cfg(any(not(feature = "js"), feature = "server"))]
+            "checkValues" => to_json(&crate::limits::oversize_values(&parse(args)?)),
             // Meta through Odoo Enterprise's WhatsApp app (src/odoo_bridge.rs).
             #[cfg(any(not(feature = "js"), feature = "server"))]
             "odooWhatsAppTemplate" => {

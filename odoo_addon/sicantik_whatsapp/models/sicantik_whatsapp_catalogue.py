@@ -10,7 +10,7 @@ an engine code or one of its defaults.
 
 import re
 
-from odoo import _, api, models
+from odoo import api, models
 
 from ..engine.host import EngineUnavailable, get_engine
 from ..services import engine_access
@@ -138,34 +138,3 @@ class SicantikWhatsappCatalogue(models.AbstractModel):
         if args and args.get("suggestion"):
             text = f"{text} {self._sentence('phone.suggestion', args)}"
         return text
-
-    @api.model
-    def _limit_error_text(self, code, detail=""):
-        """A ``limit.*`` refusal of Odoo's own checks (a value above the engine's limit, before
-        it is stored), with the engine's numbers; ``detail`` names what was too large."""
-        limits = self._engine().limits()
-        texts = {
-            "limit.value": _(
-                "A value is too long to send by WhatsApp (at most %(max)s bytes per value).",
-                max=limits["valueBytes"],
-            ),
-            "limit.message": _(
-                "The message is too long to send by WhatsApp (at most %(max)s bytes).",
-                max=limits["messageBytes"],
-            ),
-            "limit.template_text": _(
-                "A text of the template is too long (at most %(max)s bytes).",
-                max=limits["templateTextBytes"],
-            ),
-            "limit.placeholders": _(
-                "The template has too many placeholders (at most %(max)s).",
-                max=limits["placeholders"],
-            ),
-            "limit.batch": _("Too many messages at once (at most %(max)s).", max=limits["batch"]),
-            "limit.call": _(
-                "Too much data at once for the WhatsApp engine (at most %(max)s bytes).",
-                max=limits["callBytes"],
-            ),
-        }
-        text = texts.get(code) or _("The input is too large for the WhatsApp engine.")
-        return f"{text} {detail}" if detail else text

@@ -89,7 +89,8 @@ class SicantikWhatsappDispatcher(models.AbstractModel):
                 self._free_text_args(partner, text, provider, masked=True)
             )
         except EngineError as e:
-            raise UserError(_("%(code)s: %(message)s", code=e.code, message=e.message)) from None
+            text = self.env["sicantik.whatsapp.catalogue"]._error_text(e.code, e.message, e.fields)
+            raise UserError(f"{text} [{e.code}]") from None
         ref = built["provider"]
         try:
             # The gateway's rate limit holds for free text too (a slot shared with the outbox).

@@ -249,7 +249,10 @@ class SicantikWhatsappProviderHealth(models.Model):
         try:
             request = engine.health_check_request(eid)
         except EngineError as e:
-            return {"ok": False, "code": e.code, "detail": e.message, "info": None}
+            detail = self.env["sicantik.whatsapp.catalogue"]._error_text(
+                e.code, e.message, e.fields
+            )
+            return {"ok": False, "code": e.code, "detail": detail, "info": None}
         try:
             response = transport.send(request)
         except TransportFailure as failure:

@@ -221,8 +221,8 @@ class SicantikWhatsappTemplateMaster(models.Model):
             limit = next((i for i in issues if str(i.get("code", "")).startswith("limit.")), None)
             if limit:
                 raise ValidationError(
-                    self.env["sicantik.whatsapp.catalogue"]._limit_error_text(
-                        limit["code"], limit.get("message")
+                    self.env["sicantik.whatsapp.catalogue"]._sentence(
+                        limit["code"], limit.get("args"), default=limit.get("message")
                     )
                 )
 

@@ -7,6 +7,7 @@ and context apply)."""
 import json
 import logging
 
+from ..engine.errors import EngineError
 from ..models.sicantik_whatsapp_template_mapping import python_value
 
 _logger = logging.getLogger(__name__)
@@ -15,6 +16,20 @@ _logger = logging.getLogger(__name__)
 def value_text(value):
     """The text of a value whose size the engine limits (a typed value's own text)."""
     return value.get("value", "") if isinstance(value, dict) else value
+
+
+def oversize_values(engine, template_code, values, max_bytes):
+    """The engine's refusals (``checkValues``: ``[{"name", "error"}]``) of the values too large to
+    store. Nothing to ask when all of them together fit in one value's limit."""
+    texts = {name: str(value_text(v)) for name, v in values.items()}
+    if sum(len(text.encode("utf-8")) for text in texts.values()) <= max_bytes:
+        return []
+    try:
+        return engine.call("checkValues", {"template": template_code, "values": texts})
+    except EngineError as e:
+        # Too large for one call even: none of them is stored, the message fails with the refusal.
+        error = {"code": e.code, "message": e.message, "args": e.fields}
+        return [{"name": name, "error": error} for name in texts]
 
 
 def build_notification(
@@ -79,16 +94,15 @@ def create_message_rows(
         ref = dispatcher._provider_ref(force_provider)
         force_id = env["sicantik.whatsapp.provider"].sudo()._from_engine_id(ref).id
     # A value above the engine's limit is refused before it is stored (once per message, in
-    # several fields): the message fails with the limit's code, without the value.
-    max_bytes = dispatcher._wasm().limits()["valueBytes"]
+    # several fields): the message fails with the engine's refusal, without the value.
+    engine = dispatcher._wasm()
+    max_bytes = engine.limits()["valueBytes"]
     vals_list, errors = [], []
     for item in items:
         values = dict(item["values"])
-        oversize = sorted(
-            k for k, v in values.items() if len(str(value_text(v)).encode("utf-8")) > max_bytes
-        )
-        for name in oversize:
-            del values[name]
+        refused = oversize_values(engine, template_code, values, max_bytes)
+        for oversize in refused:
+            values.pop(oversize["name"], None)
         record = item.get("record")
         vals = {
             "partner_id": item["partner"].id or False,
@@ -107,13 +121,9 @@ def create_message_rows(
             "source_res_id": record.id if record is not None else False,
         }
         error = item.get("error")
-        if not error and oversize:
-            error = (
-                "limit.value",
-                env["sicantik.whatsapp.catalogue"]._limit_error_text(
-                    "limit.value", env._("Values: %s", ", ".join(oversize))
-                ),
-            )
+        if not error and refused:
+            first = refused[0]["error"]
+            error = (first["code"], first["message"], first.get("args") or {})
         if message_vals:
             vals.update(message_vals(item) if callable(message_vals) else message_vals)
         vals_list.append(vals)

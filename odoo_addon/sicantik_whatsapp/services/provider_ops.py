@@ -32,7 +32,8 @@ def fetch_meta_templates(dispatcher, provider, max_pages=50):
             response = transport.send(request)
             page = engine.meta_templates_parse(response)
         except EngineError as e:
-            raise UserError(env._("Meta templates could not be read: %s", e.message)) from None
+            text = env["sicantik.whatsapp.catalogue"]._error_text(e.code, e.message, e.fields)
+            raise UserError(env._("Meta templates could not be read: %s", text)) from None
         except TransportFailure as e:
             raise UserError(env._("Meta could not be reached: %s", e.message)) from None
         templates += page.get("templates") or []

@@ -91,25 +91,35 @@ class TestBounds(SicantikWhatsappCommon):
             )
         self.assertEqual(message.state, "failed")
         self.assertEqual(message.error_code, "limit.value")
-        self.assertIn(
-            f"A value is too long to send by WhatsApp (at most {limit} bytes per value).",
-            message.error_message,
-        )
-        self.assertIn("note", message.error_message)
+        # The engine's refusal (checkValues), worded by the catalogue with its arguments.
+        catalogue = self.env["sicantik.whatsapp.catalogue"]
+        args = json.loads(message.error_args_json)
+        self.assertEqual((args["actual"], args["max"]), (str(limit + 1), str(limit)))
+        self.assertIn('"note"', args["what"])
+        self.assertEqual(message.error_text, catalogue._sentence("limit.value", args))
         self.assertEqual(fake.requests, [])
         self.assertLess(len(self.record_texts(message)), limit, "the value is not stored")
         # Indonesian for people who read Indonesian.
         self.env["res.lang"]._activate_lang("id_ID")
-        self.env["ir.module.module"]._load_module_terms(
-            ["sicantik_whatsapp"], ["id_ID"], overwrite=True
-        )
-        text = (
-            self.env["sicantik.whatsapp.catalogue"]
-            .with_context(lang="id_ID")
-            ._limit_error_text("limit.value")
-        )
-        self.assertIn("terlalu panjang", text)
+        message.invalidate_recordset(["error_text"])
+        text = message.with_context(lang="id_ID").error_text
+        self.assertIn("terlalu besar", text)
         self.assertIn(str(limit), text)
+
+    def test_every_oversize_value_is_left_out_and_the_others_are_kept(self):
+        limit = get_engine().limits()["valueBytes"]
+        with self.mock_transport() as fake:
+            message = self.dispatcher.send(
+                self.partner_gateway,
+                "permit_ready",
+                dict(self.permit_values, note="x" * (limit + 1), remark="é" * limit),
+            )
+        self.assertEqual(message.error_code, "limit.value")
+        stored = json.loads(message.values_json)
+        self.assertNotIn("note", stored)
+        self.assertNotIn("remark", stored)
+        self.assertEqual(stored["permit_number"], self.permit_values["permit_number"])
+        self.assertEqual(fake.requests, [])
 
     def test_a_value_repeated_past_the_message_limit_fails_with_its_code(self):
         limits = get_engine().limits()
@@ -138,12 +148,13 @@ class TestBounds(SicantikWhatsappCommon):
             Template.create(
                 {"name": "Panjang", "code": "long", "body": "a" * (limits["templateTextBytes"] + 1)}
             )
-        self.assertIn("A text of the template is too long", str(err.exception))
+        self.assertIn("A template text is too large", str(err.exception))
         many = " ".join("{{p%d}}" % i for i in range(limits["placeholders"] + 1))
         with self.assertRaises(ValidationError) as err, self.cr.savepoint():
             Template.create({"name": "Banyak", "code": "many", "body": many})
+        self.assertIn("The number of placeholders is too large", str(err.exception))
         self.assertIn(
-            "too many placeholders (at most {})".format(limits["placeholders"]), str(err.exception)
+            "the limit is {} placeholders".format(limits["placeholders"]), str(err.exception)
         )
         Template.create({"name": "Pas", "code": "fits", "body": "a" * limits["templateTextBytes"]})
 

@@ -85,9 +85,12 @@ class TestFreeText(SicantikWhatsappCommon):
         with self.mock_transport() as fake:
             with self.assertRaisesRegex(UserError, "provider.unsupported"):
                 self.dispatcher.send_free_text(self.partner_opted_out, TEXT, self.fonnte)
-            with self.assertRaisesRegex(UserError, "text.empty"):
+            with self.assertRaisesRegex(UserError, "text.empty") as err:
                 self.dispatcher.send_free_text(self.partner_gateway, "  ", self.fonnte)
         self.assertFalse(fake.requests)
+        # Worded by the engine's catalogue, in the user's language, with the code kept.
+        sentence = self.env["sicantik.whatsapp.catalogue"]._sentence("text.empty", {})
+        self.assertEqual(str(err.exception), f"{sentence} [text.empty]")
 
     def test_gateway_down_then_unknown_are_told_apart(self):
         with self.mock_transport(

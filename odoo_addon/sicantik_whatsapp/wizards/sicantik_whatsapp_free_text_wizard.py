@@ -45,7 +45,10 @@ class SicantikWhatsappFreeTextWizard(models.TransientModel):
                     wiz.partner_id, wiz.text or ""
                 )
             except EngineError as e:
-                wiz.options_text = f"{e.code}: {e.message}"
+                text = self.env["sicantik.whatsapp.catalogue"]._error_text(
+                    e.code, e.message, e.fields
+                )
+                wiz.options_text = f"{text} [{e.code}]"
                 continue
             allowed = providers.browse()
             lines = []

@@ -206,7 +206,9 @@ class SicantikWhatsappReplayWizard(models.TransientModel):
             raise UserError(
                 _(
                     "The draft cannot be replayed: %(message)s [%(code)s]",
-                    message=e.message,
+                    message=self.env["sicantik.whatsapp.catalogue"]._error_text(
+                        e.code, e.message, e.fields
+                    ),
                     code=e.code,
                 )
             ) from None

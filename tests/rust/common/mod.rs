@@ -107,6 +107,7 @@ pub const SUITES: &[(&str, &str)] = suites!(
     "quiet.json",
     "replay.json",
     "routing.json",
+    "stored-values.json",
     "templates.json",
     "typed-values.json",
     "webhooks.json"
