@@ -10,7 +10,7 @@ ADDON := odoo_addon/sicantik_whatsapp
 export CHROMEDRIVER := /usr/bin/chromedriver
 
 .PHONY: test check lint format readme wheel test-rust abi test-python pkg test-node test-page test-wasm-node test-wasm-browser \
-        odoo-test odoo-crash-test odoo-lab-config addon demo setup fuzz fuzz-short bench
+        odoo-test odoo-crash-test odoo-lab-config pot addon demo setup fuzz fuzz-short bench
 
 FUZZ_SECONDS ?= 60
 # What prettier checks (make lint, make check) and rewrites (make format): the JS, XML, styles
@@ -118,6 +118,10 @@ odoo-crash-test:
 # Where this machine's Odoo 18 lab is (ODOO_SRC, ODOO_PYTHON), remembered per user.
 odoo-lab-config:
 	scripts/odoo/lab-config.sh
+
+# The addon's .pot exported from a real Odoo 18, id.po brought in line with it (lists what to translate).
+pot: addon
+	scripts/odoo/pot.sh
 
 addon: abi pkg
 	scripts/build/addon.sh

@@ -15,6 +15,16 @@ class TestTranslationFiles(TransactionCase):
             orphans = [e.msgid[:60] for e in po if not e.obsolete and not e.occurrences]
             self.assertFalse(orphans, f"{name}: entries without a #: reference")
 
+    def test_the_indonesian_file_translates_every_entry_of_the_template(self):
+        """id.po has exactly the template's entries (none left from strings that are gone) and a
+        translation for each."""
+        pot = polib.pofile(file_path("sicantik_whatsapp/i18n/sicantik_whatsapp.pot"))
+        po = polib.pofile(file_path("sicantik_whatsapp/i18n/id.po"))
+        entries = {(e.msgctxt, e.msgid) for e in po if not e.obsolete}
+        self.assertEqual(entries, {(e.msgctxt, e.msgid) for e in pot})
+        untranslated = [e.msgid[:60] for e in po if not e.obsolete and not e.msgstr]
+        self.assertFalse(untranslated, "id.po: entries without a translation")
+
     def test_evidence_and_retention_screens_in_indonesian(self):
         self.env["res.lang"]._activate_lang("id_ID")
         self.env["ir.module.module"]._load_module_terms(
