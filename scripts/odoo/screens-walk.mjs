@@ -67,6 +67,11 @@ if (step("providers"))
     await page.locator(".modal-footer button.btn-danger").click();
     await page.waitForTimeout(1500);
     await shot("provider_marked_error", {fullPage: true});
+    // Meta: an empty Graph API version shows the engine's default under it.
+    await page.goto(act("sicantik_whatsapp.sicantik_whatsapp_provider_action"));
+    await page.locator(".o_data_row", {hasText: "Meta"}).first().click();
+    await page.waitForSelector(".o_form_view .o_field_widget[name=engine_api_version]");
+    await shot("provider_meta");
   });
 if (step("settings"))
   await safe("settings", async () => {

@@ -10,7 +10,7 @@ from odoo import fields
 SIM = os.environ["SIM_URL"]
 P = env["sicantik.whatsapp.provider"].sudo()  # noqa: F821 (odoo shell)
 P.search([]).write({"active": False})
-base = {"api_version": "v25.0", "timeout": 10, "state": "configured"}
+base = {"timeout": 10, "state": "configured"}  # Graph API version: the engine's
 meta = P.create(dict(base, name="Meta (simulator)", kind="meta", sequence=1, base_url=SIM + "/meta",
                      access_token="sim-meta-token", phone_number_id="100000000000001", waba_id="200000000000001"))
 watzap = P.create(dict(base, name="Watzap (simulator)", kind="watzap", sequence=2, base_url=SIM + "/watzap",
