@@ -1,3 +1,4 @@
+from . import sicantik_whatsapp_engine_config_mixin
 from . import sicantik_whatsapp_provider
 from . import sicantik_whatsapp_provider_credentials
 from . import sicantik_whatsapp_provider_health

@@ -23,6 +23,7 @@ class SicantikWhatsappHoliday(models.Model):
     date). The engine holds such messages until the next allowed moment."""
 
     _name = "sicantik.whatsapp.holiday"
+    _inherit = ["sicantik.whatsapp.engine.config.mixin"]
     _description = "WhatsApp Office Holiday"
     _order = "date desc, id"
 
@@ -62,20 +63,3 @@ class SicantikWhatsappHoliday(models.Model):
             "end": _hhmm(icp.get_param(PARAM_QUIET_END) or 6.0),
             "holidays": sorted({fields.Date.to_string(h.date) for h in holidays}),
         }
-
-    # The engine configuration is cached per registry (see the dispatcher): holidays are part of it.
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return records
-
-    def write(self, vals):
-        res = super().write(vals)
-        self.env.registry.clear_cache()
-        return res
-
-    def unlink(self):
-        res = super().unlink()
-        self.env.registry.clear_cache()
-        return res

@@ -21,7 +21,11 @@ def _new_webhook_token():
 
 class SicantikWhatsappProvider(models.Model):
     _name = "sicantik.whatsapp.provider"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "sicantik.whatsapp.engine.config.mixin",
+    ]
     _description = "WhatsApp Provider Profile"
     _order = "sequence, id"
 
@@ -274,26 +278,18 @@ class SicantikWhatsappProvider(models.Model):
         return config
 
     # ------------------------------------------------------------------
-    # CRUD: the engine configuration is cached per registry
+    # CRUD: who may point the credentials where (the engine.config mixin clears the cached
+    # configuration)
     # ------------------------------------------------------------------
 
     @api.model_create_multi
     def create(self, vals_list):
         self._check_destination_change(vals_list, creating=True)
-        records = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return records
+        return super().create(vals_list)
 
     def write(self, vals):
         self._check_destination_change([vals])
-        res = super().write(vals)
-        self.env.registry.clear_cache()
-        return res
-
-    def unlink(self):
-        res = super().unlink()
-        self.env.registry.clear_cache()
-        return res
+        return super().write(vals)
 
     # ------------------------------------------------------------------
     # Actions

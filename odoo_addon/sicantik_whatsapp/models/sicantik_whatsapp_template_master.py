@@ -71,7 +71,11 @@ META_HEALTH_TRIGGERS = (
 
 class SicantikWhatsappTemplateMaster(models.Model):
     _name = "sicantik.whatsapp.template.master"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = [
+        "mail.thread",
+        "mail.activity.mixin",
+        "sicantik.whatsapp.engine.config.mixin",
+    ]
     _description = "WhatsApp Master Template"
     _order = "code"
 
@@ -322,27 +326,15 @@ class SicantikWhatsappTemplateMaster(models.Model):
             ) or _("No problem found.")
 
     # ------------------------------------------------------------------
-    # CRUD: the engine configuration is cached per registry
+    # CRUD: Meta health follows an edit (the engine.config mixin clears the cached configuration)
     # ------------------------------------------------------------------
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        self.env.registry.clear_cache()
-        return records
 
     def write(self, vals):
         res = super().write(vals)
-        self.env.registry.clear_cache()
         if not self.env.context.get("sicantik_whatsapp_no_health") and set(vals) & set(
             META_HEALTH_TRIGGERS
         ):
             self._check_meta_health()
-        return res
-
-    def unlink(self):
-        res = super().unlink()
-        self.env.registry.clear_cache()
         return res
 
     def _compute_usage(self):
