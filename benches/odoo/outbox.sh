@@ -38,12 +38,7 @@ PY_PID=""
 cleanup() {
   [ -n "$PY_PID" ] && kill "$PY_PID" 2>/dev/null && wait "$PY_PID" 2>/dev/null
   [ -n "$SIM_PID" ] && kill "$SIM_PID" 2>/dev/null && wait "$SIM_PID" 2>/dev/null
-  if [ "${KEEP_DB:-0}" != 1 ]; then
-    dropdb --if-exists "$DB" >/dev/null 2>&1 || true
-    rm -rf "${HOME:-/root}/.local/share/Odoo/filestore/$DB" 2>/dev/null || true
-  else
-    echo "Database kept: $DB" >&2
-  fi
+  odoo_lab_drop "$DB"
   rm -f "$SIMLOG"
 }
 trap cleanup EXIT

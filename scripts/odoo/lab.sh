@@ -71,6 +71,19 @@ odoo_lab_install() {
     }
 }
 
+# For the scripts' EXIT traps: drop database $1 and its filestore and remove the paths after it,
+# unless KEEP_DB=1 (then say what is kept).
+odoo_lab_drop() {
+    local db="$1"
+    shift
+    if [ "${KEEP_DB:-0}" != 1 ]; then
+        dropdb --if-exists "$db" >/dev/null 2>&1 || true
+        rm -rf "${HOME:-/root}/.local/share/Odoo/filestore/$db" "$@" 2>/dev/null || true
+    else
+        echo "Database kept: $db${*:+; also kept: $*}" >&2
+    fi
+}
+
 # The provider simulator on a free loopback port, in the background: sets SIM_PID and SIM_URL.
 # $1 = its log file. The caller stops it (kill "$SIM_PID").
 odoo_lab_simulator() {

@@ -20,7 +20,7 @@ odoo_lab_postgres
 
 DB="sw_pot_$(date +%Y%m%d_%H%M%S)_$$"
 WORK="$(mktemp -d)"
-trap 'dropdb --if-exists "$DB" >/dev/null 2>&1 || true; rm -rf "$WORK"' EXIT
+trap 'odoo_lab_drop "$DB" "$WORK"' EXIT
 ADDONS="$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$ROOT/odoo_addon"
 odoo_lab_install "$DB" "$ADDONS" "$MODULE" "$WORK/install.log"
 "$ODOO_PYTHON" "$ODOO_SRC/odoo-bin" -d "$DB" --addons-path="$ADDONS" --modules="$MODULE" \
