@@ -25,7 +25,7 @@ LOG="$OUT/odoo.log"
 pids=()
 cleanup() {
     for p in "${pids[@]}"; do kill -- "-$p" 2>/dev/null || kill "$p" 2>/dev/null || true; done
-    [ "${KEEP_DB:-}" = 1 ] || dropdb --if-exists "$DB" 2>/dev/null || true
+    odoo_lab_drop "$DB"
 }
 trap cleanup EXIT
 # Simulator on a free port, in its own process group.
