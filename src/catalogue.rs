@@ -81,6 +81,9 @@ struct Defaults {
     retry_after_ms: i64,
     /// What replaces a secret in previews, logs and browser configurations.
     secret_mask: &'static str,
+    /// The quiet window (`HH:MM`, the recipient's local time) when the configuration sets none.
+    quiet_start: &'static str,
+    quiet_end: &'static str,
 }
 
 /// The `catalogue` op's answer (JSON text).
@@ -117,6 +120,8 @@ pub fn catalogue() -> Result<String> {
             timeout_ms: crate::transport::DEFAULT_TIMEOUT_MS,
             retry_after_ms: crate::dispatch::DEFAULT_RETRY_AFTER_MS,
             secret_mask: SECRET_MASK,
+            quiet_start: crate::model::DEFAULT_QUIET_START,
+            quiet_end: crate::model::DEFAULT_QUIET_END,
         },
     };
     serde_json::to_string(&answer)
@@ -447,6 +452,8 @@ mod tests {
         );
         assert_eq!(v["defaults"]["country"], "62");
         assert_eq!(v["defaults"]["secretMask"], "•••");
+        assert_eq!(v["defaults"]["quietStart"], "21:00");
+        assert_eq!(v["defaults"]["quietEnd"], "06:00");
         assert_eq!(
             v["defaults"]["metaApiVersion"],
             crate::providers::meta::DEFAULT_API_VERSION

@@ -166,7 +166,12 @@ export function defaultCase() {
     forceProvider: "",
     fallbackOrder: ["watzap", "fonnte"],
     optIn: {url: "https://dpmptsp.karokab.go.id/wa/setuju", text: ""},
-    quiet: {enabled: false, start: "21:00", end: "06:00", holidays: ""},
+    quiet: {
+      enabled: false,
+      start: catalogue().defaults.quietStart,
+      end: catalogue().defaults.quietEnd,
+      holidays: "",
+    },
     urgent: false,
     live: false,
     faults: {meta: "", watzap: "", fonnte: ""},

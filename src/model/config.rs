@@ -37,11 +37,15 @@ pub struct QuietHoursConfig {
     pub holidays: Vec<String>,
 }
 
+/// The quiet window when the configuration sets none (the catalogue's defaults).
+pub const DEFAULT_QUIET_START: &str = "21:00";
+pub const DEFAULT_QUIET_END: &str = "06:00";
+
 impl Default for QuietHoursConfig {
     fn default() -> Self {
         QuietHoursConfig {
-            start: "21:00".into(),
-            end: "06:00".into(),
+            start: DEFAULT_QUIET_START.into(),
+            end: DEFAULT_QUIET_END.into(),
             holidays: Vec::new(),
         }
     }

@@ -13,7 +13,7 @@ mod template;
 
 pub use config::{
     Credentials, EngineConfig, OptInConfig, ProviderConfig, ProviderKind, ProviderState,
-    QuietHoursConfig, SECRET_MASK,
+    QuietHoursConfig, DEFAULT_QUIET_END, DEFAULT_QUIET_START, SECRET_MASK,
 };
 pub use decision::{Decision, TraceStep};
 pub use http::{HttpRequest, HttpResponse, TransportError, TransportErrorKind};

@@ -130,7 +130,7 @@ export interface Catalogue {
   }[];
   defaults: {
     country: string; optInText: string; metaApiVersion: string; language: string;
-    timeoutMs: number; retryAfterMs: number; secretMask: string;
+    timeoutMs: number; retryAfterMs: number; secretMask: string; quietStart: string; quietEnd: string;
   };
 }
 export interface Transport {

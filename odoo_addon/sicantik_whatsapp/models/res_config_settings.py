@@ -3,6 +3,19 @@
 from odoo import fields, models
 
 
+def _quiet_default(name):
+    """A ``float_time`` default from the engine's catalogue (``"21:00"`` → ``21.0``)."""
+
+    def default(self):
+        text = self.env["sicantik.whatsapp.catalogue"]._default(name)
+        if not text:
+            return 0.0
+        hours, minutes = text.split(":")
+        return int(hours) + int(minutes) / 60
+
+    return default
+
+
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
@@ -51,13 +64,13 @@ class ResConfigSettings(models.TransientModel):
     sicantik_wa_quiet_start = fields.Float(
         string="Quiet From",
         config_parameter="sicantik_whatsapp.quiet_start",
-        default=21.0,
+        default=_quiet_default("quietStart"),
         help="Start of the quiet window, local time of the citizen.",
     )
     sicantik_wa_quiet_end = fields.Float(
         string="Quiet Until",
         config_parameter="sicantik_whatsapp.quiet_end",
-        default=6.0,
+        default=_quiet_default("quietEnd"),
         help="End of the quiet window (messages leave from this time on). Equal to the start: no "
         "window, holidays only.",
     )

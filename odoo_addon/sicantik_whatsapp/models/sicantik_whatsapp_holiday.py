@@ -58,8 +58,10 @@ class SicantikWhatsappHoliday(models.Model):
             order="date",
             limit=MAX_HOLIDAYS,
         )
-        return {
-            "start": _hhmm(icp.get_param(PARAM_QUIET_START) or 21.0),
-            "end": _hhmm(icp.get_param(PARAM_QUIET_END) or 6.0),
-            "holidays": sorted({fields.Date.to_string(h.date) for h in holidays}),
-        }
+        quiet = {"holidays": sorted({fields.Date.to_string(h.date) for h in holidays})}
+        # A window never saved in the settings is the engine's default one (left out).
+        for key, param in (("start", PARAM_QUIET_START), ("end", PARAM_QUIET_END)):
+            value = icp.get_param(param)
+            if value not in (None, False, ""):
+                quiet[key] = _hhmm(value)
+        return quiet

@@ -194,6 +194,15 @@ class TestQuietHoursDefault(TransactionCase):
         icp = self.env["ir.config_parameter"].sudo()
         self.assertEqual(icp.get_param("sicantik_whatsapp.quiet_hours"), "True")
         config = self.env["sicantik.whatsapp.dispatcher"]._build_engine_config()
+        # A window never saved in the settings is left to the engine, which has its default...
+        self.assertNotIn("start", config["quietHours"])
+        self.assertNotIn("end", config["quietHours"])
+        # ...and the settings form offers that same window (the catalogue's defaults).
+        defaults = self.env["sicantik.whatsapp.catalogue"]._engine().catalogue()["defaults"]
+        self.assertEqual((defaults["quietStart"], defaults["quietEnd"]), ("21:00", "06:00"))
+        offered = self.env["res.config.settings"].default_get(
+            ["sicantik_wa_quiet_start", "sicantik_wa_quiet_end"]
+        )
         self.assertEqual(
-            (config["quietHours"]["start"], config["quietHours"]["end"]), ("21:00", "06:00")
+            (offered["sicantik_wa_quiet_start"], offered["sicantik_wa_quiet_end"]), (21.0, 6.0)
         )
