@@ -25,7 +25,7 @@ def oversize_values(engine, template_code, values, max_bytes):
     if sum(len(text.encode("utf-8")) for text in texts.values()) <= max_bytes:
         return []
     try:
-        return engine.call("checkValues", {"template": template_code, "values": texts})
+        return engine.call("checkValues", {"template": template_code or "", "values": texts})
     except EngineError as e:
         # Too large for one call even: none of them is stored, the message fails with the refusal.
         error = {"code": e.code, "message": e.message, "args": e.fields}
