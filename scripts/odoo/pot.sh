@@ -36,6 +36,8 @@ import polib
 
 pot_path, i18n, module = sys.argv[1:]
 pot = polib.pofile(pot_path, wrapwidth=78)
+# The template as exported (no translation in it), before its entries are filled for id.po.
+pot.save(f"{i18n}/{module}.pot")
 old = polib.pofile(f"{i18n}/id.po", wrapwidth=78)
 known = {(e.msgctxt, e.msgid): e.msgstr for e in old if not e.obsolete and e.msgstr}
 po = polib.POFile(wrapwidth=78)
@@ -47,7 +49,6 @@ for entry in pot:
         missing.append(entry.msgid)
     po.append(entry)
 dropped = len({k for k in known} - {(e.msgctxt, e.msgid) for e in pot})
-pot.save(f"{i18n}/{module}.pot")
 po.save(f"{i18n}/id.po")
 print(f"pot: {len(pot)} entries; {dropped} gone from id.po; {len(missing)} to translate")
 for msgid in missing:

@@ -24,6 +24,8 @@ class TestTranslationFiles(TransactionCase):
         self.assertEqual(entries, {(e.msgctxt, e.msgid) for e in pot})
         untranslated = [e.msgid[:60] for e in po if not e.obsolete and not e.msgstr]
         self.assertFalse(untranslated, "id.po: entries without a translation")
+        translated = [e.msgid[:60] for e in pot if e.msgstr]
+        self.assertFalse(translated, "the template (.pot) holds no translation")
 
     def test_evidence_and_retention_screens_in_indonesian(self):
         self.env["res.lang"]._activate_lang("id_ID")
