@@ -37,32 +37,24 @@ class SicantikWhatsappProviderCredentials(models.Model):
     _inherit = "sicantik.whatsapp.provider"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
-    def _catalogue_credentials(self, kind=None):
+    def _catalogue_credentials(self, kind=None, flag=None):
         """``{engine name: field}`` of the credentials the engine's catalogue lists for ``kind``
-        (any kind when unset) that this model holds (:func:`credential_field`)."""
+        (any kind when unset), only those it marks ``flag`` (``secret``, ``required``) when set,
+        that this model holds (:func:`credential_field`)."""
         catalogue = self.env["sicantik.whatsapp.dispatcher"]._wasm().catalogue()
         return {
             f["name"]: fname
             for k in catalogue["credentials"]
             if kind in (None, k["kind"])
             for f in k["fields"]
-            if (fname := credential_field(f["name"])) in self._fields
+            if (flag is None or f[flag]) and (fname := credential_field(f["name"])) in self._fields
         }
 
     @api.model
     def _catalogue_credential_fields(self, flag, kind=None):
         """This model's fields of the credentials the engine's catalogue marks ``flag``
         (``secret``, ``required``), for ``kind`` or any kind."""
-        catalogue = self.env["sicantik.whatsapp.dispatcher"]._wasm().catalogue()
-        names = {
-            f["name"]
-            for k in catalogue["credentials"]
-            if kind in (None, k["kind"])
-            for f in k["fields"]
-            if f[flag]
-        }
-        fields_by_name = self._catalogue_credentials(kind)
-        return sorted(fields_by_name[n] for n in names if n in fields_by_name)
+        return sorted(set(self._catalogue_credentials(kind, flag).values()))
 
     def _engine_credentials(self):
         """This profile's credentials that are set, by the engine's names, for its kind."""
